@@ -1,0 +1,1 @@
+pytest_plugins = ["jetstream_es.testing.pytest_plugin"]

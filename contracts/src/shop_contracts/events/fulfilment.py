@@ -1,0 +1,26 @@
+"""Fulfilment's integration events: ShipmentStamped, the moment an order counts as shipped (FUL-6)."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import AwareDatetime, Field
+
+from shop_contracts.messages import ID_PATTERN, EventData
+
+SHIPPING_ONLY_STAMP = "發貨專用章"
+
+
+class ShipmentStamped(EventData):
+    """The outbound note carries the shipping-only stamp (發貨專用章); only now is the order shipped."""
+
+    event_type: ClassVar[str] = "ShipmentStamped"
+    schema_version: ClassVar[int] = 1
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    outbound_note_no: str = Field(min_length=1, max_length=64)
+    waybill_no: str = Field(min_length=1, max_length=64)
+    stamp: Literal["發貨專用章"] = SHIPPING_ONLY_STAMP
+    keeper: str = Field(min_length=1, max_length=128)
+    stamped_at: AwareDatetime

@@ -1,0 +1,81 @@
+"""The decide/apply aggregate base (STYLE.md "Aggregates decide, handlers orchestrate").
+
+An aggregate type is its name, the registry of its events, an initial state and a pure `evolve`
+function. Commands are pure `decide` functions from state to new event data; they raise a
+`DomainError` naming the rule they enforce when a command is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from shop_contracts.messages import EventData
+from shop_contracts.subjects import is_token
+
+from jetstream_es.events import EventRegistry, StoredEvent
+
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class AggregateType(Generic[S]):
+    name: str
+    registry: EventRegistry
+    initial: Callable[[], S]
+    evolve: Callable[[S, EventData], S]
+
+    def __post_init__(self) -> None:
+        if not is_token(self.name):
+            raise ValueError(f"aggregate name must be one subject token: {self.name!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one command did to an aggregate: the version it reached and the events it stored."""
+
+    version: int
+    event_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded(Generic[S]):
+    """An aggregate's state with its position: `version` events, the last at `last_seq`.
+
+    `outcomes` maps every stored event id to the outcome of the command that stored it, so a
+    repeated command (same first event id) is recognised after a reload, beyond the stream's
+    dedup window.
+    """
+
+    aggregate_id: str
+    state: S
+    version: int = 0
+    last_seq: int = 0
+    outcomes: Mapping[str, Outcome] = field(default_factory=dict)
+
+    @property
+    def exists(self) -> bool:
+        return self.version > 0
+
+    def evolve(self, aggregate: AggregateType[S], events: list[StoredEvent]) -> Loaded[S]:
+        """This state with `events` applied in order (events at or below `last_seq` are ignored)."""
+        state, version, last_seq = self.state, self.version, self.last_seq
+        outcomes = dict(self.outcomes)
+        group: list[str] = []
+        group_cause: str | None = None
+        for event in events:
+            if event.stream_seq <= last_seq:
+                continue
+            data = aggregate.registry.decode(event.envelope)
+            state = aggregate.evolve(state, data)
+            version = event.envelope.version
+            last_seq = event.stream_seq
+            cause = event.envelope.causation_id
+            if cause != group_cause:
+                group, group_cause = [], cause
+            group.append(event.event_id)
+            outcome = Outcome(version=version, event_ids=tuple(group))
+            for event_id in group:
+                outcomes[event_id] = outcome
+        return Loaded(self.aggregate_id, state, version, last_seq, outcomes)

@@ -1,0 +1,120 @@
+"""The command handler: load, decide, append; reload and retry on a concurrency conflict.
+
+Event ids derive from the command id (or, for reactions, from the causing event), so a repeated
+command appends nothing twice: within the dedup window JetStream drops the copy, and after it
+the aggregate recognises the command's first event id and answers with the earlier outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import structlog
+from shop_contracts.envelope import Actor, EventEnvelope
+from shop_contracts.messages import EventData
+
+from jetstream_es.aggregate import Loaded
+from jetstream_es.clock import Clock
+from jetstream_es.errors import ConcurrencyConflict, Conflict, DuplicateAppend, NotFound
+from jetstream_es.events import derive_event_id
+from jetstream_es.repository import Repository
+
+S = TypeVar("S")
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """Why events are appended: the idempotency key, who acted, and the causal chain."""
+
+    key: str
+    actor: Actor
+    correlation_id: str
+    causation_id: str
+
+    @classmethod
+    def of_command(cls, command_id: str, actor: Actor, correlation_id: str | None = None) -> Cause:
+        return cls(key=command_id, actor=actor, correlation_id=correlation_id or command_id, causation_id=command_id)
+
+    @classmethod
+    def of_event(cls, reaction: str, event: EventEnvelope, actor: Actor) -> Cause:
+        """A reaction to `event`: ids derive from the event, so redelivery changes nothing."""
+        return cls(
+            key=f"{reaction}/{event.event_id}",
+            actor=actor,
+            correlation_id=event.correlation_id,
+            causation_id=event.event_id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    aggregate_id: str
+    version: int
+    event_ids: tuple[str, ...]
+    repeated: bool = False
+
+
+Decide = Callable[[S], Sequence[EventData]]
+
+
+class CommandHandler:
+    def __init__(self, clock: Clock, max_attempts: int = 5) -> None:
+        self.clock = clock
+        self.max_attempts = max_attempts
+
+    async def execute(
+        self,
+        repo: Repository[S],
+        aggregate_id: str,
+        cause: Cause,
+        decide: Decide[S],
+        *,
+        must_exist: bool = False,
+    ) -> CommandResult:
+        name = repo.aggregate.name
+        first_id = derive_event_id(name, aggregate_id, cause.key, 0)
+        loaded = await repo.load(aggregate_id)
+        for attempt in range(1, self.max_attempts + 1):
+            done = repo.outcome(loaded, first_id)
+            if done is not None:
+                return CommandResult(aggregate_id, done.version, done.event_ids, repeated=True)
+            if must_exist and not loaded.exists:
+                raise NotFound(f"{name} {aggregate_id} does not exist")
+            decided = decide(loaded.state)
+            if not decided:
+                return CommandResult(aggregate_id, loaded.version, ())
+            envelopes = self._envelopes(name, loaded, cause, decided)
+            try:
+                saved = await repo.save(loaded, envelopes)
+            except (ConcurrencyConflict, DuplicateAppend) as exc:
+                log.info("append_retry", aggregate=name, aggregate_id=aggregate_id, attempt=attempt, error=str(exc))
+                loaded = await repo.load(aggregate_id, refresh=True)
+                continue
+            return CommandResult(aggregate_id, saved.version, tuple(e.event_id for e in envelopes))
+        raise Conflict(
+            f"{name} {aggregate_id} kept changing under this command; gave up after {self.max_attempts} attempts"
+        )
+
+    def _envelopes(
+        self, name: str, loaded: Loaded[S], cause: Cause, decided: Sequence[EventData]
+    ) -> list[EventEnvelope]:
+        now = self.clock.now()
+        return [
+            EventEnvelope(
+                event_id=derive_event_id(name, loaded.aggregate_id, cause.key, index),
+                event_type=data.event_type,
+                schema_version=data.schema_version,
+                aggregate_type=name,
+                aggregate_id=loaded.aggregate_id,
+                version=loaded.version + index + 1,
+                occurred_at=now,
+                actor=cause.actor,
+                correlation_id=cause.correlation_id,
+                causation_id=cause.causation_id,
+                data=data.model_dump(mode="json"),
+            )
+            for index, data in enumerate(decided)
+        ]

@@ -1,0 +1,1 @@
+"""JetStream adapters: the event store, batch direct get, atomic batch publish, connections."""

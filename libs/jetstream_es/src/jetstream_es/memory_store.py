@@ -1,0 +1,59 @@
+"""An in-memory event store for fast unit tests; it passes the same contract suite as JetStream."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Sequence
+
+from shop_contracts.envelope import EventEnvelope
+
+from jetstream_es.errors import ConcurrencyConflict, DuplicateAppend
+from jetstream_es.events import StoredEvent
+from jetstream_es.store import AppendResult, aggregate_subject
+
+
+class InMemoryEventStore:
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self._log: list[StoredEvent] = []
+        self._by_subject: dict[str, list[StoredEvent]] = defaultdict(list)
+        self._ids: dict[str, int] = {}
+        self._lock = asyncio.Lock()
+
+    @property
+    def all_events(self) -> list[StoredEvent]:
+        return list(self._log)
+
+    def _subject(self, aggregate_type: str, aggregate_id: str) -> str:
+        return aggregate_subject(self.service, aggregate_type, aggregate_id)
+
+    async def append(
+        self, aggregate_type: str, aggregate_id: str, events: Sequence[EventEnvelope], expected_last_seq: int
+    ) -> AppendResult:
+        if not events:
+            raise ValueError("nothing to append")
+        subject = self._subject(aggregate_type, aggregate_id)
+        async with self._lock:
+            stored = self._by_subject[subject]
+            last = stored[-1].stream_seq if stored else 0
+            if last != expected_last_seq:
+                raise ConcurrencyConflict(subject, expected_last_seq, f"(last is {last})")
+            known = [self._ids[e.event_id] for e in events if e.event_id in self._ids]
+            if known:
+                if len(events) == 1:
+                    return AppendResult(seqs=(known[0],), duplicate=True)
+                raise DuplicateAppend(f"events of this command were stored already on {subject}")
+            seqs = []
+            for envelope in events:
+                seq = len(self._log) + 1
+                event = StoredEvent(envelope=envelope, stream_seq=seq, subject=subject)
+                self._log.append(event)
+                stored.append(event)
+                self._ids[envelope.event_id] = seq
+                seqs.append(seq)
+            return AppendResult(seqs=tuple(seqs))
+
+    async def read(self, aggregate_type: str, aggregate_id: str, after_seq: int = 0) -> list[StoredEvent]:
+        subject = self._subject(aggregate_type, aggregate_id)
+        return [e for e in self._by_subject.get(subject, ()) if e.stream_seq > after_seq]

@@ -1,0 +1,461 @@
+"""Projection runner: exactly-once read models from a durable pull consumer.
+
+- The projection update and its checkpoint commit in ONE transaction; the message is acked after
+  the commit; a redelivered sequence at or below the checkpoint is acked and skipped.
+- A message that cannot be decoded (bad JSON, unknown type, schema violation) goes straight to
+  the `DLQ` stream with the reason. A handler error is retried with backoff, in order, holding the
+  message (`in_progress`); after `max_deliver` attempts it goes to the DLQ and the runner moves on.
+- `rebuild()` replays the stream with an ordered consumer into a fresh table generation while the
+  old one keeps serving, then swaps it in with the live checkpoint; side effects are suppressed.
+See docs/decisions/0002-projection-runner.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+import nats.errors
+import structlog
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext, api
+from shop_contracts.messages import EventData
+from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER, dlq_subject
+from sqlalchemy import MetaData, Table, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from jetstream_es.clock import Clock
+from jetstream_es.errors import CorruptEvent
+from jetstream_es.events import EventRegistry, StoredEvent, parse_envelope
+from jetstream_es.sql import create_runtime_tables, projection_state
+
+log = structlog.get_logger(__name__)
+Tables = Mapping[str, Table]
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyContext:
+    """What a handler may know about the delivery. `replaying`: no side effects allowed."""
+
+    replaying: bool
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    event: StoredEvent
+    data: EventData
+
+
+class Projection(ABC):
+    """A read model fed by one stream. Subclasses declare tables and apply events to them.
+
+    `side_effects = True` marks a reaction (it issues commands); reactions are never rebuilt.
+    """
+
+    name: ClassVar[str]
+    stream: ClassVar[str]
+    filter_subjects: ClassVar[tuple[str, ...]]
+    handles: ClassVar[frozenset[str]]
+    side_effects: ClassVar[bool] = False
+
+    def __init__(self, registry: EventRegistry) -> None:
+        self.registry = registry
+
+    @abstractmethod
+    def define_tables(self, metadata: MetaData, suffix: str) -> dict[str, Table]:
+        """The projection's tables, their names ending in `suffix` (one generation)."""
+
+    @abstractmethod
+    async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
+        """Apply one event to the tables; runs inside the checkpoint transaction."""
+
+    async def apply_batch(
+        self, conn: AsyncConnection, tables: Tables, items: Sequence[Decoded], ctx: ApplyContext
+    ) -> None:
+        for item in items:
+            await self.apply(conn, tables, item, ctx)
+
+
+@dataclass(frozen=True)
+class RunnerSettings:
+    batch_size: int = 256
+    fetch_timeout: float = 1.0
+    max_deliver: int = 5
+    backoff: tuple[float, ...] = (0.1, 0.5, 1.0, 2.0, 5.0)
+
+
+@dataclass(frozen=True, slots=True)
+class RebuildReport:
+    events: int
+    checkpoint: int
+    generation: int
+    seconds: float
+
+
+class _Poison(Exception):
+    def __init__(self, reason: str, error: str) -> None:
+        super().__init__(error)
+        self.reason = reason
+        self.error = error
+
+
+def _stream_seq(msg: Msg) -> int:
+    return int(msg.metadata.sequence.stream)
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        nc: Client,
+        engine: AsyncEngine,
+        projection: Projection,
+        *,
+        service: str,
+        consumer: str,
+        clock: Clock,
+        settings: RunnerSettings | None = None,
+    ) -> None:
+        self.nc = nc
+        self.js: JetStreamContext = nc.jetstream()
+        self.engine = engine
+        self.projection = projection
+        self.service = service
+        self.consumer = consumer
+        self.clock = clock
+        self.settings = settings or RunnerSettings()
+        self.generation = 0
+        self.checkpoint = 0
+        self.tables: Tables = {}
+        self._metadata = MetaData()
+        self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+        self._caught_up = asyncio.Event()
+        self._stopping = False
+        self.dead_lettered = 0
+        self.applied = 0
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await create_runtime_tables(self.engine)
+        async with self.engine.begin() as conn:
+            row = (
+                await conn.execute(
+                    select(projection_state.c.generation, projection_state.c.checkpoint).where(
+                        projection_state.c.name == self.projection.name
+                    )
+                )
+            ).first()
+            if row is None:
+                await conn.execute(
+                    projection_state.insert().values(name=self.projection.name, generation=1, checkpoint=0)
+                )
+                self.generation, self.checkpoint = 1, 0
+            else:
+                self.generation, self.checkpoint = int(row.generation), int(row.checkpoint)
+        self.tables = await self._create_generation(self.generation)
+        self._sub = await self.js.pull_subscribe_bind(durable=self.consumer, stream=self.projection.stream)
+        self._stopping = False
+        self._task = asyncio.create_task(self._run(), name=f"projection-{self.projection.name}")
+        log.info("projection_started", projection=self.projection.name, checkpoint=self.checkpoint)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def wait_caught_up(self, timeout: float = 10.0) -> None:
+        """Wait until a fetch found nothing pending after the last processed message."""
+        self._caught_up.clear()
+        await asyncio.wait_for(self._caught_up.wait(), timeout)
+
+    async def _create_generation(self, generation: int) -> dict[str, Table]:
+        tables = self.projection.define_tables(self._metadata, f"_g{generation}")
+        async with self.engine.begin() as conn:
+            await conn.run_sync(lambda sync: self._metadata.create_all(sync, tables=list(tables.values())))
+        return tables
+
+    # -- live consumption -------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                msgs = await self._sub.fetch(self.settings.batch_size, timeout=self.settings.fetch_timeout)
+            except (nats.errors.TimeoutError, TimeoutError):
+                self._caught_up.set()
+                continue
+            except (nats.errors.ConnectionClosedError, nats.errors.ConnectionReconnectingError) as exc:
+                log.warning("projection_fetch_failed", projection=self.projection.name, error=str(exc))
+                await asyncio.sleep(0.5)
+                continue
+            async with self._lock:
+                await self._process(msgs)
+            if msgs and msgs[-1].metadata.num_pending == 0:
+                self._caught_up.set()
+
+    async def _process(self, msgs: list[Msg]) -> None:
+        fresh = []
+        for msg in msgs:
+            if _stream_seq(msg) <= self.checkpoint:
+                await msg.ack()
+            else:
+                fresh.append(msg)
+        if not fresh:
+            return
+        try:
+            items = [self._decode(msg) for msg in fresh]
+            await self._commit(items, _stream_seq(fresh[-1]), replaying=False)
+        except Exception:
+            for msg in fresh:
+                await self._process_one(msg)
+            return
+        for msg in fresh:
+            await msg.ack()
+
+    def _decode(self, msg: Msg) -> Decoded | None:
+        """None for an event type this projection does not handle (skipped by header)."""
+        headers = msg.headers or {}
+        event_type = headers.get(EVENT_TYPE_HEADER)
+        if event_type is None:
+            raise _Poison("missing_event_type", "message has no Event-Type header")
+        if event_type not in self.projection.handles:
+            if not self.projection.registry.knows(event_type):
+                raise _Poison("unknown_event_type", f"unknown event type {event_type!r}")
+            return None
+        try:
+            envelope = parse_envelope(msg.data)
+            if envelope.event_type != event_type:
+                raise CorruptEvent(f"header says {event_type}, envelope says {envelope.event_type}")
+            stored = StoredEvent(envelope, _stream_seq(msg), msg.subject)
+            return Decoded(stored, self.projection.registry.decode(envelope))
+        except CorruptEvent as exc:
+            raise _Poison("undecodable", str(exc)) from exc
+
+    async def _commit(self, items: Sequence[Decoded | None], last_seq: int, *, replaying: bool) -> None:
+        ctx = ApplyContext(replaying=replaying, now=self.clock.now())
+        present = [item for item in items if item is not None]
+        async with self.engine.begin() as conn:
+            if present:
+                await self.projection.apply_batch(conn, self.tables, present, ctx)
+            await self._save_checkpoint(conn, self.projection.name, last_seq)
+        self.checkpoint = last_seq
+        self.applied += len(present)
+
+    async def _save_checkpoint(self, conn: AsyncConnection, name: str, seq: int) -> None:
+        await conn.execute(
+            update(projection_state)
+            .where(projection_state.c.name == name)
+            .values(checkpoint=seq, updated_at=self.clock.now())
+        )
+
+    async def _process_one(self, msg: Msg) -> None:
+        seq = _stream_seq(msg)
+        attempts = max(int(msg.metadata.num_delivered) - 1, 0)
+        while True:
+            try:
+                item = self._decode(msg)
+            except _Poison as poison:
+                await self._dead_letter(msg, poison.reason, poison.error, attempts + 1)
+                return
+            try:
+                await self._commit([item], seq, replaying=False)
+            except Exception as exc:
+                attempts += 1
+                log.warning(
+                    "projection_handler_failed",
+                    projection=self.projection.name,
+                    stream_seq=seq,
+                    subject=msg.subject,
+                    attempt=attempts,
+                    error=repr(exc),
+                )
+                if attempts >= self.settings.max_deliver:
+                    await self._dead_letter(msg, "handler_failed", repr(exc), attempts)
+                    return
+                backoff = self.settings.backoff[min(attempts - 1, len(self.settings.backoff) - 1)]
+                await msg.in_progress()
+                await asyncio.sleep(backoff)
+                continue
+            await msg.ack()
+            return
+
+    async def _dead_letter(self, msg: Msg, reason: str, error: str, attempts: int) -> None:
+        """Park the message in the DLQ with its headers and the error, then move past it."""
+        seq = _stream_seq(msg)
+        headers = {k: v for k, v in (msg.headers or {}).items() if not k.startswith("Nats-")}
+        original_id = (msg.headers or {}).get(MSG_ID_HEADER)
+        headers.update(
+            {
+                "Dlq-Reason": reason,
+                "Dlq-Error": error[:2000],
+                "Dlq-Stream": self.projection.stream,
+                "Dlq-Subject": msg.subject,
+                "Dlq-Sequence": str(seq),
+                "Dlq-Consumer": self.consumer,
+                "Dlq-Service": self.service,
+                "Dlq-Attempts": str(attempts),
+                "Dlq-At": self.clock.now().isoformat(),
+                MSG_ID_HEADER: f"dlq-{self.projection.stream}-{seq}-{self.consumer}",
+            }
+        )
+        if original_id:
+            headers["Dlq-Original-Msg-Id"] = original_id
+        await self.js.publish(dlq_subject(self.service, self.consumer), msg.data, headers=headers, stream="DLQ")
+        async with self.engine.begin() as conn:
+            await self._save_checkpoint(conn, self.projection.name, seq)
+        self.checkpoint = seq
+        self.dead_lettered += 1
+        log.error(
+            "event_dead_lettered",
+            projection=self.projection.name,
+            stream_seq=seq,
+            subject=msg.subject,
+            reason=reason,
+            error=error[:500],
+        )
+        await msg.ack()
+
+    # -- rebuild ----------------------------------------------------------------------------
+
+    async def rebuild(self, from_seq: int = 1, idle_timeout: float = 2.0) -> RebuildReport:
+        """Replay into a fresh generation while the old one serves, then swap it in.
+
+        Events before `from_seq` are not applied. Side effects are suppressed (`replaying=True`);
+        a projection with side effects (a reaction) cannot be rebuilt.
+        """
+        if self.projection.side_effects:
+            raise ValueError(f"{self.projection.name} has side effects and cannot be replayed")
+        started = time.perf_counter()
+        generation = self.generation + 1
+        tables = await self._create_generation(generation)
+        replay = _OrderedReplay(self, tables, from_seq)
+        await replay.run_until_caught_up(idle_timeout)
+        async with self._lock:
+            live_checkpoint = self.checkpoint
+            await replay.run_until(live_checkpoint, idle_timeout)
+            checkpoint = max(live_checkpoint, replay.last_seq)
+            old = self.tables
+            async with self.engine.begin() as conn:
+                await conn.execute(
+                    update(projection_state)
+                    .where(projection_state.c.name == self.projection.name)
+                    .values(generation=generation, checkpoint=checkpoint, updated_at=self.clock.now())
+                )
+            self.generation, self.checkpoint, self.tables = generation, checkpoint, tables
+            await replay.close()
+            async with self.engine.begin() as conn:
+                for table in old.values():
+                    await conn.run_sync(lambda sync, t=table: t.drop(sync, checkfirst=True))
+                    self._metadata.remove(table)
+        report = RebuildReport(replay.applied, checkpoint, generation, time.perf_counter() - started)
+        log.info("projection_rebuilt", projection=self.projection.name, **report.__dict__)
+        return report
+
+
+class _OrderedReplay:
+    """Reads a stream with an ordered push consumer into a fresh generation, in big transactions."""
+
+    def __init__(self, runner: ProjectionRunner, tables: Tables, from_seq: int, batch: int = 2000) -> None:
+        self.runner = runner
+        self.tables = tables
+        self.from_seq = from_seq
+        self.batch = batch
+        self.queue: asyncio.Queue[list[tuple[Msg, int, int]]] = asyncio.Queue(maxsize=8)
+        self.buffer: list[tuple[Msg, int, int]] = []
+        self.last_seq = from_seq - 1
+        self.last_pending = -1
+        self.applied = 0
+        self.sub: Any = None
+
+    async def _on_message(self, msg: Msg) -> None:
+        md = msg.metadata
+        self.buffer.append((msg, int(md.sequence.stream), int(md.num_pending)))
+        if len(self.buffer) >= self.batch or md.num_pending == 0:
+            batch, self.buffer = self.buffer, []
+            await self.queue.put(batch)
+
+    async def _subscribe(self) -> None:
+        projection = self.runner.projection
+        filters = projection.filter_subjects
+        subject = filters[0] if len(filters) == 1 else ">"
+        self.sub = await self.runner.js.subscribe(
+            subject,
+            stream=projection.stream,
+            ordered_consumer=True,
+            cb=self._on_message,
+            config=api.ConsumerConfig(
+                deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=max(self.from_seq, 1)
+            ),
+        )
+
+    def _wanted(self, subject: str) -> bool:
+        filters = self.runner.projection.filter_subjects
+        return len(filters) == 1 or any(_matches(f, subject) for f in filters)
+
+    async def _drain_one(self, idle_timeout: float, stop_at: int | None) -> bool:
+        """Apply one batch; False when the stream had nothing more (idle) or `stop_at` was reached."""
+        try:
+            batch = await asyncio.wait_for(self.queue.get(), idle_timeout)
+        except TimeoutError:
+            return False
+        items: list[Decoded | None] = []
+        last = self.last_seq
+        for msg, seq, pending in batch:
+            if stop_at is not None and seq > stop_at:
+                break
+            if seq <= self.last_seq or not self._wanted(msg.subject):
+                continue
+            try:
+                items.append(self.runner._decode(msg))
+            except _Poison as poison:
+                log.error("replay_skipped_poison", stream_seq=seq, reason=poison.reason, error=poison.error)
+                items.append(None)
+            last, self.last_pending = seq, pending
+        if last > self.last_seq:
+            await self._apply(items, last)
+        return not (stop_at is not None and last >= stop_at) and self.last_pending != 0
+
+    async def _apply(self, items: list[Decoded | None], last: int) -> None:
+        present = [item for item in items if item is not None]
+        ctx = ApplyContext(replaying=True, now=self.runner.clock.now())
+        async with self.runner.engine.begin() as conn:
+            if present:
+                await self.runner.projection.apply_batch(conn, self.tables, present, ctx)
+        self.applied += len(present)
+        self.last_seq = last
+
+    async def run_until_caught_up(self, idle_timeout: float) -> None:
+        if self.sub is None:
+            await self._subscribe()
+        while await self._drain_one(idle_timeout, None):
+            pass
+
+    async def run_until(self, checkpoint: int, idle_timeout: float) -> None:
+        while self.last_seq < checkpoint and await self._drain_one(idle_timeout, checkpoint):
+            pass
+
+    async def close(self) -> None:
+        if self.sub is not None:
+            with contextlib.suppress(Exception):
+                await self.sub.unsubscribe()
+
+
+def _matches(pattern: str, subject: str) -> bool:
+    p_tokens, s_tokens = pattern.split("."), subject.split(".")
+    for i, token in enumerate(p_tokens):
+        if token == ">":
+            return len(s_tokens) > i
+        if i >= len(s_tokens) or (token != "*" and token != s_tokens[i]):
+            return False
+    return len(p_tokens) == len(s_tokens)

@@ -1,0 +1,174 @@
+"""The one provisioning step for streams, consumers and key-value buckets (ARCHITECTURE.md).
+
+Services never create or mutate streams at start-up; they bind to what this step declared.
+Run it with `shop-provision` (all installed services) or through `make run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any
+
+import nats
+from nats.aio.client import Client
+from nats.js import api
+from nats.js.errors import NotFoundError
+from shop_contracts.subjects import DLQ_STREAM, DLQ_SUBJECTS, SERVICES, SIM_CLOCK_BUCKET, stream_name
+
+DUPLICATE_WINDOW_S = 120.0
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    name: str
+    subjects: tuple[str, ...]
+    replicas: int = 1
+    max_age_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    stream: str
+    durable: str
+    filter_subjects: tuple[str, ...]
+    ack_wait_s: float = 30.0
+    max_ack_pending: int = 1024
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """What an installed service declares: its name, the module that runs it, its consumers."""
+
+    name: str
+    module: str
+    consumers: tuple[ConsumerSpec, ...] = ()
+
+
+@dataclass
+class ProvisionReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def shop_streams(replicas: int = 1) -> list[StreamSpec]:
+    streams = [StreamSpec(stream_name(s), (f"{s}.events.>",), replicas) for s in SERVICES]
+    streams.append(StreamSpec(DLQ_STREAM, (DLQ_SUBJECTS,), replicas))
+    return streams
+
+
+def installed_services() -> list[ServiceSpec]:
+    """Every service package installed in this environment (entry point group `shop.services`)."""
+    specs = []
+    for ep in sorted(entry_points(group="shop.services"), key=lambda e: e.name):
+        spec = ep.load()
+        if not isinstance(spec, ServiceSpec):
+            raise TypeError(f"entry point {ep.name} is not a ServiceSpec")
+        specs.append(spec)
+    return specs
+
+
+def _stream_config(spec: StreamSpec) -> api.StreamConfig:
+    return api.StreamConfig(
+        name=spec.name,
+        subjects=list(spec.subjects),
+        storage=api.StorageType.FILE,
+        retention=api.RetentionPolicy.LIMITS,
+        num_replicas=spec.replicas,
+        allow_direct=True,
+        allow_atomic=True,
+        duplicate_window=DUPLICATE_WINDOW_S,
+        max_age=spec.max_age_s,
+        deny_delete=True,
+        deny_purge=spec.name != DLQ_STREAM,
+    )
+
+
+async def provision(
+    nc: Client, streams: list[StreamSpec], consumers: list[ConsumerSpec], *, replicas: int = 1
+) -> ProvisionReport:
+    js = nc.jetstream()
+    report = ProvisionReport()
+    for spec in streams:
+        config = _stream_config(spec)
+        try:
+            info = await js.stream_info(spec.name)
+        except NotFoundError:
+            await js.add_stream(config)
+            report.created.append(f"stream {spec.name}")
+            continue
+        current = info.config
+        wanted: dict[str, Any] = {
+            "subjects": sorted(config.subjects or []),
+            "allow_direct": True,
+            "allow_atomic": True,
+            "duplicate_window": DUPLICATE_WINDOW_S,
+        }
+        have: dict[str, Any] = {
+            "subjects": sorted(current.subjects or []),
+            "allow_direct": bool(current.allow_direct),
+            "allow_atomic": bool(getattr(current, "allow_atomic", False)),
+            "duplicate_window": float(current.duplicate_window or 0),
+        }
+        if wanted != have:
+            await js.update_stream(config)
+            report.updated.append(f"stream {spec.name}")
+        else:
+            report.unchanged.append(f"stream {spec.name}")
+    for consumer in consumers:
+        filters = list(consumer.filter_subjects)
+        config = api.ConsumerConfig(
+            durable_name=consumer.durable,
+            description=consumer.description or None,
+            ack_policy=api.AckPolicy.EXPLICIT,
+            deliver_policy=api.DeliverPolicy.ALL,
+            ack_wait=consumer.ack_wait_s,
+            max_deliver=-1,
+            max_ack_pending=consumer.max_ack_pending,
+            filter_subject=filters[0] if len(filters) == 1 else None,
+            filter_subjects=filters if len(filters) > 1 else None,
+        )
+        try:
+            await js.consumer_info(consumer.stream, consumer.durable)
+            existed = True
+        except NotFoundError:
+            existed = False
+        await js.add_consumer(consumer.stream, config)
+        (report.updated if existed else report.created).append(f"consumer {consumer.stream}/{consumer.durable}")
+    try:
+        await js.key_value(SIM_CLOCK_BUCKET)
+        report.unchanged.append(f"kv {SIM_CLOCK_BUCKET}")
+    except NotFoundError:
+        await js.create_key_value(api.KeyValueConfig(bucket=SIM_CLOCK_BUCKET, history=1, replicas=replicas))
+        report.created.append(f"kv {SIM_CLOCK_BUCKET}")
+    return report
+
+
+async def provision_installed(url: str, replicas: int = 1, connect_timeout: float = 2.0) -> ProvisionReport:
+    nc = await nats.connect(url, connect_timeout=connect_timeout, max_reconnect_attempts=0, allow_reconnect=False)
+    try:
+        consumers = [c for spec in installed_services() for c in spec.consumers]
+        return await provision(nc, shop_streams(replicas), consumers, replicas=replicas)
+    finally:
+        await nc.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Declare the shop's streams, consumers and buckets.")
+    parser.add_argument("--url", default="nats://127.0.0.1:4222")
+    parser.add_argument("--replicas", type=int, default=1)
+    args = parser.parse_args(argv)
+    try:
+        report = asyncio.run(provision_installed(args.url, args.replicas))
+    except Exception as exc:
+        print(f"provisioning failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    for kind, names in (("created", report.created), ("updated", report.updated), ("unchanged", report.unchanged)):
+        for name in names:
+            print(f"{kind:9} {name}")
+    return 0

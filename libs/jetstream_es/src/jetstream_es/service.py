@@ -1,0 +1,240 @@
+"""The service runtime: what each service's `bootstrap.py` composes and runs.
+
+It owns the NATS connection, the event store, the projection database, the clock, the FastStream
+broker with the command and query endpoints, the projection runners, the deadline scheduler and
+the health checks (NATS `<service>.queries.Health`, and HTTP `/healthz` `/readyz` when a port is set).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import signal
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import nats
+import structlog
+from faststream.nats import NatsBroker
+from faststream.nats.annotations import NatsMessage
+from nats.aio.client import Client
+from shop_contracts.errors import Reply
+from shop_contracts.messages import Command, Query
+from shop_contracts.subjects import SIM_CLOCK_BUCKET, command_subject, health_subject, query_subject
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from jetstream_es.clock import Clock, SimulationClock, SystemClock
+from jetstream_es.commands import CommandHandler, CommandResult
+from jetstream_es.deadlines import DeadlineScheduler
+from jetstream_es.endpoints import run_command, run_query
+from jetstream_es.jetstream.store import JetStreamEventStore
+from jetstream_es.projection import Projection, ProjectionRunner, RunnerSettings
+from jetstream_es.settings import RuntimeSettings
+from jetstream_es.sql import create_runtime_tables, make_engine
+
+log = structlog.get_logger(__name__)
+C = TypeVar("C", bound=Command)
+Q = TypeVar("Q", bound=Query)
+
+
+async def connect_nats(settings: RuntimeSettings, name: str) -> Client:
+    options: dict[str, Any] = {
+        "servers": [u.strip() for u in settings.nats_url.split(",")],
+        "name": name,
+        "connect_timeout": settings.connect_timeout,
+        "max_reconnect_attempts": -1,
+        "reconnect_time_wait": 0.5,
+    }
+    if settings.nats_creds:
+        options["user_credentials"] = str(settings.nats_creds)
+    elif settings.nats_user:
+        options["user"], options["password"] = settings.nats_user, settings.nats_password
+    return await nats.connect(**options)
+
+
+class ServiceRuntime:
+    def __init__(self, name: str, settings: RuntimeSettings, database_url: str) -> None:
+        self.name = name
+        self.settings = settings
+        self.database_url = database_url
+        self.clock: Clock = SimulationClock() if settings.clock == "simulation" else SystemClock()
+        self.commands = CommandHandler(self.clock)
+        self.engine: AsyncEngine = make_engine(database_url)
+        self.broker = NatsBroker(
+            [u.strip() for u in settings.nats_url.split(",")],
+            connect_timeout=settings.connect_timeout,
+            user_credentials=str(settings.nats_creds) if settings.nats_creds else None,
+            user=settings.nats_user,
+            password=settings.nats_password,
+            logger=None,
+        )
+        self.runners: list[ProjectionRunner] = []
+        self.schedulers: list[DeadlineScheduler] = []
+        self._projections: list[tuple[Projection, str]] = []
+        self._nc: Client | None = None
+        self._store: JetStreamEventStore | None = None
+        self._http: asyncio.AbstractServer | None = None
+        self._stop = asyncio.Event()
+        self.query(_HealthQuery, self._health, subject=health_subject(name))
+
+    # -- wiring (before start) ------------------------------------------------------------
+
+    @property
+    def nc(self) -> Client:
+        if self._nc is None:
+            raise RuntimeError("service not started")
+        return self._nc
+
+    @property
+    def store(self) -> JetStreamEventStore:
+        if self._store is None:
+            raise RuntimeError("service not started")
+        return self._store
+
+    def command(self, model: type[C], handler: Callable[[C], Awaitable[CommandResult]]) -> None:
+        async def endpoint(msg: NatsMessage) -> dict[str, Any]:
+            reply = await run_command(model, handler, msg.body)
+            return reply.model_dump(mode="json", exclude_none=True)
+
+        endpoint.__name__ = model.command_name
+        self.broker.subscriber(command_subject(self.name, model.command_name), queue=f"{self.name}-commands")(
+            endpoint
+        )
+
+    def query(
+        self, model: type[Q], handler: Callable[[Q], Awaitable[Any]], *, subject: str | None = None
+    ) -> None:
+        async def endpoint(msg: NatsMessage) -> dict[str, Any]:
+            reply = await run_query(model, handler, msg.body)
+            return reply.model_dump(mode="json", exclude_none=True)
+
+        endpoint.__name__ = model.query_name
+        self.broker.subscriber(subject or query_subject(self.name, model.query_name), queue=f"{self.name}-queries")(
+            endpoint
+        )
+
+    def projection(self, projection: Projection, consumer: str) -> None:
+        self._projections.append((projection, consumer))
+
+    def scheduler(self, scheduler: DeadlineScheduler) -> None:
+        self.schedulers.append(scheduler)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._nc = await connect_nats(self.settings, f"{self.name}-runtime")
+        self._store = JetStreamEventStore(self._nc, self.name, timeout=self.settings.request_timeout)
+        if isinstance(self.clock, SimulationClock):
+            await self.clock.attach(self._nc, SIM_CLOCK_BUCKET)
+        await create_runtime_tables(self.engine)
+        runner_settings = RunnerSettings(
+            batch_size=self.settings.projection_batch_size, max_deliver=self.settings.max_deliver
+        )
+        for projection, consumer in self._projections:
+            runner = ProjectionRunner(
+                self._nc,
+                self.engine,
+                projection,
+                service=self.name,
+                consumer=consumer,
+                clock=self.clock,
+                settings=runner_settings,
+            )
+            await runner.start()
+            self.runners.append(runner)
+        for scheduler in self.schedulers:
+            await scheduler.start()
+        await self.broker.start()
+        if self.settings.health_port is not None:
+            self._http = await asyncio.start_server(self._serve_http, "0.0.0.0", self.settings.health_port)
+        log.info("service_started", service=self.name, clock=type(self.clock).__name__)
+
+    async def stop(self) -> None:
+        if self._http is not None:
+            self._http.close()
+        with contextlib.suppress(Exception):
+            await self.broker.stop()
+        for scheduler in self.schedulers:
+            await scheduler.stop()
+        for runner in self.runners:
+            await runner.stop()
+        if isinstance(self.clock, SimulationClock):
+            await self.clock.detach()
+        if self._store is not None:
+            await self._store.close()
+        if self._nc is not None:
+            with contextlib.suppress(Exception):
+                await self._nc.drain()
+        await self.engine.dispose()
+        log.info("service_stopped", service=self.name)
+
+    async def run(self) -> None:
+        """Start, serve until SIGINT/SIGTERM, stop cleanly."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self._stop.set)
+        await self.start()
+        try:
+            await self._stop.wait()
+        finally:
+            await self.stop()
+
+    # -- health ----------------------------------------------------------------------------
+
+    async def health(self) -> dict[str, Any]:
+        js = self.nc.jetstream()
+        projections = []
+        healthy = self.nc.is_connected
+        for runner in self.runners:
+            entry: dict[str, Any] = {
+                "name": runner.projection.name,
+                "consumer": runner.consumer,
+                "checkpoint": runner.checkpoint,
+                "dead_lettered": runner.dead_lettered,
+            }
+            try:
+                info = await js.consumer_info(runner.projection.stream, runner.consumer, timeout=1.0)
+                entry["pending"] = int(info.num_pending or 0) + int(info.num_ack_pending or 0)
+                entry["redelivered"] = int(info.num_redelivered or 0)
+            except Exception as exc:
+                entry["error"] = repr(exc)
+                healthy = False
+            projections.append(entry)
+        return {
+            "service": self.name,
+            "status": "ok" if healthy else "degraded",
+            "now": self.clock.now().isoformat(),
+            "nats_connected": self.nc.is_connected,
+            "projections": projections,
+        }
+
+    async def _health(self, _query: _HealthQuery) -> dict[str, Any]:
+        return await self.health()
+
+    async def _serve_http(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            request = await asyncio.wait_for(reader.readline(), 5)
+            path = request.decode(errors="replace").split(" ")[1] if request.count(b" ") >= 2 else "/"
+            report = await self.health()
+            lagging = any(p.get("pending", 0) > 1000 for p in report["projections"])
+            ok = report["status"] == "ok" and (path != "/readyz" or not lagging)
+            body = json.dumps(report).encode()
+            status = "200 OK" if ok else "503 Service Unavailable"
+            writer.write(
+                f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                f"Connection: close\r\n\r\n".encode()
+                + body
+            )
+            await writer.drain()
+        except Exception as exc:
+            log.warning("health_http_failed", error=repr(exc))
+        finally:
+            writer.close()
+
+
+class _HealthQuery(Query):
+    query_name = "Health"
+
+
+__all__ = ["Reply", "ServiceRuntime", "connect_nats"]

@@ -1,0 +1,53 @@
+"""The event store contract shared by the JetStream store and its in-memory twin."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from shop_contracts.envelope import EventEnvelope
+from shop_contracts.subjects import event_subject, is_token
+
+from jetstream_es.errors import InvalidAggregateId
+from jetstream_es.events import StoredEvent
+
+MAX_ID_LENGTH = 128
+
+
+def aggregate_subject(service: str, aggregate_type: str, aggregate_id: str) -> str:
+    """The aggregate's literal subject; refuses ids that cannot be one subject token."""
+    if not (is_token(aggregate_type) and is_token(aggregate_id)) or len(aggregate_id) > MAX_ID_LENGTH:
+        raise InvalidAggregateId(
+            f"aggregate id must be 1-{MAX_ID_LENGTH} letters, digits, '_' or '-': {aggregate_id[:40]!r}"
+        )
+    return event_subject(service, aggregate_type, aggregate_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    """Stream sequences of the stored events, in order; `duplicate` when dedup answered."""
+
+    seqs: tuple[int, ...]
+    duplicate: bool = False
+
+    @property
+    def last_seq(self) -> int:
+        return self.seqs[-1]
+
+
+class EventStore(Protocol):
+    """One service's event stream, one subject per aggregate.
+
+    `append` stores all `events` of one aggregate or none: they must follow the aggregate's last
+    stored sequence `expected_last_seq` (0 for a new aggregate), otherwise `ConcurrencyConflict`.
+    `read` returns the aggregate's events after `after_seq`, in order.
+    """
+
+    service: str
+
+    async def append(
+        self, aggregate_type: str, aggregate_id: str, events: Sequence[EventEnvelope], expected_last_seq: int
+    ) -> AppendResult: ...
+
+    async def read(self, aggregate_type: str, aggregate_id: str, after_seq: int = 0) -> list[StoredEvent]: ...

@@ -1,0 +1,153 @@
+"""A tiny sample domain used by the runtime's own tests and benchmarks: a counter.
+
+`CounterIncremented` v1 carried `amount`; v2 renamed it to `by` and added `note`. The upcaster
+below keeps v1 streams loading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from pydantic import Field
+from shop_contracts.messages import Command, EventData
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from jetstream_es.aggregate import AggregateType
+from jetstream_es.errors import RuleViolated
+from jetstream_es.events import EventRegistry
+from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
+
+
+class CounterOpened(EventData):
+    event_type: ClassVar[str] = "CounterOpened"
+    name: str = Field(min_length=1, max_length=100)
+    limit: int = Field(ge=1)
+
+
+class CounterIncremented(EventData):
+    event_type: ClassVar[str] = "CounterIncremented"
+    schema_version: ClassVar[int] = 2
+    by: int = Field(ge=1)
+    note: str = ""
+
+
+class CounterClosed(EventData):
+    event_type: ClassVar[str] = "CounterClosed"
+
+
+registry = EventRegistry([CounterOpened, CounterIncremented, CounterClosed])
+
+
+@registry.upcaster("CounterIncremented", from_version=1)
+def _incremented_v1_to_v2(data: dict[str, object]) -> dict[str, object]:
+    return {"by": data["amount"], "note": ""}
+
+
+@dataclass(frozen=True)
+class CounterState:
+    name: str = ""
+    total: int = 0
+    limit: int = 0
+    opened: bool = False
+    closed: bool = False
+
+
+def evolve(state: CounterState, event: EventData) -> CounterState:
+    match event:
+        case CounterOpened(name=name, limit=limit):
+            return replace(state, name=name, limit=limit, opened=True)
+        case CounterIncremented(by=by):
+            return replace(state, total=state.total + by)
+        case CounterClosed():
+            return replace(state, closed=True)
+    return state
+
+
+COUNTER = AggregateType[CounterState]("Counter", registry, CounterState, evolve)
+
+
+class OpenCounter(Command):
+    command_name: ClassVar[str] = "OpenCounter"
+    counter_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    name: str = Field(min_length=1, max_length=100)
+    limit: int = Field(default=1_000_000, ge=1)
+
+
+class Increment(Command):
+    command_name: ClassVar[str] = "Increment"
+    counter_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    by: int = Field(ge=1, le=1000)
+
+
+def open_counter(state: CounterState, cmd: OpenCounter) -> Sequence[EventData]:
+    if state.opened:
+        raise RuleViolated(f"counter {cmd.counter_id} is open already", rule="TEST-1")
+    return [CounterOpened(name=cmd.name, limit=cmd.limit)]
+
+
+def increment(state: CounterState, by: int) -> Sequence[EventData]:
+    if not state.opened or state.closed:
+        raise RuleViolated("counter is not open", rule="TEST-2")
+    if state.total + by > state.limit:
+        raise RuleViolated(f"limit {state.limit} would be passed", rule="TEST-3")
+    return [CounterIncremented(by=by)]
+
+
+def increment_twice(state: CounterState, by: int) -> Sequence[EventData]:
+    """Two events from one command: appended atomically or not at all."""
+    first = increment(state, by)
+    second = increment(replace(state, total=state.total + by), by)
+    return [*first, *second]
+
+
+class CounterTotals(Projection):
+    """One row per counter: its name, total and number of increments."""
+
+    name = "counter_totals"
+    stream = "SAMPLE"
+    filter_subjects = ("sample.events.Counter.>",)
+    handles = frozenset({"CounterOpened", "CounterIncremented"})
+
+    def define_tables(self, metadata: MetaData, suffix: str) -> dict[str, Table]:
+        return {
+            "totals": Table(
+                f"counter_totals{suffix}",
+                metadata,
+                Column("counter_id", String(64), primary_key=True),
+                Column("name", String(100), nullable=False),
+                Column("total", BigInteger, nullable=False),
+                Column("increments", Integer, nullable=False),
+            )
+        }
+
+    async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
+        await self.apply_batch(conn, tables, [item], ctx)
+
+    async def apply_batch(
+        self, conn: AsyncConnection, tables: Tables, items: Sequence[Decoded], ctx: ApplyContext
+    ) -> None:
+        totals = tables["totals"]
+        opened = [
+            {"counter_id": i.event.envelope.aggregate_id, "name": i.data.name, "total": 0, "increments": 0}
+            for i in items
+            if isinstance(i.data, CounterOpened)
+        ]
+        if opened:
+            await conn.execute(sqlite.insert(totals).on_conflict_do_nothing(), opened)
+        for item in items:
+            if isinstance(item.data, CounterIncremented):
+                await conn.execute(
+                    totals.update()
+                    .where(totals.c.counter_id == item.event.envelope.aggregate_id)
+                    .values(total=totals.c.total + item.data.by, increments=totals.c.increments + 1)
+                )
+
+    @staticmethod
+    async def rows(conn: AsyncConnection, tables: Tables) -> list[tuple[str, str, int, int]]:
+        totals = tables["totals"]
+        result = await conn.execute(select(totals).order_by(totals.c.counter_id))
+        return [(r.counter_id, r.name, r.total, r.increments) for r in result]

@@ -1,0 +1,1 @@
+"""Aftersales adapters: Projection tables (SQLAlchemy Core) and repositories."""

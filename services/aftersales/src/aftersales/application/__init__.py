@@ -1,0 +1,1 @@
+"""Aftersales application: Command handlers and reactions (process managers): load, decide, append."""

@@ -1,0 +1,1 @@
+"""Aftersales domain: Aggregates, events and policies: pure functions, no I/O."""

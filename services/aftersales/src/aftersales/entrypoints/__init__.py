@@ -1,0 +1,1 @@
+"""Aftersales entrypoints: FastStream command, query and event subscribers; the deadline scheduler."""

@@ -1,0 +1,1 @@
+"""Fulfilment adapters: Projection tables (SQLAlchemy Core) and repositories."""

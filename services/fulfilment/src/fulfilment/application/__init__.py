@@ -1,0 +1,1 @@
+"""Fulfilment application: Command handlers and reactions (process managers): load, decide, append."""

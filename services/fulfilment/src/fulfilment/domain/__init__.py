@@ -1,0 +1,1 @@
+"""Fulfilment domain: Aggregates, events and policies: pure functions, no I/O."""

@@ -1,0 +1,1 @@
+"""Fulfilment entrypoints: FastStream command, query and event subscribers; the deadline scheduler."""

@@ -1,0 +1,1 @@
+"""HR adapters: Projection tables (SQLAlchemy Core) and repositories."""

@@ -1,0 +1,1 @@
+"""HR application: Command handlers and reactions (process managers): load, decide, append."""

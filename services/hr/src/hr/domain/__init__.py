@@ -1,0 +1,1 @@
+"""HR domain: Aggregates, events and policies: pure functions, no I/O."""

@@ -1,0 +1,1 @@
+"""HR entrypoints: FastStream command, query and event subscribers; the deadline scheduler."""

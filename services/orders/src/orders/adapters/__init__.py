@@ -1,0 +1,1 @@
+"""Orders adapters: Projection tables (SQLAlchemy Core) and repositories."""

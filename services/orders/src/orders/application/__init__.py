@@ -1,0 +1,1 @@
+"""Orders application: Command handlers and reactions (process managers): load, decide, append."""

@@ -1,0 +1,1 @@
+"""Orders domain: Aggregates, events and policies: pure functions, no I/O."""

@@ -1,0 +1,1 @@
+"""Orders entrypoints: FastStream command, query and event subscribers; the deadline scheduler."""
