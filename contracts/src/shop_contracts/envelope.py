@@ -28,7 +28,11 @@ SYSTEM_ACTOR = Actor(id="system", roles=("system",))
 
 
 class EventEnvelope(BaseModel):
-    """The stored form of one event. `data` holds the event's own fields at `schema_version`."""
+    """The stored form of one event. `data` holds the event's own fields at `schema_version`.
+
+    `causation_id` is the id of the command that caused the event, or `<reaction>/<event_id>`
+    when a reaction caused it; `correlation_id` is carried unchanged along the whole chain.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -40,13 +40,13 @@ class Cause:
 
     @classmethod
     def of_event(cls, reaction: str, event: EventEnvelope, actor: Actor) -> Cause:
-        """A reaction to `event`: ids derive from the event, so redelivery changes nothing."""
-        return cls(
-            key=f"{reaction}/{event.event_id}",
-            actor=actor,
-            correlation_id=event.correlation_id,
-            causation_id=event.event_id,
-        )
+        """A reaction to `event`: ids derive from the event, so redelivery changes nothing.
+
+        The causation id names the reaction and the causing event, so two reactions to one event
+        stay two commands in the aggregate's history.
+        """
+        key = f"{reaction}/{event.event_id}"
+        return cls(key=key, actor=actor, correlation_id=event.correlation_id, causation_id=key)
 
 
 @dataclass(frozen=True, slots=True)

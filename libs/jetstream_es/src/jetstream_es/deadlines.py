@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
@@ -38,6 +38,7 @@ def define_deadlines_table(metadata: MetaData, suffix: str = "") -> Table:
         Column("fired_at", UtcDateTime(), nullable=True),
         Column("cancelled_at", UtcDateTime(), nullable=True),
         Column("attempts", Integer, nullable=False, default=0),
+        Column("retry_at", UtcDateTime(), nullable=True),
     )
 
 
@@ -115,7 +116,11 @@ class DeadlineScheduler:
     async def run_due(self) -> int:
         """Fire everything due now; returns how many fired."""
         table, now = self._table(), self.clock.now()
-        open_ = and_(table.c.fired_at.is_(None), table.c.cancelled_at.is_(None), table.c.due_at <= now)
+        open_ = and_(
+            table.c.fired_at.is_(None),
+            table.c.cancelled_at.is_(None),
+            func.coalesce(table.c.retry_at, table.c.due_at) <= now,
+        )
         async with self.engine.connect() as conn:
             rows = (await conn.execute(select(table).where(open_).order_by(table.c.due_at).limit(self.batch))).all()
         count = 0
@@ -129,7 +134,7 @@ class DeadlineScheduler:
                     await conn.execute(
                         update(table)
                         .where(table.c.id == row.id)
-                        .values(attempts=row.attempts + 1, due_at=now + self.retry_after)
+                        .values(attempts=row.attempts + 1, retry_at=now + self.retry_after)
                     )
                 continue
             async with self.engine.begin() as conn:
@@ -144,12 +149,16 @@ class DeadlineScheduler:
         async with self.engine.connect() as conn:
             value = (
                 await conn.execute(
-                    select(func.min(table.c.due_at)).where(
+                    select(func.min(func.coalesce(table.c.retry_at, table.c.due_at))).where(
                         and_(table.c.fired_at.is_(None), table.c.cancelled_at.is_(None))
                     )
                 )
             ).scalar()
-        return value if isinstance(value, datetime) else None
+        if isinstance(value, str):  # SQLite returns the raw text of an aggregate
+            value = datetime.fromisoformat(value)
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return None
 
     async def _run(self) -> None:
         while True:

@@ -112,7 +112,12 @@ class EventRegistry:
             step = self._upcasters.get((envelope.event_type, version))
             if step is None:
                 raise CorruptEvent(f"no upcaster for {envelope.event_type} v{version}")
-            data = step(dict(data))
+            try:
+                data = step(dict(data))
+            except Exception as exc:  # noqa: BLE001 - old data the upcaster cannot read
+                raise CorruptEvent(
+                    f"{envelope.event_type} v{version} could not be upcast: {type(exc).__name__}: {exc}"
+                ) from exc
             version += 1
         if version == envelope.schema_version:
             return envelope

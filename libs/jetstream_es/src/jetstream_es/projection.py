@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -141,6 +142,7 @@ class ProjectionRunner:
         self._stopping = False
         self.dead_lettered = 0
         self.applied = 0
+        self.skipped_redelivered = 0
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -175,10 +177,17 @@ class ProjectionRunner:
                 await self._task
             self._task = None
 
-    async def wait_caught_up(self, timeout: float = 10.0) -> None:
-        """Wait until a fetch found nothing pending after the last processed message."""
-        self._caught_up.clear()
-        await asyncio.wait_for(self._caught_up.wait(), timeout)
+    async def lag(self) -> int:
+        """Messages the server still has for this consumer: not yet delivered, or not yet acked."""
+        info = await self.js.consumer_info(self.projection.stream, self.consumer)
+        return int(info.num_pending or 0) + int(info.num_ack_pending or 0)
+
+    async def wait_caught_up(self, timeout: float = 10.0, poll: float = 0.05) -> None:
+        """Wait until every message of the stream so far is applied and acked (the caught-up signal)."""
+        async with asyncio.timeout(timeout):
+            while await self.lag() > 0:
+                await asyncio.sleep(poll)
+            self._caught_up.set()
 
     async def _create_generation(self, generation: int) -> dict[str, Table]:
         tables = self.projection.define_tables(self._metadata, f"_g{generation}")
@@ -195,12 +204,20 @@ class ProjectionRunner:
             except (nats.errors.TimeoutError, TimeoutError):
                 self._caught_up.set()
                 continue
-            except (nats.errors.ConnectionClosedError, nats.errors.ConnectionReconnectingError) as exc:
-                log.warning("projection_fetch_failed", projection=self.projection.name, error=str(exc))
+            except nats.errors.ConnectionClosedError:
+                log.error("projection_stopped_connection_closed", projection=self.projection.name)
+                return
+            except Exception as exc:  # noqa: BLE001 - reconnecting, no responders: try again shortly
+                log.warning("projection_fetch_failed", projection=self.projection.name, error=repr(exc))
                 await asyncio.sleep(0.5)
                 continue
-            async with self._lock:
-                await self._process(msgs)
+            try:
+                async with self._lock:
+                    await self._process(msgs)
+            except Exception as exc:  # noqa: BLE001 - unacked messages come back after ack_wait
+                log.error("projection_batch_failed", projection=self.projection.name, error=repr(exc))
+                await asyncio.sleep(0.5)
+                continue
             if msgs and msgs[-1].metadata.num_pending == 0:
                 self._caught_up.set()
 
@@ -208,6 +225,7 @@ class ProjectionRunner:
         fresh = []
         for msg in msgs:
             if _stream_seq(msg) <= self.checkpoint:
+                self.skipped_redelivered += 1
                 await msg.ack()
             else:
                 fresh.append(msg)
@@ -241,6 +259,8 @@ class ProjectionRunner:
             return Decoded(stored, self.projection.registry.decode(envelope))
         except CorruptEvent as exc:
             raise _Poison("undecodable", str(exc)) from exc
+        except Exception as exc:  # noqa: BLE001 - a decoder bug on this message is deterministic too
+            raise _Poison("undecodable", f"{type(exc).__name__}: {exc}") from exc
 
     async def _commit(self, items: Sequence[Decoded | None], last_seq: int, *, replaying: bool) -> None:
         ctx = ApplyContext(replaying=replaying, now=self.clock.now())
@@ -359,7 +379,7 @@ class ProjectionRunner:
                     await conn.run_sync(lambda sync, t=table: t.drop(sync, checkfirst=True))
                     self._metadata.remove(table)
         report = RebuildReport(replay.applied, checkpoint, generation, time.perf_counter() - started)
-        log.info("projection_rebuilt", projection=self.projection.name, **report.__dict__)
+        log.info("projection_rebuilt", projection=self.projection.name, **dataclasses.asdict(report))
         return report
 
 
@@ -424,7 +444,9 @@ class _OrderedReplay:
             last, self.last_pending = seq, pending
         if last > self.last_seq:
             await self._apply(items, last)
-        return not (stop_at is not None and last >= stop_at) and self.last_pending != 0
+        if stop_at is not None:
+            return self.last_seq < stop_at  # more up to the live checkpoint will come
+        return self.last_pending != 0
 
     async def _apply(self, items: list[Decoded | None], last: int) -> None:
         present = [item for item in items if item is not None]

@@ -1,0 +1,223 @@
+"""Request/reply plumbing: every request gets a reply, with the error codes of ARCHITECTURE.md
+"Commands and queries" (`invalid`, `rule_violated`, `forbidden`, `unavailable`, ...)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+import pytest
+from jetstream_es.clock import FixedClock
+from jetstream_es.commands import Cause, CommandHandler, CommandResult
+from jetstream_es.endpoints import run_command, run_query
+from jetstream_es.errors import (
+    ConcurrencyConflict,
+    Conflict,
+    Forbidden,
+    InvalidAggregateId,
+    NotFound,
+    RuleViolated,
+    StreamUnavailable,
+)
+from jetstream_es.memory_store import InMemoryEventStore
+from jetstream_es.repository import Repository
+from jetstream_es.testing.sample import COUNTER, Increment, increment
+from shop_contracts.errors import ErrorBody, ErrorCode, Reply
+from shop_contracts.messages import Query
+
+ACTOR = {"id": "clerk-7", "roles": ["clerk"]}
+
+
+class CounterTotal(Query):
+    query_name: ClassVar[str] = "CounterTotal"
+    counter_id: str
+
+
+def error_of(reply: Reply) -> ErrorBody:
+    assert not reply.ok
+    assert reply.error is not None
+    return reply.error
+
+
+def fields_named(reply: Reply) -> list[str]:
+    return [d["field"] for d in error_of(reply).details or []]
+
+
+def body(**fields: Any) -> bytes:
+    return json.dumps({"command_id": "cmd-1", "actor": ACTOR, "counter_id": "c1", "by": 2, **fields}).encode()
+
+
+def failing_with(exc: Exception) -> Any:
+    async def handle(cmd: Increment) -> CommandResult:
+        raise exc
+
+    return handle
+
+
+async def succeed(cmd: Increment) -> CommandResult:
+    return CommandResult(cmd.counter_id, 4, ("e4",))
+
+
+async def test_a_successful_command_answers_ok_with_aggregate_version_and_events() -> None:
+    reply = await run_command(Increment, succeed, body())
+
+    assert reply.ok
+    assert (reply.aggregate_id, reply.version, reply.events, reply.error) == ("c1", 4, ["e4"], None)
+
+
+async def test_malformed_json_is_answered_invalid_with_details() -> None:
+    reply = await run_command(Increment, succeed, b'{"command_id": ')
+
+    assert error_of(reply).code == ErrorCode.INVALID
+    assert error_of(reply).details
+
+
+async def test_a_missing_field_is_answered_invalid_naming_the_field() -> None:
+    raw = json.dumps({"command_id": "cmd-1", "actor": ACTOR, "counter_id": "c1"}).encode()
+
+    reply = await run_command(Increment, succeed, raw)
+
+    assert error_of(reply).code == ErrorCode.INVALID
+    assert fields_named(reply) == ["by"]
+    assert "by" in error_of(reply).message
+
+
+async def test_a_missing_nested_field_is_named_by_its_path() -> None:
+    reply = await run_command(Increment, succeed, body(actor={"roles": []}))
+
+    assert error_of(reply).code == ErrorCode.INVALID
+    assert fields_named(reply) == ["actor.id"]
+
+
+async def test_an_empty_body_is_answered_invalid() -> None:
+    reply = await run_command(Increment, succeed, b"")
+
+    assert error_of(reply).code == ErrorCode.INVALID
+
+
+async def test_an_invalid_command_never_reaches_the_handler() -> None:
+    called: list[Increment] = []
+
+    async def handle(cmd: Increment) -> CommandResult:
+        called.append(cmd)
+        return CommandResult("c1", 1, ())
+
+    await run_command(Increment, handle, body(by=0))
+
+    assert called == []
+
+
+async def test_a_violated_rule_is_answered_with_its_rule_id() -> None:
+    reply = await run_command(
+        Increment, failing_with(RuleViolated("limit 10 would be passed", rule="TEST-3")), body()
+    )
+
+    error = error_of(reply)
+    assert (error.code, error.rule, error.message) == (
+        ErrorCode.RULE_VIOLATED,
+        "TEST-3",
+        "limit 10 would be passed",
+    )
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [
+        (Forbidden("only dept_supervisor approves refunds", rule="AS-7"), ErrorCode.FORBIDDEN),
+        (NotFound("Counter c1 does not exist"), ErrorCode.NOT_FOUND),
+        (Conflict("gave up after 5 attempts"), ErrorCode.CONFLICT),
+        (InvalidAggregateId("bad id"), ErrorCode.INVALID),
+    ],
+)
+async def test_each_refusal_is_answered_with_its_own_code(exc: Exception, code: ErrorCode) -> None:
+    reply = await run_command(Increment, failing_with(exc), body())
+
+    assert error_of(reply).code == code
+
+
+async def test_forbidden_is_answered_forbidden_with_its_rule() -> None:
+    reply = await run_command(Increment, failing_with(Forbidden("not a supervisor", rule="AS-7")), body())
+
+    assert (error_of(reply).code, error_of(reply).rule) == (ErrorCode.FORBIDDEN, "AS-7")
+
+
+async def test_an_unavailable_stream_is_answered_unavailable() -> None:
+    reply = await run_command(Increment, failing_with(StreamUnavailable("no responders")), body())
+
+    assert error_of(reply).code == ErrorCode.UNAVAILABLE
+
+
+async def test_another_store_failure_is_answered_unavailable() -> None:
+    reply = await run_command(Increment, failing_with(ConcurrencyConflict("s", 3)), body())
+
+    assert error_of(reply).code == ErrorCode.UNAVAILABLE
+
+
+async def test_an_unexpected_error_is_answered_unavailable_instead_of_crashing() -> None:
+    reply = await run_command(Increment, failing_with(KeyError("secret internals")), body())
+
+    assert error_of(reply).code == ErrorCode.UNAVAILABLE
+    assert "secret internals" not in error_of(reply).message
+
+
+async def test_a_refusal_serialises_to_the_wire_reply() -> None:
+    reply = await run_command(
+        Increment, failing_with(RuleViolated("counter is not open", rule="TEST-2")), body()
+    )
+
+    assert json.loads(reply.model_dump_json(exclude_none=True)) == {
+        "ok": False,
+        "error": {"code": "rule_violated", "message": "counter is not open", "rule": "TEST-2"},
+    }
+
+
+async def test_a_command_refused_by_the_domain_appends_nothing_and_replies_rule_violated() -> None:
+    store = InMemoryEventStore("sample")
+    repo = Repository(store, COUNTER)
+    handler = CommandHandler(FixedClock())
+
+    async def handle(cmd: Increment) -> CommandResult:
+        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
+        return await handler.execute(repo, cmd.counter_id, cause, lambda s: increment(s, cmd.by))
+
+    reply = await run_command(Increment, handle, body())
+
+    assert (error_of(reply).code, error_of(reply).rule) == (ErrorCode.RULE_VIOLATED, "TEST-2")
+    assert store.all_events == []
+
+
+async def test_a_query_answers_ok_with_its_result() -> None:
+    async def total(query: CounterTotal) -> dict[str, int]:
+        return {query.counter_id: 7}
+
+    reply = await run_query(CounterTotal, total, b'{"counter_id": "c1"}')
+
+    assert (reply.ok, reply.result) == (True, {"c1": 7})
+
+
+async def test_an_invalid_query_is_answered_invalid() -> None:
+    async def total(query: CounterTotal) -> int:
+        return 7
+
+    reply = await run_query(CounterTotal, total, b"{}")
+
+    assert error_of(reply).code == ErrorCode.INVALID
+    assert fields_named(reply) == ["counter_id"]
+
+
+async def test_a_failing_query_is_answered_instead_of_crashing() -> None:
+    async def total(query: CounterTotal) -> int:
+        raise RuntimeError("db gone")
+
+    reply = await run_query(CounterTotal, total, b'{"counter_id": "c1"}')
+
+    assert error_of(reply).code == ErrorCode.UNAVAILABLE
+
+
+async def test_a_query_for_something_missing_is_answered_not_found() -> None:
+    async def total(query: CounterTotal) -> int:
+        raise NotFound(f"counter {query.counter_id} does not exist")
+
+    reply = await run_query(CounterTotal, total, b'{"counter_id": "c1"}')
+
+    assert error_of(reply).code == ErrorCode.NOT_FOUND
