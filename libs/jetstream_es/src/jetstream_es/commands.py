@@ -7,7 +7,10 @@ the aggregate recognises the command's first event id and answers with the earli
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+import contextlib
+import random
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -60,10 +63,36 @@ class CommandResult:
 Decide = Callable[[S], Sequence[EventData]]
 
 
+class _KeyedLocks:
+    """One lock per aggregate, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: tuple[str, str]) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
 class CommandHandler:
-    def __init__(self, clock: Clock, max_attempts: int = 5) -> None:
+    """Commands on one aggregate run one at a time within a process; across processes the
+    optimistic check decides, and the loser reloads and retries with a short jittered backoff."""
+
+    def __init__(self, clock: Clock, max_attempts: int = 8, backoff_s: float = 0.002) -> None:
         self.clock = clock
         self.max_attempts = max_attempts
+        self.backoff_s = backoff_s
+        self._locks = _KeyedLocks()
 
     async def execute(
         self,
@@ -73,6 +102,12 @@ class CommandHandler:
         decide: Decide[S],
         *,
         must_exist: bool = False,
+    ) -> CommandResult:
+        async with self._locks.hold((repo.aggregate.name, aggregate_id)):
+            return await self._execute(repo, aggregate_id, cause, decide, must_exist)
+
+    async def _execute(
+        self, repo: Repository[S], aggregate_id: str, cause: Cause, decide: Decide[S], must_exist: bool
     ) -> CommandResult:
         name = repo.aggregate.name
         first_id = derive_event_id(name, aggregate_id, cause.key, 0)
@@ -91,6 +126,7 @@ class CommandHandler:
                 saved = await repo.save(loaded, envelopes)
             except (ConcurrencyConflict, DuplicateAppend) as exc:
                 log.info("append_retry", aggregate=name, aggregate_id=aggregate_id, attempt=attempt, error=str(exc))
+                await asyncio.sleep(random.uniform(0, self.backoff_s * attempt))  # noqa: S311 - jitter
                 loaded = await repo.load(aggregate_id, refresh=True)
                 continue
             return CommandResult(aggregate_id, saved.version, tuple(e.event_id for e in envelopes))

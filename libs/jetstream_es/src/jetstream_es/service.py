@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import nats
 import structlog
 from faststream.nats import NatsBroker
+from faststream.security import SASLPlaintext
 from faststream.nats.annotations import NatsMessage
 from nats.aio.client import Client
 from shop_contracts.errors import Reply
@@ -65,8 +66,11 @@ class ServiceRuntime:
             [u.strip() for u in settings.nats_url.split(",")],
             connect_timeout=settings.connect_timeout,
             user_credentials=str(settings.nats_creds) if settings.nats_creds else None,
-            user=settings.nats_user,
-            password=settings.nats_password,
+            security=(
+                SASLPlaintext(username=settings.nats_user, password=settings.nats_password or "")
+                if settings.nats_user
+                else None
+            ),
             logger=None,
         )
         self.runners: list[ProjectionRunner] = []

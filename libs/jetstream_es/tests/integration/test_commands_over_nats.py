@@ -1,0 +1,123 @@
+"""Commands over NATS request/reply through the service runtime, against a real nats-server.
+
+The reply schema of ARCHITECTURE.md; concurrent writers on one aggregate; the same command twice;
+bad input answered, never crashing the service; old event versions load through upcasters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from nats.aio.client import Client
+
+from jetstream_es.jetstream.store import JetStreamEventStore
+from jetstream_es.repository import Repository
+from jetstream_es.service import ServiceRuntime
+from jetstream_es.testing.nats_server import NatsServer
+from jetstream_es.testing.sample import COUNTER
+
+from .helpers import sample_service
+
+pytestmark = pytest.mark.integration
+FIXTURES = Path(__file__).with_name("fixtures")
+ACTOR = {"id": "clerk-1", "roles": ["system"]}
+
+
+@pytest.fixture
+async def service(nats_server: NatsServer, nc: Client, tmp_path: Path) -> AsyncIterator[ServiceRuntime]:
+    runtime = sample_service(nats_server.url, f"sqlite+aiosqlite:///{tmp_path / 'a.db'}")
+    await runtime.start()
+    yield runtime
+    await runtime.stop()
+
+
+async def send(nc: Client, command: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
+    payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+    reply = await nc.request(f"sample.commands.{command}", payload, timeout=5)
+    result: dict[str, Any] = json.loads(reply.data)
+    return result
+
+
+async def test_a_command_replies_with_the_aggregate_version_and_event_ids(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    reply = await send(nc, "OpenCounter", {"command_id": "o1", "actor": ACTOR, "counter_id": "c1", "name": "A"})
+    assert reply["ok"] is True
+    assert (reply["aggregate_id"], reply["version"], len(reply["events"])) == ("c1", 1, 1)
+
+
+async def test_the_same_command_sent_twice_appends_one_event(service: ServiceRuntime, nc: Client) -> None:
+    await send(nc, "OpenCounter", {"command_id": "o1", "actor": ACTOR, "counter_id": "c1", "name": "A"})
+    body = {"command_id": "inc-1", "actor": ACTOR, "counter_id": "c1", "by": 2}
+    first, second = await send(nc, "Increment", body), await send(nc, "Increment", body)
+    assert first == second
+    store = JetStreamEventStore(nc, "sample")
+    assert len(await store.read("Counter", "c1")) == 2
+    await store.close()
+
+
+async def test_concurrent_commands_from_two_instances_on_one_aggregate_all_land_once(
+    nats_server: NatsServer, service: ServiceRuntime, nc: Client, tmp_path: Path
+) -> None:
+    other = sample_service(nats_server.url, f"sqlite+aiosqlite:///{tmp_path / 'b.db'}")
+    await other.start()
+    try:
+        await send(nc, "OpenCounter", {"command_id": "o1", "actor": ACTOR, "counter_id": "hot", "name": "A"})
+        bodies = [{"command_id": f"i{n}", "actor": ACTOR, "counter_id": "hot", "by": 1} for n in range(40)]
+        replies = await asyncio.gather(*(send(nc, "Increment", b) for b in bodies))
+        assert all(r["ok"] for r in replies), [r for r in replies if not r["ok"]][:3]
+        loaded = await Repository(JetStreamEventStore(nc, "sample"), COUNTER, cache_size=0).load("hot")
+        assert (loaded.state.total, loaded.version) == (40, 41)
+        assert sorted(r["version"] for r in replies) == list(range(2, 42))
+    finally:
+        await other.stop()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b"{not json", "(body)"),
+        ({"command_id": "x", "actor": ACTOR, "counter_id": "c1"}, "by"),
+        ({"command_id": "x", "actor": ACTOR, "counter_id": "c.1", "by": 1}, "counter_id"),
+        ({"command_id": "x", "actor": {"roles": []}, "counter_id": "c1", "by": 1}, "actor.id"),
+        ({"command_id": "x", "actor": ACTOR, "counter_id": "c1", "by": 0}, "by"),
+    ],
+)
+async def test_bad_input_is_invalid_with_the_field_path_and_appends_nothing(
+    service: ServiceRuntime, nc: Client, body: dict[str, Any] | bytes, field: str
+) -> None:
+    reply = await send(nc, "Increment", body)
+    assert reply["ok"] is False
+    assert reply["error"]["code"] == "invalid"
+    assert field in [d["field"] for d in reply["error"]["details"]]
+    info = await nc.jetstream().stream_info("SAMPLE")
+    assert info.state.messages == 0
+
+
+async def test_a_domain_rule_violation_names_its_rule_and_appends_nothing(service: ServiceRuntime, nc: Client) -> None:
+    reply = await send(nc, "Increment", {"command_id": "x", "actor": ACTOR, "counter_id": "nope", "by": 1})
+    assert reply == {"ok": False, "error": {"code": "rule_violated", "message": "counter is not open", "rule": "TEST-2"}}
+
+
+async def test_health_answers_on_nats(service: ServiceRuntime, nc: Client) -> None:
+    reply = json.loads((await nc.request("sample.queries.Health", b"{}", timeout=5)).data)
+    assert reply["ok"] is True
+    assert reply["result"]["service"] == "sample"
+    assert reply["result"]["status"] == "ok"
+
+
+async def test_an_old_event_version_loads_through_its_upcaster(nc: Client) -> None:
+    """The stored fixture stream holds CounterIncremented at schema v1 ({"amount": n})."""
+    js = nc.jetstream()
+    for line in (FIXTURES / "counter_stream_v1.jsonl").read_text().splitlines():
+        record = json.loads(line)
+        await js.publish(record["subject"], json.dumps(record["body"]).encode(), headers=record["headers"])
+    store = JetStreamEventStore(nc, "sample")
+    loaded = await Repository(store, COUNTER).load("legacy")
+    assert (loaded.state.name, loaded.state.total, loaded.version) == ("legacy", 12, 4)
+    await store.close()
