@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Final, Literal
 
 from pydantic import AwareDatetime, Field
 
 from shop_contracts.messages import ID_PATTERN, EventData
 
-SHIPPING_ONLY_STAMP = "發貨專用章"
+SHIPPING_ONLY_STAMP: Final = "發貨專用章"
 
 
 class ShipmentStamped(EventData):
@@ -21,6 +21,6 @@ class ShipmentStamped(EventData):
     order_id: str = Field(pattern=ID_PATTERN)
     outbound_note_no: str = Field(min_length=1, max_length=64)
     waybill_no: str = Field(min_length=1, max_length=64)
-    stamp: Literal["發貨專用章"] = SHIPPING_ONLY_STAMP
+    stamp: Literal["發貨專用章"] = "發貨專用章"
     keeper: str = Field(min_length=1, max_length=128)
     stamped_at: AwareDatetime

@@ -47,7 +47,7 @@ class OrderPlaced(EventData):
 
 
 class OrderConfirmed(EventData):
-    """Payment and customer contact done, details verified (ORD-2, ORD-7); starts the 24 h hand-over (ORD-3)."""
+    """Paid, customer contacted, details verified (ORD-2, ORD-7); starts the 24 h hand-over (ORD-3)."""
 
     event_type: ClassVar[str] = "OrderConfirmed"
     schema_version: ClassVar[int] = 1

@@ -11,10 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from jetstream_es.events import EventRegistry, StoredEvent
 from shop_contracts.messages import EventData
 from shop_contracts.subjects import is_token
-
-from jetstream_es.events import EventRegistry, StoredEvent
 
 S = TypeVar("S")
 

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import structlog
-from shop_contracts.envelope import Actor, EventEnvelope
-from shop_contracts.messages import EventData
 
 from jetstream_es.aggregate import Loaded
 from jetstream_es.clock import Clock
 from jetstream_es.errors import ConcurrencyConflict, Conflict, DuplicateAppend, NotFound
 from jetstream_es.events import derive_event_id
 from jetstream_es.repository import Repository
+from shop_contracts.envelope import Actor, EventEnvelope
+from shop_contracts.messages import EventData
 
 S = TypeVar("S")
 log = structlog.get_logger(__name__)
@@ -39,7 +39,9 @@ class Cause:
 
     @classmethod
     def of_command(cls, command_id: str, actor: Actor, correlation_id: str | None = None) -> Cause:
-        return cls(key=command_id, actor=actor, correlation_id=correlation_id or command_id, causation_id=command_id)
+        return cls(
+            key=command_id, actor=actor, correlation_id=correlation_id or command_id, causation_id=command_id
+        )
 
     @classmethod
     def of_event(cls, reaction: str, event: EventEnvelope, actor: Actor) -> Cause:
@@ -125,13 +127,16 @@ class CommandHandler:
             try:
                 saved = await repo.save(loaded, envelopes)
             except (ConcurrencyConflict, DuplicateAppend) as exc:
-                log.info("append_retry", aggregate=name, aggregate_id=aggregate_id, attempt=attempt, error=str(exc))
-                await asyncio.sleep(random.uniform(0, self.backoff_s * attempt))  # noqa: S311 - jitter
+                log.info(
+                    "append_retry", aggregate=name, aggregate_id=aggregate_id, attempt=attempt, error=str(exc)
+                )
+                await asyncio.sleep(random.uniform(0, self.backoff_s * attempt))
                 loaded = await repo.load(aggregate_id, refresh=True)
                 continue
             return CommandResult(aggregate_id, saved.version, tuple(e.event_id for e in envelopes))
         raise Conflict(
-            f"{name} {aggregate_id} kept changing under this command; gave up after {self.max_attempts} attempts"
+            f"{name} {aggregate_id} kept changing under this command; "
+            f"gave up after {self.max_attempts} attempts"
         )
 
     def _envelopes(

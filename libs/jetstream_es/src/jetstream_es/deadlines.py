@@ -70,7 +70,9 @@ async def schedule(conn: AsyncConnection, table: Table, deadline: Deadline) -> N
 
 async def cancel(conn: AsyncConnection, table: Table, deadline_id: str, at: datetime) -> None:
     await conn.execute(
-        update(table).where(and_(table.c.id == deadline_id, table.c.fired_at.is_(None))).values(cancelled_at=at)
+        update(table)
+        .where(and_(table.c.id == deadline_id, table.c.fired_at.is_(None)))
+        .values(cancelled_at=at)
     )
 
 
@@ -122,7 +124,9 @@ class DeadlineScheduler:
             func.coalesce(table.c.retry_at, table.c.due_at) <= now,
         )
         async with self.engine.connect() as conn:
-            rows = (await conn.execute(select(table).where(open_).order_by(table.c.due_at).limit(self.batch))).all()
+            rows = (
+                await conn.execute(select(table).where(open_).order_by(table.c.due_at).limit(self.batch))
+            ).all()
         count = 0
         for row in rows:
             deadline = Deadline(row.id, row.kind, row.aggregate_id, row.due_at, dict(row.payload))

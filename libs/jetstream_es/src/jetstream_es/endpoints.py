@@ -12,11 +12,11 @@ from typing import Any, TypeVar
 
 import structlog
 from pydantic import BaseModel, ValidationError
-from shop_contracts.errors import ErrorCode, Reply
-from shop_contracts.messages import Command, Query
 
 from jetstream_es.commands import CommandResult
 from jetstream_es.errors import DomainError, EventStoreError, InvalidAggregateId, StreamUnavailable
+from shop_contracts.errors import ErrorCode, Reply
+from shop_contracts.messages import Command, Query
 
 log = structlog.get_logger(__name__)
 C = TypeVar("C", bound=Command)
@@ -25,7 +25,11 @@ Q = TypeVar("Q", bound=Query)
 
 def validation_reply(exc: ValidationError, what: str) -> Reply:
     details = [
-        {"field": ".".join(str(p) for p in err["loc"]) or "(body)", "problem": err["msg"], "type": err["type"]}
+        {
+            "field": ".".join(str(p) for p in err["loc"]) or "(body)",
+            "problem": err["msg"],
+            "type": err["type"],
+        }
         for err in exc.errors(include_url=False, include_context=False, include_input=False)
     ]
     fields = ", ".join(d["field"] for d in details[:5])
@@ -66,7 +70,9 @@ async def run_command(model: type[C], handler: Callable[[C], Awaitable[CommandRe
             level = "warning" if isinstance(exc, DomainError | InvalidAggregateId) else "error"
             getattr(log, level)("command_refused", code=reply.error and reply.error.code, error=str(exc))
             return reply
-    return Reply(ok=True, aggregate_id=result.aggregate_id, version=result.version, events=list(result.event_ids))
+    return Reply(
+        ok=True, aggregate_id=result.aggregate_id, version=result.version, events=list(result.event_ids)
+    )
 
 
 async def run_query(model: type[Q], handler: Callable[[Q], Awaitable[Any]], raw: bytes) -> Reply:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from shop_contracts.envelope import EventEnvelope
-from shop_contracts.messages import EventData
 
 from jetstream_es.errors import CorruptEvent
+from shop_contracts.envelope import EventEnvelope
+from shop_contracts.messages import EventData
 
 EVENT_ID_NAMESPACE = uuid.UUID("6f1d7f0e-8a61-4a5a-9d0b-2f4b1f0c5e11")
 
@@ -114,7 +114,7 @@ class EventRegistry:
                 raise CorruptEvent(f"no upcaster for {envelope.event_type} v{version}")
             try:
                 data = step(dict(data))
-            except Exception as exc:  # noqa: BLE001 - old data the upcaster cannot read
+            except Exception as exc:
                 raise CorruptEvent(
                     f"{envelope.event_type} v{version} could not be upcast: {type(exc).__name__}: {exc}"
                 ) from exc

@@ -6,11 +6,10 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 
-from shop_contracts.envelope import EventEnvelope
-
 from jetstream_es.errors import ConcurrencyConflict, DuplicateAppend
 from jetstream_es.events import StoredEvent
 from jetstream_es.store import AppendResult, aggregate_subject
+from shop_contracts.envelope import EventEnvelope
 
 
 class InMemoryEventStore:

@@ -27,15 +27,15 @@ import structlog
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext, api
-from shop_contracts.messages import EventData
-from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER, dlq_subject
-from sqlalchemy import MetaData, Table, select, update
+from sqlalchemy import Connection, MetaData, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jetstream_es.clock import Clock
 from jetstream_es.errors import CorruptEvent
 from jetstream_es.events import EventRegistry, StoredEvent, parse_envelope
 from jetstream_es.sql import create_runtime_tables, projection_state
+from shop_contracts.messages import EventData
+from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER, dlq_subject
 
 log = structlog.get_logger(__name__)
 Tables = Mapping[str, Table]
@@ -182,10 +182,13 @@ class ProjectionRunner:
         info = await self.js.consumer_info(self.projection.stream, self.consumer)
         return int(info.num_pending or 0) + int(info.num_ack_pending or 0)
 
-    async def wait_caught_up(self, timeout: float = 10.0, poll: float = 0.05) -> None:
-        """Wait until every message of the stream so far is applied and acked (the caught-up signal)."""
-        async with asyncio.timeout(timeout):
-            while await self.lag() > 0:
+    async def wait_caught_up(self, within: float = 10.0, poll: float = 0.05) -> None:
+        """Wait until every message of the stream so far is applied and acked (the caught-up signal).
+
+        The server's count decides; it changes without telling us, so this polls it.
+        """
+        async with asyncio.timeout(within):
+            while await self.lag() > 0:  # noqa: ASYNC110 - the server's state has no event to await
                 await asyncio.sleep(poll)
             self._caught_up.set()
 
@@ -194,6 +197,16 @@ class ProjectionRunner:
         async with self.engine.begin() as conn:
             await conn.run_sync(lambda sync: self._metadata.create_all(sync, tables=list(tables.values())))
         return tables
+
+    async def _drop_tables(self, tables: list[Table]) -> None:
+        def drop(sync: Connection) -> None:
+            for table in tables:
+                table.drop(sync, checkfirst=True)
+
+        async with self.engine.begin() as conn:
+            await conn.run_sync(drop)
+        for table in tables:
+            self._metadata.remove(table)
 
     # -- live consumption -------------------------------------------------------------------
 
@@ -207,14 +220,14 @@ class ProjectionRunner:
             except nats.errors.ConnectionClosedError:
                 log.error("projection_stopped_connection_closed", projection=self.projection.name)
                 return
-            except Exception as exc:  # noqa: BLE001 - reconnecting, no responders: try again shortly
+            except Exception as exc:
                 log.warning("projection_fetch_failed", projection=self.projection.name, error=repr(exc))
                 await asyncio.sleep(0.5)
                 continue
             try:
                 async with self._lock:
                     await self._process(msgs)
-            except Exception as exc:  # noqa: BLE001 - unacked messages come back after ack_wait
+            except Exception as exc:
                 log.error("projection_batch_failed", projection=self.projection.name, error=repr(exc))
                 await asyncio.sleep(0.5)
                 continue
@@ -259,7 +272,7 @@ class ProjectionRunner:
             return Decoded(stored, self.projection.registry.decode(envelope))
         except CorruptEvent as exc:
             raise _Poison("undecodable", str(exc)) from exc
-        except Exception as exc:  # noqa: BLE001 - a decoder bug on this message is deterministic too
+        except Exception as exc:
             raise _Poison("undecodable", f"{type(exc).__name__}: {exc}") from exc
 
     async def _commit(self, items: Sequence[Decoded | None], last_seq: int, *, replaying: bool) -> None:
@@ -331,7 +344,9 @@ class ProjectionRunner:
         )
         if original_id:
             headers["Dlq-Original-Msg-Id"] = original_id
-        await self.js.publish(dlq_subject(self.service, self.consumer), msg.data, headers=headers, stream="DLQ")
+        await self.js.publish(
+            dlq_subject(self.service, self.consumer), msg.data, headers=headers, stream="DLQ"
+        )
         async with self.engine.begin() as conn:
             await self._save_checkpoint(conn, self.projection.name, seq)
         self.checkpoint = seq
@@ -374,10 +389,7 @@ class ProjectionRunner:
                 )
             self.generation, self.checkpoint, self.tables = generation, checkpoint, tables
             await replay.close()
-            async with self.engine.begin() as conn:
-                for table in old.values():
-                    await conn.run_sync(lambda sync, t=table: t.drop(sync, checkfirst=True))
-                    self._metadata.remove(table)
+            await self._drop_tables(list(old.values()))
         report = RebuildReport(replay.applied, checkpoint, generation, time.perf_counter() - started)
         log.info("projection_rebuilt", projection=self.projection.name, **dataclasses.asdict(report))
         return report

@@ -17,6 +17,7 @@ import nats
 from nats.aio.client import Client
 from nats.js import api
 from nats.js.errors import NotFoundError
+
 from shop_contracts.subjects import DLQ_STREAM, DLQ_SUBJECTS, SERVICES, SIM_CLOCK_BUCKET, stream_name
 
 DUPLICATE_WINDOW_S = 120.0
@@ -122,7 +123,7 @@ async def provision(
             report.unchanged.append(f"stream {spec.name}")
     for consumer in consumers:
         filters = list(consumer.filter_subjects)
-        config = api.ConsumerConfig(
+        consumer_config = api.ConsumerConfig(
             durable_name=consumer.durable,
             description=consumer.description or None,
             ack_policy=api.AckPolicy.EXPLICIT,
@@ -138,8 +139,10 @@ async def provision(
             existed = True
         except NotFoundError:
             existed = False
-        await js.add_consumer(consumer.stream, config)
-        (report.updated if existed else report.created).append(f"consumer {consumer.stream}/{consumer.durable}")
+        await js.add_consumer(consumer.stream, consumer_config)
+        (report.updated if existed else report.created).append(
+            f"consumer {consumer.stream}/{consumer.durable}"
+        )
     try:
         await js.key_value(SIM_CLOCK_BUCKET)
         report.unchanged.append(f"kv {SIM_CLOCK_BUCKET}")
@@ -150,7 +153,9 @@ async def provision(
 
 
 async def provision_installed(url: str, replicas: int = 1, connect_timeout: float = 2.0) -> ProvisionReport:
-    nc = await nats.connect(url, connect_timeout=connect_timeout, max_reconnect_attempts=0, allow_reconnect=False)
+    nc = await nats.connect(
+        url, connect_timeout=connect_timeout, max_reconnect_attempts=0, allow_reconnect=False
+    )
     try:
         consumers = [c for spec in installed_services() for c in spec.consumers]
         return await provision(nc, shop_streams(replicas), consumers, replicas=replicas)
@@ -168,7 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         print(f"provisioning failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    for kind, names in (("created", report.created), ("updated", report.updated), ("unchanged", report.unchanged)):
+    for kind, names in (
+        ("created", report.created),
+        ("updated", report.updated),
+        ("unchanged", report.unchanged),
+    ):
         for name in names:
             print(f"{kind:9} {name}")
     return 0

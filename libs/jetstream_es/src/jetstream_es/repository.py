@@ -10,11 +10,10 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Generic, TypeVar
 
-from shop_contracts.envelope import EventEnvelope
-
 from jetstream_es.aggregate import AggregateType, Loaded, Outcome
 from jetstream_es.events import StoredEvent
 from jetstream_es.store import EventStore
+from shop_contracts.envelope import EventEnvelope
 
 S = TypeVar("S")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import math
 import signal
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -17,12 +18,9 @@ from typing import Any, TypeVar
 import nats
 import structlog
 from faststream.nats import NatsBroker
-from faststream.security import SASLPlaintext
 from faststream.nats.annotations import NatsMessage
+from faststream.security import SASLPlaintext
 from nats.aio.client import Client
-from shop_contracts.errors import Reply
-from shop_contracts.messages import Command, Query
-from shop_contracts.subjects import SIM_CLOCK_BUCKET, command_subject, health_subject, query_subject
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.clock import Clock, SimulationClock, SystemClock
@@ -33,6 +31,9 @@ from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.projection import Projection, ProjectionRunner, RunnerSettings
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.sql import create_runtime_tables, make_engine
+from shop_contracts.errors import Reply
+from shop_contracts.messages import Command, Query
+from shop_contracts.subjects import SIM_CLOCK_BUCKET, command_subject, health_subject, query_subject
 
 log = structlog.get_logger(__name__)
 C = TypeVar("C", bound=Command)
@@ -64,7 +65,7 @@ class ServiceRuntime:
         self.engine: AsyncEngine = make_engine(database_url)
         self.broker = NatsBroker(
             [u.strip() for u in settings.nats_url.split(",")],
-            connect_timeout=settings.connect_timeout,
+            connect_timeout=math.ceil(settings.connect_timeout),
             user_credentials=str(settings.nats_creds) if settings.nats_creds else None,
             security=(
                 SASLPlaintext(username=settings.nats_user, password=settings.nats_password or "")
@@ -114,9 +115,9 @@ class ServiceRuntime:
             return reply.model_dump(mode="json", exclude_none=True)
 
         endpoint.__name__ = model.query_name
-        self.broker.subscriber(subject or query_subject(self.name, model.query_name), queue=f"{self.name}-queries")(
-            endpoint
-        )
+        self.broker.subscriber(
+            subject or query_subject(self.name, model.query_name), queue=f"{self.name}-queries"
+        )(endpoint)
 
     def projection(self, projection: Projection, consumer: str) -> None:
         self._projections.append((projection, consumer))

@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from shop_contracts.envelope import EventEnvelope
-from shop_contracts.subjects import event_subject, is_token
-
 from jetstream_es.errors import InvalidAggregateId
 from jetstream_es.events import StoredEvent
+from shop_contracts.envelope import EventEnvelope
+from shop_contracts.subjects import event_subject, is_token
 
 MAX_ID_LENGTH = 128
 

@@ -21,7 +21,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nats
+import nats.errors
+
 from jetstream_es.provision import ServiceSpec, installed_services, provision_installed
+from shop_contracts.subjects import health_subject
 
 GRACE_S = 10.0
 
@@ -82,8 +86,30 @@ async def wait_for_port(host: str, port: int, seconds: float) -> None:
         await asyncio.sleep(0.05)
 
 
+async def wait_until_ready(url: str, names: list[str], children: list[Child], seconds: float) -> None:
+    """Wait until every service answers its `<service>.queries.Health` request."""
+    nc = await nats.connect(url, connect_timeout=2, allow_reconnect=False)
+    try:
+        waiting = set(names)
+        deadline = time.monotonic() + seconds
+        while waiting:
+            for name in sorted(waiting):
+                with contextlib.suppress(nats.errors.Error, TimeoutError):
+                    await nc.request(health_subject(name), b"{}", timeout=0.5)
+                    waiting.discard(name)
+            dead = [c.name for c in children if c.process is not None and c.process.poll() is not None]
+            if dead:
+                raise SystemExit(f"service(s) exited during start-up: {', '.join(dead)}; see var/log/")
+            if waiting and time.monotonic() > deadline:
+                raise SystemExit(f"no health answer within {seconds}s from: {', '.join(sorted(waiting))}")
+            if waiting:
+                await asyncio.sleep(0.2)
+    finally:
+        await nc.close()
+
+
 async def supervise(args: argparse.Namespace) -> int:
-    var = Path(args.var).resolve()
+    var = Path(args.var).resolve()  # noqa: ASYNC240 - once, at start-up
     (var / "log").mkdir(parents=True, exist_ok=True)
     url = args.url or f"nats://127.0.0.1:{args.port}"
     nats_child: Child | None = None
@@ -115,8 +141,10 @@ async def supervise(args: argparse.Namespace) -> int:
         say(f"nats-server up at {url} (monitoring http://127.0.0.1:{args.monitor_port}, data {var / 'nats'})")
     try:
         report = await provision_installed(url)
-        say(f"provisioned: {len(report.created)} created, {len(report.updated)} updated, "
-            f"{len(report.unchanged)} unchanged")
+        say(
+            f"provisioned: {len(report.created)} created, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged"
+        )
         specs: list[ServiceSpec] = installed_services()
         children: list[Child] = []
         for index, spec in enumerate(specs):
@@ -126,11 +154,17 @@ async def supervise(args: argparse.Namespace) -> int:
             env.setdefault("SHOP_CLOCK", args.clock)
             if args.health_base:
                 env.setdefault("SHOP_HEALTH_PORT", str(args.health_base + index))
-            child = Child(spec.name, [sys.executable, "-m", spec.module], env, var / "log" / f"{spec.name}.log")
+            child = Child(
+                spec.name, [sys.executable, "-m", spec.module], env, var / "log" / f"{spec.name}.log"
+            )
             child.start()
             children.append(child)
-            say(f"started {spec.name} (pid {child.process.pid if child.process else '?'}, log {child.log_path})")
-        say("all services running; Ctrl-C stops everything")
+            say(
+                f"started {spec.name} (pid {child.process.pid if child.process else '?'}, "
+                f"log {child.log_path})"
+            )
+        await wait_until_ready(url, [spec.name for spec in specs], children, args.ready_timeout)
+        say(f"ready: {', '.join(spec.name for spec in specs)} answer on {url}; Ctrl-C stops everything")
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -168,8 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--monitor-port", type=int, default=8222)
     parser.add_argument("--url", help="use this NATS server instead of starting one")
     parser.add_argument("--var", default=os.environ.get("SHOP_VAR_DIR", "var"))
-    parser.add_argument("--clock", choices=["system", "simulation"], default=os.environ.get("SHOP_CLOCK", "system"))
+    parser.add_argument(
+        "--clock", choices=["system", "simulation"], default=os.environ.get("SHOP_CLOCK", "system")
+    )
     parser.add_argument("--health-base", type=int, default=8480, help="HTTP health ports from here; 0: none")
+    parser.add_argument("--ready-timeout", type=float, default=90.0, help="seconds to wait for every service")
     args = parser.parse_args(argv)
     return asyncio.run(supervise(args))
 

@@ -26,8 +26,13 @@ async def main(url: str, db: str) -> None:
     nc = await nats.connect(url, connect_timeout=2)
     engine = make_engine(f"sqlite+aiosqlite:///{db}")
     runner = DiesBeforeAck(
-        nc, engine, CounterTotals(registry), service="sample", consumer="sample-counter-totals",
-        clock=FixedClock(), settings=RunnerSettings(batch_size=50, fetch_timeout=0.2),
+        nc,
+        engine,
+        CounterTotals(registry),
+        service="sample",
+        consumer="sample-counter-totals",
+        clock=FixedClock(),
+        settings=RunnerSettings(batch_size=50, fetch_timeout=0.2),
     )
     await runner.start()
     await asyncio.sleep(30)

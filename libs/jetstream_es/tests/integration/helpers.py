@@ -5,21 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from nats.aio.client import Client
-from shop_contracts.envelope import Actor
 
-from jetstream_es.commands import Cause, CommandHandler, CommandResult
+from jetstream_es.commands import Cause, CommandResult
 from jetstream_es.provision import ConsumerSpec, provision
 from jetstream_es.repository import Repository
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.testing.sample import COUNTER, CounterState, Increment, OpenCounter, increment, open_counter
+from shop_contracts.envelope import Actor
 
 CONSUMER = "sample-counter-totals"
 ACTOR = Actor(id="clerk-1", roles=("system",))
 
 
 async def provision_consumer(nc: Client, ack_wait_s: float = 1.0) -> None:
-    await provision(nc, [], [ConsumerSpec("SAMPLE", CONSUMER, ("sample.events.Counter.>",), ack_wait_s=ack_wait_s)])
+    await provision(
+        nc, [], [ConsumerSpec("SAMPLE", CONSUMER, ("sample.events.Counter.>",), ack_wait_s=ack_wait_s)]
+    )
 
 
 def sample_service(url: str, database_url: str, **overrides: Any) -> ServiceRuntime:

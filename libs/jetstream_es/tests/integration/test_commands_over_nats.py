@@ -46,7 +46,9 @@ async def send(nc: Client, command: str, body: dict[str, Any] | bytes) -> dict[s
 async def test_a_command_replies_with_the_aggregate_version_and_event_ids(
     service: ServiceRuntime, nc: Client
 ) -> None:
-    reply = await send(nc, "OpenCounter", {"command_id": "o1", "actor": ACTOR, "counter_id": "c1", "name": "A"})
+    reply = await send(
+        nc, "OpenCounter", {"command_id": "o1", "actor": ACTOR, "counter_id": "c1", "name": "A"}
+    )
     assert reply["ok"] is True
     assert (reply["aggregate_id"], reply["version"], len(reply["events"])) == ("c1", 1, 1)
 
@@ -99,9 +101,14 @@ async def test_bad_input_is_invalid_with_the_field_path_and_appends_nothing(
     assert info.state.messages == 0
 
 
-async def test_a_domain_rule_violation_names_its_rule_and_appends_nothing(service: ServiceRuntime, nc: Client) -> None:
+async def test_a_domain_rule_violation_names_its_rule_and_appends_nothing(
+    service: ServiceRuntime, nc: Client
+) -> None:
     reply = await send(nc, "Increment", {"command_id": "x", "actor": ACTOR, "counter_id": "nope", "by": 1})
-    assert reply == {"ok": False, "error": {"code": "rule_violated", "message": "counter is not open", "rule": "TEST-2"}}
+    assert reply == {
+        "ok": False,
+        "error": {"code": "rule_violated", "message": "counter is not open", "rule": "TEST-2"},
+    }
 
 
 async def test_health_answers_on_nats(service: ServiceRuntime, nc: Client) -> None:

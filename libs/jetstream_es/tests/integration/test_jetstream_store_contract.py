@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from nats.aio.client import Client
+
 from jetstream_es.errors import StreamUnavailable
 from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.testing.contract import EventStoreContract, envelope
 from jetstream_es.testing.nats_server import NatsServer
 from jetstream_es.testing.pytest_plugin import connect
-from nats.aio.client import Client
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from nats.aio.client import Client
-from shop_contracts.subjects import EVENT_TYPE_HEADER
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.clock import FixedClock
@@ -26,6 +25,7 @@ from jetstream_es.repository import Repository
 from jetstream_es.sql import make_engine
 from jetstream_es.testing.nats_server import NatsServer
 from jetstream_es.testing.sample import COUNTER, CounterTotals, OpenCounter, increment, open_counter, registry
+from shop_contracts.subjects import EVENT_TYPE_HEADER
 
 from .helpers import ACTOR, CONSUMER, provision_consumer
 
@@ -44,7 +44,9 @@ async def open_and_increment(store: JetStreamEventStore, counter: str, increment
     handler = CommandHandler(FixedClock())
     repo = Repository(store, COUNTER)
     cmd = OpenCounter(command_id=f"open-{counter}", actor=ACTOR, counter_id=counter, name=f"n-{counter}")
-    await handler.execute(repo, counter, Cause.of_command(cmd.command_id, ACTOR), lambda s: open_counter(s, cmd))
+    await handler.execute(
+        repo, counter, Cause.of_command(cmd.command_id, ACTOR), lambda s: open_counter(s, cmd)
+    )
     for i in range(increments):
         cause = Cause.of_command(f"inc-{counter}-{i}", ACTOR)
         await handler.execute(repo, counter, cause, lambda s: increment(s, by))
@@ -60,10 +62,17 @@ async def _stop_runners() -> AsyncIterator[None]:
         await _started.pop().stop()
 
 
-async def runner_for(nc: Client, engine: AsyncEngine, projection: CounterTotals | None = None) -> ProjectionRunner:
+async def runner_for(
+    nc: Client, engine: AsyncEngine, projection: CounterTotals | None = None
+) -> ProjectionRunner:
     runner = ProjectionRunner(
-        nc, engine, projection or CounterTotals(registry), service="sample", consumer=CONSUMER,
-        clock=FixedClock(), settings=FAST,
+        nc,
+        engine,
+        projection or CounterTotals(registry),
+        service="sample",
+        consumer=CONSUMER,
+        clock=FixedClock(),
+        settings=FAST,
     )
     await runner.start()
     _started.append(runner)
@@ -133,18 +142,28 @@ async def test_poison_messages_go_to_the_dlq_with_a_reason_and_later_events_stil
     await provision_consumer(nc)
     await open_and_increment(store, "p1", 1)
     good = (await store.read("Counter", "p1"))[-1].envelope
-    await js.publish("sample.events.Counter.p1", b"{not json", headers={EVENT_TYPE_HEADER: "CounterIncremented"})
+    await js.publish(
+        "sample.events.Counter.p1", b"{not json", headers={EVENT_TYPE_HEADER: "CounterIncremented"}
+    )
     await js.publish("sample.events.Counter.p1", b"{}", headers={EVENT_TYPE_HEADER: "CounterExploded"})
     bad_schema = good.model_copy(update={"event_id": "bad-schema", "version": 3, "data": {"by": "lots"}})
-    await js.publish("sample.events.Counter.p1", bad_schema.model_dump_json().encode(),
-                     headers={EVENT_TYPE_HEADER: "CounterIncremented"})
+    await js.publish(
+        "sample.events.Counter.p1",
+        bad_schema.model_dump_json().encode(),
+        headers={EVENT_TYPE_HEADER: "CounterIncremented"},
+    )
     await js.publish("sample.events.Counter.p1", b"{}")
     await open_and_increment(store, "p2", 2)
     runner = await runner_for(nc, engine)
     await runner.wait_caught_up()
     assert await rows(runner) == [("p1", "n-p1", 1, 1), ("p2", "n-p2", 2, 2)]
     dead = await dlq_messages(nc)
-    assert [d["Dlq-Reason"] for d in dead] == ["undecodable", "unknown_event_type", "undecodable", "missing_event_type"]
+    assert [d["Dlq-Reason"] for d in dead] == [
+        "undecodable",
+        "unknown_event_type",
+        "undecodable",
+        "missing_event_type",
+    ]
     assert all(d["Dlq-Stream"] == "SAMPLE" and d["Dlq-Consumer"] == CONSUMER for d in dead)
     assert "schema" in dead[2]["Dlq-Error"]
     assert runner.dead_lettered == 4
@@ -260,5 +279,3 @@ async def test_a_reaction_cannot_be_replayed(nc: Client, engine: AsyncEngine) ->
     with pytest.raises(ValueError, match="side effects"):
         await runner.rebuild()
     await runner.stop()
-
-

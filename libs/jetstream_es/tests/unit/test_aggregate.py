@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from jetstream_es.aggregate import AggregateType, Loaded, Outcome
 from jetstream_es.events import StoredEvent
 from jetstream_es.testing.sample import COUNTER, CounterState, evolve, registry

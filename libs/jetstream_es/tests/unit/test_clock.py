@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+
 from jetstream_es.clock import FixedClock, SystemClock
 
 START = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
+
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import Cause, CommandHandler, CommandResult
 from jetstream_es.errors import ConcurrencyConflict, Conflict, NotFound, RuleViolated

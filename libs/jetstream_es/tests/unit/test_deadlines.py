@@ -9,12 +9,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from jetstream_es.clock import FixedClock
-from jetstream_es.deadlines import Deadline, DeadlineScheduler, cancel, define_deadlines_table, schedule
-from jetstream_es.sql import make_engine
 from sqlalchemy import MetaData, Table, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from jetstream_es.clock import FixedClock
+from jetstream_es.deadlines import Deadline, DeadlineScheduler, cancel, define_deadlines_table, schedule
+from jetstream_es.sql import make_engine
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 metadata = MetaData()

@@ -7,6 +7,7 @@ import json
 from typing import Any, ClassVar
 
 import pytest
+
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import Cause, CommandHandler, CommandResult
 from jetstream_es.endpoints import run_command, run_query

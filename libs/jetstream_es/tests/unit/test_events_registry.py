@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import pytest
+
 from jetstream_es.errors import CorruptEvent
 from jetstream_es.events import EventRegistry, derive_event_id, parse_envelope
 from jetstream_es.testing.sample import CounterIncremented, registry

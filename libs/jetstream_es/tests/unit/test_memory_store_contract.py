@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from jetstream_es.memory_store import InMemoryEventStore
 from jetstream_es.testing.contract import EventStoreContract
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
+
 from jetstream_es.events import StoredEvent, derive_event_id
 from jetstream_es.memory_store import InMemoryEventStore
 from jetstream_es.repository import Repository

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from jetstream_es.sql import UtcDateTime, make_engine
 from sqlalchemy import Column, Integer, MetaData, Table, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from jetstream_es.sql import UtcDateTime, make_engine
 
 SHANGHAI = timezone(timedelta(hours=8))
 metadata = MetaData()

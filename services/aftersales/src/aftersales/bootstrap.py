@@ -6,11 +6,12 @@ endpoints, projections and schedulers onto it.
 
 from __future__ import annotations
 
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
 from jetstream_es.bootstrap import run_service
 from jetstream_es.provision import ServiceSpec
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 NAME = "aftersales"
 SPEC = ServiceSpec(name=NAME, module=NAME, consumers=())
@@ -22,7 +23,9 @@ class AftersalesSettings(BaseSettings):
     database_url: str | None = None
 
 
-def build(runtime: RuntimeSettings | None = None, settings: AftersalesSettings | None = None) -> ServiceRuntime:
+def build(
+    runtime: RuntimeSettings | None = None, settings: AftersalesSettings | None = None
+) -> ServiceRuntime:
     runtime = runtime or RuntimeSettings()
     settings = settings or AftersalesSettings()
     return ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url))

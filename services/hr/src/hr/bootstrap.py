@@ -6,11 +6,12 @@ endpoints, projections and schedulers onto it.
 
 from __future__ import annotations
 
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
 from jetstream_es.bootstrap import run_service
 from jetstream_es.provision import ServiceSpec
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 NAME = "hr"
 SPEC = ServiceSpec(name=NAME, module=NAME, consumers=())

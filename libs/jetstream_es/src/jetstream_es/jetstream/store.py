@@ -17,14 +17,6 @@ import nats.errors
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.errors import APIError, NoStreamResponseError
-from shop_contracts.envelope import EventEnvelope
-from shop_contracts.subjects import (
-    EVENT_TYPE_HEADER,
-    EXPECTED_LAST_SUBJECT_SEQ_HEADER,
-    MSG_ID_HEADER,
-    SCHEMA_VERSION_HEADER,
-    stream_name,
-)
 
 from jetstream_es.errors import (
     ConcurrencyConflict,
@@ -35,6 +27,14 @@ from jetstream_es.errors import (
 from jetstream_es.events import StoredEvent, parse_envelope
 from jetstream_es.jetstream.direct_get import DirectGetClient
 from jetstream_es.store import AppendResult, aggregate_subject
+from shop_contracts.envelope import EventEnvelope
+from shop_contracts.subjects import (
+    EVENT_TYPE_HEADER,
+    EXPECTED_LAST_SUBJECT_SEQ_HEADER,
+    MSG_ID_HEADER,
+    SCHEMA_VERSION_HEADER,
+    stream_name,
+)
 
 WRONG_LAST_SEQUENCE = 10071
 BATCH_DUPLICATE_MSG_ID = 10201
@@ -59,9 +59,7 @@ def event_headers(envelope: EventEnvelope) -> dict[str, str]:
 
 
 class JetStreamEventStore:
-    def __init__(
-        self, nc: Client, service: str, *, stream: str | None = None, timeout: float = 5.0
-    ) -> None:
+    def __init__(self, nc: Client, service: str, *, stream: str | None = None, timeout: float = 5.0) -> None:
         self.service = service
         self.stream = stream or stream_name(service)
         self._nc = nc
@@ -118,7 +116,9 @@ class JetStreamEventStore:
                     headers["Nats-Batch-Commit"] = "1"
                     reply = await self._nc.request(subject, body, timeout=self._timeout, headers=headers)
         except _TRANSPORT_ERRORS as exc:
-            raise StreamUnavailable(f"atomic append to {subject} not confirmed: {type(exc).__name__}") from exc
+            raise StreamUnavailable(
+                f"atomic append to {subject} not confirmed: {type(exc).__name__}"
+            ) from exc
         ack = json.loads(reply.data)
         error = ack.get("error")
         if error:

@@ -10,11 +10,11 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from shop_contracts.envelope import Actor, EventEnvelope
 
 from jetstream_es.errors import ConcurrencyConflict, DuplicateAppend, InvalidAggregateId
 from jetstream_es.events import derive_event_id
 from jetstream_es.store import EventStore
+from shop_contracts.envelope import Actor, EventEnvelope
 
 ACTOR = Actor(id="tester", roles=("system",))
 
@@ -63,7 +63,9 @@ class EventStoreContract:
         await store.append("Counter", "b2", [envelope("b2", 1, "c1")], 0)
         assert len(await store.read("Counter", "b1")) == 1
 
-    async def test_two_concurrent_appends_exactly_one_wins(self, store: EventStore, second_store: EventStore) -> None:
+    async def test_two_concurrent_appends_exactly_one_wins(
+        self, store: EventStore, second_store: EventStore
+    ) -> None:
         base = await store.append("Counter", "race", [envelope("race", 1, "c0")], 0)
         outcomes = await asyncio.gather(
             store.append("Counter", "race", [envelope("race", 2, "w1")], base.last_seq),
@@ -86,7 +88,9 @@ class EventStoreContract:
         assert len(await store.read("Counter", "dup")) == 1
 
     async def test_several_events_append_atomically(self, store: EventStore) -> None:
-        result = await store.append("Counter", "multi", [envelope("multi", 1, "m", 0), envelope("multi", 2, "m", 1)], 0)
+        result = await store.append(
+            "Counter", "multi", [envelope("multi", 1, "m", 0), envelope("multi", 2, "m", 1)], 0
+        )
         events = await store.read("Counter", "multi")
         assert [e.stream_seq for e in events] == list(result.seqs)
         assert [e.envelope.version for e in events] == [1, 2]
@@ -94,7 +98,9 @@ class EventStoreContract:
     async def test_stale_multi_event_append_stores_nothing(self, store: EventStore) -> None:
         await store.append("Counter", "multi2", [envelope("multi2", 1, "a")], 0)
         with pytest.raises(ConcurrencyConflict):
-            await store.append("Counter", "multi2", [envelope("multi2", 2, "b", 0), envelope("multi2", 3, "b", 1)], 0)
+            await store.append(
+                "Counter", "multi2", [envelope("multi2", 2, "b", 0), envelope("multi2", 3, "b", 1)], 0
+            )
         assert len(await store.read("Counter", "multi2")) == 1
 
     async def test_repeated_multi_event_append_is_refused_as_duplicate(self, store: EventStore) -> None:
@@ -113,12 +119,16 @@ class EventStoreContract:
     async def test_long_history_reads_completely_and_in_order(self, store: EventStore) -> None:
         last = 0
         for version in range(1, 1206):
-            last = (await store.append("Counter", "long", [envelope("long", version, f"c{version}")], last)).last_seq
+            last = (
+                await store.append("Counter", "long", [envelope("long", version, f"c{version}")], last)
+            ).last_seq
         events = await store.read("Counter", "long")
         assert [e.envelope.version for e in events] == list(range(1, 1206))
 
     @pytest.mark.parametrize("bad_id", ["a.b", "a b", "*", ">", "", "x" * 200])
-    async def test_an_id_that_is_not_one_subject_token_is_refused(self, store: EventStore, bad_id: str) -> None:
+    async def test_an_id_that_is_not_one_subject_token_is_refused(
+        self, store: EventStore, bad_id: str
+    ) -> None:
         with pytest.raises(InvalidAggregateId):
             await store.append("Counter", bad_id, [envelope("ok", 1)], 0)
         with pytest.raises(InvalidAggregateId):

@@ -1,0 +1,48 @@
+# The shop's operations backbone. Two commands on a fresh machine (Python 3.11+ and make):
+#   make run   - installs what it needs, starts the embedded NATS server and every service
+#   make test  - installs what it needs and runs the whole suite
+SHELL := /bin/bash
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: help install run test test-fast lint format bench provision clean
+
+help:
+	@echo "make run | test | lint | bench | format | clean"
+
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv>=0.5"
+
+.venv/.synced: $(if $(findstring $(TOOLS),$(UV)),$(TOOLS)/bin/uv) pyproject.toml uv.lock */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
+	$(UV) sync --locked
+	@touch $@
+
+install: .venv/.synced
+
+run: install
+	$(UV) run --no-sync shop-run
+
+test: install
+	$(UV) run --no-sync pytest
+
+test-fast: install
+	$(UV) run --no-sync pytest -m "not integration"
+
+lint: install
+	$(UV) run --no-sync ruff check .
+	$(UV) run --no-sync ruff format --check .
+	$(UV) run --no-sync mypy contracts/src libs/jetstream_es/src services/orders/src services/fulfilment/src services/aftersales/src services/hr/src
+	$(UV) run --no-sync lint-imports
+
+format: install
+	$(UV) run --no-sync ruff format .
+	$(UV) run --no-sync ruff check --fix .
+
+bench: install
+	$(UV) run --no-sync python bench/run.py
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache
