@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import math
 import signal
@@ -21,12 +22,14 @@ from faststream.nats import NatsBroker
 from faststream.nats.annotations import NatsMessage
 from faststream.security import SASLPlaintext
 from nats.aio.client import Client
+from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.clock import Clock, SimulationClock, SystemClock
 from jetstream_es.commands import CommandHandler, CommandResult
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.endpoints import run_command, run_query
+from jetstream_es.errors import NotFound
 from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.projection import Projection, ProjectionRunner, RunnerSettings
 from jetstream_es.settings import RuntimeSettings
@@ -82,6 +85,7 @@ class ServiceRuntime:
         self._http: asyncio.AbstractServer | None = None
         self._stop = asyncio.Event()
         self.query(_HealthQuery, self._health, subject=health_subject(name))
+        self.query(ReplayProjection, self._replay, subject=f"{name}.admin.ReplayProjection")
 
     # -- wiring (before start) ------------------------------------------------------------
 
@@ -217,6 +221,14 @@ class ServiceRuntime:
     async def _health(self, _query: _HealthQuery) -> dict[str, Any]:
         return await self.health()
 
+    async def _replay(self, query: ReplayProjection) -> dict[str, Any]:
+        runners = {runner.projection.name: runner for runner in self.runners}
+        if query.projection not in runners:
+            known = ", ".join(sorted(runners)) or "none"
+            raise NotFound(f"no projection {query.projection!r} in {self.name}; known: {known}")
+        report = await runners[query.projection].rebuild(from_seq=query.from_seq)
+        return dataclasses.asdict(report)
+
     async def _serve_http(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             request = await asyncio.wait_for(reader.readline(), 5)
@@ -240,6 +252,14 @@ class ServiceRuntime:
 
 class _HealthQuery(Query):
     query_name = "Health"
+
+
+class ReplayProjection(Query):
+    """Rebuild one projection into a fresh table generation and swap it in (operators)."""
+
+    query_name = "ReplayProjection"
+    projection: str = Field(min_length=1, max_length=128)
+    from_seq: int = Field(default=1, ge=1)
 
 
 __all__ = ["Reply", "ServiceRuntime", "connect_nats"]

@@ -19,9 +19,9 @@ from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.repository import Repository
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.testing.nats_server import NatsServer
-from jetstream_es.testing.sample import COUNTER
+from jetstream_es.testing.sample import COUNTER, CounterTotals, registry
 
-from .helpers import sample_service
+from .helpers import CONSUMER, provision_consumer, sample_service
 
 pytestmark = pytest.mark.integration
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -128,3 +128,25 @@ async def test_an_old_event_version_loads_through_its_upcaster(nc: Client) -> No
     loaded = await Repository(store, COUNTER).load("legacy")
     assert (loaded.state.name, loaded.state.total, loaded.version) == ("legacy", 12, 4)
     await store.close()
+
+
+async def test_an_operator_replays_a_projection_over_nats(
+    nats_server: NatsServer, nc: Client, tmp_path: Path
+) -> None:
+    await provision_consumer(nc)
+    runtime = sample_service(nats_server.url, f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
+    runtime.projection(CounterTotals(registry), CONSUMER)
+    await runtime.start()
+    try:
+        await send(nc, "OpenCounter", {"command_id": "o1", "actor": ACTOR, "counter_id": "c1", "name": "A"})
+        await runtime.runners[0].wait_caught_up()
+        request = json.dumps({"projection": "counter_totals"}).encode()
+        reply = json.loads((await nc.request("sample.admin.ReplayProjection", request, timeout=30)).data)
+        assert reply["ok"] is True
+        assert (reply["result"]["generation"], reply["result"]["events"]) == (2, 1)
+        unknown = json.dumps({"projection": "nope"}).encode()
+        reply = json.loads((await nc.request("sample.admin.ReplayProjection", unknown, timeout=5)).data)
+        assert reply["error"]["code"] == "not_found"
+        assert "counter_totals" in reply["error"]["message"]
+    finally:
+        await runtime.stop()
