@@ -6,6 +6,9 @@ PYTHON ?= python3
 TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
+# trust the machine's own certificate store (the same one pip and curl use)
+export UV_SYSTEM_CERTS ?= 1
+export UV_NATIVE_TLS ?= 1
 
 .PHONY: help install run test test-fast lint format bench provision clean
 
@@ -14,7 +17,7 @@ help:
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv>=0.5"
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv>=0.9"
 
 .venv/.synced: $(if $(findstring $(TOOLS),$(UV)),$(TOOLS)/bin/uv) pyproject.toml uv.lock */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
 	$(UV) sync --locked
