@@ -61,7 +61,10 @@ async def run_command(model: type[C], handler: Callable[[C], Awaitable[CommandRe
         return parsed
     assert isinstance(parsed, model)
     with structlog.contextvars.bound_contextvars(
-        command=model.command_name, command_id=parsed.command_id, correlation_id=parsed.correlation_id
+        command=model.command_name,
+        command_id=parsed.command_id,
+        correlation_id=parsed.correlation_id or parsed.command_id,
+        causation_id=parsed.command_id,
     ):
         try:
             result = await handler(parsed)

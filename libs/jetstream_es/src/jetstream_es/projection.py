@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from jetstream_es.clock import Clock
 from jetstream_es.errors import CorruptEvent
 from jetstream_es.events import EventRegistry, StoredEvent, parse_envelope
+from jetstream_es.logging import bound_event
 from jetstream_es.sql import create_runtime_tables, projection_state
 from shop_contracts.messages import EventData
 from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER, dlq_subject
@@ -293,6 +294,13 @@ class ProjectionRunner:
         )
 
     async def _process_one(self, msg: Msg) -> None:
+        headers = msg.headers or {}
+        with bound_event(
+            event_id=headers.get(MSG_ID_HEADER), subject=msg.subject, stream_seq=_stream_seq(msg)
+        ):
+            await self._retry_one(msg)
+
+    async def _retry_one(self, msg: Msg) -> None:
         seq = _stream_seq(msg)
         attempts = max(int(msg.metadata.num_delivered) - 1, 0)
         while True:

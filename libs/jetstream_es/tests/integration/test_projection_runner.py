@@ -14,6 +14,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import structlog
+import structlog.testing
 from nats.aio.client import Client
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -198,8 +200,13 @@ async def test_a_failing_handler_is_retried_then_dead_lettered_and_the_runner_mo
     await open_and_increment(store, "f1", 1)
     await open_and_increment(store, "f2", 2)
     failing = FailingFor("f1")
-    runner = await runner_for(nc, engine, failing)
-    await runner.wait_caught_up()
+    with structlog.testing.capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+        runner = await runner_for(nc, engine, failing)
+        await runner.wait_caught_up()
+    parked = next(entry for entry in logs if entry["event"] == "event_dead_lettered")
+    assert parked["subject"] == "sample.events.Counter.f1"
+    assert (parked["stream_seq"], parked["reason"]) == (2, "handler_failed")
+    assert parked["event_id"], "logs carry the event id, subject and stream sequence"
     assert await rows(runner) == [("f1", "n-f1", 0, 0), ("f2", "n-f2", 2, 2)]
     assert failing.calls == 1 + FAST.max_deliver, "one batch try, then max_deliver single attempts"
     dead = await dlq_messages(nc)
