@@ -1,9 +1,10 @@
-"""Aftersales' integration events: RefundRequested (AS-1, AS-2, AS-11)."""
+"""Aftersales' integration events: RefundRequested (AS-1, AS-2, AS-11), RefundIssued (AS-8, AS-9,
+ORD-16) and RefundCaseClosed (a case ended without a refund: withdrawn or rejected, AS-5)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -26,3 +27,29 @@ class RefundRequested(EventData):
     goods_received: bool
     amount: Decimal = Field(ge=0)
     requested_at: AwareDatetime
+
+
+class RefundIssued(EventData):
+    """The department supervisor released the refund (AS-8, AS-9); sales net it out (ORD-16)."""
+
+    event_type: ClassVar[str] = "RefundIssued"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    amount: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    issued_by: str = Field(min_length=1, max_length=128)
+    platform_ref: str | None = Field(default=None, max_length=128)
+    issued_at: AwareDatetime
+
+
+class RefundCaseClosed(EventData):
+    """A refund case ended without a refund: the buyer withdrew it or it was finally rejected (AS-5)."""
+
+    event_type: ClassVar[str] = "RefundCaseClosed"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    outcome: Literal["withdrawn", "rejected"]
+    closed_at: AwareDatetime

@@ -1,4 +1,5 @@
-"""Fulfilment's integration events: ShipmentStamped, the moment an order counts as shipped (FUL-6)."""
+"""Fulfilment's integration events: ShipmentStamped, the moment an order counts as shipped (FUL-6),
+and ShipmentDelivered, which starts the 7-day quality window (AS-11, FUL-11)."""
 
 from __future__ import annotations
 
@@ -24,3 +25,14 @@ class ShipmentStamped(EventData):
     stamp: Literal["發貨專用章"] = "發貨專用章"
     keeper: str = Field(min_length=1, max_length=128)
     stamped_at: AwareDatetime
+
+
+class ShipmentDelivered(EventData):
+    """The carrier delivered the shipment; the buyer has the goods (AS-2 branch, AS-11 window start)."""
+
+    event_type: ClassVar[str] = "ShipmentDelivered"
+    schema_version: ClassVar[int] = 1
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    delivered_at: AwareDatetime

@@ -1,4 +1,9 @@
-"""Orders' integration events: OrderPlaced (ORD-5, ORD-13, ORD-16) and OrderConfirmed (ORD-7, SM-ORD)."""
+"""Orders' integration events, placement to confirmation (SM-ORD).
+
+OrderPlaced (ORD-5, ORD-13, ORD-16), OrderPaid (ORD-12), BuyerRemarkRecorded (ORD-8, ORD-9),
+OrderConfirmed (ORD-7), and the audit trail of the immutability rule: OrderDetailsCorrected
+(ORD-6, conflict C1) and OrderAmendmentRejected (ORD-5, ORD-13).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ class OrderLine(BaseModel):
     sku: str = Field(min_length=1, max_length=64)
     quantity: int = Field(ge=1, le=10_000)
     unit_price: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    size: str | None = Field(default=None, min_length=1, max_length=32)
 
     @property
     def amount(self) -> Decimal:
@@ -55,3 +61,71 @@ class OrderConfirmed(EventData):
     order_id: str = Field(pattern=ID_PATTERN)
     confirmed_by: str = Field(min_length=1, max_length=128)
     confirmed_at: AwareDatetime
+
+
+class OrderPaid(EventData):
+    """The buyer paid into one of the company's own accounts (ORD-12, ORD-14)."""
+
+    event_type: ClassVar[str] = "OrderPaid"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    amount: Decimal = Field(ge=0)
+    payee_account: str = Field(min_length=1, max_length=64, description="on the company list (ORD-12)")
+    payment_ref: str = Field(min_length=1, max_length=128)
+    paid_at: AwareDatetime
+
+
+class BuyerRemarkRecorded(EventData):
+    """The buyer's logistics method and requirements, used by shipping (ORD-8, ORD-9, FUL-1)."""
+
+    event_type: ClassVar[str] = "BuyerRemarkRecorded"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    logistics_method: str = Field(min_length=1, max_length=64)
+    requirements: str = Field(default="", max_length=1000)
+    recorded_by: str = Field(min_length=1, max_length=128)
+
+
+class FieldCorrection(BaseModel):
+    """One corrected field: `field` is e.g. `phone`, `address` or `lines.1.size`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    field: str = Field(min_length=1, max_length=64)
+    old: str | None = Field(default=None, max_length=500)
+    new: str = Field(min_length=1, max_length=500)
+
+
+class OrderDetailsCorrected(EventData):
+    """After-sales corrected address, phone, goods or size before confirmation (ORD-6, C1).
+
+    The order stream stays append-only: the original OrderPlaced is never rewritten (ORD-5).
+    """
+
+    event_type: ClassVar[str] = "OrderDetailsCorrected"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    corrections: tuple[FieldCorrection, ...] = Field(min_length=1)
+    reason: str = Field(min_length=1, max_length=500)
+    corrected_by: str = Field(min_length=1, max_length=128)
+
+
+class OrderAmendmentRejected(EventData):
+    """Someone tried to change a binding order and was refused (ORD-5; ORD-13 for the sales owner).
+
+    Recorded for audit and discipline (DIS); `command_id` lets a repeated attempt get the same answer.
+    """
+
+    event_type: ClassVar[str] = "OrderAmendmentRejected"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    command_id: str = Field(pattern=ID_PATTERN)
+    actor_id: str = Field(min_length=1, max_length=128)
+    actor_roles: tuple[str, ...] = ()
+    attempted_fields: tuple[str, ...] = Field(min_length=1)
+    rule: str = Field(min_length=1, max_length=16)
+    reason: str = Field(min_length=1, max_length=500)

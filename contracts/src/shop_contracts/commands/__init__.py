@@ -1,0 +1,1 @@
+"""Versioned command models other services and clients send over request/reply."""

@@ -1,0 +1,156 @@
+"""Orders' integration events after placement: SLA evidence and the order's lifecycle (SM-ORD).
+
+Back-office SLAs: OrderViewed / OrderRefreshOverdue (ORD-1), CustomerContacted /
+CustomerContactOverdue (ORD-2, ORD-7), OrderHandedOver / OrderHandoverOverdue (ORD-3);
+out-of-stock notices (ORD-10); shipped, delivered, completed (ORD-11); cancelled and refunded with
+the refunded amount, so sales can be netted against refunds (ORD-16).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from pydantic import AwareDatetime, Field
+
+from shop_contracts.messages import ID_PATTERN, EventData
+
+
+class OrderViewed(EventData):
+    """Back-office staff saw the order while refreshing the order back-office (ORD-1)."""
+
+    event_type: ClassVar[str] = "OrderViewed"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    staff_id: str = Field(min_length=1, max_length=128)
+    lag_min: int = Field(ge=0, description="minutes since the order was placed")
+    viewed_at: AwareDatetime
+
+
+class OrderRefreshOverdue(EventData):
+    """Nobody saw a new order within the refresh interval (ORD-1): evidence for KPI and DIS."""
+
+    event_type: ClassVar[str] = "OrderRefreshOverdue"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    due_at: AwareDatetime
+    lag_min: int = Field(ge=0)
+
+
+class CustomerContacted(EventData):
+    """Staff contacted the customer and verified (or not) the order details (ORD-2, ORD-7)."""
+
+    event_type: ClassVar[str] = "CustomerContacted"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    staff_id: str = Field(min_length=1, max_length=128)
+    details_verified: bool
+    minutes_since_accept: int = Field(ge=0)
+    note: str = Field(default="", max_length=1000)
+    contacted_at: AwareDatetime
+
+
+class CustomerContactOverdue(EventData):
+    """No customer contact within the SLA after acceptance (ORD-2)."""
+
+    event_type: ClassVar[str] = "CustomerContactOverdue"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    due_at: AwareDatetime
+    minutes_since_accept: int = Field(ge=0)
+
+
+class OrderHandedOver(EventData):
+    """A confirmed order was handed to product-operations staff for tracking (ORD-3)."""
+
+    event_type: ClassVar[str] = "OrderHandedOver"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    handed_over_by: str = Field(min_length=1, max_length=128)
+    to_staff_id: str = Field(min_length=1, max_length=128)
+    hours: Decimal = Field(ge=0, description="hours since confirmation")
+    handed_over_at: AwareDatetime
+
+
+class OrderHandoverOverdue(EventData):
+    """A confirmed order was not handed over within the SLA (ORD-3)."""
+
+    event_type: ClassVar[str] = "OrderHandoverOverdue"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    due_at: AwareDatetime
+    hours: Decimal = Field(ge=0)
+
+
+class OrderOutOfStockNotified(EventData):
+    """After-sales told the customer that a line cannot be filled from stock (ORD-10)."""
+
+    event_type: ClassVar[str] = "OrderOutOfStockNotified"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    sku: str = Field(min_length=1, max_length=64)
+    notified_by: str = Field(min_length=1, max_length=128)
+    note: str = Field(default="", max_length=1000)
+
+
+class OrderMarkedShipped(EventData):
+    """Fulfilment stamped the outbound note (ShipmentStamped, FUL-6): the order is shipped."""
+
+    event_type: ClassVar[str] = "OrderMarkedShipped"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    shipped_at: AwareDatetime
+
+
+class OrderMarkedDelivered(EventData):
+    """The shipment was delivered; the return window starts (AS-11)."""
+
+    event_type: ClassVar[str] = "OrderMarkedDelivered"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    delivered_at: AwareDatetime
+
+
+class OrderCancelled(EventData):
+    """Refunded before anything shipped (SM-ORD); the refund is netted from sales (ORD-16)."""
+
+    event_type: ClassVar[str] = "OrderCancelled"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    case_id: str = Field(pattern=ID_PATTERN)
+    amount_refunded: Decimal = Field(ge=0)
+    cancelled_at: AwareDatetime
+
+
+class OrderRefunded(EventData):
+    """Refunded after shipping (SM-ORD); the refund is netted from sales (ORD-16)."""
+
+    event_type: ClassVar[str] = "OrderRefunded"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    case_id: str = Field(pattern=ID_PATTERN)
+    amount_refunded: Decimal = Field(ge=0)
+    refunded_at: AwareDatetime
+
+
+class OrderCompleted(EventData):
+    """Delivered, the return window passed and no refund case is open (SM-ORD, AS-11)."""
+
+    event_type: ClassVar[str] = "OrderCompleted"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    completed_at: AwareDatetime

@@ -1,0 +1,1 @@
+"""Query models answered over request/reply (`<service>.queries.<QueryName>`)."""

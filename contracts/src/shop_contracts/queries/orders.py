@@ -1,0 +1,71 @@
+"""Queries of the Orders service, on `orders.queries.<QueryName>`, and the order statuses (SM-ORD)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from shop_contracts.commands.orders import ORDER_ID_PATTERN
+from shop_contracts.messages import Query
+
+
+class OrderStatus(StrEnum):
+    """The states of SM-ORD."""
+
+    PLACED = "Placed"
+    PAID = "Paid"
+    CONTACTED = "Contacted"
+    CONFIRMED = "Confirmed"
+    HANDED_OVER = "HandedOver"
+    SHIPPED = "Shipped"
+    DELIVERED = "Delivered"
+    COMPLETED = "Completed"
+    REFUND_PENDING = "RefundPending"
+    REFUNDED = "Refunded"
+    CANCELLED = "Cancelled"
+
+
+class GetOrder(Query):
+    """One order: its current state and its full history."""
+
+    query_name: ClassVar[str] = "GetOrder"
+    order_id: str = Field(pattern=ORDER_ID_PATTERN)
+
+
+class ListOrders(Query):
+    """Orders by status, placement time range and sales owner, newest first, one page at a time."""
+
+    query_name: ClassVar[str] = "ListOrders"
+    status: OrderStatus | None = None
+    placed_from: AwareDatetime | None = None
+    placed_to: AwareDatetime | None = Field(default=None, description="exclusive")
+    sales_owner: str | None = Field(default=None, min_length=1, max_length=128)
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+
+class SlaBoard(Query):
+    """What is overdue now (ORD-1, ORD-2, ORD-3) and the next `upcoming` items to become overdue."""
+
+    query_name: ClassVar[str] = "SlaBoard"
+    upcoming: int = Field(default=20, ge=0, le=500)
+
+
+class DailySales(Query):
+    """Order amount minus refunds per business day and sales owner (ORD-16), days inclusive."""
+
+    query_name: ClassVar[str] = "DailySales"
+    date_from: dt.date
+    date_to: dt.date
+    sales_owner: str | None = Field(default=None, min_length=1, max_length=128)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DailySales:
+        if self.date_to < self.date_from:
+            raise ValueError("date_to is before date_from")
+        if (self.date_to - self.date_from).days > 366:
+            raise ValueError("at most 366 days per query")
+        return self
