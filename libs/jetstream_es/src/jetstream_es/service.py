@@ -102,26 +102,32 @@ class ServiceRuntime:
         return self._store
 
     def command(self, model: type[C], handler: Callable[[C], Awaitable[CommandResult]]) -> None:
-        async def endpoint(msg: NatsMessage) -> dict[str, Any]:
-            reply = await run_command(model, handler, msg.body)
-            return reply.model_dump(mode="json", exclude_none=True)
-
-        endpoint.__name__ = model.command_name
-        self.broker.subscriber(command_subject(self.name, model.command_name), queue=f"{self.name}-commands")(
-            endpoint
+        self._serve(
+            command_subject(self.name, model.command_name),
+            f"{self.name}-commands",
+            model.command_name,
+            lambda raw: run_command(model, handler, raw),
         )
 
     def query(
         self, model: type[Q], handler: Callable[[Q], Awaitable[Any]], *, subject: str | None = None
     ) -> None:
+        self._serve(
+            subject or query_subject(self.name, model.query_name),
+            f"{self.name}-queries",
+            model.query_name,
+            lambda raw: run_query(model, handler, raw),
+        )
+
+    def _serve(self, subject: str, queue: str, name: str, run: Callable[[bytes], Awaitable[Reply]]) -> None:
+        """Answer requests on `subject`, up to `handler_concurrency` at a time, always with a reply."""
+
         async def endpoint(msg: NatsMessage) -> dict[str, Any]:
-            reply = await run_query(model, handler, msg.body)
+            reply = await run(msg.body)
             return reply.model_dump(mode="json", exclude_none=True)
 
-        endpoint.__name__ = model.query_name
-        self.broker.subscriber(
-            subject or query_subject(self.name, model.query_name), queue=f"{self.name}-queries"
-        )(endpoint)
+        endpoint.__name__ = name
+        self.broker.subscriber(subject, queue=queue, max_workers=self.settings.handler_concurrency)(endpoint)
 
     def projection(self, projection: Projection, consumer: str) -> None:
         self._projections.append((projection, consumer))

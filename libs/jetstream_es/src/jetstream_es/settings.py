@@ -28,6 +28,7 @@ class RuntimeSettings(BaseSettings):
     var_dir: Path = Path("var")
     health_host: str = Field("127.0.0.1", description="0.0.0.0 in containers")
     health_port: int | None = Field(None, ge=0, le=65535, description="HTTP health port; unset: none")
+    handler_concurrency: int = Field(64, ge=1, le=1024, description="requests handled at once per subject")
     aggregate_cache_size: int = Field(10_000, ge=0)
     projection_batch_size: int = Field(256, ge=1, le=10_000)
     max_deliver: int = Field(5, ge=1, le=100)
