@@ -8,11 +8,11 @@ from collections.abc import Sequence
 
 from jetstream_es.errors import ConcurrencyConflict, DuplicateAppend
 from jetstream_es.events import StoredEvent
-from jetstream_es.store import AppendResult, aggregate_subject
+from jetstream_es.store import AggregateSubjects, AppendResult
 from shop_contracts.envelope import EventEnvelope
 
 
-class InMemoryEventStore:
+class InMemoryEventStore(AggregateSubjects):
     def __init__(self, service: str) -> None:
         self.service = service
         self._log: list[StoredEvent] = []
@@ -24,15 +24,10 @@ class InMemoryEventStore:
     def all_events(self) -> list[StoredEvent]:
         return list(self._log)
 
-    def _subject(self, aggregate_type: str, aggregate_id: str) -> str:
-        return aggregate_subject(self.service, aggregate_type, aggregate_id)
-
     async def append(
         self, aggregate_type: str, aggregate_id: str, events: Sequence[EventEnvelope], expected_last_seq: int
     ) -> AppendResult:
-        if not events:
-            raise ValueError("nothing to append")
-        subject = self._subject(aggregate_type, aggregate_id)
+        subject = self._subject(aggregate_type, aggregate_id, events)
         async with self._lock:
             stored = self._by_subject[subject]
             last = stored[-1].stream_seq if stored else 0

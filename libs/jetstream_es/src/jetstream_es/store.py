@@ -50,3 +50,16 @@ class EventStore(Protocol):
     ) -> AppendResult: ...
 
     async def read(self, aggregate_type: str, aggregate_id: str, after_seq: int = 0) -> list[StoredEvent]: ...
+
+
+class AggregateSubjects:
+    """What every store shares: one literal subject per aggregate, and no empty appends."""
+
+    service: str
+
+    def _subject(
+        self, aggregate_type: str, aggregate_id: str, events: Sequence[EventEnvelope] | None = None
+    ) -> str:
+        if events is not None and not events:
+            raise ValueError("nothing to append")
+        return aggregate_subject(self.service, aggregate_type, aggregate_id)

@@ -26,7 +26,7 @@ from jetstream_es.errors import (
 )
 from jetstream_es.events import StoredEvent, parse_envelope
 from jetstream_es.jetstream.direct_get import DirectGetClient
-from jetstream_es.store import AppendResult, aggregate_subject
+from jetstream_es.store import AggregateSubjects, AppendResult
 from shop_contracts.envelope import EventEnvelope
 from shop_contracts.subjects import (
     EVENT_TYPE_HEADER,
@@ -58,7 +58,7 @@ def event_headers(envelope: EventEnvelope) -> dict[str, str]:
     }
 
 
-class JetStreamEventStore:
+class JetStreamEventStore(AggregateSubjects):
     def __init__(self, nc: Client, service: str, *, stream: str | None = None, timeout: float = 5.0) -> None:
         self.service = service
         self.stream = stream or stream_name(service)
@@ -70,15 +70,10 @@ class JetStreamEventStore:
     async def close(self) -> None:
         await self._direct.stop()
 
-    def _subject(self, aggregate_type: str, aggregate_id: str) -> str:
-        return aggregate_subject(self.service, aggregate_type, aggregate_id)
-
     async def append(
         self, aggregate_type: str, aggregate_id: str, events: Sequence[EventEnvelope], expected_last_seq: int
     ) -> AppendResult:
-        if not events:
-            raise ValueError("nothing to append")
-        subject = self._subject(aggregate_type, aggregate_id)
+        subject = self._subject(aggregate_type, aggregate_id, events)
         if len(events) == 1:
             return await self._append_one(subject, events[0], expected_last_seq)
         return await self._append_batch(subject, events, expected_last_seq)
