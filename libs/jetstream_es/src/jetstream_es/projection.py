@@ -60,6 +60,8 @@ class Projection(ABC):
     """A read model fed by one stream. Subclasses declare tables and apply events to them.
 
     `side_effects = True` marks a reaction (it issues commands); reactions are never rebuilt.
+    `skip_unknown_types = True` (for another service's stream, which carries many types this
+    projection never heard of) skips an unknown `Event-Type` instead of parking it in the DLQ.
     """
 
     name: ClassVar[str]
@@ -67,6 +69,7 @@ class Projection(ABC):
     filter_subjects: ClassVar[tuple[str, ...]]
     handles: ClassVar[frozenset[str]]
     side_effects: ClassVar[bool] = False
+    skip_unknown_types: ClassVar[bool] = False
 
     def __init__(self, registry: EventRegistry) -> None:
         self.registry = registry
@@ -262,7 +265,7 @@ class ProjectionRunner:
         if event_type is None:
             raise _Poison("missing_event_type", "message has no Event-Type header")
         if event_type not in self.projection.handles:
-            if not self.projection.registry.knows(event_type):
+            if not (self.projection.skip_unknown_types or self.projection.registry.knows(event_type)):
                 raise _Poison("unknown_event_type", f"unknown event type {event_type!r}")
             return None
         try:

@@ -17,11 +17,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import nats
+import nats.errors
 import structlog
 from faststream.nats import NatsBroker
 from faststream.nats.annotations import NatsMessage
 from faststream.security import SASLPlaintext
 from nats.aio.client import Client
+from nats.aio.msg import Msg
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -29,12 +31,12 @@ from jetstream_es.clock import Clock, SimulationClock, SystemClock
 from jetstream_es.commands import CommandHandler, CommandResult
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.endpoints import run_command, run_query
-from jetstream_es.errors import NotFound
+from jetstream_es.errors import InvalidCommand, NotFound
 from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.projection import Projection, ProjectionRunner, RunnerSettings
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.sql import create_runtime_tables, make_engine
-from shop_contracts.errors import Reply
+from shop_contracts.errors import ErrorCode, Reply
 from shop_contracts.messages import Command, Query
 from shop_contracts.subjects import SIM_CLOCK_BUCKET, command_subject, health_subject, query_subject
 
@@ -59,11 +61,13 @@ async def connect_nats(settings: RuntimeSettings, name: str) -> Client:
 
 
 class ServiceRuntime:
-    def __init__(self, name: str, settings: RuntimeSettings, database_url: str) -> None:
+    def __init__(
+        self, name: str, settings: RuntimeSettings, database_url: str, *, clock: Clock | None = None
+    ) -> None:
         self.name = name
         self.settings = settings
         self.database_url = database_url
-        self.clock: Clock = SimulationClock() if settings.clock == "simulation" else SystemClock()
+        self.clock: Clock = clock or (SimulationClock() if settings.clock == "simulation" else SystemClock())
         self.commands = CommandHandler(self.clock)
         self.engine: AsyncEngine = make_engine(database_url)
         self.broker = NatsBroker(
@@ -84,6 +88,7 @@ class ServiceRuntime:
         self._store: JetStreamEventStore | None = None
         self._http: asyncio.AbstractServer | None = None
         self._stop = asyncio.Event()
+        self._known: dict[str, set[str]] = {"commands": set(), "queries": set()}
         self.query(_HealthQuery, self._health, subject=health_subject(name))
         self.query(ReplayProjection, self._replay, subject=f"{name}.admin.ReplayProjection")
 
@@ -127,10 +132,51 @@ class ServiceRuntime:
             return reply.model_dump(mode="json", exclude_none=True)
 
         endpoint.__name__ = name
+        kind, _, served = subject.removeprefix(f"{self.name}.").partition(".")
+        if kind in self._known:
+            self._known[kind].add(served)
         self.broker.subscriber(subject, queue=queue, max_workers=self.settings.handler_concurrency)(endpoint)
 
     def projection(self, projection: Projection, consumer: str) -> None:
         self._projections.append((projection, consumer))
+
+    def runner(self, projection_name: str) -> ProjectionRunner:
+        """The running runner of a projection (its `tables` are what queries read)."""
+        for runner in self.runners:
+            if runner.projection.name == projection_name:
+                return runner
+        known = ", ".join(sorted(r.projection.name for r in self.runners)) or "none"
+        raise NotFound(f"no projection {projection_name!r} in {self.name}; known: {known}")
+
+    async def _answer_unknown(self) -> None:
+        """Requests to a command or query nobody serves get an `invalid` reply, not a time-out.
+
+        A plain NATS subscription in its own queue group sees every request and answers only
+        those whose name is not served here; it costs a callback per request.
+        """
+        for kind, known in self._known.items():
+
+            async def answer(msg: Msg, kind: str = kind, known: set[str] = known) -> None:
+                name = msg.subject.rsplit(".", 1)[-1]
+                if name in known or not msg.reply:
+                    return
+                listed = ", ".join(sorted(known)) or "none"
+                reply = Reply.failure(
+                    ErrorCode.INVALID, f"unknown {kind[:-1]} {name!r} for {self.name}; known: {listed}"
+                )
+                await self.nc.publish(msg.reply, reply.model_dump_json(exclude_none=True).encode())
+
+            await self.nc.subscribe(f"{self.name}.{kind}.*", queue=f"{self.name}-unknown-{kind}", cb=answer)
+
+    async def _until_answering(self, seconds: float = 10.0) -> None:
+        """Return once this service's own health query is answered: its subscriptions are live."""
+        async with asyncio.timeout(seconds):
+            while True:
+                try:
+                    await self.nc.request(health_subject(self.name), b"{}", timeout=0.5)
+                    return
+                except (nats.errors.NoRespondersError, nats.errors.TimeoutError):
+                    await asyncio.sleep(0.02)
 
     def scheduler(self, scheduler: DeadlineScheduler) -> None:
         self.schedulers.append(scheduler)
@@ -161,6 +207,8 @@ class ServiceRuntime:
         for scheduler in self.schedulers:
             await scheduler.start()
         await self.broker.start()
+        await self._answer_unknown()
+        await self._until_answering()
         if self.settings.health_port is not None:
             self._http = await asyncio.start_server(self._serve_http, "0.0.0.0", self.settings.health_port)
         log.info("service_started", service=self.name, clock=type(self.clock).__name__)
@@ -228,11 +276,12 @@ class ServiceRuntime:
         return await self.health()
 
     async def _replay(self, query: ReplayProjection) -> dict[str, Any]:
-        runners = {runner.projection.name: runner for runner in self.runners}
-        if query.projection not in runners:
-            known = ", ".join(sorted(runners)) or "none"
-            raise NotFound(f"no projection {query.projection!r} in {self.name}; known: {known}")
-        report = await runners[query.projection].rebuild(from_seq=query.from_seq)
+        runner = self.runner(query.projection)
+        if runner.projection.side_effects:
+            raise InvalidCommand(
+                f"{query.projection} is a reaction (it issues commands) and is never replayed"
+            )
+        report = await runner.rebuild(from_seq=query.from_seq)
         return dataclasses.asdict(report)
 
     async def _serve_http(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

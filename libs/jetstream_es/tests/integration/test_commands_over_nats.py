@@ -150,3 +150,36 @@ async def test_an_operator_replays_a_projection_over_nats(
         assert "counter_totals" in reply["error"]["message"]
     finally:
         await runtime.stop()
+
+
+async def test_an_unknown_command_is_answered_invalid_naming_the_known_ones(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    reply = await send(nc, "Explode", {"command_id": "x", "actor": ACTOR})
+    assert reply["ok"] is False
+    assert reply["error"]["code"] == "invalid"
+    assert "'Explode'" in reply["error"]["message"]
+    assert "Increment, OpenCounter" in reply["error"]["message"]
+    known = await send(
+        nc, "OpenCounter", {"command_id": "o1", "actor": ACTOR, "counter_id": "c1", "name": "A"}
+    )
+    assert known["ok"] is True, "a served command gets exactly its own reply"
+
+
+async def test_a_reaction_cannot_be_replayed_over_nats(
+    nats_server: NatsServer, nc: Client, tmp_path: Path
+) -> None:
+    class Reaction(CounterTotals):
+        side_effects = True
+
+    await provision_consumer(nc)
+    runtime = sample_service(nats_server.url, f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    runtime.projection(Reaction(registry), CONSUMER)
+    await runtime.start()
+    try:
+        request = json.dumps({"projection": "counter_totals"}).encode()
+        reply = json.loads((await nc.request("sample.admin.ReplayProjection", request, timeout=5)).data)
+        assert reply["error"]["code"] == "invalid"
+        assert "never replayed" in reply["error"]["message"]
+    finally:
+        await runtime.stop()
