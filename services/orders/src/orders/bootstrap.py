@@ -1,32 +1,70 @@
 """The Orders service's composition root: the only module that reads settings.
 
 It builds the runtime (NATS, event store, projection database, clock) and wires the service's
-endpoints, projections and schedulers onto it.
+endpoints, projections, reactions and deadline scheduler onto it. Every business number is a
+setting citing its rule (env prefix `ORDERS_`).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jetstream_es.bootstrap import run_service
+from jetstream_es.clock import Clock
 from jetstream_es.provision import ServiceSpec
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
+from orders.domain.policy import CorrectionPolicy, OrderPolicy
+from orders.entrypoints.wiring import CONSUMERS, NAME, OrdersService
 
-NAME = "orders"
-SPEC = ServiceSpec(name=NAME, module=NAME, consumers=())
+SPEC = ServiceSpec(name=NAME, module=NAME, consumers=tuple(CONSUMERS.values()))
 
 
 class OrdersSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ORDERS_", extra="ignore")
 
     database_url: str | None = None
+    refresh_minutes: int = Field(10, ge=1, description="ORD-1: a new order must be seen within this")
+    contact_minutes: int = Field(
+        10, ge=1, description="ORD-2: contact the customer within this of acceptance"
+    )
+    handover_hours: int = Field(24, ge=1, description="ORD-3: hand a confirmed order over within this")
+    return_window_days: int = Field(7, ge=0, description="AS-11: delivered orders complete after this")
+    company_accounts: list[str] = Field(
+        default_factory=list,
+        description="ORD-12: the company's own payee accounts (JSON list); payments elsewhere are refused",
+    )
+    correction_policy: CorrectionPolicy = Field(
+        CorrectionPolicy.AFTERSALES_BEFORE_CONFIRMATION,
+        description="C1 (ORD-5 vs ORD-6): after-sales corrections before confirmation, or `forbid` all",
+    )
+
+    def policy(self) -> OrderPolicy:
+        return OrderPolicy(
+            refresh_within=timedelta(minutes=self.refresh_minutes),
+            contact_within=timedelta(minutes=self.contact_minutes),
+            handover_within=timedelta(hours=self.handover_hours),
+            return_window=timedelta(days=self.return_window_days),
+            company_accounts=frozenset(self.company_accounts),
+            corrections=self.correction_policy,
+        )
 
 
-def build(runtime: RuntimeSettings | None = None, settings: OrdersSettings | None = None) -> ServiceRuntime:
+def build(
+    runtime: RuntimeSettings | None = None,
+    settings: OrdersSettings | None = None,
+    *,
+    clock: Clock | None = None,
+) -> ServiceRuntime:
+    """The service, wired; `clock` replaces the configured one (tests, FixedClock)."""
     runtime = runtime or RuntimeSettings()
     settings = settings or OrdersSettings()
-    return ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url))
+    service = ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock)
+    OrdersService(service, settings.policy(), runtime.business_tz, runtime.aggregate_cache_size).wire()
+    return service
 
 
 def main() -> None:

@@ -1,0 +1,180 @@
+"""Reads over the Orders read models: GetOrder, ListOrders, SlaBoard (ORD-1, ORD-2, ORD-3) and
+DailySales (ORD-16: order amounts minus refunds per business day and sales owner)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, true
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from jetstream_es.errors import NotFound
+from jetstream_es.projection import Tables
+from orders.adapters.sqlutil import money
+from orders.domain.sla import RULES, DeadlineKind
+from shop_contracts.queries.orders import DailySales, GetOrder, ListOrders, OrderStatus
+
+ENDED = (OrderStatus.COMPLETED.value, OrderStatus.REFUNDED.value, OrderStatus.CANCELLED.value)
+TIMES = (
+    "placed_at",
+    "updated_at",
+    "refresh_due_at",
+    "viewed_at",
+    "contact_due_at",
+    "contacted_at",
+    "confirmed_at",
+    "handover_due_at",
+    "handed_over_at",
+    "shipped_at",
+    "delivered_at",
+)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def order_row(row: Any) -> dict[str, Any]:
+    return {
+        "order_id": row.order_id,
+        "status": row.status,
+        "buyer_id": row.buyer_id,
+        "channel": row.channel,
+        "sales_owner": row.sales_owner,
+        "amount": money(row.amount_cents),
+        "refunded": money(row.refunded_cents),
+        "paid": bool(row.paid),
+        "version": row.version,
+        "details": row.details,
+        **{name: _iso(getattr(row, name)) for name in TIMES},
+    }
+
+
+async def get_order(engine: AsyncEngine, tables: Tables, query: GetOrder) -> dict[str, Any]:
+    orders, history = tables["orders"], tables["history"]
+    async with engine.connect() as conn:
+        row = (await conn.execute(select(orders).where(orders.c.order_id == query.order_id))).first()
+        if row is None:
+            raise NotFound(f"order {query.order_id} does not exist")
+        events = (
+            await conn.execute(
+                select(history).where(history.c.order_id == query.order_id).order_by(history.c.version)
+            )
+        ).all()
+    return {
+        **order_row(row),
+        "history": [
+            {
+                "version": e.version,
+                "event_id": e.event_id,
+                "event_type": e.event_type,
+                "occurred_at": _iso(e.occurred_at),
+                "actor_id": e.actor_id,
+                "data": e.data,
+            }
+            for e in events
+        ],
+    }
+
+
+async def list_orders(engine: AsyncEngine, tables: Tables, query: ListOrders) -> dict[str, Any]:
+    orders = tables["orders"]
+    conditions = []
+    if query.status is not None:
+        conditions.append(orders.c.status == query.status.value)
+    if query.sales_owner is not None:
+        conditions.append(orders.c.sales_owner == query.sales_owner)
+    if query.placed_from is not None:
+        conditions.append(orders.c.placed_at >= query.placed_from)
+    if query.placed_to is not None:
+        conditions.append(orders.c.placed_at < query.placed_to)
+    where = and_(true(), *conditions)
+    async with engine.connect() as conn:
+        total = (await conn.execute(select(func.count()).select_from(orders).where(where))).scalar_one()
+        rows = (
+            await conn.execute(
+                select(orders)
+                .where(where)
+                .order_by(orders.c.placed_at.desc(), orders.c.order_id)
+                .limit(query.limit)
+                .offset(query.offset)
+            )
+        ).all()
+    return {
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
+        "orders": [order_row(r) for r in rows],
+    }
+
+
+async def sla_board(engine: AsyncEngine, tables: Tables, now: datetime, upcoming: int) -> dict[str, Any]:
+    """Open SLA steps: the order has not reached the step and has not ended."""
+    orders = tables["orders"]
+    steps = (
+        (DeadlineKind.REFRESH, orders.c.refresh_due_at, orders.c.viewed_at.is_(None)),
+        (DeadlineKind.CONTACT, orders.c.contact_due_at, orders.c.contacted_at.is_(None)),
+        (
+            DeadlineKind.HANDOVER,
+            orders.c.handover_due_at,
+            and_(orders.c.handed_over_at.is_(None), orders.c.shipped_at.is_(None)),
+        ),
+    )
+    overdue: list[dict[str, Any]] = []
+    later: list[dict[str, Any]] = []
+    async with engine.connect() as conn:
+        for kind, due, still_open in steps:
+            base = and_(due.is_not(None), still_open, orders.c.status.not_in(ENDED))
+            for bucket, cond, limit in ((overdue, due <= now, None), (later, due > now, upcoming)):
+                stmt = select(orders.c.order_id, orders.c.sales_owner, due.label("due_at")).where(
+                    and_(base, cond)
+                )
+                rows = (await conn.execute(stmt.order_by(due).limit(limit))).all()
+                bucket.extend(
+                    {
+                        "order_id": r.order_id,
+                        "kind": str(kind),
+                        "rule": RULES[kind],
+                        "sales_owner": r.sales_owner,
+                        "due_at": r.due_at.isoformat(),
+                        "minutes": int(abs((now - r.due_at).total_seconds()) // 60),
+                    }
+                    for r in rows
+                )
+    overdue.sort(key=lambda i: (i["due_at"], i["order_id"], i["kind"]))
+    later.sort(key=lambda i: (i["due_at"], i["order_id"], i["kind"]))
+    return {"now": now.isoformat(), "overdue": overdue, "upcoming": later[:upcoming]}
+
+
+async def daily_sales(engine: AsyncEngine, tables: Tables, query: DailySales) -> dict[str, Any]:
+    sales = tables["sales"]
+    where = and_(sales.c.day >= query.date_from.isoformat(), sales.c.day <= query.date_to.isoformat())
+    if query.sales_owner is not None:
+        where = and_(where, sales.c.sales_owner == query.sales_owner)
+    async with engine.connect() as conn:
+        rows = (
+            await conn.execute(select(sales).where(where).order_by(sales.c.day, sales.c.sales_owner))
+        ).all()
+    days: dict[str, list[int]] = {}
+    for r in rows:
+        totals = days.setdefault(r.day, [0, 0])
+        totals[0] += r.orders_cents
+        totals[1] += r.refunds_cents
+    return {
+        "rows": [
+            {
+                "day": r.day,
+                "sales_owner": r.sales_owner,
+                "orders": r.orders,
+                "ordered": money(r.orders_cents),
+                "refunded": money(r.refunds_cents),
+                "net": money(r.orders_cents - r.refunds_cents),
+            }
+            for r in rows
+        ],
+        "days": [
+            {"day": day, "ordered": money(o), "refunded": money(f), "net": money(o - f)}
+            for day, (o, f) in sorted(days.items())
+        ],
+    }

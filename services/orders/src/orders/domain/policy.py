@@ -1,0 +1,25 @@
+"""The business numbers the order rules use, given by configuration (ORD-1, ORD-2, ORD-3, ORD-12,
+AS-11) and the owner's choice for conflict C1 between ORD-5 and ORD-6."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+
+class CorrectionPolicy(StrEnum):
+    """Conflict C1: may after-sales correct an order (ORD-6), or is every change refused (ORD-5)?"""
+
+    AFTERSALES_BEFORE_CONFIRMATION = "aftersales_before_confirmation"
+    FORBID = "forbid"
+
+
+@dataclass(frozen=True)
+class OrderPolicy:
+    refresh_within: timedelta = timedelta(minutes=10)
+    contact_within: timedelta = timedelta(minutes=10)
+    handover_within: timedelta = timedelta(hours=24)
+    return_window: timedelta = timedelta(days=7)
+    company_accounts: frozenset[str] = frozenset()
+    corrections: CorrectionPolicy = CorrectionPolicy.AFTERSALES_BEFORE_CONFIRMATION

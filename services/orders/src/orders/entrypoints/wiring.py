@@ -1,0 +1,107 @@
+"""Wires the Orders service onto the runtime: commands, queries, projections, reactions and the
+deadline scheduler (SM-ORD; ORD-1..ORD-16 through the domain), and the durable consumers they need.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jetstream_es.deadlines import DeadlineScheduler
+from jetstream_es.projection import Projection, Tables
+from jetstream_es.provision import ConsumerSpec
+from jetstream_es.service import ServiceRuntime
+from orders.adapters import queries
+from orders.adapters.deadlines import OrderDeadlines
+from orders.adapters.views import OrderViews
+from orders.application.deadlines import DeadlineFirer
+from orders.application.handlers import OrderCommands
+from orders.application.reactions import AftersalesReactions, FulfilmentReactions
+from orders.domain.policy import OrderPolicy
+from shop_contracts.commands.orders import (
+    ConfirmOrder,
+    CorrectOrderDetails,
+    HandOverOrder,
+    MarkOrderViewed,
+    NotifyOutOfStock,
+    PlaceOrder,
+    RecordBuyerRemark,
+    RecordCustomerContact,
+    RecordPayment,
+)
+from shop_contracts.queries.orders import DailySales, GetOrder, ListOrders, SlaBoard
+
+NAME = "orders"
+CONSUMERS: dict[str, ConsumerSpec] = {
+    OrderViews.name: ConsumerSpec("ORDERS", "orders-views", OrderViews.filter_subjects),
+    OrderDeadlines.name: ConsumerSpec("ORDERS", "orders-deadlines", OrderDeadlines.filter_subjects),
+    FulfilmentReactions.name: ConsumerSpec(
+        "FULFILMENT", "orders-fulfilment-reactions", FulfilmentReactions.filter_subjects
+    ),
+    AftersalesReactions.name: ConsumerSpec(
+        "AFTERSALES", "orders-aftersales-reactions", AftersalesReactions.filter_subjects
+    ),
+}
+COMMANDS = (
+    PlaceOrder,
+    RecordPayment,
+    RecordBuyerRemark,
+    MarkOrderViewed,
+    RecordCustomerContact,
+    ConfirmOrder,
+    HandOverOrder,
+    NotifyOutOfStock,
+    CorrectOrderDetails,
+)
+
+
+class OrdersService:
+    """The running service's parts, kept so queries and tests find the live projection tables."""
+
+    def __init__(
+        self, runtime: ServiceRuntime, policy: OrderPolicy, business_tz: str, cache_size: int
+    ) -> None:
+        self.runtime = runtime
+        self.commands = OrderCommands(runtime.commands, lambda: runtime.store, policy, cache_size)
+        self.views = OrderViews(policy, business_tz)
+        self.deadlines = OrderDeadlines(policy)
+        self.scheduler = DeadlineScheduler(
+            runtime.engine,
+            lambda: self.tables(self.deadlines)["deadlines"],
+            runtime.clock,
+            DeadlineFirer(self.commands),
+        )
+
+    def tables(self, projection: Projection) -> Tables:
+        return self.runtime.runner(projection.name).tables
+
+    def wire(self) -> None:
+        rt, cmds = self.runtime, self.commands
+        rt.command(PlaceOrder, cmds.place)
+        rt.command(RecordPayment, cmds.record_payment)
+        rt.command(RecordBuyerRemark, cmds.record_buyer_remark)
+        rt.command(MarkOrderViewed, cmds.mark_viewed)
+        rt.command(RecordCustomerContact, cmds.record_contact)
+        rt.command(ConfirmOrder, cmds.confirm)
+        rt.command(HandOverOrder, cmds.hand_over)
+        rt.command(NotifyOutOfStock, cmds.notify_out_of_stock)
+        rt.command(CorrectOrderDetails, cmds.correct_details)
+        for projection in (self.views, self.deadlines, FulfilmentReactions(cmds), AftersalesReactions(cmds)):
+            rt.projection(projection, CONSUMERS[projection.name].durable)
+        rt.scheduler(self.scheduler)
+        rt.query(GetOrder, self.get_order)
+        rt.query(ListOrders, self.list_orders)
+        rt.query(SlaBoard, self.sla_board)
+        rt.query(DailySales, self.daily_sales)
+
+    async def get_order(self, query: GetOrder) -> dict[str, Any]:
+        return await queries.get_order(self.runtime.engine, self.tables(self.views), query)
+
+    async def list_orders(self, query: ListOrders) -> dict[str, Any]:
+        return await queries.list_orders(self.runtime.engine, self.tables(self.views), query)
+
+    async def sla_board(self, query: SlaBoard) -> dict[str, Any]:
+        now = self.runtime.clock.now()
+        return await queries.sla_board(self.runtime.engine, self.tables(self.views), now, query.upcoming)
+
+    async def daily_sales(self, query: DailySales) -> dict[str, Any]:
+        return await queries.daily_sales(self.runtime.engine, self.tables(self.views), query)

@@ -1,0 +1,141 @@
+"""The Orders service started through `bootstrap.build` against a real nats-server, and the
+helpers its integration tests share: request/reply, stream reads, foreign events, polling."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from nats.aio.client import Client
+
+from jetstream_es.clock import FixedClock
+from jetstream_es.jetstream.store import JetStreamEventStore
+from jetstream_es.provision import provision, shop_streams
+from jetstream_es.service import ServiceRuntime
+from jetstream_es.settings import RuntimeSettings
+from orders.bootstrap import SPEC, OrdersSettings, build
+from shop_contracts.envelope import SYSTEM_ACTOR, EventEnvelope
+from shop_contracts.messages import EventData
+from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER
+
+T = TypeVar("T")
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+ACCOUNT = "CN-ICBC-0001"
+PLATFORM = {"id": "tmall", "roles": ["platform"]}
+BACKOFFICE = {"id": "bo-1", "roles": ["backoffice_order_staff"]}
+AFTERSALES = {"id": "as-1", "roles": ["aftersales_cs"]}
+
+
+async def start_orders(url: str, nc: Client, db: Path, clock: FixedClock, **settings: Any) -> ServiceRuntime:
+    await provision(nc, shop_streams(), list(SPEC.consumers))
+    runtime = build(
+        RuntimeSettings(nats_url=url, connect_timeout=2),
+        OrdersSettings(database_url=f"sqlite+aiosqlite:///{db}", company_accounts=[ACCOUNT], **settings),
+        clock=clock,
+    )
+    await runtime.start()
+    return runtime
+
+
+async def request(nc: Client, subject: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
+    payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+    reply = await nc.request(subject, payload, timeout=10)
+    result: dict[str, Any] = json.loads(reply.data)
+    return result
+
+
+async def command(nc: Client, name: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
+    return await request(nc, f"orders.commands.{name}", body)
+
+
+async def query(nc: Client, name: str, body: dict[str, Any]) -> Any:
+    reply = await request(nc, f"orders.queries.{name}", body)
+    assert reply["ok"], reply
+    return reply["result"]
+
+
+def place_body(
+    order_id: str = "o-1", command_id: str | None = None, owner: str = "sales-1"
+) -> dict[str, Any]:
+    return {
+        "command_id": command_id or f"place-{order_id}",
+        "actor": PLATFORM,
+        "order_id": order_id,
+        "lines": [
+            {"sku": "TV-55", "quantity": 1, "unit_price": "2999.00"},
+            {"sku": "CABLE", "quantity": 2, "unit_price": "10.50"},
+        ],
+        "buyer_id": "buyer-9",
+        "shipping": {"recipient": "Li Lei", "phone": "13800000000", "address": "1 Nanjing Rd"},
+        "channel": "tmall",
+        "sales_owner": owner,
+    }
+
+
+async def confirmed_order(nc: Client, order_id: str = "o-1") -> None:
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("PlaceOrder", place_body(order_id)),
+        (
+            "RecordPayment",
+            {"actor": PLATFORM, "amount": "3020.00", "payee_account": ACCOUNT, "payment_ref": "alipay-1"},
+        ),
+        ("RecordCustomerContact", {"actor": BACKOFFICE, "details_verified": True}),
+        ("ConfirmOrder", {"actor": BACKOFFICE}),
+    ]
+    for name, body in steps:
+        reply = await command(nc, name, {"command_id": f"{name}-{order_id}", "order_id": order_id, **body})
+        assert reply["ok"], reply
+
+
+async def order_events(nc: Client, order_id: str) -> list[str]:
+    store = JetStreamEventStore(nc, "orders")
+    try:
+        return [e.event_type for e in await store.read("Order", order_id)]
+    finally:
+        await store.close()
+
+
+async def publish_foreign(nc: Client, service: str, aggregate: str, data: EventData, event_id: str) -> None:
+    """Another service's event, as its event store would publish it."""
+    aggregate_id = str(getattr(data, "case_id", None) or data.shipment_id)
+    envelope = EventEnvelope(
+        event_id=event_id,
+        event_type=data.event_type,
+        schema_version=data.schema_version,
+        aggregate_type=aggregate,
+        aggregate_id=aggregate_id,
+        version=1,
+        occurred_at=NOW,
+        actor=SYSTEM_ACTOR,
+        correlation_id=event_id,
+        causation_id=event_id,
+        data=data.model_dump(mode="json"),
+    )
+    await nc.jetstream().publish(
+        f"{service}.events.{aggregate}.{aggregate_id}",
+        envelope.model_dump_json().encode(),
+        headers={
+            EVENT_TYPE_HEADER: data.event_type,
+            MSG_ID_HEADER: f"{event_id}-{asyncio.get_running_loop().time()}",
+        },
+    )
+
+
+async def caught_up(runtime: ServiceRuntime) -> None:
+    for runner in runtime.runners:
+        await runner.wait_caught_up()
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], within: float = 10.0
+) -> T:
+    async with asyncio.timeout(within):
+        while True:
+            value = await probe()
+            if accept(value):
+                return value
+            await asyncio.sleep(0.05)

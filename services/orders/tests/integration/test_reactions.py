@@ -1,0 +1,153 @@
+"""Reactions to fulfilment and after-sales events published on their streams (SM-ORD, ORD-16):
+shipped, delivered, refund pending, cancelled or refunded, and redelivered events change nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from nats.aio.client import Client
+
+from jetstream_es.clock import FixedClock
+from jetstream_es.service import ServiceRuntime
+from jetstream_es.testing.nats_server import NatsServer
+from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
+from shop_contracts.events.fulfilment import ShipmentDelivered, ShipmentStamped
+from shop_contracts.messages import EventData
+
+from .helpers import (
+    NOW,
+    caught_up,
+    confirmed_order,
+    eventually,
+    order_events,
+    publish_foreign,
+    query,
+    start_orders,
+)
+
+pytestmark = pytest.mark.integration
+
+STAMPED = ShipmentStamped(
+    shipment_id="s-1",
+    order_id="o-1",
+    outbound_note_no="ON-1",
+    waybill_no="WB-1",
+    keeper="wk-1",
+    stamped_at=NOW,
+)
+DELIVERED = ShipmentDelivered(shipment_id="s-1", order_id="o-1", delivered_at=NOW + timedelta(days=1))
+REQUESTED = RefundRequested(
+    case_id="case-1",
+    order_id="o-1",
+    reason="quality",
+    goods_received=False,
+    amount=Decimal("3020.00"),
+    requested_at=NOW,
+)
+ISSUED = RefundIssued(
+    case_id="case-1", order_id="o-1", amount=Decimal("3020.00"), issued_by="sup-1", issued_at=NOW
+)
+
+
+class Unrelated(EventData):
+    event_type = "AccessoriesChecked"
+    shipment_id: str = "s-1"
+
+
+@pytest.fixture
+async def service(nats_server: NatsServer, nc: Client, tmp_path: Path) -> AsyncIterator[ServiceRuntime]:
+    runtime = await start_orders(nats_server.url, nc, tmp_path / "orders.db", FixedClock(NOW))
+    await confirmed_order(nc)
+    yield runtime
+    await runtime.stop()
+
+
+async def settled(runtime: ServiceRuntime, nc: Client, count: int) -> list[str]:
+    await caught_up(runtime)
+    return await eventually(lambda: order_events(nc, "o-1"), lambda e: len(e) >= count)
+
+
+async def test_a_stamped_then_delivered_shipment_marks_the_order_shipped_and_delivered(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    await publish_foreign(nc, "fulfilment", "Shipment", STAMPED, "f-1")
+    await publish_foreign(nc, "fulfilment", "Shipment", DELIVERED, "f-2")
+    events = await settled(service, nc, 6)
+    assert events[-2:] == ["OrderMarkedShipped", "OrderMarkedDelivered"]
+    await caught_up(service)
+    order = await query(nc, "GetOrder", {"order_id": "o-1"})
+    assert order["status"] == "Delivered"
+
+
+async def test_a_redelivered_shipment_event_changes_nothing(service: ServiceRuntime, nc: Client) -> None:
+    await publish_foreign(nc, "fulfilment", "Shipment", STAMPED, "f-1")
+    await settled(service, nc, 5)
+    await publish_foreign(nc, "fulfilment", "Shipment", STAMPED, "f-1")
+    await caught_up(service)
+    assert (await order_events(nc, "o-1")).count("OrderMarkedShipped") == 1
+    assert len(await order_events(nc, "o-1")) == 5
+
+
+async def test_foreign_events_orders_does_not_handle_are_skipped_not_dead_lettered(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    await publish_foreign(nc, "fulfilment", "Shipment", Unrelated(), "f-0")
+    await publish_foreign(nc, "fulfilment", "Shipment", STAMPED, "f-1")
+    await settled(service, nc, 5)
+    assert (await nc.jetstream().stream_info("DLQ")).state.messages == 0
+
+
+async def test_a_refund_issued_before_shipping_cancels_the_order_and_nets_daily_sales_ord_16(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    await publish_foreign(nc, "aftersales", "RefundCase", REQUESTED, "a-1")
+    await publish_foreign(nc, "aftersales", "RefundCase", ISSUED, "a-2")
+    events = await settled(service, nc, 6)
+    assert events[-2:] == ["OrderRefundPending", "OrderCancelled"]
+    await caught_up(service)
+    sales = await query(nc, "DailySales", {"date_from": "2026-03-02", "date_to": "2026-03-02"})
+    assert sales["days"] == [
+        {"day": "2026-03-02", "ordered": "3020.00", "refunded": "3020.00", "net": "0.00"}
+    ]
+
+
+async def test_a_case_closed_without_refund_restores_the_previous_state(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    await publish_foreign(nc, "aftersales", "RefundCase", REQUESTED, "a-1")
+    closed = RefundCaseClosed(case_id="case-1", order_id="o-1", outcome="withdrawn", closed_at=NOW)
+    await publish_foreign(nc, "aftersales", "RefundCase", closed, "a-2")
+    await settled(service, nc, 6)
+    await caught_up(service)
+    order = await query(nc, "GetOrder", {"order_id": "o-1"})
+    assert order["status"] == "Confirmed"
+    assert [h["event_type"] for h in order["history"]][-2:] == ["OrderRefundPending", "OrderRefundCaseClosed"]
+
+
+async def test_a_confirmed_order_not_handed_over_in_24_hours_is_overdue_ord_3(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    await caught_up(service)
+    clock = service.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(timedelta(hours=24))
+    events = await eventually(lambda: order_events(nc, "o-1"), lambda e: "OrderHandoverOverdue" in e)
+    assert events.count("OrderHandoverOverdue") == 1
+
+
+async def test_a_delivered_order_completes_when_the_return_window_passes_as_11(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    await publish_foreign(nc, "fulfilment", "Shipment", STAMPED, "f-1")
+    await publish_foreign(nc, "fulfilment", "Shipment", DELIVERED, "f-2")
+    await settled(service, nc, 6)
+    await caught_up(service)
+    clock = service.clock
+    assert isinstance(clock, FixedClock)
+    clock.set(DELIVERED.delivered_at + timedelta(days=7))
+    events = await eventually(lambda: order_events(nc, "o-1"), lambda e: "OrderCompleted" in e)
+    assert events[-1] == "OrderCompleted"
