@@ -3,6 +3,7 @@ service answering its health query, and a clean stop on Ctrl-C (SIGINT) leaving 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -74,9 +75,13 @@ async def test_shop_run_starts_every_service_and_ctrl_c_stops_all_of_it(tmp_path
         streams = {s.config.name for s in await nc.jetstream().streams_info()}
         assert {"ORDERS", "FULFILMENT", "AFTERSALES", "HR", "DLQ"} <= streams
         await nc.close()
+        await asyncio.sleep(2)  # let every projection runner settle into an idle fetch
         os.killpg(proc.pid, signal.SIGINT)
         assert proc.wait(60) == 0
         assert not [pid for pid in pids if alive(pid)], "every service stopped"
+        for name in names:
+            log = (tmp_path / "log" / f"{name}.log").read_text()
+            assert '"service_stopped"' in log, f"{name} was killed, not stopped gracefully"
         assert (tmp_path / "nats").is_dir(), "the server kept its data under var/"
     finally:
         if proc.poll() is None:

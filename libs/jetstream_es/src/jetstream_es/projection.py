@@ -174,12 +174,15 @@ class ProjectionRunner:
         log.info("projection_started", projection=self.projection.name, checkpoint=self.checkpoint)
 
     async def stop(self) -> None:
+        """Stop fetching; unacked messages return to the consumer after `ack_wait`."""
         self._stopping = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        with contextlib.suppress(Exception):  # the connection may be gone already
+            await self._sub.unsubscribe()
 
     async def lag(self) -> int:
         """Messages the server still has for this consumer: not yet delivered, or not yet acked."""

@@ -227,8 +227,11 @@ class ServiceRuntime:
         if self._store is not None:
             await self._store.close()
         if self._nc is not None:
-            with contextlib.suppress(Exception):
-                await self._nc.drain()
+            try:
+                await asyncio.wait_for(self._nc.drain(), 5.0)
+            except Exception as exc:
+                log.warning("nats_drain_incomplete", error=repr(exc))
+                await self._nc.close()
         await self.engine.dispose()
         log.info("service_stopped", service=self.name)
 
