@@ -17,11 +17,10 @@ from typing import Any
 
 import structlog
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, and_, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jetstream_es.clock import Clock
-from jetstream_es.sql import UtcDateTime
+from jetstream_es.sql import UtcDateTime, upsert
 
 log = structlog.get_logger(__name__)
 
@@ -61,11 +60,7 @@ async def schedule(conn: AsyncConnection, table: Table, deadline: Deadline) -> N
         "payload": deadline.payload,
         "attempts": 0,
     }
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
-        await conn.execute(postgresql.insert(table).values(**values).on_conflict_do_nothing())
-    else:
-        await conn.execute(sqlite.insert(table).values(**values).on_conflict_do_nothing())
+    await conn.execute(upsert(conn, table).values(**values).on_conflict_do_nothing())
 
 
 async def cancel(conn: AsyncConnection, table: Table, deadline_id: str, at: datetime) -> None:

@@ -7,11 +7,13 @@ applied stream sequence); it is written in the same transaction as the projectio
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection, Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
@@ -70,3 +72,23 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 async def create_runtime_tables(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         await conn.run_sync(runtime_metadata.create_all)
+
+
+def upsert(conn: AsyncConnection, table: Table) -> Any:
+    """An INSERT that supports ON CONFLICT (do nothing / do update) on SQLite and PostgreSQL alike."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+CENT = Decimal("0.01")
+
+
+def cents(amount: Decimal) -> int:
+    """Money stored exactly, as integer cents (sums in SQL stay exact on every database)."""
+    return int((amount / CENT).to_integral_value())
+
+
+def money(value: int | None) -> str:
+    """Integer cents back to a decimal string, e.g. 3980 -> "39.80"."""
+    return str((Decimal(value or 0) * CENT).quantize(CENT))

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.errors import NotFound
 from jetstream_es.projection import Tables
-from orders.adapters.sqlutil import money
+from jetstream_es.sql import money
 from orders.domain.sla import RULES, DeadlineKind
 from shop_contracts.queries.orders import DailySales, GetOrder, ListOrders, OrderStatus
 

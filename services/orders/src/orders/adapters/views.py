@@ -15,8 +15,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, Column, Integer, MetaData, Str
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
-from jetstream_es.sql import UtcDateTime
-from orders.adapters.sqlutil import cents, insert
+from jetstream_es.sql import UtcDateTime, cents, upsert
 from orders.domain.events import OrderRefundCaseClosed, OrderRefundPending
 from orders.domain.policy import OrderPolicy
 from orders.domain.state import registry
@@ -125,7 +124,7 @@ class OrderViews(Projection):
     async def _book(
         self, conn: AsyncConnection, sales: Table, day: str, owner: str, ordered: int, refunded: int
     ) -> None:
-        stmt = insert(conn, sales).values(
+        stmt = upsert(conn, sales).values(
             day=day,
             sales_owner=owner,
             orders_cents=ordered,
@@ -146,7 +145,7 @@ class OrderViews(Projection):
     async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
         orders, envelope, data = tables["orders"], item.event.envelope, item.data
         order_id, at = envelope.aggregate_id, envelope.occurred_at
-        history = insert(conn, tables["history"]).values(
+        history = upsert(conn, tables["history"]).values(
             order_id=order_id,
             version=envelope.version,
             event_id=envelope.event_id,
@@ -158,7 +157,7 @@ class OrderViews(Projection):
         await conn.execute(history.on_conflict_do_nothing())
         if isinstance(data, OrderPlaced):
             details = data.model_dump(mode="json", include={"lines", "shipping", "channel"})
-            row = insert(conn, orders).values(
+            row = upsert(conn, orders).values(
                 order_id=order_id,
                 status=S.PLACED.value,
                 buyer_id=data.buyer_id,
