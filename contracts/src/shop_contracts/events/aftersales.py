@@ -27,6 +27,12 @@ class RefundRequested(EventData):
     goods_received: bool
     amount: Decimal = Field(ge=0)
     requested_at: AwareDatetime
+    buyer_id: str | None = Field(default=None, max_length=128)
+    claimed_received: bool | None = Field(default=None, description="what the buyer stated (AS-2)")
+    received_basis: Literal["delivered", "not_shipped", "buyer_statement"] | None = Field(
+        default=None, description="what decided goods_received: fulfilment's record or the buyer's word"
+    )
+    delivered_at: AwareDatetime | None = Field(default=None, description="start of the AS-11 window")
 
 
 class RefundIssued(EventData):

@@ -36,3 +36,28 @@ class ShipmentDelivered(EventData):
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     delivered_at: AwareDatetime
+
+
+class ShipmentCancelled(EventData):
+    """Fulfilment cancelled or intercepted a shipment before it was stamped, e.g. after an approved
+    refund for goods not received (AS-3, SM-SHIP)."""
+
+    event_type: ClassVar[str] = "ShipmentCancelled"
+    schema_version: ClassVar[int] = 1
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    reason: str = Field(default="refund", min_length=1, max_length=200)
+    cancelled_at: AwareDatetime
+
+
+class ReturnParcelReceived(EventData):
+    """The warehouse received the buyer's return parcel for a refund case (AS-6, SM-RET)."""
+
+    event_type: ClassVar[str] = "ReturnParcelReceived"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    waybill_no: str = Field(min_length=1, max_length=64)
+    order_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    received_at: AwareDatetime

@@ -1,34 +1,63 @@
 """The Aftersales service's composition root: the only module that reads settings.
 
 It builds the runtime (NATS, event store, projection database, clock) and wires the service's
-endpoints, projections and schedulers onto it.
+endpoints, projections and reactions onto it. Every business number is a setting citing its rule
+(env prefix `AFTERSALES_`).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from aftersales.domain.policy import DEFAULT_REASONS, AftersalesPolicy
+from aftersales.entrypoints.wiring import CONSUMERS, NAME, AftersalesService
 from jetstream_es.bootstrap import run_service
+from jetstream_es.clock import Clock
 from jetstream_es.provision import ServiceSpec
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 
-NAME = "aftersales"
-SPEC = ServiceSpec(name=NAME, module=NAME, consumers=())
+SPEC = ServiceSpec(name=NAME, module=NAME, consumers=tuple(CONSUMERS.values()))
 
 
 class AftersalesSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AFTERSALES_", extra="ignore")
 
     database_url: str | None = None
+    refund_reasons: list[str] = Field(
+        default_factory=lambda: sorted(DEFAULT_REASONS),
+        min_length=1,
+        description="AS-1: the refund reasons a buyer may give (JSON list)",
+    )
+    quality_reasons: list[str] = Field(
+        default_factory=lambda: ["quality"],
+        description="AS-11: reasons that count as a quality problem, limited to the window (JSON list)",
+    )
+    quality_window_days: int = Field(7, ge=0, description="AS-11: days after delivery for quality returns")
+
+    def policy(self) -> AftersalesPolicy:
+        return AftersalesPolicy(
+            refund_reasons=frozenset(self.refund_reasons),
+            quality_reasons=frozenset(self.quality_reasons),
+            quality_window=timedelta(days=self.quality_window_days),
+        )
 
 
 def build(
-    runtime: RuntimeSettings | None = None, settings: AftersalesSettings | None = None
+    runtime: RuntimeSettings | None = None,
+    settings: AftersalesSettings | None = None,
+    *,
+    clock: Clock | None = None,
 ) -> ServiceRuntime:
+    """The service, wired; `clock` replaces the configured one (tests, FixedClock)."""
     runtime = runtime or RuntimeSettings()
     settings = settings or AftersalesSettings()
-    return ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url))
+    service = ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock)
+    AftersalesService(service, settings.policy(), runtime.business_tz, runtime.aggregate_cache_size).wire()
+    return service
 
 
 def main() -> None:

@@ -1,1 +1,1 @@
-"""Aftersales application: Command handlers and reactions (process managers): load, decide, append."""
+"""Aftersales application: command handlers, reactions (process managers) and deadline firing."""

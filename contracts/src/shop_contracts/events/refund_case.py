@@ -1,0 +1,167 @@
+"""Aftersales' refund-case events after the request (SM-RET, rules.md §10.3): the supervisor's
+decision (AS-2..AS-5), negotiation (AS-5), the return leg with note, inspection and receipt
+(AS-4, AS-6, AS-7), and withdrawal. RefundRequested, RefundIssued and RefundCaseClosed live in
+`shop_contracts.events.aftersales`."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import AwareDatetime, Field
+
+from shop_contracts.messages import ID_PATTERN, EventData
+
+NegotiationOutcome = Literal["resubmitted", "withdrawn", "rejected"]
+
+
+class RefundRequestApproved(EventData):
+    """The department supervisor approved (AS-2); goods received → they come back first (AS-4),
+    not received → the refund can be issued and an unstamped shipment cancelled (AS-3)."""
+
+    event_type: ClassVar[str] = "RefundRequestApproved"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    approver: str = Field(min_length=1, max_length=128)
+    return_required: bool
+    approved_at: AwareDatetime
+
+
+class RefundRequestRejected(EventData):
+    """The department supervisor rejected the request; negotiation follows (AS-2, AS-5)."""
+
+    event_type: ClassVar[str] = "RefundRequestRejected"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    approver: str = Field(min_length=1, max_length=128)
+    reason: str = Field(min_length=1, max_length=500)
+    rejected_at: AwareDatetime
+
+
+class NegotiationOpened(EventData):
+    """Customer service negotiates with the buyer after a rejection or a failed inspection (AS-5, AS-7)."""
+
+    event_type: ClassVar[str] = "NegotiationOpened"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    after: Literal["rejection", "failed_inspection"]
+    opened_at: AwareDatetime
+
+
+class NegotiationConcluded(EventData):
+    """Negotiation ended: resubmitted to the supervisor (or to inspection), withdrawn, or finally
+    rejected (AS-5, designer outcomes)."""
+
+    event_type: ClassVar[str] = "NegotiationConcluded"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    outcome: NegotiationOutcome
+    note: str = Field(default="", max_length=1000)
+    concluded_by: str = Field(min_length=1, max_length=128)
+    concluded_at: AwareDatetime
+
+
+class RefundRequestWithdrawn(EventData):
+    """The buyer withdrew the request while the case was open (SM-RET)."""
+
+    event_type: ClassVar[str] = "RefundRequestWithdrawn"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    withdrawn_at: AwareDatetime
+
+
+class ReturnShippedByBuyer(EventData):
+    """The buyer shipped the goods back (AS-4); fulfilment expects the parcel."""
+
+    event_type: ClassVar[str] = "ReturnShippedByBuyer"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    waybill_no: str = Field(min_length=1, max_length=64)
+    shipped_at: AwareDatetime
+
+
+class ReturnParcelArrived(EventData):
+    """Fulfilment reported the return parcel received (ReturnParcelReceived → ReturnArrived, SM-RET)."""
+
+    event_type: ClassVar[str] = "ReturnParcelArrived"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    waybill_no: str = Field(min_length=1, max_length=64)
+    received_at: AwareDatetime
+
+
+class ReturnNoteIssued(EventData):
+    """The order clerk issued the return note stating the reason for the return (AS-6)."""
+
+    event_type: ClassVar[str] = "ReturnNoteIssued"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    return_reason: str = Field(min_length=1, max_length=500)
+    order_clerk: str = Field(min_length=1, max_length=128)
+    issued_at: AwareDatetime
+
+
+class ReturnInspectionPassed(EventData):
+    """After-sales checked goods and accessories against what was shipped: all correct (AS-7)."""
+
+    event_type: ClassVar[str] = "ReturnInspectionPassed"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    inspector: str = Field(min_length=1, max_length=128)
+    accessories: tuple[str, ...] = ()
+    inspected_at: AwareDatetime
+
+
+class ReturnInspectionFailed(EventData):
+    """Goods do not match, are damaged, or accessories are missing: to negotiation (AS-7, designer)."""
+
+    event_type: ClassVar[str] = "ReturnInspectionFailed"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    inspector: str = Field(min_length=1, max_length=128)
+    goods_match: bool
+    damaged: bool
+    missing_accessories: tuple[str, ...] = ()
+    note: str = Field(default="", max_length=1000)
+    inspected_at: AwareDatetime
+
+
+class ReturnReceiptStamped(EventData):
+    """After-sales stamped the goods as accepted once inspection passed (AS-7)."""
+
+    event_type: ClassVar[str] = "ReturnReceiptStamped"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    stamped_by: str = Field(min_length=1, max_length=128)
+    stamped_at: AwareDatetime
+
+
+class ReturnReceiptConfirmed(EventData):
+    """After-sales confirmed receipt; the supervisor may now release the refund (AS-8); restock."""
+
+    event_type: ClassVar[str] = "ReturnReceiptConfirmed"
+    schema_version: ClassVar[int] = 1
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    confirmed_by: str = Field(min_length=1, max_length=128)
+    confirmed_at: AwareDatetime

@@ -1,0 +1,65 @@
+"""Queries of the Aftersales service, on `aftersales.queries.<QueryName>`, and the refund-case states
+(SM-RET)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from shop_contracts.commands.aftersales import CASE_ID_PATTERN
+from shop_contracts.messages import Query
+
+
+class RefundCaseStatus(StrEnum):
+    """The states of SM-RET (`Requested` passes straight on to `AwaitingDecision`)."""
+
+    AWAITING_DECISION = "AwaitingDecision"
+    APPROVED_NO_RETURN = "Approved_NoReturn"
+    AWAITING_RETURN_SHIPMENT = "AwaitingReturnShipment"
+    RETURN_IN_TRANSIT = "ReturnInTransit"
+    RETURN_ARRIVED = "ReturnArrived"
+    RETURN_NOTE_ISSUED = "ReturnNoteIssued"
+    INSPECTED = "Inspected"
+    RECEIPT_CONFIRMED = "ReceiptConfirmed"
+    NEGOTIATION = "Negotiation"
+    REFUNDED = "Refunded"
+    WITHDRAWN = "Withdrawn"
+    CLOSED_REJECTED = "ClosedRejected"
+
+
+class GetRefundCase(Query):
+    """One refund case: state, branch, amounts and its full history."""
+
+    query_name: ClassVar[str] = "GetRefundCase"
+    case_id: str = Field(pattern=CASE_ID_PATTERN)
+
+
+class ListRefundCases(Query):
+    """Cases by state, order, and age (requested before/after), oldest first, one page at a time."""
+
+    query_name: ClassVar[str] = "ListRefundCases"
+    status: RefundCaseStatus | None = None
+    order_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)
+    requested_from: AwareDatetime | None = None
+    requested_before: AwareDatetime | None = Field(default=None, description="exclusive")
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+
+class RefundLedger(Query):
+    """Issued refunds with their platform references per business day (AS-9), days inclusive."""
+
+    query_name: ClassVar[str] = "RefundLedger"
+    date_from: dt.date
+    date_to: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RefundLedger:
+        if self.date_to < self.date_from:
+            raise ValueError("date_to is before date_from")
+        if (self.date_to - self.date_from).days > 366:
+            raise ValueError("at most 366 days per query")
+        return self

@@ -1,0 +1,134 @@
+"""Reads over the refund-case read models: GetRefundCase, ListRefundCases (by state, order, age)
+and RefundLedger (AS-9: issued refunds with platform references per business day)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, true
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from jetstream_es.errors import NotFound
+from jetstream_es.projection import Tables
+from jetstream_es.sql import money
+from shop_contracts.queries.aftersales import GetRefundCase, ListRefundCases, RefundLedger
+
+TIMES = ("requested_at", "updated_at", "refunded_at")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def case_row(row: Any, now: datetime | None = None) -> dict[str, Any]:
+    result = {
+        "case_id": row.case_id,
+        "order_id": row.order_id,
+        "buyer_id": row.buyer_id,
+        "status": row.status,
+        "reason": row.reason,
+        "goods_received": bool(row.goods_received),
+        "received_basis": row.received_basis,
+        "amount": money(row.amount_cents),
+        "version": row.version,
+        "waybill_no": row.waybill_no,
+        "return_reason": row.return_reason,
+        "platform_ref": row.platform_ref,
+        **{name: _iso(getattr(row, name)) for name in TIMES},
+    }
+    if now is not None:
+        result["age_hours"] = int((now - row.requested_at).total_seconds() // 3600)
+    return result
+
+
+async def get_case(engine: AsyncEngine, tables: Tables, query: GetRefundCase) -> dict[str, Any]:
+    cases, history = tables["cases"], tables["history"]
+    async with engine.connect() as conn:
+        row = (await conn.execute(select(cases).where(cases.c.case_id == query.case_id))).first()
+        if row is None:
+            raise NotFound(f"refund case {query.case_id} does not exist")
+        events = (
+            await conn.execute(
+                select(history).where(history.c.case_id == query.case_id).order_by(history.c.version)
+            )
+        ).all()
+    return {
+        **case_row(row),
+        "history": [
+            {
+                "version": e.version,
+                "event_id": e.event_id,
+                "event_type": e.event_type,
+                "occurred_at": _iso(e.occurred_at),
+                "actor_id": e.actor_id,
+                "data": e.data,
+            }
+            for e in events
+        ],
+    }
+
+
+async def list_cases(
+    engine: AsyncEngine, tables: Tables, query: ListRefundCases, now: datetime
+) -> dict[str, Any]:
+    cases = tables["cases"]
+    conditions = []
+    if query.status is not None:
+        conditions.append(cases.c.status == query.status.value)
+    if query.order_id is not None:
+        conditions.append(cases.c.order_id == query.order_id)
+    if query.requested_from is not None:
+        conditions.append(cases.c.requested_at >= query.requested_from)
+    if query.requested_before is not None:
+        conditions.append(cases.c.requested_at < query.requested_before)
+    where = and_(true(), *conditions)
+    async with engine.connect() as conn:
+        total = (await conn.execute(select(func.count()).select_from(cases).where(where))).scalar_one()
+        rows = (
+            await conn.execute(
+                select(cases)
+                .where(where)
+                .order_by(cases.c.requested_at, cases.c.case_id)
+                .limit(query.limit)
+                .offset(query.offset)
+            )
+        ).all()
+    return {
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
+        "cases": [case_row(r, now) for r in rows],
+    }
+
+
+async def refund_ledger(engine: AsyncEngine, tables: Tables, query: RefundLedger) -> dict[str, Any]:
+    ledger = tables["ledger"]
+    where = and_(ledger.c.day >= query.date_from.isoformat(), ledger.c.day <= query.date_to.isoformat())
+    async with engine.connect() as conn:
+        rows = (
+            await conn.execute(select(ledger).where(where).order_by(ledger.c.issued_at, ledger.c.case_id))
+        ).all()
+    days: dict[str, list[int]] = {}
+    for r in rows:
+        totals = days.setdefault(r.day, [0, 0])
+        totals[0] += r.amount_cents
+        totals[1] += 1
+    return {
+        "refunds": [
+            {
+                "day": r.day,
+                "case_id": r.case_id,
+                "order_id": r.order_id,
+                "amount": money(r.amount_cents),
+                "issued_by": r.issued_by,
+                "platform_ref": r.platform_ref,
+                "issued_at": _iso(r.issued_at),
+            }
+            for r in rows
+        ],
+        "days": [
+            {"day": day, "refunded": money(total), "count": count}
+            for day, (total, count) in sorted(days.items())
+        ],
+    }

@@ -1,0 +1,84 @@
+"""Reactions to orders and fulfilment events (SM-RET; AS-2 goods received, AS-11 delivery time,
+refund limits): OrderPlaced, ShipmentStamped, ShipmentDelivered and ShipmentCancelled are noted on
+the order's OrderFacts; ReturnParcelReceived moves the refund case to ReturnArrived.
+
+Each reaction is a Projection with side effects and no tables: for every event it issues one
+command with `Cause.of_event`, so the event ids derive from the causing event and a redelivered
+event appends nothing. Reactions never run during a replay, and skip event types they do not know.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import structlog
+from sqlalchemy import MetaData, Table
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from aftersales.application.handlers import RefundCommands
+from aftersales.domain import facts, refunds
+from jetstream_es.commands import Cause, CommandResult
+from jetstream_es.events import EventRegistry
+from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
+from shop_contracts.envelope import SYSTEM_ACTOR
+from shop_contracts.events.fulfilment import (
+    ReturnParcelReceived,
+    ShipmentCancelled,
+    ShipmentDelivered,
+    ShipmentStamped,
+)
+from shop_contracts.events.orders import OrderPlaced
+from shop_contracts.messages import EventData
+
+log = structlog.get_logger(__name__)
+
+
+async def react(commands: RefundCommands, data: EventData, cause: Cause) -> CommandResult | None:
+    """What after-sales does with one foreign event (None: not an event it reacts to)."""
+    match data:
+        case OrderPlaced() | ShipmentStamped() | ShipmentDelivered() | ShipmentCancelled():
+            return await commands.facts.execute(
+                data.order_id, cause, lambda f, _: facts.note(f, data), must_exist=False
+            )
+        case ReturnParcelReceived():
+            return await commands.cases.execute(
+                data.case_id, cause, lambda s, _: refunds.parcel_arrived(s, data), must_exist=False
+            )
+    return None
+
+
+class AftersalesReaction(Projection):
+    side_effects = True
+    skip_unknown_types = True
+    models: ClassVar[tuple[type[EventData], ...]]
+
+    def __init__(self, commands: RefundCommands) -> None:
+        super().__init__(EventRegistry(self.models))
+        self.commands = commands
+
+    def define_tables(self, metadata: MetaData, suffix: str) -> dict[str, Table]:
+        return {}
+
+    async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
+        if ctx.replaying:
+            return
+        envelope = item.event.envelope
+        result = await react(self.commands, item.data, Cause.of_event(self.name, envelope, SYSTEM_ACTOR))
+        if result is not None and not result.event_ids:
+            log.info("reaction_ignored", reaction=self.name, event=envelope.event_type)
+
+
+class OrderReactions(AftersalesReaction):
+    name = "aftersales_order_reactions"
+    stream = "ORDERS"
+    filter_subjects = ("orders.events.Order.>",)
+    models = (OrderPlaced,)
+    handles = frozenset(m.event_type for m in models)
+
+
+class FulfilmentReactions(AftersalesReaction):
+    name = "aftersales_fulfilment_reactions"
+    stream = "FULFILMENT"
+    filter_subjects = ("fulfilment.events.>",)
+    models = (ShipmentStamped, ShipmentDelivered, ShipmentCancelled, ReturnParcelReceived)
+    handles = frozenset(m.event_type for m in models)

@@ -1,0 +1,59 @@
+"""Events only the Aftersales service uses: what it learnt about an order from orders and
+fulfilment (AS-2 goods received, AS-11 delivery time, refund limits) and the refunds booked
+against it (never twice, never above the order amount net of earlier refunds)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from pydantic import AwareDatetime, Field
+
+from shop_contracts.messages import ID_PATTERN, EventData
+
+
+class OrderFactsRecorded(EventData):
+    event_type: ClassVar[str] = "OrderFactsRecorded"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    amount: Decimal = Field(ge=0)
+    buyer_id: str = Field(min_length=1, max_length=128)
+    placed_at: AwareDatetime
+
+
+class ShipmentStampNoted(EventData):
+    event_type: ClassVar[str] = "ShipmentStampNoted"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    stamped_at: AwareDatetime
+
+
+class DeliveryNoted(EventData):
+    event_type: ClassVar[str] = "DeliveryNoted"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    delivered_at: AwareDatetime
+
+
+class ShipmentCancellationNoted(EventData):
+    event_type: ClassVar[str] = "ShipmentCancellationNoted"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    cancelled_at: AwareDatetime
+
+
+class RefundBooked(EventData):
+    event_type: ClassVar[str] = "RefundBooked"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    case_id: str = Field(pattern=ID_PATTERN)
+    amount: Decimal = Field(ge=0)
+    booked_at: AwareDatetime

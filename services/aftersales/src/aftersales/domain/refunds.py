@@ -1,0 +1,237 @@
+"""Decisions on a refund case (SM-RET): request with reason (AS-1), branch (AS-2) and the 7-day
+quality window (AS-11); supervisor approval (AS-3, AS-4) or rejection into negotiation (AS-5);
+the return leg (AS-4, AS-6, AS-7); the refund itself (AS-8, AS-9); withdrawal.
+
+Every decision is pure: state, command, facts and `now` in, events out, or a refusal naming the
+rule. The refund's limits against the order (never twice, never above the amount net of earlier
+refunds) are booked on OrderFacts (facts.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from aftersales.domain.facts import OrderFacts, check_amount, goods_received
+from aftersales.domain.policy import AftersalesPolicy
+from aftersales.domain.roles import require_role
+from aftersales.domain.state import OPEN_FOR_WITHDRAWAL, RefundCaseState
+from jetstream_es.errors import Forbidden, NotFound, RuleViolated
+from shop_contracts.commands import aftersales as c
+from shop_contracts.envelope import Actor
+from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
+from shop_contracts.events.fulfilment import ReturnParcelReceived
+from shop_contracts.events.refund_case import (
+    NegotiationConcluded,
+    NegotiationOpened,
+    RefundRequestApproved,
+    RefundRequestRejected,
+    RefundRequestWithdrawn,
+    ReturnInspectionFailed,
+    ReturnInspectionPassed,
+    ReturnNoteIssued,
+    ReturnParcelArrived,
+    ReturnReceiptConfirmed,
+    ReturnReceiptStamped,
+    ReturnShippedByBuyer,
+)
+from shop_contracts.messages import EventData
+from shop_contracts.queries.aftersales import RefundCaseStatus as S
+
+
+def _expect(state: RefundCaseState, command: str, *allowed: S) -> None:
+    if state.status not in allowed:
+        wanted = " or ".join(a.value for a in allowed)
+        raise RuleViolated(
+            f"{command} needs case {state.case_id} to be {wanted}; it is {state.status}", "SM-RET"
+        )
+
+
+def _own_buyer(actor: Actor, buyer_id: str) -> None:
+    if buyer_id and actor.id != buyer_id:
+        raise Forbidden(f"{actor.id} is not the buyer of this order", "SM-RET")
+
+
+def request(
+    state: RefundCaseState, cmd: c.RequestRefund, facts: OrderFacts, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    require_role(cmd.actor, "RequestRefund")
+    if state.exists:
+        raise RuleViolated(f"case {cmd.case_id} already exists", "SM-RET")
+    if not facts.known:
+        raise NotFound(f"order {cmd.order_id} is not known to after-sales")
+    _own_buyer(cmd.actor, facts.buyer_id)
+    if cmd.reason not in policy.refund_reasons:
+        known = ", ".join(sorted(policy.refund_reasons))
+        raise RuleViolated(f"refund reason {cmd.reason!r} is not one of: {known}", "AS-1")
+    received, basis = goods_received(facts, cmd.goods_received)
+    window_end = facts.delivered_at + policy.quality_window if facts.delivered_at else None
+    if received and cmd.reason in policy.quality_reasons and window_end is not None and now > window_end:
+        raise RuleViolated(
+            f"quality returns close {policy.quality_window.days} days after delivery ({window_end.isoformat()})",
+            "AS-11",
+        )
+    amount = cmd.amount if cmd.amount is not None else facts.remaining
+    check_amount(facts, amount)
+    if amount <= 0:
+        raise RuleViolated(f"order {cmd.order_id} has been refunded in full", "ORD-16")
+    return [
+        RefundRequested(
+            case_id=cmd.case_id,
+            order_id=cmd.order_id,
+            reason=cmd.reason,
+            goods_received=received,
+            amount=amount,
+            requested_at=now,
+            buyer_id=facts.buyer_id or cmd.actor.id,
+            claimed_received=cmd.goods_received,
+            received_basis=basis,
+            delivered_at=facts.delivered_at,
+        )
+    ]
+
+
+def approve(state: RefundCaseState, cmd: c.ApproveRefundRequest, now: datetime) -> Sequence[EventData]:
+    require_role(cmd.actor, "ApproveRefundRequest")
+    _expect(state, "ApproveRefundRequest", S.AWAITING_DECISION)
+    return [
+        RefundRequestApproved(
+            case_id=state.case_id,
+            order_id=state.order_id,
+            approver=cmd.actor.id,
+            return_required=state.goods_received,
+            approved_at=now,
+        )
+    ]
+
+
+def reject(state: RefundCaseState, cmd: c.RejectRefundRequest, now: datetime) -> Sequence[EventData]:
+    require_role(cmd.actor, "RejectRefundRequest")
+    _expect(state, "RejectRefundRequest", S.AWAITING_DECISION)
+    ids = {"case_id": state.case_id, "order_id": state.order_id}
+    return [
+        RefundRequestRejected(**ids, approver=cmd.actor.id, reason=cmd.reason, rejected_at=now),
+        NegotiationOpened(**ids, after="rejection", opened_at=now),
+    ]
+
+
+def conclude(state: RefundCaseState, cmd: c.ConcludeNegotiation, now: datetime) -> Sequence[EventData]:
+    require_role(cmd.actor, "ConcludeNegotiation")
+    _expect(state, "ConcludeNegotiation", S.NEGOTIATION)
+    ids = {"case_id": state.case_id, "order_id": state.order_id}
+    events: list[EventData] = [
+        NegotiationConcluded(
+            **ids, outcome=cmd.outcome, note=cmd.note, concluded_by=cmd.actor.id, concluded_at=now
+        )
+    ]
+    if cmd.outcome != "resubmitted":
+        events.append(RefundCaseClosed(**ids, outcome=cmd.outcome, closed_at=now))
+    return events
+
+
+def withdraw(state: RefundCaseState, cmd: c.WithdrawRefundRequest, now: datetime) -> Sequence[EventData]:
+    require_role(cmd.actor, "WithdrawRefundRequest")
+    _own_buyer(cmd.actor, state.buyer_id)
+    _expect(state, "WithdrawRefundRequest", *sorted(OPEN_FOR_WITHDRAWAL))
+    ids = {"case_id": state.case_id, "order_id": state.order_id}
+    return [
+        RefundRequestWithdrawn(**ids, withdrawn_at=now),
+        RefundCaseClosed(**ids, outcome="withdrawn", closed_at=now),
+    ]
+
+
+def record_dispatch(
+    state: RefundCaseState, cmd: c.RecordReturnDispatch, now: datetime
+) -> Sequence[EventData]:
+    require_role(cmd.actor, "RecordReturnDispatch")
+    _own_buyer(cmd.actor, state.buyer_id)
+    _expect(state, "RecordReturnDispatch", S.AWAITING_RETURN_SHIPMENT)
+    return [
+        ReturnShippedByBuyer(
+            case_id=state.case_id, order_id=state.order_id, waybill_no=cmd.waybill_no, shipped_at=now
+        )
+    ]
+
+
+def parcel_arrived(state: RefundCaseState, event: ReturnParcelReceived) -> Sequence[EventData]:
+    """Fulfilment received the parcel (SM-RET); a late or repeated report decides nothing."""
+    if state.status not in (S.AWAITING_RETURN_SHIPMENT, S.RETURN_IN_TRANSIT):
+        return []
+    return [
+        ReturnParcelArrived(case_id=state.case_id, waybill_no=event.waybill_no, received_at=event.received_at)
+    ]
+
+
+def issue_return_note(state: RefundCaseState, cmd: c.IssueReturnNote, now: datetime) -> Sequence[EventData]:
+    require_role(cmd.actor, "IssueReturnNote")
+    _expect(state, "IssueReturnNote", S.RETURN_ARRIVED)
+    if not cmd.return_reason.strip():
+        raise RuleViolated("a return note must state the reason for the return", "AS-6")
+    return [
+        ReturnNoteIssued(
+            case_id=state.case_id,
+            order_id=state.order_id,
+            return_reason=cmd.return_reason.strip(),
+            order_clerk=cmd.actor.id,
+            issued_at=now,
+        )
+    ]
+
+
+def inspect(state: RefundCaseState, cmd: c.InspectReturn, now: datetime) -> Sequence[EventData]:
+    require_role(cmd.actor, "InspectReturn")
+    _expect(state, "InspectReturn", S.RETURN_NOTE_ISSUED)
+    ids = {"case_id": state.case_id, "order_id": state.order_id}
+    if cmd.goods_match and not cmd.damaged and not cmd.missing_accessories:
+        return [
+            ReturnInspectionPassed(
+                **ids, inspector=cmd.actor.id, accessories=cmd.accessories_present, inspected_at=now
+            ),
+            ReturnReceiptStamped(case_id=state.case_id, stamped_by=cmd.actor.id, stamped_at=now),
+        ]
+    return [
+        ReturnInspectionFailed(
+            **ids,
+            inspector=cmd.actor.id,
+            goods_match=cmd.goods_match,
+            damaged=cmd.damaged,
+            missing_accessories=cmd.missing_accessories,
+            note=cmd.note,
+            inspected_at=now,
+        ),
+        NegotiationOpened(**ids, after="failed_inspection", opened_at=now),
+    ]
+
+
+def confirm_receipt(
+    state: RefundCaseState, cmd: c.ConfirmReturnReceipt, now: datetime
+) -> Sequence[EventData]:
+    require_role(cmd.actor, "ConfirmReturnReceipt")
+    _expect(state, "ConfirmReturnReceipt", S.INSPECTED)
+    return [
+        ReturnReceiptConfirmed(
+            case_id=state.case_id, order_id=state.order_id, confirmed_by=cmd.actor.id, confirmed_at=now
+        )
+    ]
+
+
+def check_refundable(state: RefundCaseState, cmd: c.IssueRefund) -> None:
+    """AS-8: only the supervisor, only after approval without return or confirmed receipt."""
+    require_role(cmd.actor, "IssueRefund")
+    if state.status is S.REFUNDED:
+        raise RuleViolated(f"case {state.case_id} has already been refunded", "SM-RET")
+    _expect(state, "IssueRefund", S.APPROVED_NO_RETURN, S.RECEIPT_CONFIRMED)
+
+
+def issue_refund(state: RefundCaseState, cmd: c.IssueRefund, now: datetime) -> Sequence[EventData]:
+    check_refundable(state, cmd)
+    return [
+        RefundIssued(
+            case_id=state.case_id,
+            order_id=state.order_id,
+            amount=state.amount,
+            issued_by=cmd.actor.id,
+            platform_ref=cmd.platform_ref,
+            issued_at=now,
+        )
+    ]

@@ -1,0 +1,100 @@
+"""The Aftersales service started through `bootstrap.build` against a real nats-server, and the
+helpers its integration tests share: request/reply, foreign events, waiting for projections."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from nats.aio.client import Client
+
+from aftersales.bootstrap import SPEC, AftersalesSettings, build
+from jetstream_es.clock import FixedClock
+from jetstream_es.provision import provision, shop_streams
+from jetstream_es.service import ServiceRuntime
+from jetstream_es.settings import RuntimeSettings
+from shop_contracts.envelope import SYSTEM_ACTOR, EventEnvelope
+from shop_contracts.messages import EventData
+from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER
+
+T = TypeVar("T")
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+BUYER = {"id": "buyer-9", "roles": ["buyer"]}
+SUPERVISOR = {"id": "sup-1", "roles": ["dept_supervisor"]}
+CLERK = {"id": "clerk-1", "roles": ["order_clerk"]}
+CS = {"id": "as-1", "roles": ["aftersales_cs"]}
+
+
+async def start_aftersales(url: str, nc: Client, db: Path, clock: FixedClock) -> ServiceRuntime:
+    await provision(nc, shop_streams(), list(SPEC.consumers))
+    runtime = build(
+        RuntimeSettings(nats_url=url, connect_timeout=2),
+        AftersalesSettings(database_url=f"sqlite+aiosqlite:///{db}"),
+        clock=clock,
+    )
+    await runtime.start()
+    return runtime
+
+
+async def request(nc: Client, subject: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
+    payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+    reply = await nc.request(subject, payload, timeout=10)
+    result: dict[str, Any] = json.loads(reply.data)
+    return result
+
+
+async def command(nc: Client, name: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
+    return await request(nc, f"aftersales.commands.{name}", body)
+
+
+async def query(nc: Client, name: str, body: dict[str, Any]) -> Any:
+    reply = await request(nc, f"aftersales.queries.{name}", body)
+    assert reply["ok"], reply
+    return reply["result"]
+
+
+async def publish_foreign(
+    nc: Client, service: str, aggregate: str, aggregate_id: str, data: EventData, event_id: str
+) -> None:
+    """Another service's event, as its event store would publish it."""
+    envelope = EventEnvelope(
+        event_id=event_id,
+        event_type=data.event_type,
+        schema_version=data.schema_version,
+        aggregate_type=aggregate,
+        aggregate_id=aggregate_id,
+        version=1,
+        occurred_at=NOW,
+        actor=SYSTEM_ACTOR,
+        correlation_id=event_id,
+        causation_id=event_id,
+        data=data.model_dump(mode="json"),
+    )
+    await nc.jetstream().publish(
+        f"{service}.events.{aggregate}.{aggregate_id}",
+        envelope.model_dump_json().encode(),
+        headers={
+            EVENT_TYPE_HEADER: data.event_type,
+            MSG_ID_HEADER: f"{event_id}-{asyncio.get_running_loop().time()}",
+        },
+    )
+
+
+async def caught_up(runtime: ServiceRuntime) -> None:
+    for runner in runtime.runners:
+        await runner.wait_caught_up()
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], within: float = 10.0
+) -> T:
+    async with asyncio.timeout(within):
+        while True:
+            value = await probe()
+            if accept(value):
+                return value
+            await asyncio.sleep(0.05)
