@@ -35,3 +35,71 @@ class AbsenceRecorded(EventData):
     kind: AbsenceKind
     days: Decimal = Field(gt=0, le=1, description="counted days; each occurrence is one day by default")
     reason: str | None = Field(default=None, max_length=500)
+
+
+class FineImposed(EventData):
+    """A fine on the absence ladder (HR-16): 100 yuan for the 1st absence of the year, 300 for the 2nd.
+
+    Fines go to the public activity fund, deducted by the department manager (HR-37).
+    """
+
+    event_type: ClassVar[str] = "FineImposed"
+    schema_version: ClassVar[int] = 1
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    year: int = Field(ge=2000, le=9999, description="the ladder year it counts in (its first calendar year)")
+    amount: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    occurrence: int = Field(ge=1, description="which absence of the year this fine is for")
+    work_date: dt.date
+    basis: str = Field(min_length=1, max_length=64, description="e.g. absence#1")
+    fund: str = Field(default="public_activity", max_length=64)
+    rule: str = Field(default="HR-16", max_length=16)
+
+
+class DismissalBasis(StrEnum):
+    """Why the dismissal threshold was reached (HR-16)."""
+
+    CONSECUTIVE_DAYS = "consecutive_days"
+    DAYS_IN_YEAR = "days_in_year"
+
+
+class DismissalThresholdReached(EventData):
+    """A proposal, not a dismissal: a manager confirms (EmployeeDismissed) or declines it (HR-16)."""
+
+    event_type: ClassVar[str] = "DismissalThresholdReached"
+    schema_version: ClassVar[int] = 1
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    year: int = Field(ge=2000, le=9999)
+    proposal: int = Field(ge=1, description="numbers the proposals of one ladder year")
+    basis: DismissalBasis
+    days: Decimal = Field(ge=0, description="consecutive days, or days in the year, that reached it")
+    dates: tuple[dt.date, ...]
+    rule: str = Field(default="HR-16", max_length=16)
+
+
+class EmployeeDismissed(EventData):
+    """A manager confirmed a dismissal proposal (HR-16, SM-ABS)."""
+
+    event_type: ClassVar[str] = "EmployeeDismissed"
+    schema_version: ClassVar[int] = 1
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    year: int = Field(ge=2000, le=9999)
+    proposal: int = Field(ge=1)
+    decided_by: str = Field(min_length=1, max_length=128)
+    effective_date: dt.date
+    note: str = Field(default="", max_length=1000)
+
+
+class DismissalDeclined(EventData):
+    """A manager declined a dismissal proposal; the ladder keeps counting (HR-16, SM-ABS)."""
+
+    event_type: ClassVar[str] = "DismissalDeclined"
+    schema_version: ClassVar[int] = 1
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    year: int = Field(ge=2000, le=9999)
+    proposal: int = Field(ge=1)
+    decided_by: str = Field(min_length=1, max_length=128)
+    reason: str = Field(min_length=1, max_length=1000)

@@ -1,0 +1,109 @@
+"""Commands of the HR service, on `hr.commands.<CommandName>` (rules.md §10.4; SM-ABS, SM-LEAVE).
+
+Field validation only; the rules (roles, approver routing, the 1-day-ahead rule, certificates,
+the fine ladder) are enforced by the HR domain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from pydantic import Field, model_validator
+
+from shop_contracts.events.hr import AbsenceKind
+from shop_contracts.events.hr_leave import LeaveType
+from shop_contracts.messages import ID_PATTERN, Command
+
+EMPLOYEE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+"""Employee ids are at most 64 characters, so `<employee>_<date>` stays one subject token."""
+
+
+class RecordAbsence(Command):
+    """A supervisor records an absence the clock cannot see: refused reassignment, off post (HR-7, HR-12)."""
+
+    command_name: ClassVar[str] = "RecordAbsence"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    work_date: dt.date
+    kind: AbsenceKind
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class DismissEmployee(Command):
+    """A manager confirms the open dismissal proposal of a ladder year (HR-16, SM-ABS)."""
+
+    command_name: ClassVar[str] = "DismissEmployee"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    year: int = Field(ge=2000, le=9999)
+    effective_date: dt.date
+    note: str = Field(default="", max_length=1000)
+
+
+class DeclineDismissal(Command):
+    """A manager declines the open dismissal proposal of a ladder year (HR-16, SM-ABS)."""
+
+    command_name: ClassVar[str] = "DeclineDismissal"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    year: int = Field(ge=2000, le=9999)
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class SubmitLeave(Command):
+    """The employee applies for leave, dates inclusive (HR-18, HR-20, HR-21, HR-24, HR-25, HR-27)."""
+
+    command_name: ClassVar[str] = "SubmitLeave"
+    leave_id: str = Field(pattern=ID_PATTERN)
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    leave_type: LeaveType
+    start_date: dt.date
+    end_date: dt.date
+    reason: str = Field(min_length=1, max_length=1000)
+    emergency: bool = Field(default=False, description="reported by phone or message, filed afterwards")
+    certificate_ref: str | None = Field(default=None, min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SubmitLeave:
+        if self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        if (self.end_date - self.start_date).days > 365:
+            raise ValueError("at most 366 days of leave per request")
+        return self
+
+
+class AttachMedicalCertificate(Command):
+    """The hospital certificate for sick leave over one day (HR-21)."""
+
+    command_name: ClassVar[str] = "AttachMedicalCertificate"
+    leave_id: str = Field(pattern=ID_PATTERN)
+    certificate_ref: str = Field(min_length=1, max_length=200)
+
+
+class ApproveLeave(Command):
+    """The routed approver approves the request or its pending extension (HR-18, HR-22, HR-26)."""
+
+    command_name: ClassVar[str] = "ApproveLeave"
+    leave_id: str = Field(pattern=ID_PATTERN)
+
+
+class RejectLeave(Command):
+    """The routed approver rejects the request or its pending extension (HR-18, HR-22, HR-26)."""
+
+    command_name: ClassVar[str] = "RejectLeave"
+    leave_id: str = Field(pattern=ID_PATTERN)
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class FileLeave(Command):
+    """The office keeps the form and HR the record (HR-12 (d), HR-18, conflict C18)."""
+
+    command_name: ClassVar[str] = "FileLeave"
+    leave_id: str = Field(pattern=ID_PATTERN)
+
+
+class ExtendLeave(Command):
+    """The employee asks, before the leave ends, to extend it to `new_end_date` (HR-25)."""
+
+    command_name: ClassVar[str] = "ExtendLeave"
+    leave_id: str = Field(pattern=ID_PATTERN)
+    new_end_date: dt.date
+    reason: str = Field(min_length=1, max_length=1000)

@@ -1,0 +1,122 @@
+"""HR's leave events (SM-LEAVE; HR-18..HR-26): requested, certified, approved or rejected, filed,
+extended. Personal and sick leave are unpaid (HR-19): the events carry the flag for payroll."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import AwareDatetime, Field
+
+from shop_contracts.messages import ID_PATTERN, EventData
+
+
+class LeaveType(StrEnum):
+    """The leave types HR-7 tracks; only personal and sick leave have rules (HR-28)."""
+
+    PERSONAL = "personal"
+    SICK = "sick"
+    MARRIAGE = "marriage"
+    BEREAVEMENT = "bereavement"
+    STATUTORY = "statutory"
+
+
+class LeaveRequested(EventData):
+    """A leave application, routed to its approver role by type and length (HR-22, HR-26)."""
+
+    event_type: ClassVar[str] = "LeaveRequested"
+    schema_version: ClassVar[int] = 1
+
+    leave_id: str = Field(pattern=ID_PATTERN)
+    employee_id: str = Field(pattern=ID_PATTERN)
+    leave_type: LeaveType
+    start_date: dt.date
+    end_date: dt.date
+    days: int = Field(ge=1, description="consecutive calendar days, both ends included")
+    reason: str = Field(max_length=1000)
+    emergency: bool = False
+    retroactive: bool = Field(default=False, description="filed afterwards (HR-20, HR-25)")
+    approver_role: str = Field(min_length=1, max_length=64)
+    needs_certificate: bool = Field(default=False, description="sick leave over one day (HR-21)")
+    certificate_ref: str | None = None
+    unpaid: bool = Field(default=False, description="personal and sick leave (HR-19)")
+    submitted_at: AwareDatetime
+
+
+class MedicalCertificateAttached(EventData):
+    event_type: ClassVar[str] = "MedicalCertificateAttached"
+    schema_version: ClassVar[int] = 1
+
+    leave_id: str = Field(pattern=ID_PATTERN)
+    certificate_ref: str = Field(min_length=1, max_length=200)
+
+
+class LeaveApproved(EventData):
+    event_type: ClassVar[str] = "LeaveApproved"
+    schema_version: ClassVar[int] = 1
+
+    leave_id: str = Field(pattern=ID_PATTERN)
+    employee_id: str = Field(pattern=ID_PATTERN)
+    approved_by: str = Field(min_length=1, max_length=128)
+    approver_role: str = Field(min_length=1, max_length=64)
+    days: int = Field(ge=1)
+    unpaid: bool = False
+
+
+class LeaveRejected(EventData):
+    event_type: ClassVar[str] = "LeaveRejected"
+    schema_version: ClassVar[int] = 1
+
+    leave_id: str = Field(pattern=ID_PATTERN)
+    employee_id: str = Field(pattern=ID_PATTERN)
+    rejected_by: str = Field(min_length=1, max_length=128)
+    reason: str = Field(max_length=1000)
+
+
+class LeaveFiled(EventData):
+    """Filed with the office (it keeps the form) or HR (the record); conflict C18 files with both."""
+
+    event_type: ClassVar[str] = "LeaveFiled"
+    schema_version: ClassVar[int] = 1
+
+    leave_id: str = Field(pattern=ID_PATTERN)
+    employee_id: str = Field(pattern=ID_PATTERN)
+    filed_with: str = Field(min_length=1, max_length=64, description="office or hr_dept")
+    filed_by: str = Field(min_length=1, max_length=128)
+    unpaid_days: int = Field(ge=0, description="days payroll deducts (HR-19)")
+
+
+class LeaveExtensionRequested(EventData):
+    """Asked before the leave ends (HR-25); routed by the total length."""
+
+    event_type: ClassVar[str] = "LeaveExtensionRequested"
+    schema_version: ClassVar[int] = 1
+
+    leave_id: str = Field(pattern=ID_PATTERN)
+    employee_id: str = Field(pattern=ID_PATTERN)
+    new_end_date: dt.date
+    total_days: int = Field(ge=1)
+    approver_role: str = Field(min_length=1, max_length=64)
+    reason: str = Field(max_length=1000)
+
+
+class LeaveExtended(EventData):
+    event_type: ClassVar[str] = "LeaveExtended"
+    schema_version: ClassVar[int] = 1
+
+    leave_id: str = Field(pattern=ID_PATTERN)
+    employee_id: str = Field(pattern=ID_PATTERN)
+    new_end_date: dt.date
+    total_days: int = Field(ge=1)
+    approved_by: str = Field(min_length=1, max_length=128)
+
+
+class LeaveExtensionRejected(EventData):
+    event_type: ClassVar[str] = "LeaveExtensionRejected"
+    schema_version: ClassVar[int] = 1
+
+    leave_id: str = Field(pattern=ID_PATTERN)
+    employee_id: str = Field(pattern=ID_PATTERN)
+    rejected_by: str = Field(min_length=1, max_length=128)
+    reason: str = Field(max_length=1000)

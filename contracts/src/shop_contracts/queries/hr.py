@@ -1,0 +1,41 @@
+"""Queries of the HR service, on `hr.queries.<QueryName>` (HR-16, HR-22, HR-26; SM-ABS, SM-LEAVE)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field
+
+from shop_contracts.commands.hr import EMPLOYEE_ID_PATTERN
+from shop_contracts.messages import Query
+
+
+class LeaveStatus(StrEnum):
+    """The stored states of SM-LEAVE; Active and Completed follow from the dates."""
+
+    AWAITING_CERTIFICATE = "AwaitingCertificate"
+    PENDING_APPROVAL = "PendingApproval"
+    APPROVED = "Approved"
+    REJECTED = "Rejected"
+    FILED = "Filed"
+    EXTENSION_PENDING = "ExtensionPending"
+    EXTENDED = "Extended"
+
+
+class AbsenceLadder(Query):
+    """An employee's absences, fines and dismissal proposals in one ladder year (HR-16)."""
+
+    query_name: ClassVar[str] = "AbsenceLadder"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    year: int = Field(ge=2000, le=9999)
+
+
+class LeaveRequests(Query):
+    """Leave requests, e.g. those pending for one approver role (HR-22, HR-26), oldest first."""
+
+    query_name: ClassVar[str] = "LeaveRequests"
+    approver_role: str | None = Field(default=None, min_length=1, max_length=64)
+    status: LeaveStatus | None = None
+    employee_id: str | None = Field(default=None, pattern=EMPLOYEE_ID_PATTERN)
+    limit: int = Field(default=100, ge=1, le=500)

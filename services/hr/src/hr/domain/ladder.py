@@ -1,0 +1,173 @@
+"""The absence ladder, one AbsenceRecord aggregate per employee per ladder year (SM-ABS, HR-16).
+
+Each AbsenceRecorded is counted once per work date. The n-th absence of the year is fined the
+n-th amount of the ladder (100, then 300; none beyond the ladder). Two consecutive calendar days
+absent, or three days in the year, reach the dismissal threshold: a proposal a manager confirms
+(EmployeeDismissed) or declines. Consecutive days are counted across the year boundary (31
+December and 1 January), so the decision also sees the neighbouring years' absence dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from hr.domain.events import AbsenceCounted
+from hr.domain.policy import LadderPolicy
+from hr.domain.roles import require_role
+from jetstream_es.aggregate import AggregateType
+from jetstream_es.errors import RuleViolated
+from jetstream_es.events import EventRegistry
+from shop_contracts.commands.hr import DeclineDismissal, DismissEmployee
+from shop_contracts.events.hr import (
+    AbsenceRecorded,
+    DismissalBasis,
+    DismissalDeclined,
+    DismissalThresholdReached,
+    EmployeeDismissed,
+    FineImposed,
+)
+from shop_contracts.messages import EventData
+
+
+def record_id(employee_id: str, year: int) -> str:
+    return f"{employee_id}_{year}"
+
+
+@dataclass(frozen=True)
+class AbsenceRecordState:
+    employee_id: str = ""
+    year: int = 0
+    dates: Mapping[dt.date, Decimal] = field(default_factory=dict)
+    proposals: int = 0
+    open_proposal: int | None = None
+    dismissed: bool = False
+
+    @property
+    def days(self) -> Decimal:
+        return sum(self.dates.values(), Decimal(0))
+
+
+def evolve(state: AbsenceRecordState, event: EventData) -> AbsenceRecordState:
+    match event:
+        case AbsenceCounted():
+            dates = {**state.dates, event.work_date: event.days}
+            return replace(state, employee_id=event.employee_id, year=event.year, dates=dates)
+        case DismissalThresholdReached():
+            return replace(state, proposals=event.proposal, open_proposal=event.proposal)
+        case EmployeeDismissed():
+            return replace(state, open_proposal=None, dismissed=True)
+        case DismissalDeclined():
+            return replace(state, open_proposal=None)
+    return state
+
+
+def consecutive_run(day: dt.date, dates: Iterable[dt.date]) -> tuple[dt.date, ...]:
+    """The run of consecutive calendar days around `day`."""
+    known = set(dates) | {day}
+    start = day
+    while start - dt.timedelta(days=1) in known:
+        start -= dt.timedelta(days=1)
+    run = [start]
+    while run[-1] + dt.timedelta(days=1) in known:
+        run.append(run[-1] + dt.timedelta(days=1))
+    return tuple(run)
+
+
+def count_absence(
+    state: AbsenceRecordState,
+    absence: AbsenceRecorded,
+    neighbours: frozenset[dt.date],
+    policy: LadderPolicy,
+) -> list[EventData]:
+    """Count one absence; fine it and propose dismissal where the ladder says so (HR-16)."""
+    if absence.work_date in state.dates:
+        return []
+    year, employee = policy.year_of(absence.work_date), absence.employee_id
+    occurrence = len(state.dates) + 1
+    events: list[EventData] = [
+        AbsenceCounted(
+            employee_id=employee,
+            year=year,
+            work_date=absence.work_date,
+            kind=absence.kind,
+            days=absence.days,
+            occurrence=occurrence,
+        )
+    ]
+    if occurrence <= len(policy.fines) and policy.fines[occurrence - 1] > 0:
+        events.append(
+            FineImposed(
+                employee_id=employee,
+                year=year,
+                amount=policy.fines[occurrence - 1],
+                occurrence=occurrence,
+                work_date=absence.work_date,
+                basis=f"absence#{occurrence}",
+            )
+        )
+    if state.dismissed or state.open_proposal is not None:
+        return events
+    run = consecutive_run(absence.work_date, [*state.dates, *neighbours])
+    total = state.days + absence.days
+    proposal: tuple[DismissalBasis, Decimal, tuple[dt.date, ...]] | None = None
+    if len(run) >= policy.consecutive_days:
+        proposal = (DismissalBasis.CONSECUTIVE_DAYS, Decimal(len(run)), run)
+    elif total >= policy.days_in_year:
+        proposal = (DismissalBasis.DAYS_IN_YEAR, total, tuple(sorted([*state.dates, absence.work_date])))
+    if proposal is not None:
+        basis, days, dates = proposal
+        events.append(
+            DismissalThresholdReached(
+                employee_id=employee,
+                year=year,
+                proposal=state.proposals + 1,
+                basis=basis,
+                days=days,
+                dates=dates,
+            )
+        )
+    return events
+
+
+def _open(state: AbsenceRecordState, employee_id: str, year: int) -> int:
+    if state.open_proposal is None:
+        raise RuleViolated(f"no dismissal proposal is open for {employee_id} in {year}", "HR-16")
+    return state.open_proposal
+
+
+def dismiss(state: AbsenceRecordState, cmd: DismissEmployee) -> list[EventData]:
+    require_role(cmd.actor, "DismissEmployee")
+    proposal = _open(state, cmd.employee_id, cmd.year)
+    return [
+        EmployeeDismissed(
+            employee_id=cmd.employee_id,
+            year=cmd.year,
+            proposal=proposal,
+            decided_by=cmd.actor.id,
+            effective_date=cmd.effective_date,
+            note=cmd.note,
+        )
+    ]
+
+
+def decline(state: AbsenceRecordState, cmd: DeclineDismissal) -> list[EventData]:
+    require_role(cmd.actor, "DeclineDismissal")
+    proposal = _open(state, cmd.employee_id, cmd.year)
+    return [
+        DismissalDeclined(
+            employee_id=cmd.employee_id,
+            year=cmd.year,
+            proposal=proposal,
+            decided_by=cmd.actor.id,
+            reason=cmd.reason,
+        )
+    ]
+
+
+registry = EventRegistry(
+    [AbsenceCounted, FineImposed, DismissalThresholdReached, EmployeeDismissed, DismissalDeclined]
+)
+ABSENCE_RECORD = AggregateType[AbsenceRecordState]("AbsenceRecord", registry, AbsenceRecordState, evolve)

@@ -1,0 +1,234 @@
+"""Leave decisions (SM-LEAVE): apply one day ahead (HR-18, HR-24, HR-27) except sick leave of one
+day or less (HR-20) and emergencies (HR-25), which are filed afterwards; sick leave over one day
+waits for a hospital certificate (HR-21); the approver is routed by type and consecutive days
+(HR-22: sick ≤3 → direct supervisor, longer → senior leader; HR-26: personal ≤2 → direct
+supervisor, longer → senior leader; other types → direct supervisor); filing with the office and
+HR (HR-18, C18); extensions asked before the end and routed by the total length (HR-25).
+Personal and sick leave are unpaid (HR-19).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hr.domain.leave_state import LeaveState
+from hr.domain.policy import LeavePolicy
+from hr.domain.roles import DIRECT_SUPERVISOR, HR_DEPT, OFFICE, SENIOR_LEADER, require_role, require_self
+from jetstream_es.errors import Forbidden, InvalidCommand, NotFound, RuleViolated
+from shop_contracts.commands.hr import (
+    ApproveLeave,
+    AttachMedicalCertificate,
+    ExtendLeave,
+    FileLeave,
+    RejectLeave,
+    SubmitLeave,
+)
+from shop_contracts.envelope import Actor
+from shop_contracts.events.hr_leave import (
+    LeaveApproved,
+    LeaveExtended,
+    LeaveExtensionRejected,
+    LeaveExtensionRequested,
+    LeaveFiled,
+    LeaveRejected,
+    LeaveRequested,
+    LeaveType,
+    MedicalCertificateAttached,
+)
+from shop_contracts.messages import EventData
+from shop_contracts.queries.hr import LeaveStatus as L
+
+ROUTING_RULE = {LeaveType.SICK: "HR-22", LeaveType.PERSONAL: "HR-26"}
+IN_EFFECT = frozenset({L.APPROVED, L.FILED, L.EXTENDED})
+
+
+def route(leave_type: LeaveType, days: int, policy: LeavePolicy) -> str:
+    """The approver role for `days` consecutive days of leave (HR-22, HR-26)."""
+    limit = {
+        LeaveType.SICK: policy.sick_direct_max_days,
+        LeaveType.PERSONAL: policy.personal_direct_max_days,
+    }.get(leave_type)
+    return DIRECT_SUPERVISOR if limit is None or days <= limit else SENIOR_LEADER
+
+
+def span(start: dt.date, end: dt.date) -> int:
+    return (end - start).days + 1
+
+
+def existing(state: LeaveState, leave_id: str) -> LeaveState:
+    if not state.exists:
+        raise NotFound(f"leave request {leave_id} does not exist")
+    return state
+
+
+def submit(
+    state: LeaveState, cmd: SubmitLeave, policy: LeavePolicy, now: dt.datetime, today: dt.date
+) -> list[EventData]:
+    require_self(cmd.actor, cmd.employee_id, "SubmitLeave", "HR-18")
+    if state.exists:
+        raise RuleViolated(f"leave request {cmd.leave_id} exists already", "SM-LEAVE")
+    days = span(cmd.start_date, cmd.end_date)
+    sick = cmd.leave_type is LeaveType.SICK
+    late = (cmd.start_date - today).days < policy.notice_days
+    afterwards = cmd.emergency or (sick and days <= policy.sick_retroactive_max_days)
+    if late and not afterwards:
+        rule = "HR-24" if cmd.leave_type is LeaveType.PERSONAL else "HR-18"
+        raise RuleViolated(
+            f"leave is applied for at least {policy.notice_days} day(s) ahead; {cmd.start_date} is too "
+            f"soon after {today} (only sick leave of {policy.sick_retroactive_max_days} day or less and "
+            "emergencies are filed afterwards)",
+            rule,
+        )
+    needs_certificate = sick and days > policy.certificate_over_days and cmd.certificate_ref is None
+    return [
+        LeaveRequested(
+            leave_id=cmd.leave_id,
+            employee_id=cmd.employee_id,
+            leave_type=cmd.leave_type,
+            start_date=cmd.start_date,
+            end_date=cmd.end_date,
+            days=days,
+            reason=cmd.reason,
+            emergency=cmd.emergency,
+            retroactive=late,
+            approver_role=route(cmd.leave_type, days, policy),
+            needs_certificate=needs_certificate,
+            certificate_ref=cmd.certificate_ref,
+            unpaid=cmd.leave_type in policy.unpaid_types,
+            submitted_at=now,
+        )
+    ]
+
+
+def attach_certificate(state: LeaveState, cmd: AttachMedicalCertificate) -> list[EventData]:
+    existing(state, cmd.leave_id)
+    if cmd.actor.id != state.employee_id and not cmd.actor.has_any(OFFICE, HR_DEPT):
+        raise Forbidden(
+            f"{cmd.actor.id} may not attach a certificate to {state.employee_id}'s leave", "HR-21"
+        )
+    if state.status is not L.AWAITING_CERTIFICATE:
+        raise RuleViolated(
+            f"leave request {cmd.leave_id} is {state.status}, not awaiting a certificate", "HR-21"
+        )
+    return [MedicalCertificateAttached(leave_id=cmd.leave_id, certificate_ref=cmd.certificate_ref)]
+
+
+def _approver(state: LeaveState, actor: Actor, role: str) -> None:
+    rule = ROUTING_RULE.get(state.leave_type, "HR-18")
+    if actor.id == state.employee_id:
+        raise Forbidden(f"{actor.id} may not decide on their own leave", rule)
+    if not actor.has_any(role):
+        raise Forbidden(
+            f"{state.leave_type} leave of {state.extension.total_days if state.extension else state.days} "
+            f"day(s) is decided by the {role}; {actor.id} is not one",
+            rule,
+        )
+
+
+def _decidable(state: LeaveState, leave_id: str) -> str:
+    existing(state, leave_id)
+    if state.status is L.AWAITING_CERTIFICATE:
+        raise RuleViolated(f"sick leave {leave_id} over one day waits for a hospital certificate", "HR-21")
+    if state.status is L.EXTENSION_PENDING and state.extension is not None:
+        return state.extension.approver_role
+    if state.status is not L.PENDING_APPROVAL:
+        raise RuleViolated(
+            f"leave request {leave_id} is {state.status}; nothing awaits a decision", "SM-LEAVE"
+        )
+    return state.approver_role
+
+
+def approve(state: LeaveState, cmd: ApproveLeave) -> list[EventData]:
+    role = _decidable(state, cmd.leave_id)
+    _approver(state, cmd.actor, role)
+    if state.extension is not None:
+        return [
+            LeaveExtended(
+                leave_id=cmd.leave_id,
+                employee_id=state.employee_id,
+                new_end_date=state.extension.new_end_date,
+                total_days=state.extension.total_days,
+                approved_by=cmd.actor.id,
+            )
+        ]
+    return [
+        LeaveApproved(
+            leave_id=cmd.leave_id,
+            employee_id=state.employee_id,
+            approved_by=cmd.actor.id,
+            approver_role=role,
+            days=state.days,
+            unpaid=state.unpaid,
+        )
+    ]
+
+
+def reject(state: LeaveState, cmd: RejectLeave) -> list[EventData]:
+    role = _decidable(state, cmd.leave_id)
+    _approver(state, cmd.actor, role)
+    if state.extension is not None:
+        return [
+            LeaveExtensionRejected(
+                leave_id=cmd.leave_id,
+                employee_id=state.employee_id,
+                rejected_by=cmd.actor.id,
+                reason=cmd.reason,
+            )
+        ]
+    return [
+        LeaveRejected(
+            leave_id=cmd.leave_id, employee_id=state.employee_id, rejected_by=cmd.actor.id, reason=cmd.reason
+        )
+    ]
+
+
+def file(state: LeaveState, cmd: FileLeave) -> list[EventData]:
+    require_role(cmd.actor, "FileLeave")
+    existing(state, cmd.leave_id)
+    if state.status not in IN_EFFECT:
+        raise RuleViolated(
+            f"leave request {cmd.leave_id} is {state.status}; only approved leave is filed", "HR-18"
+        )
+    bodies = [b for b in (OFFICE, HR_DEPT) if cmd.actor.has_any(b) and b not in state.filed_with]
+    if not bodies:
+        raise RuleViolated(
+            f"leave request {cmd.leave_id} is filed with {cmd.actor.id}'s body already", "HR-18"
+        )
+    body = bodies[0]
+    return [
+        LeaveFiled(
+            leave_id=cmd.leave_id,
+            employee_id=state.employee_id,
+            filed_with=body,
+            filed_by=cmd.actor.id,
+            unpaid_days=state.days if state.unpaid else 0,
+        )
+    ]
+
+
+def extend(state: LeaveState, cmd: ExtendLeave, policy: LeavePolicy, today: dt.date) -> list[EventData]:
+    existing(state, cmd.leave_id)
+    require_self(cmd.actor, state.employee_id, "ExtendLeave", "HR-25")
+    if state.status not in IN_EFFECT:
+        raise RuleViolated(
+            f"leave request {cmd.leave_id} is {state.status}; only leave in effect is extended", "HR-25"
+        )
+    if today > state.end_date:
+        raise RuleViolated(
+            f"an extension is asked before the leave ends ({state.end_date}); it is {today}", "HR-25"
+        )
+    if cmd.new_end_date <= state.end_date:
+        raise InvalidCommand(
+            f"new_end_date {cmd.new_end_date} does not extend the leave ending {state.end_date}"
+        )
+    total = span(state.start_date, cmd.new_end_date)
+    return [
+        LeaveExtensionRequested(
+            leave_id=cmd.leave_id,
+            employee_id=state.employee_id,
+            new_end_date=cmd.new_end_date,
+            total_days=total,
+            approver_role=route(state.leave_type, total, policy),
+            reason=cmd.reason,
+        )
+    ]
