@@ -5,7 +5,7 @@
 - A message that cannot be decoded (bad JSON, unknown type, schema violation) goes straight to
   the `DLQ` stream with the reason. A handler error is retried with backoff, in order, holding the
   message (`in_progress`); after `max_deliver` attempts it goes to the DLQ and the runner moves on.
-- `rebuild()` replays the stream with an ordered consumer into a fresh table generation while the
+- `rebuild()` replays the stream (batch direct gets) into a fresh table generation while the
   old one keeps serving, then swaps it in with the live checkpoint; side effects are suppressed.
 See docs/decisions/0002-projection-runner.md.
 """
@@ -26,13 +26,14 @@ import nats.errors
 import structlog
 from nats.aio.client import Client
 from nats.aio.msg import Msg
-from nats.js import JetStreamContext, api
+from nats.js import JetStreamContext
 from sqlalchemy import Connection, MetaData, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jetstream_es.clock import Clock
 from jetstream_es.errors import CorruptEvent
 from jetstream_es.events import EventRegistry, StoredEvent, parse_envelope
+from jetstream_es.jetstream.direct_get import DirectGetClient
 from jetstream_es.logging import bound_event
 from jetstream_es.sql import create_runtime_tables, projection_state
 from shop_contracts.messages import EventData
@@ -263,7 +264,11 @@ class ProjectionRunner:
 
     def _decode(self, msg: Msg) -> Decoded | None:
         """None for an event type this projection does not handle (skipped by header)."""
-        headers = msg.headers or {}
+        return self._decode_parts(msg.headers or {}, msg.data, msg.subject, _stream_seq(msg))
+
+    def _decode_parts(
+        self, headers: Mapping[str, str], data: bytes, subject: str, seq: int
+    ) -> Decoded | None:
         event_type = headers.get(EVENT_TYPE_HEADER)
         if event_type is None:
             raise _Poison("missing_event_type", "message has no Event-Type header")
@@ -272,14 +277,13 @@ class ProjectionRunner:
                 raise _Poison("unknown_event_type", f"unknown event type {event_type!r}")
             return None
         try:
-            envelope = parse_envelope(msg.data)
+            envelope = parse_envelope(data)
             if envelope.event_type != event_type:
                 raise CorruptEvent(f"header says {event_type}, envelope says {envelope.event_type}")
-            stored = StoredEvent(envelope, _stream_seq(msg), msg.subject)
-            return Decoded(stored, self.projection.registry.decode(envelope))
+            return Decoded(StoredEvent(envelope, seq, subject), self.projection.registry.decode(envelope))
         except CorruptEvent as exc:
             raise _Poison("undecodable", str(exc)) from exc
-        except Exception as exc:
+        except Exception as exc:  # a decoder bug on this message is deterministic too
             raise _Poison("undecodable", f"{type(exc).__name__}: {exc}") from exc
 
     async def _commit(self, items: Sequence[Decoded | None], last_seq: int, *, replaying: bool) -> None:
@@ -377,7 +381,7 @@ class ProjectionRunner:
 
     # -- rebuild ----------------------------------------------------------------------------
 
-    async def rebuild(self, from_seq: int = 1, idle_timeout: float = 2.0) -> RebuildReport:
+    async def rebuild(self, from_seq: int = 1) -> RebuildReport:
         """Replay into a fresh generation while the old one serves, then swap it in.
 
         Events before `from_seq` are not applied. Side effects are suppressed (`replaying=True`);
@@ -388,115 +392,108 @@ class ProjectionRunner:
         started = time.perf_counter()
         generation = self.generation + 1
         tables = await self._create_generation(generation)
-        replay = _OrderedReplay(self, tables, from_seq)
-        await replay.run_until_caught_up(idle_timeout)
-        async with self._lock:
-            live_checkpoint = self.checkpoint
-            await replay.run_until(live_checkpoint, idle_timeout)
-            checkpoint = max(live_checkpoint, replay.last_seq)
-            old = self.tables
-            async with self.engine.begin() as conn:
-                await conn.execute(
-                    update(projection_state)
-                    .where(projection_state.c.name == self.projection.name)
-                    .values(generation=generation, checkpoint=checkpoint, updated_at=self.clock.now())
+        replay = _Replay(self, tables, from_seq)
+        try:
+            await replay.run_until(None)
+            async with self._lock:
+                live_checkpoint = self.checkpoint
+                await replay.run_until(live_checkpoint)
+                checkpoint = max(live_checkpoint, replay.last_seq)
+                async with self.engine.begin() as conn:
+                    await conn.execute(
+                        update(projection_state)
+                        .where(projection_state.c.name == self.projection.name)
+                        .values(generation=generation, checkpoint=checkpoint, updated_at=self.clock.now())
+                    )
+                old, self.generation, self.checkpoint, self.tables = (
+                    self.tables,
+                    generation,
+                    checkpoint,
+                    tables,
                 )
-            self.generation, self.checkpoint, self.tables = generation, checkpoint, tables
+        except BaseException:
+            await self._drop_tables(list(tables.values()))
+            raise
+        finally:
             await replay.close()
-            await self._drop_tables(list(old.values()))
+        await self._drop_tables(list(old.values()))
         report = RebuildReport(replay.applied, checkpoint, generation, time.perf_counter() - started)
         log.info("projection_rebuilt", projection=self.projection.name, **dataclasses.asdict(report))
         return report
 
 
-class _OrderedReplay:
-    """Reads a stream with an ordered push consumer into a fresh generation, in big transactions."""
+class _Replay:
+    """Reads a stream by batch direct gets into a fresh generation, one transaction a batch.
 
-    def __init__(self, runner: ProjectionRunner, tables: Tables, from_seq: int, batch: int = 2000) -> None:
+    Memory is bounded by construction: one batch is applied while the next is in flight. (nats-py's
+    ordered push consumer gives no backpressure: a slow projection made it buffer without bound.)
+    """
+
+    def __init__(self, runner: ProjectionRunner, tables: Tables, from_seq: int, batch: int = 1000) -> None:
         self.runner = runner
         self.tables = tables
-        self.from_seq = from_seq
         self.batch = batch
-        self.queue: asyncio.Queue[list[tuple[Msg, int, int]]] = asyncio.Queue(maxsize=8)
-        self.buffer: list[tuple[Msg, int, int]] = []
-        self.last_seq = from_seq - 1
-        self.last_pending = -1
+        self.last_seq = max(from_seq, 1) - 1
         self.applied = 0
-        self.sub: Any = None
+        filters = runner.projection.filter_subjects
+        self.subject = filters[0] if len(filters) == 1 else None
+        self.direct = DirectGetClient(runner.nc, runner.projection.stream)
 
-    async def _on_message(self, msg: Msg) -> None:
-        md = msg.metadata
-        self.buffer.append((msg, int(md.sequence.stream), int(md.num_pending)))
-        if len(self.buffer) >= self.batch or md.num_pending == 0:
-            batch, self.buffer = self.buffer, []
-            await self.queue.put(batch)
+    async def _fetch(self, from_seq: int) -> tuple[list[Msg], int]:
+        body: dict[str, Any] = {"seq": from_seq, "batch": self.batch}
+        if self.subject is not None:
+            body["next_by_subj"] = self.subject
+        return await self.direct.request(body)
 
-    async def _subscribe(self) -> None:
-        projection = self.runner.projection
-        filters = projection.filter_subjects
-        subject = filters[0] if len(filters) == 1 else ">"
-        self.sub = await self.runner.js.subscribe(
-            subject,
-            stream=projection.stream,
-            ordered_consumer=True,
-            cb=self._on_message,
-            config=api.ConsumerConfig(
-                deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=max(self.from_seq, 1)
-            ),
-        )
-
-    def _wanted(self, subject: str) -> bool:
-        filters = self.runner.projection.filter_subjects
-        return len(filters) == 1 or any(_matches(f, subject) for f in filters)
-
-    async def _drain_one(self, idle_timeout: float, stop_at: int | None) -> bool:
-        """Apply one batch; False when the stream had nothing more (idle) or `stop_at` was reached."""
+    async def run_until(self, stop_at: int | None) -> None:
+        """Apply what the stream holds after `last_seq`, up to `stop_at` (None: all of it now)."""
+        if stop_at is not None and self.last_seq >= stop_at:
+            return
+        pending = asyncio.ensure_future(self._fetch(self.last_seq + 1))
         try:
-            batch = await asyncio.wait_for(self.queue.get(), idle_timeout)
-        except TimeoutError:
-            return False
-        items: list[Decoded | None] = []
+            while True:
+                msgs, remaining = await pending
+                if not msgs:
+                    return
+                last = int((msgs[-1].headers or {})["Nats-Sequence"])
+                more = remaining > 0 and (stop_at is None or last < stop_at)
+                if more:
+                    pending = asyncio.ensure_future(self._fetch(last + 1))
+                await self._apply(msgs, stop_at)
+                if not more:
+                    return
+        finally:
+            if not pending.done():
+                pending.cancel()
+
+    async def _apply(self, msgs: list[Msg], stop_at: int | None) -> None:
+        items: list[Decoded] = []
         last = self.last_seq
-        for msg, seq, pending in batch:
+        filters = self.runner.projection.filter_subjects
+        for msg in msgs:
+            headers = msg.headers or {}
+            seq, subject = int(headers["Nats-Sequence"]), headers["Nats-Subject"]
             if stop_at is not None and seq > stop_at:
                 break
-            if seq <= self.last_seq or not self._wanted(msg.subject):
+            last = seq
+            if self.subject is None and not any(_matches(f, subject) for f in filters):
                 continue
             try:
-                items.append(self.runner._decode(msg))
+                item = self.runner._decode_parts(headers, msg.data, subject, seq)
             except _Poison as poison:
                 log.error("replay_skipped_poison", stream_seq=seq, reason=poison.reason, error=poison.error)
-                items.append(None)
-            last, self.last_pending = seq, pending
-        if last > self.last_seq:
-            await self._apply(items, last)
-        if stop_at is not None:
-            return self.last_seq < stop_at  # more up to the live checkpoint will come
-        return self.last_pending != 0
-
-    async def _apply(self, items: list[Decoded | None], last: int) -> None:
-        present = [item for item in items if item is not None]
-        ctx = ApplyContext(replaying=True, now=self.runner.clock.now())
-        async with self.runner.engine.begin() as conn:
-            if present:
-                await self.runner.projection.apply_batch(conn, self.tables, present, ctx)
-        self.applied += len(present)
+                continue
+            if item is not None:
+                items.append(item)
+        if items:
+            ctx = ApplyContext(replaying=True, now=self.runner.clock.now())
+            async with self.runner.engine.begin() as conn:
+                await self.runner.projection.apply_batch(conn, self.tables, items, ctx)
+        self.applied += len(items)
         self.last_seq = last
 
-    async def run_until_caught_up(self, idle_timeout: float) -> None:
-        if self.sub is None:
-            await self._subscribe()
-        while await self._drain_one(idle_timeout, None):
-            pass
-
-    async def run_until(self, checkpoint: int, idle_timeout: float) -> None:
-        while self.last_seq < checkpoint and await self._drain_one(idle_timeout, checkpoint):
-            pass
-
     async def close(self) -> None:
-        if self.sub is not None:
-            with contextlib.suppress(Exception):
-                await self.sub.unsubscribe()
+        await self.direct.stop()
 
 
 def _matches(pattern: str, subject: str) -> bool:

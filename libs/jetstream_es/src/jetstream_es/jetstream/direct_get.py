@@ -63,9 +63,9 @@ class DirectGetClient:
 
     async def batch(self, subject: str, from_seq: int, batch: int = 1000) -> tuple[list[Msg], int]:
         """Up to `batch` messages on `subject` from `from_seq`, and how many remain after them."""
-        return await self._request({"seq": max(from_seq, 1), "next_by_subj": subject, "batch": batch})
+        return await self.request({"seq": max(from_seq, 1), "next_by_subj": subject, "batch": batch})
 
-    async def _request(self, body: dict[str, Any]) -> tuple[list[Msg], int]:
+    async def request(self, body: dict[str, Any]) -> tuple[list[Msg], int]:
         if self._sub is None:
             await self.start()
         token = str(next(self._tokens))
