@@ -1,17 +1,15 @@
 """The service runtime: what each service's `bootstrap.py` composes and runs.
 
-It owns the NATS connection, the event store, the projection database, the clock, the FastStream
-broker with the command and query endpoints, the projection runners, the deadline scheduler and
-the health checks (NATS `<service>.queries.Health`, and HTTP `/healthz` `/readyz` when a port is set).
+It owns the NATS connection, the event store, the projection database, the clock, the command
+and query endpoints (request/reply on plain NATS subscriptions, decision 0004), the projection
+runners, the deadline scheduler and the health checks (NATS `<service>.queries.Health`, and HTTP `/healthz` `/readyz` when a port is set).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import json
-import math
 import signal
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -19,9 +17,6 @@ from typing import Any, TypeVar
 import nats
 import nats.errors
 import structlog
-from faststream.nats import NatsBroker
-from faststream.nats.annotations import NatsMessage
-from faststream.security import SASLPlaintext
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from pydantic import Field
@@ -70,17 +65,6 @@ class ServiceRuntime:
         self.clock: Clock = clock or (SimulationClock() if settings.clock == "simulation" else SystemClock())
         self.commands = CommandHandler(self.clock)
         self.engine: AsyncEngine = make_engine(database_url)
-        self.broker = NatsBroker(
-            [u.strip() for u in settings.nats_url.split(",")],
-            connect_timeout=math.ceil(settings.connect_timeout),
-            user_credentials=str(settings.nats_creds) if settings.nats_creds else None,
-            security=(
-                SASLPlaintext(username=settings.nats_user, password=settings.nats_password or "")
-                if settings.nats_user
-                else None
-            ),
-            logger=None,
-        )
         self.runners: list[ProjectionRunner] = []
         self.schedulers: list[DeadlineScheduler] = []
         self._projections: list[tuple[Projection, str]] = []
@@ -88,6 +72,8 @@ class ServiceRuntime:
         self._store: JetStreamEventStore | None = None
         self._http: asyncio.AbstractServer | None = None
         self._stop = asyncio.Event()
+        self._endpoints: list[tuple[str, str, Callable[[bytes], Awaitable[Reply]]]] = []
+        self._in_flight: set[asyncio.Task[None]] = set()
         self._known: dict[str, set[str]] = {"commands": set(), "queries": set()}
         self.query(_HealthQuery, self._health, subject=health_subject(name))
         self.query(ReplayProjection, self._replay, subject=f"{name}.admin.ReplayProjection")
@@ -110,7 +96,6 @@ class ServiceRuntime:
         self._serve(
             command_subject(self.name, model.command_name),
             f"{self.name}-commands",
-            model.command_name,
             lambda raw: run_command(model, handler, raw),
         )
 
@@ -120,22 +105,40 @@ class ServiceRuntime:
         self._serve(
             subject or query_subject(self.name, model.query_name),
             f"{self.name}-queries",
-            model.query_name,
             lambda raw: run_query(model, handler, raw),
         )
 
-    def _serve(self, subject: str, queue: str, name: str, run: Callable[[bytes], Awaitable[Reply]]) -> None:
-        """Answer requests on `subject`, up to `handler_concurrency` at a time, always with a reply."""
-
-        async def endpoint(msg: NatsMessage) -> dict[str, Any]:
-            reply = await run(msg.body)
-            return reply.model_dump(mode="json", exclude_none=True)
-
-        endpoint.__name__ = name
+    def _serve(self, subject: str, queue: str, run: Callable[[bytes], Awaitable[Reply]]) -> None:
+        """Answer requests on `subject` (from `start()` on), always with a reply."""
         kind, _, served = subject.removeprefix(f"{self.name}.").partition(".")
         if kind in self._known:
             self._known[kind].add(served)
-        self.broker.subscriber(subject, queue=queue, max_workers=self.settings.handler_concurrency)(endpoint)
+        self._endpoints.append((subject, queue, run))
+
+    async def _start_endpoints(self) -> None:
+        """One queue subscription per subject; each request runs as its own task, at most
+        `handler_concurrency` at a time (the subscription waits when that many are running)."""
+        slots = asyncio.Semaphore(self.settings.handler_concurrency)
+
+        async def answer(msg: Msg, run: Callable[[bytes], Awaitable[Reply]]) -> None:
+            try:
+                reply = await run(msg.data)
+                await self.nc.publish(msg.reply, reply.model_dump_json(exclude_none=True).encode())
+            finally:
+                slots.release()
+
+        for subject, queue, run in self._endpoints:
+
+            async def on_request(msg: Msg, run: Callable[[bytes], Awaitable[Reply]] = run) -> None:
+                if not msg.reply:
+                    log.warning("request_without_reply_subject", subject=msg.subject)
+                    return
+                await slots.acquire()
+                task = asyncio.create_task(answer(msg, run))
+                self._in_flight.add(task)
+                task.add_done_callback(self._in_flight.discard)
+
+            await self.nc.subscribe(subject, queue=queue, cb=on_request)
 
     def projection(self, projection: Projection, consumer: str) -> None:
         self._projections.append((projection, consumer))
@@ -206,7 +209,7 @@ class ServiceRuntime:
             self.runners.append(runner)
         for scheduler in self.schedulers:
             await scheduler.start()
-        await self.broker.start()
+        await self._start_endpoints()
         await self._answer_unknown()
         await self._until_answering()
         if self.settings.health_port is not None:
@@ -216,8 +219,8 @@ class ServiceRuntime:
     async def stop(self) -> None:
         if self._http is not None:
             self._http.close()
-        with contextlib.suppress(Exception):
-            await self.broker.stop()
+        if self._in_flight:  # let requests being answered finish (bounded)
+            await asyncio.wait(set(self._in_flight), timeout=5.0)
         for scheduler in self.schedulers:
             await scheduler.stop()
         for runner in self.runners:
