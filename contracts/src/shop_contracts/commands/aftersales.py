@@ -1,11 +1,12 @@
 """Commands of the Aftersales service, on `aftersales.commands.<CommandName>` (rules.md §10.3,
-SM-RET). Field validation only; roles, reasons (AS-1), branches (AS-2), the 7-day window
-(AS-11), refund limits and SLAs are enforced by the Aftersales domain."""
+SM-RET, SM-CMP, SM-CUST-FLAG). Field validation only; roles, reasons (AS-1), branches (AS-2), the
+7-day window (AS-11), refund limits, the 24-hour complaint SLA (AS-15) and the two-step customer
+flag (AS-18) are enforced by the Aftersales domain."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -101,3 +102,107 @@ class IssueRefund(Command):
     command_name: ClassVar[str] = "IssueRefund"
     case_id: str = Field(pattern=CASE_ID_PATTERN)
     platform_ref: str = Field(min_length=1, max_length=128)
+
+
+class RegisterComplaint(Command):
+    """Customer service registers a complaint; a response is due within 24 hours (AS-15, AS-17,
+    AS-20)."""
+
+    command_name: ClassVar[str] = "RegisterComplaint"
+    complaint_id: str = Field(pattern=CASE_ID_PATTERN)
+    customer_id: str = Field(pattern=CASE_ID_PATTERN)
+    order_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)
+    channel: str = Field(default="chat", min_length=1, max_length=32)
+    subject: str = Field(min_length=1, max_length=1000)
+
+
+class RespondToComplaint(Command):
+    """Customer service responds to the customer; stops the 24-hour clock (AS-15)."""
+
+    command_name: ClassVar[str] = "RespondToComplaint"
+    complaint_id: str = Field(pattern=CASE_ID_PATTERN)
+    response: str = Field(min_length=1, max_length=2000)
+
+
+class EscalateComplaint(Command):
+    """An agent who cannot solve it hands the complaint to the customer-service supervisor (AS-19)."""
+
+    command_name: ClassVar[str] = "EscalateComplaint"
+    complaint_id: str = Field(pattern=CASE_ID_PATTERN)
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ResolveComplaint(Command):
+    """The complaint is handled (AS-15); an escalated one is resolved by the supervisor (AS-19)."""
+
+    command_name: ClassVar[str] = "ResolveComplaint"
+    complaint_id: str = Field(pattern=CASE_ID_PATTERN)
+    resolution: str = Field(min_length=1, max_length=2000)
+
+
+class FlagCustomer(Command):
+    """Customer service proposes an inferior-customer flag; the supervisor decides (AS-18)."""
+
+    command_name: ClassVar[str] = "FlagCustomer"
+    customer_id: str = Field(pattern=CASE_ID_PATTERN)
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ConfirmCustomerFlag(Command):
+    """The customer-service supervisor confirms and records the proposed flag (AS-18)."""
+
+    command_name: ClassVar[str] = "ConfirmCustomerFlag"
+    customer_id: str = Field(pattern=CASE_ID_PATTERN)
+    note: str = Field(default="", max_length=1000)
+
+
+class RejectCustomerFlag(Command):
+    """The customer-service supervisor dismisses the proposed flag (AS-18)."""
+
+    command_name: ClassVar[str] = "RejectCustomerFlag"
+    customer_id: str = Field(pattern=CASE_ID_PATTERN)
+    note: str = Field(min_length=1, max_length=1000)
+
+
+class RecordNegativeReview(Command):
+    """Customer service records a dissatisfied review, to be tracked to a reply (AS-16)."""
+
+    command_name: ClassVar[str] = "RecordNegativeReview"
+    review_id: str = Field(pattern=CASE_ID_PATTERN)
+    customer_id: str = Field(pattern=CASE_ID_PATTERN)
+    order_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)
+    rating: int = Field(ge=1, le=5)
+    excerpt: str = Field(min_length=1, max_length=2000)
+
+
+class ReplyToReview(Command):
+    """After the Wangwang reverse lookup and checking the facts with the customer, customer service
+    replies in the review area (AS-16)."""
+
+    command_name: ClassVar[str] = "ReplyToReview"
+    review_id: str = Field(pattern=CASE_ID_PATTERN)
+    wangwang_id: str = Field(min_length=1, max_length=128, description="the account found by the lookup")
+    facts_checked: str = Field(min_length=1, max_length=2000)
+    reply: str = Field(min_length=1, max_length=2000)
+
+
+class LogConsultation(Command):
+    """Customer service records a consultation or complaint and routes it to a department (AS-17)."""
+
+    command_name: ClassVar[str] = "LogConsultation"
+    consultation_id: str = Field(pattern=CASE_ID_PATTERN)
+    customer_id: str = Field(pattern=CASE_ID_PATTERN)
+    kind: Literal["consultation", "complaint"] = "consultation"
+    topic: str = Field(min_length=1, max_length=1000)
+    routed_to: str = Field(min_length=1, max_length=64)
+
+
+class RecordRevisit(Command):
+    """Customer service visits a customer again, with the rating if one was given (AS-21, AS-14)."""
+
+    command_name: ClassVar[str] = "RecordRevisit"
+    revisit_id: str = Field(pattern=CASE_ID_PATTERN)
+    customer_id: str = Field(pattern=CASE_ID_PATTERN)
+    order_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)
+    note: str = Field(min_length=1, max_length=2000)
+    satisfaction: int | None = Field(default=None, ge=1, le=5)

@@ -1,5 +1,8 @@
 """Aftersales' integration events: RefundRequested (AS-1, AS-2, AS-11), RefundIssued (AS-8, AS-9,
-ORD-16) and RefundCaseClosed (a case ended without a refund: withdrawn or rejected, AS-5)."""
+ORD-16) and RefundCaseClosed (a case ended without a refund: withdrawn or rejected, AS-5);
+complaints with their 24-hour SLA (SM-CMP, AS-15, AS-19), negative reviews (AS-16), the
+inferior-customer flag (SM-CUST-FLAG, AS-18: orders reads it as a risk tag), consultations
+(AS-17) and return visits (AS-21, AS-14)."""
 
 from __future__ import annotations
 
@@ -59,3 +62,172 @@ class RefundCaseClosed(EventData):
     order_id: str = Field(pattern=ID_PATTERN)
     outcome: Literal["withdrawn", "rejected"]
     closed_at: AwareDatetime
+
+
+class ComplaintRegistered(EventData):
+    """Customer service registered a complaint; a response is due by `respond_by` (AS-15, C13)."""
+
+    event_type: ClassVar[str] = "ComplaintRegistered"
+    schema_version: ClassVar[int] = 1
+
+    complaint_id: str = Field(pattern=ID_PATTERN)
+    customer_id: str = Field(pattern=ID_PATTERN)
+    order_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    channel: str = Field(min_length=1, max_length=32)
+    subject: str = Field(min_length=1, max_length=1000)
+    registered_by: str = Field(min_length=1, max_length=128)
+    registered_at: AwareDatetime
+    respond_by: AwareDatetime
+
+
+class ComplaintResponded(EventData):
+    """Customer service responded; `within_sla` says whether it was in time (AS-15)."""
+
+    event_type: ClassVar[str] = "ComplaintResponded"
+    schema_version: ClassVar[int] = 1
+
+    complaint_id: str = Field(pattern=ID_PATTERN)
+    response: str = Field(min_length=1, max_length=2000)
+    responded_by: str = Field(min_length=1, max_length=128)
+    responded_at: AwareDatetime
+    within_sla: bool
+
+
+class ComplaintResponseOverdue(EventData):
+    """No response by the deadline (AS-15); HR may use it as evidence. Recorded once."""
+
+    event_type: ClassVar[str] = "ComplaintResponseOverdue"
+    schema_version: ClassVar[int] = 1
+
+    complaint_id: str = Field(pattern=ID_PATTERN)
+    customer_id: str = Field(pattern=ID_PATTERN)
+    registered_by: str = Field(min_length=1, max_length=128)
+    registered_at: AwareDatetime
+    due_at: AwareDatetime
+    detected_at: AwareDatetime
+
+
+class ComplaintEscalated(EventData):
+    """An agent handed the complaint to the customer-service supervisor (AS-19)."""
+
+    event_type: ClassVar[str] = "ComplaintEscalated"
+    schema_version: ClassVar[int] = 1
+
+    complaint_id: str = Field(pattern=ID_PATTERN)
+    escalated_by: str = Field(min_length=1, max_length=128)
+    escalated_to: Literal["cs_supervisor"] = "cs_supervisor"
+    reason: str = Field(min_length=1, max_length=1000)
+    escalated_at: AwareDatetime
+
+
+class ComplaintResolved(EventData):
+    """The complaint was handled (AS-15)."""
+
+    event_type: ClassVar[str] = "ComplaintResolved"
+    schema_version: ClassVar[int] = 1
+
+    complaint_id: str = Field(pattern=ID_PATTERN)
+    resolution: str = Field(min_length=1, max_length=2000)
+    resolved_by: str = Field(min_length=1, max_length=128)
+    resolved_at: AwareDatetime
+
+
+class CustomerFlagProposed(EventData):
+    """Customer service proposed an inferior-customer flag (AS-18, first step)."""
+
+    event_type: ClassVar[str] = "CustomerFlagProposed"
+    schema_version: ClassVar[int] = 1
+
+    customer_id: str = Field(pattern=ID_PATTERN)
+    reason: str = Field(min_length=1, max_length=1000)
+    proposed_by: str = Field(min_length=1, max_length=128)
+    proposed_at: AwareDatetime
+
+
+class CustomerFlagConfirmed(EventData):
+    """The customer-service supervisor confirmed and recorded the flag (AS-18); orders tags the
+    customer's new orders as a risk."""
+
+    event_type: ClassVar[str] = "CustomerFlagConfirmed"
+    schema_version: ClassVar[int] = 1
+
+    customer_id: str = Field(pattern=ID_PATTERN)
+    reason: str = Field(min_length=1, max_length=1000)
+    proposed_by: str = Field(min_length=1, max_length=128)
+    confirmed_by: str = Field(min_length=1, max_length=128)
+    note: str = Field(default="", max_length=1000)
+    confirmed_at: AwareDatetime
+
+
+class CustomerFlagRejected(EventData):
+    """The customer-service supervisor dismissed the proposed flag (AS-18)."""
+
+    event_type: ClassVar[str] = "CustomerFlagRejected"
+    schema_version: ClassVar[int] = 1
+
+    customer_id: str = Field(pattern=ID_PATTERN)
+    rejected_by: str = Field(min_length=1, max_length=128)
+    note: str = Field(min_length=1, max_length=1000)
+    rejected_at: AwareDatetime
+
+
+class NegativeReviewRecorded(EventData):
+    """A dissatisfied review, tracked until it is replied to (AS-16)."""
+
+    event_type: ClassVar[str] = "NegativeReviewRecorded"
+    schema_version: ClassVar[int] = 1
+
+    review_id: str = Field(pattern=ID_PATTERN)
+    customer_id: str = Field(pattern=ID_PATTERN)
+    order_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    rating: int = Field(ge=1, le=5)
+    excerpt: str = Field(min_length=1, max_length=2000)
+    recorded_by: str = Field(min_length=1, max_length=128)
+    recorded_at: AwareDatetime
+
+
+class ReviewReplied(EventData):
+    """Customer service looked the reviewer up in Wangwang, checked the facts and replied (AS-16)."""
+
+    event_type: ClassVar[str] = "ReviewReplied"
+    schema_version: ClassVar[int] = 1
+
+    review_id: str = Field(pattern=ID_PATTERN)
+    customer_id: str = Field(pattern=ID_PATTERN)
+    wangwang_id: str = Field(min_length=1, max_length=128)
+    facts_checked: str = Field(min_length=1, max_length=2000)
+    reply: str = Field(min_length=1, max_length=2000)
+    replied_by: str = Field(min_length=1, max_length=128)
+    replied_at: AwareDatetime
+
+
+class ConsultationLogged(EventData):
+    """A consultation or complaint recorded and passed to the department concerned (AS-17)."""
+
+    event_type: ClassVar[str] = "ConsultationLogged"
+    schema_version: ClassVar[int] = 1
+
+    consultation_id: str = Field(pattern=ID_PATTERN)
+    customer_id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["consultation", "complaint"]
+    topic: str = Field(min_length=1, max_length=1000)
+    routed_to: str = Field(min_length=1, max_length=64)
+    logged_by: str = Field(min_length=1, max_length=128)
+    logged_at: AwareDatetime
+
+
+class RevisitRecorded(EventData):
+    """A return visit (AS-21) with the customer's rating if given; `meets_target` when it reached
+    the 5-point target (AS-14)."""
+
+    event_type: ClassVar[str] = "RevisitRecorded"
+    schema_version: ClassVar[int] = 1
+
+    revisit_id: str = Field(pattern=ID_PATTERN)
+    customer_id: str = Field(pattern=ID_PATTERN)
+    order_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    note: str = Field(min_length=1, max_length=2000)
+    satisfaction: int | None = Field(default=None, ge=1, le=5)
+    meets_target: bool | None = None
+    visited_by: str = Field(min_length=1, max_length=128)
+    visited_at: AwareDatetime

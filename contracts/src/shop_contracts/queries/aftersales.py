@@ -1,5 +1,5 @@
-"""Queries of the Aftersales service, on `aftersales.queries.<QueryName>`, and the refund-case states
-(SM-RET)."""
+"""Queries of the Aftersales service, on `aftersales.queries.<QueryName>`, and the states of refund
+cases (SM-RET), complaints (SM-CMP) and customer flags (SM-CUST-FLAG)."""
 
 from __future__ import annotations
 
@@ -63,3 +63,38 @@ class RefundLedger(Query):
         if (self.date_to - self.date_from).days > 366:
             raise ValueError("at most 366 days per query")
         return self
+
+
+class ComplaintStatus(StrEnum):
+    """The states of SM-CMP; an overdue response (AS-15) is a mark on an open complaint, not a state."""
+
+    OPEN = "Open"
+    RESPONDED = "Responded"
+    ESCALATED = "Escalated"
+    RESOLVED = "Resolved"
+
+
+class CustomerFlagStatus(StrEnum):
+    """The states of SM-CUST-FLAG (AS-18)."""
+
+    PROPOSED = "Proposed"
+    CONFIRMED = "Confirmed"
+    DISMISSED = "Dismissed"
+
+
+class ComplaintBoard(Query):
+    """Unresolved complaints in three lists, oldest first: open (no response yet), overdue (no
+    response within the SLA, AS-15) and escalated to the supervisor (AS-19)."""
+
+    query_name: ClassVar[str] = "ComplaintBoard"
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+class CustomerFlags(Query):
+    """Inferior-customer flags by state or customer (AS-18), newest first."""
+
+    query_name: ClassVar[str] = "CustomerFlags"
+    status: CustomerFlagStatus | None = None
+    customer_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)

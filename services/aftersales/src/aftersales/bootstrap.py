@@ -12,7 +12,7 @@ from datetime import timedelta
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from aftersales.domain.policy import DEFAULT_REASONS, AftersalesPolicy
+from aftersales.domain.policy import DEFAULT_DEPARTMENTS, DEFAULT_REASONS, AftersalesPolicy
 from aftersales.entrypoints.wiring import CONSUMERS, NAME, AftersalesService
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
@@ -37,12 +37,24 @@ class AftersalesSettings(BaseSettings):
         description="AS-11: reasons that count as a quality problem, limited to the window (JSON list)",
     )
     quality_window_days: int = Field(7, ge=0, description="AS-11: days after delivery for quality returns")
+    complaint_response_hours: int = Field(
+        24, ge=1, description="AS-15 (C13): hours within which a complaint gets a response"
+    )
+    consultation_departments: list[str] = Field(
+        default_factory=lambda: sorted(DEFAULT_DEPARTMENTS),
+        min_length=1,
+        description="AS-17: departments a consultation or complaint can be routed to (JSON list)",
+    )
+    satisfaction_target: int = Field(5, ge=1, le=5, description="AS-14: the rating a return visit aims for")
 
     def policy(self) -> AftersalesPolicy:
         return AftersalesPolicy(
             refund_reasons=frozenset(self.refund_reasons),
             quality_reasons=frozenset(self.quality_reasons),
             quality_window=timedelta(days=self.quality_window_days),
+            complaint_response_within=timedelta(hours=self.complaint_response_hours),
+            departments=frozenset(self.consultation_departments),
+            satisfaction_target=self.satisfaction_target,
         )
 
 

@@ -1,5 +1,5 @@
 """The business numbers the after-sales rules use, given by configuration (AS-1 reasons, AS-11
-window)."""
+window, AS-15 complaint response SLA (C13: 24 h), AS-17 departments, AS-14 satisfaction target)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import timedelta
 DEFAULT_REASONS = frozenset(
     {"quality", "not_as_described", "wrong_item", "damaged_in_transit", "not_received", "changed_mind"}
 )
+DEFAULT_DEPARTMENTS = frozenset({"presales", "aftersales", "orders", "warehouse", "product", "ecommerce"})
 
 
 @dataclass(frozen=True)
@@ -16,3 +17,6 @@ class AftersalesPolicy:
     refund_reasons: frozenset[str] = DEFAULT_REASONS
     quality_reasons: frozenset[str] = frozenset({"quality"})
     quality_window: timedelta = timedelta(days=7)
+    complaint_response_within: timedelta = timedelta(hours=24)
+    departments: frozenset[str] = DEFAULT_DEPARTMENTS
+    satisfaction_target: int = 5

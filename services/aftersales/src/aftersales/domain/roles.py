@@ -1,4 +1,5 @@
-"""Who may do what (rules.md §0; AS-2, AS-5..AS-8; SM-RET actors)."""
+"""Who may do what (rules.md §0; AS-2, AS-5..AS-8; SM-RET actors; complaints, reviews and flags
+AS-15..AS-21, SM-CMP, SM-CUST-FLAG)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ SUPERVISOR: Final = "dept_supervisor"
 ORDER_CLERK: Final = "order_clerk"
 AFTERSALES: Final = "aftersales_cs"
 PRESALES: Final = "presales_cs"
+CS_SUPERVISOR: Final = "cs_supervisor"
+CS: Final = (PRESALES, AFTERSALES)
 
 COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "RequestRefund": ((BUYER,), "AS-1"),
@@ -24,6 +27,17 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "InspectReturn": ((AFTERSALES,), "AS-7"),
     "ConfirmReturnReceipt": ((AFTERSALES,), "AS-7"),
     "IssueRefund": ((SUPERVISOR,), "AS-8"),
+    "RegisterComplaint": (CS, "AS-15"),
+    "RespondToComplaint": ((*CS, CS_SUPERVISOR), "AS-15"),
+    "EscalateComplaint": (CS, "AS-19"),
+    "ResolveComplaint": ((*CS, CS_SUPERVISOR), "AS-15"),
+    "FlagCustomer": (CS, "AS-18"),
+    "ConfirmCustomerFlag": ((CS_SUPERVISOR,), "AS-18"),
+    "RejectCustomerFlag": ((CS_SUPERVISOR,), "AS-18"),
+    "RecordNegativeReview": (CS, "AS-16"),
+    "ReplyToReview": (CS, "AS-16"),
+    "LogConsultation": (CS, "AS-17"),
+    "RecordRevisit": (CS, "AS-21"),
 }
 """Command name → (roles allowed, rule cited when refused)."""
 

@@ -1,21 +1,33 @@
 """Wires the Aftersales service onto the runtime: refund-case commands (SM-RET, AS-1..AS-11),
-queries, the refund-case views and the reactions to orders and fulfilment, and the durable
-consumers they need."""
+complaint, customer-flag, review, consultation and revisit commands (SM-CMP, SM-CUST-FLAG,
+AS-15..AS-21), queries, the views, the complaint response deadlines and their scheduler (AS-15),
+the reactions to orders and fulfilment, and the durable consumers they need."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aftersales.adapters import queries
+from aftersales.adapters import customer_queries, queries
+from aftersales.adapters.customer_views import ComplaintViews, CustomerFlagViews
+from aftersales.adapters.deadlines import ComplaintDeadlines
 from aftersales.adapters.views import RefundCaseViews
+from aftersales.application.customers import CustomerCommands
+from aftersales.application.deadlines import ComplaintDeadlineFirer
 from aftersales.application.handlers import RefundCommands
 from aftersales.application.reactions import FulfilmentReactions, OrderReactions
 from aftersales.domain.policy import AftersalesPolicy
+from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.projection import Projection, Tables
 from jetstream_es.provision import ConsumerSpec
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands import aftersales as c
-from shop_contracts.queries.aftersales import GetRefundCase, ListRefundCases, RefundLedger
+from shop_contracts.queries.aftersales import (
+    ComplaintBoard,
+    CustomerFlags,
+    GetRefundCase,
+    ListRefundCases,
+    RefundLedger,
+)
 
 NAME = "aftersales"
 CONSUMERS: dict[str, ConsumerSpec] = {
@@ -25,6 +37,15 @@ CONSUMERS: dict[str, ConsumerSpec] = {
     OrderReactions.name: ConsumerSpec("ORDERS", "aftersales-order-reactions", OrderReactions.filter_subjects),
     FulfilmentReactions.name: ConsumerSpec(
         "FULFILMENT", "aftersales-fulfilment-reactions", FulfilmentReactions.filter_subjects
+    ),
+    ComplaintViews.name: ConsumerSpec(
+        "AFTERSALES", "aftersales-complaint-views", ComplaintViews.filter_subjects
+    ),
+    ComplaintDeadlines.name: ConsumerSpec(
+        "AFTERSALES", "aftersales-complaint-deadlines", ComplaintDeadlines.filter_subjects
+    ),
+    CustomerFlagViews.name: ConsumerSpec(
+        "AFTERSALES", "aftersales-customer-flag-views", CustomerFlagViews.filter_subjects
     ),
 }
 
@@ -38,6 +59,16 @@ class AftersalesService:
         self.runtime = runtime
         self.refunds = RefundCommands(runtime.commands, lambda: runtime.store, policy, cache_size)
         self.views = RefundCaseViews(business_tz)
+        self.customers = CustomerCommands(runtime.commands, lambda: runtime.store, policy, cache_size)
+        self.complaint_views = ComplaintViews()
+        self.flag_views = CustomerFlagViews()
+        self.deadlines = ComplaintDeadlines()
+        self.scheduler = DeadlineScheduler(
+            runtime.engine,
+            lambda: self.tables(self.deadlines)["deadlines"],
+            runtime.clock,
+            ComplaintDeadlineFirer(self.customers),
+        )
 
     def tables(self, projection: Projection) -> Tables:
         return self.runtime.runner(projection.name).tables
@@ -54,11 +85,34 @@ class AftersalesService:
         rt.command(c.InspectReturn, r.inspect)
         rt.command(c.ConfirmReturnReceipt, r.confirm_receipt)
         rt.command(c.IssueRefund, r.issue_refund)
-        for projection in (self.views, OrderReactions(r), FulfilmentReactions(r)):
+        k = self.customers
+        rt.command(c.RegisterComplaint, k.register_complaint)
+        rt.command(c.RespondToComplaint, k.respond)
+        rt.command(c.EscalateComplaint, k.escalate)
+        rt.command(c.ResolveComplaint, k.resolve)
+        rt.command(c.FlagCustomer, k.flag)
+        rt.command(c.ConfirmCustomerFlag, k.confirm_flag)
+        rt.command(c.RejectCustomerFlag, k.reject_flag)
+        rt.command(c.RecordNegativeReview, k.record_review)
+        rt.command(c.ReplyToReview, k.reply_to_review)
+        rt.command(c.LogConsultation, k.log_consultation)
+        rt.command(c.RecordRevisit, k.record_revisit)
+        projections: tuple[Projection, ...] = (
+            self.views,
+            OrderReactions(r),
+            FulfilmentReactions(r),
+            self.complaint_views,
+            self.deadlines,
+            self.flag_views,
+        )
+        for projection in projections:
             rt.projection(projection, CONSUMERS[projection.name].durable)
+        rt.scheduler(self.scheduler)
         rt.query(GetRefundCase, self.get_refund_case)
         rt.query(ListRefundCases, self.list_refund_cases)
         rt.query(RefundLedger, self.refund_ledger)
+        rt.query(ComplaintBoard, self.complaint_board)
+        rt.query(CustomerFlags, self.customer_flags)
 
     async def get_refund_case(self, query: GetRefundCase) -> dict[str, Any]:
         return await queries.get_case(self.runtime.engine, self.tables(self.views), query)
@@ -69,3 +123,11 @@ class AftersalesService:
 
     async def refund_ledger(self, query: RefundLedger) -> dict[str, Any]:
         return await queries.refund_ledger(self.runtime.engine, self.tables(self.views), query)
+
+    async def complaint_board(self, query: ComplaintBoard) -> dict[str, Any]:
+        now = self.runtime.clock.now()
+        tables = self.tables(self.complaint_views)
+        return await customer_queries.complaint_board(self.runtime.engine, tables, query, now)
+
+    async def customer_flags(self, query: CustomerFlags) -> dict[str, Any]:
+        return await customer_queries.customer_flags(self.runtime.engine, self.tables(self.flag_views), query)

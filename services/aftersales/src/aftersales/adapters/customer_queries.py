@@ -1,0 +1,102 @@
+"""Reads over the complaint and customer-flag read models: ComplaintBoard (open, overdue against
+the 24-hour response SLA, escalated: AS-15, AS-19) and CustomerFlags (AS-18)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from jetstream_es.projection import Tables
+from shop_contracts.queries.aftersales import ComplaintBoard, CustomerFlags
+from shop_contracts.queries.aftersales import ComplaintStatus as S
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def complaint_row(row: Any, now: datetime) -> dict[str, Any]:
+    unanswered = row.responded_at is None and row.status != S.RESOLVED.value
+    return {
+        "complaint_id": row.complaint_id,
+        "customer_id": row.customer_id,
+        "order_id": row.order_id,
+        "channel": row.channel,
+        "subject": row.subject,
+        "status": row.status,
+        "registered_by": row.registered_by,
+        "responded_by": row.responded_by,
+        "overdue": bool(row.overdue) or (unanswered and row.respond_by < now),
+        "overdue_recorded": bool(row.overdue),
+        "hours_open": int((now - row.registered_at).total_seconds() // 3600),
+        "version": row.version,
+        **{
+            name: _iso(getattr(row, name))
+            for name in ("registered_at", "respond_by", "responded_at", "escalated_at", "resolved_at")
+        },
+    }
+
+
+async def complaint_board(
+    engine: AsyncEngine, tables: Tables, query: ComplaintBoard, now: datetime
+) -> dict[str, Any]:
+    t = tables["complaints"]
+    unanswered = and_(t.c.responded_at.is_(None), t.c.status != S.RESOLVED.value)
+    lists: dict[str, ColumnElement[bool]] = {
+        "open": t.c.status == S.OPEN.value,
+        "overdue": and_(unanswered, or_(t.c.overdue.is_(True), t.c.respond_by < now)),
+        "escalated": t.c.status == S.ESCALATED.value,
+    }
+    board: dict[str, Any] = {"counts": {}}
+    async with engine.connect() as conn:
+        for name, where in lists.items():
+            count = select(func.count()).select_from(t).where(and_(true(), where))
+            board["counts"][name] = (await conn.execute(count)).scalar_one()
+            rows = await conn.execute(
+                select(t).where(where).order_by(t.c.registered_at, t.c.complaint_id).limit(query.limit)
+            )
+            board[name] = [complaint_row(r, now) for r in rows.all()]
+    return board
+
+
+async def customer_flags(engine: AsyncEngine, tables: Tables, query: CustomerFlags) -> dict[str, Any]:
+    t = tables["flags"]
+    conditions = []
+    if query.status is not None:
+        conditions.append(t.c.status == query.status.value)
+    if query.customer_id is not None:
+        conditions.append(t.c.customer_id == query.customer_id)
+    where = and_(true(), *conditions)
+    async with engine.connect() as conn:
+        total = (await conn.execute(select(func.count()).select_from(t).where(where))).scalar_one()
+        rows = (
+            await conn.execute(
+                select(t)
+                .where(where)
+                .order_by(t.c.updated_at.desc(), t.c.customer_id)
+                .limit(query.limit)
+                .offset(query.offset)
+            )
+        ).all()
+    return {
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
+        "flags": [
+            {
+                "customer_id": r.customer_id,
+                "status": r.status,
+                "reason": r.reason,
+                "proposed_by": r.proposed_by,
+                "proposed_at": _iso(r.proposed_at),
+                "decided_by": r.decided_by,
+                "decided_at": _iso(r.decided_at),
+                "note": r.note,
+                "version": r.version,
+            }
+            for r in rows
+        ],
+    }
