@@ -1,4 +1,5 @@
-"""Commands of the HR service, on `hr.commands.<CommandName>` (rules.md §10.4; SM-ABS, SM-LEAVE).
+"""Commands of the HR service, on `hr.commands.<CommandName>` (rules.md §10.4; SM-ABS, SM-LEAVE,
+SM-DAY).
 
 Field validation only; the rules (roles, approver routing, the 1-day-ahead rule, certificates,
 the fine ladder) are enforced by the HR domain.
@@ -9,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
 from shop_contracts.events.hr import AbsenceKind
+from shop_contracts.events.hr_attendance import ShiftKind
 from shop_contracts.events.hr_leave import LeaveType
 from shop_contracts.messages import ID_PATTERN, Command
 
@@ -107,3 +109,83 @@ class ExtendLeave(Command):
     leave_id: str = Field(pattern=ID_PATTERN)
     new_end_date: dt.date
     reason: str = Field(min_length=1, max_length=1000)
+
+
+class AssignShift(Command):
+    """A supervisor sets an employee's shift for a date from a shift-pattern set (HR-1..HR-5, C2)."""
+
+    command_name: ClassVar[str] = "AssignShift"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    work_date: dt.date
+    shift: ShiftKind
+    schedule: str | None = Field(default=None, min_length=1, max_length=32, description="default: setting")
+
+
+class RecordClockIn(Command):
+    """A clock record of arrival; the work date is the business-time date of `at` (HR-10)."""
+
+    command_name: ClassVar[str] = "RecordClockIn"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    at: AwareDatetime
+    source: str = Field(default="terminal", min_length=1, max_length=64)
+
+
+class RecordClockOut(Command):
+    """A clock record of departure (HR-10)."""
+
+    command_name: ClassVar[str] = "RecordClockOut"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    at: AwareDatetime
+    source: str = Field(default="terminal", min_length=1, max_length=64)
+
+
+class ApproveBusinessErrand(Command):
+    """The direct supervisor signs an errand for a work date, filed with the office (HR-11)."""
+
+    command_name: ClassVar[str] = "ApproveBusinessErrand"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    work_date: dt.date
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class RecordOuting(Command):
+    """An outing during the shift, announced to the office beforehand or not (HR-13)."""
+
+    command_name: ClassVar[str] = "RecordOuting"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    left_at: AwareDatetime
+    returned_at: AwareDatetime | None = None
+    announced: bool
+    reason: str = Field(min_length=1, max_length=1000)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RecordOuting:
+        if self.returned_at is not None and self.returned_at <= self.left_at:
+            raise ValueError("returned_at is not after left_at")
+        return self
+
+
+class RecordMakeUpLeave(Command):
+    """A completed make-up leave procedure turns the day's lateness into personal leave (HR-14)."""
+
+    command_name: ClassVar[str] = "RecordMakeUpLeave"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    work_date: dt.date
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class RecordReassignmentRefusal(Command):
+    """The employee refused a reassignment for a work date (HR-12 (c))."""
+
+    command_name: ClassVar[str] = "RecordReassignmentRefusal"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    work_date: dt.date
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class EvaluateAttendanceDay(Command):
+    """The end-of-day evaluation (SM-DAY); a deadline fires it, a supervisor may call it early."""
+
+    command_name: ClassVar[str] = "EvaluateAttendanceDay"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    work_date: dt.date

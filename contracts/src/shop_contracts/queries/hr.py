@@ -1,4 +1,5 @@
-"""Queries of the HR service, on `hr.queries.<QueryName>` (HR-16, HR-22, HR-26; SM-ABS, SM-LEAVE)."""
+"""Queries of the HR service, on `hr.queries.<QueryName>` (HR-6, HR-16, HR-22, HR-26; SM-ABS,
+SM-LEAVE, SM-DAY)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,12 @@ class LeaveRequests(Query):
     status: LeaveStatus | None = None
     employee_id: str | None = Field(default=None, pattern=EMPLOYEE_ID_PATTERN)
     limit: int = Field(default=100, ge=1, le=500)
+
+
+class AttendanceMonth(Query):
+    """An employee's month: worked days, lateness, early leave, absences, leave by type and full
+    attendance (HR-6)."""
+
+    query_name: ClassVar[str] = "AttendanceMonth"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    month: str = Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")

@@ -7,12 +7,14 @@ endpoints, projections and reactions onto it. Every business number is a setting
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hr.domain.policy import HrPolicy, LadderPolicy, LeavePolicy
+from hr.domain.policy import AttendancePolicy, HrPolicy, LadderPolicy, LeavePolicy
+from hr.domain.shifts import SEED_SCHEDULES, parse
 from hr.entrypoints.wiring import CONSUMERS, NAME, HrService
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
@@ -63,6 +65,22 @@ class HrSettings(BaseSettings):
         description="HR-19: leave types that are unpaid",
     )
 
+    shift_schedules: dict[str, dict[str, list[list[str]]]] = Field(
+        default_factory=lambda: SEED_SCHEDULES,
+        description="HR-1..HR-5, C2: named shift-pattern sets, kind -> [[start, end], ...]",
+    )
+    default_shift_schedule: str = Field("000", description="C2: the 000 hours are the default")
+    evaluation_grace_minutes: int = Field(
+        30, ge=0, description="SM-DAY: the day is evaluated this long after the shift ends"
+    )
+    late_absence_threshold_minutes: int = Field(
+        60, ge=0, description="HR-12 (b): lateness over this without reason or make-up leave is absence"
+    )
+    early_leave_absence_threshold_minutes: int = Field(
+        60, ge=0, description="C5: early leave over this is absence; 0 = 000 §2 (HR-9), 60 = HR-12 (b)"
+    )
+    full_attendance_days: int = Field(26, ge=1, description="HR-6: worked days for full attendance")
+
     def policy(self, business_tz: str) -> HrPolicy:
         return HrPolicy(
             ladder=LadderPolicy(
@@ -78,6 +96,16 @@ class HrSettings(BaseSettings):
                 sick_direct_max_days=self.sick_direct_max_days,
                 personal_direct_max_days=self.personal_direct_max_days,
                 unpaid_types=frozenset(self.unpaid_leave_types),
+            ),
+            attendance=AttendancePolicy(
+                schedules=parse(self.shift_schedules),
+                default_schedule=self.default_shift_schedule,
+                evaluation_grace=dt.timedelta(minutes=self.evaluation_grace_minutes),
+                late_absence_threshold=dt.timedelta(minutes=self.late_absence_threshold_minutes),
+                early_leave_absence_threshold=dt.timedelta(
+                    minutes=self.early_leave_absence_threshold_minutes
+                ),
+                full_attendance_days=self.full_attendance_days,
             ),
             business_tz=business_tz,
         )

@@ -1,5 +1,5 @@
 """Command handlers: load the aggregate, let the domain decide, append (SM-ABS, SM-LEAVE, SM-DAY;
-HR-7, HR-12, HR-16, HR-18..HR-26).
+HR-1..HR-16, HR-18..HR-26). Clock records and outings fall on the business-time date of `at`.
 
 Counting an absence on the ladder (HR-16) reads the neighbouring ladder years' absence dates, so
 two consecutive days across 31 December and 1 January reach the dismissal threshold.
@@ -11,27 +11,38 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from hr.domain import attendance, ladder, leave
+from hr.domain import attendance, evaluation, ladder, leave
 from hr.domain.attendance import ATTENDANCE_DAY, day_id
+from hr.domain.events import LeaveNotedForDay
 from hr.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
 from hr.domain.leave_state import LEAVE_REQUEST
 from hr.domain.policy import HrPolicy
+from hr.domain.roles import require_role
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.clock import Clock
 from jetstream_es.commands import Cause, CommandHandler, CommandResult
 from jetstream_es.repository import Repository
 from jetstream_es.store import EventStore
 from shop_contracts.commands.hr import (
+    ApproveBusinessErrand,
     ApproveLeave,
+    AssignShift,
     AttachMedicalCertificate,
     DeclineDismissal,
     DismissEmployee,
+    EvaluateAttendanceDay,
     ExtendLeave,
     FileLeave,
     RecordAbsence,
+    RecordClockIn,
+    RecordClockOut,
+    RecordMakeUpLeave,
+    RecordOuting,
+    RecordReassignmentRefusal,
     RejectLeave,
     SubmitLeave,
 )
+from shop_contracts.envelope import Actor
 from shop_contracts.events.hr import AbsenceRecorded
 from shop_contracts.messages import Command, EventData
 
@@ -91,11 +102,82 @@ class HrCommands:
         cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
         return await self.execute(aggregate, aggregate_id, cause, decide)
 
-    # the absence ladder (HR-12, HR-16)
+    # attendance days (SM-DAY; HR-1..HR-14)
+
+    async def _day(
+        self,
+        cmd: Command,
+        employee_id: str,
+        work_date: dt.date,
+        decide: Callable[[attendance.AttendanceDayState], Sequence[EventData]],
+    ) -> CommandResult:
+        return await self._command(cmd, ATTENDANCE_DAY, day_id(employee_id, work_date), decide)
 
     async def record_absence(self, cmd: RecordAbsence) -> CommandResult:
-        key = day_id(cmd.employee_id, cmd.work_date)
-        return await self._command(cmd, ATTENDANCE_DAY, key, lambda s: attendance.record_absence(s, cmd))
+        return await self._day(
+            cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.record_absence(s, cmd)
+        )
+
+    async def assign_shift(self, cmd: AssignShift) -> CommandResult:
+        tz, policy = self.policy.business_tz, self.policy.attendance
+        return await self._day(
+            cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.assign_shift(s, cmd, policy, tz)
+        )
+
+    async def clock_in(self, cmd: RecordClockIn) -> CommandResult:
+        day = self.policy.today(cmd.at)
+        return await self._day(cmd, cmd.employee_id, day, lambda s: attendance.clock_in(s, cmd, day))
+
+    async def clock_out(self, cmd: RecordClockOut) -> CommandResult:
+        day = self.policy.today(cmd.at)
+        return await self._day(cmd, cmd.employee_id, day, lambda s: attendance.clock_out(s, cmd, day))
+
+    async def approve_errand(self, cmd: ApproveBusinessErrand) -> CommandResult:
+        return await self._day(
+            cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.approve_errand(s, cmd)
+        )
+
+    async def record_outing(self, cmd: RecordOuting) -> CommandResult:
+        day = self.policy.today(cmd.left_at)
+        return await self._day(cmd, cmd.employee_id, day, lambda s: attendance.record_outing(s, cmd, day))
+
+    async def record_make_up(self, cmd: RecordMakeUpLeave) -> CommandResult:
+        return await self._day(
+            cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.record_make_up(s, cmd)
+        )
+
+    async def record_refusal(self, cmd: RecordReassignmentRefusal) -> CommandResult:
+        return await self._day(
+            cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.record_refusal(s, cmd)
+        )
+
+    def _evaluate(
+        self, employee_id: str, work_date: dt.date, actor: Actor
+    ) -> Callable[[attendance.AttendanceDayState], Sequence[EventData]]:
+        policy, tz = self.policy.attendance, self.policy.business_tz
+        return lambda s: evaluation.evaluate(
+            s, employee_id, work_date, policy, tz, self.clock.now(), actor.id
+        )
+
+    async def evaluate_day(self, cmd: EvaluateAttendanceDay) -> CommandResult:
+        """A supervisor (HR-7) evaluates a day whose shift has ended, before the deadline does."""
+        require_role(cmd.actor, "EvaluateAttendanceDay")
+        return await self._day(
+            cmd, cmd.employee_id, cmd.work_date, self._evaluate(cmd.employee_id, cmd.work_date, cmd.actor)
+        )
+
+    async def evaluate_when_due(self, employee_id: str, work_date: dt.date, cause: Cause) -> CommandResult:
+        """The deadline's evaluation: a day already evaluated decides nothing (exactly once)."""
+        decide = self._evaluate(employee_id, work_date, cause.actor)
+        return await self.execute(
+            ATTENDANCE_DAY, day_id(employee_id, work_date), cause, lambda s: [] if s.evaluated else decide(s)
+        )
+
+    async def note_leave(self, note: LeaveNotedForDay, cause: Cause) -> CommandResult:
+        key = day_id(note.employee_id, note.work_date)
+        return await self.execute(ATTENDANCE_DAY, key, cause, lambda s: attendance.note_leave(s, note))
+
+    # the absence ladder (HR-12, HR-16)
 
     async def _ladder_dates(self, employee_id: str, year: int) -> frozenset[dt.date]:
         loaded = await self.repo(ABSENCE_RECORD).load(record_id(employee_id, year))

@@ -1,44 +1,54 @@
-"""The AttendanceDay aggregate, one per employee per work date (SM-DAY; HR-7, HR-12).
+"""Attendance-day decisions (SM-DAY): the supervisor assigns the shift from a pattern set (HR-1..HR-5,
+C2) and records what the clock cannot see (HR-7, HR-12: absences, a refused reassignment, HR-14
+make-up leave); clock records decide arrival and departure (HR-10); the direct supervisor signs
+business errands (HR-11); outings are announced to the office or count as early leave (HR-13).
+Nothing changes a day after its end-of-day evaluation (see evaluation.py).
 
 An attendance day records at most one absence: each occurrence counts as one day on the ladder
-(HR-16 designer default). Today a supervisor records the absences the clock cannot see (refused
-reassignment, off post over an hour, leave without the form); the end-of-day evaluation will append
-to the same aggregate.
+(HR-16 designer default).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from hr.domain.attendance_state import ATTENDANCE_DAY, AttendanceDayState, day_id
+from hr.domain.events import LeaveNotedForDay
+from hr.domain.policy import AttendancePolicy
 from hr.domain.roles import require_role
-from jetstream_es.aggregate import AggregateType
-from jetstream_es.errors import RuleViolated
-from jetstream_es.events import EventRegistry
-from shop_contracts.commands.hr import RecordAbsence
-from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded
+from hr.domain.shifts import resolve
+from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
+from shop_contracts.commands.hr import (
+    ApproveBusinessErrand,
+    AssignShift,
+    RecordAbsence,
+    RecordClockIn,
+    RecordClockOut,
+    RecordMakeUpLeave,
+    RecordOuting,
+    RecordReassignmentRefusal,
+)
+from shop_contracts.envelope import Actor
+from shop_contracts.events.hr import AbsenceRecorded
+from shop_contracts.events.hr_attendance import (
+    BusinessErrandApproved,
+    ClockedIn,
+    ClockedOut,
+    MakeUpLeaveRecorded,
+    OutingRecorded,
+    ReassignmentRefused,
+    ShiftAssigned,
+    ShiftKind,
+)
 from shop_contracts.messages import EventData
 
-
-def day_id(employee_id: str, work_date: dt.date) -> str:
-    return f"{employee_id}_{work_date.isoformat()}"
+__all__ = ["ATTENDANCE_DAY", "AttendanceDayState", "day_id"]
 
 
-@dataclass(frozen=True)
-class AttendanceDayState:
-    employee_id: str = ""
-    work_date: dt.date | None = None
-    absence: AbsenceKind | None = None
-
-
-def evolve(state: AttendanceDayState, event: EventData) -> AttendanceDayState:
-    match event:
-        case AbsenceRecorded():
-            return replace(
-                state, employee_id=event.employee_id, work_date=event.work_date, absence=event.kind
-            )
-    return state
+def _open(state: AttendanceDayState, employee_id: str, work_date: dt.date) -> None:
+    if state.evaluated:
+        raise RuleViolated(f"{employee_id}'s attendance on {work_date} is evaluated already", "SM-DAY")
 
 
 def record_absence(state: AttendanceDayState, cmd: RecordAbsence) -> list[EventData]:
@@ -60,5 +70,109 @@ def record_absence(state: AttendanceDayState, cmd: RecordAbsence) -> list[EventD
     ]
 
 
-registry = EventRegistry([AbsenceRecorded])
-ATTENDANCE_DAY = AggregateType[AttendanceDayState]("AttendanceDay", registry, AttendanceDayState, evolve)
+def assign_shift(
+    state: AttendanceDayState, cmd: AssignShift, policy: AttendancePolicy, business_tz: str
+) -> list[EventData]:
+    require_role(cmd.actor, "AssignShift")
+    _open(state, cmd.employee_id, cmd.work_date)
+    schedule = cmd.schedule or policy.default_schedule
+    patterns = policy.schedules.get(schedule)
+    if patterns is None:
+        raise InvalidCommand(f"no shift schedule {schedule!r}; known: {sorted(policy.schedules)}")
+    periods: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
+    if cmd.shift is not ShiftKind.REST:
+        if cmd.shift not in patterns:
+            raise RuleViolated(f"schedule {schedule} has no {cmd.shift} shift", "HR-5")
+        periods = resolve(patterns[cmd.shift], cmd.work_date, business_tz)
+    return [
+        ShiftAssigned(
+            employee_id=cmd.employee_id,
+            work_date=cmd.work_date,
+            shift=cmd.shift,
+            schedule=schedule,
+            periods=periods,
+            assigned_by=cmd.actor.id,
+        )
+    ]
+
+
+def _clock_actor(actor: Actor, employee_id: str, command: str) -> None:
+    if actor.id != employee_id:
+        require_role(actor, command)
+
+
+def clock_in(state: AttendanceDayState, cmd: RecordClockIn, work_date: dt.date) -> list[EventData]:
+    _clock_actor(cmd.actor, cmd.employee_id, "RecordClockIn")
+    _open(state, cmd.employee_id, work_date)
+    return [ClockedIn(employee_id=cmd.employee_id, work_date=work_date, at=cmd.at, source=cmd.source)]
+
+
+def clock_out(state: AttendanceDayState, cmd: RecordClockOut, work_date: dt.date) -> list[EventData]:
+    _clock_actor(cmd.actor, cmd.employee_id, "RecordClockOut")
+    _open(state, cmd.employee_id, work_date)
+    if state.clock_in is None or cmd.at <= state.clock_in:
+        raise RuleViolated(f"{cmd.employee_id} has no clock-in before {cmd.at} on {work_date}", "HR-10")
+    return [ClockedOut(employee_id=cmd.employee_id, work_date=work_date, at=cmd.at, source=cmd.source)]
+
+
+def approve_errand(state: AttendanceDayState, cmd: ApproveBusinessErrand) -> list[EventData]:
+    require_role(cmd.actor, "ApproveBusinessErrand")
+    if cmd.actor.id == cmd.employee_id:
+        raise Forbidden(f"{cmd.actor.id} may not sign their own business errand", "HR-11")
+    _open(state, cmd.employee_id, cmd.work_date)
+    if state.errand:
+        raise RuleViolated(f"{cmd.employee_id}'s errand on {cmd.work_date} is approved already", "HR-11")
+    return [
+        BusinessErrandApproved(
+            employee_id=cmd.employee_id, work_date=cmd.work_date, approved_by=cmd.actor.id, reason=cmd.reason
+        )
+    ]
+
+
+def record_outing(state: AttendanceDayState, cmd: RecordOuting, work_date: dt.date) -> list[EventData]:
+    """Announced outings are told to the office, so the office records them (HR-13)."""
+    require_role(cmd.actor, "RecordAnnouncedOuting" if cmd.announced else "RecordOuting")
+    _open(state, cmd.employee_id, work_date)
+    return [
+        OutingRecorded(
+            employee_id=cmd.employee_id,
+            work_date=work_date,
+            left_at=cmd.left_at,
+            returned_at=cmd.returned_at,
+            announced=cmd.announced,
+            recorded_by=cmd.actor.id,
+            reason=cmd.reason,
+        )
+    ]
+
+
+def record_make_up(state: AttendanceDayState, cmd: RecordMakeUpLeave) -> list[EventData]:
+    require_role(cmd.actor, "RecordMakeUpLeave")
+    _open(state, cmd.employee_id, cmd.work_date)
+    if state.made_up:
+        raise RuleViolated(f"{cmd.employee_id} has make-up leave on {cmd.work_date} already", "HR-14")
+    return [
+        MakeUpLeaveRecorded(
+            employee_id=cmd.employee_id, work_date=cmd.work_date, recorded_by=cmd.actor.id, reason=cmd.reason
+        )
+    ]
+
+
+def record_refusal(state: AttendanceDayState, cmd: RecordReassignmentRefusal) -> list[EventData]:
+    require_role(cmd.actor, "RecordReassignmentRefusal")
+    _open(state, cmd.employee_id, cmd.work_date)
+    if state.refused:
+        return []
+    return [
+        ReassignmentRefused(
+            employee_id=cmd.employee_id, work_date=cmd.work_date, recorded_by=cmd.actor.id, reason=cmd.reason
+        )
+    ]
+
+
+def note_leave(state: AttendanceDayState, note: LeaveNotedForDay) -> list[EventData]:
+    """The leave reaction's note; repeated notes change nothing (SM-DAY inputs)."""
+    known = state.leaves.get(note.leave_id)
+    if known is not None and (known.approved or not note.approved):
+        return []
+    return [note]

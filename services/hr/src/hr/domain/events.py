@@ -1,4 +1,5 @@
-"""Events only the HR service uses: the ladder's own record of a counted absence (SM-ABS, HR-16)."""
+"""Events only the HR service uses: the ladder's own record of a counted absence (SM-ABS, HR-16)
+and the leave noted on an attendance day (SM-DAY)."""
 
 from __future__ import annotations
 
@@ -24,3 +25,17 @@ class AbsenceCounted(EventData):
     kind: AbsenceKind
     days: Decimal
     occurrence: int = Field(ge=1)
+
+
+class LeaveNotedForDay(EventData):
+    """A leave request covers this attendance day; `approved` once its approver agreed (HR-12 (a),
+    HR-18). Appended by the attendance-leave reaction, read by the end-of-day evaluation."""
+
+    event_type: ClassVar[str] = "LeaveNotedForDay"
+    schema_version: ClassVar[int] = 1
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    work_date: dt.date
+    leave_id: str = Field(pattern=ID_PATTERN)
+    leave_type: str = Field(max_length=32)
+    approved: bool

@@ -1,14 +1,17 @@
 """The business numbers of the absence ladder and of leave, given by configuration with the seeds'
 defaults (HR-16 fines and dismissal thresholds; HR-18/HR-24/HR-27 notice; HR-20, HR-21 sick leave;
-HR-22, HR-26 approver boundaries; HR-19 unpaid types)."""
+HR-22, HR-26 approver boundaries; HR-19 unpaid types; HR-1..HR-5 and C2 shift patterns; HR-12 and
+C5 lateness and early-leave thresholds; HR-6 full attendance)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from hr.domain.shifts import SEED_SCHEDULES, Schedules, parse
+from shop_contracts.events.hr_attendance import ShiftKind
 from shop_contracts.events.hr_leave import LeaveType
 
 
@@ -38,9 +41,29 @@ class LeavePolicy:
 
 
 @dataclass(frozen=True)
+class AttendancePolicy:
+    """SM-DAY: lateness or early leave over the threshold without reason is absenteeism (HR-12 (b));
+    the early-leave threshold is conflict C5 (0 = 000 §2, every early leave is an absence, HR-9)."""
+
+    schedules: Schedules = field(default_factory=lambda: parse(SEED_SCHEDULES))
+    default_schedule: str = "000"
+    evaluation_grace: dt.timedelta = dt.timedelta(minutes=30)
+    late_absence_threshold: dt.timedelta = dt.timedelta(minutes=60)
+    early_leave_absence_threshold: dt.timedelta = dt.timedelta(minutes=60)
+    full_attendance_days: int = 26
+
+    def __post_init__(self) -> None:
+        if ShiftKind.ADMINISTRATIVE not in self.schedules.get(self.default_schedule, {}):
+            raise ValueError(
+                f"the default shift schedule {self.default_schedule!r} needs an administrative shift"
+            )
+
+
+@dataclass(frozen=True)
 class HrPolicy:
     ladder: LadderPolicy = LadderPolicy()
     leave: LeavePolicy = LeavePolicy()
+    attendance: AttendancePolicy = field(default_factory=AttendancePolicy)
     business_tz: str = "Asia/Shanghai"
 
     def today(self, now: dt.datetime) -> dt.date:

@@ -1,5 +1,7 @@
 """Who may do what in HR (rules.md §0 roles; HR-7 attendance owner, HR-16 dismissal decision,
-HR-18/HR-22/HR-26 leave approvers, HR-18 and C18 filing with the office and HR)."""
+HR-18/HR-22/HR-26 leave approvers, HR-18 and C18 filing with the office and HR; HR-10 clock records
+by the terminal (system), the office or HR, or the employee; HR-11 errands signed by the direct
+supervisor; HR-13 outings announced to the office)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,15 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "DismissEmployee": ((DEPT_MANAGER, ECOM_SUPERVISOR), "HR-16"),
     "DeclineDismissal": ((DEPT_MANAGER, ECOM_SUPERVISOR), "HR-16"),
     "FileLeave": ((OFFICE, HR_DEPT), "HR-18"),
+    "AssignShift": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR), "HR-7"),
+    "RecordClockIn": ((SYSTEM, OFFICE, HR_DEPT), "HR-10"),
+    "RecordClockOut": ((SYSTEM, OFFICE, HR_DEPT), "HR-10"),
+    "ApproveBusinessErrand": ((DIRECT_SUPERVISOR,), "HR-11"),
+    "RecordAnnouncedOuting": ((OFFICE,), "HR-13"),
+    "RecordOuting": ((OFFICE, ECOM_SUPERVISOR, DIRECT_SUPERVISOR), "HR-13"),
+    "RecordMakeUpLeave": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR), "HR-14"),
+    "RecordReassignmentRefusal": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR), "HR-12"),
+    "EvaluateAttendanceDay": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR, SYSTEM), "HR-7"),
 }
 """Command name → (roles allowed, rule cited when refused). Leave approval is routed per request
 (see leave.py); submitting and extending leave is the employee's own act."""

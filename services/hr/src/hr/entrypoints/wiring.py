@@ -1,6 +1,6 @@
-"""Wires the HR service onto the runtime: commands, queries, projections and the absence-ladder
-reaction (SM-ABS, SM-LEAVE, SM-DAY; HR-7, HR-12, HR-16, HR-18..HR-26), and the durable consumers
-they need.
+"""Wires the HR service onto the runtime: commands, queries, projections, the absence-ladder and
+attendance-leave reactions and the end-of-day evaluation scheduler (SM-ABS, SM-LEAVE, SM-DAY;
+HR-1..HR-26), and the durable consumers they need.
 """
 
 from __future__ import annotations
@@ -8,25 +8,37 @@ from __future__ import annotations
 from typing import Any
 
 from hr.adapters import queries
+from hr.adapters.attendance_views import AttendanceViews, attendance_month
+from hr.adapters.deadlines import AttendanceDeadlines
 from hr.adapters.views import LadderViews, LeaveViews
+from hr.application.deadlines import EvaluationFirer
 from hr.application.handlers import HrCommands
-from hr.application.reactions import AbsenceLadderReaction
+from hr.application.reactions import AbsenceLadderReaction, AttendanceLeaveReaction
 from hr.domain.policy import HrPolicy
+from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.projection import Projection, Tables
 from jetstream_es.provision import ConsumerSpec
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands.hr import (
+    ApproveBusinessErrand,
     ApproveLeave,
+    AssignShift,
     AttachMedicalCertificate,
     DeclineDismissal,
     DismissEmployee,
+    EvaluateAttendanceDay,
     ExtendLeave,
     FileLeave,
     RecordAbsence,
+    RecordClockIn,
+    RecordClockOut,
+    RecordMakeUpLeave,
+    RecordOuting,
+    RecordReassignmentRefusal,
     RejectLeave,
     SubmitLeave,
 )
-from shop_contracts.queries.hr import AbsenceLadder, LeaveRequests
+from shop_contracts.queries.hr import AbsenceLadder, AttendanceMonth, LeaveRequests
 
 NAME = "hr"
 CONSUMERS: dict[str, ConsumerSpec] = {
@@ -35,6 +47,13 @@ CONSUMERS: dict[str, ConsumerSpec] = {
     ),
     LadderViews.name: ConsumerSpec("HR", "hr-ladder-views", LadderViews.filter_subjects),
     LeaveViews.name: ConsumerSpec("HR", "hr-leave-views", LeaveViews.filter_subjects),
+    AttendanceLeaveReaction.name: ConsumerSpec(
+        "HR", "hr-attendance-leave", AttendanceLeaveReaction.filter_subjects
+    ),
+    AttendanceDeadlines.name: ConsumerSpec(
+        "HR", "hr-attendance-deadlines", AttendanceDeadlines.filter_subjects
+    ),
+    AttendanceViews.name: ConsumerSpec("HR", "hr-attendance-views", AttendanceViews.filter_subjects),
 }
 
 
@@ -46,6 +65,15 @@ class HrService:
         self.commands = HrCommands(runtime.commands, lambda: runtime.store, policy, cache_size)
         self.ladder_views = LadderViews()
         self.leave_views = LeaveViews()
+        self.attendance_views = AttendanceViews()
+        self.deadlines = AttendanceDeadlines(policy.attendance)
+        self.full_attendance_days = policy.attendance.full_attendance_days
+        self.scheduler = DeadlineScheduler(
+            runtime.engine,
+            lambda: self.tables(self.deadlines)["deadlines"],
+            runtime.clock,
+            EvaluationFirer(self.commands),
+        )
 
     def tables(self, projection: Projection) -> Tables:
         return self.runtime.runner(projection.name).tables
@@ -61,13 +89,35 @@ class HrService:
         rt.command(RejectLeave, cmds.reject_leave)
         rt.command(FileLeave, cmds.file_leave)
         rt.command(ExtendLeave, cmds.extend_leave)
-        for projection in (AbsenceLadderReaction(cmds), self.ladder_views, self.leave_views):
+        rt.command(AssignShift, cmds.assign_shift)
+        rt.command(RecordClockIn, cmds.clock_in)
+        rt.command(RecordClockOut, cmds.clock_out)
+        rt.command(ApproveBusinessErrand, cmds.approve_errand)
+        rt.command(RecordOuting, cmds.record_outing)
+        rt.command(RecordMakeUpLeave, cmds.record_make_up)
+        rt.command(RecordReassignmentRefusal, cmds.record_refusal)
+        rt.command(EvaluateAttendanceDay, cmds.evaluate_day)
+        projections: tuple[Projection, ...] = (
+            AbsenceLadderReaction(cmds),
+            AttendanceLeaveReaction(cmds),
+            self.ladder_views,
+            self.leave_views,
+            self.attendance_views,
+            self.deadlines,
+        )
+        for projection in projections:
             rt.projection(projection, CONSUMERS[projection.name].durable)
+        rt.scheduler(self.scheduler)
         rt.query(AbsenceLadder, self.absence_ladder)
         rt.query(LeaveRequests, self.leave_requests)
+        rt.query(AttendanceMonth, self.attendance_month)
 
     async def absence_ladder(self, query: AbsenceLadder) -> dict[str, Any]:
         return await queries.absence_ladder(self.runtime.engine, self.tables(self.ladder_views), query)
 
     async def leave_requests(self, query: LeaveRequests) -> dict[str, Any]:
         return await queries.leave_requests(self.runtime.engine, self.tables(self.leave_views), query)
+
+    async def attendance_month(self, query: AttendanceMonth) -> dict[str, Any]:
+        tables = self.tables(self.attendance_views)
+        return await attendance_month(self.runtime.engine, tables, query, self.full_attendance_days)

@@ -1,0 +1,148 @@
+"""The attendance read model, one row per employee and work date (SM-DAY), and the AttendanceMonth
+query over it: worked days, lateness (HR-8), early leave (HR-9, HR-13), absences (HR-12), leave
+days by type, lateness made up as personal leave (HR-14), and full attendance at 26 worked days
+(HR-6). A worked day is a clocked (or errand, HR-11) day with no absence recorded.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, and_, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from hr.domain.attendance_state import registry
+from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
+from jetstream_es.sql import upsert
+from shop_contracts.events.hr import AbsenceRecorded
+from shop_contracts.events.hr_attendance import (
+    AttendanceDayEvaluated,
+    DayOutcome,
+    EarlyLeaveRecorded,
+    LatenessRecorded,
+    ShiftAssigned,
+)
+from shop_contracts.queries.hr import AttendanceMonth
+
+WORKED = (DayOutcome.WORKED.value, DayOutcome.ERRAND.value)
+
+
+class AttendanceViews(Projection):
+    name = "hr_attendance_views"
+    stream = "HR"
+    filter_subjects = ("hr.events.AttendanceDay.>",)
+    handles = frozenset(
+        e.event_type
+        for e in (
+            AbsenceRecorded,
+            ShiftAssigned,
+            LatenessRecorded,
+            EarlyLeaveRecorded,
+            AttendanceDayEvaluated,
+        )
+    )
+    skip_unknown_types = True
+
+    def __init__(self) -> None:
+        super().__init__(registry)
+
+    def define_tables(self, metadata: MetaData, suffix: str) -> dict[str, Table]:
+        days = Table(
+            f"attendance_days{suffix}",
+            metadata,
+            Column("employee_id", String(64), primary_key=True),
+            Column("work_date", String(10), primary_key=True),
+            Column("month", String(7), nullable=False, index=True),
+            Column("shift", String(32), nullable=True),
+            Column("outcome", String(32), nullable=True),
+            Column("leave_type", String(32), nullable=True),
+            Column("lateness_minutes", Integer, nullable=False),
+            Column("made_up", Boolean, nullable=False),
+            Column("early_leaves", Integer, nullable=False),
+            Column("early_leave_minutes", Integer, nullable=False),
+            Column("absence_kind", String(32), nullable=True),
+            Column("absence_days", String(8), nullable=True),
+            Column("version", Integer, nullable=False),
+        )
+        return {"days": days}
+
+    async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
+        days, data, version = tables["days"], item.data, item.event.envelope.version
+        employee_id, work_date = (
+            item.event.envelope.data["employee_id"],
+            item.event.envelope.data["work_date"],
+        )
+        key = and_(days.c.employee_id == employee_id, days.c.work_date == work_date)
+        row = (await conn.execute(select(days).where(key))).first()
+        if row is None:
+            blank = {
+                "employee_id": employee_id,
+                "work_date": work_date,
+                "month": work_date[:7],
+                "lateness_minutes": 0,
+                "made_up": False,
+                "early_leaves": 0,
+                "early_leave_minutes": 0,
+                "version": 0,
+            }
+            await conn.execute(upsert(conn, days).values(**blank).on_conflict_do_nothing())
+            row = (await conn.execute(select(days).where(key))).one()
+        if version <= row.version:
+            return
+        values: dict[str, Any] = {"version": version}
+        match data:
+            case ShiftAssigned():
+                values["shift"] = data.shift.value
+            case LatenessRecorded():
+                values |= {"lateness_minutes": data.minutes, "made_up": data.made_up}
+            case EarlyLeaveRecorded():
+                values |= {
+                    "early_leaves": row.early_leaves + 1,
+                    "early_leave_minutes": row.early_leave_minutes + data.minutes,
+                }
+            case AbsenceRecorded():
+                values |= {"absence_kind": data.kind.value, "absence_days": str(data.days)}
+            case AttendanceDayEvaluated():
+                values |= {
+                    "outcome": data.outcome.value,
+                    "leave_type": data.leave_type,
+                    "shift": data.shift.value,
+                }
+        await conn.execute(days.update().where(key).values(**values))
+
+
+async def attendance_month(
+    engine: AsyncEngine, tables: Tables, query: AttendanceMonth, full_attendance_days: int
+) -> dict[str, Any]:
+    days = tables["days"]
+    where = and_(days.c.employee_id == query.employee_id, days.c.month == query.month)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(days).where(where).order_by(days.c.work_date))).all()
+    worked = [r for r in rows if r.outcome in WORKED and r.absence_kind is None]
+    late = [r for r in rows if r.lateness_minutes > 0]
+    made_up = [r for r in late if r.made_up]
+    leave = Counter(r.leave_type for r in rows if r.outcome == DayOutcome.LEAVE.value and r.leave_type)
+    return {
+        "employee_id": query.employee_id,
+        "month": query.month,
+        "worked_days": len(worked),
+        "lateness": {"count": len(late), "minutes": sum(r.lateness_minutes for r in late)},
+        "early_leave": {
+            "count": sum(r.early_leaves for r in rows),
+            "minutes": sum(r.early_leave_minutes for r in rows),
+        },
+        "absences": [
+            {"work_date": r.work_date, "kind": r.absence_kind, "days": r.absence_days}
+            for r in rows
+            if r.absence_kind is not None
+        ],
+        "leave_days": dict(sorted(leave.items())),
+        "lateness_as_personal_leave": {
+            "count": len(made_up),
+            "minutes": sum(r.lateness_minutes for r in made_up),
+        },
+        "evaluated_days": sum(1 for r in rows if r.outcome is not None),
+        "full_attendance_days": full_attendance_days,
+        "full_attendance": len(worked) >= full_attendance_days,
+    }

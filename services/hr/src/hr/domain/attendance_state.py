@@ -1,0 +1,115 @@
+"""The AttendanceDay aggregate's state, one per employee per work date (SM-DAY): the assigned
+shift (HR-1..HR-4), clock records (HR-10), errands (HR-11), outings (HR-13), make-up leave (HR-14),
+a refused reassignment (HR-12 (c)), the leave covering the day, and what the evaluation found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from hr.domain.events import LeaveNotedForDay
+from jetstream_es.aggregate import AggregateType
+from jetstream_es.events import EventRegistry
+from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded
+from shop_contracts.events.hr_attendance import (
+    AttendanceDayEvaluated,
+    BusinessErrandApproved,
+    ClockedIn,
+    ClockedOut,
+    EarlyLeaveRecorded,
+    LatenessRecorded,
+    MakeUpLeaveRecorded,
+    OutingRecorded,
+    ReassignmentRefused,
+    ShiftAssigned,
+    ShiftKind,
+)
+from shop_contracts.messages import EventData
+
+Span = tuple[dt.datetime, dt.datetime]
+
+
+def day_id(employee_id: str, work_date: dt.date) -> str:
+    return f"{employee_id}_{work_date.isoformat()}"
+
+
+@dataclass(frozen=True)
+class LeaveNote:
+    leave_type: str
+    approved: bool
+
+
+@dataclass(frozen=True)
+class AttendanceDayState:
+    employee_id: str = ""
+    work_date: dt.date | None = None
+    absence: AbsenceKind | None = None
+    shift: ShiftKind | None = None
+    periods: tuple[Span, ...] = ()
+    clock_in: dt.datetime | None = None
+    clock_out: dt.datetime | None = None
+    errand: bool = False
+    unannounced_outings: tuple[tuple[dt.datetime, dt.datetime | None], ...] = ()
+    made_up: bool = False
+    refused: bool = False
+    leaves: Mapping[str, LeaveNote] = field(default_factory=dict)
+    evaluated: bool = False
+
+
+def _day(state: AttendanceDayState, event: EventData) -> AttendanceDayState:
+    employee_id: str = getattr(event, "employee_id", state.employee_id)
+    work_date: dt.date | None = getattr(event, "work_date", state.work_date)
+    return replace(state, employee_id=employee_id, work_date=work_date)
+
+
+def evolve(state: AttendanceDayState, event: EventData) -> AttendanceDayState:
+    state = _day(state, event)
+    match event:
+        case AbsenceRecorded():
+            return replace(state, absence=event.kind)
+        case ShiftAssigned():
+            return replace(state, shift=event.shift, periods=event.periods)
+        case ClockedIn():
+            first = event.at if state.clock_in is None else min(state.clock_in, event.at)
+            return replace(state, clock_in=first)
+        case ClockedOut():
+            last = event.at if state.clock_out is None else max(state.clock_out, event.at)
+            return replace(state, clock_out=last)
+        case BusinessErrandApproved():
+            return replace(state, errand=True)
+        case OutingRecorded(announced=False):
+            outings = (*state.unannounced_outings, (event.left_at, event.returned_at))
+            return replace(state, unannounced_outings=outings)
+        case MakeUpLeaveRecorded():
+            return replace(state, made_up=True)
+        case ReassignmentRefused():
+            return replace(state, refused=True)
+        case LeaveNotedForDay():
+            previous = state.leaves.get(event.leave_id)
+            approved = event.approved or (previous is not None and previous.approved)
+            leaves = {**state.leaves, event.leave_id: LeaveNote(event.leave_type, approved)}
+            return replace(state, leaves=leaves)
+        case AttendanceDayEvaluated():
+            return replace(state, evaluated=True)
+    return state
+
+
+registry = EventRegistry(
+    [
+        AbsenceRecorded,
+        ShiftAssigned,
+        ClockedIn,
+        ClockedOut,
+        BusinessErrandApproved,
+        OutingRecorded,
+        MakeUpLeaveRecorded,
+        ReassignmentRefused,
+        LeaveNotedForDay,
+        LatenessRecorded,
+        EarlyLeaveRecorded,
+        AttendanceDayEvaluated,
+    ]
+)
+ATTENDANCE_DAY = AggregateType[AttendanceDayState]("AttendanceDay", registry, AttendanceDayState, evolve)

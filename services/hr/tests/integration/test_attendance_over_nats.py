@@ -1,0 +1,63 @@
+"""The attendance day over NATS (SM-DAY): a shift assigned by a supervisor, clock records, the
+end-of-day evaluation fired once by the deadline scheduler at the shift end plus the grace, its
+AbsenceRecorded counted on the ladder (HR-12 (b), HR-16), and the AttendanceMonth query (HR-6)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from nats.aio.client import Client
+
+from jetstream_es.clock import FixedClock
+from jetstream_es.service import ServiceRuntime
+from jetstream_es.testing.nats_server import NatsServer
+
+from .helpers import NOW, SUPERVISOR, caught_up, command, eventually, hr_events, query, start_hr
+
+pytestmark = pytest.mark.integration
+
+
+async def fired(runtime: ServiceRuntime) -> int:
+    await caught_up(runtime)
+    return sum([await s.run_due() for s in runtime.schedulers])
+
+
+async def test_a_late_day_is_evaluated_once_by_its_deadline_and_fined_hr_12_hr_16(
+    nats_server: NatsServer, nc: Client, tmp_path: Path
+) -> None:
+    clock = FixedClock(NOW)  # 09:00 in Shanghai on Monday 2 March 2026
+    runtime = await start_hr(nats_server.url, nc, tmp_path / "hr.db", clock)
+    try:
+        assign = {
+            "command_id": "assign-1",
+            "actor": SUPERVISOR,
+            "employee_id": "emp-1",
+            "work_date": "2026-03-02",
+            "shift": "administrative",
+        }
+        assert (await command(nc, "AssignShift", assign))["ok"]
+        clocked = {"command_id": "in-1", "actor": {"id": "t-1", "roles": ["system"]}, "employee_id": "emp-1"}
+        assert (await command(nc, "RecordClockIn", clocked | {"at": "2026-03-02T09:31:00+08:00"}))["ok"]
+        out = clocked | {"command_id": "out-1", "at": "2026-03-02T18:00:00+08:00"}
+        assert (await command(nc, "RecordClockOut", out))["ok"]
+        await caught_up(runtime)
+        clock.advance(timedelta(hours=9, minutes=30))  # 18:30, the shift end plus 30 minutes' grace
+        day = await eventually(
+            lambda: hr_events(nc, "AttendanceDay", "emp-1_2026-03-02"),
+            lambda e: "AttendanceDayEvaluated" in e,
+        )
+        assert day[-3:] == ["LatenessRecorded", "AbsenceRecorded", "AttendanceDayEvaluated"]
+        ladder = await eventually(lambda: hr_events(nc, "AbsenceRecord", "emp-1_2026"), lambda e: len(e) >= 2)
+        assert ladder == ["AbsenceCounted", "FineImposed"]
+        clock.advance(timedelta(hours=1))
+        assert await fired(runtime) == 0
+        assert (await hr_events(nc, "AttendanceDay", "emp-1_2026-03-02")).count("AttendanceDayEvaluated") == 1
+        await caught_up(runtime)
+        month = await query(nc, "AttendanceMonth", {"employee_id": "emp-1", "month": "2026-03"})
+        assert month["lateness"] == {"count": 1, "minutes": 61}
+        assert month["absences"] == [{"work_date": "2026-03-02", "kind": "late_over_1h", "days": "1"}]
+        assert (month["worked_days"], month["full_attendance"]) == (0, False)
+    finally:
+        await runtime.stop()
