@@ -1,5 +1,5 @@
 """Queries of the Aftersales service, on `aftersales.queries.<QueryName>`, and the states of refund
-cases (SM-RET), complaints (SM-CMP) and customer flags (SM-CUST-FLAG)."""
+cases (SM-RET), complaints (SM-CMP), customer flags (SM-CUST-FLAG) and negative reviews (AS-16)."""
 
 from __future__ import annotations
 
@@ -97,4 +97,22 @@ class CustomerFlags(Query):
     status: CustomerFlagStatus | None = None
     customer_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)
     limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+
+class ReviewStatus(StrEnum):
+    """A negative review is tracked until customer service has replied to it (AS-16)."""
+
+    PENDING_REPLY = "PendingReply"
+    REPLIED = "Replied"
+
+
+class ReviewBoard(Query):
+    """Negative reviews, those awaiting a reply first, oldest first within each, with the counts per
+    state (AS-16); by state or customer, one page at a time."""
+
+    query_name: ClassVar[str] = "ReviewBoard"
+    status: ReviewStatus | None = None
+    customer_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)
+    limit: int = Field(default=100, ge=1, le=500)
     offset: int = Field(default=0, ge=0)

@@ -29,14 +29,16 @@ class OrderStatus(StrEnum):
 
 
 class GetOrder(Query):
-    """One order: its current state and its full history."""
+    """One order: its current state, its full history, and the buyer's `risk_tags` with their
+    `risks` (`inferior_customer`: after-sales confirmed the flag on the buyer id, AS-18)."""
 
     query_name: ClassVar[str] = "GetOrder"
     order_id: str = Field(pattern=ORDER_ID_PATTERN)
 
 
 class ListOrders(Query):
-    """Orders by status, placement time range and sales owner, newest first, one page at a time."""
+    """Orders by status, placement time range and sales owner, newest first, one page at a time;
+    each with the buyer's `risk_tags` (AS-18)."""
 
     query_name: ClassVar[str] = "ListOrders"
     status: OrderStatus | None = None

@@ -1,7 +1,7 @@
 """Complaints, customer flags, reviews and contacts over NATS request/reply against a real
 nats-server (SM-CMP, SM-CUST-FLAG; AS-15..AS-21): the 24-hour response deadline fired once by the
-running service with a FixedClock, across a restart, and cancelled by a response; ComplaintBoard
-and CustomerFlags; roles and an invalid payload."""
+running service with a FixedClock, across a restart, and cancelled by a response; ComplaintBoard,
+CustomerFlags and ReviewBoard (AS-16); roles and an invalid payload."""
 
 from __future__ import annotations
 
@@ -166,6 +166,36 @@ async def test_reviews_consultations_and_revisits_are_recorded_as_16_as_17_as_21
     assert (await command(nc, "LogConsultation", consult))["ok"]
     visit = body("vs", CS, revisit_id="vs-1", customer_id="buyer-9", note="called", satisfaction=5)
     assert (await command(nc, "RecordRevisit", visit))["ok"]
+
+
+async def test_the_review_board_lists_pending_replies_first_oldest_first_as_16(
+    service: ServiceRuntime, nc: Client, clock: FixedClock
+) -> None:
+    for review_id, customer in (("rv-1", "buyer-9"), ("rv-2", "buyer-7"), ("rv-3", "buyer-9")):
+        review = body(
+            f"rv-{review_id}", CS, review_id=review_id, customer_id=customer, rating=1, excerpt="broken"
+        )
+        assert (await command(nc, "RecordNegativeReview", {**review, "order_id": f"o-{review_id}"}))["ok"]
+        clock.advance(timedelta(hours=1))
+    reply = body("rp", CS, review_id="rv-1", wangwang_id="ww-9", facts_checked="crushed", reply="sorry")
+    assert (await command(nc, "ReplyToReview", reply))["ok"]
+    await caught_up(service)
+    board = await query(nc, "ReviewBoard", {})
+    assert board["counts"] == {"PendingReply": 2, "Replied": 1}
+    assert [(r["review_id"], r["status"]) for r in board["reviews"]] == [
+        ("rv-2", "PendingReply"),
+        ("rv-3", "PendingReply"),
+        ("rv-1", "Replied"),
+    ]
+    pending, replied = board["reviews"][0], board["reviews"][2]
+    assert (pending["customer_id"], pending["order_id"], pending["replied_at"]) == ("buyer-7", "o-rv-2", None)
+    assert pending["recorded_at"] == (NOW + timedelta(hours=1)).isoformat()
+    assert pending["hours_waiting"] == 2
+    assert (replied["wangwang_id"], replied["replied_by"]) == ("ww-9", CS["id"])
+    assert replied["replied_at"] == (NOW + timedelta(hours=3)).isoformat()
+    mine = await query(nc, "ReviewBoard", {"status": "PendingReply", "customer_id": "buyer-9"})
+    assert ([r["review_id"] for r in mine["reviews"]], mine["total"]) == (["rv-3"], 1)
+    assert mine["counts"] == {"PendingReply": 1, "Replied": 1}
 
 
 async def test_an_invalid_complaint_payload_is_invalid_with_the_field_path(

@@ -99,16 +99,20 @@ async def order_events(nc: Client, order_id: str) -> list[str]:
         await store.close()
 
 
-async def publish_foreign(nc: Client, service: str, aggregate: str, data: EventData, event_id: str) -> None:
+async def publish_foreign(
+    nc: Client, service: str, aggregate: str, data: EventData, event_id: str, version: int = 1
+) -> None:
     """Another service's event, as its event store would publish it."""
-    aggregate_id = str(getattr(data, "case_id", None) or data.shipment_id)
+    aggregate_id = str(
+        getattr(data, "case_id", None) or getattr(data, "customer_id", None) or data.shipment_id
+    )
     envelope = EventEnvelope(
         event_id=event_id,
         event_type=data.event_type,
         schema_version=data.schema_version,
         aggregate_type=aggregate,
         aggregate_id=aggregate_id,
-        version=1,
+        version=version,
         occurred_at=NOW,
         actor=SYSTEM_ACTOR,
         correlation_id=event_id,

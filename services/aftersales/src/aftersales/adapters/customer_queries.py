@@ -1,17 +1,19 @@
-"""Reads over the complaint and customer-flag read models: ComplaintBoard (open, overdue against
-the 24-hour response SLA, escalated: AS-15, AS-19) and CustomerFlags (AS-18)."""
+"""Reads over the complaint, customer-flag and review read models: ComplaintBoard (open, overdue
+against the 24-hour response SLA, escalated: AS-15, AS-19), CustomerFlags (AS-18) and ReviewBoard
+(negative reviews pending a reply first, AS-16)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.projection import Tables
-from shop_contracts.queries.aftersales import ComplaintBoard, CustomerFlags
+from shop_contracts.queries.aftersales import ComplaintBoard, CustomerFlags, ReviewBoard
 from shop_contracts.queries.aftersales import ComplaintStatus as S
+from shop_contracts.queries.aftersales import ReviewStatus as R
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -99,4 +101,60 @@ async def customer_flags(engine: AsyncEngine, tables: Tables, query: CustomerFla
             }
             for r in rows
         ],
+    }
+
+
+def review_row(row: Any, now: datetime) -> dict[str, Any]:
+    waited = (row.replied_at or now) - row.recorded_at
+    return {
+        "review_id": row.review_id,
+        "customer_id": row.customer_id,
+        "order_id": row.order_id,
+        "rating": row.rating,
+        "excerpt": row.excerpt,
+        "status": row.status,
+        "recorded_by": row.recorded_by,
+        "recorded_at": _iso(row.recorded_at),
+        "wangwang_id": row.wangwang_id,
+        "facts_checked": row.facts_checked,
+        "reply": row.reply,
+        "replied_by": row.replied_by,
+        "replied_at": _iso(row.replied_at),
+        "hours_waiting": int(waited.total_seconds() // 3600),
+        "version": row.version,
+    }
+
+
+async def review_board(
+    engine: AsyncEngine, tables: Tables, query: ReviewBoard, now: datetime
+) -> dict[str, Any]:
+    """Pending replies first, then replied; oldest recorded first within each (AS-16)."""
+    t = tables["reviews"]
+    conditions = []
+    if query.customer_id is not None:
+        conditions.append(t.c.customer_id == query.customer_id)
+    scope = and_(true(), *conditions)
+    where = scope if query.status is None else and_(scope, t.c.status == query.status.value)
+    pending_first = case((t.c.status == R.PENDING_REPLY.value, 0), else_=1)
+    async with engine.connect() as conn:
+        per_status = await conn.execute(
+            select(t.c.status, func.count()).select_from(t).where(scope).group_by(t.c.status)
+        )
+        counts = {str(status): 0 for status in R} | {row[0]: row[1] for row in per_status.all()}
+        total = (await conn.execute(select(func.count()).select_from(t).where(where))).scalar_one()
+        rows = (
+            await conn.execute(
+                select(t)
+                .where(where)
+                .order_by(pending_first, t.c.recorded_at, t.c.review_id)
+                .limit(query.limit)
+                .offset(query.offset)
+            )
+        ).all()
+    return {
+        "counts": counts,
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
+        "reviews": [review_row(r, now) for r in rows],
     }

@@ -1,6 +1,7 @@
-"""The complaint and customer-flag read models: one row per complaint with its state (SM-CMP),
+"""The complaint, customer-flag and review read models: one row per complaint with its state (SM-CMP),
 response deadline and overdue mark (AS-15), escalation (AS-19) and resolution; one row per
-customer with the state of the inferior-customer flag (SM-CUST-FLAG, AS-18)."""
+customer with the state of the inferior-customer flag (SM-CUST-FLAG, AS-18); one row per negative
+review, pending a reply or replied (AS-16)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from aftersales.domain import complaints, flags
+from aftersales.domain.contacts import REVIEW
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, upsert
 from shop_contracts.events.aftersales import (
@@ -21,10 +23,13 @@ from shop_contracts.events.aftersales import (
     CustomerFlagConfirmed,
     CustomerFlagProposed,
     CustomerFlagRejected,
+    NegativeReviewRecorded,
+    ReviewReplied,
 )
 from shop_contracts.messages import EventData
 from shop_contracts.queries.aftersales import ComplaintStatus as S
 from shop_contracts.queries.aftersales import CustomerFlagStatus as F
+from shop_contracts.queries.aftersales import ReviewStatus as R
 
 
 def complaint_changes(data: EventData) -> dict[str, Any]:
@@ -178,3 +183,67 @@ class CustomerFlagViews(Projection):
         await conn.execute(
             table.update().where(table.c.customer_id == envelope.aggregate_id, stale).values(**row)
         )
+
+
+class ReviewViews(Projection):
+    name = "aftersales_review_views"
+    stream = "AFTERSALES"
+    filter_subjects = ("aftersales.events.Review.>",)
+    handles = REVIEW.registry.event_types
+
+    def __init__(self) -> None:
+        super().__init__(REVIEW.registry)
+
+    def define_tables(self, metadata: MetaData, suffix: str) -> dict[str, Table]:
+        table = Table(
+            f"reviews{suffix}",
+            metadata,
+            Column("review_id", String(64), primary_key=True),
+            Column("customer_id", String(64), nullable=False, index=True),
+            Column("order_id", String(64), nullable=True),
+            Column("rating", Integer, nullable=False),
+            Column("excerpt", String(2000), nullable=False),
+            Column("status", String(16), nullable=False, index=True),
+            Column("recorded_by", String(128), nullable=False),
+            Column("recorded_at", UtcDateTime(), nullable=False, index=True),
+            Column("wangwang_id", String(128), nullable=True),
+            Column("facts_checked", String(2000), nullable=True),
+            Column("reply", String(2000), nullable=True),
+            Column("replied_by", String(128), nullable=True),
+            Column("replied_at", UtcDateTime(), nullable=True),
+            Column("updated_at", UtcDateTime(), nullable=False),
+            Column("version", Integer, nullable=False),
+        )
+        return {"reviews": table}
+
+    async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
+        table, envelope, data = tables["reviews"], item.event.envelope, item.data
+        if isinstance(data, NegativeReviewRecorded):
+            row = upsert(conn, table).values(
+                review_id=envelope.aggregate_id,
+                customer_id=data.customer_id,
+                order_id=data.order_id,
+                rating=data.rating,
+                excerpt=data.excerpt,
+                status=R.PENDING_REPLY.value,
+                recorded_by=data.recorded_by,
+                recorded_at=data.recorded_at,
+                updated_at=envelope.occurred_at,
+                version=envelope.version,
+            )
+            await conn.execute(row.on_conflict_do_nothing())
+        elif isinstance(data, ReviewReplied):
+            await conn.execute(
+                table.update()
+                .where(table.c.review_id == envelope.aggregate_id, table.c.version < envelope.version)
+                .values(
+                    status=R.REPLIED.value,
+                    wangwang_id=data.wangwang_id,
+                    facts_checked=data.facts_checked,
+                    reply=data.reply,
+                    replied_by=data.replied_by,
+                    replied_at=data.replied_at,
+                    updated_at=envelope.occurred_at,
+                    version=envelope.version,
+                )
+            )

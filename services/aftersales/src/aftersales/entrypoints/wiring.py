@@ -1,14 +1,15 @@
 """Wires the Aftersales service onto the runtime: refund-case commands (SM-RET, AS-1..AS-11),
 complaint, customer-flag, review, consultation and revisit commands (SM-CMP, SM-CUST-FLAG,
-AS-15..AS-21), queries, the views, the complaint response deadlines and their scheduler (AS-15),
-the reactions to orders and fulfilment, and the durable consumers they need."""
+AS-15..AS-21), queries, the views (the review board of AS-16 among them), the complaint response
+deadlines and their scheduler (AS-15), the reactions to orders and fulfilment, and the durable
+consumers they need."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from aftersales.adapters import customer_queries, queries
-from aftersales.adapters.customer_views import ComplaintViews, CustomerFlagViews
+from aftersales.adapters.customer_views import ComplaintViews, CustomerFlagViews, ReviewViews
 from aftersales.adapters.deadlines import ComplaintDeadlines
 from aftersales.adapters.views import RefundCaseViews
 from aftersales.application.customers import CustomerCommands
@@ -27,6 +28,7 @@ from shop_contracts.queries.aftersales import (
     GetRefundCase,
     ListRefundCases,
     RefundLedger,
+    ReviewBoard,
 )
 
 NAME = "aftersales"
@@ -47,6 +49,7 @@ CONSUMERS: dict[str, ConsumerSpec] = {
     CustomerFlagViews.name: ConsumerSpec(
         "AFTERSALES", "aftersales-customer-flag-views", CustomerFlagViews.filter_subjects
     ),
+    ReviewViews.name: ConsumerSpec("AFTERSALES", "aftersales-review-views", ReviewViews.filter_subjects),
 }
 
 
@@ -62,6 +65,7 @@ class AftersalesService:
         self.customers = CustomerCommands(runtime.commands, lambda: runtime.store, policy, cache_size)
         self.complaint_views = ComplaintViews()
         self.flag_views = CustomerFlagViews()
+        self.review_views = ReviewViews()
         self.deadlines = ComplaintDeadlines()
         self.scheduler = DeadlineScheduler(
             runtime.engine,
@@ -104,6 +108,7 @@ class AftersalesService:
             self.complaint_views,
             self.deadlines,
             self.flag_views,
+            self.review_views,
         )
         for projection in projections:
             rt.projection(projection, CONSUMERS[projection.name].durable)
@@ -113,6 +118,7 @@ class AftersalesService:
         rt.query(RefundLedger, self.refund_ledger)
         rt.query(ComplaintBoard, self.complaint_board)
         rt.query(CustomerFlags, self.customer_flags)
+        rt.query(ReviewBoard, self.review_board)
 
     async def get_refund_case(self, query: GetRefundCase) -> dict[str, Any]:
         return await queries.get_case(self.runtime.engine, self.tables(self.views), query)
@@ -131,3 +137,8 @@ class AftersalesService:
 
     async def customer_flags(self, query: CustomerFlags) -> dict[str, Any]:
         return await customer_queries.customer_flags(self.runtime.engine, self.tables(self.flag_views), query)
+
+    async def review_board(self, query: ReviewBoard) -> dict[str, Any]:
+        now = self.runtime.clock.now()
+        tables = self.tables(self.review_views)
+        return await customer_queries.review_board(self.runtime.engine, tables, query, now)

@@ -1,12 +1,15 @@
 """Reads over the Orders read models: GetOrder, ListOrders, SlaBoard (ORD-1, ORD-2, ORD-3) and
-DailySales (ORD-16: order amounts minus refunds per business day and sales owner)."""
+DailySales (ORD-16: order amounts minus refunds per business day and sales owner).
+
+GetOrder and ListOrders carry the buyer's `risk_tags` (`inferior_customer` once after-sales has
+confirmed the flag on the order's buyer id, AS-18), joined from the buyer risk read model."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import Select, Table, and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.errors import NotFound
@@ -47,14 +50,26 @@ def order_row(row: Any) -> dict[str, Any]:
         "paid": bool(row.paid),
         "version": row.version,
         "details": row.details,
+        "risk_tags": [row.risk_tag] if row.risk_tag is not None else [],
         **{name: _iso(getattr(row, name)) for name in TIMES},
     }
 
 
-async def get_order(engine: AsyncEngine, tables: Tables, query: GetOrder) -> dict[str, Any]:
+def with_risk(orders: Table, risk: Table) -> Select[Any]:
+    """The orders with their buyer's confirmed flag, if any (`risk_*` columns, else NULL)."""
+    return select(
+        orders,
+        risk.c.tag.label("risk_tag"),
+        risk.c.reason.label("risk_reason"),
+        risk.c.confirmed_by.label("risk_confirmed_by"),
+        risk.c.confirmed_at.label("risk_confirmed_at"),
+    ).select_from(orders.outerjoin(risk, risk.c.buyer_id == orders.c.buyer_id))
+
+
+async def get_order(engine: AsyncEngine, tables: Tables, risk: Table, query: GetOrder) -> dict[str, Any]:
     orders, history = tables["orders"], tables["history"]
     async with engine.connect() as conn:
-        row = (await conn.execute(select(orders).where(orders.c.order_id == query.order_id))).first()
+        row = (await conn.execute(with_risk(orders, risk).where(orders.c.order_id == query.order_id))).first()
         if row is None:
             raise NotFound(f"order {query.order_id} does not exist")
         events = (
@@ -64,6 +79,16 @@ async def get_order(engine: AsyncEngine, tables: Tables, query: GetOrder) -> dic
         ).all()
     return {
         **order_row(row),
+        "risks": [
+            {
+                "tag": row.risk_tag,
+                "reason": row.risk_reason,
+                "confirmed_by": row.risk_confirmed_by,
+                "confirmed_at": _iso(row.risk_confirmed_at),
+            }
+        ]
+        if row.risk_tag is not None
+        else [],
         "history": [
             {
                 "version": e.version,
@@ -78,7 +103,7 @@ async def get_order(engine: AsyncEngine, tables: Tables, query: GetOrder) -> dic
     }
 
 
-async def list_orders(engine: AsyncEngine, tables: Tables, query: ListOrders) -> dict[str, Any]:
+async def list_orders(engine: AsyncEngine, tables: Tables, risk: Table, query: ListOrders) -> dict[str, Any]:
     orders = tables["orders"]
     conditions = []
     if query.status is not None:
@@ -94,7 +119,7 @@ async def list_orders(engine: AsyncEngine, tables: Tables, query: ListOrders) ->
         total = (await conn.execute(select(func.count()).select_from(orders).where(where))).scalar_one()
         rows = (
             await conn.execute(
-                select(orders)
+                with_risk(orders, risk)
                 .where(where)
                 .order_by(orders.c.placed_at.desc(), orders.c.order_id)
                 .limit(query.limit)

@@ -1,5 +1,6 @@
 """Wires the Orders service onto the runtime: commands, queries, projections, reactions and the
-deadline scheduler (SM-ORD; ORD-1..ORD-16 through the domain), and the durable consumers they need.
+deadline scheduler (SM-ORD; ORD-1..ORD-16 through the domain), the buyer risk read model fed by
+after-sales' confirmed customer flags (AS-18), and the durable consumers they need.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from jetstream_es.provision import ConsumerSpec
 from jetstream_es.service import ServiceRuntime
 from orders.adapters import queries
 from orders.adapters.deadlines import OrderDeadlines
+from orders.adapters.risk import BuyerRiskViews
 from orders.adapters.views import OrderViews
 from orders.application.deadlines import DeadlineFirer
 from orders.application.handlers import OrderCommands
@@ -40,6 +42,7 @@ CONSUMERS: dict[str, ConsumerSpec] = {
     AftersalesReactions.name: ConsumerSpec(
         "AFTERSALES", "orders-aftersales-reactions", AftersalesReactions.filter_subjects
     ),
+    BuyerRiskViews.name: ConsumerSpec("AFTERSALES", "orders-buyer-risk", BuyerRiskViews.filter_subjects),
 }
 COMMANDS = (
     PlaceOrder,
@@ -64,6 +67,7 @@ class OrdersService:
         self.commands = OrderCommands(runtime.commands, lambda: runtime.store, policy, cache_size)
         self.views = OrderViews(policy, business_tz)
         self.deadlines = OrderDeadlines(policy)
+        self.risk = BuyerRiskViews()
         self.scheduler = DeadlineScheduler(
             runtime.engine,
             lambda: self.tables(self.deadlines)["deadlines"],
@@ -85,7 +89,14 @@ class OrdersService:
         rt.command(HandOverOrder, cmds.hand_over)
         rt.command(NotifyOutOfStock, cmds.notify_out_of_stock)
         rt.command(CorrectOrderDetails, cmds.correct_details)
-        for projection in (self.views, self.deadlines, FulfilmentReactions(cmds), AftersalesReactions(cmds)):
+        projections: tuple[Projection, ...] = (
+            self.views,
+            self.deadlines,
+            FulfilmentReactions(cmds),
+            AftersalesReactions(cmds),
+            self.risk,
+        )
+        for projection in projections:
             rt.projection(projection, CONSUMERS[projection.name].durable)
         rt.scheduler(self.scheduler)
         rt.query(GetOrder, self.get_order)
@@ -94,10 +105,12 @@ class OrdersService:
         rt.query(DailySales, self.daily_sales)
 
     async def get_order(self, query: GetOrder) -> dict[str, Any]:
-        return await queries.get_order(self.runtime.engine, self.tables(self.views), query)
+        risk = self.tables(self.risk)["risk"]
+        return await queries.get_order(self.runtime.engine, self.tables(self.views), risk, query)
 
     async def list_orders(self, query: ListOrders) -> dict[str, Any]:
-        return await queries.list_orders(self.runtime.engine, self.tables(self.views), query)
+        risk = self.tables(self.risk)["risk"]
+        return await queries.list_orders(self.runtime.engine, self.tables(self.views), risk, query)
 
     async def sla_board(self, query: SlaBoard) -> dict[str, Any]:
         now = self.runtime.clock.now()
