@@ -90,6 +90,33 @@ class Projection(ABC):
             await self.apply(conn, tables, item, ctx)
 
 
+class Reaction(Projection):
+    """A process manager: consumes a stream (usually another service's) and issues commands.
+
+    It has no tables, skips event types it does not know, is never replayed, and does nothing
+    while a replay runs. Subclasses list the `models` they react to and implement `react`; ids
+    derive from the causing event (`Cause.of_event`), so a redelivered event appends nothing.
+    """
+
+    side_effects = True
+    skip_unknown_types = True
+    models: ClassVar[tuple[type[EventData], ...]]
+
+    def __init__(self) -> None:
+        super().__init__(EventRegistry(self.models))
+
+    def define_tables(self, metadata: MetaData, suffix: str) -> dict[str, Table]:
+        return {}
+
+    async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
+        if not ctx.replaying:
+            await self.react(item)
+
+    @abstractmethod
+    async def react(self, item: Decoded) -> None:
+        """Issue the command(s) this event calls for."""
+
+
 @dataclass(frozen=True)
 class RunnerSettings:
     batch_size: int = 256

@@ -3,9 +3,7 @@ helpers its integration tests share: request/reply, foreign events, waiting for 
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,9 +15,8 @@ from jetstream_es.clock import FixedClock
 from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
-from shop_contracts.envelope import SYSTEM_ACTOR, EventEnvelope
+from jetstream_es.testing.harness import caught_up, eventually, publish_event
 from shop_contracts.messages import EventData
-from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER
 
 T = TypeVar("T")
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -61,40 +58,7 @@ async def publish_foreign(
     nc: Client, service: str, aggregate: str, aggregate_id: str, data: EventData, event_id: str
 ) -> None:
     """Another service's event, as its event store would publish it."""
-    envelope = EventEnvelope(
-        event_id=event_id,
-        event_type=data.event_type,
-        schema_version=data.schema_version,
-        aggregate_type=aggregate,
-        aggregate_id=aggregate_id,
-        version=1,
-        occurred_at=NOW,
-        actor=SYSTEM_ACTOR,
-        correlation_id=event_id,
-        causation_id=event_id,
-        data=data.model_dump(mode="json"),
-    )
-    await nc.jetstream().publish(
-        f"{service}.events.{aggregate}.{aggregate_id}",
-        envelope.model_dump_json().encode(),
-        headers={
-            EVENT_TYPE_HEADER: data.event_type,
-            MSG_ID_HEADER: f"{event_id}-{asyncio.get_running_loop().time()}",
-        },
-    )
+    await publish_event(nc, service, aggregate, aggregate_id, data, event_id, occurred_at=NOW)
 
 
-async def caught_up(runtime: ServiceRuntime) -> None:
-    for runner in runtime.runners:
-        await runner.wait_caught_up()
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], within: float = 10.0
-) -> T:
-    async with asyncio.timeout(within):
-        while True:
-            value = await probe()
-            if accept(value):
-                return value
-            await asyncio.sleep(0.05)
+__all__ = ["caught_up", "eventually"]

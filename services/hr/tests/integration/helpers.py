@@ -3,9 +3,7 @@ integration tests share: request/reply, stream reads, polling."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +16,7 @@ from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
+from jetstream_es.testing.harness import caught_up, eventually
 
 T = TypeVar("T")
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -61,17 +60,4 @@ async def hr_events(nc: Client, aggregate: str, aggregate_id: str) -> list[str]:
         await store.close()
 
 
-async def caught_up(runtime: ServiceRuntime) -> None:
-    for runner in runtime.runners:
-        await runner.wait_caught_up()
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[T]], accept: Callable[[T], bool], within: float = 10.0
-) -> T:
-    async with asyncio.timeout(within):
-        while True:
-            value = await probe()
-            if accept(value):
-                return value
-            await asyncio.sleep(0.05)
+__all__ = ["caught_up", "eventually"]

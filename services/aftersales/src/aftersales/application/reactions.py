@@ -9,17 +9,12 @@ event appends nothing. Reactions never run during a replay, and skip event types
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import structlog
-from sqlalchemy import MetaData, Table
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from aftersales.application.handlers import RefundCommands
 from aftersales.domain import facts, refunds
 from jetstream_es.commands import Cause, CommandResult
-from jetstream_es.events import EventRegistry
-from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
+from jetstream_es.projection import Decoded, Reaction
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.fulfilment import (
     ReturnParcelReceived,
@@ -47,21 +42,12 @@ async def react(commands: RefundCommands, data: EventData, cause: Cause) -> Comm
     return None
 
 
-class AftersalesReaction(Projection):
-    side_effects = True
-    skip_unknown_types = True
-    models: ClassVar[tuple[type[EventData], ...]]
-
+class AftersalesReaction(Reaction):
     def __init__(self, commands: RefundCommands) -> None:
-        super().__init__(EventRegistry(self.models))
+        super().__init__()
         self.commands = commands
 
-    def define_tables(self, metadata: MetaData, suffix: str) -> dict[str, Table]:
-        return {}
-
-    async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
-        if ctx.replaying:
-            return
+    async def react(self, item: Decoded) -> None:
         envelope = item.event.envelope
         result = await react(self.commands, item.data, Cause.of_event(self.name, envelope, SYSTEM_ACTOR))
         if result is not None and not result.event_ids:

@@ -11,16 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 import structlog
-from sqlalchemy import MetaData, Table
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hr.application.handlers import HrCommands
-from hr.domain import leave_state
 from hr.domain.events import LeaveNotedForDay
 from hr.domain.leave_state import LEAVE_REQUEST, LeaveState
 from jetstream_es.commands import Cause
-from jetstream_es.events import EventRegistry
-from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
+from jetstream_es.projection import Decoded, Reaction
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.hr import AbsenceRecorded
 from shop_contracts.events.hr_leave import LeaveApproved, LeaveExtended, LeaveRequested
@@ -28,23 +24,19 @@ from shop_contracts.events.hr_leave import LeaveApproved, LeaveExtended, LeaveRe
 log = structlog.get_logger(__name__)
 
 
-class AbsenceLadderReaction(Projection):
+class AbsenceLadderReaction(Reaction):
     name = "hr_absence_ladder"
     stream = "HR"
     filter_subjects = ("hr.events.AttendanceDay.>",)
+    models = (AbsenceRecorded,)
     handles = frozenset({AbsenceRecorded.event_type})
-    side_effects = True
-    skip_unknown_types = True
 
     def __init__(self, commands: HrCommands) -> None:
-        super().__init__(EventRegistry([AbsenceRecorded]))
+        super().__init__()
         self.commands = commands
 
-    def define_tables(self, metadata: MetaData, suffix: str) -> dict[str, Table]:
-        return {}
-
-    async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
-        if ctx.replaying or not isinstance(item.data, AbsenceRecorded):
+    async def react(self, item: Decoded) -> None:
+        if not isinstance(item.data, AbsenceRecorded):
             return
         envelope = item.event.envelope
         cause = Cause.of_event(self.name, envelope, SYSTEM_ACTOR)
@@ -55,7 +47,7 @@ class AbsenceLadderReaction(Projection):
             )
 
 
-class AttendanceLeaveReaction(Projection):
+class AttendanceLeaveReaction(Reaction):
     """Notes each leave request on the attendance days it covers (SM-DAY inputs; HR-12 (a), HR-18):
     requested (not yet an excuse), then approved or extended (the day is excused). One command per
     day with `Cause.of_event`, so a redelivered event appends nothing."""
@@ -63,20 +55,14 @@ class AttendanceLeaveReaction(Projection):
     name = "hr_attendance_leave"
     stream = "HR"
     filter_subjects = ("hr.events.LeaveRequest.>",)
-    handles = frozenset({LeaveRequested.event_type, LeaveApproved.event_type, LeaveExtended.event_type})
-    side_effects = True
-    skip_unknown_types = True
+    models = (LeaveRequested, LeaveApproved, LeaveExtended)
+    handles = frozenset(m.event_type for m in models)
 
     def __init__(self, commands: HrCommands) -> None:
-        super().__init__(leave_state.registry)
+        super().__init__()
         self.commands = commands
 
-    def define_tables(self, metadata: MetaData, suffix: str) -> dict[str, Table]:
-        return {}
-
-    async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
-        if ctx.replaying:
-            return
+    async def react(self, item: Decoded) -> None:
         envelope, data = item.event.envelope, item.data
         loaded = await self.commands.repo(LEAVE_REQUEST).load(envelope.aggregate_id, refresh=True)
         state: LeaveState = loaded.state

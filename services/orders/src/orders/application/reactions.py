@@ -13,15 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import ClassVar
 
 import structlog
-from sqlalchemy import MetaData, Table
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jetstream_es.commands import Cause
-from jetstream_es.events import EventRegistry
-from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
+from jetstream_es.projection import Decoded, Reaction
 from orders.application.handlers import OrderCommands
 from orders.domain import lifecycle
 from orders.domain.state import OrderState
@@ -50,21 +46,12 @@ def decision(data: EventData) -> tuple[str, Decide] | None:
     return None
 
 
-class OrderReaction(Projection):
-    side_effects = True
-    skip_unknown_types = True
-    models: ClassVar[tuple[type[EventData], ...]]
-
+class OrderReaction(Reaction):
     def __init__(self, commands: OrderCommands) -> None:
-        super().__init__(EventRegistry(self.models))
+        super().__init__()
         self.commands = commands
 
-    def define_tables(self, metadata: MetaData, suffix: str) -> dict[str, Table]:
-        return {}
-
-    async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
-        if ctx.replaying:
-            return
+    async def react(self, item: Decoded) -> None:
         found = decision(item.data)
         if found is None:
             return
