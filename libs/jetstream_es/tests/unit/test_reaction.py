@@ -52,6 +52,7 @@ async def test_nothing_happens_while_a_replay_runs() -> None:
 def test_a_reaction_has_no_tables_side_effects_and_skips_unknown_types() -> None:
     reaction = Recorder()
     assert reaction.define_tables(MetaData(), "_g1") == {}
-    assert reaction.side_effects and reaction.skip_unknown_types
+    assert reaction.side_effects
+    assert reaction.skip_unknown_types
     assert reaction.registry.knows("CounterIncremented")
     assert not reaction.registry.knows("CounterOpened")
