@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.errors import NotFound
+from jetstream_es.history import read_history
 from jetstream_es.projection import Tables
 from jetstream_es.sql import money
 from shop_contracts.queries.aftersales import GetRefundCase, ListRefundCases, RefundLedger
@@ -48,24 +49,10 @@ async def get_case(engine: AsyncEngine, tables: Tables, query: GetRefundCase) ->
         row = (await conn.execute(select(cases).where(cases.c.case_id == query.case_id))).first()
         if row is None:
             raise NotFound(f"refund case {query.case_id} does not exist")
-        events = (
-            await conn.execute(
-                select(history).where(history.c.case_id == query.case_id).order_by(history.c.version)
-            )
-        ).all()
+        events = await read_history(conn, history, query.case_id)
     return {
         **case_row(row),
-        "history": [
-            {
-                "version": e.version,
-                "event_id": e.event_id,
-                "event_type": e.event_type,
-                "occurred_at": _iso(e.occurred_at),
-                "actor_id": e.actor_id,
-                "data": e.data,
-            }
-            for e in events
-        ],
+        "history": events,
     }
 
 

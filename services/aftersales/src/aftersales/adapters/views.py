@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from aftersales.domain.state import registry
+from jetstream_es.history import define_history_table, record_event
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, cents, upsert
 from shop_contracts.events.aftersales import RefundIssued, RefundRequested
@@ -49,17 +50,7 @@ def define_views(metadata: MetaData, suffix: str) -> dict[str, Table]:
         Column("platform_ref", String(128), nullable=True),
         Column("refunded_at", UtcDateTime(), nullable=True),
     )
-    history = Table(
-        f"refund_case_history{suffix}",
-        metadata,
-        Column("case_id", String(64), primary_key=True),
-        Column("version", Integer, primary_key=True),
-        Column("event_id", String(64), nullable=False),
-        Column("event_type", String(128), nullable=False),
-        Column("occurred_at", UtcDateTime(), nullable=False),
-        Column("actor_id", String(128), nullable=False),
-        Column("data", JSON, nullable=False),
-    )
+    history = define_history_table(metadata, f"refund_case_history{suffix}", "case_id")
     ledger = Table(
         f"refund_ledger{suffix}",
         metadata,
@@ -123,16 +114,7 @@ class RefundCaseViews(Projection):
     async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
         cases, envelope, data = tables["cases"], item.event.envelope, item.data
         case_id, at = envelope.aggregate_id, envelope.occurred_at
-        history = upsert(conn, tables["history"]).values(
-            case_id=case_id,
-            version=envelope.version,
-            event_id=envelope.event_id,
-            event_type=envelope.event_type,
-            occurred_at=at,
-            actor_id=envelope.actor.id,
-            data=envelope.data,
-        )
-        await conn.execute(history.on_conflict_do_nothing())
+        await record_event(conn, tables["history"], item.event)
         if isinstance(data, RefundRequested):
             row = upsert(conn, cases).values(
                 case_id=case_id,

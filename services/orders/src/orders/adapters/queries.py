@@ -13,6 +13,7 @@ from sqlalchemy import Select, Table, and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.errors import NotFound
+from jetstream_es.history import read_history
 from jetstream_es.projection import Tables
 from jetstream_es.sql import money
 from orders.domain.sla import RULES, DeadlineKind
@@ -72,11 +73,7 @@ async def get_order(engine: AsyncEngine, tables: Tables, risk: Table, query: Get
         row = (await conn.execute(with_risk(orders, risk).where(orders.c.order_id == query.order_id))).first()
         if row is None:
             raise NotFound(f"order {query.order_id} does not exist")
-        events = (
-            await conn.execute(
-                select(history).where(history.c.order_id == query.order_id).order_by(history.c.version)
-            )
-        ).all()
+        events = await read_history(conn, history, query.order_id)
     return {
         **order_row(row),
         "risks": [
@@ -89,17 +86,7 @@ async def get_order(engine: AsyncEngine, tables: Tables, risk: Table, query: Get
         ]
         if row.risk_tag is not None
         else [],
-        "history": [
-            {
-                "version": e.version,
-                "event_id": e.event_id,
-                "event_type": e.event_type,
-                "occurred_at": _iso(e.occurred_at),
-                "actor_id": e.actor_id,
-                "data": e.data,
-            }
-            for e in events
-        ],
+        "history": events,
     }
 
 

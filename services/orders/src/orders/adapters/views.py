@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Integer, MetaData, String, Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from jetstream_es.history import define_history_table, record_event
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, cents, upsert
 from orders.domain.events import OrderRefundCaseClosed, OrderRefundPending
@@ -66,17 +67,7 @@ def define_views(metadata: MetaData, suffix: str) -> dict[str, Table]:
         Column("shipped_at", UtcDateTime(), nullable=True),
         Column("delivered_at", UtcDateTime(), nullable=True),
     )
-    history = Table(
-        f"order_history{suffix}",
-        metadata,
-        Column("order_id", String(64), primary_key=True),
-        Column("version", Integer, primary_key=True),
-        Column("event_id", String(64), nullable=False),
-        Column("event_type", String(128), nullable=False),
-        Column("occurred_at", UtcDateTime(), nullable=False),
-        Column("actor_id", String(128), nullable=False),
-        Column("data", JSON, nullable=False),
-    )
+    history = define_history_table(metadata, f"order_history{suffix}", "order_id")
     sales = Table(
         f"daily_sales{suffix}",
         metadata,
@@ -145,16 +136,7 @@ class OrderViews(Projection):
     async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
         orders, envelope, data = tables["orders"], item.event.envelope, item.data
         order_id, at = envelope.aggregate_id, envelope.occurred_at
-        history = upsert(conn, tables["history"]).values(
-            order_id=order_id,
-            version=envelope.version,
-            event_id=envelope.event_id,
-            event_type=envelope.event_type,
-            occurred_at=at,
-            actor_id=envelope.actor.id,
-            data=envelope.data,
-        )
-        await conn.execute(history.on_conflict_do_nothing())
+        await record_event(conn, tables["history"], item.event)
         if isinstance(data, OrderPlaced):
             details = data.model_dump(mode="json", include={"lines", "shipping", "channel"})
             row = upsert(conn, orders).values(
