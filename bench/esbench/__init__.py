@@ -1,0 +1,1 @@
+"""Helpers of `bench/run.py`: the project's figures measured against raw nats-py in one run."""

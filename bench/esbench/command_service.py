@@ -1,0 +1,74 @@
+"""The sample Counter service in its own process: `ServiceRuntime('sample')` with two commands.
+
+`python -m esbench.command_service --url U --db PATH [--profile PATH]` prints `ready` once it
+serves and stops on SIGTERM. `OpenCounter` and `Increment` go through `ServiceRuntime.command`
+→ `run_command` → `CommandHandler` + `Repository` → `JetStreamEventStore`, with default settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+
+from esbench.counters import SERVICE
+from esbench.profiling import profiled
+from jetstream_es.commands import Cause, CommandResult
+from jetstream_es.logging import configure_logging
+from jetstream_es.repository import Repository
+from jetstream_es.service import ServiceRuntime
+from jetstream_es.settings import RuntimeSettings
+from jetstream_es.testing.sample import COUNTER, CounterState, Increment, OpenCounter, increment, open_counter
+
+
+class CounterService:
+    """The runtime, its Counter repository (built once the store exists) and the two handlers."""
+
+    def __init__(self, url: str, database_url: str) -> None:
+        self.runtime = ServiceRuntime(SERVICE, RuntimeSettings(nats_url=url), database_url)
+        self._repo: Repository[CounterState] | None = None
+        self.runtime.command(OpenCounter, self.open)
+        self.runtime.command(Increment, self.increment)
+
+    @property
+    def repo(self) -> Repository[CounterState]:
+        if self._repo is None:
+            self._repo = Repository(self.runtime.store, COUNTER, self.runtime.settings.aggregate_cache_size)
+        return self._repo
+
+    async def open(self, cmd: OpenCounter) -> CommandResult:
+        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
+        return await self.runtime.commands.execute(
+            self.repo, cmd.counter_id, cause, lambda s: open_counter(s, cmd)
+        )
+
+    async def increment(self, cmd: Increment) -> CommandResult:
+        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
+        return await self.runtime.commands.execute(
+            self.repo, cmd.counter_id, cause, lambda s: increment(s, cmd.by), must_exist=True
+        )
+
+
+async def serve(args: argparse.Namespace) -> None:
+    service = CounterService(args.url, f"sqlite+aiosqlite:///{args.db}")
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    await service.runtime.start()
+    print("ready", flush=True)
+    with profiled(args.profile):
+        await stop.wait()
+    await service.runtime.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--profile")
+    args = parser.parse_args()
+    configure_logging(SERVICE, "WARNING", json=True)
+    asyncio.run(serve(args))
+
+
+if __name__ == "__main__":
+    main()
