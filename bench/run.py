@@ -25,7 +25,7 @@ from typing import Any
 
 from esbench.baseline import run_baseline
 from esbench.config import BENCH_DIR, DEFAULT, PROFILE_PATH, QUICK, RAW_BENCH_TOOL, README_PATH, RESULTS_PATH
-from esbench.machine import load_average, machine_info
+from esbench.machine import OtherLoad, load_average, machine_info
 from esbench.progress import log
 from esbench.report import Target, results_table, targets, targets_json, update_readme
 from esbench.suite import Workspace, project_figures
@@ -63,7 +63,7 @@ def measure(args: argparse.Namespace, work_dir: Path) -> dict[str, Any]:
     if profile_dir is not None:
         profile_dir.mkdir()
     results: dict[str, Any] = {"meta": {**machine_info(BENCH_DIR.parent), "sizes": sizes.as_dict()}}
-    started = time.perf_counter()
+    started, other_load = time.perf_counter(), OtherLoad()
     with NatsServer() as server:
         assert server.process is not None
         log(f"nats-server pid {server.process.pid} on {server.url}")
@@ -74,6 +74,7 @@ def measure(args: argparse.Namespace, work_dir: Path) -> dict[str, Any]:
         results["figures"] = asyncio.run(project_figures(workspace))
     results["meta"]["total_seconds"] = round(time.perf_counter() - started, 1)
     results["meta"]["load_average_at_end"] = load_average()
+    results["meta"].update(other_load.report())
     if profile_dir is not None:
         results["profiles"] = {p.stem: p.read_text() for p in sorted(profile_dir.glob("*.txt"))}
     return results

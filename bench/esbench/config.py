@@ -47,8 +47,8 @@ DEFAULT = Sizes(
     mid_aggregates=10_000,
     big_aggregates=100_000,
     load_warmup_seconds=15.0,
-    load_seconds=3.0,
-    max_loads=3_000,
+    load_seconds=8.0,
+    max_loads=5_000,
     replay_max_seconds=165.0,
 )
 

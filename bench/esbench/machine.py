@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import subprocess
 import time
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -59,3 +61,30 @@ def machine_info(repo: Path) -> dict[str, Any]:
 def load_average() -> list[float]:
     """1, 5 and 15 minute load averages: other work on the machine shows here."""
     return [round(x, 2) for x in psutil.getloadavg()]
+
+
+def busy_cpu_seconds() -> float:
+    """CPU time the whole machine spent busy since boot."""
+    times = psutil.cpu_times()
+    return float(sum(times) - times.idle - getattr(times, "iowait", 0.0))
+
+
+def own_cpu_seconds() -> float:
+    """CPU time of this process and of its children that were waited for (all of ours are)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@dataclass
+class OtherLoad:
+    """How much CPU processes that are not ours used during the run: noise in the figures."""
+
+    busy: float = field(default_factory=busy_cpu_seconds)
+    own: float = field(default_factory=own_cpu_seconds)
+    started: float = field(default_factory=time.perf_counter)
+
+    def report(self) -> dict[str, float]:
+        other = max(0.0, busy_cpu_seconds() - self.busy - (own_cpu_seconds() - self.own))
+        capacity = (time.perf_counter() - self.started) * (os.cpu_count() or 1)
+        return {"other_cpu_seconds": round(other, 1), "other_cpu_share": round(other / capacity, 3)}

@@ -163,7 +163,8 @@ def results_table(results: dict[str, Any], found: list[Target]) -> str:
         f"Run: {meta['started']}, mode `{meta['sizes']['mode']}`, {meta['total_seconds']} s, "
         f"{meta['cpus']} × {meta['cpu']}, Python {meta['python']}, nats-server "
         f"{results['baseline']['used']['nats_server_version']}, nats-py {meta['packages']['nats-py']}, "
-        f"commit {meta['commit']}.",
+        f"commit {meta['commit']}. Other processes used {meta['other_cpu_share']:.0%} of the machine's CPU "
+        "during the run (noise).",
         "",
         "| figure | what | project | raw baseline (same run) | value | target | result |",
         "|---|---|---|---|---|---|---|",
