@@ -19,7 +19,7 @@ $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv>=0.9"
 
-.venv/.synced: $(if $(findstring $(TOOLS),$(UV)),$(TOOLS)/bin/uv) pyproject.toml uv.lock */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml
+.venv/.synced: $(if $(findstring $(TOOLS),$(UV)),$(TOOLS)/bin/uv) pyproject.toml uv.lock */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml
 	$(UV) sync --locked
 	@touch $@
 
@@ -37,7 +37,7 @@ test-fast: install
 lint: install
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
-	$(UV) run --no-sync mypy contracts/src libs/jetstream_es/src services/orders/src services/fulfilment/src services/aftersales/src services/hr/src
+	$(UV) run --no-sync mypy contracts/src libs/jetstream_es/src services/orders/src services/fulfilment/src services/aftersales/src services/hr/src tools/shopctl/src
 	$(UV) run --no-sync lint-imports
 
 format: install

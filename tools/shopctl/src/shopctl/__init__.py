@@ -1,0 +1,1 @@
+"""shopctl: the operators' command line (issue 9)."""
