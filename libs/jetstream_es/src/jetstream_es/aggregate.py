@@ -44,7 +44,9 @@ class Loaded(Generic[S]):
 
     `outcomes` maps every stored event id to the outcome of the command that stored it, so a
     repeated command (same first event id) is recognised after a reload, beyond the stream's
-    dedup window.
+    dedup window. Successive states of one aggregate share this map: it only ever gains entries
+    for events that are stored, so an older state seeing a newer event's outcome still tells
+    the truth, and evolving stays linear in the new events instead of copying the history.
     """
 
     aggregate_id: str
@@ -60,7 +62,7 @@ class Loaded(Generic[S]):
     def evolve(self, aggregate: AggregateType[S], events: list[StoredEvent]) -> Loaded[S]:
         """This state with `events` applied in order (events at or below `last_seq` are ignored)."""
         state, version, last_seq = self.state, self.version, self.last_seq
-        outcomes = dict(self.outcomes)
+        outcomes = self.outcomes if isinstance(self.outcomes, dict) else dict(self.outcomes)
         group: list[str] = []
         group_cause: str | None = None
         for event in events:

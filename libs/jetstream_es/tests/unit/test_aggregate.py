@@ -66,12 +66,22 @@ def test_evolve_ignores_events_at_or_below_last_seq() -> None:
     assert (again.state.total, again.version, again.last_seq) == (4, 2, 2)
 
 
-def test_evolve_leaves_the_original_untouched() -> None:
+def test_evolve_leaves_the_original_state_untouched() -> None:
     start = fresh()
 
     start.evolve(COUNTER, [opened(1)])
 
-    assert (start.version, start.last_seq, dict(start.outcomes)) == (0, 0, {})
+    assert (start.state.total, start.version, start.last_seq) == (0, 0, 0)
+
+
+def test_evolve_shares_outcomes_instead_of_copying_the_history() -> None:
+    """A long-lived aggregate pays for its new events only; the shared map only gains stored facts."""
+    first = fresh().evolve(COUNTER, [opened(1)])
+
+    second = first.evolve(COUNTER, [incremented(2, 2, 4, "inc-1")])
+
+    assert second.outcomes is first.outcomes
+    assert second.outcomes["e2"].version == 2
 
 
 def test_evolve_upcasts_old_events() -> None:
