@@ -12,9 +12,8 @@ from sqlalchemy import MetaData, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from aftersales.adapters.customer_views import ReviewViews
-from jetstream_es.events import StoredEvent
 from jetstream_es.projection import ApplyContext, Decoded
-from shop_contracts.envelope import SYSTEM_ACTOR, EventEnvelope
+from jetstream_es.testing.events import decoded_event
 from shop_contracts.events.aftersales import NegativeReviewRecorded, ReviewReplied
 from shop_contracts.messages import EventData
 
@@ -42,20 +41,9 @@ REPLIED = ReviewReplied(
 
 
 def decoded(data: EventData, version: int) -> Decoded:
-    envelope = EventEnvelope(
-        event_id=f"e-{version}",
-        event_type=data.event_type,
-        schema_version=data.schema_version,
-        aggregate_type="Review",
-        aggregate_id="rv-1",
-        version=version,
-        occurred_at=NOW,
-        actor=SYSTEM_ACTOR,
-        correlation_id="c",
-        causation_id="c",
-        data=data.model_dump(mode="json"),
+    return decoded_event(
+        data, version, service="aftersales", aggregate_type="Review", aggregate_id="rv-1", occurred_at=NOW
     )
-    return Decoded(StoredEvent(envelope, version, "aftersales.events.Review.rv-1"), data)
 
 
 @pytest.fixture

@@ -10,10 +10,9 @@ import pytest
 from sqlalchemy import MetaData, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from jetstream_es.events import StoredEvent
 from jetstream_es.projection import ApplyContext, Decoded
+from jetstream_es.testing.events import decoded_event
 from orders.adapters.risk import INFERIOR_CUSTOMER, BuyerRiskViews
-from shop_contracts.envelope import SYSTEM_ACTOR, EventEnvelope
 from shop_contracts.events.aftersales import CustomerFlagConfirmed
 from shop_contracts.messages import EventData
 
@@ -29,20 +28,14 @@ def confirmed(reason: str = "bad-faith returns") -> CustomerFlagConfirmed:
 
 
 def decoded(data: EventData, version: int) -> Decoded:
-    envelope = EventEnvelope(
-        event_id=f"e-{version}",
-        event_type=data.event_type,
-        schema_version=data.schema_version,
+    return decoded_event(
+        data,
+        version,
+        service="aftersales",
         aggregate_type="CustomerFlag",
         aggregate_id="buyer-9",
-        version=version,
         occurred_at=NOW,
-        actor=SYSTEM_ACTOR,
-        correlation_id="c",
-        causation_id="c",
-        data=data.model_dump(mode="json"),
     )
-    return Decoded(StoredEvent(envelope, version, "aftersales.events.CustomerFlag.buyer-9"), data)
 
 
 @pytest.fixture
