@@ -123,7 +123,7 @@ class CommandHandler:
             decided = decide(loaded.state)
             if not decided:
                 return CommandResult(aggregate_id, loaded.version, ())
-            envelopes = self._envelopes(name, loaded, cause, decided)
+            envelopes = self._envelopes(name, loaded, cause, decided, first_id)
             try:
                 saved = await repo.save(loaded, envelopes)
             except (ConcurrencyConflict, DuplicateAppend) as exc:
@@ -140,12 +140,14 @@ class CommandHandler:
         )
 
     def _envelopes(
-        self, name: str, loaded: Loaded[S], cause: Cause, decided: Sequence[EventData]
+        self, name: str, loaded: Loaded[S], cause: Cause, decided: Sequence[EventData], first_id: str
     ) -> list[EventEnvelope]:
         now = self.clock.now()
         return [
             EventEnvelope(
-                event_id=derive_event_id(name, loaded.aggregate_id, cause.key, index),
+                event_id=first_id
+                if index == 0
+                else derive_event_id(name, loaded.aggregate_id, cause.key, index),
                 event_type=data.event_type,
                 schema_version=data.schema_version,
                 aggregate_type=name,
