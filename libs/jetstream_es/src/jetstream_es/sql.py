@@ -6,11 +6,25 @@ applied stream sequence); it is written in the same transaction as the projectio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, event
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    Row,
+    Select,
+    String,
+    Table,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -48,6 +62,16 @@ projection_state = Table(
     Column("checkpoint", BigInteger, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=True),
 )
+
+dead_letters_applied = Table(
+    "dead_letters_applied",
+    runtime_metadata,
+    Column("projection", String(128), primary_key=True),
+    Column("dlq_seq", BigInteger, primary_key=True),
+    Column("applied_at", UtcDateTime(), nullable=False),
+)
+"""Dead letters a projection applied on an operator's retry, written in the same transaction as the
+rows they changed: a dead letter is applied at most once, whatever happens around the retry."""
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -92,3 +116,14 @@ def cents(amount: Decimal) -> int:
 def money(value: int | None) -> str:
     """Integer cents back to a decimal string, e.g. 3980 -> "39.80"."""
     return str((Decimal(value or 0) * CENT).quantize(CENT))
+
+
+async def fetch_page(
+    engine: AsyncEngine, stmt: Select[Any], *, limit: int, offset: int
+) -> tuple[int, Sequence[Row[Any]]]:
+    """One page of an ordered `stmt` and the number of rows it selects in all, read together."""
+    counted = select(func.count()).select_from(stmt.order_by(None).subquery())
+    async with engine.connect() as conn:
+        total = (await conn.execute(counted)).scalar_one()
+        rows = (await conn.execute(stmt.limit(limit).offset(offset))).all()
+    return total, rows

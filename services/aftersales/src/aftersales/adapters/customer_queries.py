@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.projection import Tables
+from jetstream_es.sql import fetch_page
 from shop_contracts.queries.aftersales import ComplaintBoard, CustomerFlags, ReviewBoard
 from shop_contracts.queries.aftersales import ComplaintStatus as S
 from shop_contracts.queries.aftersales import ReviewStatus as R
@@ -72,17 +73,8 @@ async def customer_flags(engine: AsyncEngine, tables: Tables, query: CustomerFla
     if query.customer_id is not None:
         conditions.append(t.c.customer_id == query.customer_id)
     where = and_(true(), *conditions)
-    async with engine.connect() as conn:
-        total = (await conn.execute(select(func.count()).select_from(t).where(where))).scalar_one()
-        rows = (
-            await conn.execute(
-                select(t)
-                .where(where)
-                .order_by(t.c.updated_at.desc(), t.c.customer_id)
-                .limit(query.limit)
-                .offset(query.offset)
-            )
-        ).all()
+    stmt = select(t).where(where).order_by(t.c.updated_at.desc(), t.c.customer_id)
+    total, rows = await fetch_page(engine, stmt, limit=query.limit, offset=query.offset)
     return {
         "total": total,
         "limit": query.limit,
@@ -141,16 +133,8 @@ async def review_board(
             select(t.c.status, func.count()).select_from(t).where(scope).group_by(t.c.status)
         )
         counts = {str(status): 0 for status in R} | {row[0]: row[1] for row in per_status.all()}
-        total = (await conn.execute(select(func.count()).select_from(t).where(where))).scalar_one()
-        rows = (
-            await conn.execute(
-                select(t)
-                .where(where)
-                .order_by(pending_first, t.c.recorded_at, t.c.review_id)
-                .limit(query.limit)
-                .offset(query.offset)
-            )
-        ).all()
+    stmt = select(t).where(where).order_by(pending_first, t.c.recorded_at, t.c.review_id)
+    total, rows = await fetch_page(engine, stmt, limit=query.limit, offset=query.offset)
     return {
         "counts": counts,
         "total": total,

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.errors import NotFound
 from jetstream_es.history import read_history
 from jetstream_es.projection import Tables
-from jetstream_es.sql import money
+from jetstream_es.sql import fetch_page, money
 from shop_contracts.queries.aftersales import GetRefundCase, ListRefundCases, RefundLedger
 
 TIMES = ("requested_at", "updated_at", "refunded_at")
@@ -70,17 +70,8 @@ async def list_cases(
     if query.requested_before is not None:
         conditions.append(cases.c.requested_at < query.requested_before)
     where = and_(true(), *conditions)
-    async with engine.connect() as conn:
-        total = (await conn.execute(select(func.count()).select_from(cases).where(where))).scalar_one()
-        rows = (
-            await conn.execute(
-                select(cases)
-                .where(where)
-                .order_by(cases.c.requested_at, cases.c.case_id)
-                .limit(query.limit)
-                .offset(query.offset)
-            )
-        ).all()
+    stmt = select(cases).where(where).order_by(cases.c.requested_at, cases.c.case_id)
+    total, rows = await fetch_page(engine, stmt, limit=query.limit, offset=query.offset)
     return {
         "total": total,
         "limit": query.limit,

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, func, select, true
+from sqlalchemy import Select, Table, and_, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.errors import NotFound
 from jetstream_es.history import read_history
 from jetstream_es.projection import Tables
-from jetstream_es.sql import money
+from jetstream_es.sql import fetch_page, money
 from orders.domain.sla import RULES, DeadlineKind
 from shop_contracts.queries.orders import DailySales, GetOrder, ListOrders, OrderStatus
 
@@ -102,17 +102,8 @@ async def list_orders(engine: AsyncEngine, tables: Tables, risk: Table, query: L
     if query.placed_to is not None:
         conditions.append(orders.c.placed_at < query.placed_to)
     where = and_(true(), *conditions)
-    async with engine.connect() as conn:
-        total = (await conn.execute(select(func.count()).select_from(orders).where(where))).scalar_one()
-        rows = (
-            await conn.execute(
-                with_risk(orders, risk)
-                .where(where)
-                .order_by(orders.c.placed_at.desc(), orders.c.order_id)
-                .limit(query.limit)
-                .offset(query.offset)
-            )
-        ).all()
+    stmt = with_risk(orders, risk).where(where).order_by(orders.c.placed_at.desc(), orders.c.order_id)
+    total, rows = await fetch_page(engine, stmt, limit=query.limit, offset=query.offset)
     return {
         "total": total,
         "limit": query.limit,
