@@ -1,0 +1,20 @@
+"""The people who act in the shop, as command actors with the roles the rules give them."""
+
+from __future__ import annotations
+
+from shopdemo.client import Actor
+
+PLATFORM = Actor("tmall", ("platform",))
+SALES = Actor("sales-1", ("sales_staff",))
+BACKOFFICE = Actor("backoffice-1", ("backoffice_order_staff",))
+PRODUCT_OPS = Actor("product-ops-1", ("product_ops_staff",))
+ORDER_CLERK = Actor("clerk-1", ("order_clerk",))
+KEEPER = Actor("keeper-1", ("warehouse_keeper",))
+DEPT_MANAGER = Actor("manager-1", ("dept_manager",))
+SUPERVISOR = Actor("supervisor-1", ("dept_supervisor",))
+AFTERSALES = Actor("as-1", ("aftersales_cs",))
+CS_SUPERVISOR = Actor("cs-sup-1", ("cs_supervisor",))
+BUYER = Actor("buyer-1", ("buyer",))
+SYSTEM = Actor("system", ("system",))
+HR_OFFICE = Actor("hr-1", ("hr",))
+COMPANY_ACCOUNT = "ACME-BANK-001"
