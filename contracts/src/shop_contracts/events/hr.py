@@ -1,4 +1,5 @@
-"""HR's integration events: AbsenceRecorded (HR-9, HR-12, HR-16, SM-DAY)."""
+"""HR's integration events: AbsenceRecorded and AbsenceRescinded (HR-9, HR-12, HR-14, HR-16, HR-20,
+SM-DAY) and the ladder's fines, their reversals and dismissal proposals (HR-16)."""
 
 from __future__ import annotations
 
@@ -103,3 +104,52 @@ class DismissalDeclined(EventData):
     proposal: int = Field(ge=1)
     decided_by: str = Field(min_length=1, max_length=128)
     reason: str = Field(min_length=1, max_length=1000)
+
+
+class AbsenceRescinded(EventData):
+    """An absence the day recorded no longer stands: sick leave applied for afterwards (HR-20), an
+    extension or emergency leave approved afterwards (HR-25) or a make-up leave procedure for the
+    lateness (HR-14) covers it. History is kept; the ladder recomputes its fines (HR-16)."""
+
+    event_type: ClassVar[str] = "AbsenceRescinded"
+    schema_version: ClassVar[int] = 1
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    work_date: dt.date
+    kind: AbsenceKind = Field(description="the kind of the absence rescinded")
+    days: Decimal = Field(gt=0, le=1)
+    covered_by: str = Field(min_length=1, max_length=128, description="a leave id, or make_up_leave")
+    leave_type: str | None = Field(default=None, max_length=32, description="the covering leave's type")
+    rule: str = Field(max_length=16, description="HR-20, HR-25 or HR-14")
+    reason: str = Field(default="", max_length=500)
+
+
+class FineReversed(EventData):
+    """A FineImposed taken back after the ladder was recomputed (HR-16): payroll deducts `amount`
+    less. `work_date` and `occurrence` name the fine reversed; `reason` says why."""
+
+    event_type: ClassVar[str] = "FineReversed"
+    schema_version: ClassVar[int] = 1
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    year: int = Field(ge=2000, le=9999)
+    amount: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    occurrence: int = Field(ge=1)
+    work_date: dt.date
+    basis: str = Field(min_length=1, max_length=64, description="the basis of the fine reversed")
+    reason: str = Field(min_length=1, max_length=500)
+    fund: str = Field(default="public_activity", max_length=64)
+    rule: str = Field(default="HR-16", max_length=16)
+
+
+class DismissalThresholdWithdrawn(EventData):
+    """An open dismissal proposal no longer reached after an absence was rescinded (HR-16)."""
+
+    event_type: ClassVar[str] = "DismissalThresholdWithdrawn"
+    schema_version: ClassVar[int] = 1
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    year: int = Field(ge=2000, le=9999)
+    proposal: int = Field(ge=1)
+    reason: str = Field(min_length=1, max_length=500)
+    rule: str = Field(default="HR-16", max_length=16)

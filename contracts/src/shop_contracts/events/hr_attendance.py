@@ -35,6 +35,9 @@ class ShiftAssigned(EventData):
         default=(), description="working periods (breaks between them); empty on a rest day"
     )
     assigned_by: str = Field(min_length=1, max_length=128)
+    rota_id: str | None = Field(
+        default=None, max_length=64, description="set when a published rota assigned it"
+    )
 
 
 class ClockedIn(EventData):

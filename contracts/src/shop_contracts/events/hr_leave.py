@@ -20,6 +20,8 @@ class LeaveType(StrEnum):
     MARRIAGE = "marriage"
     BEREAVEMENT = "bereavement"
     STATUTORY = "statutory"
+    COMP = "comp"
+    """Comp time taken as leave: draws the comp-time balance (HR-31)."""
 
 
 class LeaveRequested(EventData):

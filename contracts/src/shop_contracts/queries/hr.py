@@ -33,11 +33,12 @@ class AbsenceLadder(Query):
 
 
 class LeaveRequests(Query):
-    """Leave requests, e.g. those pending for one approver role (HR-22, HR-26), oldest first."""
+    """The leave requests (or extensions) waiting for the approver asking, oldest first: only those
+    routed to one of `approver_roles` (HR-18, HR-22, HR-26), never the approver's own."""
 
     query_name: ClassVar[str] = "LeaveRequests"
-    approver_role: str | None = Field(default=None, min_length=1, max_length=64)
-    status: LeaveStatus | None = None
+    approver_id: str = Field(min_length=1, max_length=128)
+    approver_roles: tuple[str, ...] = Field(min_length=1, max_length=20)
     employee_id: str | None = Field(default=None, pattern=EMPLOYEE_ID_PATTERN)
     limit: int = Field(default=100, ge=1, le=500)
 

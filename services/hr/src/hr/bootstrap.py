@@ -9,12 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hr.domain.policy import AttendancePolicy, HrPolicy, LadderPolicy, LeavePolicy
+from hr.application.people import PeoplePolicies
+from hr.domain.people_policy import (
+    SEED_CATALOGUE,
+    SEED_PENALTIES,
+    ClassPenalty,
+    DisciplinePolicy,
+    OffenceItem,
+    PayrollPolicy,
+    PeoplePolicy,
+    PerformanceScheme,
+)
+from hr.domain.policy import AttendancePolicy, HrPolicy, LadderPolicy, LeavePolicy, OvertimePolicy
 from hr.domain.shifts import SEED_SCHEDULES, parse
+from hr.entrypoints.people_wiring import CONSUMERS as PEOPLE_CONSUMERS
+from hr.entrypoints.people_wiring import PeopleService
 from hr.entrypoints.wiring import CONSUMERS, NAME, HrService
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
@@ -22,8 +36,9 @@ from jetstream_es.provision import ServiceSpec
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from shop_contracts.events.hr_leave import LeaveType
+from shop_contracts.events.hr_people import Grade
 
-SPEC = ServiceSpec(name=NAME, module=NAME, consumers=tuple(CONSUMERS.values()))
+SPEC = ServiceSpec(name=NAME, module=NAME, consumers=(*CONSUMERS.values(), *PEOPLE_CONSUMERS.values()))
 
 
 class HrSettings(BaseSettings):
@@ -80,6 +95,17 @@ class HrSettings(BaseSettings):
         60, ge=0, description="C5: early leave over this is absence; 0 = 000 §2 (HR-9), 60 = HR-12 (b)"
     )
     full_attendance_days: int = Field(26, ge=1, description="HR-6: worked days for full attendance")
+    rest_weekdays: list[Annotated[int, Field(ge=1, le=7)]] = Field(
+        default_factory=list,
+        description="C4: ISO weekdays (6 Sat, 7 Sun) when only the rota's duty pair works (003); [] = all "
+        "staff Monday to Sunday (000)",
+    )
+    overtime_not_counted_up_to_minutes: int = Field(
+        60, ge=0, description="HR-32 (operations, 001): required extra time of at most this is not overtime"
+    )
+    comp_day_minutes: int = Field(
+        510, ge=1, description="HR-31: comp time one day of comp leave draws (HR-2: 8.5 working hours)"
+    )
 
     def policy(self, business_tz: str) -> HrPolicy:
         return HrPolicy(
@@ -106,8 +132,77 @@ class HrSettings(BaseSettings):
                     minutes=self.early_leave_absence_threshold_minutes
                 ),
                 full_attendance_days=self.full_attendance_days,
+                rest_weekdays=frozenset(self.rest_weekdays),
+            ),
+            overtime=OvertimePolicy(
+                not_overtime_up_to=dt.timedelta(minutes=self.overtime_not_counted_up_to_minutes),
+                comp_day_minutes=self.comp_day_minutes,
             ),
             business_tz=business_tz,
+        )
+
+
+class PeopleSettings(BaseSettings):
+    """HR part 2: employees, discipline and payroll (HR-33..HR-42, DIS-1..DIS-15)."""
+
+    model_config = SettingsConfigDict(env_prefix="HR_", extra="ignore")
+
+    base_salary_supervisor: Decimal = Field(Decimal(3500), ge=0, description="HR-39: supervisor base salary")
+    base_salary_team_member: Decimal = Field(
+        Decimal(2000), ge=0, description="HR-39: team member base salary"
+    )
+    resignation_notice_months: int = Field(1, ge=0, description="DIS-7: written notice before leaving")
+    offence_penalties: dict[int, ClassPenalty] = Field(
+        default_factory=lambda: dict(SEED_PENALTIES),
+        description="DIS-1..DIS-5, C16: offence class -> warning, fine, serious_fine, propose_dismissal",
+    )
+    offence_catalogue: dict[str, OffenceItem] = Field(
+        default_factory=lambda: dict(SEED_CATALOGUE),
+        description="DIS-1..DIS-4: item code -> class, title, monthly_dismissal_threshold (3.8: 3, DIS-3)",
+    )
+    appeal_window_days: int = Field(
+        7, ge=0, description="DIS-10: days to appeal a penalty (a gap: designer default)"
+    )
+    performance_scheme: PerformanceScheme = Field(
+        PerformanceScheme.FLAT,
+        description="HR-40, C6: flat (001, 500 x completion) or percent_of_base (002, 30 %)",
+    )
+    performance_flat: Decimal = Field(Decimal(500), ge=0, description="HR-40 (001): flat performance pay")
+    performance_percent: Decimal = Field(Decimal(30), ge=0, description="HR-40 (002): percent of base salary")
+    payday: int = Field(20, ge=1, le=28, description="HR-33: day of the next month salaries are paid")
+    holidays: list[dt.date] = Field(
+        default_factory=list, description="HR-34: holiday calendar; a payday on a holiday moves earlier"
+    )
+    first_salary_deferral_day: int = Field(
+        25, ge=1, le=31, description="HR-35: joined after this day → first pay with the next month's"
+    )
+    defer_joins_on_deferral_day: bool = Field(
+        True, description="HR-35 (ambiguous): whether joining on the deferral day itself counts as after"
+    )
+
+    def policies(self) -> PeoplePolicies:
+        return PeoplePolicies(
+            people=PeoplePolicy(
+                base_salaries={
+                    Grade.SUPERVISOR: self.base_salary_supervisor,
+                    Grade.TEAM_MEMBER: self.base_salary_team_member,
+                },
+                notice_months=self.resignation_notice_months,
+            ),
+            discipline=DisciplinePolicy(
+                penalties=dict(self.offence_penalties),
+                catalogue=dict(self.offence_catalogue),
+                appeal_window_days=self.appeal_window_days,
+            ),
+            payroll=PayrollPolicy(
+                performance_scheme=self.performance_scheme,
+                performance_flat=self.performance_flat,
+                performance_percent=self.performance_percent,
+                payday=self.payday,
+                holidays=frozenset(self.holidays),
+                deferral_day=self.first_salary_deferral_day,
+                defer_on_deferral_day=self.defer_joins_on_deferral_day,
+            ),
         )
 
 
@@ -116,12 +211,19 @@ def build(
     settings: HrSettings | None = None,
     *,
     clock: Clock | None = None,
+    people: PeopleSettings | None = None,
 ) -> ServiceRuntime:
     """The service, wired; `clock` replaces the configured one (tests, FixedClock)."""
     runtime = runtime or RuntimeSettings()
     settings = settings or HrSettings()
     service = ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock)
     HrService(service, settings.policy(runtime.business_tz), runtime.aggregate_cache_size).wire()
+    PeopleService(
+        service,
+        settings.policy(runtime.business_tz),
+        (people or PeopleSettings()).policies(),
+        runtime.aggregate_cache_size,
+    ).wire()
     return service
 
 

@@ -106,11 +106,12 @@ async def test_leave_is_pending_with_its_routed_approver_and_a_wrong_approver_is
     }
     assert (await command(nc, "SubmitLeave", submit))["ok"]
     await caught_up(service)
-    pending = await query(nc, "LeaveRequests", {"approver_role": "senior_leader"})
+    pending = await query(nc, "LeaveRequests", {"approver_id": "sl-1", "approver_roles": ["senior_leader"]})
     assert [(r["leave_id"], r["days"], r["status"]) for r in pending["requests"]] == [
         ("lv-1", 3, "PendingApproval")
     ]
-    assert (await query(nc, "LeaveRequests", {"approver_role": "direct_supervisor"}))["requests"] == []
+    direct = {"approver_id": "ds-1", "approver_roles": ["direct_supervisor"]}
+    assert (await query(nc, "LeaveRequests", direct))["requests"] == []
     wrong = await command(nc, "ApproveLeave", {"command_id": "ap-1", "actor": DIRECT, "leave_id": "lv-1"})
     assert wrong["error"]["code"] == "forbidden"
     assert wrong["error"]["rule"] == "HR-26"
@@ -120,8 +121,9 @@ async def test_leave_is_pending_with_its_routed_approver_and_a_wrong_approver_is
     ):
         assert (await command(nc, name, body))["ok"]
     await caught_up(service)
-    [row] = (await query(nc, "LeaveRequests", {"employee_id": "emp-1"}))["requests"]
-    assert (row["status"], row["filed_with"], row["unpaid"]) == ("Filed", ["office"], True)
+    decided = await query(nc, "LeaveRequests", {"approver_id": "sl-1", "approver_roles": ["senior_leader"]})
+    assert decided["requests"] == [], "a decided request no longer waits for its approver"
+    assert (await hr_events(nc, "LeaveRequest", "lv-1"))[-2:] == ["LeaveApproved", "LeaveFiled"]
 
 
 async def test_leave_for_today_is_refused_with_its_rule_hr_24(service: ServiceRuntime, nc: Client) -> None:

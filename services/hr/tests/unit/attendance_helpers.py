@@ -14,14 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from hr.adapters.deadlines import AttendanceDeadlines
 from hr.application.deadlines import EvaluationFirer
 from hr.application.reactions import AttendanceLeaveReaction
+from hr.application.time_handlers import TimeCommands
+from hr.domain import rota
 from hr.domain.attendance_state import ATTENDANCE_DAY, AttendanceDayState, day_id
 from hr.domain.leave_state import LEAVE_REQUEST
 from hr.domain.policy import AttendancePolicy, HrPolicy
-from jetstream_es.commands import CommandResult
+from jetstream_es.commands import Cause, CommandResult
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.projection import ApplyContext, Decoded
 from shop_contracts.commands import hr as c
-from shop_contracts.envelope import Actor
+from shop_contracts.commands import hr_time as t
+from shop_contracts.envelope import SYSTEM_ACTOR, Actor
+from shop_contracts.events.hr_time import RotaPublished
 from shop_contracts.messages import Command, EventData
 
 from .helpers import DIRECT, EMPLOYEE, OFFICE, SUPERVISOR, Hr
@@ -121,6 +125,14 @@ class Attendance(Hr):
             c.RecordReassignmentRefusal: cmds.record_refusal,
             c.EvaluateAttendanceDay: cmds.evaluate_day,
         }
+        self.time = TimeCommands(cmds)
+        self.routes |= {
+            t.PublishRota: self.time.publish_rota,
+            t.AssignOvertime: self.time.assign_overtime,
+            t.RecordOvertimeRefusal: self.time.refuse_overtime,
+            t.RecordOvertimeWorked: self.time.overtime_worked,
+            t.FileCompTime: self.time.file_comp_time,
+        }
         self.leave_reaction = AttendanceLeaveReaction(cmds)
         self.deadlines = AttendanceDeadlines(self.policy.attendance)
         self.engine = create_async_engine("sqlite+aiosqlite:///:memory:")
@@ -135,12 +147,17 @@ class Attendance(Hr):
         return result
 
     async def react(self) -> None:
-        """Both reactions over everything so far (each is idempotent by its cause)."""
+        """The reactions over everything so far (each is idempotent by its cause)."""
         ctx = ApplyContext(replaying=False, now=self.clock.now())
         for stored in list(self.store.all_events):
             if stored.envelope.aggregate_type == "LeaveRequest":
                 data = LEAVE_REQUEST.registry.decode(stored.envelope)
                 await self.leave_reaction.apply(cast(AsyncConnection, None), {}, Decoded(stored, data), ctx)
+            if stored.envelope.aggregate_type == "Rota":
+                published = rota.registry.decode(stored.envelope)
+                assert isinstance(published, RotaPublished)
+                cause = Cause.of_event("hr_rota_shifts", stored.envelope, SYSTEM_ACTOR)
+                await self.time.assign_rota_shifts(published, cause)
         await super().react()
 
     async def run_deadlines(self) -> int:
@@ -158,11 +175,11 @@ class Attendance(Hr):
         await self.react()
         return fired
 
-    def day(self, day: dt.date = DAY) -> list[EventData]:
-        return self.events("AttendanceDay", day_id("emp-1", day))
+    def day(self, day: dt.date = DAY, employee: str = "emp-1") -> list[EventData]:
+        return self.events("AttendanceDay", day_id(employee, day))
 
-    def day_types(self, day: dt.date = DAY) -> list[str]:
-        return [e.event_type for e in self.day(day)]
+    def day_types(self, day: dt.date = DAY, employee: str = "emp-1") -> list[str]:
+        return [e.event_type for e in self.day(day, employee)]
 
     def found(self, day: dt.date = DAY) -> list[str]:
         """What the evaluation appended: the events after the last input."""

@@ -11,13 +11,16 @@ from hr.application.handlers import HrCommands
 from hr.domain.attendance import ATTENDANCE_DAY
 from hr.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
 from hr.domain.leave_state import LEAVE_REQUEST, LeaveState
+from hr.domain.overtime import COMP_TIME, OVERTIME
 from hr.domain.policy import HrPolicy
+from hr.domain.rota import ROTA
+from jetstream_es.aggregate import AggregateType
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import Cause, CommandHandler, CommandResult
 from jetstream_es.memory_store import InMemoryEventStore
 from shop_contracts.commands import hr as c
 from shop_contracts.envelope import SYSTEM_ACTOR, Actor
-from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded
+from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded, AbsenceRescinded
 from shop_contracts.events.hr_leave import LeaveType
 from shop_contracts.messages import Command, EventData
 
@@ -103,17 +106,24 @@ class Hr:
         return result
 
     async def react(self) -> None:
-        """What the absence-ladder reaction does: count each recorded absence once."""
+        """What the absence-ladder reaction does: count each recorded absence once, and uncount
+        each rescinded one, in stream order."""
         for stored in list(self.store.all_events):
             envelope = stored.envelope
-            if envelope.event_type == AbsenceRecorded.event_type:
+            if envelope.event_type in (AbsenceRecorded.event_type, AbsenceRescinded.event_type):
                 data = ATTENDANCE_DAY.registry.decode(envelope)
-                assert isinstance(data, AbsenceRecorded)
                 cause = Cause.of_event("hr_absence_ladder", envelope, SYSTEM_ACTOR)
-                await self.commands.count_absence(data, cause)
+                if isinstance(data, AbsenceRescinded):
+                    await self.commands.rescind_absence(data, cause)
+                else:
+                    assert isinstance(data, AbsenceRecorded)
+                    await self.commands.count_absence(data, cause)
 
     def events(self, aggregate: str, aggregate_id: str) -> list[EventData]:
-        registry = {
+        registry: dict[str, AggregateType[Any]] = {
+            "Rota": ROTA,
+            "Overtime": OVERTIME,
+            "CompTimeAccount": COMP_TIME,
             "AbsenceRecord": ABSENCE_RECORD,
             "LeaveRequest": LEAVE_REQUEST,
             "AttendanceDay": ATTENDANCE_DAY,

@@ -1,7 +1,9 @@
 """The attendance read model, one row per employee and work date (SM-DAY), and the AttendanceMonth
 query over it: worked days, lateness (HR-8), early leave (HR-9, HR-13), absences (HR-12), leave
 days by type, lateness made up as personal leave (HR-14), and full attendance at 26 worked days
-(HR-6). A worked day is a clocked (or errand, HR-11) day with no absence recorded.
+(HR-6). A worked day is a clocked (or errand, HR-11) day with no absence recorded. A rescinded
+absence (AbsenceRescinded) leaves the day: covered by leave it becomes a leave day of that type
+(HR-20, HR-25), made up it becomes a worked day with its lateness as personal leave (HR-14).
 """
 
 from __future__ import annotations
@@ -12,15 +14,17 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from hr.domain.attendance import MAKE_UP
 from hr.domain.attendance_state import registry
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import upsert
-from shop_contracts.events.hr import AbsenceRecorded
+from shop_contracts.events.hr import AbsenceRecorded, AbsenceRescinded
 from shop_contracts.events.hr_attendance import (
     AttendanceDayEvaluated,
     DayOutcome,
     EarlyLeaveRecorded,
     LatenessRecorded,
+    MakeUpLeaveRecorded,
     ShiftAssigned,
 )
 from shop_contracts.queries.hr import AttendanceMonth
@@ -40,6 +44,8 @@ class AttendanceViews(Projection):
             LatenessRecorded,
             EarlyLeaveRecorded,
             AttendanceDayEvaluated,
+            AbsenceRescinded,
+            MakeUpLeaveRecorded,
         )
     )
     skip_unknown_types = True
@@ -95,7 +101,15 @@ class AttendanceViews(Projection):
             case ShiftAssigned():
                 values["shift"] = data.shift.value
             case LatenessRecorded():
-                values |= {"lateness_minutes": data.minutes, "made_up": data.made_up}
+                values |= {"lateness_minutes": data.minutes, "made_up": data.made_up or row.made_up}
+            case MakeUpLeaveRecorded():
+                values["made_up"] = True
+            case AbsenceRescinded():
+                values |= {"absence_kind": None, "absence_days": None}
+                if data.covered_by != MAKE_UP:
+                    values |= {"outcome": DayOutcome.LEAVE.value, "leave_type": data.leave_type}
+                elif row.outcome is not None:
+                    values["outcome"] = DayOutcome.WORKED.value
             case EarlyLeaveRecorded():
                 values |= {
                     "early_leaves": row.early_leaves + 1,

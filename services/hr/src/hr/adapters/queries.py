@@ -1,12 +1,13 @@
-"""Reads over the HR read models: AbsenceLadder (HR-16, SM-ABS) and LeaveRequests (pending by
-approver, HR-22, HR-26; SM-LEAVE)."""
+"""Reads over the HR read models: AbsenceLadder (HR-16, SM-ABS; rescinded absences, reversed fines
+and withdrawn proposals included) and LeaveRequests (what waits for the approver asking: routed to
+one of their roles, never their own, HR-18, HR-22, HR-26; SM-LEAVE)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.projection import Tables
@@ -21,7 +22,9 @@ async def absence_ladder(engine: AsyncEngine, tables: Tables, query: AbsenceLadd
     async with engine.connect() as conn:
         rows = (await conn.execute(select(entries).where(where).order_by(entries.c.version))).all()
     absences: list[dict[str, Any]] = []
+    rescinded: list[dict[str, Any]] = []
     fines: list[dict[str, Any]] = []
+    reversed_fines: list[dict[str, Any]] = []
     proposals: list[dict[str, Any]] = []
     for r in rows:
         data = dict(r.data)
@@ -34,19 +37,34 @@ async def absence_ladder(engine: AsyncEngine, tables: Tables, query: AbsenceLadd
                 proposals.append(
                     {k: data[k] for k in ("proposal", "basis", "days", "dates")} | {"decision": "pending"}
                 )
+            case "AbsenceUncounted":
+                absences = [a for a in absences if a["work_date"] != data["work_date"]]
+                rescinded.append({k: data[k] for k in ("work_date", "kind", "days", "covered_by", "rule")})
+            case "FineReversed":
+                reversed_fines.append(
+                    {k: data[k] for k in ("amount", "occurrence", "work_date", "basis", "reason", "fund")}
+                )
+            case "DismissalThresholdWithdrawn":
+                for p in proposals:
+                    if p["proposal"] == data["proposal"]:
+                        p |= {"decision": "withdrawn", "reason": data["reason"]}
             case "EmployeeDismissed" | "DismissalDeclined":
                 decision = "dismissed" if r.event_type == "EmployeeDismissed" else "declined"
                 for p in proposals:
                     if p["proposal"] == data["proposal"]:
                         p |= {"decision": decision, "decided_by": data["decided_by"]}
     days = sum((Decimal(a["days"]) for a in absences), Decimal(0))
-    fined = sum((Decimal(f["amount"]) for f in fines), Decimal(0))
+    fined = sum((Decimal(f["amount"]) for f in fines), Decimal(0)) - sum(
+        (Decimal(f["amount"]) for f in reversed_fines), Decimal(0)
+    )
     return {
         "employee_id": query.employee_id,
         "year": query.year,
         "absences": absences,
         "days": str(days),
+        "rescinded": rescinded,
         "fines": fines,
+        "reversed_fines": reversed_fines,
         "fined": str(fined.quantize(Decimal("0.01"))),
         "dismissal": proposals,
         "dismissed": any(p["decision"] == "dismissed" for p in proposals),
@@ -56,21 +74,20 @@ async def absence_ladder(engine: AsyncEngine, tables: Tables, query: AbsenceLadd
 async def leave_requests(engine: AsyncEngine, tables: Tables, query: LeaveRequests) -> dict[str, Any]:
     leaves = tables["leaves"]
     approver = func.coalesce(leaves.c.pending_approver_role, leaves.c.approver_role)
-    conditions = []
-    if query.approver_role is not None:
-        conditions += [approver == query.approver_role]
-        if query.status is None:
-            conditions.append(leaves.c.status.in_(PENDING))
-    if query.status is not None:
-        conditions.append(leaves.c.status == query.status.value)
+    conditions = [
+        leaves.c.status.in_(PENDING),
+        approver.in_(query.approver_roles),
+        leaves.c.employee_id != query.approver_id,
+    ]
     if query.employee_id is not None:
         conditions.append(leaves.c.employee_id == query.employee_id)
-    stmt = select(leaves, approver.label("decides")).where(and_(true(), *conditions))
+    stmt = select(leaves, approver.label("decides")).where(and_(*conditions))
     async with engine.connect() as conn:
         rows = (
             await conn.execute(stmt.order_by(leaves.c.submitted_at, leaves.c.leave_id).limit(query.limit))
         ).all()
     return {
+        "approver_id": query.approver_id,
         "requests": [
             {
                 "leave_id": r.leave_id,
@@ -90,5 +107,5 @@ async def leave_requests(engine: AsyncEngine, tables: Tables, query: LeaveReques
                 "version": r.version,
             }
             for r in rows
-        ]
+        ],
     }

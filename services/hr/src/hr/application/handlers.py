@@ -2,25 +2,33 @@
 HR-1..HR-16, HR-18..HR-26). Clock records and outings fall on the business-time date of `at`.
 
 Counting an absence on the ladder (HR-16) reads the neighbouring ladder years' absence dates, so
-two consecutive days across 31 December and 1 January reach the dismissal threshold.
+two consecutive days across 31 December and 1 January reach the dismissal threshold; rescinding one
+(HR-14, HR-20, HR-25) rechecks the neighbouring years' open proposals too.
+
+The evaluation looks back over the days before for a leave overrun (HR-25). Comp leave (HR-31)
+draws the comp-time balance before the request is appended (refused beyond it; the same command
+repeated draws once) and a rejection gives it back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from hr.domain import attendance, evaluation, ladder, leave
+from hr.domain import attendance, evaluation, ladder, leave, overtime
 from hr.domain.attendance import ATTENDANCE_DAY, day_id
 from hr.domain.events import LeaveNotedForDay
 from hr.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
-from hr.domain.leave_state import LEAVE_REQUEST
+from hr.domain.leave_state import LEAVE_REQUEST, LeaveState
+from hr.domain.overtime import COMP_TIME
 from hr.domain.policy import HrPolicy
 from hr.domain.roles import require_role
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.clock import Clock
 from jetstream_es.commands import Cause, CommandHandler, CommandResult
+from jetstream_es.events import derive_event_id
 from jetstream_es.repository import Repository
 from jetstream_es.store import EventStore
 from shop_contracts.commands.hr import (
@@ -43,10 +51,21 @@ from shop_contracts.commands.hr import (
     SubmitLeave,
 )
 from shop_contracts.envelope import Actor
-from shop_contracts.events.hr import AbsenceRecorded
+from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded, AbsenceRescinded
+from shop_contracts.events.hr_attendance import ShiftKind
+from shop_contracts.events.hr_leave import LeaveType
 from shop_contracts.messages import Command, EventData
+from shop_contracts.queries.hr import LeaveStatus
 
 S = TypeVar("S")
+
+OVERRUN_LOOKBACK_DAYS = 62
+"""How far back the evaluation looks for the leave a run of absent or rest days follows (HR-25)."""
+
+
+def derive_first(leave_id: str, command_id: str) -> str:
+    """The first event id a leave command appends: known once the command has run."""
+    return derive_event_id(LEAVE_REQUEST.name, leave_id, command_id, 0)
 
 
 class HrCommands:
@@ -151,24 +170,42 @@ class HrCommands:
             cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.record_refusal(s, cmd)
         )
 
-    def _evaluate(
+    async def day_state(self, employee_id: str, work_date: dt.date) -> attendance.AttendanceDayState:
+        loaded = await self.repo(ATTENDANCE_DAY).load(day_id(employee_id, work_date))
+        state: attendance.AttendanceDayState = loaded.state
+        return state
+
+    async def overrun(self, employee_id: str, work_date: dt.date) -> tuple[str, dt.date] | None:
+        """The approved leave a run of absent (`leave_overrun`) or rest days before `work_date`
+        follows, with its last day: the employee has not been back since (HR-25)."""
+        for back in range(1, OVERRUN_LOOKBACK_DAYS + 1):
+            day = work_date - dt.timedelta(days=back)
+            state = await self.day_state(employee_id, day)
+            approved = sorted(i for i, n in state.leaves.items() if n.approved)
+            if approved:
+                return approved[0], day
+            if state.absence is not AbsenceKind.LEAVE_OVERRUN and state.shift is not ShiftKind.REST:
+                return None
+        return None
+
+    async def _evaluate(
         self, employee_id: str, work_date: dt.date, actor: Actor
     ) -> Callable[[attendance.AttendanceDayState], Sequence[EventData]]:
         policy, tz = self.policy.attendance, self.policy.business_tz
+        overrun = await self.overrun(employee_id, work_date)
         return lambda s: evaluation.evaluate(
-            s, employee_id, work_date, policy, tz, self.clock.now(), actor.id
+            s, employee_id, work_date, policy, tz, self.clock.now(), actor.id, overrun
         )
 
     async def evaluate_day(self, cmd: EvaluateAttendanceDay) -> CommandResult:
         """A supervisor (HR-7) evaluates a day whose shift has ended, before the deadline does."""
         require_role(cmd.actor, "EvaluateAttendanceDay")
-        return await self._day(
-            cmd, cmd.employee_id, cmd.work_date, self._evaluate(cmd.employee_id, cmd.work_date, cmd.actor)
-        )
+        decide = await self._evaluate(cmd.employee_id, cmd.work_date, cmd.actor)
+        return await self._day(cmd, cmd.employee_id, cmd.work_date, decide)
 
     async def evaluate_when_due(self, employee_id: str, work_date: dt.date, cause: Cause) -> CommandResult:
         """The deadline's evaluation: a day already evaluated decides nothing (exactly once)."""
-        decide = self._evaluate(employee_id, work_date, cause.actor)
+        decide = await self._evaluate(employee_id, work_date, cause.actor)
         return await self.execute(
             ATTENDANCE_DAY, day_id(employee_id, work_date), cause, lambda s: [] if s.evaluated else decide(s)
         )
@@ -197,6 +234,33 @@ class HrCommands:
             lambda s: ladder.count_absence(s, absence, neighbours, self.policy.ladder),
         )
 
+    async def rescind_absence(self, rescinded: AbsenceRescinded, cause: Cause) -> CommandResult:
+        """Uncount the absence and recompute the year; then recheck the neighbouring years' open
+        proposals, which may rest on a run across the year boundary (HR-16)."""
+        policy = self.policy.ladder
+        year, employee = policy.year_of(rescinded.work_date), rescinded.employee_id
+        neighbours = await self._ladder_dates(employee, year - 1) | await self._ladder_dates(
+            employee, year + 1
+        )
+        result = await self.execute(
+            ABSENCE_RECORD,
+            record_id(employee, year),
+            cause,
+            lambda s: ladder.rescind_absence(s, rescinded, neighbours, policy),
+        )
+        why = f"the absence on {rescinded.work_date} was rescinded ({rescinded.rule})"
+        for other in (year - 1, year + 1):
+            around = await self._ladder_dates(employee, other - 1) | await self._ladder_dates(
+                employee, other + 1
+            )
+            await self.execute(
+                ABSENCE_RECORD,
+                record_id(employee, other),
+                cause,
+                functools.partial(ladder.recheck, neighbours=around, policy=policy, why=why),
+            )
+        return result
+
     async def dismiss(self, cmd: DismissEmployee) -> CommandResult:
         key = record_id(cmd.employee_id, cmd.year)
         return await self._command(cmd, ABSENCE_RECORD, key, lambda s: ladder.dismiss(s, cmd))
@@ -208,12 +272,22 @@ class HrCommands:
     # leave (HR-18..HR-26)
 
     async def submit_leave(self, cmd: SubmitLeave) -> CommandResult:
-        return await self._command(
-            cmd,
-            LEAVE_REQUEST,
-            cmd.leave_id,
-            lambda s: leave.submit(s, cmd, self.policy.leave, self.clock.now(), self.today()),
-        )
+        def decide(s: LeaveState) -> Sequence[EventData]:
+            return leave.submit(s, cmd, self.policy.leave, self.clock.now(), self.today())
+
+        if cmd.leave_type is LeaveType.COMP:
+            loaded = await self.repo(LEAVE_REQUEST).load(cmd.leave_id)
+            if self.repo(LEAVE_REQUEST).outcome(loaded, derive_first(cmd.leave_id, cmd.command_id)) is None:
+                decide(loaded.state)  # refuses before anything is drawn
+                days = leave.span(cmd.start_date, cmd.end_date)
+                cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
+                await self.execute(
+                    COMP_TIME,
+                    cmd.employee_id,
+                    cause,
+                    lambda s: overtime.draw(s, cmd.employee_id, cmd.leave_id, days, self.policy.overtime),
+                )
+        return await self._command(cmd, LEAVE_REQUEST, cmd.leave_id, decide)
 
     async def attach_certificate(self, cmd: AttachMedicalCertificate) -> CommandResult:
         return await self._command(
@@ -224,7 +298,14 @@ class HrCommands:
         return await self._command(cmd, LEAVE_REQUEST, cmd.leave_id, lambda s: leave.approve(s, cmd))
 
     async def reject_leave(self, cmd: RejectLeave) -> CommandResult:
-        return await self._command(cmd, LEAVE_REQUEST, cmd.leave_id, lambda s: leave.reject(s, cmd))
+        result = await self._command(cmd, LEAVE_REQUEST, cmd.leave_id, lambda s: leave.reject(s, cmd))
+        state: LeaveState = (await self.repo(LEAVE_REQUEST).load(cmd.leave_id)).state
+        if state.leave_type is LeaveType.COMP and state.status is LeaveStatus.REJECTED:
+            cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
+            await self.execute(
+                COMP_TIME, state.employee_id, cause, lambda s: overtime.restore(s, cmd.leave_id)
+            )
+        return result
 
     async def file_leave(self, cmd: FileLeave) -> CommandResult:
         return await self._command(cmd, LEAVE_REQUEST, cmd.leave_id, lambda s: leave.file(s, cmd))

@@ -1,5 +1,6 @@
-"""HR's reactions to its own events: the absence ladder counts AbsenceRecorded (SM-ABS, HR-16), and
-leave requests are noted on the attendance days they cover (SM-DAY).
+"""HR's reactions to its own events: the absence ladder counts AbsenceRecorded and uncounts
+AbsenceRescinded (SM-ABS, HR-16, HR-14, HR-20), leave requests are noted on the attendance days they
+cover (SM-DAY), and a published rota assigns its shifts to the attendance days (HR-1..HR-4).
 
 A Projection with side effects and no tables, on its own durable consumer of the HR stream
 (AttendanceDay subjects): for every AbsenceRecorded it counts the absence on the employee's ladder
@@ -13,13 +14,15 @@ import datetime as dt
 import structlog
 
 from hr.application.handlers import HrCommands
+from hr.application.time_handlers import TimeCommands
 from hr.domain.events import LeaveNotedForDay
 from hr.domain.leave_state import LEAVE_REQUEST, LeaveState
 from jetstream_es.commands import Cause
 from jetstream_es.projection import Decoded, Reaction
 from shop_contracts.envelope import SYSTEM_ACTOR
-from shop_contracts.events.hr import AbsenceRecorded
+from shop_contracts.events.hr import AbsenceRecorded, AbsenceRescinded
 from shop_contracts.events.hr_leave import LeaveApproved, LeaveExtended, LeaveRequested
+from shop_contracts.events.hr_time import RotaPublished
 
 log = structlog.get_logger(__name__)
 
@@ -28,18 +31,21 @@ class AbsenceLadderReaction(Reaction):
     name = "hr_absence_ladder"
     stream = "HR"
     filter_subjects = ("hr.events.AttendanceDay.>",)
-    models = (AbsenceRecorded,)
-    handles = frozenset({AbsenceRecorded.event_type})
+    models = (AbsenceRecorded, AbsenceRescinded)
+    handles = frozenset({AbsenceRecorded.event_type, AbsenceRescinded.event_type})
 
     def __init__(self, commands: HrCommands) -> None:
         super().__init__()
         self.commands = commands
 
     async def react(self, item: Decoded) -> None:
-        if not isinstance(item.data, AbsenceRecorded):
-            return
         envelope = item.event.envelope
         cause = Cause.of_event(self.name, envelope, SYSTEM_ACTOR)
+        if isinstance(item.data, AbsenceRescinded):
+            await self.commands.rescind_absence(item.data, cause)
+            return
+        if not isinstance(item.data, AbsenceRecorded):
+            return
         result = await self.commands.count_absence(item.data, cause)
         if not result.event_ids:
             log.info(
@@ -87,3 +93,28 @@ class AttendanceLeaveReaction(Reaction):
             )
             await self.commands.note_leave(note, cause)
             day += dt.timedelta(days=1)
+
+
+class RotaShiftsReaction(Reaction):
+    """Assigns each published rota day's shifts to the attendance days (HR-1..HR-4, SM-DAY), so the
+    deadlines and the end-of-day evaluation work from the rota. `Cause.of_event` per day, so a
+    redelivered RotaPublished appends nothing; an evaluated day is left as it is."""
+
+    name = "hr_rota_shifts"
+    stream = "HR"
+    filter_subjects = ("hr.events.Rota.>",)
+    models = (RotaPublished,)
+    handles = frozenset({RotaPublished.event_type})
+
+    def __init__(self, commands: TimeCommands) -> None:
+        super().__init__()
+        self.commands = commands
+
+    async def react(self, item: Decoded) -> None:
+        if not isinstance(item.data, RotaPublished):
+            return
+        cause = Cause.of_event(self.name, item.event.envelope, SYSTEM_ACTOR)
+        appended = await self.commands.assign_rota_shifts(item.data, cause)
+        log.info(
+            "rota_shifts_assigned", rota_id=item.data.rota_id, revision=item.data.revision, events=appended
+        )

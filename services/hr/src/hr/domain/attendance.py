@@ -2,7 +2,13 @@
 C2) and records what the clock cannot see (HR-7, HR-12: absences, a refused reassignment, HR-14
 make-up leave); clock records decide arrival and departure (HR-10); the direct supervisor signs
 business errands (HR-11); outings are announced to the office or count as early leave (HR-13).
-Nothing changes a day after its end-of-day evaluation (see evaluation.py).
+A published rota assigns the shifts of its days (HR-1..HR-4, rota.py). Nothing else changes a day
+after its end-of-day evaluation (see evaluation.py), except what rescinds its absence, with
+AbsenceRescinded (history stays): leave approved afterwards covering a day absent without leave
+(`full_day`, `no_leave_procedure`, `leave_overrun`; HR-20 sick leave applied for afterwards, HR-25
+an emergency or an extension approved late, HR-18), and a make-up leave procedure completed
+afterwards for lateness over the hour (`late_over_1h`, HR-14). Other kinds (refused reassignment,
+early leave, off post) are not undone by leave.
 
 An attendance day records at most one absence: each occurrence counts as one day on the ladder
 (HR-16 designer default).
@@ -30,7 +36,7 @@ from shop_contracts.commands.hr import (
     RecordReassignmentRefusal,
 )
 from shop_contracts.envelope import Actor
-from shop_contracts.events.hr import AbsenceRecorded
+from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded, AbsenceRescinded
 from shop_contracts.events.hr_attendance import (
     BusinessErrandApproved,
     ClockedIn,
@@ -44,6 +50,10 @@ from shop_contracts.events.hr_attendance import (
 from shop_contracts.messages import EventData
 
 __all__ = ["ATTENDANCE_DAY", "AttendanceDayState", "day_id"]
+
+LEAVE_COVERS = frozenset({AbsenceKind.FULL_DAY, AbsenceKind.NO_LEAVE_PROCEDURE, AbsenceKind.LEAVE_OVERRUN})
+"""Absences an approved leave covering the day rescinds (HR-18, HR-20, HR-25)."""
+MAKE_UP = "make_up_leave"
 
 
 def _open(state: AttendanceDayState, employee_id: str, work_date: dt.date) -> None:
@@ -147,15 +157,32 @@ def record_outing(state: AttendanceDayState, cmd: RecordOuting, work_date: dt.da
 
 
 def record_make_up(state: AttendanceDayState, cmd: RecordMakeUpLeave) -> list[EventData]:
+    """Before the evaluation it excuses the coming lateness; afterwards it turns the day's lateness
+    into personal leave and rescinds a `late_over_1h` absence (HR-14)."""
     require_role(cmd.actor, "RecordMakeUpLeave")
-    _open(state, cmd.employee_id, cmd.work_date)
     if state.made_up:
         raise RuleViolated(f"{cmd.employee_id} has make-up leave on {cmd.work_date} already", "HR-14")
-    return [
+    if state.evaluated and state.lateness_minutes == 0:
+        raise RuleViolated(f"{cmd.employee_id} was not late on {cmd.work_date}; nothing to make up", "HR-14")
+    events: list[EventData] = [
         MakeUpLeaveRecorded(
             employee_id=cmd.employee_id, work_date=cmd.work_date, recorded_by=cmd.actor.id, reason=cmd.reason
         )
     ]
+    if state.evaluated and state.absence is AbsenceKind.LATE_OVER_1H:
+        events.append(
+            AbsenceRescinded(
+                employee_id=cmd.employee_id,
+                work_date=cmd.work_date,
+                kind=state.absence,
+                days=state.absence_days,
+                covered_by=MAKE_UP,
+                leave_type="personal",
+                rule="HR-14",
+                reason=f"make-up leave for {state.lateness_minutes} minutes late: {cmd.reason}"[:500],
+            )
+        )
+    return events
 
 
 def record_refusal(state: AttendanceDayState, cmd: RecordReassignmentRefusal) -> list[EventData]:
@@ -171,8 +198,56 @@ def record_refusal(state: AttendanceDayState, cmd: RecordReassignmentRefusal) ->
 
 
 def note_leave(state: AttendanceDayState, note: LeaveNotedForDay) -> list[EventData]:
-    """The leave reaction's note; repeated notes change nothing (SM-DAY inputs)."""
+    """The leave reaction's note; repeated notes change nothing (SM-DAY inputs). Approved leave on
+    an evaluated day rescinds its absence without leave (HR-20 sick, else HR-25)."""
     known = state.leaves.get(note.leave_id)
     if known is not None and (known.approved or not note.approved):
         return []
-    return [note]
+    events: list[EventData] = [note]
+    if note.approved and state.evaluated and state.absence in LEAVE_COVERS:
+        assert state.absence is not None
+        rule = "HR-20" if note.leave_type == "sick" else "HR-25"
+        events.append(
+            AbsenceRescinded(
+                employee_id=note.employee_id,
+                work_date=note.work_date,
+                kind=state.absence,
+                days=state.absence_days,
+                covered_by=note.leave_id,
+                leave_type=note.leave_type,
+                rule=rule,
+                reason=f"{note.leave_type} leave {note.leave_id} approved afterwards covers the day",
+            )
+        )
+    return events
+
+
+def assign_from_rota(
+    state: AttendanceDayState,
+    employee_id: str,
+    work_date: dt.date,
+    shift: ShiftKind,
+    schedule: str,
+    rota_id: str,
+    published_by: str,
+    policy: AttendancePolicy,
+    business_tz: str,
+) -> list[EventData]:
+    """A published rota's shift for the day (HR-1..HR-4); an evaluated day or the same shift from
+    the same rota changes nothing."""
+    if state.evaluated or (state.shift is shift and state.rota_id == rota_id):
+        return []
+    periods: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
+    if shift is not ShiftKind.REST:
+        periods = resolve(policy.schedules[schedule][shift], work_date, business_tz)
+    return [
+        ShiftAssigned(
+            employee_id=employee_id,
+            work_date=work_date,
+            shift=shift,
+            schedule=schedule,
+            periods=periods,
+            assigned_by=published_by,
+            rota_id=rota_id,
+        )
+    ]

@@ -1,6 +1,7 @@
 """The AttendanceDay aggregate's state, one per employee per work date (SM-DAY): the assigned
 shift (HR-1..HR-4), clock records (HR-10), errands (HR-11), outings (HR-13), make-up leave (HR-14),
-a refused reassignment (HR-12 (c)), the leave covering the day, and what the evaluation found.
+a refused reassignment (HR-12 (c)), the leave covering the day, what the evaluation found, and an
+absence rescinded afterwards (HR-14, HR-20, HR-25).
 """
 
 from __future__ import annotations
@@ -8,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from hr.domain.events import LeaveNotedForDay
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.events import EventRegistry
-from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded
+from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded, AbsenceRescinded
 from shop_contracts.events.hr_attendance import (
     AttendanceDayEvaluated,
     BusinessErrandApproved,
@@ -46,7 +48,9 @@ class AttendanceDayState:
     employee_id: str = ""
     work_date: dt.date | None = None
     absence: AbsenceKind | None = None
+    absence_days: Decimal = Decimal(0)
     shift: ShiftKind | None = None
+    rota_id: str | None = None
     periods: tuple[Span, ...] = ()
     clock_in: dt.datetime | None = None
     clock_out: dt.datetime | None = None
@@ -56,6 +60,7 @@ class AttendanceDayState:
     refused: bool = False
     leaves: Mapping[str, LeaveNote] = field(default_factory=dict)
     evaluated: bool = False
+    lateness_minutes: int = 0
 
 
 def _day(state: AttendanceDayState, event: EventData) -> AttendanceDayState:
@@ -68,9 +73,13 @@ def evolve(state: AttendanceDayState, event: EventData) -> AttendanceDayState:
     state = _day(state, event)
     match event:
         case AbsenceRecorded():
-            return replace(state, absence=event.kind)
+            return replace(state, absence=event.kind, absence_days=event.days)
+        case AbsenceRescinded():
+            return replace(state, absence=None, absence_days=Decimal(0))
+        case LatenessRecorded():
+            return replace(state, lateness_minutes=event.minutes)
         case ShiftAssigned():
-            return replace(state, shift=event.shift, periods=event.periods)
+            return replace(state, shift=event.shift, periods=event.periods, rota_id=event.rota_id)
         case ClockedIn():
             first = event.at if state.clock_in is None else min(state.clock_in, event.at)
             return replace(state, clock_in=first)
@@ -110,6 +119,7 @@ registry = EventRegistry(
         LatenessRecorded,
         EarlyLeaveRecorded,
         AttendanceDayEvaluated,
+        AbsenceRescinded,
     ]
 )
 ATTENDANCE_DAY = AggregateType[AttendanceDayState]("AttendanceDay", registry, AttendanceDayState, evolve)

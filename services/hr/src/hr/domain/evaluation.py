@@ -1,9 +1,13 @@
 """The end-of-day evaluation of one attendance day (SM-DAY), once per employee and date.
 
+- The shift is the one assigned (by a supervisor or a published rota); a day without one is the
+  default set's administrative shift, or rest on a C4 rest weekday.
 - A rest day (HR-3) closes with nothing; approved leave excuses the day (HR-18), and so does a
   business errand signed by the direct supervisor (HR-11).
 - No clock-in: AbsenceRecorded `refused_assignment` after a refused reassignment (HR-12 (c)),
   `no_leave_procedure` when a leave request covers the day but is not approved (HR-12 (a)), else
+  `leave_overrun` when approved leave ended before the day with no extension and the employee has
+  not been back since (HR-12 (a), HR-25; rest days in between do not break the run), else
   `full_day` (HR-12 (a)).
 - Working time missed after the shift starts is lateness (HR-8; breaks do not count); over the
   threshold (default 60 minutes: exactly 60 is not over) without a make-up leave procedure it is
@@ -48,9 +52,12 @@ def minutes(span: dt.timedelta) -> int:
 def shift_of(
     state: AttendanceDayState, policy: AttendancePolicy, work_date: dt.date, business_tz: str
 ) -> tuple[ShiftKind, tuple[Span, ...]]:
-    """The assigned shift, else the administrative shift of the default schedule (HR-1)."""
+    """The assigned shift, else rest on a C4 rest weekday, else the administrative shift of the
+    default schedule (HR-1)."""
     if state.shift is not None:
         return state.shift, state.periods
+    if work_date.isoweekday() in policy.rest_weekdays:
+        return ShiftKind.REST, ()
     pattern = policy.schedules[policy.default_schedule][ShiftKind.ADMINISTRATIVE]
     return ShiftKind.ADMINISTRATIVE, resolve(pattern, work_date, business_tz)
 
@@ -63,7 +70,10 @@ def evaluate(
     business_tz: str,
     now: dt.datetime,
     evaluated_by: str,
+    overrun: tuple[str, dt.date] | None = None,
 ) -> list[EventData]:
+    """`overrun` = (leave id, end date) when approved leave ended before this day and the employee
+    has not been back since (the handler looks at the days before)."""
     if state.evaluated:
         raise RuleViolated(f"{employee_id}'s attendance on {work_date} is evaluated already", "SM-DAY")
     shift, periods = shift_of(state, policy, work_date, business_tz)
@@ -101,6 +111,12 @@ def evaluate(
     if state.clock_in is None:
         if state.refused:
             absence(AbsenceKind.REFUSED_ASSIGNMENT, "refused the reassignment and did not come (HR-12 (c))")
+        elif overrun is not None:
+            leave_id, ended = overrun
+            absence(
+                AbsenceKind.LEAVE_OVERRUN,
+                f"leave {leave_id} ended on {ended} with no extension and no return (HR-12 (a), HR-25)",
+            )
         elif state.leaves:
             absence(AbsenceKind.NO_LEAVE_PROCEDURE, "no clock-in; the leave is not approved (HR-12 (a))")
         else:

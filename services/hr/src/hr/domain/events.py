@@ -1,4 +1,5 @@
-"""Events only the HR service uses: the ladder's own record of a counted absence (SM-ABS, HR-16)
+"""Events only the HR service uses: the ladder's own record of a counted or uncounted absence
+(SM-ABS, HR-16)
 and the leave noted on an attendance day (SM-DAY)."""
 
 from __future__ import annotations
@@ -25,6 +26,21 @@ class AbsenceCounted(EventData):
     kind: AbsenceKind
     days: Decimal
     occurrence: int = Field(ge=1)
+
+
+class AbsenceUncounted(EventData):
+    """An AbsenceRescinded taken off the employee's ladder (HR-14, HR-20, HR-25, HR-16)."""
+
+    event_type: ClassVar[str] = "AbsenceUncounted"
+    schema_version: ClassVar[int] = 1
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    year: int
+    work_date: dt.date
+    kind: AbsenceKind
+    days: Decimal
+    covered_by: str = Field(max_length=128)
+    rule: str = Field(max_length=16)
 
 
 class LeaveNotedForDay(EventData):

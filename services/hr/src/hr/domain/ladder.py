@@ -5,6 +5,14 @@ n-th amount of the ladder (100, then 300; none beyond the ladder). Two consecuti
 absent, or three days in the year, reach the dismissal threshold: a proposal a manager confirms
 (EmployeeDismissed) or declines. Consecutive days are counted across the year boundary (31
 December and 1 January), so the decision also sees the neighbouring years' absence dates.
+
+Rescinding (AbsenceRescinded: HR-14, HR-20, HR-25) takes the absence off the ladder
+(AbsenceUncounted) and recomputes the year as if it had never been recorded: the remaining
+absences keep their order and are fined by their new rank, so each fine that no longer matches is
+reversed (FineReversed, same amount and work date as the FineImposed it cancels) and the new rank's
+fine is imposed afresh (FineImposed). An open dismissal proposal that is no longer reached, in this
+ladder year or a neighbouring one (a run across 31 December), is withdrawn
+(DismissalThresholdWithdrawn); a dismissal a manager already confirmed stays decided.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from hr.domain.events import AbsenceCounted
+from hr.domain.events import AbsenceCounted, AbsenceUncounted
 from hr.domain.policy import LadderPolicy
 from hr.domain.roles import require_role
 from jetstream_es.aggregate import AggregateType
@@ -23,11 +31,14 @@ from jetstream_es.events import EventRegistry
 from shop_contracts.commands.hr import DeclineDismissal, DismissEmployee
 from shop_contracts.events.hr import (
     AbsenceRecorded,
+    AbsenceRescinded,
     DismissalBasis,
     DismissalDeclined,
     DismissalThresholdReached,
+    DismissalThresholdWithdrawn,
     EmployeeDismissed,
     FineImposed,
+    FineReversed,
 )
 from shop_contracts.messages import EventData
 
@@ -41,6 +52,9 @@ class AbsenceRecordState:
     employee_id: str = ""
     year: int = 0
     dates: Mapping[dt.date, Decimal] = field(default_factory=dict)
+    """absence date → days, in counting order"""
+    fines: Mapping[dt.date, tuple[Decimal, int, str]] = field(default_factory=dict)
+    """absence date → (amount, occurrence, basis) of the fine standing for it"""
     proposals: int = 0
     open_proposal: int | None = None
     dismissed: bool = False
@@ -59,8 +73,15 @@ def evolve(state: AbsenceRecordState, event: EventData) -> AbsenceRecordState:
             return replace(state, proposals=event.proposal, open_proposal=event.proposal)
         case EmployeeDismissed():
             return replace(state, open_proposal=None, dismissed=True)
-        case DismissalDeclined():
+        case DismissalDeclined() | DismissalThresholdWithdrawn():
             return replace(state, open_proposal=None)
+        case AbsenceUncounted():
+            return replace(state, dates={d: n for d, n in state.dates.items() if d != event.work_date})
+        case FineImposed():
+            fines = {**state.fines, event.work_date: (event.amount, event.occurrence, event.basis)}
+            return replace(state, fines=fines)
+        case FineReversed():
+            return replace(state, fines={d: f for d, f in state.fines.items() if d != event.work_date})
     return state
 
 
@@ -132,6 +153,96 @@ def count_absence(
     return events
 
 
+def reached(dates: Mapping[dt.date, Decimal], neighbours: frozenset[dt.date], policy: LadderPolicy) -> bool:
+    """Whether this year's absences still reach a dismissal threshold (HR-16)."""
+    if sum(dates.values(), Decimal(0)) >= policy.days_in_year:
+        return True
+    known = [*dates, *neighbours]
+    return any(len(consecutive_run(day, known)) >= policy.consecutive_days for day in dates)
+
+
+def _withdrawn(
+    state: AbsenceRecordState,
+    dates: Mapping[dt.date, Decimal],
+    neighbours: frozenset[dt.date],
+    policy: LadderPolicy,
+    why: str,
+) -> list[EventData]:
+    if state.open_proposal is None or reached(dates, neighbours, policy):
+        return []
+    return [
+        DismissalThresholdWithdrawn(
+            employee_id=state.employee_id, year=state.year, proposal=state.open_proposal, reason=why
+        )
+    ]
+
+
+def rescind_absence(
+    state: AbsenceRecordState,
+    rescinded: AbsenceRescinded,
+    neighbours: frozenset[dt.date],
+    policy: LadderPolicy,
+) -> list[EventData]:
+    """Take a rescinded absence off the ladder and recompute fines and the open proposal (HR-16)."""
+    day = rescinded.work_date
+    if day not in state.dates:
+        return []
+    year, employee = policy.year_of(day), rescinded.employee_id
+    why = f"the absence on {day} was rescinded ({rescinded.rule}, {rescinded.covered_by})"[:500]
+    remaining = {d: n for d, n in state.dates.items() if d != day}
+    events: list[EventData] = [
+        AbsenceUncounted(
+            employee_id=employee,
+            year=year,
+            work_date=day,
+            kind=rescinded.kind,
+            days=state.dates[day],
+            covered_by=rescinded.covered_by,
+            rule=rescinded.rule,
+        )
+    ]
+    expected = {
+        d: (policy.fines[i], i + 1)
+        for i, d in enumerate(remaining)
+        if i < len(policy.fines) and policy.fines[i] > 0
+    }
+    for d, (amount, occurrence, basis) in state.fines.items():
+        if expected.get(d) != (amount, occurrence):
+            events.append(
+                FineReversed(
+                    employee_id=employee,
+                    year=year,
+                    amount=amount,
+                    occurrence=occurrence,
+                    work_date=d,
+                    basis=basis,
+                    reason=why,
+                )
+            )
+    for d, (amount, occurrence) in expected.items():
+        standing = state.fines.get(d)
+        if standing is None or standing[:2] != (amount, occurrence):
+            events.append(
+                FineImposed(
+                    employee_id=employee,
+                    year=year,
+                    amount=amount,
+                    occurrence=occurrence,
+                    work_date=d,
+                    basis=f"absence#{occurrence}",
+                )
+            )
+    return events + _withdrawn(state, remaining, neighbours, policy, why)
+
+
+def recheck(
+    state: AbsenceRecordState, neighbours: frozenset[dt.date], policy: LadderPolicy, why: str
+) -> list[EventData]:
+    """A neighbouring year's absence was rescinded: withdraw this year's open proposal if a run
+    across the year boundary no longer reaches the threshold."""
+    return _withdrawn(state, state.dates, neighbours, policy, why[:500])
+
+
 def _open(state: AbsenceRecordState, employee_id: str, year: int) -> int:
     if state.open_proposal is None:
         raise RuleViolated(f"no dismissal proposal is open for {employee_id} in {year}", "HR-16")
@@ -168,6 +279,15 @@ def decline(state: AbsenceRecordState, cmd: DeclineDismissal) -> list[EventData]
 
 
 registry = EventRegistry(
-    [AbsenceCounted, FineImposed, DismissalThresholdReached, EmployeeDismissed, DismissalDeclined]
+    [
+        AbsenceCounted,
+        FineImposed,
+        DismissalThresholdReached,
+        EmployeeDismissed,
+        DismissalDeclined,
+        AbsenceUncounted,
+        FineReversed,
+        DismissalThresholdWithdrawn,
+    ]
 )
 ABSENCE_RECORD = AggregateType[AbsenceRecordState]("AbsenceRecord", registry, AbsenceRecordState, evolve)

@@ -4,7 +4,8 @@ waits for a hospital certificate (HR-21); the approver is routed by type and con
 (HR-22: sick ≤3 → direct supervisor, longer → senior leader; HR-26: personal ≤2 → direct
 supervisor, longer → senior leader; other types → direct supervisor); filing with the office and
 HR (HR-18, C18); extensions asked before the end and routed by the total length (HR-25).
-Personal and sick leave are unpaid (HR-19).
+Personal and sick leave are unpaid (HR-19). Comp leave draws the comp-time balance when requested
+(HR-31; see overtime.py) and is not extended.
 """
 
 from __future__ import annotations
@@ -209,6 +210,11 @@ def file(state: LeaveState, cmd: FileLeave) -> list[EventData]:
 def extend(state: LeaveState, cmd: ExtendLeave, policy: LeavePolicy, today: dt.date) -> list[EventData]:
     existing(state, cmd.leave_id)
     require_self(cmd.actor, state.employee_id, "ExtendLeave", "HR-25")
+    if state.leave_type is LeaveType.COMP:
+        raise RuleViolated(
+            f"comp leave {cmd.leave_id} is not extended; apply for more comp leave against the balance",
+            "HR-31",
+        )
     if state.status not in IN_EFFECT:
         raise RuleViolated(
             f"leave request {cmd.leave_id} is {state.status}; only leave in effect is extended", "HR-25"

@@ -1,7 +1,8 @@
 """The business numbers of the absence ladder and of leave, given by configuration with the seeds'
 defaults (HR-16 fines and dismissal thresholds; HR-18/HR-24/HR-27 notice; HR-20, HR-21 sick leave;
 HR-22, HR-26 approver boundaries; HR-19 unpaid types; HR-1..HR-5 and C2 shift patterns; HR-12 and
-C5 lateness and early-leave thresholds; HR-6 full attendance)."""
+C5 lateness and early-leave thresholds; HR-6 full attendance; C4 rest weekdays; HR-31, HR-32
+overtime and comp time)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,9 @@ class AttendancePolicy:
     late_absence_threshold: dt.timedelta = dt.timedelta(minutes=60)
     early_leave_absence_threshold: dt.timedelta = dt.timedelta(minutes=60)
     full_attendance_days: int = 26
+    rest_weekdays: frozenset[int] = frozenset()
+    """C4: ISO weekdays (6 = Saturday, 7 = Sunday) on which only the rota's duty pair works (003 weekend
+    rota); empty = everyone on post Monday to Sunday (000, the default)."""
 
     def __post_init__(self) -> None:
         if ShiftKind.ADMINISTRATIVE not in self.schedules.get(self.default_schedule, {}):
@@ -60,10 +64,21 @@ class AttendancePolicy:
 
 
 @dataclass(frozen=True)
+class OvertimePolicy:
+    """HR-32 (operations department, 001): required extra time of at most `not_overtime_up_to` is not
+    overtime (0 = every minute counts); HR-31: comp leave draws `comp_day_minutes` per day (HR-2's
+    8.5 working hours)."""
+
+    not_overtime_up_to: dt.timedelta = dt.timedelta(minutes=60)
+    comp_day_minutes: int = 510
+
+
+@dataclass(frozen=True)
 class HrPolicy:
     ladder: LadderPolicy = LadderPolicy()
     leave: LeavePolicy = LeavePolicy()
     attendance: AttendancePolicy = field(default_factory=AttendancePolicy)
+    overtime: OvertimePolicy = OvertimePolicy()
     business_tz: str = "Asia/Shanghai"
 
     def today(self, now: dt.datetime) -> dt.date:

@@ -32,6 +32,11 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "RecordMakeUpLeave": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR), "HR-14"),
     "RecordReassignmentRefusal": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR), "HR-12"),
     "EvaluateAttendanceDay": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR, SYSTEM), "HR-7"),
+    "PublishRota": ((ECOM_SUPERVISOR,), "HR-7"),
+    "AssignOvertime": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR, DEPT_MANAGER), "HR-30"),
+    "RecordOvertimeRefusal": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR, DEPT_MANAGER), "HR-30"),
+    "RecordOvertimeWorked": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR, DEPT_MANAGER, OFFICE), "HR-30"),
+    "FileCompTime": ((OFFICE,), "HR-31"),
 }
 """Command name → (roles allowed, rule cited when refused). Leave approval is routed per request
 (see leave.py); submitting and extending leave is the employee's own act."""

@@ -10,10 +10,13 @@ from typing import Any
 from hr.adapters import queries
 from hr.adapters.attendance_views import AttendanceViews, attendance_month
 from hr.adapters.deadlines import AttendanceDeadlines
+from hr.adapters.time_views import RotaViews, comp_time_balance, rota_days
 from hr.adapters.views import LadderViews, LeaveViews
 from hr.application.deadlines import EvaluationFirer
 from hr.application.handlers import HrCommands
-from hr.application.reactions import AbsenceLadderReaction, AttendanceLeaveReaction
+from hr.application.reactions import AbsenceLadderReaction, AttendanceLeaveReaction, RotaShiftsReaction
+from hr.application.time_handlers import TimeCommands
+from hr.domain.overtime import COMP_TIME, CompTimeState
 from hr.domain.policy import HrPolicy
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.projection import Projection, Tables
@@ -38,7 +41,15 @@ from shop_contracts.commands.hr import (
     RejectLeave,
     SubmitLeave,
 )
+from shop_contracts.commands.hr_time import (
+    AssignOvertime,
+    FileCompTime,
+    PublishRota,
+    RecordOvertimeRefusal,
+    RecordOvertimeWorked,
+)
 from shop_contracts.queries.hr import AbsenceLadder, AttendanceMonth, LeaveRequests
+from shop_contracts.queries.hr_time import CompTimeBalance, Rota
 
 NAME = "hr"
 CONSUMERS: dict[str, ConsumerSpec] = {
@@ -54,6 +65,8 @@ CONSUMERS: dict[str, ConsumerSpec] = {
         "HR", "hr-attendance-deadlines", AttendanceDeadlines.filter_subjects
     ),
     AttendanceViews.name: ConsumerSpec("HR", "hr-attendance-views", AttendanceViews.filter_subjects),
+    RotaShiftsReaction.name: ConsumerSpec("HR", "hr-rota-shifts", RotaShiftsReaction.filter_subjects),
+    RotaViews.name: ConsumerSpec("HR", "hr-rota-views", RotaViews.filter_subjects),
 }
 
 
@@ -66,6 +79,8 @@ class HrService:
         self.ladder_views = LadderViews()
         self.leave_views = LeaveViews()
         self.attendance_views = AttendanceViews()
+        self.time = TimeCommands(self.commands)
+        self.rota_views = RotaViews()
         self.deadlines = AttendanceDeadlines(policy.attendance)
         self.full_attendance_days = policy.attendance.full_attendance_days
         self.scheduler = DeadlineScheduler(
@@ -97,6 +112,11 @@ class HrService:
         rt.command(RecordMakeUpLeave, cmds.record_make_up)
         rt.command(RecordReassignmentRefusal, cmds.record_refusal)
         rt.command(EvaluateAttendanceDay, cmds.evaluate_day)
+        rt.command(PublishRota, self.time.publish_rota)
+        rt.command(AssignOvertime, self.time.assign_overtime)
+        rt.command(RecordOvertimeRefusal, self.time.refuse_overtime)
+        rt.command(RecordOvertimeWorked, self.time.overtime_worked)
+        rt.command(FileCompTime, self.time.file_comp_time)
         projections: tuple[Projection, ...] = (
             AbsenceLadderReaction(cmds),
             AttendanceLeaveReaction(cmds),
@@ -104,6 +124,8 @@ class HrService:
             self.leave_views,
             self.attendance_views,
             self.deadlines,
+            RotaShiftsReaction(self.time),
+            self.rota_views,
         )
         for projection in projections:
             rt.projection(projection, CONSUMERS[projection.name].durable)
@@ -111,12 +133,23 @@ class HrService:
         rt.query(AbsenceLadder, self.absence_ladder)
         rt.query(LeaveRequests, self.leave_requests)
         rt.query(AttendanceMonth, self.attendance_month)
+        rt.query(Rota, self.rota)
+        rt.query(CompTimeBalance, self.comp_time_balance)
 
     async def absence_ladder(self, query: AbsenceLadder) -> dict[str, Any]:
         return await queries.absence_ladder(self.runtime.engine, self.tables(self.ladder_views), query)
 
     async def leave_requests(self, query: LeaveRequests) -> dict[str, Any]:
         return await queries.leave_requests(self.runtime.engine, self.tables(self.leave_views), query)
+
+    async def rota(self, query: Rota) -> dict[str, Any]:
+        return await rota_days(self.runtime.engine, self.tables(self.rota_views), query)
+
+    async def comp_time_balance(self, query: CompTimeBalance) -> dict[str, Any]:
+        """Read from the employee's account itself: the balance comp leave is checked against."""
+        loaded = await self.commands.repo(COMP_TIME).load(query.employee_id, refresh=True)
+        state: CompTimeState = loaded.state
+        return comp_time_balance(state, query, self.commands.policy.overtime.comp_day_minutes)
 
     async def attendance_month(self, query: AttendanceMonth) -> dict[str, Any]:
         tables = self.tables(self.attendance_views)

@@ -1,0 +1,164 @@
+"""Commands of HR part 2, on `hr.commands.<CommandName>`: employees (HR-38, DIS-6, DIS-7, DIS-12,
+DIS-13), discipline (SM-DISC; DIS-1..DIS-11) and payroll (SM-PAY; HR-33..HR-42).
+
+Field validation only; roles, notice, the catalogue and the pay rules are enforced by the HR domain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shop_contracts.commands.hr import EMPLOYEE_ID_PATTERN
+from shop_contracts.events.hr_payroll import PERIOD_PATTERN
+from shop_contracts.events.hr_people import Grade, SeparationReason
+from shop_contracts.messages import ID_PATTERN, Command
+
+
+class PersonalData(BaseModel):
+    """The employee file's personal fields (HR-38); stored only encrypted (see EmployeeOnboarded)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=128)
+    id_number: str = Field(min_length=1, max_length=32)
+    phone: str = Field(min_length=1, max_length=32)
+    address: str = Field(min_length=1, max_length=500)
+    bank_account: str = Field(min_length=1, max_length=64)
+
+
+class OnboardEmployee(Command):
+    """HR takes the new employee on (HR-38, HR-39); the base salary defaults by grade."""
+
+    command_name: ClassVar[str] = "OnboardEmployee"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    join_date: dt.date
+    post: str = Field(min_length=1, max_length=64)
+    grade: Grade
+    base_salary: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    id_copy_received: bool
+    employee_file_completed: bool
+    personal: PersonalData
+
+
+class RecordSafetyTrainingResult(Command):
+    command_name: ClassVar[str] = "RecordSafetyTrainingResult"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    passed: bool
+    taken_on: dt.date
+    score: int | None = Field(default=None, ge=0, le=100)
+
+
+class SubmitResignation(Command):
+    """The employee resigns in writing (DIS-7); `submitted_on` is today's business date."""
+
+    command_name: ClassVar[str] = "SubmitResignation"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    effective_date: dt.date
+
+
+class CompleteHandover(Command):
+    """A leader witnesses the hand-over to the successor (DIS-12)."""
+
+    command_name: ClassVar[str] = "CompleteHandover"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    handed_to: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    items: tuple[str, ...] = Field(default=(), max_length=100)
+
+
+class OffboardEmployee(Command):
+    command_name: ClassVar[str] = "OffboardEmployee"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    reason: SeparationReason
+    effective_date: dt.date
+    reference: str | None = Field(default=None, max_length=128)
+
+
+class EraseEmployeePersonalData(Command):
+    """Delete the employee's data key: their personal data becomes unreadable everywhere."""
+
+    command_name: ClassVar[str] = "EraseEmployeePersonalData"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class RecordOffence(Command):
+    """An offence of a catalogue item (DIS-1..DIS-4); the item's class decides the penalty (DIS-5)."""
+
+    command_name: ClassVar[str] = "RecordOffence"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    case_id: str = Field(pattern=ID_PATTERN)
+    item: str = Field(min_length=1, max_length=64)
+    serious: bool = False
+    occurred_on: dt.date
+    description: str = Field(min_length=1, max_length=1000)
+
+
+class DecideDisciplinaryDismissal(Command):
+    command_name: ClassVar[str] = "DecideDisciplinaryDismissal"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    case_id: str = Field(pattern=ID_PATTERN)
+    dismiss: bool
+    effective_date: dt.date | None = None
+    note: str = Field(default="", max_length=1000)
+
+
+class AppealPenalty(Command):
+    command_name: ClassVar[str] = "AppealPenalty"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    case_id: str = Field(pattern=ID_PATTERN)
+    grounds: str = Field(min_length=1, max_length=2000)
+
+
+class DecideAppeal(Command):
+    command_name: ClassVar[str] = "DecideAppeal"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    case_id: str = Field(pattern=ID_PATTERN)
+    upheld: bool
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class Bonus(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str = Field(min_length=1, max_length=64, description="e.g. full_attendance, excellent_employee")
+    amount: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+
+
+class PayInput(BaseModel):
+    """What the period's facts cannot know: plan completion (HR-40), commission and bonuses (HR-41)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    completion: Decimal = Field(default=Decimal(1), ge=0, le=10, max_digits=6, decimal_places=4)
+    commission: Decimal = Field(default=Decimal(0), ge=0, max_digits=12, decimal_places=2)
+    bonuses: tuple[Bonus, ...] = Field(default=(), max_length=20)
+
+
+class CalculatePayroll(Command):
+    """Compute every onboarded employee's payslip for the period from its facts (HR-36)."""
+
+    command_name: ClassVar[str] = "CalculatePayroll"
+    period: str = Field(pattern=PERIOD_PATTERN)
+    inputs: tuple[PayInput, ...] = Field(default=(), max_length=10_000)
+
+
+class ClosePayrollPeriod(Command):
+    command_name: ClassVar[str] = "ClosePayrollPeriod"
+    period: str = Field(pattern=PERIOD_PATTERN)
+
+
+class RecordPayrollAdjustment(Command):
+    """Correct a closed period by an amount paid (positive) or deducted (negative) in a later one."""
+
+    command_name: ClassVar[str] = "RecordPayrollAdjustment"
+    period: str = Field(pattern=PERIOD_PATTERN)
+    adjustment_id: str = Field(pattern=ID_PATTERN)
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    corrects_period: str = Field(pattern=PERIOD_PATTERN)
+    amount: Decimal = Field(max_digits=12, decimal_places=2)
+    reason: str = Field(min_length=1, max_length=1000)

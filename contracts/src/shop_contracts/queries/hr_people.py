@@ -1,0 +1,40 @@
+"""Queries of HR part 2, on `hr.queries.<QueryName>`: Employee (HR-38, DIS-7, DIS-13), DisciplineRecord
+(SM-DISC), ActivityFund (HR-37), Payslip and PayrollPeriod (SM-PAY, HR-33..HR-36)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from shop_contracts.commands.hr import EMPLOYEE_ID_PATTERN
+from shop_contracts.events.hr_payroll import PERIOD_PATTERN
+from shop_contracts.messages import Query
+
+
+class Employee(Query):
+    query_name: ClassVar[str] = "Employee"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+
+
+class DisciplineRecord(Query):
+    query_name: ClassVar[str] = "DisciplineRecord"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+
+
+class ActivityFund(Query):
+    """The public activity fund ledger (HR-37): every fine credited, reversed or collected; one employee's if given."""
+
+    query_name: ClassVar[str] = "ActivityFund"
+    employee_id: str | None = Field(default=None, pattern=EMPLOYEE_ID_PATTERN)
+
+
+class Payslip(Query):
+    query_name: ClassVar[str] = "Payslip"
+    period: str = Field(pattern=PERIOD_PATTERN)
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+
+
+class PayrollPeriod(Query):
+    query_name: ClassVar[str] = "PayrollPeriod"
+    period: str = Field(pattern=PERIOD_PATTERN)

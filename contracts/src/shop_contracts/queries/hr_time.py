@@ -1,0 +1,35 @@
+"""HR working-time queries, on `hr.queries.<QueryName>`: the rota (HR-1..HR-4, C4) and the comp-time
+balance (HR-31)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from pydantic import Field, model_validator
+
+from shop_contracts.commands.hr import EMPLOYEE_ID_PATTERN
+from shop_contracts.messages import Query
+
+
+class Rota(Query):
+    """Per day in the period (both ends included): the duty pair, the administrative shift, rest."""
+
+    query_name: ClassVar[str] = "Rota"
+    start_date: dt.date
+    end_date: dt.date
+
+    @model_validator(mode="after")
+    def _period(self) -> Rota:
+        if self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        if (self.end_date - self.start_date).days > 61:
+            raise ValueError("at most 62 days at a time")
+        return self
+
+
+class CompTimeBalance(Query):
+    """An employee's filed comp time, what comp leave drew, and what is left (HR-31)."""
+
+    query_name: ClassVar[str] = "CompTimeBalance"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)

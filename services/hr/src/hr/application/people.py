@@ -1,0 +1,191 @@
+"""Command handlers for employees and discipline (HR-38, DIS-1..DIS-13; SM-DISC): load the
+aggregate, let the domain decide, append. Personal data is sealed here, with the employee's own
+data key, before it reaches the domain or the stream; erasure deletes that key after recording it.
+
+The safety-gate reaction (DIS-13) reads every ShiftAssigned and flags a working shift given to an
+onboarded employee who has not passed the safety exam.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from hr.adapters.keys import EmployeeKeys, seal
+from hr.domain import discipline, employees
+from hr.domain.discipline import DISCIPLINE_RECORD
+from hr.domain.employees import EMPLOYEE
+from hr.domain.people_policy import DisciplinePolicy, PayrollPolicy, PeoplePolicy
+from jetstream_es.aggregate import AggregateType
+from jetstream_es.commands import Cause, CommandHandler, CommandResult
+from jetstream_es.errors import DomainError
+from jetstream_es.projection import Decoded, Reaction
+from jetstream_es.repository import Repository
+from jetstream_es.store import EventStore
+from shop_contracts.commands.hr_people import (
+    AppealPenalty,
+    CompleteHandover,
+    DecideAppeal,
+    DecideDisciplinaryDismissal,
+    EraseEmployeePersonalData,
+    OffboardEmployee,
+    OnboardEmployee,
+    RecordOffence,
+    RecordSafetyTrainingResult,
+    SubmitResignation,
+)
+from shop_contracts.envelope import SYSTEM_ACTOR
+from shop_contracts.events.hr_attendance import ShiftAssigned
+from shop_contracts.messages import Command, EventData
+
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class PeoplePolicies:
+    people: PeoplePolicy = field(default_factory=PeoplePolicy)
+    discipline: DisciplinePolicy = field(default_factory=DisciplinePolicy)
+    payroll: PayrollPolicy = field(default_factory=PayrollPolicy)
+
+
+class Aggregates:
+    """Repositories made on first use (the store exists only once the service has started)."""
+
+    def __init__(
+        self, handler: CommandHandler, store: Callable[[], EventStore], business_tz: str, cache_size: int
+    ) -> None:
+        self.handler = handler
+        self._store = store
+        self._cache_size = cache_size
+        self._repos: dict[str, Repository[Any]] = {}
+        self.tz = ZoneInfo(business_tz)
+
+    def repo(self, aggregate: AggregateType[S]) -> Repository[S]:
+        if aggregate.name not in self._repos:
+            self._repos[aggregate.name] = Repository(self._store(), aggregate, cache_size=self._cache_size)
+        repo: Repository[S] = self._repos[aggregate.name]
+        return repo
+
+    def today(self) -> dt.date:
+        return self.handler.clock.now().astimezone(self.tz).date()
+
+    async def command(
+        self,
+        cmd: Command,
+        aggregate: AggregateType[S],
+        aggregate_id: str,
+        decide: Callable[[S], Sequence[EventData]],
+    ) -> CommandResult:
+        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
+        return await self.handler.execute(self.repo(aggregate), aggregate_id, cause, decide)
+
+
+class PeopleCommands(Aggregates):
+    def __init__(
+        self,
+        handler: CommandHandler,
+        store: Callable[[], EventStore],
+        policies: PeoplePolicies,
+        keys: EmployeeKeys,
+        business_tz: str,
+        cache_size: int = 10_000,
+    ) -> None:
+        super().__init__(handler, store, business_tz, cache_size)
+        self.policies = policies
+        self.keys = keys
+
+    # employees (HR-38, HR-39, DIS-6, DIS-7, DIS-12, DIS-13)
+
+    async def onboard(self, cmd: OnboardEmployee) -> CommandResult:
+        key = await self.keys.key_for_new(cmd.employee_id)
+        sealed = seal(key, cmd.employee_id, cmd.personal.model_dump())
+        policy = self.policies.people
+        try:
+            return await self.command(
+                cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.onboard(s, cmd, sealed, policy)
+            )
+        except DomainError:
+            if not (await self.repo(EMPLOYEE).load(cmd.employee_id, refresh=True)).exists:
+                await self.keys.erase(cmd.employee_id)  # refused: keep no key for nobody
+            raise
+
+    async def record_training(self, cmd: RecordSafetyTrainingResult) -> CommandResult:
+        return await self.command(cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.record_training(s, cmd))
+
+    async def resign(self, cmd: SubmitResignation) -> CommandResult:
+        today, policy = self.today(), self.policies.people
+        return await self.command(
+            cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.resign(s, cmd, today, policy)
+        )
+
+    async def hand_over(self, cmd: CompleteHandover) -> CommandResult:
+        today = self.today()
+        return await self.command(
+            cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.hand_over(s, cmd, today)
+        )
+
+    async def offboard(self, cmd: OffboardEmployee) -> CommandResult:
+        return await self.command(cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.offboard(s, cmd))
+
+    async def erase(self, cmd: EraseEmployeePersonalData) -> CommandResult:
+        """Record the erasure, then delete the key (also when repeated: deleting twice is harmless)."""
+        result = await self.command(cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.erase(s, cmd))
+        await self.keys.erase(cmd.employee_id)
+        return result
+
+    async def note_shift(self, shift: ShiftAssigned, cause: Cause) -> CommandResult:
+        return await self.handler.execute(
+            self.repo(EMPLOYEE), shift.employee_id, cause, lambda s: employees.note_shift(s, shift)
+        )
+
+    # discipline (SM-DISC; DIS-1..DIS-11)
+
+    async def record_offence(self, cmd: RecordOffence) -> CommandResult:
+        today, policy = self.today(), self.policies.discipline
+        return await self.command(
+            cmd,
+            DISCIPLINE_RECORD,
+            cmd.employee_id,
+            lambda s: discipline.record_offence(s, cmd, policy, today),
+        )
+
+    async def decide_dismissal(self, cmd: DecideDisciplinaryDismissal) -> CommandResult:
+        today = self.today()
+        return await self.command(
+            cmd, DISCIPLINE_RECORD, cmd.employee_id, lambda s: discipline.decide_dismissal(s, cmd, today)
+        )
+
+    async def appeal(self, cmd: AppealPenalty) -> CommandResult:
+        today, policy = self.today(), self.policies.discipline
+        return await self.command(
+            cmd, DISCIPLINE_RECORD, cmd.employee_id, lambda s: discipline.appeal(s, cmd, policy, today)
+        )
+
+    async def decide_appeal(self, cmd: DecideAppeal) -> CommandResult:
+        today = self.today()
+        return await self.command(
+            cmd, DISCIPLINE_RECORD, cmd.employee_id, lambda s: discipline.decide_appeal(s, cmd, today)
+        )
+
+
+class SafetyGateReaction(Reaction):
+    """DIS-13: a working shift for an onboarded employee without a passed safety exam is flagged
+    (RosteredBeforeSafetyTraining), once per date; a redelivered event appends nothing."""
+
+    name = "hr_safety_gate"
+    stream = "HR"
+    filter_subjects = ("hr.events.AttendanceDay.>",)
+    models = (ShiftAssigned,)
+    handles = frozenset({ShiftAssigned.event_type})
+
+    def __init__(self, commands: PeopleCommands) -> None:
+        super().__init__()
+        self.commands = commands
+
+    async def react(self, item: Decoded) -> None:
+        if isinstance(item.data, ShiftAssigned):
+            cause = Cause.of_event(self.name, item.event.envelope, SYSTEM_ACTOR)
+            await self.commands.note_shift(item.data, cause)

@@ -1,0 +1,125 @@
+"""Command handlers for working time: publishing a rota and assigning its shifts to the attendance
+days (HR-1..HR-6, C4), overtime (HR-30, HR-32) and comp time (HR-31).
+
+Publishing reads who had the main shift on the day before the period (their AttendanceDay), so a
+rota starting the day after a main shift gives that employee the rest day (HR-3). Overtime worked
+reads the day's shift: a rest day (assigned, or a C4 rest weekday without an assignment) earns comp
+time. Filing comp time credits the employee's account; filing again appends nothing but makes sure
+the credit is there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from hr.application.handlers import HrCommands
+from hr.domain import attendance, overtime, rota
+from hr.domain.attendance_state import ATTENDANCE_DAY, day_id
+from hr.domain.overtime import COMP_TIME, OVERTIME, OvertimeState
+from jetstream_es.commands import Cause, CommandResult
+from shop_contracts.commands.hr_time import (
+    AssignOvertime,
+    FileCompTime,
+    PublishRota,
+    RecordOvertimeRefusal,
+    RecordOvertimeWorked,
+)
+from shop_contracts.events.hr_attendance import ShiftKind
+from shop_contracts.events.hr_time import CompTimeFiled, RotaPublished
+from shop_contracts.messages import Command
+
+
+def _cause(cmd: Command) -> Cause:
+    return Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
+
+
+class TimeCommands:
+    def __init__(self, hr: HrCommands) -> None:
+        self.hr = hr
+
+    async def publish_rota(self, cmd: PublishRota) -> CommandResult:
+        before = cmd.period_start - dt.timedelta(days=1)
+        mains = frozenset(
+            [e for e in cmd.employees if (await self.hr.day_state(e, before)).shift is ShiftKind.MAIN]
+        )
+        policy = self.hr.policy.attendance
+        return await self.hr.execute(
+            rota.ROTA, cmd.rota_id, _cause(cmd), lambda s: rota.publish(s, cmd, policy, mains)
+        )
+
+    async def assign_rota_shifts(self, published: RotaPublished, cause: Cause) -> int:
+        """Each employee's shift of each rota day onto the attendance day (SM-DAY input)."""
+        policy, tz = self.hr.policy.attendance, self.hr.policy.business_tz
+        appended = 0
+        for day in published.days:
+            for employee, shift in rota.shifts_of(day):
+                result = await self.hr.execute(
+                    ATTENDANCE_DAY,
+                    day_id(employee, day.work_date),
+                    cause,
+                    functools.partial(
+                        attendance.assign_from_rota,
+                        employee_id=employee,
+                        work_date=day.work_date,
+                        shift=shift,
+                        schedule=published.schedule,
+                        rota_id=published.rota_id,
+                        published_by=published.published_by,
+                        policy=policy,
+                        business_tz=tz,
+                    ),
+                )
+                appended += len(result.event_ids)
+        return appended
+
+    async def assign_overtime(self, cmd: AssignOvertime) -> CommandResult:
+        work_date = self.hr.policy.today(cmd.start_at)
+        return await self.hr.execute(
+            OVERTIME, cmd.overtime_id, _cause(cmd), lambda s: overtime.assign(s, cmd, work_date)
+        )
+
+    async def refuse_overtime(self, cmd: RecordOvertimeRefusal) -> CommandResult:
+        return await self.hr.execute(
+            OVERTIME, cmd.overtime_id, _cause(cmd), lambda s: overtime.refuse(s, cmd)
+        )
+
+    async def _overtime(self, overtime_id: str) -> OvertimeState:
+        state: OvertimeState = (await self.hr.repo(OVERTIME).load(overtime_id)).state
+        return state
+
+    async def overtime_worked(self, cmd: RecordOvertimeWorked) -> CommandResult:
+        work_date = self.hr.policy.today(cmd.started_at)
+        ordered = await self._overtime(cmd.overtime_id)
+        rest_day = False
+        if ordered.employee_id:
+            day = await self.hr.day_state(ordered.employee_id, work_date)
+            rest_weekday = (
+                day.shift is None and work_date.isoweekday() in self.hr.policy.attendance.rest_weekdays
+            )
+            rest_day = day.shift is ShiftKind.REST or rest_weekday
+        policy = self.hr.policy.overtime
+        return await self.hr.execute(
+            OVERTIME,
+            cmd.overtime_id,
+            _cause(cmd),
+            lambda s: overtime.worked(s, cmd, work_date, rest_day, policy),
+        )
+
+    async def file_comp_time(self, cmd: FileCompTime) -> CommandResult:
+        result = await self.hr.execute(
+            OVERTIME, cmd.overtime_id, _cause(cmd), lambda s: overtime.file_comp_time(s, cmd)
+        )
+        state = await self._overtime(cmd.overtime_id)
+        if not state.filed:
+            return result
+        filed = CompTimeFiled(
+            overtime_id=cmd.overtime_id,
+            employee_id=state.employee_id,
+            minutes=state.comp_minutes,
+            filed_by=cmd.actor.id,
+        )
+        key = f"comp-time-filed/{cmd.overtime_id}"
+        cause = Cause(key=key, actor=cmd.actor, correlation_id=cmd.correlation_id or key, causation_id=key)
+        await self.hr.execute(COMP_TIME, state.employee_id, cause, lambda s: overtime.credit(s, filed))
+        return result

@@ -1,0 +1,243 @@
+"""The DisciplineRecord aggregate, one per employee (SM-DISC; DIS-1..DIS-11, HR-37).
+
+`RecordOffence` names a catalogue item; its class maps to the penalty by a data table (DIS-5,
+C16), never by the class number: class 1 proposes dismissal (DIS-1), class 2 is a written warning
+plus 20 yuan if serious (DIS-2), class 3 a warning plus 50 yuan (DIS-3), class 4 a warning plus 100
+yuan (DIS-4). An item with a monthly threshold (falsified work records: 3 in a calendar month,
+DIS-3) proposes dismissal when the employee reaches it. A manager decides a proposal. The employee
+may appeal within the window and HR decides (DIS-10); an overturned appeal cancels the fine.
+Fines feed payroll deductions and the public activity fund (HR-37).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from hr.domain.people_policy import DisciplinePolicy
+from hr.domain.people_roles import require, require_own
+from jetstream_es.aggregate import AggregateType
+from jetstream_es.errors import InvalidCommand, NotFound, RuleViolated
+from jetstream_es.events import EventRegistry
+from shop_contracts.commands.hr_people import (
+    AppealPenalty,
+    DecideAppeal,
+    DecideDisciplinaryDismissal,
+    RecordOffence,
+)
+from shop_contracts.events.hr_discipline import (
+    AppealDecided,
+    AppealOutcome,
+    DisciplinaryDismissalBasis,
+    DisciplinaryDismissalDecided,
+    DisciplinaryDismissalProposed,
+    DisciplinaryFineCancelled,
+    DisciplinaryFineImposed,
+    OffenceRecorded,
+    PenaltyAppealed,
+    WrittenWarningIssued,
+)
+from shop_contracts.messages import EventData
+
+
+@dataclass(frozen=True)
+class Case:
+    item: str
+    offence_class: int
+    recorded_on: dt.date
+    fine: Decimal = Decimal(0)
+    dismissal: str | None = None
+    """proposed, dismissed or declined."""
+    appeal: str | None = None
+    """pending, upheld or overturned."""
+
+
+@dataclass(frozen=True)
+class DisciplineState:
+    employee_id: str = ""
+    cases: Mapping[str, Case] = field(default_factory=dict)
+    monthly: Mapping[tuple[str, str], int] = field(default_factory=dict)
+
+
+def _case(state: DisciplineState, case_id: str, change: dict[str, Any]) -> DisciplineState:
+    return replace(state, cases={**state.cases, case_id: replace(state.cases[case_id], **change)})
+
+
+def evolve(state: DisciplineState, event: EventData) -> DisciplineState:
+    match event:
+        case OffenceRecorded():
+            key = (event.item, event.occurred_on.isoformat()[:7])
+            case = Case(event.item, event.offence_class, event.recorded_on)
+            return replace(
+                state,
+                employee_id=event.employee_id,
+                cases={**state.cases, event.case_id: case},
+                monthly={**state.monthly, key: event.month_count},
+            )
+        case DisciplinaryFineImposed():
+            return _case(state, event.case_id, {"fine": event.amount})
+        case DisciplinaryDismissalProposed():
+            return _case(state, event.case_id, {"dismissal": "proposed"})
+        case DisciplinaryDismissalDecided():
+            return _case(state, event.case_id, {"dismissal": "dismissed" if event.dismissed else "declined"})
+        case PenaltyAppealed():
+            return _case(state, event.case_id, {"appeal": "pending"})
+        case AppealDecided():
+            return _case(state, event.case_id, {"appeal": event.outcome.value})
+    return state
+
+
+def class_rule(offence_class: int) -> str:
+    """DIS-1..DIS-4 name classes 1..4; a configured further class cites the data table (DIS-5)."""
+    return f"DIS-{offence_class}" if 1 <= offence_class <= 4 else "DIS-5"
+
+
+def record_offence(
+    state: DisciplineState, cmd: RecordOffence, policy: DisciplinePolicy, today: dt.date
+) -> list[EventData]:
+    require(cmd.actor, "RecordOffence")
+    if cmd.case_id in state.cases:
+        raise RuleViolated(f"case {cmd.case_id} is already recorded for {cmd.employee_id}", "SM-DISC")
+    item = policy.catalogue.get(cmd.item)
+    if item is None:
+        known = ", ".join(sorted(policy.catalogue))
+        raise InvalidCommand(f"unknown offence item {cmd.item!r}; the catalogue has {known}", "DIS-5")
+    if cmd.occurred_on > today:
+        raise InvalidCommand(f"the offence date {cmd.occurred_on} is after today {today}", "SM-DISC")
+    penalty, rule = policy.penalties[item.offence_class], class_rule(item.offence_class)
+    month = cmd.occurred_on.isoformat()[:7]
+    count = state.monthly.get((cmd.item, month), 0) + 1
+    employee, case_id = cmd.employee_id, cmd.case_id
+    events: list[EventData] = [
+        OffenceRecorded(
+            employee_id=employee,
+            case_id=case_id,
+            offence_class=item.offence_class,
+            item=cmd.item,
+            serious=cmd.serious,
+            occurred_on=cmd.occurred_on,
+            recorded_on=today,
+            description=cmd.description,
+            recorded_by=cmd.actor.id,
+            month_count=count,
+        )
+    ]
+    if penalty.warning:
+        events.append(WrittenWarningIssued(employee_id=employee, case_id=case_id, rule=rule))
+    fine = penalty.serious_fine if cmd.serious and penalty.serious_fine is not None else penalty.fine
+    if fine > 0:
+        events.append(
+            DisciplinaryFineImposed(
+                employee_id=employee, case_id=case_id, amount=fine, imposed_on=today, rule=rule
+            )
+        )
+    threshold = item.monthly_dismissal_threshold
+    if penalty.propose_dismissal:
+        basis = DisciplinaryDismissalBasis.OFFENCE_CLASS
+    elif threshold is not None and count >= threshold:
+        basis, rule = DisciplinaryDismissalBasis.MONTHLY_REPEAT, "DIS-3"
+    else:
+        return events
+    events.append(
+        DisciplinaryDismissalProposed(employee_id=employee, case_id=case_id, basis=basis, rule=rule)
+    )
+    return events
+
+
+def _known(state: DisciplineState, employee_id: str, case_id: str) -> Case:
+    case = state.cases.get(case_id)
+    if case is None:
+        raise NotFound(f"no discipline case {case_id} for {employee_id}")
+    return case
+
+
+def decide_dismissal(
+    state: DisciplineState, cmd: DecideDisciplinaryDismissal, today: dt.date
+) -> list[EventData]:
+    require(cmd.actor, "DecideDisciplinaryDismissal")
+    case = _known(state, cmd.employee_id, cmd.case_id)
+    if case.dismissal != "proposed":
+        raise RuleViolated(f"case {cmd.case_id} has no open dismissal proposal", "SM-DISC")
+    if case.appeal == "pending":
+        raise RuleViolated(f"case {cmd.case_id} is under appeal; HR decides it first", "DIS-10")
+    return [
+        DisciplinaryDismissalDecided(
+            employee_id=cmd.employee_id,
+            case_id=cmd.case_id,
+            dismissed=cmd.dismiss,
+            effective_date=(cmd.effective_date or today) if cmd.dismiss else None,
+            decided_by=cmd.actor.id,
+            note=cmd.note,
+        )
+    ]
+
+
+def appeal(
+    state: DisciplineState, cmd: AppealPenalty, policy: DisciplinePolicy, today: dt.date
+) -> list[EventData]:
+    require_own(cmd.actor, cmd.employee_id, "AppealPenalty", "DIS-10")
+    case = _known(state, cmd.employee_id, cmd.case_id)
+    if case.appeal is not None:
+        raise RuleViolated(f"the penalty of case {cmd.case_id} was already appealed", "DIS-10")
+    if case.dismissal == "dismissed":
+        raise RuleViolated(f"case {cmd.case_id} ended in dismissal; it is no longer open to appeal", "DIS-10")
+    last_day = case.recorded_on + dt.timedelta(days=policy.appeal_window_days)
+    if today > last_day:
+        raise RuleViolated(f"the appeal window of case {cmd.case_id} closed on {last_day}", "DIS-10")
+    return [
+        PenaltyAppealed(
+            employee_id=cmd.employee_id, case_id=cmd.case_id, grounds=cmd.grounds, appealed_on=today
+        )
+    ]
+
+
+def decide_appeal(state: DisciplineState, cmd: DecideAppeal, today: dt.date) -> list[EventData]:
+    require(cmd.actor, "DecideAppeal")
+    case = _known(state, cmd.employee_id, cmd.case_id)
+    if case.appeal != "pending":
+        raise RuleViolated(f"case {cmd.case_id} has no appeal waiting for HR", "DIS-10")
+    outcome = AppealOutcome.UPHELD if cmd.upheld else AppealOutcome.OVERTURNED
+    events: list[EventData] = [
+        AppealDecided(
+            employee_id=cmd.employee_id,
+            case_id=cmd.case_id,
+            outcome=outcome,
+            decided_by=cmd.actor.id,
+            note=cmd.note,
+        )
+    ]
+    if outcome is AppealOutcome.OVERTURNED and case.fine > 0:
+        events.append(
+            DisciplinaryFineCancelled(
+                employee_id=cmd.employee_id, case_id=cmd.case_id, amount=case.fine, cancelled_on=today
+            )
+        )
+    if outcome is AppealOutcome.OVERTURNED and case.dismissal == "proposed":
+        events.append(
+            DisciplinaryDismissalDecided(
+                employee_id=cmd.employee_id,
+                case_id=cmd.case_id,
+                dismissed=False,
+                decided_by=cmd.actor.id,
+                note="the appeal was overturned",
+            )
+        )
+    return events
+
+
+registry = EventRegistry(
+    [
+        OffenceRecorded,
+        WrittenWarningIssued,
+        DisciplinaryFineImposed,
+        DisciplinaryDismissalProposed,
+        DisciplinaryDismissalDecided,
+        PenaltyAppealed,
+        AppealDecided,
+        DisciplinaryFineCancelled,
+    ]
+)
+DISCIPLINE_RECORD = AggregateType[DisciplineState]("DisciplineRecord", registry, DisciplineState, evolve)

@@ -1,0 +1,289 @@
+"""The monthly payslip, computed from the period's facts (HR-33..HR-41, SM-PAY).
+
+A pure function of its inputs, so a run can be repeated and checked: the facts (onboarding, the
+attendance days' outcomes and absences, fines and cancelled fines, a first salary deferred the
+month before) come from HR's own events, the rest (plan completion, commission, bonuses) from the
+command; the result is stored as an event, with every line naming the events behind it.
+
+- Base salary (HR-39) for the calendar days employed in the month (a mid-month join or leave pays
+  the employed share, days of the month as the denominator).
+- HR-36: the employed base is paid on the days actually worked against the scheduled days (every
+  evaluated day that is not a rest day); unpaid leave (HR-19, by type) and absences (HR-12) are
+  deducted at base × days / scheduled days. Paid leave and errands count as worked.
+- Fines (HR-16 absence ladder, DIS-2..DIS-4 discipline) are deducted once, in the first period
+  calculated after they were imposed; a fine cancelled on appeal after it was deducted is refunded
+  once (HR-37).
+- Performance pay (HR-40, C6): a flat 500 × completion, or 30 % of base × completion.
+- Commission and bonuses are inputs (HR-41); adjustments correct a closed period (SM-PAY).
+- HR-35: joined after the 25th → the payslip is computed but paid with the next month.
+- DIS-7: leaving with less than a month's notice withholds the final settlement (payable 0).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from hr.domain.people_policy import PayrollPolicy, PerformanceScheme
+from shop_contracts.commands.hr_people import PayInput
+from shop_contracts.events.hr_payroll import FirstSalaryDeferred, PayLine, PayLineKind, PayslipCalculated
+from shop_contracts.messages import EventData
+
+CENT = Decimal("0.01")
+NOT_SCHEDULED = frozenset({"rest"})
+
+
+def money(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def bounds(period: str) -> tuple[dt.date, dt.date]:
+    """HR-33, HR-34: the pay period runs from the 1st to the end of the month."""
+    year, month = (int(p) for p in period.split("-"))
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def shift_period(period: str, months: int) -> str:
+    year, month = (int(p) for p in period.split("-"))
+    index = year * 12 + month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@dataclass(frozen=True)
+class EmployeeFacts:
+    employee_id: str
+    grade: str
+    base_salary: Decimal
+    join_date: dt.date
+    left_on: dt.date | None
+    source: str
+    settlement_blocked: bool = False
+    """DIS-7: resigned with short notice; the final settlement is not paid."""
+
+
+@dataclass(frozen=True)
+class DayFact:
+    work_date: dt.date
+    outcome: str | None
+    leave_type: str | None
+    absence_days: Decimal
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FineFact:
+    """A fine to deduct (`refund` False) or a cancelled, already deducted fine to pay back."""
+
+    source: str
+    amount: Decimal
+    rule: str
+    description: str
+    refund: bool = False
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    adjustment_id: str
+    employee_id: str
+    corrects_period: str
+    amount: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
+class PeriodFacts:
+    employee: EmployeeFacts
+    days: tuple[DayFact, ...] = ()
+    fines: tuple[FineFact, ...] = ()
+    deferred: Decimal | None = None
+    deferred_source: str | None = None
+
+
+def _line(
+    kind: PayLineKind,
+    amount: Decimal,
+    description: str,
+    rule: str,
+    sources: tuple[str, ...] = (),
+    quantity: Decimal | None = None,
+) -> PayLine:
+    return PayLine(
+        kind=kind,
+        amount=money(amount),
+        description=description,
+        quantity=quantity,
+        rule=rule,
+        sources=sources,
+    )
+
+
+def _attendance_lines(
+    facts: PeriodFacts, base: Decimal, start: dt.date, end: dt.date, unpaid_types: frozenset[str]
+) -> tuple[list[PayLine], int, Decimal]:
+    days = [d for d in facts.days if start <= d.work_date <= end]
+    scheduled = [
+        d for d in days if d.absence_days > 0 or (d.outcome is not None and d.outcome not in NOT_SCHEDULED)
+    ]
+    if not scheduled:
+        return [], 0, Decimal(0)
+    count = Decimal(len(scheduled))
+    lines: list[PayLine] = []
+    unpaid = Counter(d.leave_type for d in scheduled if d.outcome == "leave" and d.leave_type in unpaid_types)
+    unpaid_total = Decimal(0)
+    for leave_type, n in sorted(unpaid.items(), key=lambda kv: str(kv[0])):
+        sources = tuple(
+            s for d in scheduled if d.outcome == "leave" and d.leave_type == leave_type for s in d.sources
+        )
+        lines.append(
+            _line(
+                PayLineKind.UNPAID_LEAVE,
+                -base * n / count,
+                f"unpaid {leave_type} leave, {n} of {len(scheduled)} scheduled days",
+                "HR-19",
+                sources,
+                Decimal(n),
+            )
+        )
+        unpaid_total += n
+    absent = [d for d in scheduled if d.absence_days > 0]
+    absent_days = sum((d.absence_days for d in absent), Decimal(0))
+    if absent:
+        lines.append(
+            _line(
+                PayLineKind.ABSENCE,
+                -base * absent_days / count,
+                f"absent {absent_days} of {len(scheduled)} scheduled days",
+                "HR-36",
+                tuple(s for d in absent for s in d.sources),
+                absent_days,
+            )
+        )
+    return lines, len(scheduled), count - unpaid_total - absent_days
+
+
+def performance_pay(policy: PayrollPolicy, base: Decimal, completion: Decimal) -> Decimal:
+    if policy.performance_scheme is PerformanceScheme.FLAT:
+        return policy.performance_flat * completion
+    return base * policy.performance_percent / 100 * completion
+
+
+def payslip(
+    period: str,
+    run: int,
+    facts: PeriodFacts,
+    pay_input: PayInput | None,
+    adjustments: tuple[Adjustment, ...],
+    policy: PayrollPolicy,
+    unpaid_types: frozenset[str],
+    command_id: str,
+) -> list[EventData]:
+    """One employee's PayslipCalculated (and FirstSalaryDeferred for a join after the 25th, HR-35)."""
+    employee = facts.employee
+    first, last = bounds(period)
+    start, end = max(first, employee.join_date), min(last, employee.left_on or last)
+    month_days, base = (last - first).days + 1, employee.base_salary
+    employed_days = max((end - start).days + 1, 0)
+    lines = [
+        _line(
+            PayLineKind.BASE_SALARY,
+            base,
+            f"monthly base salary ({employee.grade})",
+            "HR-39",
+            (employee.source,),
+        )
+    ]
+    if employed_days < month_days:
+        lines.append(
+            _line(
+                PayLineKind.NOT_EMPLOYED,
+                -base * (month_days - employed_days) / month_days,
+                f"employed {employed_days} of {month_days} calendar days",
+                "HR-36",
+                (employee.source,),
+                Decimal(month_days - employed_days),
+            )
+        )
+    employed_base = base * employed_days / month_days
+    attendance, scheduled, paid_days = _attendance_lines(facts, employed_base, start, end, unpaid_types)
+    lines += attendance
+    for fine in facts.fines:
+        kind = PayLineKind.FINE_REFUND if fine.refund else PayLineKind.FINE
+        lines.append(
+            _line(
+                kind,
+                fine.amount if fine.refund else -fine.amount,
+                fine.description,
+                fine.rule,
+                (fine.source,),
+            )
+        )
+    command = f"command:{command_id}"
+    completion = pay_input.completion if pay_input else Decimal(1)
+    if employed_days > 0:
+        lines.append(
+            _line(
+                PayLineKind.PERFORMANCE_PAY,
+                performance_pay(policy, base, completion),
+                f"performance pay ({policy.performance_scheme.value}), completion {completion}",
+                "HR-40",
+                (command,) if pay_input else (),
+                completion,
+            )
+        )
+    if pay_input and pay_input.commission > 0:
+        lines.append(_line(PayLineKind.COMMISSION, pay_input.commission, "commission", "HR-41", (command,)))
+    for bonus in pay_input.bonuses if pay_input else ():
+        lines.append(_line(PayLineKind.BONUS, bonus.amount, f"bonus: {bonus.kind}", "HR-41", (command,)))
+    if facts.deferred is not None and facts.deferred_source is not None:
+        lines.append(
+            _line(
+                PayLineKind.DEFERRED_SALARY,
+                facts.deferred,
+                f"first salary deferred from {shift_period(period, -1)}",
+                "HR-35",
+                (facts.deferred_source,),
+            )
+        )
+    for adj in adjustments:
+        lines.append(
+            _line(
+                PayLineKind.ADJUSTMENT,
+                adj.amount,
+                f"correction of {adj.corrects_period}: {adj.reason}",
+                "SM-PAY",
+                (f"adjustment:{adj.adjustment_id}",),
+            )
+        )
+    net = sum((line.amount for line in lines), Decimal(0))
+    deferred = first <= employee.join_date <= last and policy.deferred(employee.join_date)
+    withheld = employee.settlement_blocked and employee.left_on is not None and employee.left_on <= last
+    events: list[EventData] = [
+        PayslipCalculated(
+            period=period,
+            run=run,
+            employee_id=employee.employee_id,
+            grade=employee.grade,
+            scheduled_days=scheduled,
+            paid_days=paid_days,
+            lines=tuple(lines),
+            net=net,
+            payable=Decimal("0.00") if deferred or withheld else net,
+            deferred=deferred,
+            withheld_by="DIS-7" if withheld else None,
+            pay_date=policy.pay_date(period),
+        )
+    ]
+    if deferred:
+        events.append(
+            FirstSalaryDeferred(
+                period=period,
+                employee_id=employee.employee_id,
+                amount=net,
+                join_date=employee.join_date,
+                paid_with=shift_period(period, 1),
+            )
+        )
+    return events

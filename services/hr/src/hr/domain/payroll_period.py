@@ -1,0 +1,147 @@
+"""The PayrollPeriod aggregate, one per month `YYYY-MM` (SM-PAY; HR-33..HR-36).
+
+Open → `CalculatePayroll` (after the month has ended, HR-33; repeatable while open, each run
+supersedes the last) → `ClosePayrollPeriod` → Closed. A closed period never changes again: a
+correction is a `PayrollAdjustmentRecorded` in a later open period, paid or deducted there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from hr.domain.payroll import Adjustment, PeriodFacts, bounds, payslip
+from hr.domain.people_policy import PayrollPolicy
+from hr.domain.people_roles import require
+from jetstream_es.aggregate import AggregateType
+from jetstream_es.errors import InvalidCommand, RuleViolated
+from jetstream_es.events import EventRegistry
+from shop_contracts.commands.hr_people import CalculatePayroll, ClosePayrollPeriod, RecordPayrollAdjustment
+from shop_contracts.events.hr_payroll import (
+    FirstSalaryDeferred,
+    PayrollAdjustmentRecorded,
+    PayrollCalculated,
+    PayrollPeriodClosed,
+    PayslipCalculated,
+)
+from shop_contracts.messages import EventData
+
+
+@dataclass(frozen=True)
+class PayrollPeriodState:
+    period: str = ""
+    run: int = 0
+    closed: bool = False
+    adjustments: tuple[Adjustment, ...] = ()
+
+
+def evolve(state: PayrollPeriodState, event: EventData) -> PayrollPeriodState:
+    match event:
+        case PayrollCalculated():
+            return replace(state, period=event.period, run=event.run)
+        case PayrollPeriodClosed():
+            return replace(state, closed=True)
+        case PayrollAdjustmentRecorded():
+            adj = Adjustment(
+                event.adjustment_id, event.employee_id, event.corrects_period, event.amount, event.reason
+            )
+            return replace(state, period=event.period, adjustments=(*state.adjustments, adj))
+    return state
+
+
+def _open(state: PayrollPeriodState, period: str) -> None:
+    if state.closed:
+        raise RuleViolated(
+            f"payroll period {period} is closed; correct it with RecordPayrollAdjustment in a later open period",
+            "SM-PAY",
+        )
+
+
+def calculate(
+    state: PayrollPeriodState,
+    cmd: CalculatePayroll,
+    facts: Sequence[PeriodFacts],
+    policy: PayrollPolicy,
+    unpaid_types: frozenset[str],
+    today: dt.date,
+) -> list[EventData]:
+    require(cmd.actor, "CalculatePayroll")
+    _open(state, cmd.period)
+    _, last = bounds(cmd.period)
+    if today <= last:
+        raise RuleViolated(f"the pay period {cmd.period} runs until {last}; calculate it afterwards", "HR-33")
+    inputs = {i.employee_id: i for i in cmd.inputs}
+    if len(inputs) != len(cmd.inputs):
+        raise InvalidCommand("one input per employee", "HR-41")
+    known = {f.employee.employee_id for f in facts}
+    unknown = sorted(set(inputs) - known)
+    if unknown:
+        raise InvalidCommand(f"inputs for employees not on this payroll: {', '.join(unknown)}", "HR-41")
+    run = state.run + 1
+    events: list[EventData] = []
+    for f in sorted(facts, key=lambda f: f.employee.employee_id):
+        mine = tuple(a for a in state.adjustments if a.employee_id == f.employee.employee_id)
+        events += payslip(
+            cmd.period, run, f, inputs.get(f.employee.employee_id), mine, policy, unpaid_types, cmd.command_id
+        )
+    slips = [e for e in events if isinstance(e, PayslipCalculated)]
+    events.append(
+        PayrollCalculated(
+            period=cmd.period,
+            run=run,
+            employees=tuple(s.employee_id for s in slips),
+            total_net=sum((s.net for s in slips), Decimal(0)),
+            total_payable=sum((s.payable for s in slips), Decimal(0)),
+            pay_date=policy.pay_date(cmd.period),
+            calculated_by=cmd.actor.id,
+        )
+    )
+    return events
+
+
+def close(state: PayrollPeriodState, cmd: ClosePayrollPeriod) -> list[EventData]:
+    require(cmd.actor, "ClosePayrollPeriod")
+    _open(state, cmd.period)
+    if state.run == 0:
+        raise RuleViolated(f"payroll period {cmd.period} has not been calculated yet", "SM-PAY")
+    return [PayrollPeriodClosed(period=cmd.period, run=state.run, closed_by=cmd.actor.id)]
+
+
+def adjust(
+    state: PayrollPeriodState, cmd: RecordPayrollAdjustment, corrected_closed: bool
+) -> list[EventData]:
+    require(cmd.actor, "RecordPayrollAdjustment")
+    _open(state, cmd.period)
+    if cmd.corrects_period >= cmd.period:
+        raise InvalidCommand(f"an adjustment corrects an earlier period than {cmd.period}", "SM-PAY")
+    if not corrected_closed:
+        raise RuleViolated(f"period {cmd.corrects_period} is still open: recalculate it instead", "SM-PAY")
+    if any(a.adjustment_id == cmd.adjustment_id for a in state.adjustments):
+        raise RuleViolated(f"adjustment {cmd.adjustment_id} is already recorded", "SM-PAY")
+    if cmd.amount == 0:
+        raise InvalidCommand("an adjustment of 0 changes nothing", "SM-PAY")
+    return [
+        PayrollAdjustmentRecorded(
+            period=cmd.period,
+            adjustment_id=cmd.adjustment_id,
+            employee_id=cmd.employee_id,
+            corrects_period=cmd.corrects_period,
+            amount=cmd.amount,
+            reason=cmd.reason,
+            recorded_by=cmd.actor.id,
+        )
+    ]
+
+
+registry = EventRegistry(
+    [
+        PayslipCalculated,
+        FirstSalaryDeferred,
+        PayrollCalculated,
+        PayrollAdjustmentRecorded,
+        PayrollPeriodClosed,
+    ]
+)
+PAYROLL_PERIOD = AggregateType[PayrollPeriodState]("PayrollPeriod", registry, PayrollPeriodState, evolve)

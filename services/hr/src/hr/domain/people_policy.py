@@ -1,0 +1,130 @@
+"""The business numbers of HR part 2, given by configuration with the seeds' defaults: base salaries
+by grade (HR-39), resignation notice (DIS-7), the offence catalogue and its class → penalty table
+(DIS-1..DIS-5, C16), the appeal window (DIS-10, a gap), performance pay (HR-40, C6), the payday and
+the holiday calendar (HR-33, HR-34), and the new-hire deferral day (HR-35)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from shop_contracts.events.hr_people import Grade
+
+
+@dataclass(frozen=True)
+class ClassPenalty:
+    """What one offence class brings (DIS-5: data, never inferred from the class number)."""
+
+    warning: bool = True
+    fine: Decimal = Decimal(0)
+    serious_fine: Decimal | None = None
+    """The fine when the offence is serious (DIS-2: 20 yuan); None = the same as `fine`."""
+    propose_dismissal: bool = False
+
+
+@dataclass(frozen=True)
+class OffenceItem:
+    offence_class: int
+    title: str
+    monthly_dismissal_threshold: int | None = None
+    """DIS-3: this many offences of the item in a calendar month propose dismissal (falsification: 3)."""
+
+
+SEED_PENALTIES: dict[int, ClassPenalty] = {
+    1: ClassPenalty(warning=False, propose_dismissal=True),
+    2: ClassPenalty(warning=True, fine=Decimal(0), serious_fine=Decimal(20)),
+    3: ClassPenalty(warning=True, fine=Decimal(50)),
+    4: ClassPenalty(warning=True, fine=Decimal(100)),
+}
+
+SEED_CATALOGUE: dict[str, OffenceItem] = {
+    "1.1": OffenceItem(1, "breaking the law"),
+    "1.2": OffenceItem(1, "leaking company secrets"),
+    "1.3": OffenceItem(1, "hiding important personal information or false data in the employee file (DIS-6)"),
+    "1.4": OffenceItem(1, "serious neglect causing a major loss"),
+    "1.5": OffenceItem(1, "strike or go-slow"),
+    "1.6": OffenceItem(1, "fraud in the company's name"),
+    "1.7": OffenceItem(1, "bringing contraband or dangerous goods"),
+    "1.8": OffenceItem(1, "malicious damage"),
+    "1.9": OffenceItem(1, "misconduct with a bad internal effect"),
+    "1.10": OffenceItem(1, "slander"),
+    "1.11": OffenceItem(1, "related-party dealing or bribes"),
+    "1.12": OffenceItem(1, "diverting receivables (ORD-14)"),
+    "1.13": OffenceItem(1, "hidden second job (DIS-15)"),
+    "1.14": OffenceItem(1, "non-company payee account (ORD-12)"),
+    "1.15": OffenceItem(1, "order diversion or leaking (ORD-13)"),
+    "1.16": OffenceItem(1, "running down colleagues' products in internal order clashes"),
+    "1.17": OffenceItem(1, "running a shop or part-time job on Alibaba, Taobao or similar (DIS-15)"),
+    "2.1": OffenceItem(2, "refusing a superior's direction (first offence)"),
+    "2.2": OffenceItem(2, "pornographic or reactionary material or sites"),
+    "3.1": OffenceItem(3, "private entertainment on company computers (C10: 000 sets 50)"),
+    "3.2": OffenceItem(3, "smoking in a no-smoking area"),
+    "3.3": OffenceItem(3, "unauthorised visitors"),
+    "3.4": OffenceItem(3, "private use of company property"),
+    "3.5": OffenceItem(3, "minor personal error causing a loss"),
+    "3.6": OffenceItem(3, "lying about the leave reason (HR-29)"),
+    "3.7": OffenceItem(3, "skipping training, meetings or events without reason"),
+    "3.8": OffenceItem(3, "falsifying work records", monthly_dismissal_threshold=3),
+    "4.1": OffenceItem(4, "late for, leaving early from or skipping training"),
+    "4.2": OffenceItem(4, "absent without approved leave"),
+    "4.3": OffenceItem(4, "non-work activity in work time"),
+    "4.4": OffenceItem(4, "negative attitude causing a loss"),
+    "4.5": OffenceItem(4, "premium-rate calls or Q-coins on the company phone"),
+    "4.6": OffenceItem(4, "taking unregistered company property off the premises"),
+}
+
+
+@dataclass(frozen=True)
+class PeoplePolicy:
+    base_salaries: dict[Grade, Decimal] = field(
+        default_factory=lambda: {Grade.SUPERVISOR: Decimal(3500), Grade.TEAM_MEMBER: Decimal(2000)}
+    )
+    notice_months: int = 1
+
+
+@dataclass(frozen=True)
+class DisciplinePolicy:
+    penalties: dict[int, ClassPenalty] = field(default_factory=lambda: dict(SEED_PENALTIES))
+    catalogue: dict[str, OffenceItem] = field(default_factory=lambda: dict(SEED_CATALOGUE))
+    appeal_window_days: int = 7
+
+    def __post_init__(self) -> None:
+        missing = sorted({i.offence_class for i in self.catalogue.values()} - set(self.penalties))
+        if missing:
+            raise ValueError(f"offence classes {missing} of the catalogue have no penalty (DIS-5)")
+
+
+class PerformanceScheme(StrEnum):
+    """C6: 001 pays a flat 500 scaled by plan completion, 002 pays 30 % of base."""
+
+    FLAT = "flat"
+    PERCENT_OF_BASE = "percent_of_base"
+
+
+@dataclass(frozen=True)
+class PayrollPolicy:
+    performance_scheme: PerformanceScheme = PerformanceScheme.FLAT
+    performance_flat: Decimal = Decimal(500)
+    performance_percent: Decimal = Decimal(30)
+    payday: int = 20
+    holidays: frozenset[dt.date] = frozenset()
+    deferral_day: int = 25
+    defer_on_deferral_day: bool = True
+    """HR-35 is ambiguous on the 25th itself; the designer note reads it as "after" (deferred)."""
+
+    def pay_date(self, period: str) -> dt.date:
+        """The payday of the month after the period, earlier while it falls on a holiday (HR-33, HR-34)."""
+        year, month = (int(p) for p in period.split("-"))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        day = dt.date(year, month, self.payday)
+        while day in self.holidays:
+            day -= dt.timedelta(days=1)
+        return day
+
+    def deferred(self, join_date: dt.date) -> bool:
+        """HR-35: joined after the deferral day (on it, per `defer_on_deferral_day`)."""
+        if join_date.day == self.deferral_day:
+            return self.defer_on_deferral_day
+        return join_date.day > self.deferral_day

@@ -1,0 +1,41 @@
+"""Who may do what in HR part 2 (rules.md §0): HR onboards and files (HR-38, DIS-13) and reviews
+appeals (DIS-10); supervisors and managers record offences (SM-DISC); managers decide dismissals
+(DIS-1, DIS-3); leaders witness hand-overs (DIS-12); HR runs and closes payroll (SM-PAY)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from hr.domain.roles import DEPT_MANAGER, DIRECT_SUPERVISOR, ECOM_SUPERVISOR, HR_DEPT, SENIOR_LEADER
+from jetstream_es.errors import Forbidden
+from shop_contracts.envelope import Actor
+
+GENERAL_MANAGER: Final = "general_manager"
+LEADERS: Final = (ECOM_SUPERVISOR, DEPT_MANAGER, SENIOR_LEADER, GENERAL_MANAGER)
+
+PEOPLE_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
+    "OnboardEmployee": ((HR_DEPT,), "HR-38"),
+    "RecordSafetyTrainingResult": ((HR_DEPT,), "DIS-13"),
+    "CompleteHandover": (LEADERS, "DIS-12"),
+    "OffboardEmployee": ((HR_DEPT,), "DIS-7"),
+    "EraseEmployeePersonalData": ((HR_DEPT,), "HR-38"),
+    "RecordOffence": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR, DEPT_MANAGER), "DIS-10"),
+    "DecideDisciplinaryDismissal": ((DEPT_MANAGER, ECOM_SUPERVISOR), "DIS-1"),
+    "DecideAppeal": ((HR_DEPT,), "DIS-10"),
+    "CalculatePayroll": ((HR_DEPT,), "HR-36"),
+    "ClosePayrollPeriod": ((HR_DEPT,), "HR-33"),
+    "RecordPayrollAdjustment": ((HR_DEPT,), "HR-36"),
+}
+"""Command name → (roles allowed, rule cited when refused). Resigning and appealing are the
+employee's own acts (DIS-7, DIS-10)."""
+
+
+def require(actor: Actor, command: str) -> None:
+    roles, rule = PEOPLE_ROLES[command]
+    if not actor.has_any(*roles):
+        raise Forbidden(f"{command} needs the role {' or '.join(roles)}; {actor.id} has none of them", rule)
+
+
+def require_own(actor: Actor, employee_id: str, command: str, rule: str) -> None:
+    if actor.id != employee_id:
+        raise Forbidden(f"{command} is the employee's own act; {actor.id} is not {employee_id}", rule)

@@ -1,0 +1,130 @@
+"""Wires HR part 2 onto the runtime: employees, discipline and payroll commands (HR-33..HR-42,
+DIS-1..DIS-15; SM-DISC, SM-PAY), the people and payroll read models, the safety-gate reaction
+(DIS-13), the per-employee key table, and the Employee, DisciplineRecord, ActivityFund, Payslip and
+PayrollPeriod queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from hr.adapters import payroll_views, people_views
+from hr.adapters.keys import EmployeeKeys
+from hr.adapters.payroll_views import PayrollViews
+from hr.adapters.people_views import PeopleViews
+from hr.application.payroll import PayrollCommands
+from hr.application.people import PeopleCommands, PeoplePolicies, SafetyGateReaction
+from hr.domain.payroll import PeriodFacts
+from hr.domain.policy import HrPolicy
+from jetstream_es.errors import NotFound
+from jetstream_es.projection import Projection, Tables
+from jetstream_es.provision import ConsumerSpec
+from jetstream_es.service import ServiceRuntime
+from shop_contracts.commands.hr_people import (
+    AppealPenalty,
+    CalculatePayroll,
+    ClosePayrollPeriod,
+    CompleteHandover,
+    DecideAppeal,
+    DecideDisciplinaryDismissal,
+    EraseEmployeePersonalData,
+    OffboardEmployee,
+    OnboardEmployee,
+    RecordOffence,
+    RecordPayrollAdjustment,
+    RecordSafetyTrainingResult,
+    SubmitResignation,
+)
+from shop_contracts.queries.hr_people import ActivityFund, DisciplineRecord, Employee, PayrollPeriod, Payslip
+
+CONSUMERS: dict[str, ConsumerSpec] = {
+    PeopleViews.name: ConsumerSpec("HR", "hr-people-views", PeopleViews.filter_subjects),
+    PayrollViews.name: ConsumerSpec("HR", "hr-payroll-views", PayrollViews.filter_subjects),
+    SafetyGateReaction.name: ConsumerSpec("HR", "hr-safety-gate", SafetyGateReaction.filter_subjects),
+}
+
+
+class PeopleService:
+    """HR part 2's parts, kept so queries and tests find the live projection tables."""
+
+    def __init__(
+        self, runtime: ServiceRuntime, hr: HrPolicy, policies: PeoplePolicies, cache_size: int
+    ) -> None:
+        self.runtime = runtime
+        self.keys = EmployeeKeys(runtime.engine)
+        self.people = PeopleCommands(
+            runtime.commands, lambda: runtime.store, policies, self.keys, hr.business_tz, cache_size
+        )
+        unpaid = frozenset(str(t) for t in hr.leave.unpaid_types)
+        self.payroll = PayrollCommands(
+            runtime.commands,
+            lambda: runtime.store,
+            policies.payroll,
+            unpaid,
+            self.facts,
+            hr.business_tz,
+            cache_size,
+        )
+        self.people_views = PeopleViews()
+        self.payroll_views = PayrollViews()
+
+    def tables(self, projection: Projection) -> Tables:
+        return self.runtime.runner(projection.name).tables
+
+    async def facts(self, period: str) -> Sequence[PeriodFacts]:
+        """The period's facts once the payroll read model has applied everything stored so far."""
+        await self.runtime.runner(self.payroll_views.name).wait_caught_up(within=30.0)
+        return await payroll_views.period_facts(self.runtime.engine, self.tables(self.payroll_views), period)
+
+    def wire(self) -> None:
+        rt, people, payroll = self.runtime, self.people, self.payroll
+        rt.command(OnboardEmployee, people.onboard)
+        rt.command(RecordSafetyTrainingResult, people.record_training)
+        rt.command(SubmitResignation, people.resign)
+        rt.command(CompleteHandover, people.hand_over)
+        rt.command(OffboardEmployee, people.offboard)
+        rt.command(EraseEmployeePersonalData, people.erase)
+        rt.command(RecordOffence, people.record_offence)
+        rt.command(DecideDisciplinaryDismissal, people.decide_dismissal)
+        rt.command(AppealPenalty, people.appeal)
+        rt.command(DecideAppeal, people.decide_appeal)
+        rt.command(CalculatePayroll, payroll.calculate)
+        rt.command(ClosePayrollPeriod, payroll.close)
+        rt.command(RecordPayrollAdjustment, payroll.adjust)
+        projections: tuple[Projection, ...] = (
+            self.people_views,
+            self.payroll_views,
+            SafetyGateReaction(people),
+        )
+        for projection in projections:
+            rt.projection(projection, CONSUMERS[projection.name].durable)
+        rt.query(Employee, self.employee)
+        rt.query(DisciplineRecord, self.discipline_record)
+        rt.query(ActivityFund, self.activity_fund)
+        rt.query(Payslip, self.payslip)
+        rt.query(PayrollPeriod, self.payroll_period)
+
+    async def employee(self, query: Employee) -> dict[str, Any]:
+        view = await people_views.employee(
+            self.runtime.engine, self.tables(self.people_views), self.keys, query
+        )
+        if view is None:
+            raise NotFound(f"employee {query.employee_id} has not been onboarded")
+        return view
+
+    async def discipline_record(self, query: DisciplineRecord) -> dict[str, Any]:
+        return await people_views.discipline_record(
+            self.runtime.engine, self.tables(self.people_views), query
+        )
+
+    async def activity_fund(self, query: ActivityFund) -> dict[str, Any]:
+        return await payroll_views.activity_fund(self.runtime.engine, self.tables(self.payroll_views), query)
+
+    async def payslip(self, query: Payslip) -> dict[str, Any]:
+        slip = await payroll_views.payslip(self.runtime.engine, self.tables(self.payroll_views), query)
+        if slip is None:
+            raise NotFound(f"no payslip of {query.employee_id} for {query.period}")
+        return slip
+
+    async def payroll_period(self, query: PayrollPeriod) -> dict[str, Any]:
+        return await payroll_views.payroll_period(self.runtime.engine, self.tables(self.payroll_views), query)

@@ -1,0 +1,180 @@
+"""Discipline (SM-DISC; DIS-1..DIS-5, DIS-10, HR-37): the offence's class maps to its penalty by a
+data table, falsified records count per month, appeals are reviewed by HR, and every fine reaches
+the public activity fund; given / when / then."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from hr.application.people import PeoplePolicies
+from hr.domain.people_policy import ClassPenalty, DisciplinePolicy
+from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
+from shop_contracts.commands import hr_people as p
+from shop_contracts.events.hr_discipline import (
+    DisciplinaryDismissalBasis,
+    DisciplinaryDismissalProposed,
+    DisciplinaryFineImposed,
+)
+
+from .people_harness import EMPLOYEE_ACTOR, HR, MANAGER, NOW, People, offence
+
+
+@pytest.fixture
+def people() -> People:
+    return People()
+
+
+def fines(people: People) -> list[Decimal]:
+    return [
+        e.amount for e in people.events("DisciplineRecord", "emp-1") if isinstance(e, DisciplinaryFineImposed)
+    ]
+
+
+async def test_class_1_proposes_dismissal_without_a_fine_dis_1(people: People) -> None:
+    await people.when(offence("1.17", "c1"))
+    assert people.types("DisciplineRecord", "emp-1") == ["OffenceRecorded", "DisciplinaryDismissalProposed"]
+
+
+async def test_class_2_is_a_written_warning_without_a_fine_unless_serious_dis_2(people: People) -> None:
+    await people.when(offence("2.1", "c1"))
+    assert people.types("DisciplineRecord", "emp-1") == ["OffenceRecorded", "WrittenWarningIssued"]
+    await people.when(offence("2.2", "c2", serious=True))
+    assert fines(people) == [Decimal(20)]
+
+
+async def test_class_3_is_a_warning_and_50_yuan_dis_3(people: People) -> None:
+    await people.when(offence("3.2", "c1"))
+    assert people.types("DisciplineRecord", "emp-1")[1:] == [
+        "WrittenWarningIssued",
+        "DisciplinaryFineImposed",
+    ]
+    assert fines(people) == [Decimal(50)]
+
+
+async def test_class_4_is_a_warning_and_100_yuan_dis_4(people: People) -> None:
+    await people.when(offence("4.2", "c1"))
+    assert fines(people) == [Decimal(100)]
+
+
+async def test_three_falsified_records_in_a_month_propose_dismissal_dis_3(people: People) -> None:
+    await people.given(offence("3.8", "c1"), offence("3.8", "c2", occurred_on=dt.date(2026, 2, 27)))
+    await people.when(offence("3.8", "c3"))
+    assert "DisciplinaryDismissalProposed" not in people.types("DisciplineRecord", "emp-1")
+    await people.when(offence("3.8", "c4"))
+    proposal = people.events("DisciplineRecord", "emp-1")[-1]
+    assert isinstance(proposal, DisciplinaryDismissalProposed)
+    assert (proposal.basis, proposal.rule, proposal.case_id) == (
+        DisciplinaryDismissalBasis.MONTHLY_REPEAT,
+        "DIS-3",
+        "c4",
+    )
+    assert fines(people) == [Decimal(50)] * 4
+
+
+async def test_the_penalty_follows_the_table_not_the_class_number_dis_5() -> None:
+    penalties = {
+        1: ClassPenalty(),
+        2: ClassPenalty(fine=Decimal(500), propose_dismissal=True),
+        3: ClassPenalty(),
+        4: ClassPenalty(),
+    }
+    people = People(PeoplePolicies(discipline=DisciplinePolicy(penalties=penalties)))
+    await people.when(offence("2.1", "c1"))
+    assert people.types("DisciplineRecord", "emp-1")[1:] == [
+        "WrittenWarningIssued",
+        "DisciplinaryFineImposed",
+        "DisciplinaryDismissalProposed",
+    ]
+    assert fines(people) == [Decimal(500)]
+
+
+async def test_an_unknown_item_is_refused_naming_the_catalogue_dis_5(people: People) -> None:
+    with pytest.raises(InvalidCommand) as refused:
+        await people.when(offence("9.9", "c1"))
+    assert refused.value.rule == "DIS-5"
+    assert "3.8" in refused.value.message
+
+
+async def test_an_employee_cannot_record_an_offence_dis_10(people: People) -> None:
+    with pytest.raises(Forbidden):
+        await people.when(offence("3.2", "c1").model_copy(update={"actor": EMPLOYEE_ACTOR}))
+
+
+async def test_a_manager_confirms_a_dismissal_proposal_dis_1(people: People) -> None:
+    await people.given(offence("1.2", "c1"))
+    decide = p.DecideDisciplinaryDismissal(
+        command_id="d1", actor=MANAGER, employee_id="emp-1", case_id="c1", dismiss=True
+    )
+    await people.when(decide)
+    record = await people.discipline()
+    assert record["cases"][0]["dismissal"]["status"] == "dismissed"
+    assert record["cases"][0]["dismissal"]["effective_date"] == "2026-03-02"
+    with pytest.raises(RuleViolated):
+        await people.when(decide.model_copy(update={"command_id": "d2"}))
+
+
+def appeal(case_id: str = "c1") -> p.AppealPenalty:
+    return p.AppealPenalty(
+        command_id=f"appeal-{case_id}",
+        actor=EMPLOYEE_ACTOR,
+        employee_id="emp-1",
+        case_id=case_id,
+        grounds="I was on a break",
+    )
+
+
+def decide(upheld: bool, case_id: str = "c1") -> p.DecideAppeal:
+    return p.DecideAppeal(
+        command_id=f"decide-{case_id}",
+        actor=HR,
+        employee_id="emp-1",
+        case_id=case_id,
+        upheld=upheld,
+        note="checked",
+    )
+
+
+async def test_an_overturned_appeal_cancels_the_fine_dis_10(people: People) -> None:
+    await people.given(offence("4.3", "c1"), appeal())
+    await people.when(decide(upheld=False))
+    assert people.types("DisciplineRecord", "emp-1")[-2:] == ["AppealDecided", "DisciplinaryFineCancelled"]
+    record = await people.discipline()
+    assert record["fined"] == "0.00"
+    assert record["cases"][0]["appeal"]["status"] == "overturned"
+
+
+async def test_an_upheld_appeal_keeps_the_fine_dis_10(people: People) -> None:
+    await people.given(offence("4.3", "c1"), appeal())
+    await people.when(decide(upheld=True))
+    assert (await people.discipline())["fined"] == "100.00"
+
+
+async def test_only_hr_reviews_appeals_dis_10(people: People) -> None:
+    await people.given(offence("4.3", "c1"), appeal())
+    with pytest.raises(Forbidden) as refused:
+        await people.when(decide(True).model_copy(update={"actor": MANAGER}))
+    assert refused.value.rule == "DIS-10"
+
+
+async def test_an_appeal_after_the_window_is_refused_dis_10(people: People) -> None:
+    await people.given(offence("4.3", "c1"))
+    people.at(NOW + dt.timedelta(days=8))
+    with pytest.raises(RuleViolated) as refused:
+        await people.when(appeal())
+    assert refused.value.rule == "DIS-10"
+
+
+async def test_every_fine_is_credited_to_the_public_activity_fund_hr_37(people: People) -> None:
+    await people.given(offence("3.2", "c1"), offence("4.2", "c2"), appeal("c2"), decide(False, "c2"))
+    await people.ladder_fine(dt.date(2026, 3, 3), 100, 1)
+    fund = await people.fund()
+    assert [(e["amount"], e["status"]) for e in fund["entries"]] == [
+        ("50.00", "pending"),
+        ("100.00", "reversed"),
+        ("100.00", "pending"),
+    ]
+    assert fund["balance"] == "150.00"
+    assert {e["collected_by"] for e in fund["entries"]} == {"dept_manager"}

@@ -1,0 +1,386 @@
+"""Payroll (SM-PAY; HR-33..HR-37, HR-39..HR-41): a full month computed by hand — unpaid leave,
+an absence, fines from the ladder and from discipline, performance pay, commission and a bonus, a
+mid-month hire before the 25th and one after it (FirstSalaryDeferred), a 20th that is a holiday —
+then closing, the deferred pay, a correction in the next period and a fine refunded after appeal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from hr.application.people import PeoplePolicies
+from hr.domain.attendance_state import ATTENDANCE_DAY, day_id
+from hr.domain.ladder import ABSENCE_RECORD, record_id
+from hr.domain.people_policy import PayrollPolicy, PerformanceScheme
+from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
+from shop_contracts.commands import hr_people as p
+from shop_contracts.events.hr import AbsenceKind, AbsenceRescinded, FineReversed
+from shop_contracts.events.hr_attendance import DayOutcome
+from shop_contracts.events.hr_payroll import FirstSalaryDeferred, PayslipCalculated
+from shop_contracts.events.hr_people import Grade, SeparationReason
+
+from .people_harness import EMPLOYEE_ACTOR, HR, MANAGER, People, offence, onboard
+
+MARCH = [dt.date(2026, 3, d) for d in range(1, 32)]
+SUNDAYS = {1, 8, 15, 22, 29}  # March 2026 starts on a Sunday
+APRIL_1 = dt.datetime(2026, 4, 1, 2, 0, tzinfo=dt.UTC)
+MAY_1 = dt.datetime(2026, 5, 1, 2, 0, tzinfo=dt.UTC)
+HOLIDAY_20_APRIL = PeoplePolicies(payroll=PayrollPolicy(holidays=frozenset({dt.date(2026, 4, 20)})))
+
+
+def calculate(period: str = "2026-03", command_id: str = "pay-2026-03", **kw: object) -> p.CalculatePayroll:
+    return p.CalculatePayroll(command_id=command_id, actor=HR, period=period, **kw)  # type: ignore[arg-type]
+
+
+def close(period: str = "2026-03") -> p.ClosePayrollPeriod:
+    return p.ClosePayrollPeriod(command_id=f"close-{period}", actor=HR, period=period)
+
+
+def lines(slip: PayslipCalculated) -> list[tuple[str, Decimal]]:
+    return [(line.kind.value, line.amount) for line in slip.lines]
+
+
+def slips(people: People, period: str = "2026-03") -> dict[str, PayslipCalculated]:
+    found = [e for e in people.events("PayrollPeriod", period) if isinstance(e, PayslipCalculated)]
+    latest = max(s.run for s in found)
+    return {s.employee_id: s for s in found if s.run == latest}
+
+
+async def march(people: People) -> dict[str, list[str]]:
+    """The month's facts; returns event ids behind some days, by name."""
+    await people.given(
+        onboard("emp-1", join=dt.date(2026, 2, 1)),
+        onboard("emp-2", join=dt.date(2026, 3, 16), grade=Grade.SUPERVISOR),
+        onboard("emp-3", join=dt.date(2026, 3, 26)),
+        offence("3.2", "c1"),  # 50 yuan on 2 March (DIS-3)
+    )
+    ids: dict[str, list[str]] = {"personal": [], "sick": [], "absent": []}
+    special = {
+        10: (DayOutcome.LEAVE, "personal"),
+        11: (DayOutcome.LEAVE, "personal"),
+        12: (DayOutcome.LEAVE, "sick"),
+        13: (DayOutcome.LEAVE, "marriage"),
+        16: (DayOutcome.ABSENT, None),
+    }
+    for day in MARCH:
+        outcome, leave_type = special.get(day.day, (DayOutcome.WORKED, None))
+        if day.day in SUNDAYS:
+            outcome = DayOutcome.REST
+        made = await people.day(day, outcome, "emp-1", leave_type)
+        if leave_type in ("personal", "sick"):
+            ids[str(leave_type)] += made
+        if outcome == DayOutcome.ABSENT:
+            ids["absent"] += made
+        for employee, joined in (("emp-2", 16), ("emp-3", 26)):
+            if day.day >= joined:
+                await people.day(day, DayOutcome.REST if day.day in SUNDAYS else DayOutcome.WORKED, employee)
+    ids["ladder_fine"] = [await people.ladder_fine(dt.date(2026, 3, 16), 100, 1)]
+    people.at(APRIL_1)
+    return ids
+
+
+INPUTS = (
+    p.PayInput(
+        employee_id="emp-1",
+        completion=Decimal("0.9"),
+        commission=Decimal(300),
+        bonuses=(p.Bonus(kind="excellent_employee", amount=Decimal(200)),),
+    ),
+)
+
+
+async def test_a_full_month_computed_by_hand_hr_33_to_hr_41() -> None:
+    people = People(HOLIDAY_20_APRIL)
+    ids = await march(people)
+    await people.when(calculate(inputs=INPUTS))
+    result = slips(people)
+    one = result["emp-1"]
+    # 26 scheduled days (31 less 5 Sundays); 2000 / 26 a day
+    assert lines(one) == [
+        ("base_salary", Decimal("2000.00")),
+        ("unpaid_leave", Decimal("-153.85")),  # personal, 2 days (HR-19)
+        ("unpaid_leave", Decimal("-76.92")),  # sick, 1 day (HR-19); marriage leave is paid
+        ("absence", Decimal("-76.92")),  # 16 March (HR-36)
+        ("fine", Decimal("-50.00")),  # discipline, 2 March (DIS-3, HR-37)
+        ("fine", Decimal("-100.00")),  # first absence of the year (HR-16, HR-37)
+        ("performance_pay", Decimal("450.00")),  # 500 x 0.9 (HR-40, flat)
+        ("commission", Decimal("300.00")),
+        ("bonus", Decimal("200.00")),
+    ]
+    assert (one.scheduled_days, one.paid_days, one.net, one.payable) == (
+        26,
+        Decimal(22),
+        Decimal("2492.31"),
+        Decimal("2492.31"),
+    )
+    assert one.pay_date == dt.date(2026, 4, 19), "the 20th is a holiday: paid a day earlier (HR-34)"
+    # joined 16 March, before the 25th: 16 of 31 days, paid on the next payday (HR-35)
+    two = result["emp-2"]
+    assert lines(two) == [
+        ("base_salary", Decimal("3500.00")),
+        ("not_employed", Decimal("-1693.55")),  # 3500 x 15 / 31
+        ("performance_pay", Decimal("500.00")),
+    ]
+    assert (two.scheduled_days, two.net, two.payable, two.deferred) == (
+        14,
+        Decimal("2306.45"),
+        Decimal("2306.45"),
+        False,
+    )
+    # joined 26 March, after the 25th: computed, paid with April (HR-35)
+    three = result["emp-3"]
+    assert lines(three) == [
+        ("base_salary", Decimal("2000.00")),
+        ("not_employed", Decimal("-1612.90")),  # 2000 x 25 / 31
+        ("performance_pay", Decimal("500.00")),
+    ]
+    assert (three.net, three.payable, three.deferred) == (Decimal("887.10"), Decimal(0), True)
+    [deferral] = [e for e in people.events("PayrollPeriod", "2026-03") if isinstance(e, FirstSalaryDeferred)]
+    assert (deferral.employee_id, deferral.amount, deferral.paid_with) == (
+        "emp-3",
+        Decimal("887.10"),
+        "2026-04",
+    )
+    assert people.types("PayrollPeriod", "2026-03")[-1] == "PayrollCalculated"
+    # every line names the events behind it
+    personal, sick, fine, absence = one.lines[1], one.lines[2], one.lines[5], one.lines[3]
+    assert set(personal.sources) == set(ids["personal"])
+    assert len(personal.sources) == 2
+    assert set(sick.sources) == set(ids["sick"])
+    assert set(absence.sources) == set(ids["absent"])
+    assert fine.sources == tuple(ids["ladder_fine"])
+    assert one.lines[4].sources == tuple(
+        people.event_ids("DisciplineRecord", "emp-1", "DisciplinaryFineImposed")
+    )
+    assert one.lines[7].sources == ("command:pay-2026-03",)
+    view = await people.period("2026-03")
+    assert (view["status"], view["total_payable"], view["pay_date"]) == (
+        "calculated",
+        "4798.76",
+        "2026-04-19",
+    )
+
+
+async def test_the_period_is_calculated_only_after_it_ends_hr_33() -> None:
+    people = People()
+    await people.given(onboard())
+    with pytest.raises(RuleViolated) as refused:
+        await people.when(calculate())
+    assert refused.value.rule == "HR-33"
+
+
+async def test_only_hr_runs_payroll_hr_36() -> None:
+    people = People()
+    people.at(APRIL_1)
+    with pytest.raises(Forbidden):
+        await people.when(calculate().model_copy(update={"actor": EMPLOYEE_ACTOR}))
+
+
+async def test_inputs_for_someone_not_on_the_payroll_are_refused_hr_41() -> None:
+    people = People()
+    people.at(APRIL_1)
+    with pytest.raises(InvalidCommand) as refused:
+        await people.when(calculate(inputs=(p.PayInput(employee_id="ghost"),)))
+    assert "ghost" in refused.value.message
+
+
+async def test_a_recalculation_supersedes_the_run_and_deducts_each_fine_once_hr_37() -> None:
+    people = People()
+    await march(people)
+    await people.when(calculate())
+    await people.when(calculate(command_id="pay-2026-03-again", inputs=INPUTS))
+    assert slips(people)["emp-1"].net == Decimal("2492.31")
+    fund = await people.fund("emp-1")
+    assert [e["deducted_in"] for e in fund["entries"]] == ["2026-03", "2026-03"]
+    assert [e["status"] for e in fund["entries"]] == ["deducted", "deducted"]
+
+
+async def test_a_closed_period_changes_only_by_an_adjustment_in_a_later_period_sm_pay() -> None:
+    people = People()
+    await march(people)
+    await people.given(calculate(inputs=INPUTS), close())
+    with pytest.raises(RuleViolated) as refused:
+        await people.when(calculate(command_id="pay-late"))
+    assert refused.value.rule == "SM-PAY"
+    fund = await people.fund("emp-1")
+    assert {e["status"] for e in fund["entries"]} == {"collected"}
+    assert fund["collected"] == "150.00"
+    # the sick day is found certified after closing: paid back in April
+    fix = p.RecordPayrollAdjustment(
+        command_id="adj-1",
+        actor=HR,
+        period="2026-04",
+        adjustment_id="adj-1",
+        employee_id="emp-1",
+        corrects_period="2026-03",
+        amount=Decimal("76.92"),
+        reason="sick day of 12 March wrongly unpaid",
+    )
+    await people.when(fix)
+    with pytest.raises(RuleViolated):
+        await people.when(
+            fix.model_copy(update={"command_id": "adj-x", "period": "2026-05", "corrects_period": "2026-04"})
+        )
+    people.at(MAY_1)
+    await people.when(calculate("2026-04", "pay-2026-04"))
+    april = slips(people, "2026-04")
+    kinds = [line.kind.value for line in april["emp-1"].lines]
+    assert "fine" not in kinds, "March's fines were deducted in March, once (HR-37)"
+    assert april["emp-1"].lines[-1].amount == Decimal("76.92")
+    assert april["emp-1"].lines[-1].sources == ("adjustment:adj-1",)
+    # emp-3's first month arrives with April's pay (HR-35)
+    deferred = [line for line in april["emp-3"].lines if line.kind.value == "deferred_salary"]
+    assert [(d.amount, d.rule) for d in deferred] == [(Decimal("887.10"), "HR-35")]
+    assert deferred[0].sources == tuple(
+        people.event_ids("PayrollPeriod", "2026-03", "PayslipCalculated")[2:3]
+    )
+
+
+async def test_a_fine_cancelled_after_its_period_closed_is_refunded_once_in_the_next_hr_37() -> None:
+    people = People()
+    await march(people)
+    await people.given(calculate(), close())
+    people.at(dt.datetime(2026, 4, 3, 2, 0, tzinfo=dt.UTC))
+    with pytest.raises(RuleViolated):  # the appeal window of the 2 March fine closed on 9 March
+        await people.when(
+            p.AppealPenalty(
+                command_id="ap", actor=EMPLOYEE_ACTOR, employee_id="emp-1", case_id="c1", grounds="no"
+            )
+        )
+    await people.when(offence("4.3", "c2", occurred_on=dt.date(2026, 3, 31)))
+    await people.when(
+        p.AppealPenalty(
+            command_id="ap2", actor=EMPLOYEE_ACTOR, employee_id="emp-1", case_id="c2", grounds="no"
+        )
+    )
+    people.at(MAY_1)
+    await people.when(calculate("2026-04", "pay-2026-04"))
+    assert [
+        line.kind.value for line in slips(people, "2026-04")["emp-1"].lines if "fine" in line.kind.value
+    ] == ["fine"]
+    await people.when(close("2026-04"))
+    await people.when(
+        p.DecideAppeal(command_id="dec", actor=HR, employee_id="emp-1", case_id="c2", upheld=False, note="ok")
+    )
+    people.at(dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.UTC))
+    await people.when(calculate("2026-05", "pay-2026-05"))
+    may = [
+        (line.kind.value, line.amount)
+        for line in slips(people, "2026-05")["emp-1"].lines
+        if "fine" in line.kind.value
+    ]
+    assert may == [("fine_refund", Decimal("100.00"))]
+    fund = await people.fund("emp-1")
+    assert [e["status"] for e in fund["entries"]] == ["collected", "collected", "refunded"]
+
+
+async def test_joining_on_the_25th_is_deferred_by_default_and_paid_at_once_when_configured_hr_35() -> None:
+    for defer, expected in ((True, True), (False, False)):
+        people = People(PeoplePolicies(payroll=PayrollPolicy(defer_on_deferral_day=defer)))
+        await people.given(onboard(join=dt.date(2026, 3, 25)))
+        people.at(APRIL_1)
+        await people.when(calculate())
+        assert slips(people)["emp-1"].deferred is expected
+
+
+async def test_performance_pay_as_30_percent_of_base_c6_hr_40() -> None:
+    people = People(
+        PeoplePolicies(payroll=PayrollPolicy(performance_scheme=PerformanceScheme.PERCENT_OF_BASE))
+    )
+    await people.given(onboard(join=dt.date(2026, 2, 1), grade=Grade.SUPERVISOR))
+    people.at(APRIL_1)
+    await people.when(calculate())
+    perf = [line for line in slips(people)["emp-1"].lines if line.kind.value == "performance_pay"]
+    assert perf[0].amount == Decimal("1050.00")
+
+
+async def test_the_payslip_query_shows_the_latest_run_and_whether_the_period_closed_sm_pay() -> None:
+    people = People()
+    await march(people)
+    await people.given(calculate(inputs=INPUTS), close())
+    slip = await people.payslip("2026-03", "emp-1")
+    assert slip is not None
+    assert (slip["net"], slip["period_closed"], slip["run"]) == ("2492.31", True, 1)
+    assert (await people.period("2026-03"))["status"] == "closed"
+
+
+async def test_payroll_amounts_survive_the_erasure_of_personal_data_and_a_rebuild() -> None:
+    people = People()
+    await march(people)
+    await people.given(calculate(inputs=INPUTS))
+    await people.when(
+        p.EraseEmployeePersonalData(command_id="erase", actor=HR, employee_id="emp-1", reason="asked")
+    )
+    await people.project(rebuild=True)
+    slip = await people.payslip("2026-03", "emp-1")
+    assert slip is not None
+    assert slip["net"] == "2492.31"
+    view = await people.employee("emp-1")
+    assert view is not None
+    assert view["personal"] == "erased"
+
+
+async def test_a_rescinded_absence_and_its_reversed_fine_are_not_deducted_hr_16_hr_20() -> None:
+    people = People()
+    await people.given(onboard(join=dt.date(2026, 2, 1)))
+    day = dt.date(2026, 3, 3)
+    await people.day(dt.date(2026, 3, 2))
+    await people.day(day, DayOutcome.ABSENT)
+    await people.ladder_fine(day, 100, 1)
+    rescinded = AbsenceRescinded(
+        employee_id="emp-1",
+        work_date=day,
+        kind=AbsenceKind.FULL_DAY,
+        days=Decimal(1),
+        covered_by="lv-9",
+        leave_type="sick",
+        rule="HR-20",
+    )
+    await people.fact(ATTENDANCE_DAY, day_id("emp-1", day), rescinded)
+    reversed_fine = FineReversed(
+        employee_id="emp-1",
+        year=2026,
+        amount=Decimal(100),
+        occurrence=1,
+        work_date=day,
+        basis="absence#1",
+        reason="the absence was rescinded",
+    )
+    await people.fact(ABSENCE_RECORD, record_id("emp-1", 2026), reversed_fine)
+    people.at(APRIL_1)
+    await people.when(calculate())
+    assert lines(slips(people)["emp-1"]) == [
+        ("base_salary", Decimal("2000.00")),
+        ("unpaid_leave", Decimal("-1000.00")),  # the day became sick leave: 1 of 2 scheduled days
+        ("performance_pay", Decimal("500.00")),
+    ]
+    assert [e["status"] for e in (await people.fund())["entries"]] == ["reversed"]
+
+
+async def test_leaving_on_short_notice_withholds_the_final_settlement_dis_7() -> None:
+    people = People()
+    await people.given(
+        onboard(join=dt.date(2026, 2, 1)),
+        p.SubmitResignation(
+            command_id="resign",
+            actor=EMPLOYEE_ACTOR,
+            employee_id="emp-1",
+            effective_date=dt.date(2026, 3, 20),
+        ),
+        p.CompleteHandover(command_id="handover", actor=MANAGER, employee_id="emp-1", handed_to="emp-2"),
+        p.OffboardEmployee(
+            command_id="off",
+            actor=HR,
+            employee_id="emp-1",
+            reason=SeparationReason.RESIGNED,
+            effective_date=dt.date(2026, 3, 20),
+        ),
+    )
+    people.at(APRIL_1)
+    await people.when(calculate())
+    slip = slips(people)["emp-1"]
+    assert lines(slip)[:2] == [("base_salary", Decimal("2000.00")), ("not_employed", Decimal("-709.68"))]
+    assert (slip.payable, slip.withheld_by) == (Decimal(0), "DIS-7")
+    assert slip.net == Decimal("1790.32")
