@@ -119,7 +119,9 @@ class RefundCommands:
         return await self._case(cmd, cmd.case_id, lambda s, now: refunds.issue_return_note(s, cmd, now))
 
     async def inspect(self, cmd: c.InspectReturn) -> CommandResult:
-        return await self._case(cmd, cmd.case_id, lambda s, now: refunds.inspect(s, cmd, now))
+        case = await self.cases.state(cmd.case_id)
+        shipped = (await self.facts.state(case.order_id)).shipped_accessories if case.order_id else None
+        return await self._case(cmd, cmd.case_id, lambda s, now: refunds.inspect(s, cmd, shipped, now))
 
     async def confirm_receipt(self, cmd: c.ConfirmReturnReceipt) -> CommandResult:
         return await self._case(cmd, cmd.case_id, lambda s, now: refunds.confirm_receipt(s, cmd, now))

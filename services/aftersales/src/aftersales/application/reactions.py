@@ -17,6 +17,7 @@ from jetstream_es.commands import Cause, CommandResult
 from jetstream_es.projection import Decoded, Reaction
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.fulfilment import (
+    AccessoriesChecked,
     ReturnParcelReceived,
     ShipmentCancelled,
     ShipmentDelivered,
@@ -31,7 +32,13 @@ log = structlog.get_logger(__name__)
 async def react(commands: RefundCommands, data: EventData, cause: Cause) -> CommandResult | None:
     """What after-sales does with one foreign event (None: not an event it reacts to)."""
     match data:
-        case OrderPlaced() | ShipmentStamped() | ShipmentDelivered() | ShipmentCancelled():
+        case (
+            OrderPlaced()
+            | AccessoriesChecked()
+            | ShipmentStamped()
+            | ShipmentDelivered()
+            | ShipmentCancelled()
+        ):
             return await commands.facts.execute(
                 data.order_id, cause, lambda f, _: facts.note(f, data), must_exist=False
             )
@@ -66,5 +73,5 @@ class FulfilmentReactions(AftersalesReaction):
     name = "aftersales_fulfilment_reactions"
     stream = "FULFILMENT"
     filter_subjects = ("fulfilment.events.>",)
-    models = (ShipmentStamped, ShipmentDelivered, ShipmentCancelled, ReturnParcelReceived)
+    models = (AccessoriesChecked, ShipmentStamped, ShipmentDelivered, ShipmentCancelled, ReturnParcelReceived)
     handles = frozenset(m.event_type for m in models)

@@ -49,6 +49,19 @@ class ShipmentCancellationNoted(EventData):
     cancelled_at: AwareDatetime
 
 
+class ShippedAccessoriesNoted(EventData):
+    """The accessories fulfilment found complete before dispatch (FUL-4), kept to check a return
+    against (AS-7)."""
+
+    event_type: ClassVar[str] = "ShippedAccessoriesNoted"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    checklist: tuple[str, ...]
+    checked_at: AwareDatetime
+
+
 class RefundBooked(EventData):
     event_type: ClassVar[str] = "RefundBooked"
     schema_version: ClassVar[int] = 1

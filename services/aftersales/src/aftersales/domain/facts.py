@@ -1,6 +1,9 @@
 """What after-sales knows about an order (aggregate `OrderFacts`, one per order id), fed by
-reactions to OrderPlaced, ShipmentStamped, ShipmentDelivered and ShipmentCancelled, and the
-refunds booked against it.
+reactions to OrderPlaced, AccessoriesChecked, ShipmentStamped, ShipmentDelivered and
+ShipmentCancelled, and the refunds booked against it.
+
+- Accessories shipped (FUL-4, AS-7): the checklist the warehouse keeper found complete, the
+  reference a returned parcel's accessories are inspected against.
 
 - Goods received (AS-2): delivered → received; not stamped (or cancelled) → not received; stamped
   but not delivered → the buyer's statement decides, and the basis is recorded.
@@ -24,11 +27,17 @@ from aftersales.domain.events import (
     RefundBooked,
     ShipmentCancellationNoted,
     ShipmentStampNoted,
+    ShippedAccessoriesNoted,
 )
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
-from shop_contracts.events.fulfilment import ShipmentCancelled, ShipmentDelivered, ShipmentStamped
+from shop_contracts.events.fulfilment import (
+    AccessoriesChecked,
+    ShipmentCancelled,
+    ShipmentDelivered,
+    ShipmentStamped,
+)
 from shop_contracts.events.orders import OrderPlaced
 from shop_contracts.messages import EventData
 
@@ -46,6 +55,7 @@ class OrderFacts:
     cancelled: bool = False
     refunded: Decimal = Decimal(0)
     booked_cases: frozenset[str] = frozenset()
+    shipped_accessories: tuple[str, ...] | None = None
 
     @property
     def remaining(self) -> Decimal:
@@ -64,6 +74,8 @@ def evolve(state: OrderFacts, event: EventData) -> OrderFacts:
             return replace(state, order_id=event.order_id, delivered_at=event.delivered_at)
         case ShipmentCancellationNoted():
             return replace(state, order_id=event.order_id, cancelled=True)
+        case ShippedAccessoriesNoted():
+            return replace(state, order_id=event.order_id, shipped_accessories=event.checklist)
         case RefundBooked():
             return replace(
                 state,
@@ -74,7 +86,14 @@ def evolve(state: OrderFacts, event: EventData) -> OrderFacts:
 
 
 registry = EventRegistry(
-    [OrderFactsRecorded, ShipmentStampNoted, DeliveryNoted, ShipmentCancellationNoted, RefundBooked]
+    [
+        OrderFactsRecorded,
+        ShipmentStampNoted,
+        DeliveryNoted,
+        ShipmentCancellationNoted,
+        ShippedAccessoriesNoted,
+        RefundBooked,
+    ]
 )
 ORDER_FACTS = AggregateType[OrderFacts]("OrderFacts", registry, OrderFacts, evolve)
 
@@ -98,6 +117,15 @@ def note(facts: OrderFacts, event: EventData) -> Sequence[EventData]:
                     amount=event.amount,
                     buyer_id=event.buyer_id,
                     placed_at=event.placed_at,
+                )
+            ]
+        case AccessoriesChecked() if facts.shipped_accessories is None:
+            return [
+                ShippedAccessoriesNoted(
+                    order_id=event.order_id,
+                    shipment_id=event.shipment_id,
+                    checklist=event.checklist,
+                    checked_at=event.checked_at,
                 )
             ]
         case ShipmentStamped() if facts.stamped_at is None:

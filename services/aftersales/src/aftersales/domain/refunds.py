@@ -178,11 +178,25 @@ def issue_return_note(state: RefundCaseState, cmd: c.IssueReturnNote, now: datet
     ]
 
 
-def inspect(state: RefundCaseState, cmd: c.InspectReturn, now: datetime) -> Sequence[EventData]:
+def missing_accessories(cmd: c.InspectReturn, shipped: tuple[str, ...] | None) -> tuple[str, ...]:
+    """AS-7: what the inspector found missing, plus every accessory fulfilment shipped (its
+    AccessoriesChecked checklist, FUL-4) that is not among those present in the parcel."""
+    missing = set(cmd.missing_accessories)
+    if shipped is not None:
+        missing |= set(shipped) - set(cmd.accessories_present)
+    return tuple(sorted(missing))
+
+
+def inspect(
+    state: RefundCaseState, cmd: c.InspectReturn, shipped: tuple[str, ...] | None, now: datetime
+) -> Sequence[EventData]:
+    """AS-7: the goods and accessories checked against what was shipped; `shipped` is the
+    accessory checklist of the order's shipment (None when fulfilment reported none)."""
     require_role(cmd.actor, "InspectReturn")
     _expect(state, "InspectReturn", S.RETURN_NOTE_ISSUED)
     ids = {"case_id": state.case_id, "order_id": state.order_id}
-    if cmd.goods_match and not cmd.damaged and not cmd.missing_accessories:
+    missing = missing_accessories(cmd, shipped)
+    if cmd.goods_match and not cmd.damaged and not missing:
         return [
             ReturnInspectionPassed(
                 **ids, inspector=cmd.actor.id, accessories=cmd.accessories_present, inspected_at=now
@@ -195,7 +209,7 @@ def inspect(state: RefundCaseState, cmd: c.InspectReturn, now: datetime) -> Sequ
             inspector=cmd.actor.id,
             goods_match=cmd.goods_match,
             damaged=cmd.damaged,
-            missing_accessories=cmd.missing_accessories,
+            missing_accessories=missing,
             note=cmd.note,
             inspected_at=now,
         ),
