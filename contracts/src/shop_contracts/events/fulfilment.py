@@ -1,5 +1,9 @@
-"""Fulfilment's integration events: ShipmentStamped, the moment an order counts as shipped (FUL-6),
-and ShipmentDelivered, which starts the 7-day quality window (AS-11, FUL-11)."""
+"""Fulfilment's integration events (rules.md §10.2, SM-SHIP-BATCH, SM-SHIP): ShipmentStamped, the
+moment an order counts as shipped (FUL-6); ShipmentDelivered, which starts the 7-day quality window
+(AS-11, FUL-11); ShipmentCancelled (AS-3); ReturnParcelReceived (AS-6); the shipping day's report,
+printed documents, packet, filling in and submission (FUL-1, FUL-3, FUL-7); the accessories check
+with its checklist, for after-sales to compare a returned parcel with (FUL-4); refusals (FUL-5),
+dispatch, tracking and courier exceptions (FUL-10, FUL-11)."""
 
 from __future__ import annotations
 
@@ -89,3 +93,206 @@ class ReturnParcelReceived(EventData):
     waybill_no: str = Field(min_length=1, max_length=64)
     order_id: str | None = Field(default=None, pattern=ID_PATTERN)
     received_at: AwareDatetime
+
+
+# -- the shipping day and the shipment's way out (SM-SHIP-BATCH, SM-SHIP, rules.md §10.2) ------
+
+
+class ShipmentDocuments(BaseModel):
+    """The three documents printed for one order of a daily report, each numbered in its series."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    waybill_no: str = Field(min_length=1, max_length=64)
+    outbound_note_no: str = Field(min_length=1, max_length=64)
+    invoice_no: str = Field(min_length=1, max_length=64)
+
+
+class DailyShippingReportGenerated(EventData):
+    """The order clerk made the day's shipping report after the cut-off (FUL-1, FUL-2)."""
+
+    event_type: ClassVar[str] = "DailyShippingReportGenerated"
+    schema_version: ClassVar[int] = 1
+
+    batch_date: dt.date
+    report_no: str = Field(min_length=1, max_length=64)
+    shipment_ids: tuple[str, ...] = Field(min_length=1)
+    order_ids: tuple[str, ...] = Field(min_length=1)
+    generated_by: str = Field(min_length=1, max_length=128)
+    generated_at: AwareDatetime
+
+
+class ShippingDocumentsPrinted(EventData):
+    """Waybills, outbound notes and invoices of the day's report, printed and stamped as one batch
+    (FUL-1 step 3); every number comes once from its gap-free series."""
+
+    event_type: ClassVar[str] = "ShippingDocumentsPrinted"
+    schema_version: ClassVar[int] = 1
+
+    batch_date: dt.date
+    report_no: str = Field(min_length=1, max_length=64)
+    documents: tuple[ShipmentDocuments, ...] = Field(min_length=1)
+    stamped: bool = True
+    printed_at: AwareDatetime
+
+    @property
+    def waybill_nos(self) -> tuple[str, ...]:
+        return tuple(d.waybill_no for d in self.documents)
+
+    @property
+    def outbound_note_nos(self) -> tuple[str, ...]:
+        return tuple(d.outbound_note_no for d in self.documents)
+
+    @property
+    def invoice_nos(self) -> tuple[str, ...]:
+        return tuple(d.invoice_no for d in self.documents)
+
+
+class ShippingPacketHandedOver(EventData):
+    """The order clerk handed the report, waybills, outbound notes and invoices to the warehouse
+    keeper; all four kinds were present for every order (FUL-1 step 4, FUL-3)."""
+
+    event_type: ClassVar[str] = "ShippingPacketHandedOver"
+    schema_version: ClassVar[int] = 1
+
+    batch_date: dt.date
+    report_no: str = Field(min_length=1, max_length=64)
+    handed_over_by: str = Field(min_length=1, max_length=128)
+    to_keeper: str = Field(min_length=1, max_length=128)
+    shipment_ids: tuple[str, ...]
+    documents: tuple[str, ...] = Field(description="every document number in the packet")
+    handed_over_at: AwareDatetime
+
+
+class AccessoriesChecked(EventData):
+    """The warehouse keeper found every accessory of the shipment's products (FUL-4). `checklist`
+    names the accessories present, so after-sales can compare a returned parcel with it."""
+
+    event_type: ClassVar[str] = "AccessoriesChecked"
+    schema_version: ClassVar[int] = 1
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    checklist: tuple[str, ...]
+    keeper: str = Field(min_length=1, max_length=128)
+    checked_at: AwareDatetime
+
+
+class AccessoriesMissing(EventData):
+    """Accessories are missing; the shipment stays in the packet and the case is escalated (FUL-4)."""
+
+    event_type: ClassVar[str] = "AccessoriesMissing"
+    schema_version: ClassVar[int] = 1
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    checklist: tuple[str, ...]
+    missing: tuple[str, ...] = Field(min_length=1)
+    keeper: str = Field(min_length=1, max_length=128)
+    reported_to: tuple[str, ...] = ("ops_director", "store_manager")
+    checked_at: AwareDatetime
+
+
+class OutboundRefused(EventData):
+    """The keeper refused to ship against incomplete paperwork; reported to the operations director
+    and the store manager (FUL-5, C14)."""
+
+    event_type: ClassVar[str] = "OutboundRefused"
+    schema_version: ClassVar[int] = 1
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    reason: str = Field(min_length=1, max_length=500)
+    keeper: str = Field(min_length=1, max_length=128)
+    reported_to: tuple[str, ...] = ("ops_director", "store_manager")
+    refused_at: AwareDatetime
+
+
+class ShipmentDispatched(EventData):
+    """The goods left against the outbound note (FUL-5); not yet shipped until stamped (FUL-6)."""
+
+    event_type: ClassVar[str] = "ShipmentDispatched"
+    schema_version: ClassVar[int] = 1
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    carrier: str = Field(min_length=1, max_length=64)
+    waybill_no: str = Field(min_length=1, max_length=64)
+    outbound_note_no: str = Field(min_length=1, max_length=64)
+    keeper: str = Field(min_length=1, max_length=128)
+    dispatched_at: AwareDatetime
+
+
+class ShipmentInTransit(EventData):
+    """The carrier scanned the parcel (FUL-11: tracking the buyer can follow)."""
+
+    event_type: ClassVar[str] = "ShipmentInTransit"
+    schema_version: ClassVar[int] = 1
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    waybill_no: str = Field(min_length=1, max_length=64)
+    location: str = Field(default="", max_length=200)
+    scanned_at: AwareDatetime
+
+
+class CourierExceptionReported(EventData):
+    """A courier problem with a parcel, for after-sales to follow up (FUL-10, AS-20)."""
+
+    event_type: ClassVar[str] = "CourierExceptionReported"
+    schema_version: ClassVar[int] = 1
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    waybill_no: str = Field(min_length=1, max_length=64)
+    kind: str = Field(min_length=1, max_length=64)
+    note: str = Field(default="", max_length=1000)
+    reported_by: str = Field(min_length=1, max_length=128)
+    reported_at: AwareDatetime
+
+
+class CourierExceptionResolved(EventData):
+    """The courier problem is solved: the parcel is moving again or was delivered (FUL-10)."""
+
+    event_type: ClassVar[str] = "CourierExceptionResolved"
+    schema_version: ClassVar[int] = 1
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    waybill_no: str = Field(min_length=1, max_length=64)
+    outcome: Literal["in_transit", "delivered"]
+    note: str = Field(default="", max_length=1000)
+    resolved_by: str = Field(min_length=1, max_length=128)
+    resolved_at: AwareDatetime
+
+
+class DailyShippingReportFilled(EventData):
+    """The keeper filled in the day's report: every shipment stamped, refused or cancelled (FUL-1
+    step 5)."""
+
+    event_type: ClassVar[str] = "DailyShippingReportFilled"
+    schema_version: ClassVar[int] = 1
+
+    batch_date: dt.date
+    report_no: str = Field(min_length=1, max_length=64)
+    shipped: tuple[str, ...]
+    refused: tuple[str, ...]
+    cancelled: tuple[str, ...] = ()
+    filled_by: str = Field(min_length=1, max_length=128)
+    filled_at: AwareDatetime
+
+
+class DailyShippingReportSubmitted(EventData):
+    """The filled report went to the department manager; the day is closed (FUL-7)."""
+
+    event_type: ClassVar[str] = "DailyShippingReportSubmitted"
+    schema_version: ClassVar[int] = 1
+
+    batch_date: dt.date
+    report_no: str = Field(min_length=1, max_length=64)
+    submitted_by: str = Field(min_length=1, max_length=128)
+    to_role: str = "dept_manager"
+    to_manager: str | None = Field(default=None, min_length=1, max_length=128)
+    submitted_at: AwareDatetime

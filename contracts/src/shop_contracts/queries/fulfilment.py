@@ -1,0 +1,93 @@
+"""Queries of the Fulfilment service's shipping side, on `fulfilment.queries.<QueryName>`, and the
+states of the shipping day and the shipment (SM-SHIP-BATCH, SM-SHIP)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field, model_validator
+
+from shop_contracts.messages import ID_PATTERN, Query
+
+
+class ShippingDayStatus(StrEnum):
+    """The states of SM-SHIP-BATCH."""
+
+    OPEN = "Open"
+    REPORT_GENERATED = "ReportGenerated"
+    HANDED_TO_WAREHOUSE = "HandedToWarehouse"
+    DISPATCHING = "Dispatching"
+    REPORT_FILLED = "ReportFilled"
+    CLOSED = "Closed"
+
+
+class ShipmentStatus(StrEnum):
+    """The states of SM-SHIP, and `Pending` before the order is placed, paid, remarked and confirmed."""
+
+    PENDING = "Pending"
+    QUEUED = "Queued"
+    IN_PACKET = "InPacket"
+    ACCESSORIES_CHECKED = "AccessoriesChecked"
+    DISPATCHED = "Dispatched"
+    STAMPED = "Stamped"
+    IN_TRANSIT = "InTransit"
+    DELIVERED = "Delivered"
+    EXCEPTION = "Exception"
+    REFUSED = "Refused"
+    CANCELLED = "Cancelled"
+
+
+class DocumentKind(StrEnum):
+    """The printable documents of FUL-1 and FUL-3."""
+
+    REPORT = "report"
+    WAYBILL = "waybill"
+    OUTBOUND_NOTE = "outbound_note"
+    INVOICE = "invoice"
+
+
+class GetShippingDay(Query):
+    """One shipping day: its state, report number, shipments and history (SM-SHIP-BATCH)."""
+
+    query_name: ClassVar[str] = "GetShippingDay"
+    batch_date: dt.date
+
+
+class ListShipments(Query):
+    """Shipments by shipping day, status or order, queued first, one page at a time."""
+
+    query_name: ClassVar[str] = "ListShipments"
+    batch_date: dt.date | None = None
+    status: ShipmentStatus | None = None
+    order_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+
+class GetShipment(Query):
+    """One shipment: state, documents, stock, accessories, tracking and history (SM-SHIP)."""
+
+    query_name: ClassVar[str] = "GetShipment"
+    shipment_id: str = Field(pattern=ID_PATTERN)
+
+
+class RenderDocument(Query):
+    """A printable document as PDF: the day's report (`batch_date`) or a shipment's waybill,
+    outbound note or invoice (`shipment_id`). Answers `pdf_base64`, or writes the file into the
+    service's documents directory and answers its `path` when `to_file` is set."""
+
+    query_name: ClassVar[str] = "RenderDocument"
+    kind: DocumentKind
+    batch_date: dt.date | None = None
+    shipment_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    to_file: bool = False
+
+    @model_validator(mode="after")
+    def _target(self) -> RenderDocument:
+        if self.kind is DocumentKind.REPORT and self.batch_date is None:
+            raise ValueError("the daily report needs batch_date")
+        if self.kind is not DocumentKind.REPORT and self.shipment_id is None:
+            raise ValueError(f"a {self.kind.value} needs shipment_id")
+        return self
