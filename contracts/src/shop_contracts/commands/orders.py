@@ -148,3 +148,18 @@ class CorrectOrderDetails(Command):
     order_id: str = Field(pattern=ORDER_ID_PATTERN)
     reason: str = Field(min_length=1, max_length=500)
     changes: OrderChanges
+
+
+class BackUpOrders(Command):
+    """Record this week's verified backup of the order stream (ORD-4; `shopctl backup orders`).
+
+    Sent by back-office staff or the scheduled job (`system`) after the export was written; the
+    aggregate is the calendar week (`OrderBackup.<week>`), so a week's backups stay together.
+    """
+
+    command_name: ClassVar[str] = "BackUpOrders"
+    week: str = Field(pattern=r"^\d{4}-W\d{2}$", description="ISO calendar week, e.g. 2026-W09")
+    record_count: int = Field(ge=0)
+    location: str = Field(min_length=1, max_length=500)
+    checksum: str = Field(pattern=r"^[0-9a-f]{64}$", description="the export manifest's content sha256")
+    last_seq: int = Field(ge=0)

@@ -129,3 +129,22 @@ class OrderAmendmentRejected(EventData):
     attempted_fields: tuple[str, ...] = Field(min_length=1)
     rule: str = Field(min_length=1, max_length=16)
     reason: str = Field(min_length=1, max_length=500)
+
+
+class OrdersBackedUp(EventData):
+    """The order stream was exported to a verified backup for one calendar week (ORD-4).
+
+    `checksum` is the export manifest's content checksum (sha256 over every exported message);
+    `last_seq` the last ORDERS stream sequence the backup holds.
+    """
+
+    event_type: ClassVar[str] = "OrdersBackedUp"
+    schema_version: ClassVar[int] = 1
+
+    week: str = Field(pattern=r"^\d{4}-W\d{2}$", description="ISO calendar week, e.g. 2026-W09")
+    record_count: int = Field(ge=0, description="messages in the backup")
+    location: str = Field(min_length=1, max_length=500, description="where the backup files are kept")
+    checksum: str = Field(pattern=r"^[0-9a-f]{64}$")
+    last_seq: int = Field(ge=0)
+    backed_up_by: str = Field(min_length=1, max_length=128)
+    backed_up_at: AwareDatetime

@@ -94,6 +94,11 @@ class EventRegistry:
     def event_types(self) -> frozenset[str]:
         return frozenset(self._models)
 
+    @property
+    def models(self) -> tuple[type[EventData], ...]:
+        """The current model of every registered event type, in registration order."""
+        return tuple(self._models.values())
+
     def model(self, event_type: str) -> type[EventData]:
         try:
             return self._models[event_type]

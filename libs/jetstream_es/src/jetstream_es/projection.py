@@ -7,6 +7,11 @@
   message (`in_progress`); after `max_deliver` attempts it goes to the DLQ and the runner moves on.
 - `rebuild()` replays the stream (batch direct gets) into a fresh table generation while the
   old one keeps serving, then swaps it in with the live checkpoint; side effects are suppressed.
+  It reports its progress to a callback; `dry_run=True` compares the fresh generation with the
+  serving one, reports the differences per table and swaps nothing.
+- `apply_dead_letter()` applies a dead letter again after a fix (an operator's retry), at most once
+  (`dead_letters_applied`, same transaction), leaving the checkpoint where it is.
+- `pause()` / `resume()` stop and restart fetching without unbinding (what `shopctl lag` shows).
 See docs/decisions/0002-projection-runner.md.
 """
 
@@ -17,7 +22,8 @@ import contextlib
 import dataclasses
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -27,7 +33,7 @@ import structlog
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
-from sqlalchemy import Connection, MetaData, Table, select, update
+from sqlalchemy import Connection, MetaData, Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jetstream_es.clock import Clock
@@ -35,7 +41,7 @@ from jetstream_es.errors import CorruptEvent
 from jetstream_es.events import EventRegistry, StoredEvent, parse_envelope
 from jetstream_es.jetstream.direct_get import DirectGetClient
 from jetstream_es.logging import bound_event
-from jetstream_es.sql import create_runtime_tables, projection_state
+from jetstream_es.sql import create_runtime_tables, dead_letters_applied, projection_state
 from shop_contracts.messages import EventData
 from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER, dlq_subject
 
@@ -127,10 +133,35 @@ class RunnerSettings:
 
 @dataclass(frozen=True, slots=True)
 class RebuildReport:
+    """What a rebuild did. A dry run keeps the serving generation: `generation` is the one that
+    would have been swapped in, and `changes` lists per table what would change."""
+
     events: int
     checkpoint: int
     generation: int
     seconds: float
+    dry_run: bool = False
+    changes: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RebuildProgress:
+    """Where a rebuild is: `applied` events so far, stream sequence `seq` of `target` (the stream's
+    last sequence when the rebuild began), starting at `from_seq`."""
+
+    projection: str
+    applied: int
+    seq: int
+    target: int
+    from_seq: int
+    done: bool = False
+
+
+ProgressCallback = Callable[[RebuildProgress], Awaitable[None]]
+
+
+class DeadLetterRefused(Exception):
+    """A dead letter that cannot be applied: not this projection's, undecodable, or applied already."""
 
 
 class _Poison(Exception):
@@ -171,6 +202,9 @@ class ProjectionRunner:
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._caught_up = asyncio.Event()
+        self._resumed = asyncio.Event()
+        self._resumed.set()
+        self._parked = asyncio.Event()
         self._stopping = False
         self.dead_lettered = 0
         self.applied = 0
@@ -212,6 +246,23 @@ class ProjectionRunner:
         with contextlib.suppress(Exception):  # the connection may be gone already
             await self._sub.unsubscribe()
 
+    async def pause(self) -> None:
+        """Stop fetching; returns once the fetch in flight is done and applied. The consumer keeps
+        its place on the server, so what arrives from now on is pending there."""
+        self._resumed.clear()
+        if self._task is not None and not self._task.done():
+            async with asyncio.timeout(self.settings.fetch_timeout + 30):
+                await self._parked.wait()
+        log.info("projection_paused", projection=self.projection.name)
+
+    def resume(self) -> None:
+        self._resumed.set()
+        log.info("projection_resumed", projection=self.projection.name)
+
+    @property
+    def paused(self) -> bool:
+        return not self._resumed.is_set()
+
     async def lag(self) -> int:
         """Messages the server still has for this consumer: not yet delivered, or not yet acked."""
         info = await self.js.consumer_info(self.projection.stream, self.consumer)
@@ -247,6 +298,10 @@ class ProjectionRunner:
 
     async def _run(self) -> None:
         while not self._stopping:
+            if not self._resumed.is_set():
+                self._parked.set()
+                await self._resumed.wait()
+                self._parked.clear()
             try:
                 msgs = await self._sub.fetch(self.settings.batch_size, timeout=self.settings.fetch_timeout)
             except (nats.errors.TimeoutError, TimeoutError):
@@ -408,24 +463,46 @@ class ProjectionRunner:
 
     # -- rebuild ----------------------------------------------------------------------------
 
-    async def rebuild(self, from_seq: int = 1) -> RebuildReport:
+    async def rebuild(
+        self, from_seq: int = 1, *, dry_run: bool = False, progress: ProgressCallback | None = None
+    ) -> RebuildReport:
         """Replay into a fresh generation while the old one serves, then swap it in.
 
         Events before `from_seq` are not applied. Side effects are suppressed (`replaying=True`);
-        a projection with side effects (a reaction) cannot be rebuilt.
+        a projection with side effects (a reaction) cannot be rebuilt. `progress` hears about every
+        applied batch. `dry_run`: build the generation, compare it with the serving one at the
+        same checkpoint, drop it again and report the differences.
         """
         if self.projection.side_effects:
             raise ValueError(f"{self.projection.name} has side effects and cannot be replayed")
         started = time.perf_counter()
         generation = self.generation + 1
         tables = await self._create_generation(generation)
-        replay = _Replay(self, tables, from_seq)
+        target = 0
+        with contextlib.suppress(Exception):  # progress only; the replay reads the stream itself
+            info = await self.js.stream_info(self.projection.stream)
+            target = int(info.state.last_seq or 0)
+        replay = _Replay(self, tables, from_seq, progress=progress, target=target)
         try:
             await replay.run_until(None)
             async with self._lock:
                 live_checkpoint = self.checkpoint
                 await replay.run_until(live_checkpoint)
                 checkpoint = max(live_checkpoint, replay.last_seq)
+                if dry_run:
+                    changes = await self._compare(self.tables, tables)
+                    await self._drop_tables(list(tables.values()))
+                    report = RebuildReport(
+                        replay.applied,
+                        checkpoint,
+                        generation,
+                        time.perf_counter() - started,
+                        dry_run=True,
+                        changes=tuple(changes),
+                    )
+                    await replay.report(done=True)
+                    log.info("projection_rebuild_dry_run", projection=self.projection.name, changes=changes)
+                    return report
                 async with self.engine.begin() as conn:
                     await conn.execute(
                         update(projection_state)
@@ -445,8 +522,86 @@ class ProjectionRunner:
             await replay.close()
         await self._drop_tables(list(old.values()))
         report = RebuildReport(replay.applied, checkpoint, generation, time.perf_counter() - started)
+        await replay.report(done=True)
         log.info("projection_rebuilt", projection=self.projection.name, **dataclasses.asdict(report))
         return report
+
+    async def _compare(self, serving: Tables, rebuilt: Tables) -> list[dict[str, Any]]:
+        """Per table: rows now, rows after the rebuild, and rows added, removed or changed (by key)."""
+        changes: list[dict[str, Any]] = []
+        async with self.engine.connect() as conn:
+            for key in sorted(set(serving) | set(rebuilt)):
+                before, rows_now = await _keyed_rows(conn, serving.get(key))
+                after, rows_after = await _keyed_rows(conn, rebuilt.get(key))
+                added = [k for k in after if k not in before]
+                removed = [k for k in before if k not in after]
+                changed = [k for k in after if k in before and after[k] != before[k]]
+                examples = (
+                    [{"change": "added", "key": list(k)} for k in added[:3]]
+                    + [{"change": "removed", "key": list(k)} for k in removed[:3]]
+                    + [{"change": "changed", "key": list(k)} for k in changed[:3]]
+                )
+                changes.append(
+                    {
+                        "table": key,
+                        "rows_now": rows_now,
+                        "rows_after": rows_after,
+                        "added": len(added),
+                        "removed": len(removed),
+                        "changed": len(changed),
+                        "examples": [{**e, "key": [str(v) for v in e["key"]]} for e in examples],
+                    }
+                )
+        return changes
+
+    # -- dead letters -----------------------------------------------------------------------
+
+    async def apply_dead_letter(
+        self, dlq_seq: int, headers: Mapping[str, str], data: bytes, subject: str, seq: int
+    ) -> bool:
+        """Apply a dead letter of this projection again (after a fix). True when applied now, False
+        when it was applied by an earlier retry. The checkpoint stays where it is; side effects
+        are allowed (a reaction's command is what the retry is for, and its ids derive from the
+        event, so it appends nothing twice)."""
+        try:
+            item = self._decode_parts(headers, data, subject, seq)
+        except _Poison as poison:
+            raise DeadLetterRefused(f"still cannot be decoded ({poison.reason}): {poison.error}") from None
+        ctx = ApplyContext(replaying=False, now=self.clock.now())
+        async with self._lock, self.engine.begin() as conn:
+            done = (
+                await conn.execute(
+                    select(dead_letters_applied.c.dlq_seq).where(
+                        dead_letters_applied.c.projection == self.projection.name,
+                        dead_letters_applied.c.dlq_seq == dlq_seq,
+                    )
+                )
+            ).first()
+            if done is not None:
+                return False
+            if item is not None:
+                await self.projection.apply_batch(conn, self.tables, [item], ctx)
+            await conn.execute(
+                insert(dead_letters_applied).values(
+                    projection=self.projection.name, dlq_seq=dlq_seq, applied_at=ctx.now
+                )
+            )
+        log.info("dead_letter_applied", projection=self.projection.name, dlq_seq=dlq_seq, stream_seq=seq)
+        return True
+
+
+async def _keyed_rows(conn: AsyncConnection, table: Table | None) -> tuple[dict[tuple[Any, ...], Any], int]:
+    """Rows by primary key (values: the other columns; a table without one: whole rows with their
+    counts), and the number of rows."""
+    if table is None:
+        return {}, 0
+    rows = (await conn.execute(select(table))).all()
+    key_names = [c.name for c in table.primary_key.columns]
+    if not key_names:
+        return dict(Counter(tuple(r) for r in rows)), len(rows)
+    others = [c.name for c in table.columns if c.name not in key_names]
+    keyed = {tuple(r._mapping[k] for k in key_names): tuple(r._mapping[c] for c in others) for r in rows}
+    return keyed, len(rows)
 
 
 class _Replay:
@@ -456,12 +611,24 @@ class _Replay:
     ordered push consumer gives no backpressure: a slow projection made it buffer without bound.)
     """
 
-    def __init__(self, runner: ProjectionRunner, tables: Tables, from_seq: int, batch: int = 1000) -> None:
+    def __init__(
+        self,
+        runner: ProjectionRunner,
+        tables: Tables,
+        from_seq: int,
+        batch: int = 1000,
+        *,
+        progress: ProgressCallback | None = None,
+        target: int = 0,
+    ) -> None:
         self.runner = runner
         self.tables = tables
         self.batch = batch
-        self.last_seq = max(from_seq, 1) - 1
+        self.from_seq = max(from_seq, 1)
+        self.last_seq = self.from_seq - 1
         self.applied = 0
+        self.progress = progress
+        self.target = target
         filters = runner.projection.filter_subjects
         self.subject = filters[0] if len(filters) == 1 else None
         self.direct = DirectGetClient(runner.nc, runner.projection.stream)
@@ -518,6 +685,23 @@ class _Replay:
                 await self.runner.projection.apply_batch(conn, self.tables, items, ctx)
         self.applied += len(items)
         self.last_seq = last
+        await self.report()
+
+    async def report(self, done: bool = False) -> None:
+        if self.progress is None:
+            return
+        state = RebuildProgress(
+            self.runner.projection.name,
+            self.applied,
+            self.last_seq,
+            max(self.target, self.last_seq),
+            self.from_seq,
+            done,
+        )
+        try:
+            await self.progress(state)
+        except Exception as exc:  # progress is advisory: never let it break a rebuild
+            log.warning("rebuild_progress_failed", error=repr(exc))
 
     async def close(self) -> None:
         await self.direct.stop()

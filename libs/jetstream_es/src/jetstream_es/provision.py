@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
@@ -43,11 +45,24 @@ class ConsumerSpec:
 
 @dataclass(frozen=True)
 class ServiceSpec:
-    """What an installed service declares: its name, the module that runs it, its consumers."""
+    """What an installed service declares: its name, the module that runs it, its consumers.
+
+    `bootstrap` names the function building the service's runtime (`module:function`, by default
+    `<module>.bootstrap:build`); tools load it by name (e.g. to generate the AsyncAPI documents)
+    and so never import a service package themselves.
+    """
 
     name: str
     module: str
     consumers: tuple[ConsumerSpec, ...] = ()
+    bootstrap: str = ""
+
+    def load_build(self) -> Callable[..., Any]:
+        """The service's `build(runtime_settings)` function, imported by name."""
+        target = self.bootstrap or f"{self.module}.bootstrap:build"
+        module_name, _, attribute = target.partition(":")
+        build: Callable[..., Any] = getattr(importlib.import_module(module_name), attribute or "build")
+        return build
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, bindparam, select
@@ -16,9 +16,14 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jetstream_es.aggregate import AggregateType
+from jetstream_es.commands import Cause, CommandResult
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
+from jetstream_es.provision import ConsumerSpec
+from jetstream_es.repository import Repository
+from jetstream_es.service import ServiceRuntime
+from jetstream_es.settings import RuntimeSettings
 from shop_contracts.messages import Command, EventData
 
 
@@ -159,3 +164,61 @@ class CounterTotals(Projection):
         totals = tables["totals"]
         result = await conn.execute(select(totals).order_by(totals.c.counter_id))
         return [(r.counter_id, r.name, r.total, r.increments) for r in result]
+
+
+class FlakyCounterTotals(CounterTotals):
+    """CounterTotals that fails on the counters in `broken` (a bug), until they are removed (the
+    fix): how the operators' dead-letter tools are tested. `applied` counts applied increments."""
+
+    def __init__(self, registry: EventRegistry, broken: set[str] | None = None) -> None:
+        super().__init__(registry)
+        self.broken = broken if broken is not None else set()
+        self.applied: dict[str, int] = {}
+
+    async def apply_batch(
+        self, conn: AsyncConnection, tables: Tables, items: Sequence[Decoded], ctx: ApplyContext
+    ) -> None:
+        for item in items:
+            if item.event.envelope.aggregate_id in self.broken:
+                raise RuntimeError(f"counter {item.event.envelope.aggregate_id}: projection bug")
+        await super().apply_batch(conn, tables, items, ctx)
+        for item in items:
+            if isinstance(item.data, CounterIncremented):
+                key = item.event.envelope.aggregate_id
+                self.applied[key] = self.applied.get(key, 0) + 1
+
+
+SAMPLE_CONSUMER = "sample-counter-totals"
+
+
+def sample_runtime(
+    url: str, database_url: str, projection: CounterTotals | None = None, **settings: Any
+) -> ServiceRuntime:
+    """A `sample` service: OpenCounter and Increment commands, and the counter totals projection
+    on consumer `sample-counter-totals` (provision it with `SAMPLE_CONSUMER_SPEC`)."""
+    service = ServiceRuntime(
+        "sample", RuntimeSettings(nats_url=url, connect_timeout=2, **settings), database_url
+    )
+    repos: dict[str, Repository[CounterState]] = {}
+
+    def repo() -> Repository[CounterState]:
+        if "r" not in repos:
+            repos["r"] = Repository(service.store, COUNTER)
+        return repos["r"]
+
+    async def on_open(cmd: OpenCounter) -> CommandResult:
+        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
+        return await service.commands.execute(repo(), cmd.counter_id, cause, lambda s: open_counter(s, cmd))
+
+    async def on_increment(cmd: Increment) -> CommandResult:
+        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
+        return await service.commands.execute(repo(), cmd.counter_id, cause, lambda s: increment(s, cmd.by))
+
+    service.command(OpenCounter, on_open)
+    service.command(Increment, on_increment)
+    service.projection(projection or CounterTotals(registry), SAMPLE_CONSUMER)
+    service.publishes(COUNTER)
+    return service
+
+
+SAMPLE_CONSUMER_SPEC = ConsumerSpec("SAMPLE", SAMPLE_CONSUMER, ("sample.events.Counter.>",), ack_wait_s=1.0)

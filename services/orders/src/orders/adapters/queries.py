@@ -16,6 +16,7 @@ from jetstream_es.errors import NotFound
 from jetstream_es.history import read_history
 from jetstream_es.projection import Tables
 from jetstream_es.sql import fetch_page, money
+from orders.adapters.stock import stock_view
 from orders.domain.sla import RULES, DeadlineKind
 from shop_contracts.queries.orders import DailySales, GetOrder, ListOrders, OrderStatus
 
@@ -67,12 +68,15 @@ def with_risk(orders: Table, risk: Table) -> Select[Any]:
     ).select_from(orders.outerjoin(risk, risk.c.buyer_id == orders.c.buyer_id))
 
 
-async def get_order(engine: AsyncEngine, tables: Tables, risk: Table, query: GetOrder) -> dict[str, Any]:
+async def get_order(
+    engine: AsyncEngine, tables: Tables, risk: Table, stock: Table, query: GetOrder
+) -> dict[str, Any]:
     orders, history = tables["orders"], tables["history"]
     async with engine.connect() as conn:
         row = (await conn.execute(with_risk(orders, risk).where(orders.c.order_id == query.order_id))).first()
         if row is None:
             raise NotFound(f"order {query.order_id} does not exist")
+        signal = (await conn.execute(select(stock).where(stock.c.order_id == query.order_id))).first()
         events = await read_history(conn, history, query.order_id)
     return {
         **order_row(row),
@@ -86,6 +90,7 @@ async def get_order(engine: AsyncEngine, tables: Tables, risk: Table, query: Get
         ]
         if row.risk_tag is not None
         else [],
+        "stock": stock_view(signal),
         "history": events,
     }
 

@@ -18,11 +18,12 @@ from jetstream_es.commands import Cause, CommandHandler, CommandResult
 from jetstream_es.errors import RuleViolated
 from jetstream_es.repository import Repository
 from jetstream_es.store import EventStore
-from orders.domain import corrections, placing
+from orders.domain import backup, corrections, placing
 from orders.domain.errors import AmendmentRefused
 from orders.domain.policy import OrderPolicy
 from orders.domain.state import ORDER, OrderState
 from shop_contracts.commands.orders import (
+    BackUpOrders,
     ConfirmOrder,
     CorrectOrderDetails,
     HandOverOrder,
@@ -54,6 +55,7 @@ class OrderCommands:
         self._store = store
         self._cache_size = cache_size
         self._repo: Repository[OrderState] | None = None
+        self._backups: Repository[backup.BackupWeek] | None = None
 
     @property
     def clock(self) -> Clock:
@@ -124,4 +126,14 @@ class OrderCommands:
     async def correct_details(self, cmd: CorrectOrderDetails) -> CommandResult:
         return await self._command(
             cmd, cmd.order_id, lambda s, _: corrections.correct_details(s, cmd, self.policy)
+        )
+
+    async def back_up(self, cmd: BackUpOrders) -> CommandResult:
+        """ORD-4: record the week's verified backup (aggregate `OrderBackup.<week>`)."""
+        if self._backups is None:
+            self._backups = Repository(self._store(), backup.ORDER_BACKUP, cache_size=64)
+        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
+        now = self.clock.now()
+        return await self.handler.execute(
+            self._backups, cmd.week, cause, lambda s: backup.back_up(s, cmd, now)
         )

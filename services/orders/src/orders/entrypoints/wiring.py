@@ -14,12 +14,16 @@ from jetstream_es.service import ServiceRuntime
 from orders.adapters import queries
 from orders.adapters.deadlines import OrderDeadlines
 from orders.adapters.risk import BuyerRiskViews
+from orders.adapters.stock import StockSignals
 from orders.adapters.views import OrderViews
 from orders.application.deadlines import DeadlineFirer
 from orders.application.handlers import OrderCommands
 from orders.application.reactions import AftersalesReactions, FulfilmentReactions
+from orders.domain.backup import ORDER_BACKUP
 from orders.domain.policy import OrderPolicy
+from orders.domain.state import ORDER
 from shop_contracts.commands.orders import (
+    BackUpOrders,
     ConfirmOrder,
     CorrectOrderDetails,
     HandOverOrder,
@@ -43,6 +47,7 @@ CONSUMERS: dict[str, ConsumerSpec] = {
         "AFTERSALES", "orders-aftersales-reactions", AftersalesReactions.filter_subjects
     ),
     BuyerRiskViews.name: ConsumerSpec("AFTERSALES", "orders-buyer-risk", BuyerRiskViews.filter_subjects),
+    StockSignals.name: ConsumerSpec("FULFILMENT", "orders-stock-signals", StockSignals.filter_subjects),
 }
 COMMANDS = (
     PlaceOrder,
@@ -54,6 +59,7 @@ COMMANDS = (
     HandOverOrder,
     NotifyOutOfStock,
     CorrectOrderDetails,
+    BackUpOrders,
 )
 
 
@@ -68,6 +74,7 @@ class OrdersService:
         self.views = OrderViews(policy, business_tz)
         self.deadlines = OrderDeadlines(policy)
         self.risk = BuyerRiskViews()
+        self.stock = StockSignals()
         self.scheduler = DeadlineScheduler(
             runtime.engine,
             lambda: self.tables(self.deadlines)["deadlines"],
@@ -89,12 +96,15 @@ class OrdersService:
         rt.command(HandOverOrder, cmds.hand_over)
         rt.command(NotifyOutOfStock, cmds.notify_out_of_stock)
         rt.command(CorrectOrderDetails, cmds.correct_details)
+        rt.command(BackUpOrders, cmds.back_up)
+        rt.publishes(ORDER, ORDER_BACKUP)
         projections: tuple[Projection, ...] = (
             self.views,
             self.deadlines,
             FulfilmentReactions(cmds),
             AftersalesReactions(cmds),
             self.risk,
+            self.stock,
         )
         for projection in projections:
             rt.projection(projection, CONSUMERS[projection.name].durable)
@@ -105,8 +115,8 @@ class OrdersService:
         rt.query(DailySales, self.daily_sales)
 
     async def get_order(self, query: GetOrder) -> dict[str, Any]:
-        risk = self.tables(self.risk)["risk"]
-        return await queries.get_order(self.runtime.engine, self.tables(self.views), risk, query)
+        risk, stock = self.tables(self.risk)["risk"], self.tables(self.stock)["stock"]
+        return await queries.get_order(self.runtime.engine, self.tables(self.views), risk, stock, query)
 
     async def list_orders(self, query: ListOrders) -> dict[str, Any]:
         risk = self.tables(self.risk)["risk"]

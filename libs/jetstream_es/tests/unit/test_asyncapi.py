@@ -1,0 +1,77 @@
+"""AsyncAPI documents from a runtime's catalog (issue 9, decision 0004): built without connecting,
+every command, query and admin endpoint a request/reply channel, the events appended per aggregate,
+each consumer a receive operation, and every `$ref` resolvable."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jetstream_es.asyncapi import build_document, dumps, render_html
+from jetstream_es.provision import ServiceSpec
+from jetstream_es.testing.sample import SAMPLE_CONSUMER_SPEC, sample_runtime
+
+
+def refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return found + [r for value in node.values() for r in refs(value)]
+    if isinstance(node, list):
+        return [r for value in node for r in refs(value)]
+    return []
+
+
+def resolve(document: dict[str, Any], ref: str) -> Any:
+    node: Any = document
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part]
+    return node
+
+
+def sample_document() -> dict[str, Any]:
+    runtime = sample_runtime("nats://127.0.0.1:1", "sqlite+aiosqlite:///:memory:")
+    spec = ServiceSpec("sample", "sample", (SAMPLE_CONSUMER_SPEC,))
+    try:
+        return build_document(runtime, spec)
+    finally:
+        runtime.engine.sync_engine.dispose()
+
+
+def test_commands_queries_and_admin_endpoints_are_request_reply_channels() -> None:
+    doc = sample_document()
+    assert doc["asyncapi"] == "3.0.0"
+    assert doc["channels"]["command.OpenCounter"]["address"] == "sample.commands.OpenCounter"
+    assert doc["channels"]["query.Health"]["address"] == "sample.queries.Health"
+    assert doc["channels"]["admin.ReplayProjection"]["address"] == "sample.admin.ReplayProjection"
+    operation = doc["operations"]["command.Increment"]
+    assert operation["action"] == "receive"
+    assert operation["reply"]["channel"] == {"$ref": "#/channels/reply"}
+    payload = resolve(doc, doc["components"]["messages"]["command.Increment"]["payload"]["$ref"])
+    assert {"command_id", "actor", "counter_id", "by"} <= set(payload["properties"])
+
+
+def test_events_and_consumers_come_from_the_registry() -> None:
+    doc = sample_document()
+    events = doc["channels"]["events.Counter"]
+    assert events["address"] == "sample.events.Counter.{aggregate_id}"
+    assert set(events["messages"]) == {"CounterOpened", "CounterIncremented", "CounterClosed"}
+    assert doc["operations"]["publish.events.Counter"]["action"] == "send"
+    consumer = doc["channels"]["consumer.sample-counter-totals"]
+    assert consumer["address"] == "sample.events.Counter.>"
+    assert set(consumer["messages"]) == {"CounterOpened", "CounterIncremented"}
+    message = doc["components"]["messages"]["event.CounterIncremented"]
+    data = message["payload"]["allOf"][1]["properties"]
+    assert data["schema_version"] == {"const": 2}
+    assert "by" in resolve(doc, data["data"]["$ref"])["properties"]
+
+
+def test_every_reference_resolves_and_the_output_is_stable() -> None:
+    doc = sample_document()
+    for ref in refs(doc):
+        assert resolve(doc, ref) is not None, ref
+    assert dumps(doc) == dumps(sample_document())
+    json.loads(dumps(doc))
+    page = render_html([doc])
+    assert "sample.commands.OpenCounter" in page
+    assert "<script" not in page
+    assert "http" not in page.split("<body>")[1]
