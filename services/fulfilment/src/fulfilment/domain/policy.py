@@ -1,0 +1,63 @@
+"""The shipping side's business numbers as plain data, and the shipping calendar (FUL-1, FUL-2).
+
+FUL-2 (designer note made explicit): an order joins the batch of the day on which it becomes
+eligible (placed, paid, remarked and confirmed) if that moment is before the cut-off, in the
+business time zone; at or after the cut-off it joins the next day's batch. 13:59:59 is today,
+14:00:00 is tomorrow. A day that is not a shipping day (a weekend day when weekends are off, or a
+listed holiday) passes its orders on to the next shipping day. The report itself may only be made
+at or after the cut-off of its day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Final
+from zoneinfo import ZoneInfo
+
+SERIES: Final = ("report", "waybill", "outbound_note", "invoice")
+DEFAULT_PREFIXES: Final = {"report": "DR", "waybill": "WB", "outbound_note": "CK", "invoice": "FP"}
+
+
+@dataclass(frozen=True)
+class ShippingPolicy:
+    cutoff: time = time(14, 0)
+    business_tz: str = "Asia/Shanghai"
+    ship_on_weekends: bool = True
+    holidays: frozenset[date] = frozenset()
+    prefixes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PREFIXES))
+    number_width: int = 8
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.business_tz)
+
+    def is_shipping_day(self, day: date) -> bool:
+        if day in self.holidays:
+            return False
+        return self.ship_on_weekends or day.weekday() < 5
+
+    def next_shipping_day(self, day: date) -> date:
+        """`day` itself if it is a shipping day, else the first shipping day after it."""
+        for _ in range(400):
+            if self.is_shipping_day(day):
+                return day
+            day += timedelta(days=1)
+        raise ValueError("no shipping day within 400 days: check the holiday and weekend settings")
+
+    def batch_date(self, eligible_at: datetime) -> date:
+        """The shipping day whose report takes an order that became eligible at `eligible_at` (FUL-2)."""
+        local = eligible_at.astimezone(self.tz)
+        day = local.date()
+        if local.time() >= self.cutoff:
+            day += timedelta(days=1)
+        return self.next_shipping_day(day)
+
+    def cutoff_at(self, day: date) -> datetime:
+        return datetime.combine(day, self.cutoff, tzinfo=self.tz)
+
+    def today(self, now: datetime) -> date:
+        return now.astimezone(self.tz).date()
+
+    def number(self, series: str, n: int) -> str:
+        return f"{self.prefixes.get(series, DEFAULT_PREFIXES[series])}{n:0{self.number_width}d}"

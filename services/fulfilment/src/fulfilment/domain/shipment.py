@@ -1,0 +1,451 @@
+"""The Shipment aggregate (SM-SHIP; FUL-1, FUL-3..FUL-6, FUL-10, FUL-11, FUL-20, FUL-22, AS-3).
+
+One shipment per order; its id is the order id. It collects the four facts it waits for (placed,
+paid, remarked, confirmed, in any order) and queues itself when the last one arrives: the moment
+of that fact decides the shipping day (FUL-2, see policy.py). Then: documents printed in its day's
+batch (InPacket), accessories checked (FUL-4), dispatched only against an outbound note (FUL-5)
+and a handed-over packet (FUL-3) and not while the stock ledger reports a shortage (FUL-20,
+FUL-22), stamped with the shipping-only stamp (FUL-6: only now is it shipped), in transit,
+delivered; courier exceptions are reported and resolved (FUL-10). Before the stamp it may be
+refused for incomplete paperwork (FUL-5) or cancelled (an approved refund for goods not received,
+AS-3, or a cancelled order).
+
+Reactions to other services' events decide nothing (an empty list) when they do not apply, so
+late, repeated or crossing events never fail forever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from fulfilment.domain.events import (
+    Fact,
+    OrderFactNoted,
+    ShipmentDetailsCorrected,
+    ShipmentDocumentsAssigned,
+    ShipmentStockNoted,
+)
+from fulfilment.domain.policy import ShippingPolicy
+from jetstream_es.aggregate import AggregateType
+from jetstream_es.errors import InvalidCommand, RuleViolated
+from jetstream_es.events import EventRegistry
+from shop_contracts.envelope import Actor
+from shop_contracts.events.fulfilment import (
+    SHIPPING_ONLY_STAMP,
+    AccessoriesChecked,
+    AccessoriesMissing,
+    CourierExceptionReported,
+    CourierExceptionResolved,
+    OrderQueuedForShipping,
+    OutboundRefused,
+    ShipmentCancelled,
+    ShipmentDelivered,
+    ShipmentDispatched,
+    ShipmentInTransit,
+    ShipmentLine,
+    ShipmentStamped,
+)
+from shop_contracts.events.orders import OrderDetailsCorrected, ShippingAddress
+from shop_contracts.events.stock import ShortLine
+from shop_contracts.messages import EventData
+from shop_contracts.queries.fulfilment import ShipmentStatus as S
+
+FACTS: tuple[Fact, ...] = ("placed", "paid", "remarked", "confirmed")
+STAMPED_OR_LATER = frozenset({S.STAMPED, S.IN_TRANSIT, S.DELIVERED, S.EXCEPTION})
+BEFORE_STAMP = frozenset({S.PENDING, S.QUEUED, S.IN_PACKET, S.ACCESSORIES_CHECKED, S.DISPATCHED, S.REFUSED})
+
+
+@dataclass(frozen=True)
+class ShipmentState:
+    status: S = S.PENDING
+    shipment_id: str = ""
+    order_id: str = ""
+    facts: frozenset[str] = frozenset()
+    lines: tuple[ShipmentLine, ...] = ()
+    shipping: ShippingAddress | None = None
+    logistics_method: str | None = None
+    requirements: str = ""
+    batch_date: date | None = None
+    report_no: str | None = None
+    waybill_no: str | None = None
+    outbound_note_no: str | None = None
+    invoice_no: str | None = None
+    short: tuple[ShortLine, ...] = ()
+    stock_reserved: bool = False
+    checklist: tuple[str, ...] | None = None
+    missing: tuple[str, ...] = ()
+    carrier: str | None = None
+    stamped_at: datetime | None = None
+    status_before_exception: S | None = None
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.shipment_id)
+
+    @property
+    def stamped(self) -> bool:
+        return self.status in STAMPED_OR_LATER
+
+
+def evolve(state: ShipmentState, event: EventData) -> ShipmentState:
+    match event:
+        case OrderFactNoted():
+            state = replace(
+                state,
+                shipment_id=event.shipment_id,
+                order_id=event.order_id,
+                facts=state.facts | {event.fact},
+            )
+            if event.fact == "placed":
+                return replace(state, lines=event.lines, shipping=event.shipping)
+            if event.fact == "remarked":
+                return replace(
+                    state, logistics_method=event.logistics_method, requirements=event.requirements
+                )
+            return state
+        case ShipmentDetailsCorrected():
+            return replace(state, lines=event.lines, shipping=event.shipping)
+        case OrderQueuedForShipping():
+            return replace(state, status=S.QUEUED, batch_date=event.batch_date)
+        case ShipmentDocumentsAssigned():
+            return replace(
+                state,
+                status=S.IN_PACKET if state.status is S.QUEUED else state.status,
+                batch_date=event.batch_date,
+                report_no=event.report_no,
+                waybill_no=event.waybill_no,
+                outbound_note_no=event.outbound_note_no,
+                invoice_no=event.invoice_no,
+            )
+        case ShipmentStockNoted():
+            return replace(state, stock_reserved=event.reserved, short=event.short)
+        case AccessoriesChecked():
+            return replace(state, status=S.ACCESSORIES_CHECKED, checklist=event.checklist, missing=())
+        case AccessoriesMissing():
+            return replace(state, checklist=event.checklist, missing=event.missing)
+        case OutboundRefused():
+            return replace(state, status=S.REFUSED)
+        case ShipmentDispatched():
+            return replace(state, status=S.DISPATCHED, carrier=event.carrier)
+        case ShipmentStamped():
+            return replace(state, status=S.STAMPED, stamped_at=event.stamped_at)
+        case ShipmentInTransit():
+            return replace(state, status=S.IN_TRANSIT)
+        case ShipmentDelivered():
+            return replace(state, status=S.DELIVERED)
+        case CourierExceptionReported():
+            return replace(state, status=S.EXCEPTION, status_before_exception=state.status)
+        case CourierExceptionResolved():
+            after = S.DELIVERED if event.outcome == "delivered" else S.IN_TRANSIT
+            return replace(state, status=after, status_before_exception=None)
+        case ShipmentCancelled():
+            return replace(state, status=S.CANCELLED, shipment_id=event.shipment_id, order_id=event.order_id)
+    return state
+
+
+registry = EventRegistry(
+    [
+        OrderFactNoted,
+        ShipmentDetailsCorrected,
+        OrderQueuedForShipping,
+        ShipmentDocumentsAssigned,
+        ShipmentStockNoted,
+        AccessoriesChecked,
+        AccessoriesMissing,
+        OutboundRefused,
+        ShipmentDispatched,
+        ShipmentStamped,
+        ShipmentInTransit,
+        ShipmentDelivered,
+        CourierExceptionReported,
+        CourierExceptionResolved,
+        ShipmentCancelled,
+    ]
+)
+SHIPMENT: AggregateType[ShipmentState] = AggregateType("Shipment", registry, ShipmentState, evolve)
+
+
+def _violation(state: ShipmentState, action: str, allowed: str) -> RuleViolated:
+    return RuleViolated(
+        f"shipment {state.shipment_id} is {state.status.value}; {action} needs it {allowed}", "SM-SHIP"
+    )
+
+
+# -- the four facts and queueing (FUL-1, FUL-2) ----------------------------------------------
+
+
+def note_fact(
+    state: ShipmentState,
+    fact: OrderFactNoted,
+    policy: ShippingPolicy,
+) -> Sequence[EventData]:
+    """Record one of the four facts; the last one to arrive queues the shipment (FUL-2)."""
+    if fact.fact in state.facts or state.status is S.CANCELLED:
+        return []
+    events: list[EventData] = [fact]
+    after = evolve(state, fact)
+    if state.status is S.PENDING and all(f in after.facts for f in FACTS):
+        events.append(
+            OrderQueuedForShipping(
+                shipment_id=after.shipment_id,
+                order_id=after.order_id,
+                batch_date=policy.batch_date(fact.noted_at),
+                lines=after.lines,
+                logistics_method=after.logistics_method or "unspecified",
+                queued_at=fact.noted_at,
+            )
+        )
+    return events
+
+
+def correct_details(state: ShipmentState, corrected: OrderDetailsCorrected) -> Sequence[EventData]:
+    """Apply an order correction (ORD-6: recipient, phone, address, a line's sku or size) while the
+    shipment's documents are not printed yet; later ones cannot change paper already stamped."""
+    if "placed" not in state.facts or state.outbound_note_no is not None or state.status is S.CANCELLED:
+        return []
+    shipping = state.shipping.model_dump() if state.shipping is not None else None
+    lines = [line.model_dump() for line in state.lines]
+    applied: list[str] = []
+    for change in corrected.corrections:
+        parts = change.field.split(".")
+        if len(parts) == 1 and shipping is not None and parts[0] in shipping:
+            shipping[parts[0]] = change.new
+        elif len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit() and parts[2] in ("sku", "size"):
+            index = int(parts[1]) - 1
+            if not 0 <= index < len(lines):
+                continue
+            lines[index][parts[2]] = change.new
+        else:
+            continue
+        applied.append(change.field)
+    if not applied:
+        return []
+    return [
+        ShipmentDetailsCorrected(
+            shipment_id=state.shipment_id,
+            lines=tuple(ShipmentLine(**line) for line in lines),
+            shipping=ShippingAddress(**shipping) if shipping is not None else None,
+            fields=tuple(applied),
+        )
+    ]
+
+
+def assign_documents(state: ShipmentState, docs: ShipmentDocumentsAssigned) -> Sequence[EventData]:
+    """The day's batch printed this shipment's documents (SM-SHIP: Queued → InPacket)."""
+    if state.outbound_note_no is not None or not state.exists:
+        return []
+    return [docs]
+
+
+def note_stock(state: ShipmentState, noted: ShipmentStockNoted) -> Sequence[EventData]:
+    """The stock ledger reserved the shipment's stock or reported a shortage (FUL-20, FUL-22)."""
+    if not state.exists or state.stamped or state.status is S.CANCELLED:
+        return []
+    if noted.reserved and state.stock_reserved:
+        return []
+    return [noted]
+
+
+def cancel(state: ShipmentState, order_id: str, reason: str, now: datetime) -> Sequence[EventData]:
+    """An approved refund for goods not received, or a cancelled order, before the stamp (AS-3).
+
+    A cancellation that comes before any fact of the order still counts: the shipment is born
+    cancelled and never queues."""
+    if state.status not in BEFORE_STAMP:
+        return []
+    return [ShipmentCancelled(shipment_id=order_id, order_id=order_id, reason=reason, cancelled_at=now)]
+
+
+# -- the warehouse keeper (FUL-4, FUL-5, FUL-6) ------------------------------------------------
+
+
+def check_accessories(
+    state: ShipmentState,
+    actor: Actor,
+    present: Sequence[str],
+    required: dict[str, tuple[str, ...] | None],
+    now: datetime,
+) -> Sequence[EventData]:
+    """Compare the keeper's checklist with every product's accessory list (FUL-4).
+
+    `required` maps each sku of the shipment to its list, or None when none was ever defined.
+    """
+    if state.status is not S.IN_PACKET:
+        raise _violation(state, "CheckAccessories", "InPacket (its documents printed)")
+    undefined = sorted(sku for sku, names in required.items() if names is None)
+    if undefined:
+        raise RuleViolated(
+            f"no accessory list for {', '.join(undefined)}: define it with DefineProductAccessories "
+            "(an empty list when the product has none)",
+            "FUL-4",
+        )
+    checklist = tuple(sorted({name.strip() for name in present if name.strip()}))
+    expected = {name for names in required.values() for name in names or ()}
+    missing = tuple(sorted(expected - set(checklist)))
+    if missing:
+        return [
+            AccessoriesMissing(
+                shipment_id=state.shipment_id,
+                order_id=state.order_id,
+                checklist=checklist,
+                missing=missing,
+                keeper=actor.id,
+                checked_at=now,
+            )
+        ]
+    return [
+        AccessoriesChecked(
+            shipment_id=state.shipment_id,
+            order_id=state.order_id,
+            checklist=checklist,
+            keeper=actor.id,
+            checked_at=now,
+        )
+    ]
+
+
+def refuse_outbound(state: ShipmentState, actor: Actor, reason: str, now: datetime) -> Sequence[EventData]:
+    """A pick-up with incomplete paperwork is refused and reported (FUL-5, C14)."""
+    if state.status not in (S.IN_PACKET, S.ACCESSORIES_CHECKED):
+        raise _violation(state, "RefuseOutbound", "InPacket or AccessoriesChecked")
+    return [
+        OutboundRefused(
+            shipment_id=state.shipment_id,
+            order_id=state.order_id,
+            reason=reason.strip(),
+            keeper=actor.id,
+            refused_at=now,
+        )
+    ]
+
+
+def dispatch(
+    state: ShipmentState, actor: Actor, carrier: str | None, packet_handed_over: bool, now: datetime
+) -> Sequence[EventData]:
+    """Goods leave only against an outbound note (FUL-5), from a handed-over packet (FUL-3), after
+    the accessories check (FUL-4) and not while stock is short (FUL-20, FUL-22)."""
+    if state.status in STAMPED_OR_LATER or state.status in (S.DISPATCHED, S.REFUSED, S.CANCELLED):
+        raise _violation(state, "DispatchShipment", "AccessoriesChecked")
+    if state.outbound_note_no is None or state.waybill_no is None:
+        raise RuleViolated(
+            f"shipment {state.shipment_id} has no outbound note yet: goods leave only against an "
+            "outbound note printed in the day's report",
+            "FUL-5",
+        )
+    if not packet_handed_over:
+        raise RuleViolated(
+            f"the packet of {state.batch_date} (report, waybills, outbound notes, invoices) has not "
+            "been handed to the warehouse",
+            "FUL-3",
+        )
+    if state.status is not S.ACCESSORIES_CHECKED:
+        raise RuleViolated(
+            f"shipment {state.shipment_id}: the accessories are not checked complete yet", "FUL-4"
+        )
+    if state.short:
+        skus = ", ".join(f"{s.sku} ({s.available}/{s.requested})" for s in state.short)
+        raise RuleViolated(
+            f"shipment {state.shipment_id} waits for stock (FUL-20, FUL-22): short of {skus}", "FUL-22"
+        )
+    method = carrier or state.logistics_method
+    if method is None:
+        raise InvalidCommand("no carrier given and the buyer's remark names none", "FUL-5")
+    return [
+        ShipmentDispatched(
+            shipment_id=state.shipment_id,
+            order_id=state.order_id,
+            carrier=method,
+            waybill_no=state.waybill_no,
+            outbound_note_no=state.outbound_note_no,
+            keeper=actor.id,
+            dispatched_at=now,
+        )
+    ]
+
+
+def stamp(state: ShipmentState, actor: Actor, now: datetime) -> Sequence[EventData]:
+    """The shipping-only stamp on the outbound note: only now is the order shipped (FUL-6)."""
+    if state.status is not S.DISPATCHED or state.outbound_note_no is None or state.waybill_no is None:
+        raise _violation(state, "StampOutboundNote", "Dispatched")
+    return [
+        ShipmentStamped(
+            shipment_id=state.shipment_id,
+            order_id=state.order_id,
+            outbound_note_no=state.outbound_note_no,
+            waybill_no=state.waybill_no,
+            stamp=SHIPPING_ONLY_STAMP,
+            keeper=actor.id,
+            stamped_at=now,
+        )
+    ]
+
+
+# -- on the road (FUL-10, FUL-11) -------------------------------------------------------------
+
+
+def in_transit(state: ShipmentState, location: str, now: datetime) -> Sequence[EventData]:
+    if state.status not in (S.STAMPED, S.IN_TRANSIT) or state.waybill_no is None:
+        raise _violation(state, "RecordShipmentInTransit", "Stamped or InTransit")
+    return [
+        ShipmentInTransit(
+            shipment_id=state.shipment_id,
+            order_id=state.order_id,
+            waybill_no=state.waybill_no,
+            location=location,
+            scanned_at=now,
+        )
+    ]
+
+
+def deliver(state: ShipmentState, delivered_at: datetime, now: datetime) -> Sequence[EventData]:
+    if state.status not in (S.STAMPED, S.IN_TRANSIT):
+        raise _violation(state, "RecordDelivery", "Stamped or InTransit")
+    if delivered_at > now:
+        raise InvalidCommand("delivered_at lies in the future", "FUL-11")
+    if state.stamped_at is not None and delivered_at < state.stamped_at:
+        raise InvalidCommand("delivered_at is before the shipment was stamped", "FUL-11")
+    return [
+        ShipmentDelivered(shipment_id=state.shipment_id, order_id=state.order_id, delivered_at=delivered_at)
+    ]
+
+
+def report_exception(
+    state: ShipmentState, actor: Actor, kind: str, note: str, now: datetime
+) -> Sequence[EventData]:
+    if state.status not in (S.STAMPED, S.IN_TRANSIT) or state.waybill_no is None:
+        raise _violation(state, "ReportCourierException", "Stamped or InTransit (with the carrier)")
+    return [
+        CourierExceptionReported(
+            shipment_id=state.shipment_id,
+            order_id=state.order_id,
+            waybill_no=state.waybill_no,
+            kind=kind,
+            note=note,
+            reported_by=actor.id,
+            reported_at=now,
+        )
+    ]
+
+
+def resolve_exception(
+    state: ShipmentState, actor: Actor, outcome: str, note: str, now: datetime
+) -> Sequence[EventData]:
+    if state.status is not S.EXCEPTION or state.waybill_no is None:
+        raise _violation(state, "ResolveCourierException", "Exception")
+    resolved = CourierExceptionResolved(
+        shipment_id=state.shipment_id,
+        order_id=state.order_id,
+        waybill_no=state.waybill_no,
+        outcome="delivered" if outcome == "delivered" else "in_transit",
+        note=note,
+        resolved_by=actor.id,
+        resolved_at=now,
+    )
+    if outcome == "delivered":
+        return [
+            resolved,
+            ShipmentDelivered(shipment_id=state.shipment_id, order_id=state.order_id, delivered_at=now),
+        ]
+    return [resolved]

@@ -1,0 +1,92 @@
+"""Wires the shipping side of the Fulfilment service onto the runtime (SM-SHIP-BATCH, SM-SHIP;
+FUL-1..FUL-11, AS-3, AS-6): its commands, queries, read models, reactions and their durable
+consumers (`CONSUMERS`; bootstrap merges them with the stock ledger's).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fulfilment.adapters import queries
+from fulfilment.adapters.views import ShippingViews
+from fulfilment.application.handlers import ShippingCommands
+from fulfilment.application.reactions import AftersalesReactions, OrdersReactions, ShippingFlow
+from fulfilment.domain.policy import ShippingPolicy
+from jetstream_es.projection import Projection, Tables
+from jetstream_es.provision import ConsumerSpec
+from jetstream_es.service import ServiceRuntime
+from shop_contracts.commands import fulfilment as c
+from shop_contracts.queries.fulfilment import GetShipment, GetShippingDay, ListShipments, RenderDocument
+
+NAME = "fulfilment"
+CONSUMERS: dict[str, ConsumerSpec] = {
+    ShippingViews.name: ConsumerSpec(
+        "FULFILMENT", "fulfilment-shipping-views", ShippingViews.filter_subjects
+    ),
+    ShippingFlow.name: ConsumerSpec("FULFILMENT", "fulfilment-shipping-flow", ShippingFlow.filter_subjects),
+    OrdersReactions.name: ConsumerSpec(
+        "ORDERS", "fulfilment-orders-reactions", OrdersReactions.filter_subjects
+    ),
+    AftersalesReactions.name: ConsumerSpec(
+        "AFTERSALES", "fulfilment-aftersales-reactions", AftersalesReactions.filter_subjects
+    ),
+}
+
+
+class ShippingService:
+    """The shipping side's running parts, kept so queries and tests find the live tables."""
+
+    def __init__(
+        self, runtime: ServiceRuntime, policy: ShippingPolicy, cache_size: int, documents_dir: Path
+    ) -> None:
+        self.runtime = runtime
+        self.commands = ShippingCommands(runtime.commands, lambda: runtime.store, policy, cache_size)
+        self.views = ShippingViews()
+        self.documents_dir = documents_dir
+
+    def tables(self, projection: Projection) -> Tables:
+        return self.runtime.runner(projection.name).tables
+
+    def wire(self) -> None:
+        rt, cmds = self.runtime, self.commands
+        rt.command(c.GenerateDailyShippingReport, cmds.generate_report)
+        rt.command(c.HandOverShippingPacket, cmds.hand_over_packet)
+        rt.command(c.FillDailyShippingReport, cmds.fill_report)
+        rt.command(c.SubmitDailyShippingReport, cmds.submit_report)
+        rt.command(c.DefineProductAccessories, cmds.define_accessories)
+        rt.command(c.CheckAccessories, cmds.check_accessories)
+        rt.command(c.RefuseOutbound, cmds.refuse_outbound)
+        rt.command(c.DispatchShipment, cmds.dispatch)
+        rt.command(c.StampOutboundNote, cmds.stamp)
+        rt.command(c.RecordShipmentInTransit, cmds.in_transit)
+        rt.command(c.RecordDelivery, cmds.deliver)
+        rt.command(c.ReportCourierException, cmds.report_exception)
+        rt.command(c.ResolveCourierException, cmds.resolve_exception)
+        rt.command(c.ReceiveReturnParcel, cmds.receive_return)
+        projections: tuple[Projection, ...] = (
+            self.views,
+            ShippingFlow(cmds),
+            OrdersReactions(cmds),
+            AftersalesReactions(cmds),
+        )
+        for projection in projections:
+            rt.projection(projection, CONSUMERS[projection.name].durable)
+        rt.query(GetShippingDay, self.get_shipping_day)
+        rt.query(ListShipments, self.list_shipments)
+        rt.query(GetShipment, self.get_shipment)
+        rt.query(RenderDocument, self.render_document)
+
+    async def get_shipping_day(self, query: GetShippingDay) -> dict[str, Any]:
+        return await queries.get_shipping_day(self.runtime.engine, self.tables(self.views), query)
+
+    async def list_shipments(self, query: ListShipments) -> dict[str, Any]:
+        return await queries.list_shipments(self.runtime.engine, self.tables(self.views), query)
+
+    async def get_shipment(self, query: GetShipment) -> dict[str, Any]:
+        return await queries.get_shipment(self.runtime.engine, self.tables(self.views), query)
+
+    async def render_document(self, query: RenderDocument) -> dict[str, Any]:
+        return await queries.render_document(
+            self.runtime.engine, self.tables(self.views), query, self.documents_dir
+        )

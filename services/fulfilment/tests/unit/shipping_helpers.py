@@ -1,0 +1,275 @@
+"""Given / when / then for the shipping side: commands through the real handlers and reactions on
+an in-memory event store with a FixedClock. Events of fulfilment's own stream are pumped through
+the shipping-flow reaction after every step, as the durable consumer would."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fulfilment.application.handlers import ShippingCommands
+from fulfilment.application.reactions import AftersalesReactions, OrdersReactions, ShippingFlow
+from fulfilment.domain.numbering import DOCUMENT_REGISTER
+from fulfilment.domain.policy import ShippingPolicy
+from fulfilment.domain.products import PRODUCT
+from fulfilment.domain.returns import RETURN_PARCEL
+from fulfilment.domain.shipment import SHIPMENT, ShipmentState
+from fulfilment.domain.shipping_day import SHIPPING_DAY, ShippingDayState, day_id
+from jetstream_es.clock import FixedClock
+from jetstream_es.commands import CommandHandler, CommandResult
+from jetstream_es.events import EventRegistry, StoredEvent
+from jetstream_es.memory_store import InMemoryEventStore
+from jetstream_es.projection import Decoded, Reaction
+from shop_contracts.commands import fulfilment as c
+from shop_contracts.envelope import SYSTEM_ACTOR, Actor, EventEnvelope
+from shop_contracts.events.orders import (
+    BuyerRemarkRecorded,
+    OrderConfirmed,
+    OrderLine,
+    OrderPaid,
+    OrderPlaced,
+    ShippingAddress,
+)
+from shop_contracts.messages import Command, EventData
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DAY = date(2026, 3, 2)  # a Monday
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+AFTER_CUTOFF = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
+CLERK = Actor(id="clerk-1", roles=("order_clerk",))
+KEEPER = Actor(id="keeper-1", roles=("warehouse_keeper",))
+BOTH = Actor(id="wang", roles=("order_clerk", "warehouse_keeper"))
+AFTERSALES = Actor(id="as-1", roles=("aftersales_cs",))
+SALES = Actor(id="sales-1", roles=("sales_staff",))
+LINES = (
+    OrderLine(sku="TV-55", quantity=1, unit_price=Decimal("2999.00"), size="55in"),
+    OrderLine(sku="CABLE", quantity=2, unit_price=Decimal("10.50")),
+)
+ADDRESS = ShippingAddress(recipient="王小明", phone="13800000000", address="上海市浦東新區")
+_ids = itertools.count(1)
+
+
+def local(day: date, hh: int, mm: int = 0, ss: int = 0) -> datetime:
+    """A business-time (Asia/Shanghai) moment, as UTC."""
+    return datetime(day.year, day.month, day.day, hh, mm, ss, tzinfo=SHANGHAI).astimezone(UTC)
+
+
+def envelope(
+    data: EventData, aggregate: str, aggregate_id: str, at: datetime, event_id: str
+) -> EventEnvelope:
+    return EventEnvelope(
+        event_id=event_id,
+        event_type=data.event_type,
+        schema_version=data.schema_version,
+        aggregate_type=aggregate,
+        aggregate_id=aggregate_id,
+        version=1,
+        occurred_at=at,
+        actor=SYSTEM_ACTOR,
+        correlation_id=event_id,
+        causation_id=event_id,
+        data=data.model_dump(mode="json"),
+    )
+
+
+def order_facts(order_id: str = "o-1") -> list[EventData]:
+    """The four facts of an order, in the order orders emits them."""
+    return [
+        OrderPlaced(
+            order_id=order_id,
+            lines=LINES,
+            amount=Decimal("3020.00"),
+            buyer_id="buyer-9",
+            shipping=ADDRESS,
+            channel="tmall",
+            sales_owner="sales-1",
+            placed_at=NOW,
+        ),
+        OrderPaid(
+            order_id=order_id,
+            amount=Decimal("3020.00"),
+            payee_account="CN-ICBC-0001",
+            payment_ref="alipay-1",
+            paid_at=NOW,
+        ),
+        BuyerRemarkRecorded(
+            order_id=order_id, logistics_method="SF-Express", requirements="易碎品", recorded_by="sales-1"
+        ),
+        OrderConfirmed(order_id=order_id, confirmed_by="bo-1", confirmed_at=NOW),
+    ]
+
+
+class Shipping:
+    """The harness: `given` commands or foreign events, `when` a command, `then` the events."""
+
+    def __init__(self, policy: ShippingPolicy | None = None, *, pump: bool = True) -> None:
+        self.clock = FixedClock(NOW)
+        self.store = InMemoryEventStore("fulfilment")
+        self.policy = policy or ShippingPolicy()
+        self.commands = ShippingCommands(CommandHandler(self.clock), lambda: self.store, self.policy)
+        self.orders = OrdersReactions(self.commands)
+        self.aftersales = AftersalesReactions(self.commands)
+        self.flow = ShippingFlow(self.commands)
+        self.auto_pump = pump
+        self._pumped = 0
+        self.routes: dict[type[Command], Callable[[Any], Awaitable[CommandResult]]] = {
+            c.GenerateDailyShippingReport: self.commands.generate_report,
+            c.HandOverShippingPacket: self.commands.hand_over_packet,
+            c.FillDailyShippingReport: self.commands.fill_report,
+            c.SubmitDailyShippingReport: self.commands.submit_report,
+            c.DefineProductAccessories: self.commands.define_accessories,
+            c.CheckAccessories: self.commands.check_accessories,
+            c.RefuseOutbound: self.commands.refuse_outbound,
+            c.DispatchShipment: self.commands.dispatch,
+            c.StampOutboundNote: self.commands.stamp,
+            c.RecordShipmentInTransit: self.commands.in_transit,
+            c.RecordDelivery: self.commands.deliver,
+            c.ReportCourierException: self.commands.report_exception,
+            c.ResolveCourierException: self.commands.resolve_exception,
+            c.ReceiveReturnParcel: self.commands.receive_return,
+        }
+
+    async def when(self, command: Command) -> CommandResult:
+        result = await self.routes[type(command)](command)
+        if self.auto_pump:
+            await self.pump()
+        return result
+
+    async def given(self, *commands: Command) -> None:
+        for command in commands:
+            await self.when(command)
+
+    async def deliver(
+        self,
+        reaction: Reaction,
+        data: EventData,
+        at: datetime,
+        *,
+        event_id: str | None = None,
+        aggregate: str = "Order",
+    ) -> None:
+        """One delivery of another service's (or the stock ledger's) event to a reaction."""
+        aggregate_id = str(getattr(data, "case_id", None) or getattr(data, "order_id", "x"))
+        env = envelope(data, aggregate, aggregate_id, at, event_id or f"ev-{next(_ids)}")
+        await reaction.react(Decoded(StoredEvent(env, 0, f"x.events.{aggregate}.{aggregate_id}"), data))
+        if self.auto_pump:
+            await self.pump()
+
+    async def order_event(self, data: EventData, at: datetime, event_id: str | None = None) -> None:
+        await self.deliver(self.orders, data, at, event_id=event_id)
+
+    async def queue_order(self, order_id: str = "o-1", at: datetime = NOW) -> None:
+        for fact in order_facts(order_id):
+            await self.order_event(fact, at)
+
+    async def pump(self) -> None:
+        """Feed the new events of fulfilment's own stream to the shipping-flow reaction."""
+        registry: EventRegistry = self.flow.registry
+        while self._pumped < len(self.store.all_events):
+            event = self.store.all_events[self._pumped]
+            self._pumped += 1
+            if registry.knows(event.event_type):
+                await self.flow.react(Decoded(event, registry.decode(event.envelope)))
+
+    def events(self, aggregate: str = "Shipment", aggregate_id: str = "o-1") -> list[EventData]:
+        kinds = {k.name: k for k in (SHIPMENT, SHIPPING_DAY, DOCUMENT_REGISTER, PRODUCT, RETURN_PARCEL)}
+        return [
+            kinds[aggregate].registry.decode(e.envelope)
+            for e in self.store.all_events
+            if e.envelope.aggregate_type == aggregate and e.envelope.aggregate_id == aggregate_id
+        ]
+
+    def types(self, aggregate: str = "Shipment", aggregate_id: str = "o-1") -> list[str]:
+        return [e.event_type for e in self.events(aggregate, aggregate_id)]
+
+    def all_types(self) -> list[str]:
+        return [e.event_type for e in self.store.all_events]
+
+    async def shipment(self, shipment_id: str = "o-1") -> ShipmentState:
+        return await self.commands.shipments.state(shipment_id, fresh=True)
+
+    async def day(self, batch_date: date = DAY) -> ShippingDayState:
+        return await self.commands.days.state(day_id(batch_date), fresh=True)
+
+
+def cmd_id() -> str:
+    return f"cmd-{next(_ids)}"
+
+
+def generate(
+    batch_date: date | None = DAY, actor: Actor = CLERK, command_id: str | None = None
+) -> c.GenerateDailyShippingReport:
+    return c.GenerateDailyShippingReport(
+        command_id=command_id or cmd_id(), actor=actor, batch_date=batch_date
+    )
+
+
+async def full_packet(
+    h: Shipping, batch_date: date = DAY, actor: Actor = CLERK, **drop: str
+) -> c.HandOverShippingPacket:
+    """The packet with every printed document; `drop` removes one number per kind given."""
+    day = await h.day(batch_date)
+    docs = day.documents
+    kinds = {
+        "waybill_nos": [d.waybill_no for d in docs],
+        "outbound_note_nos": [d.outbound_note_no for d in docs],
+        "invoice_nos": [d.invoice_no for d in docs],
+    }
+    for kind, number in drop.items():
+        if kind != "report_no":
+            kinds[kind].remove(number)
+    return c.HandOverShippingPacket(
+        command_id=cmd_id(),
+        actor=actor,
+        batch_date=batch_date,
+        to_keeper="keeper-1",
+        report_no=None if "report_no" in drop else day.report_no,
+        **{k: tuple(v) for k, v in kinds.items()},
+    )
+
+
+def accessories(sku: str, *names: str, actor: Actor = KEEPER) -> c.DefineProductAccessories:
+    return c.DefineProductAccessories(command_id=cmd_id(), actor=actor, sku=sku, accessories=names)
+
+
+def check(present: tuple[str, ...], shipment_id: str = "o-1", actor: Actor = KEEPER) -> c.CheckAccessories:
+    return c.CheckAccessories(command_id=cmd_id(), actor=actor, shipment_id=shipment_id, present=present)
+
+
+def dispatch(shipment_id: str = "o-1", actor: Actor = KEEPER) -> c.DispatchShipment:
+    return c.DispatchShipment(command_id=cmd_id(), actor=actor, shipment_id=shipment_id)
+
+
+def stamp(shipment_id: str = "o-1", actor: Actor = KEEPER) -> c.StampOutboundNote:
+    return c.StampOutboundNote(command_id=cmd_id(), actor=actor, shipment_id=shipment_id)
+
+
+def refuse(shipment_id: str = "o-1", reason: str = "invoice missing") -> c.RefuseOutbound:
+    return c.RefuseOutbound(command_id=cmd_id(), actor=KEEPER, shipment_id=shipment_id, reason=reason)
+
+
+def fill(batch_date: date = DAY) -> c.FillDailyShippingReport:
+    return c.FillDailyShippingReport(command_id=cmd_id(), actor=KEEPER, batch_date=batch_date)
+
+
+def submit(batch_date: date = DAY) -> c.SubmitDailyShippingReport:
+    return c.SubmitDailyShippingReport(
+        command_id=cmd_id(), actor=KEEPER, batch_date=batch_date, to_manager="mgr-1"
+    )
+
+
+async def ready_to_dispatch(h: Shipping, *order_ids: str) -> None:
+    """Orders queued before the cut-off, the report made at 14:00, the packet handed over, the
+    products' accessories defined and checked complete."""
+    for order_id in order_ids or ("o-1",):
+        await h.queue_order(order_id)
+    await h.given(accessories("TV-55", "remote", "manual"), accessories("CABLE"))
+    h.clock.set(AFTER_CUTOFF)
+    await h.given(generate())
+    await h.given(await full_packet(h))
+    for order_id in order_ids or ("o-1",):
+        await h.given(check(("remote", "manual"), order_id))

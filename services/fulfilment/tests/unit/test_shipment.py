@@ -1,0 +1,358 @@
+"""The shipment's way out (SM-SHIP; FUL-4, FUL-5, FUL-6, FUL-10, FUL-11, FUL-20, FUL-22), its
+cancellation before the stamp (AS-3) and the return parcel (AS-6)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from jetstream_es.errors import Forbidden, RuleViolated
+from shop_contracts.commands import fulfilment as c
+from shop_contracts.events.fulfilment import (
+    AccessoriesChecked,
+    AccessoriesMissing,
+    CourierExceptionReported,
+    OutboundRefused,
+    ReturnParcelReceived,
+    ShipmentCancelled,
+    ShipmentDelivered,
+    ShipmentDispatched,
+    ShipmentStamped,
+)
+from shop_contracts.events.order_progress import OrderCancelled
+from shop_contracts.events.refund_case import RefundRequestApproved, ReturnShippedByBuyer
+from shop_contracts.events.stock import ReservedLot, ShortLine, StockReserved, StockShortage
+from shop_contracts.queries.fulfilment import ShipmentStatus as S
+
+from .shipping_helpers import (
+    AFTER_CUTOFF,
+    AFTERSALES,
+    CLERK,
+    KEEPER,
+    Shipping,
+    accessories,
+    check,
+    cmd_id,
+    dispatch,
+    full_packet,
+    generate,
+    ready_to_dispatch,
+    refuse,
+    stamp,
+)
+
+
+async def in_packet(h: Shipping) -> None:
+    await h.queue_order("o-1")
+    await h.given(accessories("TV-55", "remote", "manual"), accessories("CABLE"))
+    h.clock.set(AFTER_CUTOFF)
+    await h.given(generate())
+
+
+# -- FUL-4: accessories ----------------------------------------------------------------------------
+
+
+async def test_ful4_all_accessories_present_publishes_the_checklist() -> None:
+    h = Shipping()
+    await in_packet(h)
+    await h.when(check(("manual", "remote", "warranty card")))
+    event = h.events()[-1]
+    assert isinstance(event, AccessoriesChecked)
+    assert event.checklist == ("manual", "remote", "warranty card")
+    assert (event.shipment_id, event.order_id, event.keeper) == ("o-1", "o-1", "keeper-1")
+    assert (await h.shipment()).status is S.ACCESSORIES_CHECKED
+
+
+async def test_ful4_missing_accessory_keeps_the_shipment_in_the_packet() -> None:
+    h = Shipping()
+    await in_packet(h)
+    await h.when(check(("manual",)))
+    event = h.events()[-1]
+    assert isinstance(event, AccessoriesMissing)
+    assert event.missing == ("remote",)
+    assert (await h.shipment()).status is S.IN_PACKET
+    await h.when(check(("manual", "remote")))
+    assert (await h.shipment()).status is S.ACCESSORIES_CHECKED
+
+
+async def test_ful4_check_refused_without_an_accessory_list() -> None:
+    h = Shipping()
+    await h.queue_order("o-1")
+    await h.given(accessories("TV-55", "remote"))
+    h.clock.set(AFTER_CUTOFF)
+    await h.given(generate())
+    with pytest.raises(RuleViolated) as exc:
+        await h.when(check(("remote",)))
+    assert exc.value.rule == "FUL-4"
+    assert "CABLE" in exc.value.message
+
+
+async def test_ful4_check_needs_the_printed_documents() -> None:
+    h = Shipping()
+    await h.queue_order("o-1")
+    with pytest.raises(RuleViolated) as exc:
+        await h.when(check(()))
+    assert exc.value.rule == "SM-SHIP"
+
+
+async def test_ful4_product_accessories_are_defined_by_warehouse_or_department() -> None:
+    h = Shipping()
+    with pytest.raises(Forbidden):
+        await h.when(accessories("TV-55", "remote", actor=AFTERSALES))
+    first = await h.when(accessories("TV-55", "remote", " manual "))
+    again = await h.when(accessories("TV-55", "manual", "remote"))
+    assert first.event_ids
+    assert not again.event_ids
+
+
+# -- FUL-5: outbound note and refusal --------------------------------------------------------------
+
+
+async def test_ful5_dispatch_without_outbound_note_is_refused() -> None:
+    h = Shipping()
+    await h.queue_order("o-1")
+    with pytest.raises(RuleViolated) as exc:
+        await h.when(dispatch())
+    assert exc.value.rule == "FUL-5"
+    assert "outbound note" in exc.value.message
+    assert (await h.shipment()).status is S.QUEUED
+
+
+async def test_ful3_dispatch_refused_before_the_packet_is_handed_over() -> None:
+    h = Shipping()
+    await in_packet(h)
+    await h.given(check(("manual", "remote")))
+    with pytest.raises(RuleViolated) as exc:
+        await h.when(dispatch())
+    assert exc.value.rule == "FUL-3"
+
+
+async def test_ful4_dispatch_refused_before_the_accessories_check() -> None:
+    h = Shipping()
+    await in_packet(h)
+    await h.given(await full_packet(h))
+    with pytest.raises(RuleViolated) as exc:
+        await h.when(dispatch())
+    assert exc.value.rule == "FUL-4"
+
+
+async def test_ful5_refused_outbound_is_reported_to_ops_director_and_store_manager() -> None:
+    h = Shipping()
+    await in_packet(h)
+    await h.when(refuse(reason="invoice does not match the order"))
+    event = h.events()[-1]
+    assert isinstance(event, OutboundRefused)
+    assert event.reported_to == ("ops_director", "store_manager")
+    with pytest.raises(RuleViolated):
+        await h.when(dispatch())
+
+
+# -- FUL-6: the stamp --------------------------------------------------------------------------------
+
+
+async def test_ful6_only_the_stamp_ships_the_order() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    await h.when(dispatch())
+    dispatched = h.events()[-1]
+    assert isinstance(dispatched, ShipmentDispatched)
+    assert (dispatched.carrier, dispatched.waybill_no) == ("SF-Express", "WB00000001")
+    assert not any(isinstance(e, ShipmentStamped) for e in h.events())
+    h.clock.advance(timedelta(minutes=30))
+    await h.when(stamp())
+    stamped = h.events()[-1]
+    assert isinstance(stamped, ShipmentStamped)
+    assert stamped.stamp == "發貨專用章"
+    assert (stamped.outbound_note_no, stamped.waybill_no, stamped.keeper) == (
+        "CK00000001",
+        "WB00000001",
+        "keeper-1",
+    )
+    assert stamped.stamped_at == AFTER_CUTOFF + timedelta(minutes=30)
+
+
+async def test_ful6_stamp_needs_a_dispatched_shipment_and_the_keeper() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    with pytest.raises(RuleViolated) as exc:
+        await h.when(stamp())
+    assert exc.value.rule == "SM-SHIP"
+    await h.given(dispatch())
+    with pytest.raises(Forbidden) as forbidden:
+        await h.when(stamp(actor=CLERK))
+    assert forbidden.value.rule == "FUL-6"
+
+
+# -- FUL-20, FUL-22: the stock ledger's answer -------------------------------------------------
+
+
+async def test_ful22_shortage_blocks_dispatch_until_stock_is_reserved() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    short = StockShortage(
+        shipment_id="o-1",
+        order_id="o-1",
+        short=(ShortLine(sku="TV-55", requested=1, available=0),),
+        detected_at=AFTER_CUTOFF,
+    )
+    await h.deliver(h.flow, short, AFTER_CUTOFF, aggregate="StockItem")
+    with pytest.raises(RuleViolated) as exc:
+        await h.when(dispatch())
+    assert exc.value.rule == "FUL-22"
+    assert "FUL-20" in exc.value.message
+    assert "TV-55 (0/1)" in exc.value.message
+    reserved = StockReserved(
+        shipment_id="o-1",
+        order_id="o-1",
+        lots=(ReservedLot(sku="TV-55", lot_no="L-1", quantity=1),),
+        reserved_at=AFTER_CUTOFF,
+    )
+    await h.deliver(h.flow, reserved, AFTER_CUTOFF, aggregate="StockItem")
+    await h.when(dispatch())
+    assert (await h.shipment()).status is S.DISPATCHED
+
+
+# -- FUL-10, FUL-11: on the road -----------------------------------------------------------------
+
+
+async def test_ful11_in_transit_then_delivered() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    await h.given(dispatch(), stamp())
+    await h.when(
+        c.RecordShipmentInTransit(command_id=cmd_id(), actor=KEEPER, shipment_id="o-1", location="上海")
+    )
+    h.clock.advance(timedelta(days=1))
+    await h.when(c.RecordDelivery(command_id=cmd_id(), actor=AFTERSALES, shipment_id="o-1"))
+    delivered = h.events()[-1]
+    assert isinstance(delivered, ShipmentDelivered)
+    assert delivered.delivered_at == AFTER_CUTOFF + timedelta(days=1)
+
+
+async def test_ful10_courier_exception_reported_and_resolved_as_delivered() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    await h.given(dispatch(), stamp())
+    with pytest.raises(Forbidden):
+        await h.when(
+            c.ReportCourierException(command_id=cmd_id(), actor=KEEPER, shipment_id="o-1", kind="lost")
+        )
+    await h.when(
+        c.ReportCourierException(command_id=cmd_id(), actor=AFTERSALES, shipment_id="o-1", kind="delayed")
+    )
+    reported = h.events()[-1]
+    assert isinstance(reported, CourierExceptionReported)
+    assert reported.waybill_no == "WB00000001"
+    assert (await h.shipment()).status is S.EXCEPTION
+    await h.when(
+        c.ResolveCourierException(
+            command_id=cmd_id(), actor=AFTERSALES, shipment_id="o-1", outcome="delivered"
+        )
+    )
+    assert h.types()[-2:] == ["CourierExceptionResolved", "ShipmentDelivered"]
+    assert (await h.shipment()).status is S.DELIVERED
+
+
+async def test_delivery_refused_before_the_stamp() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    await h.given(dispatch())
+    with pytest.raises(RuleViolated):
+        await h.when(c.RecordDelivery(command_id=cmd_id(), actor=AFTERSALES, shipment_id="o-1"))
+
+
+# -- AS-3: cancellation before the stamp ------------------------------------------------------------
+
+
+def approved(return_required: bool) -> RefundRequestApproved:
+    return RefundRequestApproved(
+        case_id="c-1",
+        order_id="o-1",
+        approver="sup-1",
+        return_required=return_required,
+        approved_at=AFTER_CUTOFF,
+    )
+
+
+async def test_as3_refund_approved_for_goods_not_received_cancels_an_unstamped_shipment() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    await h.deliver(h.aftersales, approved(False), AFTER_CUTOFF, aggregate="RefundCase", event_id="ap-1")
+    await h.deliver(h.aftersales, approved(False), AFTER_CUTOFF, aggregate="RefundCase", event_id="ap-1")
+    cancelled = [e for e in h.events() if isinstance(e, ShipmentCancelled)]
+    assert len(cancelled) == 1
+    assert cancelled[0].reason == "refund"
+    with pytest.raises(RuleViolated):
+        await h.when(dispatch())
+
+
+async def test_as3_no_cancellation_after_the_stamp_or_when_goods_come_back() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    await h.deliver(h.aftersales, approved(True), AFTER_CUTOFF, aggregate="RefundCase")
+    await h.given(dispatch(), stamp())
+    await h.deliver(h.aftersales, approved(False), AFTER_CUTOFF, aggregate="RefundCase")
+    assert "ShipmentCancelled" not in h.types()
+    assert (await h.shipment()).status is S.STAMPED
+
+
+async def test_order_cancelled_before_queueing_never_queues() -> None:
+    h = Shipping()
+    await h.order_event(
+        OrderCancelled(order_id="o-1", case_id="c-1", amount_refunded=Decimal(0), cancelled_at=AFTER_CUTOFF),
+        AFTER_CUTOFF,
+    )
+    await h.queue_order("o-1")
+    assert "OrderQueuedForShipping" not in h.types()
+
+
+# -- AS-6: the return parcel ------------------------------------------------------------------------------
+
+
+def receive(waybill: str) -> c.ReceiveReturnParcel:
+    return c.ReceiveReturnParcel(command_id=cmd_id(), actor=KEEPER, case_id="c-1", waybill_no=waybill)
+
+
+async def test_as6_return_parcel_received_with_the_expected_waybill() -> None:
+    h = Shipping()
+    shipped = ReturnShippedByBuyer(case_id="c-1", order_id="o-1", waybill_no="YT-9", shipped_at=AFTER_CUTOFF)
+    await h.deliver(h.aftersales, shipped, AFTER_CUTOFF, aggregate="RefundCase")
+    with pytest.raises(RuleViolated) as exc:
+        await h.when(receive("YT-0"))
+    assert exc.value.rule == "AS-6"
+    await h.when(receive("YT-9"))
+    received = h.events("ReturnParcel", "c-1")[-1]
+    assert isinstance(received, ReturnParcelReceived)
+    assert (received.case_id, received.order_id, received.waybill_no) == ("c-1", "o-1", "YT-9")
+    with pytest.raises(RuleViolated):
+        await h.when(receive("YT-9"))
+
+
+async def test_ord6_correction_before_confirmation_reaches_the_waybill() -> None:
+    from shop_contracts.events.orders import FieldCorrection, OrderDetailsCorrected
+
+    from .shipping_helpers import order_facts
+
+    h = Shipping()
+    placed, paid, remarked, confirmed = order_facts("o-1")
+    for fact in (placed, paid):
+        await h.order_event(fact, AFTER_CUTOFF - timedelta(hours=6))
+    corrected = OrderDetailsCorrected(
+        order_id="o-1",
+        corrections=(
+            FieldCorrection(field="address", old="上海市浦東新區", new="北京市朝陽區"),
+            FieldCorrection(field="lines.1.size", old="55in", new="65in"),
+        ),
+        reason="buyer left a message",
+        corrected_by="as-1",
+    )
+    await h.order_event(corrected, AFTER_CUTOFF - timedelta(hours=6))
+    for fact in (remarked, confirmed):
+        await h.order_event(fact, AFTER_CUTOFF - timedelta(hours=6))
+    state = await h.shipment()
+    assert state.shipping is not None
+    assert state.shipping.address == "北京市朝陽區"
+    assert state.lines[0].size == "65in"
+    assert "ShipmentDetailsCorrected" in h.types()
