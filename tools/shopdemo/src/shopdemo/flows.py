@@ -7,12 +7,29 @@ end-to-end tests compose them.
 
 from __future__ import annotations
 
+import datetime as dt
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from shopdemo.client import ShopClient
-from shopdemo.staff import BACKOFFICE, COMPANY_ACCOUNT, PLATFORM, PRODUCT_OPS, SALES
+from shopdemo.staff import (
+    AFTERSALES,
+    BACKOFFICE,
+    BUYER,
+    COMPANY_ACCOUNT,
+    DEPT_MANAGER,
+    ECOM_SUPERVISOR,
+    HR_DEPT,
+    KEEPER,
+    ORDER_CLERK,
+    PLATFORM,
+    PRODUCT_OPS,
+    SALES,
+    SUPERVISOR,
+    SYSTEM,
+)
 
 
 @dataclass(frozen=True)
@@ -98,3 +115,217 @@ async def order_ready_to_ship(client: ShopClient, order_id: str, lines: tuple[Li
     await pay(client, order_id, lines)
     await remark_contact_confirm(client, order_id)
     await hand_over(client, order_id)
+
+
+# --- fulfilment: the stock ledger and the 14:00 batch (FUL-1..FUL-7, FUL-12, FUL-20) ---
+
+
+async def stock_up(client: ShopClient, sku: str, quantity: int, lot_no: str, name: str) -> None:
+    """The keeper receives a delivery that matches its note and passed inspection (FUL-12, FUL-22)."""
+    await client.send(
+        "fulfilment",
+        "ReceiveInbound",
+        {
+            "sku": sku,
+            "lot_no": lot_no,
+            "supplier": "上海茶葉有限公司",
+            "delivery_note_no": f"DN-{lot_no}",
+            "note_name": name,
+            "note_quantity": quantity,
+            "received_name": name,
+            "received_quantity": quantity,
+            "label": {
+                "name": name,
+                "specification": "250g",
+                "model": sku,
+                "production_date": "2026-09-01",
+                "shelf_life_days": 730,
+                "safety_warning": "存放於陰涼乾燥處",
+            },
+            "inspection": "passed",
+        },
+        actor=KEEPER,
+    )
+
+
+async def define_accessories(client: ShopClient, sku: str, accessories: tuple[str, ...]) -> None:
+    """The product's accessory list the keeper checks before dispatch (FUL-4)."""
+    await client.send(
+        "fulfilment", "DefineProductAccessories", {"sku": sku, "accessories": list(accessories)}, actor=KEEPER
+    )
+
+
+async def generate_report(client: ShopClient, batch_date: dt.date) -> dict[str, Any]:
+    """At 14:00 the order clerk makes the daily report and prints the documents (FUL-1, FUL-2);
+    returns the shipping day."""
+    await client.send(
+        "fulfilment", "GenerateDailyShippingReport", {"batch_date": batch_date.isoformat()}, actor=ORDER_CLERK
+    )
+    await client.quiesce(["fulfilment"])
+    day: dict[str, Any] = await client.query(
+        "fulfilment", "GetShippingDay", {"batch_date": batch_date.isoformat()}
+    )
+    return day
+
+
+async def hand_over_packet(client: ShopClient, day: dict[str, Any]) -> None:
+    """The clerk hands the four kinds of documents to the keeper (FUL-3)."""
+    shipments = [s for s in day["shipments"] if s["documents"]["waybill_no"]]
+    await client.send(
+        "fulfilment",
+        "HandOverShippingPacket",
+        {
+            "batch_date": day["batch_date"],
+            "to_keeper": KEEPER.id,
+            "report_no": day["report_no"],
+            "waybill_nos": [s["documents"]["waybill_no"] for s in shipments],
+            "outbound_note_nos": [s["documents"]["outbound_note_no"] for s in shipments],
+            "invoice_nos": [s["documents"]["invoice_no"] for s in shipments],
+        },
+        actor=ORDER_CLERK,
+    )
+
+
+async def ship(client: ShopClient, shipment_id: str, accessories: tuple[str, ...]) -> None:
+    """The keeper checks the accessories, ships against the outbound note and stamps it (FUL-4..FUL-6)."""
+    await client.send(
+        "fulfilment",
+        "CheckAccessories",
+        {"shipment_id": shipment_id, "present": list(accessories)},
+        actor=KEEPER,
+    )
+    await client.send(
+        "fulfilment", "DispatchShipment", {"shipment_id": shipment_id, "carrier": "SF"}, actor=KEEPER
+    )
+    await client.send("fulfilment", "StampOutboundNote", {"shipment_id": shipment_id}, actor=KEEPER)
+
+
+async def close_day(client: ShopClient, batch_date: dt.date) -> None:
+    """The keeper fills in the daily report and hands it to the department manager (FUL-7)."""
+    body = {"batch_date": batch_date.isoformat()}
+    await client.send("fulfilment", "FillDailyShippingReport", body, actor=KEEPER)
+    await client.send(
+        "fulfilment", "SubmitDailyShippingReport", {**body, "to_manager": DEPT_MANAGER.id}, actor=KEEPER
+    )
+
+
+async def deliver(client: ShopClient, shipment_id: str) -> None:
+    """The carrier reports the delivery (FUL-11)."""
+    await client.send("fulfilment", "RecordDelivery", {"shipment_id": shipment_id}, actor=SYSTEM)
+
+
+# --- after-sales: refunds and returns (AS-1..AS-9) ---
+
+
+async def request_refund(
+    client: ShopClient, case_id: str, order_id: str, *, received: bool, reason: str
+) -> None:
+    await client.send(
+        "aftersales",
+        "RequestRefund",
+        {"case_id": case_id, "order_id": order_id, "reason": reason, "goods_received": received},
+        actor=BUYER,
+    )
+
+
+async def approve_refund(client: ShopClient, case_id: str) -> None:
+    await client.send("aftersales", "ApproveRefundRequest", {"case_id": case_id}, actor=SUPERVISOR)
+
+
+async def issue_refund(client: ShopClient, case_id: str) -> None:
+    await client.send(
+        "aftersales", "IssueRefund", {"case_id": case_id, "platform_ref": f"TB-{case_id}"}, actor=SUPERVISOR
+    )
+
+
+async def return_goods(client: ShopClient, case_id: str, order_id: str, accessories: tuple[str, ...]) -> None:
+    """The buyer ships the goods back; the warehouse receives the parcel, the clerk issues the
+    return note, after-sales inspects and confirms receipt (AS-4, AS-6, AS-7)."""
+    waybill = f"RB-{case_id}"
+    await client.send(
+        "aftersales", "RecordReturnDispatch", {"case_id": case_id, "waybill_no": waybill}, actor=BUYER
+    )
+    await client.quiesce(["fulfilment"])
+    await client.send(
+        "fulfilment",
+        "ReceiveReturnParcel",
+        {"case_id": case_id, "waybill_no": waybill, "order_id": order_id},
+        actor=KEEPER,
+    )
+    await client.quiesce(["aftersales"])
+    await client.send(
+        "aftersales", "IssueReturnNote", {"case_id": case_id, "return_reason": "質量問題"}, actor=ORDER_CLERK
+    )
+    await client.send(
+        "aftersales",
+        "InspectReturn",
+        {"case_id": case_id, "goods_match": True, "accessories_present": list(accessories)},
+        actor=AFTERSALES,
+    )
+    await client.send("aftersales", "ConfirmReturnReceipt", {"case_id": case_id}, actor=AFTERSALES)
+
+
+# --- HR: staff, shifts, clock records, leave and payroll (HR-1..HR-42) ---
+
+
+async def onboard(client: ShopClient, employee_id: str, name: str, join_date: dt.date) -> None:
+    """HR takes a team member on with ID copy and file, and records the passed safety exam
+    (HR-38, DIS-6, DIS-13)."""
+    await client.send(
+        "hr",
+        "OnboardEmployee",
+        {
+            "employee_id": employee_id,
+            "join_date": join_date.isoformat(),
+            "post": "customer service",
+            "grade": "team_member",
+            "id_copy_received": True,
+            "employee_file_completed": True,
+            "personal": {
+                "name": name,
+                "id_number": f"31010119900101{zlib.crc32(employee_id.encode()) % 10000:04d}",
+                "phone": "13900000000",
+                "address": "上海市浦東新區",
+                "bank_account": "6222000011112222",
+            },
+        },
+        actor=HR_DEPT,
+    )
+    await client.send(
+        "hr",
+        "RecordSafetyTrainingResult",
+        {"employee_id": employee_id, "passed": True, "taken_on": join_date.isoformat(), "score": 90},
+        actor=HR_DEPT,
+    )
+
+
+async def assign_shift(
+    client: ShopClient, employee_id: str, day: dt.date, shift: str = "administrative"
+) -> None:
+    await client.send(
+        "hr",
+        "AssignShift",
+        {"employee_id": employee_id, "work_date": day.isoformat(), "shift": shift},
+        actor=ECOM_SUPERVISOR,
+    )
+
+
+async def clock_in(client: ShopClient, employee_id: str, at: dt.datetime) -> None:
+    """The attendance terminal's record decides (HR-10)."""
+    await client.send("hr", "RecordClockIn", {"employee_id": employee_id, "at": at.isoformat()}, actor=SYSTEM)
+
+
+async def clock_out(client: ShopClient, employee_id: str, at: dt.datetime) -> None:
+    await client.send(
+        "hr", "RecordClockOut", {"employee_id": employee_id, "at": at.isoformat()}, actor=SYSTEM
+    )
+
+
+async def calculate_payroll(client: ShopClient, period: str, employee_ids: tuple[str, ...]) -> None:
+    """HR calculates the month's payroll after it ended (HR-33..HR-41)."""
+    await client.send(
+        "hr",
+        "CalculatePayroll",
+        {"period": period, "inputs": [{"employee_id": e, "completion": "1"} for e in employee_ids]},
+        actor=HR_DEPT,
+    )
