@@ -2,6 +2,9 @@
 
 - The projection update and its checkpoint commit in ONE transaction; the message is acked after
   the commit; a redelivered sequence at or below the checkpoint is acked and skipped.
+- On start the durable consumer is reset to checkpoint + 1 (`$JS.API.CONSUMER.RESET`, server
+  2.14+): a batch a dead process fetched but never committed would otherwise come back only after
+  `ack_wait`, behind later events, and be skipped as "at or below the checkpoint".
 - A message that cannot be decoded (bad JSON, unknown type, schema violation) goes straight to
   the `DLQ` stream with the reason. A handler error is retried with backoff, in order, holding the
   message (`in_progress`); after `max_deliver` attempts it goes to the DLQ and the runner moves on.
@@ -20,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import json
 import time
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -230,10 +234,33 @@ class ProjectionRunner:
             else:
                 self.generation, self.checkpoint = int(row.generation), int(row.checkpoint)
         self.tables = await self._create_generation(self.generation)
+        await self._resume_consumer_at(self.checkpoint + 1)
         self._sub = await self.js.pull_subscribe_bind(durable=self.consumer, stream=self.projection.stream)
         self._stopping = False
         self._task = asyncio.create_task(self._run(), name=f"projection-{self.projection.name}")
         log.info("projection_started", projection=self.projection.name, checkpoint=self.checkpoint)
+
+    async def _resume_consumer_at(self, seq: int) -> None:
+        """Move the durable consumer to `seq` (the first event not applied here), dropping what an
+        earlier process had fetched and not acked, so events are applied in stream order."""
+        stream, consumer = self.projection.stream, self.consumer
+        subject = f"{self.js._prefix}.CONSUMER.RESET.{stream}.{consumer}"
+        try:
+            reply = await self.nc.request(subject, json.dumps({"seq": seq}).encode(), timeout=5)
+            answer = json.loads(reply.data)
+        except (nats.errors.Error, ValueError) as exc:
+            answer = {"error": {"description": repr(exc)}}
+        if "error" in answer:
+            log.error(
+                "consumer_reset_failed",
+                projection=self.projection.name,
+                consumer=consumer,
+                seq=seq,
+                error=answer["error"],
+                consequence="events a dead process fetched come back after ack_wait and may be skipped",
+            )
+            return
+        log.info("consumer_resumed", projection=self.projection.name, consumer=consumer, seq=seq)
 
     async def stop(self) -> None:
         """Stop fetching; unacked messages return to the consumer after `ack_wait`."""

@@ -3,10 +3,12 @@ redelivered event appends nothing, and a parcel for a case not expecting one is 
 
 from __future__ import annotations
 
+from aftersales.application.reactions import FulfilmentReactions
+from jetstream_es.testing.events import decoded_event
 from shop_contracts.commands import aftersales as c
 from shop_contracts.events.fulfilment import ReturnParcelReceived
 
-from .helpers import BUYER, DELIVERED, PARCEL, PLACED, STAMPED, Aftersales, cmd, request
+from .helpers import BUYER, DELIVERED, NOW, PARCEL, PLACED, STAMPED, Aftersales, cmd, request
 
 
 def facts_types(a: Aftersales) -> list[str]:
@@ -54,3 +56,19 @@ async def test_a_parcel_for_an_unknown_case_is_ignored() -> None:
     assert result is not None
     assert result.event_ids == ()
     assert a.store.all_events == []
+
+
+async def test_a_reaction_that_changes_nothing_is_acknowledged_not_retried() -> None:
+    """Regression: logging an ignored event must not fail the reaction (it would be retried and
+    dead-lettered)."""
+    a = Aftersales()
+    reaction = FulfilmentReactions(a.commands)
+    await a.react(DELIVERED, "e-1")
+
+    await reaction.react(
+        decoded_event(
+            DELIVERED, 1, service="fulfilment", aggregate_type="Shipment", aggregate_id="s-1", occurred_at=NOW
+        )
+    )
+
+    assert facts_types(a) == ["DeliveryNoted"]

@@ -58,7 +58,7 @@ class AftersalesReaction(Reaction):
         envelope = item.event.envelope
         result = await react(self.commands, item.data, Cause.of_event(self.name, envelope, SYSTEM_ACTOR))
         if result is not None and not result.event_ids:
-            log.info("reaction_ignored", reaction=self.name, event=envelope.event_type)
+            log.info("reaction_ignored", reaction=self.name, event_type=envelope.event_type)
 
 
 class OrderReactions(AftersalesReaction):
