@@ -4,7 +4,9 @@
   the commit; a redelivered sequence at or below the checkpoint is acked and skipped.
 - On start the durable consumer is reset to checkpoint + 1 (`$JS.API.CONSUMER.RESET`, server
   2.14+): a batch a dead process fetched but never committed would otherwise come back only after
-  `ack_wait`, behind later events, and be skipped as "at or below the checkpoint".
+  `ack_wait`, behind later events, and be skipped as "at or below the checkpoint". The same reset
+  follows a batch that failed to commit and a gap in the consumer's delivery sequence (a delivery
+  lost while a node failed): events are applied in stream order, always.
 - A message that cannot be decoded (bad JSON, unknown type, schema violation) goes straight to
   the `DLQ` stream with the reason. A handler error is retried with backoff, in order, holding the
   message (`in_progress`); after `max_deliver` attempts it goes to the DLQ and the runner moves on.
@@ -201,6 +203,7 @@ class ProjectionRunner:
         self.settings = settings or RunnerSettings()
         self.generation = 0
         self.checkpoint = 0
+        self._last_delivery: int | None = None
         self.tables: Tables = {}
         self._metadata = MetaData()
         self._task: asyncio.Task[None] | None = None
@@ -250,6 +253,7 @@ class ProjectionRunner:
             answer = json.loads(reply.data)
         except (nats.errors.Error, ValueError) as exc:
             answer = {"error": {"description": repr(exc)}}
+        self._last_delivery = None  # the consumer counts its deliveries from 1 again
         if "error" in answer:
             log.error(
                 "consumer_reset_failed",
@@ -341,15 +345,37 @@ class ProjectionRunner:
                 log.warning("projection_fetch_failed", projection=self.projection.name, error=repr(exc))
                 await asyncio.sleep(0.5)
                 continue
+            msgs, gap = self._contiguous(msgs)
             try:
                 async with self._lock:
                     await self._process(msgs)
             except Exception as exc:
                 log.error("projection_batch_failed", projection=self.projection.name, error=repr(exc))
                 await asyncio.sleep(0.5)
+                gap = True  # what this batch held would come back after ack_wait, behind later events
+            if gap:
+                await self._resume_consumer_at(self.checkpoint + 1)
                 continue
             if msgs and msgs[-1].metadata.num_pending == 0:
                 self._caught_up.set()
+
+    def _contiguous(self, msgs: list[Msg]) -> tuple[list[Msg], bool]:
+        """The messages up to the first missing delivery, and whether one is missing. A delivery
+        lost on the way (a fetch reply lost while a node failed, a timed-out fetch) would come
+        back only after ack_wait, behind later events; those must not be applied first."""
+        for index, msg in enumerate(msgs):
+            delivery = msg.metadata.sequence.consumer
+            if self._last_delivery is not None and delivery != self._last_delivery + 1:
+                log.warning(
+                    "projection_delivery_gap",
+                    projection=self.projection.name,
+                    expected=self._last_delivery + 1,
+                    got=delivery,
+                    resume_at=self.checkpoint + 1,
+                )
+                return msgs[:index], True
+            self._last_delivery = delivery
+        return msgs, False
 
     async def _process(self, msgs: list[Msg]) -> None:
         fresh = []

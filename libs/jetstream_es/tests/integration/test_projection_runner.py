@@ -312,3 +312,29 @@ async def test_events_a_dead_process_fetched_but_never_applied_are_applied_first
     assert runner.checkpoint == 6
     await runner.stop()
     await store.close()
+
+
+async def test_a_delivery_lost_on_the_way_is_not_overtaken_by_later_events(
+    nc: Client, engine: AsyncEngine
+) -> None:
+    """A delivery the runner never received (here: taken by another subscriber, as a fetch reply
+    lost while a node fails) shows as a gap in the consumer's delivery sequence: the runner applies
+    nothing after it and resumes the consumer at its checkpoint, so no event is skipped."""
+    store = JetStreamEventStore(nc, "sample", stream="SAMPLE")
+    await provision_consumer(nc, ack_wait_s=30.0)
+    await open_and_increment(store, "g1", 1)
+    runner = await runner_for(nc, engine)
+    await runner.wait_caught_up()
+    await runner.pause()
+    await open_and_increment(store, "g2", 2)
+    thief = await nc.jetstream().pull_subscribe_bind(durable=CONSUMER, stream="SAMPLE")
+    stolen = await thief.fetch(1, timeout=2)
+    assert [m.metadata.sequence.stream for m in stolen] == [3]
+    await thief.unsubscribe()
+
+    runner.resume()
+
+    projected = await eventually(lambda: rows(runner), lambda r: len(r) == 2, within=10)
+    assert projected == [("g1", "n-g1", 1, 1), ("g2", "n-g2", 2, 2)]
+    await runner.stop()
+    await store.close()
