@@ -10,10 +10,10 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS ?= 1
 export UV_NATIVE_TLS ?= 1
 
-.PHONY: help install run test test-fast lint format bench provision clean
+.PHONY: help install run test test-fast lint format bench provision clean cluster cluster-test deploy-check docs demo
 
 help:
-	@echo "make run | test | lint | bench | format | clean"
+	@echo "make run | test | demo | lint | docs | bench | format | clean | cluster | cluster-test | deploy-check"
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
@@ -29,7 +29,7 @@ run: install
 	$(UV) run --no-sync shop-run
 
 test: install
-	$(UV) run --no-sync pytest
+	$(UV) run --no-sync pytest --ignore=tests/cluster
 
 test-fast: install
 	$(UV) run --no-sync pytest -m "not integration"
@@ -43,6 +43,27 @@ lint: install
 format: install
 	$(UV) run --no-sync ruff format .
 	$(UV) run --no-sync ruff check --fix .
+
+# a simulated shop day through the public commands (starts a shop on the simulation clock if none runs)
+demo: install
+	$(UV) run --no-sync shop-demo $(DEMO_ARGS)
+
+docs: install
+	$(UV) run --no-sync shopctl docs --dir docs/asyncapi
+
+# the deployment's topology as local processes: 3 nats-server nodes (R3), PostgreSQL, every service
+cluster: install
+	@bash deploy/scripts/ensure-postgres.sh >/dev/null
+	$(UV) run --no-sync python -m jetstream_es.cluster
+
+# fault and security tests against that topology (bounded; loopback only)
+cluster-test: install
+	@bash deploy/scripts/ensure-postgres.sh >/dev/null
+	$(UV) run --no-sync pytest tests/cluster -p no:randomly -s -q
+
+# compose file and Kubernetes manifests, validated without a container engine or a cluster
+deploy-check: install
+	bash deploy/scripts/validate.sh
 
 bench: install
 	$(UV) run --no-sync python bench/run.py

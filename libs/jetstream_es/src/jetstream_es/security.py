@@ -1,0 +1,225 @@
+"""NATS users, subject permissions and credentials for the cluster deployment (issue 11).
+
+Every service connects as its own NATS user. From its `ServiceSpec` (name and durable consumers)
+it gets exactly the subjects it uses:
+
+- publish: its own events (`<svc>.events.>`, the appends and atomic batches), its dead letters
+  (`dlq.<svc>.>`), replies (`_INBOX.>`), its own health query (the start-up self check), and the
+  JetStream API narrowed to its streams and consumers: direct gets on its own stream, the
+  streams it consumes and the DLQ; info, next-message requests and acks of its own durables;
+  stream info of those streams; the simulation clock bucket (read and watch only);
+- subscribe: its own `commands`, `queries` and `admin` subjects and `_INBOX.>` (replies, pulled
+  messages, direct-get answers).
+
+Everything else is refused by the server, e.g. the orders service publishing to `hr.events.>`.
+Two more users: `operator` (everything: provisioning, `shopctl`, admin endpoints) and `client`
+(front ends and staff tools: commands and queries of every service, nothing else). Commands
+carry their `actor` inside the body; the NATS user says which program sent it, not which person.
+
+Credentials are random passwords, generated once per deployment into a directory that is never
+committed (`var/`, `deploy/secrets/`), each file readable by its owner only; running the
+generator again keeps existing passwords. Run as `python -m jetstream_es.security --out DIR`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from jetstream_es.provision import ServiceSpec, installed_services
+from shop_contracts.subjects import DLQ_STREAM, SIM_CLOCK_BUCKET, stream_name
+
+OPERATOR = "operator"
+CLIENT = "client"
+ROUTE = "route"
+INBOX = "_INBOX.>"
+USERS_FILE = "users.json"
+AUTH_CONF = "auth.conf"
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """Subjects a user may publish to and subscribe to; `None` lists mean everything."""
+
+    publish: tuple[str, ...] | None
+    subscribe: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class NatsUser:
+    name: str
+    password: str
+    permissions: Permissions
+
+
+def _unique(subjects: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(subjects))
+
+
+def service_permissions(spec: ServiceSpec) -> Permissions:
+    """What the runtime of `spec` needs on NATS, and nothing more."""
+    svc = spec.name
+    own = stream_name(svc)
+    kv = f"KV_{SIM_CLOCK_BUCKET}"
+    read_streams = _unique([own, *(c.stream for c in spec.consumers), DLQ_STREAM])
+    publish: list[str] = [
+        f"{svc}.events.>",
+        f"dlq.{svc}.>",
+        INBOX,
+        f"{svc}.queries.Health",
+    ]
+    for stream in read_streams:
+        publish += [f"$JS.API.DIRECT.GET.{stream}", f"$JS.API.DIRECT.GET.{stream}.>"]
+        publish.append(f"$JS.API.STREAM.INFO.{stream}")
+    for consumer in spec.consumers:
+        stream, durable = consumer.stream, consumer.durable
+        publish += [
+            f"$JS.API.CONSUMER.INFO.{stream}.{durable}",
+            f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{durable}",
+            f"$JS.API.CONSUMER.RESET.{stream}.{durable}",  # resume at the checkpoint on start
+            f"$JS.ACK.{stream}.{durable}.>",
+            f"$JS.ACK.*.*.{stream}.{durable}.>",
+        ]
+    publish += [  # the simulation clock: read and watch the bucket (an ordered consumer)
+        f"$JS.API.STREAM.INFO.{kv}",
+        f"$JS.API.DIRECT.GET.{kv}.>",
+        f"$JS.API.CONSUMER.CREATE.{kv}",
+        f"$JS.API.CONSUMER.CREATE.{kv}.>",
+        f"$JS.API.CONSUMER.INFO.{kv}.>",
+        f"$JS.API.CONSUMER.DELETE.{kv}.>",
+        f"$JS.FC.{kv}.>",
+    ]
+    subscribe = [f"{svc}.commands.>", f"{svc}.queries.>", f"{svc}.admin.>", INBOX]
+    return Permissions(_unique(publish), _unique(subscribe))
+
+
+def client_permissions(services: Sequence[str]) -> Permissions:
+    """Front ends and staff tools: send commands and queries, read their replies."""
+    publish = [f"{s}.{kind}.>" for s in services for kind in ("commands", "queries")]
+    return Permissions(tuple(publish), (INBOX,))
+
+
+def operator_permissions() -> Permissions:
+    return Permissions(None, None)
+
+
+def make_users(specs: Sequence[ServiceSpec], passwords: dict[str, str]) -> list[NatsUser]:
+    """One user per service, plus `operator` and `client`; passwords from `passwords` (by name)."""
+    names = [s.name for s in specs]
+    clashes = {OPERATOR, CLIENT, ROUTE} & set(names)
+    if clashes:
+        raise ValueError(f"service names clash with built-in users: {sorted(clashes)}")
+    users = [NatsUser(s.name, passwords[s.name], service_permissions(s)) for s in specs]
+    users.append(NatsUser(OPERATOR, passwords[OPERATOR], operator_permissions()))
+    users.append(NatsUser(CLIENT, passwords[CLIENT], client_permissions(names)))
+    return users
+
+
+def render_authorization(users: Sequence[NatsUser]) -> str:
+    """A nats-server configuration block (`include` it). Strings are JSON-quoted, so subjects
+    starting with `$` are taken literally, not as configuration variables."""
+    lines = ["authorization {", "  users = ["]
+    for user in users:
+        entry = f"    {{user: {json.dumps(user.name)}, password: {json.dumps(user.password)}"
+        perms = user.permissions
+        parts = []
+        if perms.publish is not None:
+            parts.append(f"publish: {{allow: {json.dumps(list(perms.publish))}}}")
+        if perms.subscribe is not None:
+            parts.append(f"subscribe: {{allow: {json.dumps(list(perms.subscribe))}}}")
+        if parts:
+            entry += f", permissions: {{{', '.join(parts)}}}"
+        lines.append(entry + "}")
+    lines += ["  ]", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read (created with mode 0600, never world-readable)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Generated credentials of one deployment (under an ignored directory)."""
+
+    directory: Path
+    passwords: dict[str, str]
+    users: tuple[NatsUser, ...]
+
+    @property
+    def auth_conf(self) -> Path:
+        return self.directory / AUTH_CONF
+
+    @property
+    def route_password(self) -> str:
+        return self.passwords[ROUTE]
+
+    def env_file(self, user: str) -> Path:
+        return self.directory / f"{user}.env"
+
+    def env(self, user: str) -> dict[str, str]:
+        """The `SHOP_NATS_USER` / `SHOP_NATS_PASSWORD` pair of a user."""
+        return {"SHOP_NATS_USER": user, "SHOP_NATS_PASSWORD": self.passwords[user]}
+
+
+def generate_credentials(directory: Path, specs: Sequence[ServiceSpec] | None = None) -> Credentials:
+    """Create (or complete) the deployment's credentials in `directory`; existing passwords stay.
+
+    Writes `users.json` (every password), `auth.conf` (the server's users and permissions) and
+    one `<user>.env` per user (its `SHOP_NATS_USER` and `SHOP_NATS_PASSWORD`), all mode 0600.
+    """
+    specs = list(installed_services() if specs is None else specs)
+    directory.mkdir(parents=True, exist_ok=True)
+    os.chmod(directory, 0o700)
+    users_path = directory / USERS_FILE
+    passwords: dict[str, str] = {}
+    if users_path.exists():
+        passwords = {str(k): str(v) for k, v in json.loads(users_path.read_text()).items()}
+    for name in [s.name for s in specs] + [OPERATOR, CLIENT, ROUTE]:
+        passwords.setdefault(name, secrets.token_urlsafe(24))
+    _write_private(users_path, json.dumps(passwords, indent=2, sort_keys=True) + "\n")
+    users = make_users(specs, passwords)
+    _write_private(directory / AUTH_CONF, render_authorization(users))
+    credentials = Credentials(directory, passwords, tuple(users))
+    for user in users:
+        env = credentials.env(user.name)
+        _write_private(credentials.env_file(user.name), "".join(f"{k}={v}\n" for k, v in env.items()))
+    return credentials
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Generate the shop's NATS users, permissions and passwords (kept on re-runs)."
+    )
+    parser.add_argument("--out", default="var/cluster/secrets", help="an ignored directory")
+    parser.add_argument("--show", metavar="USER", help="print the permissions of one user as JSON")
+    args = parser.parse_args(argv)
+    credentials = generate_credentials(Path(args.out))
+    if args.show:
+        user = next((u for u in credentials.users if u.name == args.show), None)
+        if user is None:
+            known = ", ".join(u.name for u in credentials.users)
+            print(f"no user {args.show!r}; known: {known}", file=sys.stderr)
+            return 2
+        perms = user.permissions
+        print(
+            json.dumps({"user": user.name, "publish": perms.publish, "subscribe": perms.subscribe}, indent=2)
+        )
+        return 0
+    names = ", ".join(u.name for u in credentials.users)
+    print(f"credentials for {names} in {credentials.directory} (auth.conf, users.json, <user>.env)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,107 @@
+"""Unit tests of the NATS users and permissions generated for the cluster (issue 11, security)."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from jetstream_es.cluster import Ports, node_config
+from jetstream_es.provision import ConsumerSpec, ServiceSpec
+from jetstream_es.security import (
+    CLIENT,
+    OPERATOR,
+    ROUTE,
+    client_permissions,
+    generate_credentials,
+    render_authorization,
+    service_permissions,
+)
+
+ORDERS = ServiceSpec(
+    "orders",
+    "orders",
+    (
+        ConsumerSpec("ORDERS", "orders-views", ("orders.events.>",)),
+        ConsumerSpec("AFTERSALES", "orders-aftersales-reactions", ("aftersales.events.RefundCase.>",)),
+    ),
+)
+HR = ServiceSpec("hr", "hr", (ConsumerSpec("HR", "hr-absence-ladder", ("hr.events.AttendanceDay.>",)),))
+
+
+def test_a_service_publishes_only_its_own_events_and_dead_letters() -> None:
+    perms = service_permissions(ORDERS)
+    assert perms.publish is not None
+    assert "orders.events.>" in perms.publish
+    assert "dlq.orders.>" in perms.publish
+    assert not any(s.startswith(("hr.", "aftersales.events", "fulfilment.", "dlq.hr")) for s in perms.publish)
+    assert ">" not in perms.publish
+    assert "$JS.API.>" not in perms.publish
+
+
+def test_jetstream_api_is_narrowed_to_the_services_streams_and_durables() -> None:
+    perms = service_permissions(ORDERS)
+    assert perms.publish is not None
+    api = [s for s in perms.publish if s.startswith("$JS.")]
+    assert "$JS.API.DIRECT.GET.ORDERS" in api
+    assert "$JS.API.DIRECT.GET.AFTERSALES" in api  # it replays a projection of that stream
+    assert "$JS.API.DIRECT.GET.DLQ" in api
+    assert "$JS.API.DIRECT.GET.HR" not in api
+    assert "$JS.API.CONSUMER.MSG.NEXT.AFTERSALES.orders-aftersales-reactions" in api
+    assert "$JS.API.CONSUMER.RESET.AFTERSALES.orders-aftersales-reactions" in api
+    assert "$JS.ACK.ORDERS.orders-views.>" in api
+    assert not any(".CREATE.ORDERS" in s or "DELETE.ORDERS" in s or "STREAM.UPDATE" in s for s in api)
+
+
+def test_a_service_subscribes_to_its_own_endpoints_and_inboxes_only() -> None:
+    perms = service_permissions(HR)
+    assert perms.subscribe == ("hr.commands.>", "hr.queries.>", "hr.admin.>", "_INBOX.>")
+
+
+def test_clients_send_commands_and_queries_but_no_admin_or_events() -> None:
+    perms = client_permissions(["orders", "hr"])
+    assert perms.publish == ("orders.commands.>", "orders.queries.>", "hr.commands.>", "hr.queries.>")
+    assert perms.subscribe == ("_INBOX.>",)
+
+
+def test_server_configuration_quotes_dollar_subjects_and_gives_operators_everything(tmp_path: Path) -> None:
+    creds = generate_credentials(tmp_path / "secrets", [ORDERS, HR])
+    conf = render_authorization(creds.users)
+    assert '"$JS.API.DIRECT.GET.ORDERS"' in conf  # quoted: not a configuration variable
+    operator_line = next(line for line in conf.splitlines() if f'"{OPERATOR}"' in line)
+    assert "permissions" not in operator_line
+    assert conf.count("{user:") == 4  # orders, hr, operator, client (routes authenticate apart)
+
+
+def test_credentials_are_private_and_kept_on_a_second_run(tmp_path: Path) -> None:
+    directory = tmp_path / "secrets"
+    first = generate_credentials(directory, [ORDERS, HR])
+    second = generate_credentials(directory, [ORDERS, HR])
+    assert first.passwords == second.passwords
+    assert set(first.passwords) == {"orders", "hr", OPERATOR, CLIENT, ROUTE}
+    assert len(set(first.passwords.values())) == 5
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    for path in directory.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert (directory / "orders.env").read_text() == (
+        f"SHOP_NATS_USER=orders\nSHOP_NATS_PASSWORD={first.passwords['orders']}\n"
+    )
+    assert json.loads((directory / "users.json").read_text()) == first.passwords
+
+
+def test_a_service_named_like_a_builtin_user_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="clash"):
+        generate_credentials(tmp_path, [ServiceSpec(OPERATOR, "x")])
+
+
+def test_each_node_routes_to_the_two_others_with_the_route_password(tmp_path: Path) -> None:
+    ports = Ports((1, 2, 3), (11, 12, 13), (21, 22, 23), 5432, 0)
+    conf = node_config(1, ports, tmp_path / "n2", "route-secret")
+    assert 'server_name: "n2"' in conf
+    assert 'listen: "127.0.0.1:2"' in conf
+    assert "route:route-secret@127.0.0.1:11" in conf
+    assert "route:route-secret@127.0.0.1:13" in conf
+    assert "127.0.0.1:12" not in conf.split("routes:")[1]  # not to itself
+    assert 'include "auth.conf"' in conf

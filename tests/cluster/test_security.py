@@ -1,0 +1,186 @@
+"""Security of the cluster topology (issue 11): per-service NATS users with subject permissions,
+no anonymous access, generated credentials that stay private and out of git."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import stat
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import nats
+import nats.errors
+import pytest
+from nats.aio.client import Client
+
+from jetstream_es.clock import SimulationClock, SimulationDriver
+from jetstream_es.cluster import Cluster
+from jetstream_es.security import CLIENT, OPERATOR
+from jetstream_es.testing.harness import eventually
+from shop_contracts.subjects import SIM_CLOCK_BUCKET
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
+REPO = Path(__file__).resolve().parents[2]
+
+
+async def violations_of(cluster: Cluster, user: str, subject: str, payload: bytes = b"{}") -> list[str]:
+    """Publish as `user`; the permission errors the server sent back."""
+    errors, nc = await connect_watching(cluster, user)
+    try:
+        await nc.publish(subject, payload)
+        await nc.flush(timeout=5)
+        await errors.first(within=3.0)
+    finally:
+        await nc.close()
+    return [e for e in errors.seen if "permissions violation" in e.lower()]
+
+
+class Errors:
+    """The asynchronous errors the server sent to one connection."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self._arrived = asyncio.Event()
+
+    async def on_error(self, exc: Exception) -> None:
+        self.seen.append(str(exc))
+        self._arrived.set()
+
+    async def first(self, within: float) -> None:
+        """Until one error arrived (the -ERR follows the flush's PONG at the latest), or `within`."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._arrived.wait(), within)
+
+
+async def connect_watching(cluster: Cluster, user: str) -> tuple[Errors, Client]:
+    errors = Errors()
+    return errors, await cluster.connect(user, error_cb=errors.on_error)
+
+
+async def test_orders_service_cannot_publish_to_hr_events(cluster: Cluster) -> None:
+    subject = "hr.events.AttendanceDay.security-probe"
+    refused = await violations_of(cluster, "orders", subject)
+    assert refused
+    assert subject.lower() in refused[0]
+    op = await cluster.connect(OPERATOR)
+    try:  # nothing reached the HR stream
+        with pytest.raises(nats.js.errors.NotFoundError):
+            await op.jetstream().get_last_msg("HR", subject)
+    finally:
+        await op.close()
+
+
+async def test_orders_service_may_publish_what_it_needs(cluster: Cluster) -> None:
+    """The positive control: its own health query and its replies are allowed."""
+    assert await violations_of(cluster, "orders", "orders.queries.Health") == []
+    nc = await cluster.connect("orders")
+    try:
+        reply = await nc.request("orders.queries.Health", b"{}", timeout=5)
+        assert json.loads(reply.data)["ok"] is True
+    finally:
+        await nc.close()
+
+
+@pytest.mark.parametrize(
+    ("user", "subject"),
+    [
+        ("orders", "$JS.API.DIRECT.GET.HR"),  # reading a stream it does not consume
+        ("orders", "$JS.API.STREAM.DELETE.ORDERS"),  # managing streams is the operator's
+        ("hr", "orders.events.Order.o-1"),
+        ("hr", "dlq.orders.orders-views"),  # another service's dead letters
+        ("aftersales", "orders.commands.PlaceOrder"),  # services talk through events only
+        (CLIENT, "orders.admin.ReplayProjection"),  # admin endpoints are the operator's
+        (CLIENT, "orders.events.Order.o-1"),
+        (CLIENT, "$JS.API.STREAM.INFO.ORDERS"),
+    ],
+)
+async def test_publish_outside_a_users_permissions_is_refused(
+    cluster: Cluster, user: str, subject: str
+) -> None:
+    refused = await violations_of(cluster, user, subject)
+    assert refused, f"{user} could publish to {subject}"
+
+
+async def test_a_service_cannot_subscribe_to_another_services_commands(cluster: Cluster) -> None:
+    errors, nc = await connect_watching(cluster, "orders")
+    try:
+        await nc.subscribe("hr.commands.>")
+        await nc.flush(timeout=5)
+        await errors.first(within=5.0)
+    finally:
+        await nc.close()
+    assert any("permissions violation for subscription" in e.lower() for e in errors.seen), errors.seen
+
+
+@pytest.mark.parametrize("node", [0, 1, 2])
+async def test_unauthenticated_and_wrong_password_clients_are_refused(cluster: Cluster, node: int) -> None:
+    url = cluster.urls[node]
+    with pytest.raises(nats.errors.Error, match=r"(?i)authorization"):
+        await nats.connect(url, connect_timeout=2, allow_reconnect=False, max_reconnect_attempts=0)
+    with pytest.raises(nats.errors.Error, match=r"(?i)authorization"):
+        await nats.connect(
+            url, user="orders", password="not-the-password", connect_timeout=2, allow_reconnect=False
+        )
+
+
+def test_credentials_are_private_and_never_committed(cluster: Cluster) -> None:
+    secrets = cluster.secrets
+    assert stat.S_IMODE(secrets.stat().st_mode) == 0o700
+    files = sorted(secrets.iterdir())
+    assert {p.name for p in files} >= {"auth.conf", "users.json", "orders.env", "operator.env", "n1.conf"}
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    for ignored in ("var/cluster/secrets/users.json", "deploy/secrets/users.json", "deploy/.env"):
+        result = subprocess.run(["git", "check-ignore", "-q", ignored], cwd=REPO, check=False)
+        assert result.returncode == 0, f"{ignored} is not ignored by git"
+
+
+async def test_a_service_may_follow_the_simulation_clock_under_its_permissions(cluster: Cluster) -> None:
+    """The bucket's read and watch rights are enough for `SHOP_CLOCK=simulation` (no violation)."""
+    errors, nc = await connect_watching(cluster, "hr")
+    op = await cluster.connect(OPERATOR)
+    clock = SimulationClock()
+    moved_to = datetime(2030, 1, 2, 3, 4, tzinfo=UTC)
+    try:
+        await clock.attach(nc, SIM_CLOCK_BUCKET)
+        await SimulationDriver(op, SIM_CLOCK_BUCKET).set(moved_to)
+        await eventually(lambda: asyncio.sleep(0, clock.now()), lambda now: now == moved_to)
+        await clock.detach()
+        await nc.flush(timeout=5)
+    finally:
+        await nc.close()
+        await op.close()
+    assert [e for e in errors.seen if "permissions violation" in e.lower()] == []
+
+
+async def test_a_service_reaches_only_its_own_database(cluster: Cluster) -> None:
+    """make cluster: one PostgreSQL role per service, allowed into its own database only."""
+    passwords = json.loads((cluster.secrets / "postgres.json").read_text())
+    own = await asyncpg.connect(
+        host="127.0.0.1",
+        port=cluster.ports.postgres,
+        user="orders",
+        password=passwords["orders"],
+        database="orders",
+    )
+    await own.close()
+    with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
+        await asyncpg.connect(
+            host="127.0.0.1",
+            port=cluster.ports.postgres,
+            user="orders",
+            password=passwords["orders"],
+            database="hr",
+        )
+    with pytest.raises(asyncpg.exceptions.InvalidPasswordError):
+        await asyncpg.connect(
+            host="127.0.0.1",
+            port=cluster.ports.postgres,
+            user="hr",
+            password=passwords["orders"],
+            database="hr",
+        )
