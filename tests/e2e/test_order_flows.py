@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from shopdemo.client import ShopClient, SimClock
+from jetstream_es.testing.harness import eventually
+from shopdemo.client import ShopClient, SimClock, Unreachable
 from shopdemo.flows import (
     Line,
     approve_refund,
@@ -26,14 +27,19 @@ from shopdemo.flows import (
     define_accessories,
     deliver,
     generate_report,
+    hand_over,
     hand_over_packet,
     issue_refund,
     order_ready_to_ship,
+    pay,
+    place_order,
+    remark_contact_confirm,
     request_refund,
     return_goods,
     ship,
     stock_up,
 )
+from shopdemo.system import RunningShop
 
 from .conftest import SHANGHAI
 
@@ -155,3 +161,53 @@ async def test_3_a_return_within_7_days_refunds_the_order_and_restocks_the_goods
     by_day = {d["day"]: d for d in sales["days"]}
     assert by_day[DAY2.isoformat()]["ordered"] == "517.00"  # o-e2e-2 (118.00) and o-e2e-3 (399.00)
     assert by_day[refund_day.isoformat()]["refunded"] == "399.00"
+
+
+async def healthy_again(client: ShopClient, service: str) -> None:
+    """Wait until the restarted service answers its health query."""
+
+    async def probe() -> bool:
+        try:
+            health = await client.query(service, "Health")
+        except Unreachable:
+            return False
+        return bool(health["status"] == "ok")
+
+    await eventually(probe, bool, within=60)
+
+
+async def test_6_services_killed_in_the_middle_of_a_flow_finish_it_once(
+    shop: RunningShop, client: ShopClient, clock: SimClock
+) -> None:
+    day = DAY2 + timedelta(days=8)
+    await clock.set(at(day, 9))
+    lines = (TEA,)
+    await place_order(client, "o-e2e-6", lines)
+    await pay(client, "o-e2e-6", lines)
+    await shop.kill_service("fulfilment")  # it misses the payment and more while it is down
+    await remark_contact_confirm(client, "o-e2e-6")
+    await hand_over(client, "o-e2e-6")
+    await healthy_again(client, "fulfilment")
+    await clock.set(at(day, 14))
+    report = await generate_report(client, day)
+    assert [s["order_id"] for s in report["shipments"]] == ["o-e2e-6"]
+    await hand_over_packet(client, report)
+    await shop.kill_service("orders")  # it misses the stamp while it is down
+    await ship(client, "o-e2e-6", ())
+    await healthy_again(client, "orders")
+    assert await order_status(client, "o-e2e-6") == "Shipped"
+    await shop.kill_service("aftersales")
+    await deliver(client, "o-e2e-6")
+    await healthy_again(client, "aftersales")
+    assert await order_status(client, "o-e2e-6") == "Delivered"
+
+    order = await client.query("orders", "GetOrder", {"order_id": "o-e2e-6"})
+    order_events = [e["event_type"] for e in order["history"]]
+    assert order_events.count("OrderMarkedShipped") == 1
+    assert order_events.count("OrderMarkedDelivered") == 1
+    shipment = await client.query("fulfilment", "GetShipment", {"shipment_id": "o-e2e-6"})
+    shipment_events = [e["event_type"] for e in shipment["history"]]
+    assert shipment_events.count("ShipmentStamped") == 1
+    assert shipment_events.count("OrderQueuedForShipping") == 1
+    dead = await client.nc.jetstream().stream_info("DLQ")
+    assert dead.state.messages == 0, "nothing was dead-lettered"

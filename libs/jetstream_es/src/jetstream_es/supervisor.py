@@ -181,8 +181,12 @@ async def supervise(args: argparse.Namespace) -> int:
                     say(f"{child.name} keeps dying (exit {child.process.returncode}); see {child.log_path}")
                     stop.set()
                     break
-                say(f"{child.name} exited with {child.process.returncode}; restarting")
+                code = child.process.returncode
                 child.start()
+                say(
+                    f"started {child.name} (pid {child.process.pid if child.process else '?'}, "
+                    f"log {child.log_path}) again: it exited with {code}"
+                )
         say("stopping services")
         for child in children:
             if child.process and child.process.poll() is None:

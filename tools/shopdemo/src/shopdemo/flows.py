@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from shopdemo.client import ShopClient
+from shopdemo.client import Actor, ShopClient
 from shopdemo.staff import (
     AFTERSALES,
     BACKOFFICE,
@@ -218,13 +218,14 @@ async def deliver(client: ShopClient, shipment_id: str) -> None:
 
 
 async def request_refund(
-    client: ShopClient, case_id: str, order_id: str, *, received: bool, reason: str
+    client: ShopClient, case_id: str, order_id: str, *, received: bool, reason: str, buyer: str = BUYER.id
 ) -> None:
+    """The order's buyer asks for a refund with a reason (AS-1), saying whether the goods arrived."""
     await client.send(
         "aftersales",
         "RequestRefund",
         {"case_id": case_id, "order_id": order_id, "reason": reason, "goods_received": received},
-        actor=BUYER,
+        actor=Actor(buyer, BUYER.roles),
     )
 
 
@@ -238,12 +239,17 @@ async def issue_refund(client: ShopClient, case_id: str) -> None:
     )
 
 
-async def return_goods(client: ShopClient, case_id: str, order_id: str, accessories: tuple[str, ...]) -> None:
+async def return_goods(
+    client: ShopClient, case_id: str, order_id: str, accessories: tuple[str, ...], *, buyer: str = BUYER.id
+) -> None:
     """The buyer ships the goods back; the warehouse receives the parcel, the clerk issues the
     return note, after-sales inspects and confirms receipt (AS-4, AS-6, AS-7)."""
     waybill = f"RB-{case_id}"
     await client.send(
-        "aftersales", "RecordReturnDispatch", {"case_id": case_id, "waybill_no": waybill}, actor=BUYER
+        "aftersales",
+        "RecordReturnDispatch",
+        {"case_id": case_id, "waybill_no": waybill},
+        actor=Actor(buyer, BUYER.roles),
     )
     await client.quiesce(["fulfilment"])
     await client.send(

@@ -3,6 +3,7 @@ find one already running, for the demo and the end-to-end tests."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -45,12 +46,16 @@ class RunningShop:
             time.sleep(0.05)
         raise TimeoutError(f"{needle!r} not printed within {seconds}s; last lines: {self.lines[-20:]}")
 
-    def kill_service(self, name: str) -> int:
-        """SIGKILL one service (the supervisor restarts it); returns the killed PID."""
+    async def kill_service(self, name: str, restarted_within: float = 30) -> int:
+        """SIGKILL one service and wait until the supervisor has started it again; returns the
+        killed PID."""
         pid = self.pids[name]
         mark = len(self.lines)
         os.kill(pid, signal.SIGKILL)
-        self.wait_for(f"started {name} (pid", 30, after=mark)
+        needle = f"started {name} (pid"
+        async with asyncio.timeout(restarted_within):
+            while not any(needle in line for line in self.lines[mark:]):  # noqa: ASYNC110 - lines come from a reader thread
+                await asyncio.sleep(0.05)
         return pid
 
     def stop(self, seconds: float = 60) -> int:

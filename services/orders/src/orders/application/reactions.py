@@ -60,7 +60,9 @@ class OrderReaction(Reaction):
         cause = Cause.of_event(self.name, envelope, SYSTEM_ACTOR)
         result = await self.commands.execute(order_id, cause, decide)
         if not result.event_ids:
-            log.info("reaction_ignored", reaction=self.name, event_type=envelope.event_type, order_id=order_id)
+            log.info(
+                "reaction_ignored", reaction=self.name, event_type=envelope.event_type, order_id=order_id
+            )
 
 
 class FulfilmentReactions(OrderReaction):
