@@ -88,9 +88,7 @@ async def test_onboarding_seals_personal_data_and_erasure_survives_a_replay_hr_3
     assert view["post"] == "customer service"
 
 
-async def test_a_shift_before_the_safety_exam_is_flagged_by_the_safety_gate_dis_13(
-    service: ServiceRuntime, nc: Client
-) -> None:
+async def test_no_working_shift_before_the_safety_exam_dis_13(service: ServiceRuntime, nc: Client) -> None:
     assert (await command(nc, "OnboardEmployee", onboarding()))["ok"]
     assign = {
         "command_id": "assign-1",
@@ -99,11 +97,23 @@ async def test_a_shift_before_the_safety_exam_is_flagged_by_the_safety_gate_dis_
         "work_date": "2026-03-03",
         "shift": "administrative",
     }
-    assert (await command(nc, "AssignShift", assign))["ok"]
-    events = await eventually(
-        lambda: hr_events(nc, "Employee", "emp-1"), lambda e: "RosteredBeforeSafetyTraining" in e
+    refused = await command(nc, "AssignShift", assign)
+    assert (refused["ok"], refused["error"]["code"], refused["error"]["rule"]) == (
+        False,
+        "rule_violated",
+        "DIS-13",
     )
-    assert events == ["EmployeeOnboarded", "RosteredBeforeSafetyTraining"]
+    training = {
+        "command_id": "training-1",
+        "actor": HR,
+        "employee_id": "emp-1",
+        "passed": True,
+        "taken_on": "2026-03-02",
+    }
+    assert (await command(nc, "RecordSafetyTrainingResult", training))["ok"]
+    assert (await command(nc, "AssignShift", assign | {"command_id": "assign-2"}))["ok"]
+    events = await eventually(lambda: hr_events(nc, "Employee", "emp-1"), lambda e: len(e) >= 2)
+    assert events == ["EmployeeOnboarded", "SafetyTrainingPassed"], "nothing to flag: the gate held"
 
 
 async def test_short_notice_blocks_the_final_settlement_and_is_refused_for_others_dis_7(

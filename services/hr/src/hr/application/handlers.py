@@ -17,8 +17,9 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from hr.domain import attendance, evaluation, ladder, leave, overtime
+from hr.domain import attendance, employees, evaluation, ladder, leave, overtime
 from hr.domain.attendance import ATTENDANCE_DAY, day_id
+from hr.domain.employees import EMPLOYEE
 from hr.domain.events import LeaveNotedForDay
 from hr.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
 from hr.domain.leave_state import LEAVE_REQUEST, LeaveState
@@ -28,6 +29,7 @@ from hr.domain.roles import require_role
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.clock import Clock
 from jetstream_es.commands import Cause, CommandHandler, CommandResult
+from jetstream_es.errors import RuleViolated
 from jetstream_es.events import derive_event_id
 from jetstream_es.repository import Repository
 from jetstream_es.store import EventStore
@@ -137,7 +139,19 @@ class HrCommands:
             cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.record_absence(s, cmd)
         )
 
+    async def check_safety_trained(self, employee_id: str, work_date: dt.date) -> str | None:
+        """DIS-13: why an onboarded employee may not work a shift on `work_date` (not yet passed
+        the safety exam), or None."""
+        state = (await self.repo(EMPLOYEE).load(employee_id, refresh=True)).state  # people commands append it
+        if employees.may_be_rostered(state, work_date):
+            return None
+        return f"{employee_id} has not passed the safety training exam by {work_date}"
+
     async def assign_shift(self, cmd: AssignShift) -> CommandResult:
+        if cmd.shift is not ShiftKind.REST and (
+            problem := await self.check_safety_trained(cmd.employee_id, cmd.work_date)
+        ):
+            raise RuleViolated(f"no working shift before the safety exam (DIS-13): {problem}", "DIS-13")
         tz, policy = self.policy.business_tz, self.policy.attendance
         return await self._day(
             cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.assign_shift(s, cmd, policy, tz)

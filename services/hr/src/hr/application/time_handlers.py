@@ -18,6 +18,7 @@ from hr.domain import attendance, overtime, rota
 from hr.domain.attendance_state import ATTENDANCE_DAY, day_id
 from hr.domain.overtime import COMP_TIME, OVERTIME, OvertimeState
 from jetstream_es.commands import Cause, CommandResult
+from jetstream_es.errors import RuleViolated
 from shop_contracts.commands.hr_time import (
     AssignOvertime,
     FileCompTime,
@@ -39,6 +40,18 @@ class TimeCommands:
         self.hr = hr
 
     async def publish_rota(self, cmd: PublishRota) -> CommandResult:
+        untrained = [
+            problem
+            for day in cmd.days
+            for employee in cmd.employees
+            if employee not in day.rest
+            and (problem := await self.hr.check_safety_trained(employee, day.work_date))
+        ]
+        if untrained:
+            raise RuleViolated(
+                "no working shift before the safety exam (DIS-13): " + "; ".join(sorted(set(untrained))),
+                "DIS-13",
+            )
         before = cmd.period_start - dt.timedelta(days=1)
         mains = frozenset(
             [e for e in cmd.employees if (await self.hr.day_state(e, before)).shift is ShiftKind.MAIN]

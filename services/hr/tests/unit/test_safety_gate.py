@@ -1,0 +1,101 @@
+"""DIS-13: an onboarded employee works no shift before passing the safety training exam. AssignShift
+and PublishRota refuse it with the rule id and append nothing; rest days are not gated; after the
+exam the same shift is accepted; employees never onboarded through HR are not gated."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from hr.adapters.keys import EmployeeKeys
+from hr.application.people import PeopleCommands, PeoplePolicies
+from jetstream_es.errors import RuleViolated
+from shop_contracts.commands import hr_people as p
+from shop_contracts.commands.hr_time import DutyPair, PublishRota
+
+from .attendance_helpers import OPEN_ENGINES, SUPERVISOR, Attendance, assign, at
+from .people_harness import HR, onboard
+
+DAY = dt.date(2026, 3, 3)
+
+
+async def onboarded(trained_on: dt.date | None = None) -> Attendance:
+    hr = Attendance(now=at("07:00", DAY))
+    engine = create_async_engine("sqlite+aiosqlite:///:memory:")
+    OPEN_ENGINES.append(engine)
+    people = PeopleCommands(
+        hr.commands.handler, lambda: hr.store, PeoplePolicies(), EmployeeKeys(engine), "Asia/Shanghai"
+    )
+    await people.onboard(onboard(join=dt.date(2026, 3, 1)))
+    if trained_on is not None:
+        await people.record_training(
+            p.RecordSafetyTrainingResult(
+                command_id="training",
+                actor=HR,
+                employee_id="emp-1",
+                passed=True,
+                taken_on=trained_on,
+                score=95,
+            )
+        )
+    return hr
+
+
+def rota_for(day: dt.date) -> PublishRota:
+    return PublishRota(
+        command_id="rota-1",
+        actor=SUPERVISOR,
+        rota_id="r-1",
+        period_start=day,
+        period_end=day,
+        employees=("emp-1", "emp-2"),
+        days=(DutyPair(work_date=day, main="emp-2", assistant="emp-1"),),
+    )
+
+
+async def test_a_working_shift_before_the_exam_is_refused_dis_13() -> None:
+    hr = await onboarded()
+    before = len(hr.store.all_events)
+
+    with pytest.raises(RuleViolated) as refused:
+        await hr.when(assign("administrative", DAY))
+
+    assert refused.value.rule == "DIS-13"
+    assert "emp-1" in refused.value.message
+    assert len(hr.store.all_events) == before
+
+
+async def test_a_rest_day_needs_no_exam_dis_13() -> None:
+    hr = await onboarded()
+
+    result = await hr.when(assign("rest", DAY))
+
+    assert result.event_ids
+
+
+async def test_after_the_exam_the_shift_is_accepted_dis_13() -> None:
+    hr = await onboarded(trained_on=DAY)
+
+    result = await hr.when(assign("administrative", DAY))
+
+    assert result.event_ids
+
+
+async def test_a_rota_with_an_untrained_employee_is_refused_dis_13() -> None:
+    hr = await onboarded()
+
+    with pytest.raises(RuleViolated) as refused:
+        await hr.when(rota_for(DAY))
+
+    assert refused.value.rule == "DIS-13"
+    assert not [e for e in hr.store.all_events if e.envelope.aggregate_type == "Rota"]
+
+
+async def test_employees_never_onboarded_are_not_gated_dis_13() -> None:
+    hr = Attendance(now=at("07:00", DAY))
+
+    result = await hr.when(assign("administrative", DAY))
+
+    assert result.event_ids
