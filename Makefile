@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS ?= 1
 export UV_NATIVE_TLS ?= 1
 
-.PHONY: help install run test test-fast lint format bench provision clean cluster cluster-test deploy-check docs demo
+.PHONY: help install run test test-fast lint format bench bench-system provision clean cluster cluster-test deploy-check docs demo
 
 help:
 	@echo "make run | test | demo | lint | docs | bench | format | clean | cluster | cluster-test | deploy-check"
@@ -67,6 +67,10 @@ deploy-check: install
 
 bench: install
 	$(UV) run --no-sync python bench/run.py
+	$(UV) run --no-sync python bench/system.py
+
+bench-system: install
+	$(UV) run --no-sync python bench/system.py
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -72,31 +72,27 @@ class RunningShop:
 
 
 def start_shop(
-    var: Path, port: int, monitor_port: int, *, clock: str = "simulation", env: dict[str, str] | None = None
+    var: Path,
+    port: int,
+    monitor_port: int,
+    *,
+    clock: str = "simulation",
+    env: dict[str, str] | None = None,
+    url: str | None = None,
 ) -> RunningShop:
     """Start `shop-run` on loopback with its data under `var`; returns once every service answers.
-    `env` adds settings for the services (e.g. ORDERS_COMPANY_ACCOUNTS)."""
+    `env` adds settings for the services (e.g. ORDERS_COMPANY_ACCOUNTS); with `url` the services
+    use that NATS server and no embedded one is started."""
+    server = ["--url", url] if url else ["--port", str(port), "--monitor-port", str(monitor_port)]
     process = subprocess.Popen(
-        [
-            str(SHOP_RUN),
-            "--port",
-            str(port),
-            "--monitor-port",
-            str(monitor_port),
-            "--var",
-            str(var),
-            "--clock",
-            clock,
-            "--health-base",
-            "0",
-        ],
+        [str(SHOP_RUN), *server, "--var", str(var), "--clock", clock, "--health-base", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
         env={**os.environ, **(env or {})},
     )
-    shop = RunningShop(f"nats://127.0.0.1:{port}", process, var)
+    shop = RunningShop(url or f"nats://127.0.0.1:{port}", process, var)
     shop._reader = threading.Thread(target=shop._read, name="shop-run-output", daemon=True)
     shop._reader.start()
     try:
