@@ -12,17 +12,19 @@ import contextlib
 import random
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from datetime import datetime
+from typing import Generic, TypeVar
 
 import structlog
 
-from jetstream_es.aggregate import Loaded
+from jetstream_es.aggregate import AggregateType, Loaded
 from jetstream_es.clock import Clock
 from jetstream_es.errors import ConcurrencyConflict, Conflict, DuplicateAppend, NotFound
 from jetstream_es.events import derive_event_id
 from jetstream_es.repository import Repository
+from jetstream_es.store import EventStore
 from shop_contracts.envelope import Actor, EventEnvelope
-from shop_contracts.messages import EventData
+from shop_contracts.messages import Command, EventData
 
 S = TypeVar("S")
 log = structlog.get_logger(__name__)
@@ -161,3 +163,42 @@ class CommandHandler:
             )
             for index, data in enumerate(decided)
         ]
+
+
+def cause_of(cmd: Command) -> Cause:
+    """The cause of the events a person's (or a client's) command appends."""
+    return Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
+
+
+class Aggregates(Generic[S]):
+    """One aggregate type's repository (created on first use: the store exists only once the
+    service has started) and its executor, whose decisions also get the clock's `now`."""
+
+    def __init__(
+        self, handler: CommandHandler, store: Callable[[], EventStore], kind: AggregateType[S], cache: int
+    ) -> None:
+        self.handler, self._store, self.kind, self._cache = handler, store, kind, cache
+        self._repo: Repository[S] | None = None
+
+    @property
+    def repo(self) -> Repository[S]:
+        if self._repo is None:
+            self._repo = Repository(self._store(), self.kind, cache_size=self._cache)
+        return self._repo
+
+    async def state(self, aggregate_id: str, *, fresh: bool = False) -> S:
+        """The aggregate's state; `fresh` reads what others appended since it was cached."""
+        return (await self.repo.load(aggregate_id, refresh=fresh)).state
+
+    async def execute(
+        self,
+        aggregate_id: str,
+        cause: Cause,
+        decide: Callable[[S, datetime], Sequence[EventData]],
+        *,
+        must_exist: bool = True,
+    ) -> CommandResult:
+        clock = self.handler.clock
+        return await self.handler.execute(
+            self.repo, aggregate_id, cause, lambda s: decide(s, clock.now()), must_exist=must_exist
+        )

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aftersales.application.handlers import Aggregates, cause_of
 from aftersales.domain import complaints, contacts, flags
 from aftersales.domain.complaints import COMPLAINT
 from aftersales.domain.contacts import CUSTOMER_CONTACT, REVIEW
 from aftersales.domain.flags import CUSTOMER_FLAG
 from aftersales.domain.policy import AftersalesPolicy
-from jetstream_es.commands import CommandHandler, CommandResult
+from jetstream_es.commands import Aggregates, CommandHandler, CommandResult, cause_of
 from jetstream_es.store import EventStore
 from shop_contracts.commands import aftersales as c
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from fulfilment.domain import numbering, products, returns, shipment, shipping_day
 from fulfilment.domain.events import DocumentNumbersIssued
@@ -24,52 +24,14 @@ from fulfilment.domain.returns import RETURN_PARCEL, ReturnParcelState
 from fulfilment.domain.roles import require_role
 from fulfilment.domain.shipment import SHIPMENT, ShipmentState
 from fulfilment.domain.shipping_day import SHIPPING_DAY, ShippingDayState, day_id
-from jetstream_es.aggregate import AggregateType
-from jetstream_es.commands import Cause, CommandHandler, CommandResult
+from jetstream_es.commands import Aggregates, Cause, CommandHandler, CommandResult, cause_of
 from jetstream_es.errors import Conflict, InvalidCommand, NotFound
 from jetstream_es.events import derive_event_id
-from jetstream_es.repository import Repository
 from jetstream_es.store import EventStore
 from shop_contracts.commands import fulfilment as c
 from shop_contracts.messages import Command, EventData
 
 S = TypeVar("S")
-
-
-class Aggregates(Generic[S]):
-    """One aggregate type's repository (created on first use, once the store exists) and executor."""
-
-    def __init__(
-        self, handler: CommandHandler, store: Callable[[], EventStore], kind: AggregateType[S], cache: int
-    ) -> None:
-        self.handler, self._store, self.kind, self._cache = handler, store, kind, cache
-        self._repo: Repository[S] | None = None
-
-    @property
-    def repo(self) -> Repository[S]:
-        if self._repo is None:
-            self._repo = Repository(self._store(), self.kind, cache_size=self._cache)
-        return self._repo
-
-    async def state(self, aggregate_id: str, *, fresh: bool = False) -> S:
-        return (await self.repo.load(aggregate_id, refresh=fresh)).state
-
-    async def execute(
-        self,
-        aggregate_id: str,
-        cause: Cause,
-        decide: Callable[[S, datetime], Sequence[EventData]],
-        *,
-        must_exist: bool = True,
-    ) -> CommandResult:
-        clock = self.handler.clock
-        return await self.handler.execute(
-            self.repo, aggregate_id, cause, lambda s: decide(s, clock.now()), must_exist=must_exist
-        )
-
-
-def cause_of(cmd: Command) -> Cause:
-    return Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
 
 
 class ShippingCommands:

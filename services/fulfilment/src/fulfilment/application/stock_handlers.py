@@ -24,12 +24,12 @@ from fulfilment.domain.stock_roles import require_keeper
 from fulfilment.domain.stock_warehouse import WAREHOUSE_LOG, WarehouseLogState
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.clock import Clock
-from jetstream_es.commands import Cause, CommandHandler, CommandResult, Decide
+from jetstream_es.commands import Cause, CommandHandler, CommandResult, Decide, cause_of
 from jetstream_es.repository import Repository
 from jetstream_es.store import EventStore
 from shop_contracts.commands import stock as c
 from shop_contracts.events.stock import LedgerLine
-from shop_contracts.messages import Command, EventData
+from shop_contracts.messages import EventData
 
 S = TypeVar("S")
 
@@ -48,10 +48,6 @@ def sub_cause(cause: Cause, part: str) -> Cause:
     if len(key) > 128:
         key = f"{cause.key[:80]}/{hashlib.sha256(part.encode()).hexdigest()[:40]}"
     return Cause(key=key, actor=cause.actor, correlation_id=cause.correlation_id, causation_id=key)
-
-
-def _cause(cmd: Command) -> Cause:
-    return Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
 
 
 class StockCommands:
@@ -132,32 +128,36 @@ class StockCommands:
         require_keeper(cmd.actor, "ReceiveInbound")
         now = self.clock.now()
         return await self.on_item(
-            cmd.sku, _cause(cmd), lambda s: stock_moves.receive(s, cmd, self.policy, now)
+            cmd.sku, cause_of(cmd), lambda s: stock_moves.receive(s, cmd, self.policy, now)
         )
 
     async def reject(self, cmd: c.RejectInbound) -> CommandResult:
         require_keeper(cmd.actor, "RejectInbound")
         now = self.clock.now()
         return await self.on_item(
-            cmd.sku, _cause(cmd), lambda s: stock_moves.reject(s, cmd, self.policy, now)
+            cmd.sku, cause_of(cmd), lambda s: stock_moves.reject(s, cmd, self.policy, now)
         )
 
     async def inspect(self, cmd: c.RecordLotInspection) -> CommandResult:
         require_keeper(cmd.actor, "RecordLotInspection")
         now = self.clock.now()
-        return await self.on_item(cmd.sku, _cause(cmd), lambda s: stock_moves.inspect(s, cmd, now))
+        return await self.on_item(cmd.sku, cause_of(cmd), lambda s: stock_moves.inspect(s, cmd, now))
 
     # -- event stock (FUL-23) ------------------------------------------------------------------------------
 
     async def issue_event_stock(self, cmd: c.IssueEventStock) -> CommandResult:
         require_keeper(cmd.actor, "IssueEventStock")
         now = self.clock.now()
-        return await self.on_item(cmd.sku, _cause(cmd), lambda s: stock_moves.issue_event_stock(s, cmd, now))
+        return await self.on_item(
+            cmd.sku, cause_of(cmd), lambda s: stock_moves.issue_event_stock(s, cmd, now)
+        )
 
     async def return_event_stock(self, cmd: c.ReturnEventStock) -> CommandResult:
         require_keeper(cmd.actor, "ReturnEventStock")
         now = self.clock.now()
-        return await self.on_item(cmd.sku, _cause(cmd), lambda s: stock_moves.return_event_stock(s, cmd, now))
+        return await self.on_item(
+            cmd.sku, cause_of(cmd), lambda s: stock_moves.return_event_stock(s, cmd, now)
+        )
 
     # -- counts and discrepancies (FUL-15) -----------------------------------------------------------------
 
@@ -165,12 +165,12 @@ class StockCommands:
         require_keeper(cmd.actor, "ReportStockDiscrepancy")
         now = self.clock.now()
         return await self.on_item(
-            cmd.sku, _cause(cmd), lambda s: stock_moves.report_discrepancy(s, cmd, self.policy, now)
+            cmd.sku, cause_of(cmd), lambda s: stock_moves.report_discrepancy(s, cmd, self.policy, now)
         )
 
     async def record_stocktake(self, cmd: c.RecordStocktake) -> CommandResult:
         require_keeper(cmd.actor, "RecordStocktake")
-        cause, now, today = _cause(cmd), self.clock.now(), self.today()
+        cause, now, today = cause_of(cmd), self.clock.now(), self.today()
         book: dict[tuple[str, str], int | None] = {}
         for line in cmd.lines:
             lot = (await self.item_state(line.sku)).lots.get(line.lot_no)
@@ -203,7 +203,7 @@ class StockCommands:
         return await self.handler.execute(
             self.days,
             cmd.day.isoformat(),
-            _cause(cmd),
+            cause_of(cmd),
             lambda s: stock_ledger.close_day(s, cmd.day, lines, today, cmd.actor, now),
         )
 
@@ -219,7 +219,7 @@ class StockCommands:
         return await self.handler.execute(
             self.months,
             cmd.month,
-            _cause(cmd),
+            cause_of(cmd),
             lambda s: stock_ledger.compile_month(
                 s, cmd.month, lines, unclosed, today, now, cmd.actor, self.policy, now
             ),
@@ -233,7 +233,7 @@ class StockCommands:
         return await self.handler.execute(
             self.logs,
             cmd.day.isoformat(),
-            _cause(cmd),
+            cause_of(cmd),
             lambda s: stock_warehouse.check(s, cmd, today, self.policy, now),
         )
 
@@ -243,7 +243,7 @@ class StockCommands:
         return await self.handler.execute(
             self.logs,
             today.isoformat(),
-            _cause(cmd),
+            cause_of(cmd),
             lambda s: stock_warehouse.register_access(s, cmd, today, now),
         )
 
@@ -251,7 +251,7 @@ class StockCommands:
 
     async def restock_by_hand(self, cmd: c.RestockReturnedGoods) -> CommandResult:
         require_keeper(cmd.actor, "RestockReturnedGoods")
-        cause = _cause(cmd)
+        cause = cause_of(cmd)
         result = await self.handler.execute(
             self.orders, cmd.order_id, cause, lambda s: stock_returns.plan_by_hand(s, cmd)
         )

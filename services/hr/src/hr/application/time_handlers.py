@@ -17,7 +17,7 @@ from hr.application.handlers import HrCommands
 from hr.domain import attendance, overtime, rota
 from hr.domain.attendance_state import ATTENDANCE_DAY, day_id
 from hr.domain.overtime import COMP_TIME, OVERTIME, OvertimeState
-from jetstream_es.commands import Cause, CommandResult
+from jetstream_es.commands import Cause, CommandResult, cause_of
 from jetstream_es.errors import RuleViolated
 from shop_contracts.commands.hr_time import (
     AssignOvertime,
@@ -28,11 +28,6 @@ from shop_contracts.commands.hr_time import (
 )
 from shop_contracts.events.hr_attendance import ShiftKind
 from shop_contracts.events.hr_time import CompTimeFiled, RotaPublished
-from shop_contracts.messages import Command
-
-
-def _cause(cmd: Command) -> Cause:
-    return Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
 
 
 class TimeCommands:
@@ -58,7 +53,7 @@ class TimeCommands:
         )
         policy = self.hr.policy.attendance
         return await self.hr.execute(
-            rota.ROTA, cmd.rota_id, _cause(cmd), lambda s: rota.publish(s, cmd, policy, mains)
+            rota.ROTA, cmd.rota_id, cause_of(cmd), lambda s: rota.publish(s, cmd, policy, mains)
         )
 
     async def assign_rota_shifts(self, published: RotaPublished, cause: Cause) -> int:
@@ -89,12 +84,12 @@ class TimeCommands:
     async def assign_overtime(self, cmd: AssignOvertime) -> CommandResult:
         work_date = self.hr.policy.today(cmd.start_at)
         return await self.hr.execute(
-            OVERTIME, cmd.overtime_id, _cause(cmd), lambda s: overtime.assign(s, cmd, work_date)
+            OVERTIME, cmd.overtime_id, cause_of(cmd), lambda s: overtime.assign(s, cmd, work_date)
         )
 
     async def refuse_overtime(self, cmd: RecordOvertimeRefusal) -> CommandResult:
         return await self.hr.execute(
-            OVERTIME, cmd.overtime_id, _cause(cmd), lambda s: overtime.refuse(s, cmd)
+            OVERTIME, cmd.overtime_id, cause_of(cmd), lambda s: overtime.refuse(s, cmd)
         )
 
     async def _overtime(self, overtime_id: str) -> OvertimeState:
@@ -115,13 +110,13 @@ class TimeCommands:
         return await self.hr.execute(
             OVERTIME,
             cmd.overtime_id,
-            _cause(cmd),
+            cause_of(cmd),
             lambda s: overtime.worked(s, cmd, work_date, rest_day, policy),
         )
 
     async def file_comp_time(self, cmd: FileCompTime) -> CommandResult:
         result = await self.hr.execute(
-            OVERTIME, cmd.overtime_id, _cause(cmd), lambda s: overtime.file_comp_time(s, cmd)
+            OVERTIME, cmd.overtime_id, cause_of(cmd), lambda s: overtime.file_comp_time(s, cmd)
         )
         state = await self._overtime(cmd.overtime_id)
         if not state.filed:
