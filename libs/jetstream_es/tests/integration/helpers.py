@@ -6,12 +6,11 @@ from typing import Any
 
 from nats.aio.client import Client
 
-from jetstream_es.commands import Cause, CommandResult
 from jetstream_es.provision import ConsumerSpec, provision
-from jetstream_es.repository import Repository
 from jetstream_es.service import ServiceRuntime
-from jetstream_es.settings import RuntimeSettings
-from jetstream_es.testing.sample import COUNTER, CounterState, Increment, OpenCounter, increment, open_counter
+from jetstream_es.testing.sample import (
+    sample_runtime,
+)
 from shop_contracts.envelope import Actor
 
 CONSUMER = "sample-counter-totals"
@@ -25,23 +24,5 @@ async def provision_consumer(nc: Client, ack_wait_s: float = 1.0) -> None:
 
 
 def sample_service(url: str, database_url: str, **overrides: Any) -> ServiceRuntime:
-    settings = RuntimeSettings(nats_url=url, connect_timeout=2, **overrides)
-    service = ServiceRuntime("sample", settings, database_url)
-    repos: dict[str, Repository[CounterState]] = {}
-
-    def repo() -> Repository[CounterState]:
-        if "r" not in repos:
-            repos["r"] = Repository(service.store, COUNTER)
-        return repos["r"]
-
-    async def on_open(cmd: OpenCounter) -> CommandResult:
-        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
-        return await service.commands.execute(repo(), cmd.counter_id, cause, lambda s: open_counter(s, cmd))
-
-    async def on_increment(cmd: Increment) -> CommandResult:
-        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
-        return await service.commands.execute(repo(), cmd.counter_id, cause, lambda s: increment(s, cmd.by))
-
-    service.command(OpenCounter, on_open)
-    service.command(Increment, on_increment)
-    return service
+    """The sample service's commands without its projection."""
+    return sample_runtime(url, database_url, totals=False, **overrides)

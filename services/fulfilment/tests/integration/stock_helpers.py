@@ -3,7 +3,6 @@ helpers the stock ledger's integration tests share: request/reply, foreign event
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,8 @@ from jetstream_es.settings import RuntimeSettings
 from jetstream_es.testing.harness import caught_up, eventually, publish_event
 from shop_contracts.events.fulfilment import OrderQueuedForShipping, ShipmentLine, ShipmentStamped
 from shop_contracts.messages import EventData
+
+from .shipping_helpers import command, query, request
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 Asia/Shanghai, a Monday
 TODAY = "2026-03-02"
@@ -43,22 +44,6 @@ async def start_fulfilment(url: str, nc: Client, db: Path, clock: FixedClock, **
     )
     await runtime.start()
     return runtime
-
-
-async def request(nc: Client, subject: str, body: dict[str, Any]) -> dict[str, Any]:
-    reply = await nc.request(subject, json.dumps(body).encode(), timeout=10)
-    result: dict[str, Any] = json.loads(reply.data)
-    return result
-
-
-async def command(nc: Client, name: str, body: dict[str, Any]) -> dict[str, Any]:
-    return await request(nc, f"fulfilment.commands.{name}", body)
-
-
-async def query(nc: Client, name: str, body: dict[str, Any]) -> Any:
-    reply = await request(nc, f"fulfilment.queries.{name}", body)
-    assert reply["ok"], reply
-    return reply["result"]
 
 
 def receive_body(lot_no: str, quantity: int, sku: str = "TV-55", **overrides: Any) -> dict[str, Any]:
@@ -121,4 +106,4 @@ async def levels(nc: Client, sku: str = "TV-55") -> dict[str, Any]:
     return items[0] if items else {}
 
 
-__all__ = ["caught_up", "eventually"]
+__all__ = ["caught_up", "command", "eventually", "query", "request"]

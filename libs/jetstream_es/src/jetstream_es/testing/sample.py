@@ -192,10 +192,16 @@ SAMPLE_CONSUMER = "sample-counter-totals"
 
 
 def sample_runtime(
-    url: str, database_url: str, projection: CounterTotals | None = None, **settings: Any
+    url: str,
+    database_url: str,
+    projection: CounterTotals | None = None,
+    *,
+    totals: bool = True,
+    **settings: Any,
 ) -> ServiceRuntime:
-    """A `sample` service: OpenCounter and Increment commands, and the counter totals projection
-    on consumer `sample-counter-totals` (provision it with `SAMPLE_CONSUMER_SPEC`)."""
+    """A `sample` service: OpenCounter and Increment commands, and (unless `totals=False`) the
+    counter totals projection on consumer `sample-counter-totals` (provision it with
+    `SAMPLE_CONSUMER_SPEC`)."""
     service = ServiceRuntime(
         "sample", RuntimeSettings(nats_url=url, connect_timeout=2, **settings), database_url
     )
@@ -216,7 +222,8 @@ def sample_runtime(
 
     service.command(OpenCounter, on_open)
     service.command(Increment, on_increment)
-    service.projection(projection or CounterTotals(registry), SAMPLE_CONSUMER)
+    if totals:
+        service.projection(projection or CounterTotals(registry), SAMPLE_CONSUMER)
     service.publishes(COUNTER)
     return service
 
