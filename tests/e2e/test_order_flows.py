@@ -137,6 +137,7 @@ async def test_3_a_return_within_7_days_refunds_the_order_and_restocks_the_goods
     shipped = await sku_level(client, KETTLE.sku)
     await clock.set(at(DAY2 + timedelta(days=1), 11))
     await deliver(client, "o-e2e-3")
+    await client.quiesce()  # after-sales has noted the delivery: the 7-day window starts (AS-11)
 
     refund_day = DAY2 + timedelta(days=7)
     await clock.set(at(refund_day, 9))  # 5 days 22 hours after delivery: inside AS-11's 7 days

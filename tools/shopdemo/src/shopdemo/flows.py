@@ -157,7 +157,9 @@ async def define_accessories(client: ShopClient, sku: str, accessories: tuple[st
 
 async def generate_report(client: ShopClient, batch_date: dt.date) -> dict[str, Any]:
     """At 14:00 the order clerk makes the daily report and prints the documents (FUL-1, FUL-2);
-    returns the shipping day."""
+    returns the shipping day. It waits until every service has applied what came before, so the
+    report takes every order queued by now."""
+    await client.quiesce()
     await client.send(
         "fulfilment", "GenerateDailyShippingReport", {"batch_date": batch_date.isoformat()}, actor=ORDER_CLERK
     )
