@@ -10,6 +10,9 @@
 - A message that cannot be decoded (bad JSON, unknown type, schema violation) goes straight to
   the `DLQ` stream with the reason. A handler error is retried with backoff, in order, holding the
   message (`in_progress`); after `max_deliver` attempts it goes to the DLQ and the runner moves on.
+  An unreachable projection store (`store_unavailable`: a restarting database, a lost connection,
+  a locked SQLite file) is not the event's fault: the runner waits for the store, logging
+  `projection_store_unavailable`, and never dead-letters for it.
 - `rebuild()` replays the stream (batch direct gets) into a fresh table generation while the
   old one keeps serving, then swaps it in with the live checkpoint; side effects are suppressed.
   It reports its progress to a callback; `dry_run=True` compares the fresh generation with the
@@ -40,6 +43,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from sqlalchemy import Connection, MetaData, Table, insert, select, update
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jetstream_es.clock import Clock
@@ -175,6 +179,24 @@ class _Poison(Exception):
         super().__init__(error)
         self.reason = reason
         self.error = error
+
+
+_TRANSIENT = ("database is locked", "connection", "terminating", "shutting down", "starting up", "timeout")
+
+
+def store_unavailable(exc: BaseException) -> bool:
+    """True when the projection store could not be reached (a database restarting, a lost
+    connection, a locked SQLite file): the event is not at fault, so it waits for the store
+    instead of counting towards the dead letter queue."""
+    if isinstance(exc, OSError | sa_exc.DisconnectionError | sa_exc.InterfaceError):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        if isinstance(exc, sa_exc.OperationalError) or "asyncpg" in type(exc.orig).__module__:
+            text = f"{type(exc.orig).__name__} {exc.orig}".lower()
+            return any(marker in text for marker in (*_TRANSIENT, "cannotconnectnow", "adminshutdown"))
+    return False
 
 
 def _stream_seq(msg: Msg) -> int:
@@ -448,6 +470,7 @@ class ProjectionRunner:
     async def _retry_one(self, msg: Msg) -> None:
         seq = _stream_seq(msg)
         attempts = max(int(msg.metadata.num_delivered) - 1, 0)
+        outage = 0
         while True:
             try:
                 item = self._decode(msg)
@@ -457,6 +480,20 @@ class ProjectionRunner:
             try:
                 await self._commit([item], seq, replaying=False)
             except Exception as exc:
+                if store_unavailable(exc):
+                    outage += 1
+                    if self._stopping:
+                        return  # not acked: it comes back, in order, to the next start
+                    log.error(
+                        "projection_store_unavailable",
+                        projection=self.projection.name,
+                        stream_seq=seq,
+                        waited_attempts=outage,
+                        error=repr(exc),
+                    )
+                    await msg.in_progress()
+                    await asyncio.sleep(min(5.0, 0.2 * outage))
+                    continue
                 attempts += 1
                 log.warning(
                     "projection_handler_failed",

@@ -10,14 +10,15 @@ import asyncio
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
 import structlog
 import structlog.testing
 from nats.aio.client import Client
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import Cause, CommandHandler
@@ -91,6 +92,8 @@ async def dlq_messages(nc: Client) -> list[dict[str, str]]:
     js = nc.jetstream()
     info = await js.stream_info("DLQ")
     found = []
+    if not info.state.messages:
+        return found
     for seq in range(info.state.first_seq, info.state.last_seq + 1):
         msg = await js.get_msg("DLQ", seq)
         found.append(dict(msg.headers or {}))
@@ -336,5 +339,37 @@ async def test_a_delivery_lost_on_the_way_is_not_overtaken_by_later_events(
 
     projected = await eventually(lambda: rows(runner), lambda r: len(r) == 2, within=10)
     assert projected == [("g1", "n-g1", 1, 1), ("g2", "n-g2", 2, 2)]
+    await runner.stop()
+    await store.close()
+
+
+class StoreDownFor(CounterTotals):
+    """CounterTotals whose database is unreachable for the first `failures` attempts."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__(registry)
+        self.failures = failures
+
+    async def apply_batch(
+        self, conn: AsyncConnection, tables: Tables, items: Sequence[Decoded], ctx: ApplyContext
+    ) -> None:
+        if self.failures > 0:
+            self.failures -= 1
+            raise OperationalError("UPDATE counter_totals", {}, ConnectionRefusedError("connection refused"))
+        await super().apply_batch(conn, tables, items, ctx)
+
+
+async def test_an_unreachable_store_is_waited_for_not_dead_lettered(nc: Client, engine: AsyncEngine) -> None:
+    """A database restart longer than the retry budget (max_deliver=3 here) must not park events
+    in the DLQ: the event is not at fault. The runner waits for the store and applies in order."""
+    store = JetStreamEventStore(nc, "sample", stream="SAMPLE")
+    await provision_consumer(nc)
+    await open_and_increment(store, "s1", 2)
+    runner = await runner_for(nc, engine, StoreDownFor(failures=8))
+
+    await runner.wait_caught_up(within=20)
+
+    assert await rows(runner) == [("s1", "n-s1", 2, 2)]
+    assert await dlq_messages(nc) == []
     await runner.stop()
     await store.close()
