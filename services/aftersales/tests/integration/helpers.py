@@ -3,7 +3,6 @@ helpers its integration tests share: request/reply, foreign events, waiting for 
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +14,7 @@ from jetstream_es.clock import FixedClock
 from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
-from jetstream_es.testing.harness import caught_up, eventually, publish_event
+from jetstream_es.testing.harness import ask, caught_up, eventually, publish_event, request, send_command
 from shop_contracts.messages import EventData
 
 T = TypeVar("T")
@@ -37,21 +36,12 @@ async def start_aftersales(url: str, nc: Client, db: Path, clock: FixedClock) ->
     return runtime
 
 
-async def request(nc: Client, subject: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
-    payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-    reply = await nc.request(subject, payload, timeout=10)
-    result: dict[str, Any] = json.loads(reply.data)
-    return result
-
-
 async def command(nc: Client, name: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
-    return await request(nc, f"aftersales.commands.{name}", body)
+    return await send_command(nc, "aftersales", name, body)
 
 
 async def query(nc: Client, name: str, body: dict[str, Any]) -> Any:
-    reply = await request(nc, f"aftersales.queries.{name}", body)
-    assert reply["ok"], reply
-    return reply["result"]
+    return await ask(nc, "aftersales", name, body)
 
 
 async def publish_foreign(
@@ -61,4 +51,4 @@ async def publish_foreign(
     await publish_event(nc, service, aggregate, aggregate_id, data, event_id, occurred_at=NOW)
 
 
-__all__ = ["caught_up", "eventually"]
+__all__ = ["caught_up", "eventually", "request"]

@@ -3,7 +3,6 @@ helpers the shipping integration tests share: request/reply, orders' events, str
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +16,7 @@ from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
-from jetstream_es.testing.harness import caught_up, eventually, publish_event
+from jetstream_es.testing.harness import ask, caught_up, eventually, publish_event, request, send_command
 from shop_contracts.events.orders import (
     BuyerRemarkRecorded,
     OrderConfirmed,
@@ -50,20 +49,12 @@ async def start_fulfilment(
     return runtime
 
 
-async def request(nc: Client, subject: str, body: dict[str, Any]) -> dict[str, Any]:
-    reply = await nc.request(subject, json.dumps(body).encode(), timeout=10)
-    result: dict[str, Any] = json.loads(reply.data)
-    return result
-
-
-async def command(nc: Client, name: str, body: dict[str, Any]) -> dict[str, Any]:
-    return await request(nc, f"fulfilment.commands.{name}", body)
+async def command(nc: Client, name: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
+    return await send_command(nc, "fulfilment", name, body)
 
 
 async def query(nc: Client, name: str, body: dict[str, Any]) -> Any:
-    reply = await request(nc, f"fulfilment.queries.{name}", body)
-    assert reply["ok"], reply
-    return reply["result"]
+    return await ask(nc, "fulfilment", name, body)
 
 
 async def publish_order_facts(nc: Client, order_id: str, at: datetime) -> None:
@@ -149,4 +140,4 @@ async def day_lists(nc: Client, batch_date: str, count: int) -> dict[str, Any]:
     return day
 
 
-__all__ = ["caught_up", "eventually"]
+__all__ = ["caught_up", "eventually", "request"]

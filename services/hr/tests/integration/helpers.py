@@ -3,7 +3,6 @@ integration tests share: request/reply, stream reads, polling."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +15,16 @@ from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
-from jetstream_es.testing.harness import caught_up, eventually
+from jetstream_es.testing.harness import ask, caught_up, eventually, send_command
+
+
+async def command(nc: Client, name: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
+    return await send_command(nc, "hr", name, body)
+
+
+async def query(nc: Client, name: str, body: dict[str, Any]) -> Any:
+    return await ask(nc, "hr", name, body)
+
 
 T = TypeVar("T")
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -37,19 +45,6 @@ async def start_hr(url: str, nc: Client, db: Path, clock: FixedClock, **settings
     )
     await runtime.start()
     return runtime
-
-
-async def command(nc: Client, name: str, body: dict[str, Any]) -> dict[str, Any]:
-    reply = await nc.request(f"hr.commands.{name}", json.dumps(body).encode(), timeout=10)
-    result: dict[str, Any] = json.loads(reply.data)
-    return result
-
-
-async def query(nc: Client, name: str, body: dict[str, Any]) -> Any:
-    reply = await nc.request(f"hr.queries.{name}", json.dumps(body).encode(), timeout=10)
-    result: dict[str, Any] = json.loads(reply.data)
-    assert result["ok"], result
-    return result["result"]
 
 
 async def hr_events(nc: Client, aggregate: str, aggregate_id: str) -> list[str]:

@@ -3,7 +3,6 @@ helpers its integration tests share: request/reply, stream reads, foreign events
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +14,7 @@ from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
-from jetstream_es.testing.harness import caught_up, eventually, publish_event
+from jetstream_es.testing.harness import ask, caught_up, eventually, publish_event, request, send_command
 from orders.bootstrap import SPEC, OrdersSettings, build
 from shop_contracts.messages import EventData
 
@@ -38,21 +37,12 @@ async def start_orders(url: str, nc: Client, db: Path, clock: FixedClock, **sett
     return runtime
 
 
-async def request(nc: Client, subject: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
-    payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-    reply = await nc.request(subject, payload, timeout=10)
-    result: dict[str, Any] = json.loads(reply.data)
-    return result
-
-
 async def command(nc: Client, name: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
-    return await request(nc, f"orders.commands.{name}", body)
+    return await send_command(nc, "orders", name, body)
 
 
 async def query(nc: Client, name: str, body: dict[str, Any]) -> Any:
-    reply = await request(nc, f"orders.queries.{name}", body)
-    assert reply["ok"], reply
-    return reply["result"]
+    return await ask(nc, "orders", name, body)
 
 
 def place_body(
@@ -108,4 +98,4 @@ async def publish_foreign(
     )
 
 
-__all__ = ["caught_up", "eventually"]
+__all__ = ["caught_up", "eventually", "request"]

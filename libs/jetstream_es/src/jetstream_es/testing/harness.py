@@ -1,22 +1,49 @@
-"""Helpers for services' integration tests: another service's events, waiting, polling."""
+"""Helpers for services' integration tests: requests, another service's events, waiting, polling."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from nats.aio.client import Client
 
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.envelope import SYSTEM_ACTOR, EventEnvelope
 from shop_contracts.messages import EventData
-from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER, event_subject
+from shop_contracts.subjects import (
+    EVENT_TYPE_HEADER,
+    MSG_ID_HEADER,
+    command_subject,
+    event_subject,
+    query_subject,
+)
 
 T = TypeVar("T")
 _deliveries = itertools.count()
+
+
+async def request(nc: Client, subject: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
+    """The JSON reply to `body` (a dict, or raw bytes to send malformed input)."""
+    payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+    reply = await nc.request(subject, payload, timeout=10)
+    result: dict[str, Any] = json.loads(reply.data)
+    return result
+
+
+async def send_command(nc: Client, service: str, name: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
+    """The whole reply of `service`'s command `name`: success or error alike."""
+    return await request(nc, command_subject(service, name), body)
+
+
+async def ask(nc: Client, service: str, name: str, body: dict[str, Any]) -> Any:
+    """The result of `service`'s query `name`; a failed reply fails the test."""
+    reply = await request(nc, query_subject(service, name), body)
+    assert reply["ok"], reply
+    return reply["result"]
 
 
 async def publish_event(
