@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from hr.domain import attendance, employees, evaluation, ladder, leave, overtime
@@ -139,19 +139,21 @@ class HrCommands:
             cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.record_absence(s, cmd)
         )
 
-    async def check_safety_trained(self, employee_id: str, work_date: dt.date) -> str | None:
-        """DIS-13: why an onboarded employee may not work a shift on `work_date` (not yet passed
-        the safety exam), or None."""
+    async def untrained_on(self, employee_id: str, work_dates: Iterable[dt.date]) -> list[str]:
+        """DIS-13: for each of `work_dates` an onboarded employee may not work (the safety exam not
+        yet passed), why; the employee's record is read once."""
         state = (await self.repo(EMPLOYEE).load(employee_id, refresh=True)).state  # people commands append it
-        if employees.may_be_rostered(state, work_date):
-            return None
-        return f"{employee_id} has not passed the safety training exam by {work_date}"
+        return [
+            f"{employee_id} has not passed the safety training exam by {day}"
+            for day in work_dates
+            if not employees.may_be_rostered(state, day)
+        ]
 
     async def assign_shift(self, cmd: AssignShift) -> CommandResult:
         if cmd.shift is not ShiftKind.REST and (
-            problem := await self.check_safety_trained(cmd.employee_id, cmd.work_date)
+            problems := await self.untrained_on(cmd.employee_id, [cmd.work_date])
         ):
-            raise RuleViolated(f"no working shift before the safety exam (DIS-13): {problem}", "DIS-13")
+            raise RuleViolated(f"no working shift before the safety exam (DIS-13): {problems[0]}", "DIS-13")
         tz, policy = self.policy.business_tz, self.policy.attendance
         return await self._day(
             cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.assign_shift(s, cmd, policy, tz)

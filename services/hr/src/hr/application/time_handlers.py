@@ -37,10 +37,10 @@ class TimeCommands:
     async def publish_rota(self, cmd: PublishRota) -> CommandResult:
         untrained = [
             problem
-            for day in cmd.days
             for employee in cmd.employees
-            if employee not in day.rest
-            and (problem := await self.hr.check_safety_trained(employee, day.work_date))
+            for problem in await self.hr.untrained_on(
+                employee, [day.work_date for day in cmd.days if employee not in day.rest]
+            )
         ]
         if untrained:
             raise RuleViolated(
