@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from esbench.baseline import run_baseline
 from esbench.config import RAW_BENCH_TOOL
 from esbench.progress import log
+from esbench.stats import percentile_ms
 
 from jetstream_es.testing.nats_server import NatsServer
 from shopdemo import flows
@@ -149,10 +150,10 @@ async def lifecycles(client: ShopClient, clock: SimClock, sizes: Sizes) -> dict[
 
 async def placed_to_fulfilment(client: ShopClient, rate: float, count: int) -> dict[str, Any]:
     """At `rate` orders per second: PlaceOrder sent → fulfilment's view shows the shipment queued."""
-    latencies: list[float] = []
+    latencies_ns: list[int] = []
 
     async def one(order_id: str) -> None:
-        sent = time.perf_counter()
+        sent = time.perf_counter_ns()
         await order_side(client, order_id)
         while True:
             try:
@@ -162,19 +163,19 @@ async def placed_to_fulfilment(client: ShopClient, rate: float, count: int) -> d
             except Refused:  # not in the view yet
                 pass
             await asyncio.sleep(0.005)
-        latencies.append((time.perf_counter() - sent) * 1000)
+        latencies_ns.append(time.perf_counter_ns() - sent)
 
     tasks = []
     for n in range(count):
         tasks.append(asyncio.create_task(one(f"lat-{n:05d}")))
         await asyncio.sleep(1 / rate)
     await asyncio.gather(*tasks)
-    ordered = sorted(latencies)
+    ordered = sorted(latencies_ns)
     return {
         "latency_orders": count,
         "latency_rate_per_s": round(rate, 2),
-        "placed_to_fulfilment_p50_ms": round(ordered[len(ordered) // 2], 1),
-        "placed_to_fulfilment_p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 1),
+        "placed_to_fulfilment_p50_ms": round(percentile_ms(ordered, 50), 1),
+        "placed_to_fulfilment_p99_ms": round(percentile_ms(ordered, 99), 1),
     }
 
 
