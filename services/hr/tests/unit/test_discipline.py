@@ -178,3 +178,21 @@ async def test_every_fine_is_credited_to_the_public_activity_fund_hr_37(people: 
     ]
     assert fund["balance"] == "150.00"
     assert {e["collected_by"] for e in fund["entries"]} == {"dept_manager"}
+
+
+@pytest.mark.parametrize("item", ["1.13", "1.17"])
+async def test_moonlighting_is_a_class_1_offence_proposing_dismissal_dis_15(
+    people: People, item: str
+) -> None:
+    await people.when(offence(item, "c1"))
+    assert people.types("DisciplineRecord", "emp-1") == ["OffenceRecorded", "DisciplinaryDismissalProposed"]
+    assert fines(people) == []
+
+
+async def test_lying_about_the_leave_reason_is_a_warning_and_50_yuan_hr_29(people: People) -> None:
+    await people.when(offence("3.6", "c1"))
+    assert people.types("DisciplineRecord", "emp-1")[1:] == [
+        "WrittenWarningIssued",
+        "DisciplinaryFineImposed",
+    ]
+    assert fines(people) == [Decimal(50)]

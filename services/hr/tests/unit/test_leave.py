@@ -46,7 +46,8 @@ async def test_personal_leave_one_day_ahead_is_pending_with_the_direct_superviso
     assert (await hr.leave_state()).status is LeaveStatus.PENDING_APPROVAL
 
 
-async def test_personal_leave_for_today_is_refused_hr_24(hr: Hr) -> None:
+async def test_personal_leave_for_today_is_refused_hr_24_hr_27(hr: Hr) -> None:
+    """HR-24 and 003's HR-27 both ask for absence to be arranged one day ahead."""
     with pytest.raises(RuleViolated) as refused:
         await hr.when(leave(TODAY))
     assert refused.value.rule == "HR-24"

@@ -10,6 +10,7 @@ import pytest
 
 from jetstream_es.errors import RuleViolated
 from orders.domain.sla import DeadlineKind as K
+from shop_contracts.commands import orders as c
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
 from shop_contracts.events.fulfilment import ShipmentDelivered, ShipmentStamped
 from shop_contracts.events.order_progress import (
@@ -21,7 +22,7 @@ from shop_contracts.events.order_progress import (
 )
 from shop_contracts.queries.orders import OrderStatus
 
-from .helpers import AMOUNT, NOW, Orders, confirm, contact, hand_over, pay, place, view
+from .helpers import AMOUNT, NOW, SALES, Orders, confirm, contact, hand_over, pay, place, view
 
 STAMPED = ShipmentStamped(
     shipment_id="s-1",
@@ -66,6 +67,17 @@ async def test_a_stamped_shipment_marks_a_confirmed_order_shipped(confirmed: Ord
     await confirmed.react(STAMPED, "e-1")
     assert confirmed.types()[-1] == "OrderMarkedShipped"
     assert (await confirmed.state()).status is OrderStatus.SHIPPED
+
+
+async def test_a_remark_after_the_order_shipped_is_refused_ord_9(confirmed: Orders) -> None:
+    """ORD-9: remarks are there to prevent wrong shipments; once stamped, one can no longer help."""
+    await confirmed.react(STAMPED, "e-1")
+    before = confirmed.types()
+    remark = c.RecordBuyerRemark(command_id="late-remark", actor=SALES, order_id="o-1", logistics_method="SF")
+    with pytest.raises(RuleViolated) as refused:
+        await confirmed.when(remark)
+    assert refused.value.rule == "ORD-9"
+    assert confirmed.types() == before
 
 
 async def test_a_redelivered_shipment_event_changes_nothing(confirmed: Orders) -> None:
