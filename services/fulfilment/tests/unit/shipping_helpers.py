@@ -34,6 +34,7 @@ from shop_contracts.events.orders import (
     OrderPlaced,
     ShippingAddress,
 )
+from shop_contracts.events.stock import ReservedLot, ShortLine, StockReserved, StockShortage
 from shop_contracts.messages import Command, EventData
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -262,11 +263,36 @@ def submit(batch_date: date = DAY) -> c.SubmitDailyShippingReport:
     )
 
 
-async def ready_to_dispatch(h: Shipping, *order_ids: str) -> None:
-    """Orders queued before the cut-off, the report made at 14:00, the packet handed over, the
-    products' accessories defined and checked complete."""
+async def reserve(h: Shipping, order_id: str = "o-1") -> None:
+    """The stock ledger's StockReserved for every line of the order (FUL-20, FUL-22)."""
+    reserved = StockReserved(
+        shipment_id=order_id,
+        order_id=order_id,
+        lots=tuple(ReservedLot(sku=ln.sku, lot_no=f"L-{ln.sku}", quantity=ln.quantity) for ln in LINES),
+        reserved_at=h.clock.now(),
+    )
+    await h.deliver(h.flow, reserved, h.clock.now(), aggregate="StockAllocation")
+
+
+async def short_of(h: Shipping, order_id: str = "o-1", sku: str = "TV-55") -> None:
+    """The stock ledger's StockShortage: one line is not covered (FUL-20, ORD-10)."""
+    short = StockShortage(
+        shipment_id=order_id,
+        order_id=order_id,
+        short=(ShortLine(sku=sku, requested=1, available=0),),
+        detected_at=h.clock.now(),
+    )
+    await h.deliver(h.flow, short, h.clock.now(), aggregate="StockAllocation")
+
+
+async def ready_to_dispatch(h: Shipping, *order_ids: str, reserved: bool = True) -> None:
+    """Orders queued before the cut-off, their stock reserved by the ledger (unless `reserved` is
+    false), the report made at 14:00, the packet handed over, the products' accessories defined and
+    checked complete."""
     for order_id in order_ids or ("o-1",):
         await h.queue_order(order_id)
+        if reserved:
+            await reserve(h, order_id)
     await h.given(accessories("TV-55", "remote", "manual"), accessories("CABLE"))
     h.clock.set(AFTER_CUTOFF)
     await h.given(generate())

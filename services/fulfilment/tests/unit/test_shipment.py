@@ -23,7 +23,6 @@ from shop_contracts.events.fulfilment import (
 )
 from shop_contracts.events.order_progress import OrderCancelled
 from shop_contracts.events.refund_case import RefundRequestApproved, ReturnShippedByBuyer
-from shop_contracts.events.stock import ReservedLot, ShortLine, StockReserved, StockShortage
 from shop_contracts.queries.fulfilment import ShipmentStatus as S
 
 from .shipping_helpers import (
@@ -40,6 +39,8 @@ from .shipping_helpers import (
     generate,
     ready_to_dispatch,
     refuse,
+    reserve,
+    short_of,
     stamp,
 )
 
@@ -190,28 +191,40 @@ async def test_ful6_stamp_needs_a_dispatched_shipment_and_the_keeper() -> None:
 
 async def test_ful22_shortage_blocks_dispatch_until_stock_is_reserved() -> None:
     h = Shipping()
-    await ready_to_dispatch(h)
-    short = StockShortage(
-        shipment_id="o-1",
-        order_id="o-1",
-        short=(ShortLine(sku="TV-55", requested=1, available=0),),
-        detected_at=AFTER_CUTOFF,
-    )
-    await h.deliver(h.flow, short, AFTER_CUTOFF, aggregate="StockItem")
+    await ready_to_dispatch(h, reserved=False)
+    await short_of(h)
     with pytest.raises(RuleViolated) as exc:
         await h.when(dispatch())
     assert exc.value.rule == "FUL-22"
     assert "FUL-20" in exc.value.message
     assert "TV-55 (0/1)" in exc.value.message
-    reserved = StockReserved(
-        shipment_id="o-1",
-        order_id="o-1",
-        lots=(ReservedLot(sku="TV-55", lot_no="L-1", quantity=1),),
-        reserved_at=AFTER_CUTOFF,
-    )
-    await h.deliver(h.flow, reserved, AFTER_CUTOFF, aggregate="StockItem")
+    await reserve(h)
     await h.when(dispatch())
     assert (await h.shipment()).status is S.DISPATCHED
+
+
+async def test_ful22_shipment_without_any_reservation_cannot_be_dispatched() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h, reserved=False)
+    with pytest.raises(RuleViolated) as exc:
+        await h.when(dispatch())
+    assert exc.value.rule == "FUL-22"
+    assert "no stock is reserved" in exc.value.message
+    assert (await h.shipment()).status is S.ACCESSORIES_CHECKED
+
+
+async def test_ful22_stamp_refused_once_the_reservation_was_taken_back() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    await h.given(dispatch())
+    await short_of(h)
+    with pytest.raises(RuleViolated) as exc:
+        await h.when(stamp())
+    assert exc.value.rule == "FUL-22"
+    assert "ShipmentStamped" not in h.types()
+    await reserve(h)
+    await h.when(stamp())
+    assert (await h.shipment()).status is S.STAMPED
 
 
 # -- FUL-10, FUL-11: on the road -----------------------------------------------------------------

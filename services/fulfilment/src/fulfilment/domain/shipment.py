@@ -4,9 +4,10 @@ One shipment per order; its id is the order id. It collects the four facts it wa
 paid, remarked, confirmed, in any order) and queues itself when the last one arrives: the moment
 of that fact decides the shipping day (FUL-2, see policy.py). Then: documents printed in its day's
 batch (InPacket), accessories checked (FUL-4), dispatched only against an outbound note (FUL-5)
-and a handed-over packet (FUL-3) and not while the stock ledger reports a shortage (FUL-20,
-FUL-22), stamped with the shipping-only stamp (FUL-6: only now is it shipped), in transit,
-delivered; courier exceptions are reported and resolved (FUL-10). Before the stamp it may be
+and a handed-over packet (FUL-3) and only once the stock ledger reserved inspected stock for
+every line (FUL-20, FUL-22: neither a shortage nor a missing reservation ships), stamped with the
+shipping-only stamp (FUL-6: only now is it shipped, and again only from reserved stock), in
+transit, delivered; courier exceptions are reported and resolved (FUL-10). Before the stamp it may be
 refused for incomplete paperwork (FUL-5) or cancelled (an approved refund for goods not received,
 AS-3, or a cancelled order).
 
@@ -325,7 +326,7 @@ def dispatch(
     state: ShipmentState, actor: Actor, carrier: str | None, packet_handed_over: bool, now: datetime
 ) -> Sequence[EventData]:
     """Goods leave only against an outbound note (FUL-5), from a handed-over packet (FUL-3), after
-    the accessories check (FUL-4) and not while stock is short (FUL-20, FUL-22)."""
+    the accessories check (FUL-4) and only from reserved, inspected stock (FUL-20, FUL-22)."""
     if state.status in STAMPED_OR_LATER or state.status in (S.DISPATCHED, S.REFUSED, S.CANCELLED):
         raise _violation(state, "DispatchShipment", "AccessoriesChecked")
     if state.outbound_note_no is None or state.waybill_no is None:
@@ -344,11 +345,7 @@ def dispatch(
         raise RuleViolated(
             f"shipment {state.shipment_id}: the accessories are not checked complete yet", "FUL-4"
         )
-    if state.short:
-        skus = ", ".join(f"{s.sku} ({s.available}/{s.requested})" for s in state.short)
-        raise RuleViolated(
-            f"shipment {state.shipment_id} waits for stock (FUL-20, FUL-22): short of {skus}", "FUL-22"
-        )
+    require_reserved_stock(state, "dispatched")
     method = carrier or state.logistics_method
     if method is None:
         raise InvalidCommand("no carrier given and the buyer's remark names none", "FUL-5")
@@ -365,10 +362,33 @@ def dispatch(
     ]
 
 
+def require_reserved_stock(state: ShipmentState, action: str) -> None:
+    """Only reserved, inspected stock ships (FUL-20, FUL-22): every line of the shipment must be
+    covered by the stock ledger's reservation (StockReserved), which only ever takes inspected
+    (`passed`) lots, oldest first. A reported shortage and a shipment the ledger never answered for
+    are both refused: no reservation is not the same as no shortage."""
+    if state.short:
+        skus = ", ".join(f"{s.sku} ({s.available}/{s.requested})" for s in state.short)
+        raise RuleViolated(
+            f"shipment {state.shipment_id} cannot be {action}: it waits for stock (FUL-20, FUL-22), "
+            f"short of {skus}",
+            "FUL-22",
+        )
+    if not state.stock_reserved:
+        raise RuleViolated(
+            f"shipment {state.shipment_id} cannot be {action}: no stock is reserved for it; only "
+            "reserved, inspected stock ships (FUL-20, FUL-22); wait for the stock ledger's StockReserved",
+            "FUL-22",
+        )
+
+
 def stamp(state: ShipmentState, actor: Actor, now: datetime) -> Sequence[EventData]:
-    """The shipping-only stamp on the outbound note: only now is the order shipped (FUL-6)."""
+    """The shipping-only stamp on the outbound note: only now is the order shipped (FUL-6), and only
+    while its stock is still reserved (FUL-20, FUL-22: a lot that failed inspection after dispatch
+    takes its reservation back)."""
     if state.status is not S.DISPATCHED or state.outbound_note_no is None or state.waybill_no is None:
         raise _violation(state, "StampOutboundNote", "Dispatched")
+    require_reserved_stock(state, "stamped")
     return [
         ShipmentStamped(
             shipment_id=state.shipment_id,
