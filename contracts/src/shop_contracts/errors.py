@@ -9,12 +9,23 @@ from pydantic import BaseModel, ConfigDict
 
 
 class ErrorCode(StrEnum):
+    """What went wrong, and whether sending the same request again can help (decision 0005).
+
+    `unavailable` is the only transient code: retry later, the same request may succeed.
+    `unreadable_history` is permanent: the aggregate's stored history holds an event this code
+    cannot read (unknown type, failed upcast, data that no longer validates); every command on
+    it is refused the same way until an operator deploys a fix. `too_large` means the answer
+    does not fit one NATS message: ask for a page. The others are the caller's or the domain's.
+    """
+
     INVALID = "invalid"
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
     FORBIDDEN = "forbidden"
     RULE_VIOLATED = "rule_violated"
     UNAVAILABLE = "unavailable"
+    UNREADABLE_HISTORY = "unreadable_history"
+    TOO_LARGE = "too_large"
 
 
 class ErrorBody(BaseModel):

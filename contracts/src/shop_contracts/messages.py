@@ -3,19 +3,49 @@
 Versioning: an event's `data` is described by one `EventData` subclass per `event_type`, carrying
 `schema_version`. A breaking change bumps `schema_version` and registers an upcaster from the
 previous version in the owning service; old streams stay readable forever. Additive optional
-fields do not need a new version. Consumers skip event types they do not know.
+fields do not need a new version. What a consumer does with an event type it does not know is
+decided per consumer (decision 0002): a reader of another service's stream skips it, a reader of
+its own service's aggregates parks it in the DLQ, an aggregate refuses to load (decision 0005).
+
+The wire is strict (decision 0005): the runtime validates every command and query body with
+`model_validate_json(..., strict=True)`, so a JSON value of the wrong type is refused at its
+field's path (`true` is not an integer, a number is not a date-time). Money (`Decimal`) is read
+from a JSON string or number, dates and times from ISO 8601 strings, enums from their values.
+Python code that builds models itself (tests, reactions) keeps pydantic's ordinary coercion.
+A cross-field check raises `FieldError` naming the fields it is about, never a bare ValueError.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shop_contracts.envelope import Actor
 
+M = TypeVar("M", bound=BaseModel)
+
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
 """Aggregate ids become one subject token: letters, digits, '_' and '-' only."""
+
+
+class FieldError(ValueError):
+    """A model validator's refusal that names the field(s) at fault, relative to the model.
+
+    The runtime reports one `invalid` detail per field, under the model's own path
+    (`changes.lines.0.sku`), instead of the path-less `(body)`.
+    """
+
+    def __init__(self, message: str, *fields: str) -> None:
+        if not fields:
+            raise TypeError("FieldError names at least one field")
+        super().__init__(message)
+        self.fields = fields
+
+
+def validate_wire(model: type[M], raw: bytes | str) -> M:
+    """The wire form of `model`: a JSON body validated in strict mode (decision 0005)."""
+    return model.model_validate_json(raw, strict=True)
 
 
 class EventData(BaseModel):

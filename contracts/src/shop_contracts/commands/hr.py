@@ -15,7 +15,7 @@ from pydantic import AwareDatetime, Field, model_validator
 from shop_contracts.events.hr import AbsenceKind
 from shop_contracts.events.hr_attendance import ShiftKind
 from shop_contracts.events.hr_leave import LeaveType
-from shop_contracts.messages import ID_PATTERN, Command
+from shop_contracts.messages import ID_PATTERN, Command, FieldError
 
 EMPLOYEE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 """Employee ids are at most 64 characters, so `<employee>_<date>` stays one subject token."""
@@ -66,9 +66,9 @@ class SubmitLeave(Command):
     @model_validator(mode="after")
     def _ordered(self) -> SubmitLeave:
         if self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+            raise FieldError("end_date is before start_date", "end_date")
         if (self.end_date - self.start_date).days > 365:
-            raise ValueError("at most 366 days of leave per request")
+            raise FieldError("at most 366 days of leave per request", "end_date")
         return self
 
 
@@ -161,7 +161,7 @@ class RecordOuting(Command):
     @model_validator(mode="after")
     def _ordered(self) -> RecordOuting:
         if self.returned_at is not None and self.returned_at <= self.left_at:
-            raise ValueError("returned_at is not after left_at")
+            raise FieldError("returned_at is not after left_at", "returned_at")
         return self
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, ClassVar
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from shop_contracts.commands.hr import EMPLOYEE_ID_PATTERN
-from shop_contracts.messages import ID_PATTERN, Command
+from shop_contracts.messages import ID_PATTERN, Command, FieldError
 
 EmployeeId = Annotated[str, Field(pattern=EMPLOYEE_ID_PATTERN)]
 
@@ -40,9 +40,9 @@ class PublishRota(Command):
     @model_validator(mode="after")
     def _period(self) -> PublishRota:
         if self.period_end < self.period_start:
-            raise ValueError("period_end is before period_start")
+            raise FieldError("period_end is before period_start", "period_end")
         if (self.period_end - self.period_start).days > 61:
-            raise ValueError("a rota covers at most 62 days")
+            raise FieldError("a rota covers at most 62 days", "period_end")
         return self
 
 
@@ -59,9 +59,9 @@ class AssignOvertime(Command):
     @model_validator(mode="after")
     def _ordered(self) -> AssignOvertime:
         if self.end_at <= self.start_at:
-            raise ValueError("end_at is not after start_at")
+            raise FieldError("end_at is not after start_at", "end_at")
         if self.end_at - self.start_at > dt.timedelta(hours=24):
-            raise ValueError("overtime is ordered for at most 24 hours at a time")
+            raise FieldError("overtime is ordered for at most 24 hours at a time", "end_at")
         return self
 
 
@@ -85,9 +85,9 @@ class RecordOvertimeWorked(Command):
     @model_validator(mode="after")
     def _ordered(self) -> RecordOvertimeWorked:
         if self.ended_at <= self.started_at:
-            raise ValueError("ended_at is not after started_at")
+            raise FieldError("ended_at is not after started_at", "ended_at")
         if self.ended_at - self.started_at > dt.timedelta(hours=24):
-            raise ValueError("at most 24 hours of overtime at a time")
+            raise FieldError("at most 24 hours of overtime at a time", "ended_at")
         return self
 
 

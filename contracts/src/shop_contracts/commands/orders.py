@@ -12,7 +12,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shop_contracts.events.orders import OrderLine, ShippingAddress
-from shop_contracts.messages import Command
+from shop_contracts.messages import Command, FieldError
 
 ORDER_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 """Order ids are one subject token of at most 64 characters."""
@@ -104,7 +104,13 @@ class LineChange(BaseModel):
     @model_validator(mode="after")
     def _changes_something(self) -> LineChange:
         if not self.changed_fields():
-            raise ValueError("a line change must change sku, size, quantity or unit_price")
+            raise FieldError(
+                "a line change must change sku, size, quantity or unit_price",
+                "sku",
+                "size",
+                "quantity",
+                "unit_price",
+            )
         return self
 
     def changed_fields(self) -> tuple[str, ...]:
@@ -129,7 +135,7 @@ class OrderChanges(BaseModel):
     @model_validator(mode="after")
     def _changes_something(self) -> OrderChanges:
         if not self.changed_fields():
-            raise ValueError("changes must name at least one field")
+            raise FieldError("changes must name at least one field", "recipient", "phone", "address", "lines")
         return self
 
     def changed_fields(self) -> tuple[str, ...]:

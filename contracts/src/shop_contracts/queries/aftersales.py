@@ -10,7 +10,7 @@ from typing import ClassVar
 from pydantic import AwareDatetime, Field, model_validator
 
 from shop_contracts.commands.aftersales import CASE_ID_PATTERN
-from shop_contracts.messages import Query
+from shop_contracts.messages import FieldError, Query
 
 
 class RefundCaseStatus(StrEnum):
@@ -59,9 +59,9 @@ class RefundLedger(Query):
     @model_validator(mode="after")
     def _ordered(self) -> RefundLedger:
         if self.date_to < self.date_from:
-            raise ValueError("date_to is before date_from")
+            raise FieldError("date_to is before date_from", "date_to")
         if (self.date_to - self.date_from).days > 366:
-            raise ValueError("at most 366 days per query")
+            raise FieldError("at most 366 days per query", "date_to")
         return self
 
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from pydantic import Field, model_validator
 
-from shop_contracts.messages import ID_PATTERN, Query
+from shop_contracts.messages import ID_PATTERN, FieldError, Query
 
 
 class ShippingDayStatus(StrEnum):
@@ -87,7 +87,7 @@ class RenderDocument(Query):
     @model_validator(mode="after")
     def _target(self) -> RenderDocument:
         if self.kind is DocumentKind.REPORT and self.batch_date is None:
-            raise ValueError("the daily report needs batch_date")
+            raise FieldError("the daily report needs batch_date", "batch_date")
         if self.kind is not DocumentKind.REPORT and self.shipment_id is None:
-            raise ValueError(f"a {self.kind.value} needs shipment_id")
+            raise FieldError(f"a {self.kind.value} needs shipment_id", "shipment_id")
         return self

@@ -9,7 +9,7 @@ from typing import ClassVar
 from pydantic import Field, model_validator
 
 from shop_contracts.commands.hr import EMPLOYEE_ID_PATTERN
-from shop_contracts.messages import Query
+from shop_contracts.messages import FieldError, Query
 
 
 class Rota(Query):
@@ -22,9 +22,9 @@ class Rota(Query):
     @model_validator(mode="after")
     def _period(self) -> Rota:
         if self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+            raise FieldError("end_date is before start_date", "end_date")
         if (self.end_date - self.start_date).days > 61:
-            raise ValueError("at most 62 days at a time")
+            raise FieldError("at most 62 days at a time", "end_date")
         return self
 
 

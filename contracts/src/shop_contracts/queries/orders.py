@@ -9,7 +9,7 @@ from typing import ClassVar
 from pydantic import AwareDatetime, Field, model_validator
 
 from shop_contracts.commands.orders import ORDER_ID_PATTERN
-from shop_contracts.messages import Query
+from shop_contracts.messages import FieldError, Query
 
 
 class OrderStatus(StrEnum):
@@ -67,7 +67,7 @@ class DailySales(Query):
     @model_validator(mode="after")
     def _ordered(self) -> DailySales:
         if self.date_to < self.date_from:
-            raise ValueError("date_to is before date_from")
+            raise FieldError("date_to is before date_from", "date_to")
         if (self.date_to - self.date_from).days > 366:
-            raise ValueError("at most 366 days per query")
+            raise FieldError("at most 366 days per query", "date_to")
         return self

@@ -3,6 +3,11 @@
 Every request gets a reply (a FastStream handler that raises sends none and the caller times
 out): validation errors become `invalid` with the field paths, domain errors their own code with
 the rule id, store outages `unavailable`; an unexpected error is logged and answered, never fatal.
+
+Bodies are validated strictly (decision 0005): a JSON value of the wrong type is `invalid` at its
+path. Every `invalid` names its fields: a model validator's `FieldError` and the domain's
+`InvalidCommand` list theirs. An aggregate whose history this code cannot read is answered
+`unreadable_history` (permanent), and a reply too large for one NATS message `too_large`.
 """
 
 from __future__ import annotations
@@ -14,9 +19,15 @@ import structlog
 from pydantic import BaseModel, ValidationError
 
 from jetstream_es.commands import CommandResult
-from jetstream_es.errors import DomainError, EventStoreError, InvalidAggregateId, StreamUnavailable
+from jetstream_es.errors import (
+    DomainError,
+    EventStoreError,
+    InvalidAggregateId,
+    StreamUnavailable,
+    UnreadableHistory,
+)
 from shop_contracts.errors import ErrorCode, Reply
-from shop_contracts.messages import Command, Query
+from shop_contracts.messages import Command, FieldError, Query, validate_wire
 
 log = structlog.get_logger(__name__)
 C = TypeVar("C", bound=Command)
@@ -24,23 +35,60 @@ Q = TypeVar("Q", bound=Query)
 
 
 def validation_reply(exc: ValidationError, what: str) -> Reply:
-    details = [
-        {
-            "field": ".".join(str(p) for p in err["loc"]) or "(body)",
-            "problem": err["msg"],
-            "type": err["type"],
-        }
-        for err in exc.errors(include_url=False, include_context=False, include_input=False)
-    ]
-    fields = ", ".join(d["field"] for d in details[:5])
+    details: list[dict[str, Any]] = []
+    for err in exc.errors(include_url=False, include_input=False):
+        path = [str(p) for p in err["loc"]]
+        cause = (err.get("ctx") or {}).get("error")
+        names = cause.fields if isinstance(cause, FieldError) else (None,)
+        problem = str(cause) if isinstance(cause, FieldError) else err["msg"]
+        for name in names:
+            field = ".".join([*path, name] if name else path) or "(body)"
+            details.append({"field": field, "problem": problem, "type": err["type"]})
+    fields = ", ".join(dict.fromkeys(d["field"] for d in details[:5]))
     return Reply.failure(ErrorCode.INVALID, f"{what} is not valid: {fields}", details=details)
 
 
-def error_reply(exc: BaseException) -> Reply:
+def too_large_reply(size: int, limit: int, subject: str) -> Reply:
+    """The answer to a request whose reply does not fit one NATS message."""
+    return Reply.failure(
+        ErrorCode.TOO_LARGE,
+        f"the reply to {subject} is {size} bytes, more than the NATS max payload of {limit} bytes; "
+        "ask for less: a page (the query's limit and cursor or offset) or a narrower range",
+        details=[{"size": size, "limit": limit}],
+    )
+
+
+def _fields_holding(request: BaseModel | None, value: str) -> list[str]:
+    """The top-level fields of `request` whose value is `value` (where a bad aggregate id came from)."""
+    if request is None:
+        return []
+    return [name for name in type(request).model_fields if getattr(request, name, None) == value]
+
+
+def error_reply(exc: BaseException, request: BaseModel | None = None) -> Reply:
     if isinstance(exc, DomainError):
         return Reply.failure(exc.code, exc.message, exc.rule, exc.details)
     if isinstance(exc, InvalidAggregateId):
-        return Reply.failure(ErrorCode.INVALID, str(exc))
+        fields = _fields_holding(request, exc.aggregate_id) or ["(aggregate id)"]
+        return Reply.failure(
+            ErrorCode.INVALID,
+            str(exc),
+            details=[{"field": name, "problem": str(exc), "type": "invalid"} for name in fields],
+        )
+    if isinstance(exc, UnreadableHistory):
+        return Reply.failure(
+            ErrorCode.UNREADABLE_HISTORY,
+            f"{exc}; retrying will not help: an operator must deploy code that reads it "
+            "(an upcaster or the event's model)",
+            details=[
+                {
+                    "aggregate_type": exc.aggregate_type,
+                    "aggregate_id": exc.aggregate_id,
+                    "stream_seq": exc.stream_seq,
+                    "reason": exc.reason,
+                }
+            ],
+        )
     if isinstance(exc, StreamUnavailable):
         return Reply.failure(ErrorCode.UNAVAILABLE, f"event store unavailable, nothing was recorded: {exc}")
     if isinstance(exc, EventStoreError):
@@ -50,7 +98,7 @@ def error_reply(exc: BaseException) -> Reply:
 
 def parse(model: type[BaseModel], raw: bytes) -> BaseModel | Reply:
     try:
-        return model.model_validate_json(raw or b"{}")
+        return validate_wire(model, raw or b"{}")
     except ValidationError as exc:
         return validation_reply(exc, model.__name__)
 
@@ -69,7 +117,7 @@ async def run_command(model: type[C], handler: Callable[[C], Awaitable[CommandRe
         try:
             result = await handler(parsed)
         except Exception as exc:
-            reply = error_reply(exc)
+            reply = error_reply(exc, parsed)
             level = "warning" if isinstance(exc, DomainError | InvalidAggregateId) else "error"
             getattr(log, level)("command_refused", code=reply.error and reply.error.code, error=str(exc))
             return reply
@@ -87,5 +135,5 @@ async def run_query(model: type[Q], handler: Callable[[Q], Awaitable[Any]], raw:
         result = await handler(parsed)
     except Exception as exc:
         log.warning("query_failed", query=model.query_name, error=repr(exc))
-        return error_reply(exc)
+        return error_reply(exc, parsed)
     return Reply(ok=True, result=result)

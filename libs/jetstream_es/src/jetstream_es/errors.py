@@ -6,6 +6,7 @@ and map one-to-one onto the reply error codes of ARCHITECTURE.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from shop_contracts.errors import ErrorCode
@@ -35,9 +36,31 @@ class StreamUnavailable(EventStoreError):
 class InvalidAggregateId(EventStoreError, ValueError):
     """The aggregate id cannot be one subject token."""
 
+    def __init__(self, message: str, aggregate_id: str = "") -> None:
+        super().__init__(message)
+        self.aggregate_id = aggregate_id
+
 
 class CorruptEvent(EventStoreError):
     """A stored message could not be decoded into a known event (bad JSON, unknown type, schema)."""
+
+
+class UnreadableHistory(CorruptEvent):
+    """An aggregate's history holds an event this code cannot read: a permanent refusal.
+
+    Answered `unreadable_history` (decision 0005), never `unavailable`: every command on the
+    aggregate would fail the same way until an operator deploys a fix (an upcaster, a model).
+    """
+
+    def __init__(self, aggregate_type: str, aggregate_id: str, stream_seq: int | None, reason: str) -> None:
+        where = f" at stream sequence {stream_seq}" if stream_seq is not None else ""
+        super().__init__(
+            f"{aggregate_type} {aggregate_id} holds an event{where} this code cannot read: {reason}"
+        )
+        self.aggregate_type = aggregate_type
+        self.aggregate_id = aggregate_id
+        self.stream_seq = stream_seq
+        self.reason = reason
 
 
 class DomainError(Exception):
@@ -65,7 +88,22 @@ class NotFound(DomainError):
 
 
 class InvalidCommand(DomainError):
+    """Input the domain refuses as invalid; it always names the field(s) at fault.
+
+    `fields` are paths in the command's body (`lines.0.sku`); the reply has one `details` entry
+    per field with its path and the problem, as a schema error has (decision 0005).
+    """
+
     code = ErrorCode.INVALID
+
+    def __init__(self, message: str, rule: str | None = None, *, fields: Sequence[str]) -> None:
+        if not fields:
+            raise TypeError("InvalidCommand names at least one field")
+        details: list[dict[str, Any]] = [
+            {"field": name, "problem": message, "type": "rule" if rule else "invalid"} for name in fields
+        ]
+        super().__init__(message, rule, details)
+        self.fields = tuple(fields)
 
 
 class Conflict(DomainError):

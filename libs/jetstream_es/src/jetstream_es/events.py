@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import to_json
 
 from jetstream_es.errors import CorruptEvent
 from shop_contracts.envelope import EventEnvelope
-from shop_contracts.messages import EventData
+from shop_contracts.messages import EventData, validate_wire
 
 EVENT_ID_NAMESPACE = uuid.UUID("6f1d7f0e-8a61-4a5a-9d0b-2f4b1f0c5e11")
 
@@ -129,10 +130,14 @@ class EventRegistry:
         return envelope.model_copy(update={"schema_version": version, "data": data})
 
     def decode(self, envelope: EventEnvelope) -> EventData:
-        """The typed data of an envelope, upcast to the current version and validated."""
+        """The typed data of an envelope, upcast to the current version and validated.
+
+        The data is read as the JSON it was stored as, strictly (decision 0005): a value of the
+        wrong JSON type makes the event unreadable instead of being coerced.
+        """
         current = self.upcast(envelope)
         try:
-            return self.model(current.event_type).model_validate(current.data)
+            return validate_wire(self.model(current.event_type), to_json(current.data))
         except ValidationError as exc:
             raise CorruptEvent(f"{current.event_type} data does not match its schema: {exc}") from exc
 

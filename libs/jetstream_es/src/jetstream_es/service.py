@@ -325,7 +325,8 @@ class ServiceRuntime:
         runner = self.runner(query.projection)
         if runner.projection.side_effects:
             raise InvalidCommand(
-                f"{query.projection} is a reaction (it issues commands) and is never replayed"
+                f"{query.projection} is a reaction (it issues commands) and is never replayed",
+                fields=["projection"],
             )
         progress = None
         if query.progress_subject:
@@ -344,7 +345,10 @@ class ServiceRuntime:
         except DeadLetterError as exc:
             raise NotFound(str(exc)) from None
         if letter.service != self.name:
-            raise InvalidCommand(f"dead letter {query.dlq_seq} belongs to {letter.service}, not {self.name}")
+            raise InvalidCommand(
+                f"dead letter {query.dlq_seq} belongs to {letter.service}, not {self.name}",
+                fields=["dlq_seq"],
+            )
         if letter.resolution is not None:
             raise Conflict(
                 f"dead letter {query.dlq_seq} was {letter.resolution.action} already "
@@ -362,11 +366,12 @@ class ServiceRuntime:
                 letter.stream_seq,
             )
         except DeadLetterRefused as exc:
-            raise InvalidCommand(f"dead letter {query.dlq_seq} {exc}") from None
+            raise InvalidCommand(f"dead letter {query.dlq_seq} {exc}", fields=["dlq_seq"]) from None
         except Exception as exc:  # the bug is not fixed yet: nothing was applied or recorded
             raise InvalidCommand(
                 f"dead letter {query.dlq_seq} still fails in {runner.projection.name}, nothing applied: "
-                f"{type(exc).__name__}: {exc}"
+                f"{type(exc).__name__}: {exc}",
+                fields=["dlq_seq"],
             ) from None
         try:
             resolution = await resolve(

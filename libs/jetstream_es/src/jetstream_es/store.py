@@ -18,7 +18,8 @@ def aggregate_subject(service: str, aggregate_type: str, aggregate_id: str) -> s
     """The aggregate's literal subject; refuses ids that cannot be one subject token."""
     if not (is_token(aggregate_type) and is_token(aggregate_id)) or len(aggregate_id) > MAX_ID_LENGTH:
         raise InvalidAggregateId(
-            f"aggregate id must be 1-{MAX_ID_LENGTH} letters, digits, '_' or '-': {aggregate_id[:40]!r}"
+            f"aggregate id must be 1-{MAX_ID_LENGTH} letters, digits, '_' or '-': {aggregate_id[:40]!r}",
+            aggregate_id,
         )
     return event_subject(service, aggregate_type, aggregate_id)
 

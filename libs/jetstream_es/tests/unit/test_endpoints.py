@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import pytest
+from pydantic import AwareDatetime, model_validator
 
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import Cause, CommandHandler, CommandResult
@@ -16,6 +19,7 @@ from jetstream_es.errors import (
     Conflict,
     Forbidden,
     InvalidAggregateId,
+    InvalidCommand,
     NotFound,
     RuleViolated,
     StreamUnavailable,
@@ -24,7 +28,7 @@ from jetstream_es.memory_store import InMemoryEventStore
 from jetstream_es.repository import Repository
 from jetstream_es.testing.sample import COUNTER, Increment, increment
 from shop_contracts.errors import ErrorBody, ErrorCode, Reply
-from shop_contracts.messages import Query
+from shop_contracts.messages import FieldError, Query
 
 ACTOR = {"id": "clerk-7", "roles": ["clerk"]}
 
@@ -222,3 +226,101 @@ async def test_a_query_for_something_missing_is_answered_not_found() -> None:
     reply = await run_query(CounterTotal, total, b'{"counter_id": "c1"}')
 
     assert error_of(reply).code == ErrorCode.NOT_FOUND
+
+
+# -- the strict wire (decision 0005) ---------------------------------------------------------
+
+
+class Booking(Query):
+    """A query with the field kinds the shop's contracts use, and a cross-field check."""
+
+    query_name: ClassVar[str] = "Booking"
+    amount: Decimal
+    at: AwareDatetime
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Booking:
+        if self.end < self.start:
+            raise FieldError("end is before start", "end")
+        return self
+
+
+def booking(**fields: Any) -> bytes:
+    base = {"amount": "19.90", "at": "2026-03-01T06:00:00+08:00", "start": "2026-03-01", "end": "2026-03-02"}
+    return json.dumps({**base, **fields}).encode()
+
+
+async def answer(query: Booking) -> dict[str, str]:
+    return {"amount": str(query.amount), "at": query.at.isoformat()}
+
+
+async def test_a_json_boolean_is_not_an_integer_on_the_wire() -> None:
+    reply = await run_command(Increment, succeed, body(by=True))
+
+    assert error_of(reply).code == ErrorCode.INVALID
+    assert fields_named(reply) == ["by"]
+
+
+async def test_a_json_number_is_not_a_date_time_on_the_wire() -> None:
+    reply = await run_query(Booking, answer, booking(at=987654))
+
+    assert error_of(reply).code == ErrorCode.INVALID
+    assert fields_named(reply) == ["at"]
+
+
+async def test_a_numeric_string_is_not_an_integer_on_the_wire() -> None:
+    reply = await run_command(Increment, succeed, body(by="2"))
+
+    assert fields_named(reply) == ["by"]
+
+
+@pytest.mark.parametrize("amount", ["19.90", 19.9, 19])
+async def test_money_is_read_from_a_json_string_or_number(amount: Any) -> None:
+    reply = await run_query(Booking, answer, booking(amount=amount))
+
+    assert reply.ok, reply.error
+    assert Decimal(reply.result["amount"]) == Decimal(str(amount))
+
+
+async def test_iso_dates_and_times_are_read_on_the_strict_wire() -> None:
+    reply = await run_query(Booking, answer, booking())
+
+    assert reply.ok, reply.error
+    assert reply.result["at"] == "2026-03-01T06:00:00+08:00"
+
+
+async def test_a_cross_field_check_names_its_field_not_the_body() -> None:
+    reply = await run_query(Booking, answer, booking(start="2026-03-05"))
+
+    assert fields_named(reply) == ["end"]
+    assert error_of(reply).details == [
+        {"field": "end", "problem": "end is before start", "type": "value_error"}
+    ]
+
+
+async def test_an_invalid_command_from_the_domain_lists_each_field_it_names() -> None:
+    refusal = InvalidCommand("the hand-over goes to another person", "DIS-12", fields=["handed_to", "by"])
+
+    reply = await run_command(Increment, failing_with(refusal), body())
+
+    error = error_of(reply)
+    assert (error.code, error.rule) == (ErrorCode.INVALID, "DIS-12")
+    assert fields_named(reply) == ["handed_to", "by"]
+    assert error.details is not None
+    assert error.details[0]["problem"] == "the hand-over goes to another person"
+
+
+def test_an_invalid_command_without_a_field_cannot_be_raised() -> None:
+    with pytest.raises(TypeError):
+        InvalidCommand("something is wrong", fields=[])
+
+
+async def test_an_aggregate_id_that_cannot_be_a_subject_names_the_field_it_came_from() -> None:
+    async def handle(cmd: Increment) -> CommandResult:
+        raise InvalidAggregateId("aggregate id must be ...", cmd.counter_id)
+
+    reply = await run_command(Increment, handle, body())
+
+    assert fields_named(reply) == ["counter_id"]

@@ -74,7 +74,11 @@ class ShippingCommands:
         states = await self._shipment_states(list(day.shipments))
         to_ship = shipping_day.to_ship(day, states)
         if not to_ship:
-            raise InvalidCommand(f"every shipment of {batch_date} was cancelled: nothing to print", "FUL-1")
+            raise InvalidCommand(
+                f"every shipment of {batch_date} was cancelled: nothing to print",
+                "FUL-1",
+                fields=["batch_date"],
+            )
         issue_cause = Cause(
             key=f"issue-{batch_date.isoformat()}",
             actor=cmd.actor,

@@ -37,7 +37,9 @@ def define_accessories(
 ) -> Sequence[EventData]:
     names = tuple(sorted({a.strip() for a in accessories}))
     if any(not name or len(name) > 100 for name in names):
-        raise InvalidCommand("accessory names are 1-100 characters, not blank", "FUL-4")
+        raise InvalidCommand(
+            "accessory names are 1-100 characters, not blank", "FUL-4", fields=["accessories"]
+        )
     if state.accessories == names:
         return []
     return [ProductAccessoriesDefined(sku=sku, accessories=names, defined_by=actor.id, defined_at=now)]

@@ -348,7 +348,9 @@ def dispatch(
     require_reserved_stock(state, "dispatched")
     method = carrier or state.logistics_method
     if method is None:
-        raise InvalidCommand("no carrier given and the buyer's remark names none", "FUL-5")
+        raise InvalidCommand(
+            "no carrier given and the buyer's remark names none", "FUL-5", fields=["carrier"]
+        )
     return [
         ShipmentDispatched(
             shipment_id=state.shipment_id,
@@ -423,9 +425,11 @@ def deliver(state: ShipmentState, delivered_at: datetime, now: datetime) -> Sequ
     if state.status not in (S.STAMPED, S.IN_TRANSIT):
         raise _violation(state, "RecordDelivery", "Stamped or InTransit")
     if delivered_at > now:
-        raise InvalidCommand("delivered_at lies in the future", "FUL-11")
+        raise InvalidCommand("delivered_at lies in the future", "FUL-11", fields=["delivered_at"])
     if state.stamped_at is not None and delivered_at < state.stamped_at:
-        raise InvalidCommand("delivered_at is before the shipment was stamped", "FUL-11")
+        raise InvalidCommand(
+            "delivered_at is before the shipment was stamped", "FUL-11", fields=["delivered_at"]
+        )
     return [
         ShipmentDelivered(shipment_id=state.shipment_id, order_id=state.order_id, delivered_at=delivered_at)
     ]

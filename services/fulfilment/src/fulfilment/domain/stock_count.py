@@ -56,7 +56,11 @@ def record(
     for counted in cmd.lines:
         key = (counted.sku, counted.lot_no)
         if key in seen:
-            raise InvalidCommand(f"lot {counted.lot_no} of {counted.sku} is counted twice", "FUL-15")
+            raise InvalidCommand(
+                f"lot {counted.lot_no} of {counted.sku} is counted twice",
+                "FUL-15",
+                fields=[f"lines.{cmd.lines.index(counted)}.lot_no"],
+            )
         seen.add(key)
         on_book = book.get(key)
         if on_book is None:

@@ -88,7 +88,9 @@ def assign_shift(
     schedule = cmd.schedule or policy.default_schedule
     patterns = policy.schedules.get(schedule)
     if patterns is None:
-        raise InvalidCommand(f"no shift schedule {schedule!r}; known: {sorted(policy.schedules)}")
+        raise InvalidCommand(
+            f"no shift schedule {schedule!r}; known: {sorted(policy.schedules)}", fields=["schedule"]
+        )
     periods: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
     if cmd.shift is not ShiftKind.REST:
         if cmd.shift not in patterns:

@@ -104,9 +104,13 @@ def record_offence(
     item = policy.catalogue.get(cmd.item)
     if item is None:
         known = ", ".join(sorted(policy.catalogue))
-        raise InvalidCommand(f"unknown offence item {cmd.item!r}; the catalogue has {known}", "DIS-5")
+        raise InvalidCommand(
+            f"unknown offence item {cmd.item!r}; the catalogue has {known}", "DIS-5", fields=["item"]
+        )
     if cmd.occurred_on > today:
-        raise InvalidCommand(f"the offence date {cmd.occurred_on} is after today {today}", "SM-DISC")
+        raise InvalidCommand(
+            f"the offence date {cmd.occurred_on} is after today {today}", "SM-DISC", fields=["occurred_on"]
+        )
     penalty, rule = policy.penalties[item.offence_class], class_rule(item.offence_class)
     month = cmd.occurred_on.isoformat()[:7]
     count = state.monthly.get((cmd.item, month), 0) + 1

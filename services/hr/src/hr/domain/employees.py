@@ -183,7 +183,11 @@ def resign(
             f"{cmd.employee_id} already resigned, effective {state.resignation_effective}", "DIS-7"
         )
     if cmd.effective_date < today:
-        raise InvalidCommand(f"the effective date {cmd.effective_date} is before today {today}", "DIS-7")
+        raise InvalidCommand(
+            f"the effective date {cmd.effective_date} is before today {today}",
+            "DIS-7",
+            fields=["effective_date"],
+        )
     required = add_months(today, policy.notice_months)
     return [
         ResignationSubmitted(
@@ -200,7 +204,7 @@ def hand_over(state: EmployeeState, cmd: CompleteHandover, today: dt.date) -> li
     require(cmd.actor, "CompleteHandover")
     _active(state, cmd.employee_id)
     if cmd.handed_to == cmd.employee_id:
-        raise InvalidCommand("the hand-over goes to another person", "DIS-12")
+        raise InvalidCommand("the hand-over goes to another person", "DIS-12", fields=["handed_to"])
     if cmd.actor.id == cmd.employee_id:
         raise RuleViolated("the leaving employee cannot witness their own hand-over", "DIS-12")
     if state.handed_over:
@@ -226,7 +230,9 @@ def offboard(state: EmployeeState, cmd: OffboardEmployee) -> list[EventData]:
     if cmd.reason == SeparationReason.RESIGNED and state.resignation_effective is None:
         raise RuleViolated(f"{cmd.employee_id} has not resigned in writing", "DIS-7")
     if cmd.reason == SeparationReason.DISMISSED and not cmd.reference:
-        raise InvalidCommand("a dismissal names the decision it follows (reference)", "DIS-11")
+        raise InvalidCommand(
+            "a dismissal names the decision it follows (reference)", "DIS-11", fields=["reference"]
+        )
     return [
         EmployeeOffboarded(
             employee_id=cmd.employee_id,

@@ -225,7 +225,8 @@ def extend(state: LeaveState, cmd: ExtendLeave, policy: LeavePolicy, today: dt.d
         )
     if cmd.new_end_date <= state.end_date:
         raise InvalidCommand(
-            f"new_end_date {cmd.new_end_date} does not extend the leave ending {state.end_date}"
+            f"new_end_date {cmd.new_end_date} does not extend the leave ending {state.end_date}",
+            fields=["new_end_date"],
         )
     total = span(state.start_date, cmd.new_end_date)
     return [

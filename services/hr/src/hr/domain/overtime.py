@@ -131,7 +131,10 @@ def worked(
             f"overtime {cmd.overtime_id} is {state.status}; only ordered overtime is worked (HR-32)", "HR-30"
         )
     if work_date != state.work_date:
-        raise InvalidCommand(f"overtime {cmd.overtime_id} was ordered for {state.work_date}, not {work_date}")
+        raise InvalidCommand(
+            f"overtime {cmd.overtime_id} was ordered for {state.work_date}, not {work_date}",
+            fields=["work_date"],
+        )
     span = cmd.ended_at - cmd.started_at
     minutes = math.ceil(span.total_seconds() / 60)
     counted = minutes if span > policy.not_overtime_up_to else 0

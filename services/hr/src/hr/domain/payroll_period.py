@@ -74,11 +74,15 @@ def calculate(
         raise RuleViolated(f"the pay period {cmd.period} runs until {last}; calculate it afterwards", "HR-33")
     inputs = {i.employee_id: i for i in cmd.inputs}
     if len(inputs) != len(cmd.inputs):
-        raise InvalidCommand("one input per employee", "HR-41")
+        raise InvalidCommand("one input per employee", "HR-41", fields=["inputs"])
     known = {f.employee.employee_id for f in facts}
     unknown = sorted(set(inputs) - known)
     if unknown:
-        raise InvalidCommand(f"inputs for employees not on this payroll: {', '.join(unknown)}", "HR-41")
+        raise InvalidCommand(
+            f"inputs for employees not on this payroll: {', '.join(unknown)}",
+            "HR-41",
+            fields=[f"inputs.{i}.employee_id" for i, x in enumerate(cmd.inputs) if x.employee_id in unknown],
+        )
     run = state.run + 1
     events: list[EventData] = []
     for f in sorted(facts, key=lambda f: f.employee.employee_id):
@@ -115,13 +119,17 @@ def adjust(
     require(cmd.actor, "RecordPayrollAdjustment")
     _open(state, cmd.period)
     if cmd.corrects_period >= cmd.period:
-        raise InvalidCommand(f"an adjustment corrects an earlier period than {cmd.period}", "SM-PAY")
+        raise InvalidCommand(
+            f"an adjustment corrects an earlier period than {cmd.period}",
+            "SM-PAY",
+            fields=["corrects_period"],
+        )
     if not corrected_closed:
         raise RuleViolated(f"period {cmd.corrects_period} is still open: recalculate it instead", "SM-PAY")
     if any(a.adjustment_id == cmd.adjustment_id for a in state.adjustments):
         raise RuleViolated(f"adjustment {cmd.adjustment_id} is already recorded", "SM-PAY")
     if cmd.amount == 0:
-        raise InvalidCommand("an adjustment of 0 changes nothing", "SM-PAY")
+        raise InvalidCommand("an adjustment of 0 changes nothing", "SM-PAY", fields=["amount"])
     return [
         PayrollAdjustmentRecorded(
             period=cmd.period,

@@ -114,12 +114,14 @@ def publish(
     schedule = cmd.schedule or policy.default_schedule
     patterns = policy.schedules.get(schedule)
     if patterns is None:
-        raise InvalidCommand(f"no shift schedule {schedule!r}; known: {sorted(policy.schedules)}")
+        raise InvalidCommand(
+            f"no shift schedule {schedule!r}; known: {sorted(policy.schedules)}", fields=["schedule"]
+        )
     missing = [str(kind) for kind in DUTY if kind not in patterns]
     if missing:
         raise RuleViolated(f"schedule {schedule} has no {' or '.join(missing)} shift for a rota", "HR-5")
     if len(set(cmd.employees)) != len(cmd.employees):
-        raise InvalidCommand("an employee is named twice in the rota's employees")
+        raise InvalidCommand("an employee is named twice in the rota's employees", fields=["employees"])
     employees = set(cmd.employees)
     v = _Violations([])
     pairs = _pairs(cmd, v)

@@ -49,7 +49,10 @@ def _corrections(state: OrderState, cmd: CorrectOrderDetails) -> list[FieldCorre
     ]
     for change in changes.lines:
         if change.line > len(state.lines):
-            raise InvalidCommand(f"order {cmd.order_id} has {len(state.lines)} lines, not {change.line}")
+            raise InvalidCommand(
+                f"order {cmd.order_id} has {len(state.lines)} lines, not {change.line}",
+                fields=[f"changes.lines.{changes.lines.index(change)}.line"],
+            )
         line = state.lines[change.line - 1]
         for name in ("sku", "size"):
             new = getattr(change, name)
