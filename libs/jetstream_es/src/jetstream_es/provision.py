@@ -1,7 +1,10 @@
 """The one provisioning step for streams, consumers and key-value buckets (ARCHITECTURE.md).
 
 Services never create or mutate streams at start-up; they bind to what this step declared.
-Run it with `shop-provision` (all installed services) or through `make run`.
+Run it with `shop-provision` (all installed services) or through `make run`. `shop-provision`
+takes its server from `SHOP_NATS_URL`, its credentials from `SHOP_NATS_USER` /
+`SHOP_NATS_PASSWORD` (or `SHOP_NATS_CREDS`) and the stream replicas from `SHOP_PROVISION_REPLICAS`
+(the container image's provision target is configured this way, deploy/README.md).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +24,7 @@ from nats.aio.client import Client
 from nats.js import api
 from nats.js.errors import NotFoundError
 
+from jetstream_es.settings import RuntimeSettings
 from shop_contracts.subjects import DLQ_STREAM, DLQ_SUBJECTS, SERVICES, SIM_CLOCK_BUCKET, stream_name
 
 DUPLICATE_WINDOW_S = 120.0
@@ -167,9 +172,28 @@ async def provision(
     return report
 
 
-async def provision_installed(url: str, replicas: int = 1, connect_timeout: float = 2.0) -> ProvisionReport:
+def connect_options(settings: RuntimeSettings | None = None) -> dict[str, Any]:
+    """The credentials of `SHOP_NATS_USER` / `SHOP_NATS_PASSWORD` or `SHOP_NATS_CREDS` as
+    `nats.connect` options (none when unset: the embedded server of `make run` has no users)."""
+    settings = settings or RuntimeSettings()
+    if settings.nats_creds:
+        return {"user_credentials": str(settings.nats_creds)}
+    if settings.nats_user:
+        return {"user": settings.nats_user, "password": settings.nats_password}
+    return {}
+
+
+async def provision_installed(
+    url: str, replicas: int = 1, connect_timeout: float = 2.0, **options: Any
+) -> ProvisionReport:
+    """Declare everything the installed services need on the server(s) at `url` (comma separated);
+    `options` go to `nats.connect` (credentials, see `connect_options`)."""
     nc = await nats.connect(
-        url, connect_timeout=connect_timeout, max_reconnect_attempts=0, allow_reconnect=False
+        servers=[u.strip() for u in url.split(",") if u.strip()],
+        connect_timeout=connect_timeout,
+        max_reconnect_attempts=0,
+        allow_reconnect=False,
+        **options,
     )
     try:
         consumers = [c for spec in installed_services() for c in spec.consumers]
@@ -179,12 +203,23 @@ async def provision_installed(url: str, replicas: int = 1, connect_timeout: floa
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Declare the shop's streams, consumers and buckets.")
-    parser.add_argument("--url", default="nats://127.0.0.1:4222")
-    parser.add_argument("--replicas", type=int, default=1)
+    settings = RuntimeSettings()
+    parser = argparse.ArgumentParser(
+        description="Declare the shop's streams, consumers and buckets. Credentials from "
+        "SHOP_NATS_USER / SHOP_NATS_PASSWORD or SHOP_NATS_CREDS."
+    )
+    parser.add_argument(
+        "--url", default=settings.nats_url, help="NATS server(s), comma separated (SHOP_NATS_URL)"
+    )
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=int(os.environ.get("SHOP_PROVISION_REPLICAS", "1")),
+        help="stream replicas: 1 on one server, 3 on the cluster (SHOP_PROVISION_REPLICAS)",
+    )
     args = parser.parse_args(argv)
     try:
-        report = asyncio.run(provision_installed(args.url, args.replicas))
+        report = asyncio.run(provision_installed(args.url, args.replicas, **connect_options(settings)))
     except Exception as exc:
         print(f"provisioning failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
