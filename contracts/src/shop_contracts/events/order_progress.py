@@ -3,7 +3,9 @@
 Back-office SLAs: OrderViewed / OrderRefreshOverdue (ORD-1), CustomerContacted /
 CustomerContactOverdue (ORD-2, ORD-7), OrderHandedOver / OrderHandoverOverdue (ORD-3);
 out-of-stock notices (ORD-10); shipped, delivered, completed (ORD-11); cancelled and refunded with
-the refunded amount, so sales can be netted against refunds (ORD-16).
+the refunded amount, so sales can be netted against refunds (ORD-16): OrderCancelled and
+OrderRefunded when the order is refunded in full, OrderPartiallyRefunded for every other case's
+refund (an order may have several refund cases, each netted).
 """
 
 from __future__ import annotations
@@ -154,3 +156,23 @@ class OrderCompleted(EventData):
 
     order_id: str = Field(pattern=ID_PATTERN)
     completed_at: AwareDatetime
+
+
+class OrderPartiallyRefunded(EventData):
+    """One refund case's refund that leaves money on the order (ORD-16, SM-ORD): the order has
+    several cases or a partial amount. `status` is where the order stands afterwards: still
+    `RefundPending` while another case is open, otherwise back in its pipeline (e.g. `Delivered`,
+    with `delivered_at` restarting the completion clock). Sales net `amount_refunded` (ORD-16)."""
+
+    event_type: ClassVar[str] = "OrderPartiallyRefunded"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    case_id: str = Field(pattern=ID_PATTERN)
+    amount_refunded: Decimal = Field(ge=0)
+    refunded_total: Decimal = Field(ge=0, description="all refunds of the order so far, this one included")
+    remaining: Decimal = Field(description="the order amount minus every refund")
+    status: str = Field(min_length=1, max_length=32, description="the SM-ORD state afterwards (OrderStatus)")
+    open_cases: tuple[str, ...] = Field(default=(), description="refund cases still open on the order")
+    delivered_at: AwareDatetime | None = None
+    refunded_at: AwareDatetime

@@ -151,3 +151,38 @@ async def test_a_delivered_order_completes_when_the_return_window_passes_as_11(
     clock.set(DELIVERED.delivered_at + timedelta(days=7))
     events = await eventually(lambda: order_events(nc, "o-1"), lambda e: "OrderCompleted" in e)
     assert events[-1] == "OrderCompleted"
+
+
+def _case(case_id: str, amount: str) -> tuple[RefundRequested, RefundIssued]:
+    return (
+        REQUESTED.model_copy(update={"case_id": case_id, "amount": Decimal(amount)}),
+        ISSUED.model_copy(update={"case_id": case_id, "amount": Decimal(amount)}),
+    )
+
+
+async def test_two_concurrent_cases_both_net_daily_sales_and_show_on_the_order_ord_16(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    (req_1, paid_1), (req_2, paid_2) = _case("case-1", "1000.00"), _case("case-2", "500.00")
+    await publish_foreign(nc, "aftersales", "RefundCase", req_1, "a-1")
+    await publish_foreign(nc, "aftersales", "RefundCase", req_2, "a-2")
+    await publish_foreign(nc, "aftersales", "RefundCase", paid_1, "a-3", version=2)
+    await publish_foreign(nc, "aftersales", "RefundCase", paid_2, "a-4", version=2)
+    events = await settled(service, nc, 8)
+    assert events[-4:] == [
+        "OrderRefundPending",
+        "OrderRefundPending",
+        "OrderPartiallyRefunded",
+        "OrderPartiallyRefunded",
+    ]
+    await caught_up(service)
+    order = await query(nc, "GetOrder", {"order_id": "o-1"})
+    assert (order["status"], order["refunded"], order["open_refund_cases"]) == ("Confirmed", "1500.00", 0)
+    assert [(c["case_id"], c["status"], c["refunded"]) for c in order["refund_cases"]] == [
+        ("case-1", "refunded", "1000.00"),
+        ("case-2", "refunded", "500.00"),
+    ]
+    sales = await query(nc, "DailySales", {"date_from": "2026-03-02", "date_to": "2026-03-02"})
+    assert sales["days"] == [
+        {"day": "2026-03-02", "ordered": "3020.00", "refunded": "1500.00", "net": "1520.00"}
+    ]

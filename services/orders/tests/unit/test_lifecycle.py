@@ -17,6 +17,7 @@ from shop_contracts.events.order_progress import (
     CustomerContactOverdue,
     OrderCancelled,
     OrderHandoverOverdue,
+    OrderPartiallyRefunded,
     OrderRefreshOverdue,
     OrderRefunded,
 )
@@ -52,8 +53,8 @@ def issued(amount: str = "3020.00", case: str = "case-1") -> RefundIssued:
     )
 
 
-def closed(outcome: str = "withdrawn") -> RefundCaseClosed:
-    return RefundCaseClosed(case_id="case-1", order_id="o-1", outcome=outcome, closed_at=NOW)  # type: ignore[arg-type]
+def closed(outcome: str = "withdrawn", case: str = "case-1") -> RefundCaseClosed:
+    return RefundCaseClosed(case_id=case, order_id="o-1", outcome=outcome, closed_at=NOW)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -111,9 +112,9 @@ async def test_a_handed_over_order_is_shipped_then_delivered(confirmed: Orders) 
 async def test_a_refund_request_puts_the_order_in_refund_pending(confirmed: Orders) -> None:
     await confirmed.react(requested(), "r-1")
     state = await confirmed.state()
-    assert (state.status, state.open_case, state.status_before_refund) == (
+    assert (state.status, state.open_cases, state.status_before_refund) == (
         OrderStatus.REFUND_PENDING,
-        "case-1",
+        {"case-1"},
         OrderStatus.CONFIRMED,
     )
 
@@ -127,16 +128,33 @@ async def test_a_refund_issued_before_shipping_cancels_the_order_ord_16(confirme
     assert (await confirmed.state()).status is OrderStatus.CANCELLED
 
 
-async def test_a_refund_issued_after_shipping_refunds_the_order_with_its_amount_ord_16(
+async def test_a_full_refund_issued_after_shipping_refunds_the_order_with_its_amount_ord_16(
+    confirmed: Orders,
+) -> None:
+    await confirmed.react(STAMPED, "e-1")
+    await confirmed.react(requested(), "r-1")
+    await confirmed.react(issued(), "r-2")
+    refunded = confirmed.events()[-1]
+    assert isinstance(refunded, OrderRefunded)
+    assert refunded.amount_refunded == AMOUNT
+    assert (await confirmed.state()).status is OrderStatus.REFUNDED
+
+
+async def test_a_partial_refund_after_shipping_puts_the_order_back_with_the_amount_netted_ord_16(
     confirmed: Orders,
 ) -> None:
     await confirmed.react(STAMPED, "e-1")
     await confirmed.react(requested(), "r-1")
     await confirmed.react(issued("100.00"), "r-2")
-    refunded = confirmed.events()[-1]
-    assert isinstance(refunded, OrderRefunded)
-    assert refunded.amount_refunded == Decimal("100.00")
-    assert (await confirmed.state()).status is OrderStatus.REFUNDED
+    partial = confirmed.events()[-1]
+    assert isinstance(partial, OrderPartiallyRefunded)
+    assert (partial.amount_refunded, partial.remaining, partial.status) == (
+        Decimal("100.00"),
+        AMOUNT - Decimal("100.00"),
+        OrderStatus.SHIPPED,
+    )
+    state = await confirmed.state()
+    assert (state.status, state.refunded) == (OrderStatus.SHIPPED, Decimal("100.00"))
 
 
 async def test_shipping_while_a_refund_is_pending_keeps_it_pending_and_counts_as_shipped(
@@ -156,12 +174,15 @@ async def test_a_case_closed_without_refund_puts_the_order_back(confirmed: Order
     await confirmed.react(requested(), "r-1")
     await confirmed.react(closed("rejected"), "r-2")
     state = await confirmed.state()
-    assert (state.status, state.open_case) == (OrderStatus.CONFIRMED, None)
+    assert (state.status, state.open_cases) == (OrderStatus.CONFIRMED, frozenset())
 
 
-async def test_a_refund_issued_for_another_case_is_ignored(confirmed: Orders) -> None:
+async def test_a_case_refunded_once_is_not_netted_again_ord_16(confirmed: Orders) -> None:
+    await confirmed.react(STAMPED, "e-1")
     await confirmed.react(requested(), "r-1")
-    assert (await confirmed.react(issued(case="case-9"), "r-2")).event_ids == ()
+    await confirmed.react(issued("100.00"), "r-2")
+    assert (await confirmed.react(issued("100.00"), "r-3")).event_ids == ()
+    assert (await confirmed.state()).refunded == Decimal("100.00")
 
 
 async def test_an_unpaid_order_has_nothing_to_refund() -> None:

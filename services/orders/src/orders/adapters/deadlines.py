@@ -25,6 +25,7 @@ from shop_contracts.events.order_progress import (
     OrderHandedOver,
     OrderMarkedDelivered,
     OrderMarkedShipped,
+    OrderPartiallyRefunded,
     OrderRefunded,
     OrderViewed,
 )
@@ -59,6 +60,7 @@ class OrderDeadlines(Projection):
             OrderMarkedDelivered,
             OrderRefundPending,
             OrderRefundCaseClosed,
+            OrderPartiallyRefunded,
             OrderRefunded,
             OrderCancelled,
             OrderCompleted,
@@ -99,6 +101,8 @@ class OrderDeadlines(Projection):
             case OrderRefundCaseClosed(
                 restored_status=OrderStatus.DELIVERED, delivered_at=datetime() as delivered
             ):
+                await plan(K.COMPLETE, max(delivered + self.policy.return_window, at), envelope.version)
+            case OrderPartiallyRefunded(status=OrderStatus.DELIVERED, delivered_at=datetime() as delivered):
                 await plan(K.COMPLETE, max(delivered + self.policy.return_window, at), envelope.version)
             case OrderRefunded() | OrderCancelled() | OrderCompleted():
                 await cancel_open(conn, table, order_id, at)

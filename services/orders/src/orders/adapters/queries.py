@@ -1,4 +1,4 @@
-"""Reads over the Orders read models: GetOrder, ListOrders, SlaBoard (ORD-1, ORD-2, ORD-3) and
+"""Reads over the Orders read models: GetOrder (with every refund case, ORD-16), ListOrders, SlaBoard (ORD-1, ORD-2, ORD-3) and
 DailySales (ORD-16: order amounts minus refunds per business day and sales owner).
 
 GetOrder and ListOrders carry the buyer's `risk_tags` (`inferior_customer` once after-sales has
@@ -77,6 +77,14 @@ async def get_order(
         if row is None:
             raise NotFound(f"order {query.order_id} does not exist")
         signal = (await conn.execute(select(stock).where(stock.c.order_id == query.order_id))).first()
+        refunds = tables["refunds"]
+        cases = (
+            await conn.execute(
+                select(refunds)
+                .where(refunds.c.order_id == query.order_id)
+                .order_by(refunds.c.opened_at, refunds.c.case_id)
+            )
+        ).all()
         events = await read_history(conn, history, query.order_id)
     return {
         **order_row(row),
@@ -91,6 +99,18 @@ async def get_order(
         if row.risk_tag is not None
         else [],
         "stock": stock_view(signal),
+        "refund_cases": [
+            {
+                "case_id": r.case_id,
+                "status": r.status,
+                "refunded": money(r.refunded_cents),
+                "outcome": r.outcome,
+                "opened_at": _iso(r.opened_at),
+                "ended_at": _iso(r.ended_at),
+            }
+            for r in cases
+        ],
+        "open_refund_cases": sum(1 for r in cases if r.status == "open"),
         "history": events,
     }
 

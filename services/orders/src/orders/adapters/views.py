@@ -1,5 +1,6 @@
 """The Orders read models: one row per order with its SLA clocks (ORD-1, ORD-2, ORD-3), its full
-history, and daily sales per sales owner, order amounts minus refunds (ORD-16).
+history, its refund cases (one row per case: open, refunded with the amount, or closed without a
+refund), and daily sales per sales owner, order amounts minus every refund (ORD-16).
 
 Sales are booked on the business day (configured time zone) the order was placed; refunds on the
 business day they were issued.
@@ -27,6 +28,7 @@ from shop_contracts.events.order_progress import (
     OrderHandedOver,
     OrderMarkedDelivered,
     OrderMarkedShipped,
+    OrderPartiallyRefunded,
     OrderRefunded,
     OrderViewed,
 )
@@ -77,7 +79,18 @@ def define_views(metadata: MetaData, suffix: str) -> dict[str, Table]:
         Column("refunds_cents", BigInteger, nullable=False),
         Column("orders", Integer, nullable=False),
     )
-    return {"orders": orders, "history": history, "sales": sales}
+    refunds = Table(
+        f"order_refund_cases{suffix}",
+        metadata,
+        Column("order_id", String(64), primary_key=True),
+        Column("case_id", String(64), primary_key=True),
+        Column("status", String(16), nullable=False),
+        Column("refunded_cents", BigInteger, nullable=False, default=0),
+        Column("outcome", String(32), nullable=True),
+        Column("opened_at", UtcDateTime(), nullable=True),
+        Column("ended_at", UtcDateTime(), nullable=True),
+    )
+    return {"orders": orders, "history": history, "sales": sales, "refunds": refunds}
 
 
 STATUS_OF: dict[type[EventData], S] = {
@@ -171,11 +184,55 @@ class OrderViews(Projection):
         pending = current.status == S.REFUND_PENDING and type(data) in PIPELINE
         if type(data) in STATUS_OF and not pending:
             values["status"] = STATUS_OF[type(data)].value
-        if isinstance(data, OrderRefunded | OrderCancelled):
+        if isinstance(data, OrderPartiallyRefunded):
+            values["status"] = data.status
+        if isinstance(data, OrderRefunded | OrderCancelled | OrderPartiallyRefunded):
             refund = cents(data.amount_refunded)
             values["refunded_cents"] = current.refunded_cents + refund
             await self._book(conn, tables["sales"], self.day(at), current.sales_owner, 0, refund)
+        await self._track_case(conn, tables["refunds"], order_id, data, at)
         await conn.execute(orders.update().where(orders.c.order_id == order_id).values(**values))
+
+    async def _track_case(
+        self, conn: AsyncConnection, refunds: Table, order_id: str, data: EventData, at: datetime
+    ) -> None:
+        """Every refund case of the order, with what became of it (ORD-16)."""
+        match data:
+            case OrderRefundPending():
+                row = upsert(conn, refunds).values(
+                    order_id=order_id,
+                    case_id=data.case_id,
+                    status="open",
+                    refunded_cents=0,
+                    opened_at=data.requested_at,
+                )
+                await conn.execute(row.on_conflict_do_nothing())
+            case OrderRefunded() | OrderCancelled() | OrderPartiallyRefunded():
+                row = upsert(conn, refunds).values(
+                    order_id=order_id,
+                    case_id=data.case_id,
+                    status="refunded",
+                    refunded_cents=cents(data.amount_refunded),
+                    outcome="refunded",
+                    ended_at=at,
+                )
+                await conn.execute(
+                    row.on_conflict_do_update(
+                        index_elements=[refunds.c.order_id, refunds.c.case_id],
+                        set_={
+                            "status": "refunded",
+                            "refunded_cents": row.excluded.refunded_cents,
+                            "outcome": "refunded",
+                            "ended_at": at,
+                        },
+                    )
+                )
+            case OrderRefundCaseClosed():
+                await conn.execute(
+                    refunds.update()
+                    .where(refunds.c.order_id == order_id, refunds.c.case_id == data.case_id)
+                    .values(status="closed", outcome=data.outcome, ended_at=at)
+                )
 
     def _changes(self, current: Any, data: EventData, at: datetime) -> dict[str, Any]:
         match data:

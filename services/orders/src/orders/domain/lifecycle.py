@@ -1,5 +1,6 @@
 """Decisions taken by the system: reactions to fulfilment and after-sales, and deadlines (SM-ORD;
-ORD-1, ORD-2, ORD-3 overdue evidence; ORD-16 refunded amounts; AS-11 return window).
+ORD-1, ORD-2, ORD-3 overdue evidence; ORD-16 every refund case and its amount; AS-11 return
+window).
 
 A reaction that does not apply to the order's state decides nothing (an empty list): events from
 other services arrive once more on redelivery, and late or crossing events must not fail forever.
@@ -24,6 +25,7 @@ from shop_contracts.events.order_progress import (
     OrderHandoverOverdue,
     OrderMarkedDelivered,
     OrderMarkedShipped,
+    OrderPartiallyRefunded,
     OrderRefreshOverdue,
     OrderRefunded,
 )
@@ -31,7 +33,9 @@ from shop_contracts.messages import EventData
 from shop_contracts.queries.orders import OrderStatus as S
 
 SHIPPABLE = frozenset({S.CONFIRMED, S.HANDED_OVER})
-REFUNDABLE = frozenset({S.PAID, S.CONTACTED, S.CONFIRMED, S.HANDED_OVER, S.SHIPPED, S.DELIVERED})
+REFUNDABLE = frozenset({S.PAID, S.CONTACTED, S.CONFIRMED, S.HANDED_OVER, S.SHIPPED, S.DELIVERED, S.COMPLETED})
+"""Where a refund case may open (SM-ORD: Paid..Delivered; designer extension: a completed order
+too, since after-sales may still refund it and every refund must reach sales, ORD-16)."""
 
 
 def mark_shipped(state: OrderState, event: ShipmentStamped) -> Sequence[EventData]:
@@ -55,49 +59,84 @@ def mark_delivered(state: OrderState, event: ShipmentDelivered) -> Sequence[Even
 
 
 def open_refund(state: OrderState, event: RefundRequested) -> Sequence[EventData]:
-    if state.open_case is not None or not state.paid or state.status not in REFUNDABLE:
+    """ORD-16, SM-ORD: every case of a paid order is tracked; the first open one makes the order
+    RefundPending, further ones keep it so. An unpaid order has no money to give back (AS-3)."""
+    if state.knows_case(event.case_id) or not state.paid:
+        return []
+    if state.status is S.REFUND_PENDING and state.status_before_refund is not None:
+        previous = state.status_before_refund
+    elif state.status in REFUNDABLE and state.status is not None:
+        previous = state.status
+    else:
         return []
     return [
         OrderRefundPending(
             order_id=state.order_id,
             case_id=event.case_id,
-            previous_status=state.status,
+            previous_status=previous,
             requested_at=event.requested_at,
         )
     ]
 
 
 def refund_issued(state: OrderState, event: RefundIssued) -> Sequence[EventData]:
-    if state.open_case != event.case_id:
+    """ORD-16: every case's refund reaches the order and is netted from sales, whatever the order's
+    state. Refunded in full: Refunded once shipped, else Cancelled. Otherwise the order stays
+    RefundPending while another case is open, or goes back to where it was (a partial refund)."""
+    if event.case_id in state.refunds or not state.paid:
         return []
-    if state.shipped:
+    total = state.refunded + event.amount
+    others = state.open_cases - {event.case_id}
+    if total >= state.amount:
+        if state.shipped:
+            return [
+                OrderRefunded(
+                    order_id=state.order_id,
+                    case_id=event.case_id,
+                    amount_refunded=event.amount,
+                    refunded_at=event.issued_at,
+                )
+            ]
         return [
-            OrderRefunded(
+            OrderCancelled(
                 order_id=state.order_id,
                 case_id=event.case_id,
                 amount_refunded=event.amount,
-                refunded_at=event.issued_at,
+                cancelled_at=event.issued_at,
             )
         ]
+    after = S.REFUND_PENDING if others and state.status is S.REFUND_PENDING else state.progress
+    if after is None:
+        return []
     return [
-        OrderCancelled(
+        OrderPartiallyRefunded(
             order_id=state.order_id,
             case_id=event.case_id,
             amount_refunded=event.amount,
-            cancelled_at=event.issued_at,
+            refunded_total=total,
+            remaining=state.amount - total,
+            status=after,
+            open_cases=tuple(sorted(others)),
+            delivered_at=state.delivered_at,
+            refunded_at=event.issued_at,
         )
     ]
 
 
 def close_refund_case(state: OrderState, event: RefundCaseClosed) -> Sequence[EventData]:
-    if state.open_case != event.case_id or state.status_before_refund is None:
+    """A case ended without a refund: back to the remembered state once no other case is open."""
+    if event.case_id not in state.open_cases or state.status is None:
         return []
+    others = state.open_cases - {event.case_id}
+    restored = state.status
+    if state.status is S.REFUND_PENDING and not others:
+        restored = state.status_before_refund or state.status
     return [
         OrderRefundCaseClosed(
             order_id=state.order_id,
             case_id=event.case_id,
             outcome=event.outcome,
-            restored_status=state.status_before_refund,
+            restored_status=restored,
             delivered_at=state.delivered_at,
         )
     ]

@@ -1,7 +1,8 @@
 """The Order aggregate's state and how each event changes it (SM-ORD).
 
 Payment and customer contact are independent flags, both needed to confirm (SM-ORD designer
-default). Corrections (ORD-6) are applied on top of the placed order, which itself never changes
+default). An order may have several refund cases (ORD-16): it is RefundPending while any is open,
+remembers the pipeline state it left, and keeps every case's refund (`refunds`, case → amount). Corrections (ORD-6) are applied on top of the placed order, which itself never changes
 (ORD-5). Rejected amendments are remembered by command id so a repeat gets the same answer.
 """
 
@@ -25,6 +26,7 @@ from shop_contracts.events.order_progress import (
     OrderMarkedDelivered,
     OrderMarkedShipped,
     OrderOutOfStockNotified,
+    OrderPartiallyRefunded,
     OrderRefreshOverdue,
     OrderRefunded,
     OrderViewed,
@@ -67,14 +69,24 @@ class OrderState:
     handed_over: bool = False
     shipped: bool = False
     delivered_at: datetime | None = None
-    open_case: str | None = None
+    open_cases: frozenset[str] = frozenset()
+    closed_cases: frozenset[str] = frozenset()
     status_before_refund: OrderStatus | None = None
+    refunds: Mapping[str, Decimal] = field(default_factory=dict)
     refunded: Decimal = Decimal(0)
     rejections: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def exists(self) -> bool:
         return self.status is not None
+
+    @property
+    def remaining(self) -> Decimal:
+        """The order amount minus every refund (ORD-16)."""
+        return self.amount - self.refunded
+
+    def knows_case(self, case_id: str) -> bool:
+        return case_id in self.open_cases or case_id in self.closed_cases or case_id in self.refunds
 
     @property
     def progress(self) -> OrderStatus | None:
@@ -87,6 +99,22 @@ def _moved(state: OrderState, to: OrderStatus) -> OrderState:
     if state.status is S.REFUND_PENDING:
         return replace(state, status_before_refund=to)
     return replace(state, status=to)
+
+
+def _status(state: OrderState, to: OrderStatus) -> OrderState:
+    """Set the status; leaving RefundPending forgets the remembered pipeline state."""
+    before = state.status_before_refund if to is S.REFUND_PENDING else None
+    return replace(state, status=to, status_before_refund=before)
+
+
+def _refund(state: OrderState, case_id: str, amount: Decimal) -> OrderState:
+    """One case's refund, kept per case and in the total (ORD-16)."""
+    return replace(
+        state,
+        open_cases=state.open_cases - {case_id},
+        refunds={**state.refunds, case_id: amount},
+        refunded=state.refunded + amount,
+    )
 
 
 def _corrected(state: OrderState, event: OrderDetailsCorrected) -> OrderState:
@@ -143,19 +171,25 @@ def evolve(state: OrderState, event: EventData) -> OrderState:
         case OrderMarkedDelivered():
             return replace(_moved(state, S.DELIVERED), delivered_at=event.delivered_at)
         case OrderRefundPending():
-            return replace(
-                state, status=S.REFUND_PENDING, open_case=event.case_id, status_before_refund=state.status
-            )
+            opened = replace(state, open_cases=state.open_cases | {event.case_id})
+            if state.status is S.REFUND_PENDING:
+                return opened
+            return replace(opened, status=S.REFUND_PENDING, status_before_refund=state.status)
         case OrderRefundCaseClosed():
-            return replace(state, status=event.restored_status, open_case=None, status_before_refund=None)
+            return _status(
+                replace(
+                    state,
+                    open_cases=state.open_cases - {event.case_id},
+                    closed_cases=state.closed_cases | {event.case_id},
+                ),
+                event.restored_status,
+            )
         case OrderRefunded():
-            return replace(
-                state, status=S.REFUNDED, open_case=None, refunded=state.refunded + event.amount_refunded
-            )
+            return _status(_refund(state, event.case_id, event.amount_refunded), S.REFUNDED)
         case OrderCancelled():
-            return replace(
-                state, status=S.CANCELLED, open_case=None, refunded=state.refunded + event.amount_refunded
-            )
+            return _status(_refund(state, event.case_id, event.amount_refunded), S.CANCELLED)
+        case OrderPartiallyRefunded():
+            return _status(_refund(state, event.case_id, event.amount_refunded), S(event.status))
         case OrderCompleted():
             return replace(state, status=S.COMPLETED)
     return state
@@ -181,6 +215,7 @@ registry = EventRegistry(
         OrderRefundPending,
         OrderRefundCaseClosed,
         OrderRefunded,
+        OrderPartiallyRefunded,
         OrderCancelled,
         OrderCompleted,
     ]
