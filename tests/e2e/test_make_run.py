@@ -1,5 +1,7 @@
 """`make run`'s supervisor end to end: the embedded NATS server, provisioning, every installed
-service answering its health query, and a clean stop on Ctrl-C (SIGINT) leaving nothing behind."""
+service answering its health query, and a clean stop on Ctrl-C (SIGINT) leaving nothing behind;
+two shops side by side on one host with ports chosen for them (`SHOP_PORTS=auto`), and a port in
+use named as the reason a shop cannot start (issue 15)."""
 
 from __future__ import annotations
 
@@ -7,15 +9,19 @@ import asyncio
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import nats
 import pytest
 
 from jetstream_es.provision import installed_services
+from jetstream_es.supervisor import AUTO, start_nats_server
 from jetstream_es.testing.nats_server import free_port
 
 pytestmark = pytest.mark.integration
@@ -56,7 +62,7 @@ async def test_shop_run_starts_every_service_and_ctrl_c_stops_all_of_it(tmp_path
             "--var",
             str(tmp_path),
             "--health-base",
-            "0",
+            "none",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -86,3 +92,82 @@ async def test_shop_run_starts_every_service_and_ctrl_c_stops_all_of_it(tmp_path
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def start_shop_run(var: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SHOP_")}
+    return subprocess.Popen(
+        [str(SHOP_RUN), "--var", str(var), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        env={**clean, **env},
+    )
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+
+
+@pytest.fixture
+def listening() -> Iterator[int]:
+    """A loopback port some other program holds."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+async def test_two_shops_run_side_by_side_on_one_host_with_ports_chosen_for_them(tmp_path: Path) -> None:
+    first = start_shop_run(tmp_path / "a", {"SHOP_PORTS": "auto"})
+    second = start_shop_run(tmp_path / "b", {"SHOP_PORTS": "auto"})
+    try:
+        wait_for_line(first, "ready:", 150)
+        wait_for_line(second, "ready:", 150)
+        shops = [json.loads((tmp_path / d / "shop-run.json").read_text()) for d in ("a", "b")]
+        assert shops[0]["url"] != shops[1]["url"]
+        assert shops[0]["monitor_url"] != shops[1]["monitor_url"]
+        health = [set(shop["health"].values()) for shop in shops]
+        assert len(health[0] | health[1]) == 8, "every service of both shops has its own health port"
+        for shop in shops:
+            nc = await nats.connect(shop["url"], connect_timeout=2)
+            for name, base in shop["health"].items():
+                reply = json.loads((await nc.request(f"{name}.queries.Health", b"{}", timeout=5)).data)
+                assert reply["result"]["status"] == "ok", reply
+                with urllib.request.urlopen(f"{base}/healthz", timeout=5) as answer:  # noqa: ASYNC210
+                    assert answer.status == 200
+            await nc.close()
+    finally:
+        stop(first)
+        stop(second)
+    assert first.returncode == 0
+    assert second.returncode == 0
+
+
+def test_a_monitoring_port_in_use_is_named_as_the_reason_a_shop_does_not_start(
+    tmp_path: Path, listening: int
+) -> None:
+    proc = start_shop_run(tmp_path, {}, "--port", "auto", "--monitor-port", str(listening))
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert f"NATS monitoring port {listening} is in use" in out
+    assert "--monitor-port (SHOP_NATS_MONITOR_PORT)" in out
+
+
+async def test_nats_servers_own_fatal_error_is_shown_when_it_cannot_start(
+    tmp_path: Path, listening: int
+) -> None:
+    (tmp_path / "log").mkdir()
+    with pytest.raises(SystemExit) as failed:
+        await start_nats_server(tmp_path, AUTO, listening)
+    message = str(failed.value)
+    assert "nats-server did not start" in message
+    assert "[FTL]" in message
+    assert str(listening) in message, message

