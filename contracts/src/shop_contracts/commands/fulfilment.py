@@ -79,7 +79,24 @@ class RefuseOutbound(Command):
 
     command_name: ClassVar[str] = "RefuseOutbound"
     shipment_id: str = Field(pattern=ID_PATTERN)
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = Field(
+        min_length=1, max_length=500, pattern=r"\S", description="what is wrong with the paperwork"
+    )
+
+
+class ResumeRefusedShipment(Command):
+    """The order clerk fixed a refused shipment's paperwork and hands its waybill, outbound note and
+    invoice to the keeper again (FUL-5, FUL-3; SM-SHIP: Refused → InPacket or AccessoriesChecked)."""
+
+    command_name: ClassVar[str] = "ResumeRefusedShipment"
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    fixed: str = Field(
+        min_length=1, max_length=500, pattern=r"\S", description="what was fixed in the paperwork"
+    )
+    to_keeper: str = Field(min_length=1, max_length=128)
+    waybill_no: str = Field(min_length=1, max_length=64, pattern=NAME)
+    outbound_note_no: str = Field(min_length=1, max_length=64, pattern=NAME)
+    invoice_no: str = Field(min_length=1, max_length=64, pattern=NAME)
 
 
 class DispatchShipment(Command):

@@ -2,8 +2,8 @@
 moment an order counts as shipped (FUL-6); ShipmentDelivered, which starts the 7-day quality window
 (AS-11, FUL-11); ShipmentCancelled (AS-3); ReturnParcelReceived (AS-6); the shipping day's report,
 printed documents, packet, filling in and submission (FUL-1, FUL-3, FUL-7); the accessories check
-with its checklist, for after-sales to compare a returned parcel with (FUL-4); refusals (FUL-5),
-dispatch, tracking and courier exceptions (FUL-10, FUL-11)."""
+with its checklist, for after-sales to compare a returned parcel with (FUL-4); refusals and their
+resumption once the paperwork is fixed (FUL-5), dispatch, tracking and courier exceptions (FUL-10, FUL-11)."""
 
 from __future__ import annotations
 
@@ -181,7 +181,8 @@ class AccessoriesChecked(EventData):
 
 
 class AccessoriesMissing(EventData):
-    """Accessories are missing; the shipment stays in the packet and the case is escalated (FUL-4)."""
+    """Accessories are missing; the shipment stays in the packet and the case is escalated to the
+    warehouse's reporting line (FUL-4; C14: the roles come from the service's setting, `reported_to`)."""
 
     event_type: ClassVar[str] = "AccessoriesMissing"
     schema_version: ClassVar[int] = 1
@@ -191,13 +192,17 @@ class AccessoriesMissing(EventData):
     checklist: tuple[str, ...]
     missing: tuple[str, ...] = Field(min_length=1)
     keeper: str = Field(min_length=1, max_length=128)
-    reported_to: tuple[str, ...] = ("ops_director", "store_manager")
+    reported_to: tuple[str, ...] = Field(
+        min_length=1, description="the roles told (C14 setting), each sees it in ListNotices"
+    )
     checked_at: AwareDatetime
 
 
 class OutboundRefused(EventData):
-    """The keeper refused to ship against incomplete paperwork; reported to the operations director
-    and the store manager (FUL-5, C14)."""
+    """The keeper refused to ship against incomplete paperwork (FUL-5). The case is reported to the
+    roles in `reported_to` (C14: the service's setting, by default the operations director and the
+    store manager), who see it in ListNotices; orders hears of it by `order_id`. The shipment is
+    held, not lost: once the paperwork is fixed and handed over again it resumes (ShipmentResumed)."""
 
     event_type: ClassVar[str] = "OutboundRefused"
     schema_version: ClassVar[int] = 1
@@ -206,8 +211,32 @@ class OutboundRefused(EventData):
     order_id: str = Field(pattern=ID_PATTERN)
     reason: str = Field(min_length=1, max_length=500)
     keeper: str = Field(min_length=1, max_length=128)
-    reported_to: tuple[str, ...] = ("ops_director", "store_manager")
+    reported_to: tuple[str, ...] = Field(
+        min_length=1, description="the roles told (C14 setting), each sees it in ListNotices"
+    )
     refused_at: AwareDatetime
+
+
+class ShipmentResumed(EventData):
+    """A refused shipment's paperwork was fixed and handed over to the warehouse again (FUL-5, FUL-3,
+    SM-SHIP: Refused → the state it was refused in, `resumed_to`); it may be dispatched again.
+    `reported_to` are the roles the refusal was reported to, told that it is resolved."""
+
+    event_type: ClassVar[str] = "ShipmentResumed"
+    schema_version: ClassVar[int] = 1
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    refusal_reason: str = Field(min_length=1, max_length=500)
+    fixed: str = Field(min_length=1, max_length=500, description="what was fixed in the paperwork")
+    documents: tuple[str, ...] = Field(
+        min_length=3, description="waybill, outbound note and invoice handed over again"
+    )
+    handed_over_by: str = Field(min_length=1, max_length=128)
+    to_keeper: str = Field(min_length=1, max_length=128)
+    resumed_to: Literal["InPacket", "AccessoriesChecked"]
+    reported_to: tuple[str, ...] = Field(min_length=1)
+    resumed_at: AwareDatetime
 
 
 class ShipmentDispatched(EventData):
@@ -285,7 +314,8 @@ class DailyShippingReportFilled(EventData):
 
 
 class DailyShippingReportSubmitted(EventData):
-    """The filled report went to the department manager; the day is closed (FUL-7)."""
+    """The filled report went to the role the service's setting names (FUL-7, C14: by default the
+    department manager), who sees it in ListNotices; the day is closed."""
 
     event_type: ClassVar[str] = "DailyShippingReportSubmitted"
     schema_version: ClassVar[int] = 1
@@ -293,6 +323,6 @@ class DailyShippingReportSubmitted(EventData):
     batch_date: dt.date
     report_no: str = Field(min_length=1, max_length=64)
     submitted_by: str = Field(min_length=1, max_length=128)
-    to_role: str = "dept_manager"
+    to_role: str = Field(min_length=1, max_length=64)
     to_manager: str | None = Field(default=None, min_length=1, max_length=128)
     submitted_at: AwareDatetime

@@ -10,7 +10,7 @@ shortage emits StockReserved for the waiting shipment.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar, Final, Literal
+from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -61,9 +61,6 @@ class StockShortage(EventData):
 
 InspectionStatus = Literal["passed", "failed", "pending"]
 """A lot's inspection status (FUL-22): only `passed` goods are sellable; the others are quarantined."""
-
-REPORT_RECIPIENTS: Final = ("ops_director", "store_manager")
-"""Who receives the warehouse's exception and monthly reports by default (FUL-12, FUL-14, FUL-15, FUL-19; C14)."""
 
 
 class LotLabel(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -49,19 +49,48 @@ class DocumentKind(StrEnum):
 
 
 class GetShippingDay(Query):
-    """One shipping day: its state, report number, shipments and history (SM-SHIP-BATCH)."""
+    """One shipping day: its state, report number, counts per shipment status and one page of its
+    shipments in queueing order (`limit`, `offset`; `total` is how many it has), SM-SHIP-BATCH.
+    Page on with `offset` until `offset + limit >= total`. The day's history is ShippingDayHistory."""
 
     query_name: ClassVar[str] = "GetShippingDay"
     batch_date: dt.date
+    limit: int = Field(default=100, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+
+class ShippingDayHistory(Query):
+    """The shipping day's events in order, one page at a time (SM-SHIP-BATCH)."""
+
+    query_name: ClassVar[str] = "ShippingDayHistory"
+    batch_date: dt.date
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
 
 
 class ListShipments(Query):
-    """Shipments by shipping day, status or order, queued first, one page at a time."""
+    """Shipments by shipping day, status, stock answer or order, queued first, one page at a time.
+    `stock="short"` lists the shipments waiting for stock (FUL-20)."""
 
     query_name: ClassVar[str] = "ListShipments"
     batch_date: dt.date | None = None
     status: ShipmentStatus | None = None
+    stock: Literal["reserved", "short", "unknown"] | None = None
     order_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+
+class ListNotices(Query):
+    """The warehouse's reports to one recipient role, newest first, one page at a time (C14): refused
+    outbounds and their resumption (FUL-5), missing accessories (FUL-4), the filled daily report
+    (FUL-7), inbound mismatches and refusals (FUL-12), the monthly report (FUL-14), discrepancies and
+    stocktakes (FUL-15), anomalies of the daily checks (FUL-19). Who receives them is the service's
+    setting, recorded on each event."""
+
+    query_name: ClassVar[str] = "ListNotices"
+    role: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    kind: str | None = Field(default=None, pattern=r"^[A-Za-z]{1,64}$", description="an event type")
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
 

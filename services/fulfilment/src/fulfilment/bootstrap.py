@@ -7,13 +7,19 @@ setting citing its rule (env prefixes `FULFILMENT_` and `FULFILMENT_STOCK_`).
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from fulfilment.domain.policy import DEFAULT_PREFIXES, ShippingPolicy
+from fulfilment.domain.policy import (
+    DAILY_REPORT_ROLE,
+    DEFAULT_PREFIXES,
+    WAREHOUSE_REPORT_RECIPIENTS,
+    ShippingPolicy,
+)
 from fulfilment.domain.stock_policy import StockPolicy
 from fulfilment.entrypoints.stock_wiring import STOCK_CONSUMERS, StockService
 from fulfilment.entrypoints.wiring import CONSUMERS, ShippingService
@@ -24,6 +30,18 @@ from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 
 NAME = "fulfilment"
+ROLE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+def _role_ids(setting: str, roles: list[str]) -> list[str]:
+    bad = [role for role in roles if not ROLE_ID.match(role)]
+    if bad:
+        raise ValueError(f"{setting}: {bad} are not role ids (lower case letters, digits and _)")
+    if not roles:
+        raise ValueError(f"{setting}: name at least one role (C14); nobody would be told otherwise")
+    return roles
+
+
 SPEC = ServiceSpec(name=NAME, module=NAME, consumers=(*CONSUMERS.values(), *STOCK_CONSUMERS.values()))
 
 
@@ -52,14 +70,26 @@ class FulfilmentSettings(BaseSettings):
     documents_dir: str | None = Field(
         None, description="where RenderDocument writes files when asked to (default <SHOP_VAR_DIR>/documents)"
     )
+    daily_report_to_role: str = Field(
+        DAILY_REPORT_ROLE,
+        description="FUL-7 (C14, 000): the role the filled daily shipping report is submitted to",
+    )
 
-    def policy(self, business_tz: str) -> ShippingPolicy:
+    @field_validator("daily_report_to_role")
+    @classmethod
+    def _daily_role(cls, value: str) -> str:
+        return _role_ids("FULFILMENT_DAILY_REPORT_TO_ROLE", [value])[0]
+
+    def policy(self, business_tz: str, report_recipients: tuple[str, ...]) -> ShippingPolicy:
+        """`report_recipients`: the warehouse's one reporting line (C14), from the stock settings."""
         return ShippingPolicy(
             cutoff=self.cutoff,
             business_tz=business_tz,
             ship_on_weekends=self.ship_on_weekends,
             holidays=frozenset(self.holidays),
             prefixes={**DEFAULT_PREFIXES, **self.document_prefixes},
+            report_recipients=report_recipients,
+            daily_report_role=self.daily_report_to_role,
         )
 
 
@@ -74,10 +104,17 @@ class StockSettings(BaseSettings):
         "recorded (true), or must be refused with RejectInbound (false)",
     )
     report_recipients: list[str] = Field(
-        default_factory=lambda: ["ops_director", "store_manager"],
-        description="FUL-12, FUL-14, FUL-15, FUL-19 (C14): who receives warehouse exception, stocktake and "
-        "monthly reports (JSON list)",
+        default_factory=lambda: list(WAREHOUSE_REPORT_RECIPIENTS),
+        description="FUL-4, FUL-5, FUL-12, FUL-14, FUL-15, FUL-19 (C14, 002): the roles the whole warehouse "
+        "reports to: refused outbounds, missing accessories, inbound mismatches, discrepancies, stocktakes, "
+        "anomalies and the monthly report (JSON list; each role sees them in ListNotices)",
     )
+
+    @field_validator("report_recipients")
+    @classmethod
+    def _recipients(cls, value: list[str]) -> list[str]:
+        return _role_ids("FULFILMENT_STOCK_REPORT_RECIPIENTS", value)
+
     check_points: list[str] = Field(
         default_factory=lambda: ["before_work", "after_work"],
         description="FUL-19: the keeper's daily checks (JSON list)",
@@ -105,7 +142,10 @@ def build(
     service = ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock)
     documents = Path(settings.documents_dir) if settings.documents_dir else runtime.var_dir / "documents"
     ShippingService(
-        service, settings.policy(runtime.business_tz), runtime.aggregate_cache_size, documents
+        service,
+        settings.policy(runtime.business_tz, tuple(stock.report_recipients)),
+        runtime.aggregate_cache_size,
+        documents,
     ).wire()
     StockService(service, stock.policy(), runtime.business_tz, runtime.aggregate_cache_size).wire()
     return service

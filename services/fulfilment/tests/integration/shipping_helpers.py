@@ -135,7 +135,7 @@ async def day_lists(nc: Client, batch_date: str, count: int) -> dict[str, Any]:
     async def probe() -> dict[str, Any]:
         return await request(nc, "fulfilment.queries.GetShippingDay", {"batch_date": batch_date})
 
-    reply = await eventually(probe, lambda r: r["ok"] and len(r["result"]["details"]["shipments"]) >= count)
+    reply = await eventually(probe, lambda r: r["ok"] and r["result"]["total"] >= count)
     day: dict[str, Any] = reply["result"]
     return day
 

@@ -100,8 +100,8 @@ async def events_of(nc: Client, aggregate: str, aggregate_id: str) -> list[str]:
         await store.close()
 
 
-async def levels(nc: Client, sku: str = "TV-55") -> dict[str, Any]:
-    result = await query(nc, "StockLevels", {"sku": sku})
+async def levels(nc: Client, sku: str = "TV-55", *, all_lots: bool = True) -> dict[str, Any]:
+    result = await query(nc, "StockLevels", {"sku": sku, "all_lots": all_lots})
     items: list[dict[str, Any]] = result["items"]
     return items[0] if items else {}
 

@@ -148,12 +148,19 @@ async def test_shipping_day_from_queue_to_closed_report(
         day = await eventually(
             lambda: query(nc, "GetShippingDay", {"batch_date": DAY}), lambda d: d["status"] == "Closed"
         )
-        assert [h["event_type"] for h in day["history"]][-3:] == [
+        assert day["details"]["filled"]["shipped"] == 2
+        assert (day["total"], day["counts"]) == (2, {"Stamped": 2})
+        history = await query(nc, "ShippingDayHistory", {"batch_date": DAY, "limit": 3, "offset": 4})
+        assert history["total"] == 7
+        assert [h["event_type"] for h in history["history"]] == [
             "ShippingPacketHandedOver",
             "DailyShippingReportFilled",
             "DailyShippingReportSubmitted",
         ]
-        assert day["details"]["filled"]["shipped"] == ["o-1", "o-2"]
+        notices = await query(nc, "ListNotices", {"role": "dept_manager"})
+        assert [(n["kind"], n["rule"]) for n in notices["notices"]] == [
+            ("DailyShippingReportSubmitted", "FUL-7")
+        ]
     finally:
         await runtime.stop()
 

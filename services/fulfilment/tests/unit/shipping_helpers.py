@@ -125,6 +125,7 @@ class Shipping:
             c.DefineProductAccessories: self.commands.define_accessories,
             c.CheckAccessories: self.commands.check_accessories,
             c.RefuseOutbound: self.commands.refuse_outbound,
+            c.ResumeRefusedShipment: self.commands.resume_refused,
             c.DispatchShipment: self.commands.dispatch,
             c.StampOutboundNote: self.commands.stamp,
             c.RecordShipmentInTransit: self.commands.in_transit,
@@ -251,6 +252,26 @@ def stamp(shipment_id: str = "o-1", actor: Actor = KEEPER) -> c.StampOutboundNot
 
 def refuse(shipment_id: str = "o-1", reason: str = "invoice missing") -> c.RefuseOutbound:
     return c.RefuseOutbound(command_id=cmd_id(), actor=KEEPER, shipment_id=shipment_id, reason=reason)
+
+
+def resume(
+    shipment_id: str = "o-1", actor: Actor = CLERK, n: int = 1, **numbers: str
+) -> c.ResumeRefusedShipment:
+    """The clerk hands the fixed paperwork over again: the shipment's own numbers unless given."""
+    docs = {
+        "waybill_no": f"WB{n:08d}",
+        "outbound_note_no": f"CK{n:08d}",
+        "invoice_no": f"FP{n:08d}",
+        **numbers,
+    }
+    return c.ResumeRefusedShipment(
+        command_id=cmd_id(),
+        actor=actor,
+        shipment_id=shipment_id,
+        fixed="invoice reprinted",
+        to_keeper="keeper-1",
+        **docs,
+    )
 
 
 def fill(batch_date: date = DAY) -> c.FillDailyShippingReport:

@@ -235,8 +235,10 @@ class Stock:
     async def allocation(self, shipment_id: str = "s-1") -> AllocationState:
         return (await self.commands.allocations.load(shipment_id, refresh=True)).state
 
-    async def levels(self, sku: str | None = None) -> dict[str, Any]:
-        result = await stock_queries.stock_levels(self.engine, self.tables, StockLevels(sku=sku))
+    async def levels(self, sku: str | None = None, *, all_lots: bool = False) -> dict[str, Any]:
+        result = await stock_queries.stock_levels(
+            self.engine, self.tables, StockLevels(sku=sku, all_lots=all_lots)
+        )
         items = {item["sku"]: item for item in result["items"]}
         return items[sku] if sku is not None else items
 

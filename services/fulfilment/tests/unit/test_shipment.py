@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from fulfilment.domain.policy import ShippingPolicy
 from jetstream_es.errors import Forbidden, RuleViolated
 from shop_contracts.commands import fulfilment as c
 from shop_contracts.events.fulfilment import (
@@ -19,6 +20,7 @@ from shop_contracts.events.fulfilment import (
     ShipmentCancelled,
     ShipmentDelivered,
     ShipmentDispatched,
+    ShipmentResumed,
     ShipmentStamped,
 )
 from shop_contracts.events.order_progress import OrderCancelled
@@ -40,6 +42,7 @@ from .shipping_helpers import (
     ready_to_dispatch,
     refuse,
     reserve,
+    resume,
     short_of,
     stamp,
 )
@@ -145,9 +148,92 @@ async def test_ful5_refused_outbound_is_reported_to_ops_director_and_store_manag
     await h.when(refuse(reason="invoice does not match the order"))
     event = h.events()[-1]
     assert isinstance(event, OutboundRefused)
+    assert (event.order_id, event.reason) == ("o-1", "invoice does not match the order")
     assert event.reported_to == ("ops_director", "store_manager")
-    with pytest.raises(RuleViolated):
+    with pytest.raises(RuleViolated) as exc:
         await h.when(dispatch())
+    assert exc.value.rule == "FUL-5"
+    assert "ResumeRefusedShipment" in exc.value.message
+
+
+async def test_ful5_refusal_is_reported_to_the_roles_of_the_c14_setting() -> None:
+    h = Shipping(ShippingPolicy(report_recipients=("store_manager", "dept_manager")))
+    await in_packet(h)
+    await h.when(refuse())
+    refused = h.events()[-1]
+    assert isinstance(refused, OutboundRefused)
+    assert refused.reported_to == ("store_manager", "dept_manager")
+
+
+async def test_ful4_missing_accessories_are_escalated_to_the_roles_of_the_c14_setting() -> None:
+    h = Shipping(ShippingPolicy(report_recipients=("ops_director",)))
+    await in_packet(h)
+    await h.when(check(("manual",)))
+    missing = h.events()[-1]
+    assert isinstance(missing, AccessoriesMissing)
+    assert missing.reported_to == ("ops_director",)
+
+
+def test_ful5_c14_the_contract_holds_no_default_recipients() -> None:
+    for model in (OutboundRefused, AccessoriesMissing, ShipmentResumed):
+        assert model.model_fields["reported_to"].is_required(), model.__name__
+
+
+async def test_ful5_a_refused_shipment_resumes_once_its_paperwork_is_handed_over_again() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    await h.when(refuse(reason="invoice does not match the order"))
+    await h.when(resume())
+    resumed = h.events()[-1]
+    assert isinstance(resumed, ShipmentResumed)
+    assert (resumed.order_id, resumed.refusal_reason, resumed.fixed) == (
+        "o-1",
+        "invoice does not match the order",
+        "invoice reprinted",
+    )
+    assert resumed.resumed_to == "AccessoriesChecked"
+    assert resumed.reported_to == ("ops_director", "store_manager")
+    assert (await h.shipment()).status is S.ACCESSORIES_CHECKED
+    await h.given(dispatch(), stamp())
+    assert (await h.shipment()).status is S.STAMPED
+
+
+async def test_ful5_a_shipment_refused_before_the_accessories_check_resumes_in_the_packet() -> None:
+    h = Shipping()
+    await in_packet(h)
+    await h.given(refuse(), resume())
+    assert (await h.shipment()).status is S.IN_PACKET
+
+
+async def test_ful3_resumption_needs_the_shipments_own_documents() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    await h.given(refuse())
+    with pytest.raises(RuleViolated) as exc:
+        await h.when(resume(invoice_no="FP00000099"))
+    assert exc.value.rule == "FUL-3"
+    assert "invoice FP00000099 (the shipment's is FP00000001)" in exc.value.message
+    assert (await h.shipment()).status is S.REFUSED
+
+
+async def test_ful5_only_a_refused_shipment_resumes_and_only_the_order_clerk_resumes_it() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    with pytest.raises(RuleViolated) as exc:
+        await h.when(resume())
+    assert exc.value.rule == "SM-SHIP"
+    await h.given(refuse())
+    with pytest.raises(Forbidden) as forbidden:
+        await h.when(resume(actor=KEEPER))
+    assert forbidden.value.rule == "FUL-5"
+
+
+async def test_ful5_a_resumed_shipment_may_be_refused_again() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    await h.given(refuse(), resume(), refuse(reason="waybill torn"))
+    assert (await h.shipment()).status is S.REFUSED
+    assert h.types()[-3:] == ["OutboundRefused", "ShipmentResumed", "OutboundRefused"]
 
 
 # -- FUL-6: the stamp --------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from .shipping_helpers import (
     order_facts,
     ready_to_dispatch,
     refuse,
+    resume,
     stamp,
     submit,
 )
@@ -273,6 +274,34 @@ async def test_fill_refused_while_a_shipment_is_neither_stamped_nor_refused() ->
         await h.when(fill())
     assert exc.value.rule == "SM-SHIP-BATCH"
     assert "o-2 (AccessoriesChecked)" in exc.value.message
+
+
+async def test_ful7_the_daily_report_goes_to_the_role_of_the_c14_setting() -> None:
+    h = Shipping(ShippingPolicy(daily_report_role="ops_director"))
+    await ready_to_dispatch(h)
+    await h.given(dispatch(), stamp(), fill())
+    await h.when(submit())
+    submitted = h.events("ShippingDay", DAY.isoformat())[-1]
+    assert isinstance(submitted, DailyShippingReportSubmitted)
+    assert submitted.to_role == "ops_director"
+
+
+def test_ful7_c14_the_contract_holds_no_default_recipient_role() -> None:
+    assert DailyShippingReportSubmitted.model_fields["to_role"].is_required()
+
+
+async def test_ful5_a_shipment_resumed_before_the_report_is_filled_must_ship_or_be_refused_again() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h, "o-1", "o-2")
+    await h.given(dispatch("o-1"), stamp("o-1"), refuse("o-2"), resume("o-2", n=2))
+    with pytest.raises(RuleViolated) as exc:
+        await h.when(fill())
+    assert "o-2 (AccessoriesChecked)" in exc.value.message
+    await h.given(dispatch("o-2"), stamp("o-2"))
+    await h.when(fill())
+    filled = h.events("ShippingDay", DAY.isoformat())[-1]
+    assert isinstance(filled, DailyShippingReportFilled)
+    assert (filled.shipped, filled.refused) == (("o-1", "o-2"), ())
 
 
 async def test_ful7_filled_report_is_submitted_to_the_department_manager_and_closes_the_day() -> None:

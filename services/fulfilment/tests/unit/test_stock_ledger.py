@@ -9,9 +9,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
+from fulfilment.adapters import stock_queries
 from jetstream_es.errors import RuleViolated
 from shop_contracts.commands import stock as c
 from shop_contracts.events.stock import DailyLedgerClosed, LedgerLine, MonthlyInventoryReportCompiled
+from shop_contracts.queries.stock import MonthlyInventoryReport, StockLevels
 
 from .stock_helpers import KEEPER, NOW, TODAY, Stock, queued, receive, stamped
 
@@ -100,3 +102,20 @@ async def test_ful14_the_live_report_of_an_uncompiled_month_shows_the_figures_so
     shown = await stock.monthly("2026-03")
     assert not shown["compiled"]
     assert [(line["sku"], line["inbound"], line["outbound"]) for line in shown["lines"]] == [("TV-55", 14, 3)]
+
+
+async def test_ful14_the_monthly_report_answers_one_page_of_item_lines(stock: Stock) -> None:
+    await stock.run(receive(sku="CABLE", lot_no="C1", quantity=2), receive(sku="REMOTE", lot_no="R1"))
+    result = await stock_queries.monthly_report(
+        stock.engine, stock.tables, MonthlyInventoryReport(month="2026-03", limit=2, offset=1), stock.today()
+    )
+    assert (result["total"], result["limit"], result["offset"]) == (3, 2, 1)
+    assert [line["sku"] for line in result["lines"]] == ["REMOTE", "TV-55"]
+
+
+async def test_stock_levels_answer_one_page_of_items_by_sku(stock: Stock) -> None:
+    await stock.run(receive(sku="CABLE", lot_no="C1", quantity=2), receive(sku="REMOTE", lot_no="R1"))
+    first = await stock_queries.stock_levels(stock.engine, stock.tables, StockLevels(limit=2))
+    rest = await stock_queries.stock_levels(stock.engine, stock.tables, StockLevels(limit=2, offset=2))
+    assert first["total"] == 3
+    assert [i["sku"] for i in first["items"] + rest["items"]] == ["CABLE", "REMOTE", "TV-55"]

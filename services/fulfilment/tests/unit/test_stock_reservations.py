@@ -44,8 +44,9 @@ async def test_ful20_the_oldest_lot_is_issued_first_when_the_shipment_is_stamped
     (issued,) = [e for e in stock.appended("StockItem") if isinstance(e, StockIssued)]
     assert [(p.lot_no, p.quantity) for p in issued.lots] == [("L1", 3), ("L2", 1)]
     assert (issued.outbound_note_no, issued.on_hand, issued.short) == ("ON-s-1", 4, 0)
-    lots = {lot["lot_no"]: lot for lot in (await stock.levels("TV-55"))["lots"]}
+    lots = {lot["lot_no"]: lot for lot in (await stock.levels("TV-55", all_lots=True))["lots"]}
     assert (lots["L1"]["on_hand"], lots["L2"]["on_hand"], lots["L2"]["reserved"]) == (0, 4, 0)
+    assert [lot["lot_no"] for lot in (await stock.levels("TV-55"))["lots"]] == ["L2"]
     assert stock.types("OrderStock") == ["OrderGoodsIssued"]
 
 

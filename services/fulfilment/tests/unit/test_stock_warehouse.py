@@ -18,6 +18,7 @@ from shop_contracts.events.stock import (
     WarehouseCheckRecorded,
 )
 
+from .read_models import ReadModels
 from .stock_helpers import KEEPER, TODAY, Stock, receive
 
 
@@ -45,6 +46,30 @@ async def test_ful19_an_anomaly_is_reported_to_the_ops_director_and_store_manage
     (event,) = stock.appended("WarehouseLog")
     assert isinstance(event, WarehouseCheckRecorded)
     assert event.reported_to == ("ops_director", "store_manager")
+
+
+async def test_ful19_an_anomaly_is_a_notice_for_the_recipients_and_a_clean_check_is_none(
+    stock: Stock,
+) -> None:
+    models = ReadModels(stock.store)
+    try:
+        await stock.run(check(), check("after_work", command_id="chk-2", locks_ok=False))
+        for role in ("ops_director", "store_manager"):
+            (notice,) = (await models.notices_for(role))["notices"]
+            assert (notice["kind"], notice["rule"]) == ("WarehouseCheckRecorded", "FUL-19")
+            assert "locks not in order" in notice["summary"]
+    finally:
+        await models.close()
+
+
+async def test_ful12_an_inbound_mismatch_is_a_notice_for_the_recipients(stock: Stock) -> None:
+    models = ReadModels(stock.store)
+    try:
+        await stock.run(receive(quantity=4, note_quantity=5))
+        (notice,) = (await models.notices_for("store_manager"))["notices"]
+        assert (notice["kind"], notice["rule"], notice["subject"]) == ("InboundReceived", "FUL-12", "TV-55")
+    finally:
+        await models.close()
 
 
 async def test_ful19_each_check_is_recorded_once_a_day_and_never_ahead(stock: Stock) -> None:

@@ -1,5 +1,10 @@
-"""Reads over the shipping read models: GetShippingDay, ListShipments, GetShipment and
-RenderDocument (SM-SHIP-BATCH, SM-SHIP; FUL-1, FUL-3, FUL-6 on paper)."""
+"""Reads over the shipping read models: GetShippingDay, ShippingDayHistory, ListShipments,
+GetShipment and RenderDocument (SM-SHIP-BATCH, SM-SHIP; FUL-1, FUL-3, FUL-6 on paper).
+
+Every list that grows with the business is paged (`limit`, `offset`, `total`): a day's shipments,
+its history, the shipments by status. A reply never carries a whole day, so a day of 2,000
+shipments answers within one NATS message.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +21,14 @@ from fulfilment.adapters import documents, pdf
 from jetstream_es.errors import NotFound, RuleViolated
 from jetstream_es.history import read_history
 from jetstream_es.projection import Tables
+from jetstream_es.sql import fetch_page
 from shop_contracts.queries.fulfilment import (
     DocumentKind,
     GetShipment,
     GetShippingDay,
     ListShipments,
     RenderDocument,
+    ShippingDayHistory,
     ShippingDayStatus,
 )
 
@@ -54,23 +61,56 @@ def shipment_row(row: Any) -> dict[str, Any]:
     }
 
 
+DAY_LISTS = ("shipments", "documents", "carried_in")
+"""Lists of the day's row that grow with its shipments: never sent whole (the shipments are paged)."""
+
+
+def _day_details(details: dict[str, Any]) -> dict[str, Any]:
+    shown = {k: v for k, v in details.items() if k not in DAY_LISTS}
+    shown["carried_in_count"] = len(details.get("carried_in", []))
+    filled = details.get("filled")
+    if filled:
+        shown["filled"] = {
+            "by": filled.get("by"),
+            "shipped": len(filled.get("shipped", [])),
+            "refused": len(filled.get("refused", [])),
+            "cancelled": len(filled.get("cancelled", [])),
+        }
+    return shown
+
+
 async def get_shipping_day(engine: AsyncEngine, tables: Tables, query: GetShippingDay) -> dict[str, Any]:
+    """The day's state and counts, and one page of its shipments in queueing order: a day of any
+    size answers within one NATS message (page on with `offset` until `offset + limit >= total`)."""
     days, shipments = tables["days"], tables["shipments"]
+    on_day = shipments.c.batch_date == query.batch_date
     async with engine.connect() as conn:
         day = (await conn.execute(select(days).where(days.c.batch_date == query.batch_date))).first()
         if day is None:
             raise NotFound(f"shipping day {query.batch_date} has no shipments")
-        ids = list(day.details.get("shipments", []))
-        rows = (await conn.execute(select(shipments).where(shipments.c.shipment_id.in_(ids)))).all()
-        history = await read_history(conn, tables["day_history"], query.batch_date.isoformat())
-    by_id = {r.shipment_id: r for r in rows}
-    listed = [shipment_row(by_id[i]) for i in ids if i in by_id]
+        counted = (
+            await conn.execute(
+                select(shipments.c.status, func.count()).where(on_day).group_by(shipments.c.status)
+            )
+        ).all()
+        dispatched = (
+            await conn.execute(
+                select(func.count()).where(and_(on_day, shipments.c.dispatched_at.is_not(None)))
+            )
+        ).scalar_one()
+        rows = (
+            await conn.execute(
+                select(shipments)
+                .where(on_day)
+                .order_by(shipments.c.queued_at.is_(None), shipments.c.queued_at, shipments.c.shipment_id)
+                .limit(query.limit)
+                .offset(query.offset)
+            )
+        ).all()
+    counts = {status: int(n) for status, n in counted}
     status = day.status
-    if status == ShippingDayStatus.HANDED_TO_WAREHOUSE.value and any(s["dispatched_at"] for s in listed):
+    if status == ShippingDayStatus.HANDED_TO_WAREHOUSE.value and dispatched:
         status = ShippingDayStatus.DISPATCHING.value
-    counts: dict[str, int] = {}
-    for s in listed:
-        counts[s["status"]] = counts.get(s["status"], 0) + 1
     return {
         "batch_date": query.batch_date.isoformat(),
         "status": status,
@@ -79,10 +119,38 @@ async def get_shipping_day(engine: AsyncEngine, tables: Tables, query: GetShippi
         "handed_over_at": _iso(day.handed_over_at),
         "filled_at": _iso(day.filled_at),
         "submitted_at": _iso(day.submitted_at),
-        "details": day.details,
+        "details": _day_details(dict(day.details)),
         "counts": counts,
-        "shipments": listed,
-        "history": history,
+        "total": sum(counts.values()),
+        "limit": query.limit,
+        "offset": query.offset,
+        "shipments": [shipment_row(r) for r in rows],
+    }
+
+
+async def shipping_day_history(
+    engine: AsyncEngine, tables: Tables, query: ShippingDayHistory
+) -> dict[str, Any]:
+    """The day's events in order, one page at a time."""
+    history = tables["day_history"]
+    stmt = select(history).where(history.c.day_id == query.batch_date.isoformat()).order_by(history.c.version)
+    total, rows = await fetch_page(engine, stmt, limit=query.limit, offset=query.offset)
+    return {
+        "batch_date": query.batch_date.isoformat(),
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
+        "history": [
+            {
+                "version": r.version,
+                "event_id": r.event_id,
+                "event_type": r.event_type,
+                "occurred_at": r.occurred_at.isoformat(),
+                "actor_id": r.actor_id,
+                "data": r.data,
+            }
+            for r in rows
+        ],
     }
 
 
@@ -93,20 +161,16 @@ async def list_shipments(engine: AsyncEngine, tables: Tables, query: ListShipmen
         conditions.append(shipments.c.batch_date == query.batch_date)
     if query.status is not None:
         conditions.append(shipments.c.status == query.status.value)
+    if query.stock is not None:
+        conditions.append(shipments.c.stock == query.stock)
     if query.order_id is not None:
         conditions.append(shipments.c.order_id == query.order_id)
-    where = and_(true(), *conditions)
-    async with engine.connect() as conn:
-        total = (await conn.execute(select(func.count()).select_from(shipments).where(where))).scalar_one()
-        rows = (
-            await conn.execute(
-                select(shipments)
-                .where(where)
-                .order_by(shipments.c.queued_at.is_(None), shipments.c.queued_at, shipments.c.shipment_id)
-                .limit(query.limit)
-                .offset(query.offset)
-            )
-        ).all()
+    stmt = (
+        select(shipments)
+        .where(and_(true(), *conditions))
+        .order_by(shipments.c.queued_at.is_(None), shipments.c.queued_at, shipments.c.shipment_id)
+    )
+    total, rows = await fetch_page(engine, stmt, limit=query.limit, offset=query.offset)
     return {
         "total": total,
         "limit": query.limit,

@@ -1,6 +1,9 @@
 """Reads over the stock ledger's read models: StockLevels (FUL-20, FUL-22: sellable vs reserved vs
 quarantined, lots in FIFO order with supplier and label, FUL-24), the ledger lines of a day or a
-month with their reconciliation (FUL-13, FUL-14), and MonthlyInventoryReport."""
+month with their reconciliation (FUL-13, FUL-14), and MonthlyInventoryReport.
+
+Both lists that grow with the business are paged (`limit`, `offset`, `total`): the items of
+StockLevels by sku and the item lines of the monthly report."""
 
 from __future__ import annotations
 
@@ -46,33 +49,65 @@ def _sellable(row: Any) -> int:
     return max(int(row.on_hand) - int(row.reserved) - int(row.damaged), 0)
 
 
+WAITING_SHOWN = 20
+"""How many waiting shipment ids StockLevels shows per item; ListShipments(stock="short") pages all."""
+
+
 async def stock_levels(engine: AsyncEngine, tables: Tables, query: StockLevels) -> dict[str, Any]:
+    """One page of items by sku; each item's figures count all its lots, its `lots` list only those
+    still holding goods unless `all_lots` (a sku gains a lot with every delivery and return)."""
     lots, claims = tables["lots"], tables["claims"]
-    lot_query = select(lots).order_by(lots.c.sku, lots.c.seq)
-    claim_query = select(claims).where(claims.c.reserved.is_(False))
+    waiting = claims.c.reserved.is_(False)
+    skus = select(lots.c.sku.label("sku")).union(select(claims.c.sku.label("sku")).where(waiting)).subquery()
+    sku_query = select(skus.c.sku)
     if query.sku is not None:
-        lot_query = lot_query.where(lots.c.sku == query.sku)
-        claim_query = claim_query.where(claims.c.sku == query.sku)
+        sku_query = sku_query.where(skus.c.sku == query.sku)
+    sku_query = sku_query.order_by(skus.c.sku)
     async with engine.connect() as conn:
-        lot_rows = (await conn.execute(lot_query)).all()
-        waiting_rows = (await conn.execute(claim_query)).all()
-    items: dict[str, dict[str, Any]] = {}
+        total = (await conn.execute(select(func.count()).select_from(sku_query.subquery()))).scalar_one()
+        page = [r.sku for r in (await conn.execute(sku_query.limit(query.limit).offset(query.offset))).all()]
+        lot_rows = (
+            await conn.execute(select(lots).where(lots.c.sku.in_(page)).order_by(lots.c.sku, lots.c.seq))
+        ).all()
+        waiting_rows = (
+            await conn.execute(
+                select(claims.c.sku, func.count().label("n"), func.sum(claims.c.quantity).label("q"))
+                .where(and_(waiting, claims.c.sku.in_(page)))
+                .group_by(claims.c.sku)
+            )
+        ).all()
+        shown_rows = (
+            await conn.execute(
+                select(claims.c.sku, claims.c.shipment_id)
+                .where(and_(waiting, claims.c.sku.in_(page)))
+                .order_by(claims.c.sku, claims.c.shipment_id)
+            )
+        ).all()
+    items: dict[str, dict[str, Any]] = {sku: _empty(sku) for sku in page}
     for row in lot_rows:
-        item = items.setdefault(row.sku, _empty(row.sku))
+        item = items[row.sku]
         item["on_hand"] += row.on_hand
         item["reserved"] += row.reserved
         item["sellable"] += _sellable(row)
         item["quarantined"] += row.on_hand if row.inspection != "passed" else row.damaged
-        if query.with_lots:
+        if query.with_lots and (query.all_lots or row.on_hand > 0 or row.reserved > 0):
             item["lots"].append(_lot(row))
     for row in waiting_rows:
-        item = items.setdefault(row.sku, _empty(row.sku))
-        item["waiting"] += row.quantity
-        item["waiting_shipments"].append(row.shipment_id)
+        items[row.sku]["waiting"] = int(row.q or 0)
+        items[row.sku]["waiting_count"] = int(row.n)
+    for row in shown_rows:
+        shown = items[row.sku]["waiting_shipments"]
+        if len(shown) < WAITING_SHOWN:
+            shown.append(row.shipment_id)
     if not query.with_lots:
         for item in items.values():
             item.pop("lots")
-    return {"items": [items[sku] for sku in sorted(items)]}
+    return {
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
+        "items": [items[sku] for sku in page],
+    }
 
 
 def _empty(sku: str) -> dict[str, Any]:
@@ -83,6 +118,7 @@ def _empty(sku: str) -> dict[str, Any]:
         "sellable": 0,
         "quarantined": 0,
         "waiting": 0,
+        "waiting_count": 0,
         "waiting_shipments": [],
         "lots": [],
     }
@@ -149,21 +185,34 @@ async def unclosed_days(conn: AsyncConnection, tables: Tables, first: date, last
 async def monthly_report(
     engine: AsyncEngine, tables: Tables, query: MonthlyInventoryReport, today: date
 ) -> dict[str, Any]:
+    """The compiled report or the live figures, with one page of the item lines (by sku)."""
     months = tables["months"]
     async with engine.connect() as conn:
         row = (await conn.execute(select(months.c.data).where(months.c.month == query.month))).first()
         if row is not None:
-            return {"compiled": True, **row.data}
+            return _page_lines({"compiled": True, **row.data}, query)
         first, last = month_bounds(query.month)
         last = min(last, today)
         lines = await ledger_lines(conn, tables, first, last) if first <= last else []
         unclosed = await unclosed_days(conn, tables, first, last) if first <= last else []
-    return {
+    report = {
         "compiled": False,
         "month": query.month,
         "lines": [line.model_dump() for line in lines],
         "unreconciled": [line.sku for line in lines if not line.reconciled],
         "unclosed_days": [d.isoformat() for d in unclosed],
+    }
+    return _page_lines(report, query)
+
+
+def _page_lines(report: dict[str, Any], query: MonthlyInventoryReport) -> dict[str, Any]:
+    lines = list(report.get("lines", []))
+    return {
+        **report,
+        "total": len(lines),
+        "limit": query.limit,
+        "offset": query.offset,
+        "lines": lines[query.offset : query.offset + query.limit],
     }
 
 

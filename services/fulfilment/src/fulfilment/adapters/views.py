@@ -2,7 +2,9 @@
 documents, stock, accessories and tracking; one row per shipping day; the history of both.
 
 The day shows `Dispatching` once it is handed to the warehouse and a shipment of it has been
-dispatched (SM-SHIP-BATCH); the aggregate itself does not need that state.
+dispatched (SM-SHIP-BATCH); the aggregate itself does not need that state. A shipment's
+`batch_date` is the day whose list it is on (set again when it joins the next day), so the day's
+shipments are read by that column one page at a time.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from shop_contracts.events.fulfilment import (
     ShipmentDelivered,
     ShipmentDispatched,
     ShipmentInTransit,
+    ShipmentResumed,
     ShipmentStamped,
     ShippingDocumentsPrinted,
     ShippingPacketHandedOver,
@@ -182,7 +185,22 @@ class ShippingViews(Projection):
                 details["checklist"], details["missing"] = list(data.checklist), list(data.missing)
             case OutboundRefused():
                 values.update(status=S.REFUSED.value, keeper=data.keeper)
-                details["refusal"] = {"reason": data.reason, "reported_to": list(data.reported_to)}
+                details["refusal"] = {
+                    "reason": data.reason,
+                    "reported_to": list(data.reported_to),
+                    "at": data.refused_at.isoformat(),
+                    "resumed": None,
+                }
+            case ShipmentResumed():
+                values["status"] = data.resumed_to
+                refusal = dict(details.get("refusal") or {"reason": data.refusal_reason})
+                refusal["resumed"] = {
+                    "fixed": data.fixed,
+                    "by": data.handed_over_by,
+                    "to_keeper": data.to_keeper,
+                    "at": data.resumed_at.isoformat(),
+                }
+                details["refusal"] = refusal
             case ShipmentDispatched():
                 values.update(
                     status=S.DISPATCHED.value,
@@ -238,6 +256,15 @@ class ShippingViews(Projection):
         row = (await conn.execute(select(table).where(table.c.batch_date == batch_date))).first()
         if row is not None and row.version >= envelope.version:
             return
+        if isinstance(data, ShipmentJoinedDay):
+            # the shipment is on this day's list now (carried on when its own day's report was made):
+            # GetShippingDay pages the day's shipments by this column
+            shipments = tables["shipments"]
+            await conn.execute(
+                shipments.update()
+                .where(shipments.c.shipment_id == data.shipment_id)
+                .values(batch_date=data.batch_date)
+            )
         if row is None:
             values: dict[str, Any] = {
                 "batch_date": batch_date,

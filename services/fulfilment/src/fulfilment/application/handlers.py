@@ -135,7 +135,7 @@ class ShippingCommands:
         return await self.days.execute(
             day_id(cmd.batch_date),
             cause_of(cmd),
-            lambda s, now: shipping_day.submit(s, cmd.actor, cmd.to_manager, now),
+            lambda s, now: shipping_day.submit(s, cmd.actor, cmd.to_manager, self.policy, now),
         )
 
     # -- products (FUL-4) ---------------------------------------------------------------------
@@ -172,12 +172,31 @@ class ShippingCommands:
         return await self._on_shipment(
             cmd,
             cmd.shipment_id,
-            lambda s, now: shipment.check_accessories(s, cmd.actor, cmd.present, required, now),
+            lambda s, now: shipment.check_accessories(
+                s, cmd.actor, cmd.present, required, self.policy.report_recipients, now
+            ),
         )
 
     async def refuse_outbound(self, cmd: c.RefuseOutbound) -> CommandResult:
+        recipients = self.policy.report_recipients
         return await self._on_shipment(
-            cmd, cmd.shipment_id, lambda s, now: shipment.refuse_outbound(s, cmd.actor, cmd.reason, now)
+            cmd,
+            cmd.shipment_id,
+            lambda s, now: shipment.refuse_outbound(s, cmd.actor, cmd.reason, recipients, now),
+        )
+
+    async def resume_refused(self, cmd: c.ResumeRefusedShipment) -> CommandResult:
+        handed_over = {
+            "waybill": cmd.waybill_no,
+            "outbound_note": cmd.outbound_note_no,
+            "invoice": cmd.invoice_no,
+        }
+        return await self._on_shipment(
+            cmd,
+            cmd.shipment_id,
+            lambda s, now: shipment.resume(
+                s, cmd.actor, cmd.fixed, cmd.to_keeper, handed_over, self.policy.report_recipients, now
+            ),
         )
 
     async def dispatch(self, cmd: c.DispatchShipment) -> CommandResult:

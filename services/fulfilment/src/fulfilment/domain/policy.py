@@ -1,4 +1,5 @@
-"""The shipping side's business numbers as plain data, and the shipping calendar (FUL-1, FUL-2).
+"""The shipping side's business numbers as plain data, and the shipping calendar (FUL-1, FUL-2);
+who the warehouse reports to (C14: FUL-4, FUL-5, FUL-7).
 
 FUL-2 (designer note made explicit): an order joins the batch of the day on which it becomes
 eligible (placed, paid, remarked and confirmed) if that moment is before the cut-off, in the
@@ -17,6 +18,13 @@ from zoneinfo import ZoneInfo
 
 SERIES: Final = ("report", "waybill", "outbound_note", "invoice")
 DEFAULT_PREFIXES: Final = {"report": "DR", "waybill": "WB", "outbound_note": "CK", "invoice": "FP"}
+WAREHOUSE_REPORT_RECIPIENTS: Final = ("ops_director", "store_manager")
+"""C14, 002's reporting line: who the warehouse reports exceptions (a refused outbound, FUL-5; missing
+accessories, FUL-4; inbound mismatches, FUL-12; discrepancies, FUL-15; anomalies, FUL-19) and the
+monthly report (FUL-14) to. The default of the setting `FULFILMENT_STOCK_REPORT_RECIPIENTS`."""
+DAILY_REPORT_ROLE: Final = "dept_manager"
+"""C14, 000's reporting line: who receives the filled daily shipping report (FUL-7). The default of
+the setting `FULFILMENT_DAILY_REPORT_TO_ROLE`."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,10 @@ class ShippingPolicy:
     holidays: frozenset[date] = frozenset()
     prefixes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PREFIXES))
     number_width: int = 8
+    report_recipients: tuple[str, ...] = WAREHOUSE_REPORT_RECIPIENTS
+    """FUL-4, FUL-5 (C14): the roles a refused outbound or missing accessories are reported to."""
+    daily_report_role: str = DAILY_REPORT_ROLE
+    """FUL-7 (C14): the role the filled daily report goes to."""
 
     @property
     def tz(self) -> ZoneInfo:

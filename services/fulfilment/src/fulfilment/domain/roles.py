@@ -26,6 +26,7 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "DefineProductAccessories": ((KEEPER, DEPT_SUPERVISOR, DEPT_MANAGER), "FUL-4"),
     "CheckAccessories": ((KEEPER,), "FUL-4"),
     "RefuseOutbound": ((KEEPER,), "FUL-5"),
+    "ResumeRefusedShipment": ((ORDER_CLERK,), "FUL-5"),
     "DispatchShipment": ((KEEPER,), "FUL-5"),
     "StampOutboundNote": ((KEEPER,), "FUL-6"),
     "RecordShipmentInTransit": ((KEEPER, AFTERSALES, SYSTEM), "FUL-11"),

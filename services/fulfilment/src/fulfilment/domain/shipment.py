@@ -8,8 +8,11 @@ and a handed-over packet (FUL-3) and only once the stock ledger reserved inspect
 every line (FUL-20, FUL-22: neither a shortage nor a missing reservation ships), stamped with the
 shipping-only stamp (FUL-6: only now is it shipped, and again only from reserved stock), in
 transit, delivered; courier exceptions are reported and resolved (FUL-10). Before the stamp it may be
-refused for incomplete paperwork (FUL-5) or cancelled (an approved refund for goods not received,
-AS-3, or a cancelled order).
+cancelled (an approved refund for goods not received, AS-3, or a cancelled order) or refused for
+incomplete paperwork (FUL-5), which is reported to the roles of the C14 setting. A refusal holds
+the shipment, it does not end it: once the order clerk fixed the paperwork and handed its waybill,
+outbound note and invoice over again (ResumeRefusedShipment), it returns to the state it was refused
+in (ShipmentResumed) and may be dispatched.
 
 Reactions to other services' events decide nothing (an empty list) when they do not apply, so
 late, repeated or crossing events never fail forever.
@@ -46,6 +49,7 @@ from shop_contracts.events.fulfilment import (
     ShipmentDispatched,
     ShipmentInTransit,
     ShipmentLine,
+    ShipmentResumed,
     ShipmentStamped,
 )
 from shop_contracts.events.orders import OrderDetailsCorrected, ShippingAddress
@@ -80,6 +84,9 @@ class ShipmentState:
     carrier: str | None = None
     stamped_at: datetime | None = None
     status_before_exception: S | None = None
+    status_before_refusal: S | None = None
+    refusal_reason: str | None = None
+    refusal_reported_to: tuple[str, ...] = ()
 
     @property
     def exists(self) -> bool:
@@ -127,7 +134,15 @@ def evolve(state: ShipmentState, event: EventData) -> ShipmentState:
         case AccessoriesMissing():
             return replace(state, checklist=event.checklist, missing=event.missing)
         case OutboundRefused():
-            return replace(state, status=S.REFUSED)
+            return replace(
+                state,
+                status=S.REFUSED,
+                status_before_refusal=state.status,
+                refusal_reason=event.reason,
+                refusal_reported_to=event.reported_to,
+            )
+        case ShipmentResumed():
+            return replace(state, status=S(event.resumed_to), status_before_refusal=None, refusal_reason=None)
         case ShipmentDispatched():
             return replace(state, status=S.DISPATCHED, carrier=event.carrier)
         case ShipmentStamped():
@@ -156,6 +171,7 @@ registry = EventRegistry(
         AccessoriesChecked,
         AccessoriesMissing,
         OutboundRefused,
+        ShipmentResumed,
         ShipmentDispatched,
         ShipmentStamped,
         ShipmentInTransit,
@@ -267,9 +283,11 @@ def check_accessories(
     actor: Actor,
     present: Sequence[str],
     required: dict[str, tuple[str, ...] | None],
+    recipients: tuple[str, ...],
     now: datetime,
 ) -> Sequence[EventData]:
-    """Compare the keeper's checklist with every product's accessory list (FUL-4).
+    """Compare the keeper's checklist with every product's accessory list (FUL-4); missing
+    accessories are escalated to `recipients` (the C14 setting).
 
     `required` maps each sku of the shipment to its list, or None when none was ever defined.
     """
@@ -293,6 +311,7 @@ def check_accessories(
                 checklist=checklist,
                 missing=missing,
                 keeper=actor.id,
+                reported_to=recipients,
                 checked_at=now,
             )
         ]
@@ -307,8 +326,11 @@ def check_accessories(
     ]
 
 
-def refuse_outbound(state: ShipmentState, actor: Actor, reason: str, now: datetime) -> Sequence[EventData]:
-    """A pick-up with incomplete paperwork is refused and reported (FUL-5, C14)."""
+def refuse_outbound(
+    state: ShipmentState, actor: Actor, reason: str, recipients: tuple[str, ...], now: datetime
+) -> Sequence[EventData]:
+    """A pick-up with incomplete paperwork is refused and reported to `recipients` (FUL-5; C14: the
+    setting). The shipment is held in Refused until its paperwork is fixed (`resume`)."""
     if state.status not in (S.IN_PACKET, S.ACCESSORIES_CHECKED):
         raise _violation(state, "RefuseOutbound", "InPacket or AccessoriesChecked")
     return [
@@ -317,7 +339,58 @@ def refuse_outbound(state: ShipmentState, actor: Actor, reason: str, now: dateti
             order_id=state.order_id,
             reason=reason.strip(),
             keeper=actor.id,
+            reported_to=recipients,
             refused_at=now,
+        )
+    ]
+
+
+def resume(
+    state: ShipmentState,
+    actor: Actor,
+    fixed: str,
+    to_keeper: str,
+    handed_over: dict[str, str],
+    recipients: tuple[str, ...],
+    now: datetime,
+) -> Sequence[EventData]:
+    """A refused shipment whose paperwork was fixed goes back to the warehouse (FUL-5, FUL-3;
+    SM-SHIP: Refused → the state it was refused in). The clerk hands over its waybill, outbound note
+    and invoice again; each must be the shipment's own (goods leave only against their outbound note).
+
+    `handed_over` maps `waybill`, `outbound_note` and `invoice` to the numbers handed over."""
+    if state.status is not S.REFUSED:
+        raise _violation(state, "ResumeRefusedShipment", "Refused")
+    expected = {
+        "waybill": state.waybill_no,
+        "outbound_note": state.outbound_note_no,
+        "invoice": state.invoice_no,
+    }
+    wrong = [
+        f"{kind} {handed_over.get(kind)} (the shipment's is {number})"
+        for kind, number in expected.items()
+        if number is None or handed_over.get(kind) != number
+    ]
+    if wrong:
+        raise RuleViolated(
+            f"shipment {state.shipment_id} resumes only with its own waybill, outbound note and invoice; "
+            "wrong: " + "; ".join(wrong),
+            "FUL-3",
+        )
+    before = state.status_before_refusal
+    resumed_to = S.ACCESSORIES_CHECKED if before is S.ACCESSORIES_CHECKED else S.IN_PACKET
+    return [
+        ShipmentResumed(
+            shipment_id=state.shipment_id,
+            order_id=state.order_id,
+            refusal_reason=state.refusal_reason or "paperwork incomplete",
+            fixed=fixed.strip(),
+            documents=tuple(n for n in expected.values() if n is not None),
+            handed_over_by=actor.id,
+            to_keeper=to_keeper,
+            resumed_to=resumed_to.value,
+            reported_to=state.refusal_reported_to or recipients,
+            resumed_at=now,
         )
     ]
 
@@ -327,7 +400,13 @@ def dispatch(
 ) -> Sequence[EventData]:
     """Goods leave only against an outbound note (FUL-5), from a handed-over packet (FUL-3), after
     the accessories check (FUL-4) and only from reserved, inspected stock (FUL-20, FUL-22)."""
-    if state.status in STAMPED_OR_LATER or state.status in (S.DISPATCHED, S.REFUSED, S.CANCELLED):
+    if state.status is S.REFUSED:
+        raise RuleViolated(
+            f"shipment {state.shipment_id} was refused ({state.refusal_reason}); the order clerk fixes "
+            "the paperwork and hands it over again with ResumeRefusedShipment before it is dispatched",
+            "FUL-5",
+        )
+    if state.status in STAMPED_OR_LATER or state.status in (S.DISPATCHED, S.CANCELLED):
         raise _violation(state, "DispatchShipment", "AccessoriesChecked")
     if state.outbound_note_no is None or state.waybill_no is None:
         raise RuleViolated(

@@ -4,8 +4,9 @@ Open: queued shipments join the day's list. GenerateDailyShippingReport (order c
 the cut-off, FUL-2) records the report and the documents printed and stamped as one batch with
 the numbers the document register issued (numbering.py). HandOverShippingPacket checks the packet:
 the report and, for every order still to ship, its waybill, outbound note and invoice (FUL-3).
-FillDailyShippingReport needs every shipment stamped, refused or cancelled; Submit hands it to the
-department manager and closes the day (FUL-7). `Dispatching` (first shipment dispatched) is shown
+FillDailyShippingReport needs every shipment stamped, refused or cancelled (a refused shipment
+resumed before then is open again); Submit hands it to the role of the setting (FUL-7, C14: the
+department manager by default) and closes the day. `Dispatching` (first shipment dispatched) is shown
 by the read model; the aggregate does not need it.
 
 A shipment that joins a day whose report is already made goes on to the next shipping day
@@ -271,9 +272,10 @@ def fill(
 
 
 def submit(
-    state: ShippingDayState, actor: Actor, to_manager: str | None, now: datetime
+    state: ShippingDayState, actor: Actor, to_manager: str | None, policy: ShippingPolicy, now: datetime
 ) -> Sequence[EventData]:
-    """The filled report goes to the department manager; the day closes (FUL-7)."""
+    """The filled report goes to the role of the setting (FUL-7, C14: by default the department
+    manager); the day closes."""
     if state.status is not D.REPORT_FILLED or state.report_no is None:
         raise RuleViolated(
             f"the report of {state.batch_date} is submitted once it is filled in "
@@ -285,7 +287,7 @@ def submit(
             batch_date=state.batch_date or date.min,
             report_no=state.report_no,
             submitted_by=actor.id,
-            to_role="dept_manager",
+            to_role=policy.daily_report_role,
             to_manager=to_manager,
             submitted_at=now,
         )

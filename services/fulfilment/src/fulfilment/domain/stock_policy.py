@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shop_contracts.events.stock import REPORT_RECIPIENTS
+from fulfilment.domain.policy import WAREHOUSE_REPORT_RECIPIENTS
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class StockPolicy:
     """FUL-12: the keeper *may* refuse a delivery that does not match its note; when true a
     mismatched delivery can also be received with the mismatch recorded, when false it must be
     refused (RejectInbound)."""
-    report_recipients: tuple[str, ...] = REPORT_RECIPIENTS
+    report_recipients: tuple[str, ...] = WAREHOUSE_REPORT_RECIPIENTS
     """FUL-12, FUL-14, FUL-15, FUL-19 (C14): who receives exception, stocktake and monthly reports."""
     check_points: tuple[str, ...] = ("before_work", "after_work")
     """FUL-19: the checks the keeper records every day."""

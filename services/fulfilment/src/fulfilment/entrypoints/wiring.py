@@ -1,6 +1,6 @@
 """Wires the shipping side of the Fulfilment service onto the runtime (SM-SHIP-BATCH, SM-SHIP;
-FUL-1..FUL-11, AS-3, AS-6): its commands, queries, read models, reactions and their durable
-consumers (`CONSUMERS`; bootstrap merges them with the stock ledger's).
+FUL-1..FUL-11, AS-3, AS-6): its commands, queries, read models (with the warehouse's notices per
+recipient role, C14), reactions and their durable consumers (`CONSUMERS`; bootstrap merges them with the stock ledger's).
 """
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fulfilment.adapters import queries
+from fulfilment.adapters import notices, queries
+from fulfilment.adapters.notices import WarehouseNotices
 from fulfilment.adapters.views import ShippingViews
 from fulfilment.application.handlers import ShippingCommands
 from fulfilment.application.reactions import AftersalesReactions, OrdersReactions, ShippingFlow
@@ -17,7 +18,14 @@ from jetstream_es.projection import Projection, Tables
 from jetstream_es.provision import ConsumerSpec
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands import fulfilment as c
-from shop_contracts.queries.fulfilment import GetShipment, GetShippingDay, ListShipments, RenderDocument
+from shop_contracts.queries.fulfilment import (
+    GetShipment,
+    GetShippingDay,
+    ListNotices,
+    ListShipments,
+    RenderDocument,
+    ShippingDayHistory,
+)
 
 NAME = "fulfilment"
 CONSUMERS: dict[str, ConsumerSpec] = {
@@ -31,6 +39,7 @@ CONSUMERS: dict[str, ConsumerSpec] = {
     AftersalesReactions.name: ConsumerSpec(
         "AFTERSALES", "fulfilment-aftersales-reactions", AftersalesReactions.filter_subjects
     ),
+    WarehouseNotices.name: ConsumerSpec("FULFILMENT", "fulfilment-notices", WarehouseNotices.filter_subjects),
 }
 
 
@@ -43,6 +52,7 @@ class ShippingService:
         self.runtime = runtime
         self.commands = ShippingCommands(runtime.commands, lambda: runtime.store, policy, cache_size)
         self.views = ShippingViews()
+        self.notices = WarehouseNotices()
         self.documents_dir = documents_dir
 
     def tables(self, projection: Projection) -> Tables:
@@ -57,6 +67,7 @@ class ShippingService:
         rt.command(c.DefineProductAccessories, cmds.define_accessories)
         rt.command(c.CheckAccessories, cmds.check_accessories)
         rt.command(c.RefuseOutbound, cmds.refuse_outbound)
+        rt.command(c.ResumeRefusedShipment, cmds.resume_refused)
         rt.command(c.DispatchShipment, cmds.dispatch)
         rt.command(c.StampOutboundNote, cmds.stamp)
         rt.command(c.RecordShipmentInTransit, cmds.in_transit)
@@ -66,6 +77,7 @@ class ShippingService:
         rt.command(c.ReceiveReturnParcel, cmds.receive_return)
         projections: tuple[Projection, ...] = (
             self.views,
+            self.notices,
             ShippingFlow(cmds),
             OrdersReactions(cmds),
             AftersalesReactions(cmds),
@@ -73,12 +85,20 @@ class ShippingService:
         for projection in projections:
             rt.projection(projection, CONSUMERS[projection.name].durable)
         rt.query(GetShippingDay, self.get_shipping_day)
+        rt.query(ShippingDayHistory, self.shipping_day_history)
+        rt.query(ListNotices, self.list_notices)
         rt.query(ListShipments, self.list_shipments)
         rt.query(GetShipment, self.get_shipment)
         rt.query(RenderDocument, self.render_document)
 
     async def get_shipping_day(self, query: GetShippingDay) -> dict[str, Any]:
         return await queries.get_shipping_day(self.runtime.engine, self.tables(self.views), query)
+
+    async def shipping_day_history(self, query: ShippingDayHistory) -> dict[str, Any]:
+        return await queries.shipping_day_history(self.runtime.engine, self.tables(self.views), query)
+
+    async def list_notices(self, query: ListNotices) -> dict[str, Any]:
+        return await notices.list_notices(self.runtime.engine, self.tables(self.notices), query)
 
     async def list_shipments(self, query: ListShipments) -> dict[str, Any]:
         return await queries.list_shipments(self.runtime.engine, self.tables(self.views), query)
