@@ -32,6 +32,9 @@ class EventEnvelope(BaseModel):
 
     `causation_id` is the id of the command that caused the event, or `<reaction>/<event_id>`
     when a reaction caused it; `correlation_id` is carried unchanged along the whole chain.
+    `command_fingerprint` is the hash of the causing command's payload (all but `command_id` and
+    `correlation_id`): a command id sent again with another payload is refused as a conflict
+    instead of getting the first answer (decision 0005). Absent for reactions and older events.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -46,6 +49,7 @@ class EventEnvelope(BaseModel):
     actor: Actor
     correlation_id: str = Field(min_length=1, max_length=128)
     causation_id: str = Field(min_length=1, max_length=128)
+    command_fingerprint: str | None = Field(default=None, max_length=64)
     data: dict[str, Any]
 
     @field_validator("occurred_at")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from jetstream_es.errors import CorruptEvent, UnreadableHistory
 from jetstream_es.events import EventRegistry, StoredEvent
 from shop_contracts.messages import EventData
 from shop_contracts.subjects import is_token
@@ -32,10 +33,12 @@ class AggregateType(Generic[S]):
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What one command did to an aggregate: the version it reached and the events it stored."""
+    """What one command did to an aggregate: the version it reached and the events it stored,
+    and the fingerprint of the command's payload (None for reactions and older events)."""
 
     version: int
     event_ids: tuple[str, ...]
+    fingerprint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,7 @@ class Loaded(Generic[S]):
     dedup window. Successive states of one aggregate share this map: it only ever gains entries
     for events that are stored, so an older state seeing a newer event's outcome still tells
     the truth, and evolving stays linear in the new events instead of copying the history.
+    An event this code cannot decode raises `UnreadableHistory` (permanent, decision 0005).
     """
 
     aggregate_id: str
@@ -65,18 +69,24 @@ class Loaded(Generic[S]):
         outcomes = self.outcomes if isinstance(self.outcomes, dict) else dict(self.outcomes)
         group: list[str] = []
         group_cause: str | None = None
+        fingerprint: str | None = None
         for event in events:
             if event.stream_seq <= last_seq:
                 continue
-            data = aggregate.registry.decode(event.envelope)
+            try:
+                data = aggregate.registry.decode(event.envelope)
+            except CorruptEvent as exc:
+                raise UnreadableHistory(
+                    aggregate.name, self.aggregate_id, event.stream_seq, str(exc)
+                ) from exc
             state = aggregate.evolve(state, data)
             version = event.envelope.version
             last_seq = event.stream_seq
             cause = event.envelope.causation_id
             if cause != group_cause:
-                group, group_cause = [], cause
+                group, group_cause, fingerprint = [], cause, event.envelope.command_fingerprint
             group.append(event.event_id)
-            outcome = Outcome(version=version, event_ids=tuple(group))
+            outcome = Outcome(version=version, event_ids=tuple(group), fingerprint=fingerprint)
             for event_id in group:
                 outcomes[event_id] = outcome
         return Loaded(self.aggregate_id, state, version, last_seq, outcomes)

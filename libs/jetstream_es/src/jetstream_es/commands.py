@@ -3,14 +3,23 @@
 Event ids derive from the command id (or, for reactions, from the causing event), so a repeated
 command appends nothing twice: within the dedup window JetStream drops the copy, and after it
 the aggregate recognises the command's first event id and answers with the earlier outcome.
+
+A command id is one command: its events record the fingerprint of the command's payload
+(`command_fingerprint`: a hash of everything but `command_id` and `correlation_id`), and the
+same id sent again with another payload is refused as a `conflict` instead of being answered
+with the first outcome (decision 0005). The runtime's endpoint sets the fingerprint of the
+request being handled (`handling`); it applies to the causes keyed by that command id.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import hashlib
+import json
 import random
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -28,6 +37,32 @@ from shop_contracts.messages import Command, EventData
 
 S = TypeVar("S")
 log = structlog.get_logger(__name__)
+_handling: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar(
+    "jetstream_es_handling", default=None
+)
+
+
+def command_fingerprint(cmd: Command) -> str:
+    """The hash of a command's canonical payload: its name and every field but the ids of the call."""
+    payload = cmd.model_dump(mode="json", exclude={"command_id", "correlation_id"})
+    canonical = json.dumps([cmd.command_name, payload], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+@contextlib.contextmanager
+def handling(cmd: Command) -> Iterator[str]:
+    """While `cmd` is handled, appends caused by its command id record its fingerprint."""
+    fingerprint = command_fingerprint(cmd)
+    token = _handling.set((cmd.command_id, fingerprint))
+    try:
+        yield fingerprint
+    finally:
+        _handling.reset(token)
+
+
+def _fingerprint_of(cause: Cause) -> str | None:
+    current = _handling.get()
+    return current[1] if current is not None and current[0] == cause.key else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,17 +150,23 @@ class CommandHandler:
     ) -> CommandResult:
         name = repo.aggregate.name
         first_id = derive_event_id(name, aggregate_id, cause.key, 0)
+        fingerprint = _fingerprint_of(cause)
         loaded = await repo.load(aggregate_id)
         for attempt in range(1, self.max_attempts + 1):
             done = repo.outcome(loaded, first_id)
             if done is not None:
+                if fingerprint and done.fingerprint and fingerprint != done.fingerprint:
+                    raise Conflict(
+                        f"command id {cause.key!r} was used already for another command on {name} "
+                        f"{aggregate_id} (version {done.version}); a new command needs a new command_id"
+                    )
                 return CommandResult(aggregate_id, done.version, done.event_ids, repeated=True)
             if must_exist and not loaded.exists:
                 raise NotFound(f"{name} {aggregate_id} does not exist")
             decided = decide(loaded.state)
             if not decided:
                 return CommandResult(aggregate_id, loaded.version, ())
-            envelopes = self._envelopes(name, loaded, cause, decided, first_id)
+            envelopes = self._envelopes(name, loaded, cause, decided, first_id, fingerprint)
             try:
                 saved = await repo.save(loaded, envelopes)
             except (ConcurrencyConflict, DuplicateAppend) as exc:
@@ -142,7 +183,13 @@ class CommandHandler:
         )
 
     def _envelopes(
-        self, name: str, loaded: Loaded[S], cause: Cause, decided: Sequence[EventData], first_id: str
+        self,
+        name: str,
+        loaded: Loaded[S],
+        cause: Cause,
+        decided: Sequence[EventData],
+        first_id: str,
+        fingerprint: str | None,
     ) -> list[EventEnvelope]:
         now = self.clock.now()
         return [
@@ -159,6 +206,7 @@ class CommandHandler:
                 actor=cause.actor,
                 correlation_id=cause.correlation_id,
                 causation_id=cause.causation_id,
+                command_fingerprint=fingerprint,
                 data=data.model_dump(mode="json"),
             )
             for index, data in enumerate(decided)

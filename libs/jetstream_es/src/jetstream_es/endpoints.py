@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import structlog
 from pydantic import BaseModel, ValidationError
 
-from jetstream_es.commands import CommandResult
+from jetstream_es.commands import CommandResult, handling
 from jetstream_es.errors import (
     DomainError,
     EventStoreError,
@@ -115,7 +115,8 @@ async def run_command(model: type[C], handler: Callable[[C], Awaitable[CommandRe
         causation_id=parsed.command_id,
     ):
         try:
-            result = await handler(parsed)
+            with handling(parsed):
+                result = await handler(parsed)
         except Exception as exc:
             reply = error_reply(exc, parsed)
             level = "warning" if isinstance(exc, DomainError | InvalidAggregateId) else "error"

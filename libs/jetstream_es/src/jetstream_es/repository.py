@@ -2,6 +2,7 @@
 
 The hot path does not re-read history: a cached state is used as is, and a stale one is caught
 by the optimistic concurrency check on append, after which the handler refreshes it.
+A history this code cannot read raises `UnreadableHistory`, answered as a permanent refusal.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from typing import Generic, TypeVar
 
 from jetstream_es.aggregate import AggregateType, Loaded, Outcome
+from jetstream_es.errors import CorruptEvent, UnreadableHistory
 from jetstream_es.events import StoredEvent
 from jetstream_es.store import EventStore
 from shop_contracts.envelope import EventEnvelope
@@ -47,7 +49,12 @@ class Repository(Generic[S]):
             self._cache.move_to_end(aggregate_id)
             return cached
         base = cached or Loaded(aggregate_id, self.aggregate.initial())
-        events = await self.store.read(self.aggregate.name, aggregate_id, after_seq=base.last_seq)
+        try:
+            events = await self.store.read(self.aggregate.name, aggregate_id, after_seq=base.last_seq)
+        except UnreadableHistory:
+            raise
+        except CorruptEvent as exc:  # a stored body that is not an envelope at all
+            raise UnreadableHistory(self.aggregate.name, aggregate_id, None, str(exc)) from exc
         return self._remember(base.evolve(self.aggregate, events))
 
     async def save(self, loaded: Loaded[S], envelopes: Sequence[EventEnvelope]) -> Loaded[S]:

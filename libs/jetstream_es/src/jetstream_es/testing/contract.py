@@ -43,6 +43,14 @@ class EventStoreContract:
         assert events[0].envelope == envelope("a1", 1, "c1")
         assert events[0].subject == f"{store.service}.events.Counter.a1"
 
+    async def test_a_stored_event_keeps_the_fingerprint_of_its_command(self, store: EventStore) -> None:
+        """What a repeated command id is compared with (decision 0005): it must survive the store."""
+        marked = envelope("fp1", 1, "c1").model_copy(update={"command_fingerprint": "0123456789abcdef" * 2})
+        await store.append("Counter", "fp1", [marked], 0)
+        events = await store.read("Counter", "fp1")
+        assert events[0].envelope.command_fingerprint == "0123456789abcdef" * 2
+        assert events[0].envelope == marked
+
     async def test_read_of_unknown_aggregate_is_empty(self, store: EventStore) -> None:
         assert await store.read("Counter", "nobody") == []
 
