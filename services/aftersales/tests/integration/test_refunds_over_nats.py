@@ -17,7 +17,7 @@ from jetstream_es.clock import FixedClock
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.testing.nats_server import NatsServer
 from shop_contracts.events.fulfilment import ReturnParcelReceived, ShipmentDelivered, ShipmentStamped
-from shop_contracts.events.orders import OrderLine, OrderPlaced, ShippingAddress
+from shop_contracts.events.orders import OrderLine, OrderPaid, OrderPlaced, ShippingAddress
 
 from .helpers import (
     BUYER,
@@ -57,8 +57,22 @@ async def service(nats_server: NatsServer, nc: Client, tmp_path: Path) -> AsyncI
     await runtime.stop()
 
 
-async def order_known(nc: Client, runtime: ServiceRuntime, order_id: str, delivered: bool) -> None:
+def paid(order_id: str) -> OrderPaid:
+    return OrderPaid(
+        order_id=order_id,
+        amount=AMOUNT,
+        payee_account="CN-ICBC-0001",
+        payment_ref=f"alipay-{order_id}",
+        paid_at=NOW - timedelta(days=5),
+    )
+
+
+async def order_known(
+    nc: Client, runtime: ServiceRuntime, order_id: str, delivered: bool, *, was_paid: bool = True
+) -> None:
     await publish_foreign(nc, "orders", "Order", order_id, placed(order_id), f"placed-{order_id}")
+    if was_paid:
+        await publish_foreign(nc, "orders", "Order", order_id, paid(order_id), f"paid-{order_id}")
     if delivered:
         stamped = ShipmentStamped(
             shipment_id=f"s-{order_id}",
@@ -151,6 +165,20 @@ async def test_a_reason_outside_the_list_is_refused_as_1(service: ServiceRuntime
         nc, "RequestRefund", body("RequestRefund", BUYER, order_id="o-4", reason="whim", goods_received=False)
     )
     assert (reply["error"]["code"], reply["error"]["rule"]) == ("rule_violated", "AS-1")
+
+
+async def test_a_refund_for_an_order_orders_never_recorded_as_paid_is_refused_sm_ord(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    await order_known(nc, service, "o-5", delivered=False, was_paid=False)
+    reply = await command(
+        nc,
+        "RequestRefund",
+        body("RequestRefund", BUYER, order_id="o-5", reason="changed_mind", goods_received=False),
+    )
+    assert (reply["error"]["code"], reply["error"]["rule"]) == ("rule_violated", "SM-ORD")
+    ledger = await query(nc, "RefundLedger", {"date_from": "2026-03-01", "date_to": "2026-03-03"})
+    assert ledger["refunds"] == []
 
 
 @pytest.mark.parametrize(

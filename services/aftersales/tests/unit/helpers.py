@@ -18,7 +18,7 @@ from jetstream_es.memory_store import InMemoryEventStore
 from shop_contracts.commands import aftersales as c
 from shop_contracts.envelope import SYSTEM_ACTOR, Actor, EventEnvelope
 from shop_contracts.events.fulfilment import ReturnParcelReceived, ShipmentDelivered, ShipmentStamped
-from shop_contracts.events.orders import OrderLine, OrderPlaced, ShippingAddress
+from shop_contracts.events.orders import OrderLine, OrderPaid, OrderPlaced, ShippingAddress
 from shop_contracts.messages import Command, EventData
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -37,6 +37,13 @@ PLACED = OrderPlaced(
     channel="tmall",
     sales_owner="sales-1",
     placed_at=NOW - timedelta(days=5),
+)
+PAID = OrderPaid(
+    order_id="o-1",
+    amount=AMOUNT,
+    payee_account="CN-ICBC-0001",
+    payment_ref="alipay-77",
+    paid_at=NOW - timedelta(days=5),
 )
 STAMPED = ShipmentStamped(
     shipment_id="s-1",

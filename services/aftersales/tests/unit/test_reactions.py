@@ -8,7 +8,7 @@ from jetstream_es.testing.events import decoded_event
 from shop_contracts.commands import aftersales as c
 from shop_contracts.events.fulfilment import ReturnParcelReceived
 
-from .helpers import BUYER, DELIVERED, NOW, PARCEL, PLACED, STAMPED, Aftersales, cmd, request
+from .helpers import BUYER, DELIVERED, NOW, PAID, PARCEL, PLACED, STAMPED, Aftersales, cmd, request
 
 
 def facts_types(a: Aftersales) -> list[str]:
@@ -38,7 +38,7 @@ async def test_the_same_fact_from_another_event_is_noted_once() -> None:
 
 async def test_a_redelivered_parcel_moves_the_case_once() -> None:
     a = Aftersales()
-    await a.facts(PLACED, STAMPED, DELIVERED)
+    await a.facts(PLACED, PAID, STAMPED, DELIVERED)
     await a.given(
         request(), cmd(c.ApproveRefundRequest), cmd(c.RecordReturnDispatch, BUYER, waybill_no="RB-1")
     )

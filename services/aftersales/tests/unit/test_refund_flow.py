@@ -21,6 +21,7 @@ from .helpers import (
     CLERK,
     CS,
     DELIVERED,
+    PAID,
     PARCEL,
     PLACED,
     STAMPED,
@@ -46,14 +47,14 @@ def conclude(outcome: str, command_id: str | None = None) -> c.ConcludeNegotiati
 
 async def not_received() -> Aftersales:
     a = Aftersales()
-    await a.facts(PLACED)
+    await a.facts(PLACED, PAID)
     await a.given(request(received=False, reason="changed_mind"))
     return a
 
 
 async def received() -> Aftersales:
     a = Aftersales()
-    await a.facts(PLACED, STAMPED, DELIVERED)
+    await a.facts(PLACED, PAID, STAMPED, DELIVERED)
     await a.given(request())
     return a
 
@@ -261,7 +262,7 @@ async def test_the_same_refund_command_sent_again_appends_nothing() -> None:
 
 async def test_refunds_never_exceed_the_order_amount_net_of_earlier_refunds_ord_16() -> None:
     a = Aftersales()
-    await a.facts(PLACED)
+    await a.facts(PLACED, PAID)
     await a.given(
         request(False, "changed_mind", case_id="case-1", amount=Decimal("3000.00")),
         request(False, "changed_mind", case_id="case-2", amount=Decimal("100.00"), command_id="req-2"),

@@ -15,7 +15,7 @@ from shop_contracts.events.aftersales import RefundRequested
 from shop_contracts.events.fulfilment import ShipmentCancelled, ShipmentDelivered
 from shop_contracts.queries.aftersales import RefundCaseStatus
 
-from .helpers import AMOUNT, CS, DELIVERED, NOW, PLACED, STAMPED, Aftersales, request
+from .helpers import AMOUNT, CS, DELIVERED, NOW, PAID, PLACED, STAMPED, Aftersales, request
 
 
 async def requested(harness: Aftersales) -> RefundRequested:
@@ -26,7 +26,7 @@ async def requested(harness: Aftersales) -> RefundRequested:
 
 async def test_a_request_with_a_listed_reason_awaits_the_supervisor_as_1() -> None:
     a = Aftersales()
-    await a.facts(PLACED, STAMPED, DELIVERED)
+    await a.facts(PLACED, PAID, STAMPED, DELIVERED)
     await a.when(request())
     event = await requested(a)
     assert (event.reason, event.amount, event.buyer_id) == ("quality", AMOUNT, "buyer-9")
@@ -35,7 +35,7 @@ async def test_a_request_with_a_listed_reason_awaits_the_supervisor_as_1() -> No
 
 async def test_a_reason_outside_the_list_is_refused_as_1() -> None:
     a = Aftersales()
-    await a.facts(PLACED)
+    await a.facts(PLACED, PAID)
     with pytest.raises(RuleViolated) as err:
         await a.when(request(reason="no reason"))
     assert err.value.rule == "AS-1"
@@ -44,7 +44,7 @@ async def test_a_reason_outside_the_list_is_refused_as_1() -> None:
 
 async def test_delivered_goods_count_as_received_whatever_the_buyer_says_as_2() -> None:
     a = Aftersales()
-    await a.facts(PLACED, STAMPED, DELIVERED)
+    await a.facts(PLACED, PAID, STAMPED, DELIVERED)
     await a.when(request(received=False, reason="not_as_described"))
     event = await requested(a)
     assert (event.goods_received, event.claimed_received, event.received_basis) == (True, False, "delivered")
@@ -52,7 +52,7 @@ async def test_delivered_goods_count_as_received_whatever_the_buyer_says_as_2() 
 
 async def test_goods_never_stamped_count_as_not_received_as_2() -> None:
     a = Aftersales()
-    await a.facts(PLACED)
+    await a.facts(PLACED, PAID)
     await a.when(request(received=True, reason="changed_mind"))
     event = await requested(a)
     assert (event.goods_received, event.received_basis) == (False, "not_shipped")
@@ -61,7 +61,7 @@ async def test_goods_never_stamped_count_as_not_received_as_2() -> None:
 async def test_a_cancelled_shipment_counts_as_not_received_as_2() -> None:
     a = Aftersales()
     cancelled = ShipmentCancelled(shipment_id="s-1", order_id="o-1", cancelled_at=NOW)
-    await a.facts(PLACED, STAMPED, cancelled)
+    await a.facts(PLACED, PAID, STAMPED, cancelled)
     await a.when(request(received=True, reason="changed_mind"))
     assert (await requested(a)).goods_received is False
 
@@ -69,7 +69,7 @@ async def test_a_cancelled_shipment_counts_as_not_received_as_2() -> None:
 @pytest.mark.parametrize("claimed", [True, False])
 async def test_stamped_but_not_delivered_the_buyers_statement_decides_as_2(claimed: bool) -> None:
     a = Aftersales()
-    await a.facts(PLACED, STAMPED)
+    await a.facts(PLACED, PAID, STAMPED)
     await a.when(request(received=claimed, reason="not_received"))
     event = await requested(a)
     assert (event.goods_received, event.received_basis) == (claimed, "buyer_statement")
@@ -79,6 +79,7 @@ async def test_a_quality_return_exactly_seven_days_after_delivery_is_accepted_as
     a = Aftersales()
     await a.facts(
         PLACED,
+        PAID,
         STAMPED,
         ShipmentDelivered(shipment_id="s-1", order_id="o-1", delivered_at=NOW - timedelta(days=7)),
     )
@@ -89,7 +90,9 @@ async def test_a_quality_return_exactly_seven_days_after_delivery_is_accepted_as
 async def test_a_quality_return_one_second_after_the_window_is_refused_as_11() -> None:
     a = Aftersales()
     late = NOW - timedelta(days=7, seconds=1)
-    await a.facts(PLACED, STAMPED, ShipmentDelivered(shipment_id="s-1", order_id="o-1", delivered_at=late))
+    await a.facts(
+        PLACED, PAID, STAMPED, ShipmentDelivered(shipment_id="s-1", order_id="o-1", delivered_at=late)
+    )
     with pytest.raises(RuleViolated) as err:
         await a.when(request())
     assert err.value.rule == "AS-11"
@@ -99,21 +102,23 @@ async def test_a_quality_return_one_second_after_the_window_is_refused_as_11() -
 async def test_a_non_quality_return_after_the_window_is_accepted_as_11() -> None:
     a = Aftersales()
     late = NOW - timedelta(days=30)
-    await a.facts(PLACED, STAMPED, ShipmentDelivered(shipment_id="s-1", order_id="o-1", delivered_at=late))
+    await a.facts(
+        PLACED, PAID, STAMPED, ShipmentDelivered(shipment_id="s-1", order_id="o-1", delivered_at=late)
+    )
     await a.when(request(reason="wrong_item"))
     assert a.types() == ["RefundRequested"]
 
 
 async def test_only_the_buyer_may_request_a_refund_as_1() -> None:
     a = Aftersales()
-    await a.facts(PLACED)
+    await a.facts(PLACED, PAID)
     with pytest.raises(Forbidden):
         await a.when(request(actor=CS))
 
 
 async def test_another_buyer_may_not_request_a_refund_for_this_order() -> None:
     a = Aftersales()
-    await a.facts(PLACED)
+    await a.facts(PLACED, PAID)
     with pytest.raises(Forbidden) as err:
         await a.when(request(actor=Actor(id="buyer-x", roles=("buyer",))))
     assert err.value.rule == "SM-RET"
@@ -127,7 +132,7 @@ async def test_an_order_after_sales_has_not_heard_of_is_not_found() -> None:
 
 async def test_a_request_above_the_order_amount_is_refused_ord_16() -> None:
     a = Aftersales()
-    await a.facts(PLACED)
+    await a.facts(PLACED, PAID)
     with pytest.raises(RuleViolated) as err:
         await a.when(request(reason="changed_mind", amount=Decimal("3020.01")))
     assert err.value.rule == "ORD-16"
@@ -135,14 +140,14 @@ async def test_a_request_above_the_order_amount_is_refused_ord_16() -> None:
 
 async def test_a_partial_amount_is_kept_on_the_case() -> None:
     a = Aftersales()
-    await a.facts(PLACED)
+    await a.facts(PLACED, PAID)
     await a.when(request(reason="changed_mind", amount=Decimal("100.00")))
     assert (await requested(a)).amount == Decimal("100.00")
 
 
 async def test_the_same_request_sent_again_appends_nothing() -> None:
     a = Aftersales()
-    await a.facts(PLACED)
+    await a.facts(PLACED, PAID)
     first = await a.when(request(reason="changed_mind"))
     again = await a.when(request(reason="changed_mind"))
     assert again.repeated
@@ -152,7 +157,7 @@ async def test_the_same_request_sent_again_appends_nothing() -> None:
 
 async def test_a_case_id_is_used_once_sm_ret() -> None:
     a = Aftersales()
-    await a.facts(PLACED)
+    await a.facts(PLACED, PAID)
     await a.when(request(reason="changed_mind"))
     with pytest.raises(RuleViolated) as err:
         await a.when(request(reason="changed_mind", command_id="another"))

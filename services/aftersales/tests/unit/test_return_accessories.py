@@ -12,7 +12,7 @@ from shop_contracts.events.fulfilment import AccessoriesChecked
 from shop_contracts.events.refund_case import ReturnInspectionFailed, ReturnInspectionPassed
 from shop_contracts.messages import EventData
 
-from .helpers import BUYER, CLERK, CS, DELIVERED, NOW, PARCEL, PLACED, STAMPED, Aftersales, cmd, request
+from .helpers import BUYER, CLERK, CS, DELIVERED, NOW, PAID, PARCEL, PLACED, STAMPED, Aftersales, cmd, request
 
 CHECKED = AccessoriesChecked(
     shipment_id="s-1",
@@ -25,7 +25,7 @@ CHECKED = AccessoriesChecked(
 
 async def returned(*facts: EventData) -> Aftersales:
     a = Aftersales()
-    await a.facts(PLACED, *facts, STAMPED, DELIVERED)
+    await a.facts(PLACED, PAID, *facts, STAMPED, DELIVERED)
     await a.given(
         request(),
         cmd(c.ApproveRefundRequest),

@@ -1,6 +1,10 @@
 """Reactions to orders and fulfilment events (SM-RET; AS-2 goods received, AS-11 delivery time,
-refund limits): OrderPlaced, ShipmentStamped, ShipmentDelivered and ShipmentCancelled are noted on
-the order's OrderFacts; ReturnParcelReceived moves the refund case to ReturnArrived.
+refund limits): OrderPlaced, OrderPaid, ShipmentStamped, ShipmentDelivered and ShipmentCancelled
+are noted on the order's OrderFacts; ReturnParcelReceived moves the refund case to ReturnArrived.
+
+OrderPaid has its own durable consumer (`aftersales-payment-reactions`): a new consumer starts at
+the beginning of the ORDERS stream, so the payments of orders placed before after-sales learnt to
+note them are noted too (AS-3, AS-8: only paid orders are refunded).
 
 Each reaction is a Projection with side effects and no tables: for every event it issues one
 command with `Cause.of_event`, so the event ids derive from the causing event and a redelivered
@@ -23,7 +27,7 @@ from shop_contracts.events.fulfilment import (
     ShipmentDelivered,
     ShipmentStamped,
 )
-from shop_contracts.events.orders import OrderPlaced
+from shop_contracts.events.orders import OrderPaid, OrderPlaced
 from shop_contracts.messages import EventData
 
 log = structlog.get_logger(__name__)
@@ -34,6 +38,7 @@ async def react(commands: RefundCommands, data: EventData, cause: Cause) -> Comm
     match data:
         case (
             OrderPlaced()
+            | OrderPaid()
             | AccessoriesChecked()
             | ShipmentStamped()
             | ShipmentDelivered()
@@ -66,6 +71,14 @@ class OrderReactions(AftersalesReaction):
     stream = "ORDERS"
     filter_subjects = ("orders.events.Order.>",)
     models = (OrderPlaced,)
+    handles = frozenset(m.event_type for m in models)
+
+
+class PaymentReactions(AftersalesReaction):
+    name = "aftersales_payment_reactions"
+    stream = "ORDERS"
+    filter_subjects = ("orders.events.Order.>",)
+    models = (OrderPaid,)
     handles = frozenset(m.event_type for m in models)
 
 

@@ -1,5 +1,5 @@
 """Events only the Aftersales service uses: what it learnt about an order from orders and
-fulfilment (AS-2 goods received, AS-11 delivery time, refund limits) and the refunds booked
+fulfilment (payment, AS-2 goods received, AS-11 delivery time, refund limits) and the refunds booked
 against it (never twice, never above the order amount net of earlier refunds)."""
 
 from __future__ import annotations
@@ -20,6 +20,18 @@ class OrderFactsRecorded(EventData):
     amount: Decimal = Field(ge=0)
     buyer_id: str = Field(min_length=1, max_length=128)
     placed_at: AwareDatetime
+
+
+class PaymentNoted(EventData):
+    """Orders recorded the buyer's payment (OrderPaid): the money a refund may give back (AS-3,
+    AS-8, AS-9, SM-ORD)."""
+
+    event_type: ClassVar[str] = "PaymentNoted"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    amount: Decimal = Field(ge=0)
+    paid_at: AwareDatetime
 
 
 class ShipmentStampNoted(EventData):

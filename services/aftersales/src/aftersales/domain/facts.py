@@ -1,6 +1,11 @@
 """What after-sales knows about an order (aggregate `OrderFacts`, one per order id), fed by
-reactions to OrderPlaced, AccessoriesChecked, ShipmentStamped, ShipmentDelivered and
+reactions to OrderPlaced, OrderPaid, AccessoriesChecked, ShipmentStamped, ShipmentDelivered and
 ShipmentCancelled, and the refunds booked against it.
+
+- Paid (AS-3, AS-8, SM-ORD): a refund gives back money the buyer paid. An order whose payment
+  orders never recorded has nothing to refund: its requests are refused, and no refund is booked
+  against it, so the refund ledger (AS-9) never holds money that never came in. The limit is the
+  amount paid, not the amount ordered.
 
 - Accessories shipped (FUL-4, AS-7): the checklist the warehouse keeper found complete, the
   reference a returned parcel's accessories are inspected against.
@@ -8,7 +13,7 @@ ShipmentCancelled, and the refunds booked against it.
 - Goods received (AS-2): delivered → received; not stamped (or cancelled) → not received; stamped
   but not delivered → the buyer's statement decides, and the basis is recorded.
 - Refund limits: a case is booked once ("never refunded twice", SM-RET) and the refunds of an order
-  never exceed its amount net of earlier refunds (ORD-16, AS-9).
+  never exceed the amount paid net of earlier refunds (ORD-16, AS-9).
 
 Reactions decide nothing when the fact is already known, so redelivery changes nothing.
 """
@@ -24,6 +29,7 @@ from typing import Literal
 from aftersales.domain.events import (
     DeliveryNoted,
     OrderFactsRecorded,
+    PaymentNoted,
     RefundBooked,
     ShipmentCancellationNoted,
     ShipmentStampNoted,
@@ -38,7 +44,7 @@ from shop_contracts.events.fulfilment import (
     ShipmentDelivered,
     ShipmentStamped,
 )
-from shop_contracts.events.orders import OrderPlaced
+from shop_contracts.events.orders import OrderPaid, OrderPlaced
 from shop_contracts.messages import EventData
 
 Basis = Literal["delivered", "not_shipped", "buyer_statement"]
@@ -50,6 +56,8 @@ class OrderFacts:
     known: bool = False
     amount: Decimal = Decimal(0)
     buyer_id: str = ""
+    paid: Decimal | None = None
+    paid_at: datetime | None = None
     stamped_at: datetime | None = None
     delivered_at: datetime | None = None
     cancelled: bool = False
@@ -59,7 +67,8 @@ class OrderFacts:
 
     @property
     def remaining(self) -> Decimal:
-        return self.amount - self.refunded
+        """What may still be refunded: the amount paid minus every refund (nothing if unpaid)."""
+        return (self.paid or Decimal(0)) - self.refunded
 
 
 def evolve(state: OrderFacts, event: EventData) -> OrderFacts:
@@ -68,6 +77,8 @@ def evolve(state: OrderFacts, event: EventData) -> OrderFacts:
             return replace(
                 state, order_id=event.order_id, known=True, amount=event.amount, buyer_id=event.buyer_id
             )
+        case PaymentNoted():
+            return replace(state, order_id=event.order_id, paid=event.amount, paid_at=event.paid_at)
         case ShipmentStampNoted():
             return replace(state, order_id=event.order_id, stamped_at=event.stamped_at)
         case DeliveryNoted():
@@ -88,6 +99,7 @@ def evolve(state: OrderFacts, event: EventData) -> OrderFacts:
 registry = EventRegistry(
     [
         OrderFactsRecorded,
+        PaymentNoted,
         ShipmentStampNoted,
         DeliveryNoted,
         ShipmentCancellationNoted,
@@ -119,6 +131,8 @@ def note(facts: OrderFacts, event: EventData) -> Sequence[EventData]:
                     placed_at=event.placed_at,
                 )
             ]
+        case OrderPaid() if facts.paid_at is None:
+            return [PaymentNoted(order_id=event.order_id, amount=event.amount, paid_at=event.paid_at)]
         case AccessoriesChecked() if facts.shipped_accessories is None:
             return [
                 ShippedAccessoriesNoted(
@@ -149,17 +163,28 @@ def note(facts: OrderFacts, event: EventData) -> Sequence[EventData]:
     return []
 
 
+def check_paid(facts: OrderFacts) -> None:
+    """AS-3, AS-8: the buyer is refunded money they paid; an unpaid order has none (SM-ORD)."""
+    if facts.paid is None:
+        raise RuleViolated(
+            f"order {facts.order_id} was never paid (no OrderPaid): there is no money to refund",
+            "SM-ORD",
+        )
+
+
 def check_amount(facts: OrderFacts, amount: Decimal) -> None:
+    check_paid(facts)
     if amount > facts.remaining:
         raise RuleViolated(
             f"refund {amount} exceeds what is left of order {facts.order_id} "
-            f"({facts.amount} minus {facts.refunded} already refunded)",
+            f"({facts.paid} paid minus {facts.refunded} already refunded)",
             "ORD-16",
         )
 
 
 def book_refund(facts: OrderFacts, case_id: str, amount: Decimal, now: datetime) -> Sequence[EventData]:
-    """Book a case's refund against its order: once per case, never above the remaining amount."""
+    """Book a case's refund against its order: only a paid order, once per case, never above what
+    is left of the payment (AS-9: the ledger holds only money that came in)."""
     if case_id in facts.booked_cases:
         raise RuleViolated(f"case {case_id} has already been refunded", "SM-RET")
     check_amount(facts, amount)

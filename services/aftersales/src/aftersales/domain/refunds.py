@@ -1,4 +1,5 @@
-"""Decisions on a refund case (SM-RET): request with reason (AS-1), branch (AS-2) and the 7-day
+"""Decisions on a refund case (SM-RET): request for a paid order only (AS-3, AS-8, SM-ORD), with
+reason (AS-1), branch (AS-2) and the 7-day
 quality window (AS-11); supervisor approval (AS-3, AS-4) or rejection into negotiation (AS-5);
 the return leg (AS-4, AS-6, AS-7); the refund itself (AS-8, AS-9); withdrawal.
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from aftersales.domain.facts import OrderFacts, check_amount, goods_received
+from aftersales.domain.facts import OrderFacts, check_amount, check_paid, goods_received
 from aftersales.domain.policy import AftersalesPolicy
 from aftersales.domain.roles import require_role
 from aftersales.domain.state import OPEN_FOR_WITHDRAWAL, RefundCaseState
@@ -61,6 +62,7 @@ def request(
     if not facts.known:
         raise NotFound(f"order {cmd.order_id} is not known to after-sales")
     _own_buyer(cmd.actor, facts.buyer_id)
+    check_paid(facts)
     if cmd.reason not in policy.refund_reasons:
         known = ", ".join(sorted(policy.refund_reasons))
         raise RuleViolated(f"refund reason {cmd.reason!r} is not one of: {known}", "AS-1")

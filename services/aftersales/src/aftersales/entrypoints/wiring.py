@@ -15,7 +15,7 @@ from aftersales.adapters.views import RefundCaseViews
 from aftersales.application.customers import CustomerCommands
 from aftersales.application.deadlines import ComplaintDeadlineFirer
 from aftersales.application.handlers import RefundCommands
-from aftersales.application.reactions import FulfilmentReactions, OrderReactions
+from aftersales.application.reactions import FulfilmentReactions, OrderReactions, PaymentReactions
 from aftersales.domain.policy import AftersalesPolicy
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.projection import Projection, Tables
@@ -37,6 +37,9 @@ CONSUMERS: dict[str, ConsumerSpec] = {
         "AFTERSALES", "aftersales-refund-views", RefundCaseViews.filter_subjects
     ),
     OrderReactions.name: ConsumerSpec("ORDERS", "aftersales-order-reactions", OrderReactions.filter_subjects),
+    PaymentReactions.name: ConsumerSpec(
+        "ORDERS", "aftersales-payment-reactions", PaymentReactions.filter_subjects
+    ),
     FulfilmentReactions.name: ConsumerSpec(
         "FULFILMENT", "aftersales-fulfilment-reactions", FulfilmentReactions.filter_subjects
     ),
@@ -104,6 +107,7 @@ class AftersalesService:
         projections: tuple[Projection, ...] = (
             self.views,
             OrderReactions(r),
+            PaymentReactions(r),
             FulfilmentReactions(r),
             self.complaint_views,
             self.deadlines,
