@@ -37,6 +37,12 @@ class AftersalesSettings(BaseSettings):
         description="AS-11: reasons that count as a quality problem, limited to the window (JSON list)",
     )
     quality_window_days: int = Field(7, ge=0, description="AS-11: days after delivery for quality returns")
+    transit_days: int = Field(
+        3,
+        ge=0,
+        description="AS-11: days from the stamp to receipt, assumed when no delivery is recorded "
+        "(designer default; the seeds do not say what 'received' means)",
+    )
     complaint_response_hours: int = Field(
         24, ge=1, description="AS-15 (C13): hours within which a complaint gets a response"
     )
@@ -52,6 +58,7 @@ class AftersalesSettings(BaseSettings):
             refund_reasons=frozenset(self.refund_reasons),
             quality_reasons=frozenset(self.quality_reasons),
             quality_window=timedelta(days=self.quality_window_days),
+            transit_allowance=timedelta(days=self.transit_days),
             complaint_response_within=timedelta(hours=self.complaint_response_hours),
             departments=frozenset(self.consultation_departments),
             satisfaction_target=self.satisfaction_target,

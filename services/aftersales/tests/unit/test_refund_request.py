@@ -9,10 +9,11 @@ from decimal import Decimal
 
 import pytest
 
+from aftersales.domain.policy import AftersalesPolicy
 from jetstream_es.errors import Forbidden, NotFound, RuleViolated
 from shop_contracts.envelope import Actor
 from shop_contracts.events.aftersales import RefundRequested
-from shop_contracts.events.fulfilment import ShipmentCancelled, ShipmentDelivered
+from shop_contracts.events.fulfilment import ShipmentCancelled, ShipmentDelivered, ShipmentStamped
 from shop_contracts.queries.aftersales import RefundCaseStatus
 
 from .helpers import AMOUNT, CS, DELIVERED, NOW, PAID, PLACED, STAMPED, Aftersales, request
@@ -97,6 +98,39 @@ async def test_a_quality_return_one_second_after_the_window_is_refused_as_11() -
         await a.when(request())
     assert err.value.rule == "AS-11"
     assert a.types() == []
+
+
+def stamped(days_ago: float) -> ShipmentStamped:
+    return STAMPED.model_copy(update={"stamped_at": NOW - timedelta(days=days_ago)})
+
+
+async def test_without_a_delivery_a_quality_return_is_counted_from_the_stamp_plus_transit_as_11() -> None:
+    # given an order stamped 10 days and 1 second ago, never reported delivered: with the
+    # default 3 transit days it was received 7 days and 1 second ago
+    a = Aftersales()
+    await a.facts(PLACED, PAID, stamped(10 + 1 / 86400))
+    # when the buyer says it arrived and asks to return it for quality
+    with pytest.raises(RuleViolated) as err:
+        await a.when(request(received=True))
+    # then the window has closed
+    assert err.value.rule == "AS-11"
+    assert "stamp plus 3 transit days" in err.value.message
+    assert a.types() == []
+
+
+async def test_without_a_delivery_a_quality_return_inside_stamp_plus_transit_is_accepted_as_11() -> None:
+    a = Aftersales()
+    await a.facts(PLACED, PAID, stamped(10))
+    await a.when(request(received=True))
+    assert a.types() == ["RefundRequested"]
+
+
+async def test_the_transit_days_are_a_setting_as_11() -> None:
+    a = Aftersales(AftersalesPolicy(transit_allowance=timedelta(days=1)))
+    await a.facts(PLACED, PAID, stamped(9))
+    with pytest.raises(RuleViolated) as err:
+        await a.when(request(received=True))
+    assert err.value.rule == "AS-11"
 
 
 async def test_a_non_quality_return_after_the_window_is_accepted_as_11() -> None:

@@ -1,5 +1,5 @@
 """The business numbers the after-sales rules use, given by configuration (AS-1 reasons, AS-11
-window, AS-15 complaint response SLA (C13: 24 h), AS-17 departments, AS-14 satisfaction target)."""
+window and the transit days assumed when no delivery is recorded, AS-15 complaint response SLA (C13: 24 h), AS-17 departments, AS-14 satisfaction target)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ class AftersalesPolicy:
     refund_reasons: frozenset[str] = DEFAULT_REASONS
     quality_reasons: frozenset[str] = frozenset({"quality"})
     quality_window: timedelta = timedelta(days=7)
+    transit_allowance: timedelta = timedelta(days=3)
     complaint_response_within: timedelta = timedelta(hours=24)
     departments: frozenset[str] = DEFAULT_DEPARTMENTS
     satisfaction_target: int = 5

@@ -1,6 +1,6 @@
 """Decisions on a refund case (SM-RET): request for a paid order only (AS-3, AS-8, SM-ORD), with
 reason (AS-1), branch (AS-2) and the 7-day
-quality window (AS-11); supervisor approval (AS-3, AS-4) or rejection into negotiation (AS-5);
+quality window (AS-11, counted from delivery, or from the stamp plus the transit days); supervisor approval (AS-3, AS-4) or rejection into negotiation (AS-5);
 the return leg (AS-4, AS-6, AS-7); the refund itself (AS-8, AS-9); withdrawal.
 
 Every decision is pure: state, command, facts and `now` in, events out, or a refusal naming the
@@ -67,12 +67,8 @@ def request(
         known = ", ".join(sorted(policy.refund_reasons))
         raise RuleViolated(f"refund reason {cmd.reason!r} is not one of: {known}", "AS-1")
     received, basis = goods_received(facts, cmd.goods_received)
-    window_end = facts.delivered_at + policy.quality_window if facts.delivered_at else None
-    if received and cmd.reason in policy.quality_reasons and window_end is not None and now > window_end:
-        raise RuleViolated(
-            f"quality returns close {policy.quality_window.days} days after delivery ({window_end.isoformat()})",
-            "AS-11",
-        )
+    if received and cmd.reason in policy.quality_reasons:
+        check_quality_window(facts, policy, now)
     amount = cmd.amount if cmd.amount is not None else facts.remaining
     check_amount(facts, amount)
     if amount <= 0:
@@ -91,6 +87,30 @@ def request(
             delivered_at=facts.delivered_at,
         )
     ]
+
+
+def quality_window_end(facts: OrderFacts, policy: AftersalesPolicy) -> tuple[datetime, str] | None:
+    """AS-11: when the 7 days after receipt end, from the facts that exist. The delivery time if
+    fulfilment recorded one; otherwise the stamp plus the transit allowance (the seeds do not say
+    what "received" means, rules.md §9: a setting, AFTERSALES_TRANSIT_DAYS). Never "no limit":
+    goods that were never stamped cannot have been received, so there is no window to check."""
+    if facts.delivered_at is not None:
+        return facts.delivered_at + policy.quality_window, "delivery"
+    if facts.stamped_at is not None:
+        received = facts.stamped_at + policy.transit_allowance
+        return received + policy.quality_window, f"stamp plus {policy.transit_allowance.days} transit days"
+    return None
+
+
+def check_quality_window(facts: OrderFacts, policy: AftersalesPolicy, now: datetime) -> None:
+    found = quality_window_end(facts, policy)
+    if found is not None and now > found[0]:
+        end, basis = found
+        raise RuleViolated(
+            f"quality returns close {policy.quality_window.days} days after receipt "
+            f"(received by {basis}): {end.isoformat()}",
+            "AS-11",
+        )
 
 
 def approve(state: RefundCaseState, cmd: c.ApproveRefundRequest, now: datetime) -> Sequence[EventData]:
