@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from jetstream_es.errors import CorruptEvent, UnreadableHistory
 from jetstream_es.events import EventRegistry, StoredEvent
@@ -29,6 +29,25 @@ class AggregateType(Generic[S]):
     def __post_init__(self) -> None:
         if not is_token(self.name):
             raise ValueError(f"aggregate name must be one subject token: {self.name!r}")
+        if all(known is not self for known in _DEFINED):
+            _DEFINED.append(self)
+
+    @property
+    def module(self) -> str:
+        """The module that defines the aggregate (its `evolve` function's): who appends its events."""
+        return getattr(self.evolve, "__module__", None) or ""
+
+
+_DEFINED: list[AggregateType[Any]] = []
+
+
+def defined_aggregates(package: str) -> tuple[AggregateType[Any], ...]:
+    """Every aggregate type defined so far in `package` or its modules, in definition order.
+
+    The catalog of what a service appends (its AsyncAPI channels) reads this after the service's
+    `build()` has imported its code, so an aggregate cannot be left out of the documents.
+    """
+    return tuple(a for a in _DEFINED if a.module == package or a.module.startswith(f"{package}."))
 
 
 @dataclass(frozen=True, slots=True)

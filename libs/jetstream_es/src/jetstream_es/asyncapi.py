@@ -3,9 +3,12 @@
 The catalog is what a service's `build()` wires onto its `ServiceRuntime` without connecting:
 the command and query models (request/reply channels `<service>.commands.<Name>` and
 `<service>.queries.<Name>`, answered with the `Reply` schema), the operators' admin endpoints,
-the events it appends to its stream (aggregates declared with `runtime.publishes(...)`, and the
-event registries of the projections reading its own stream), and the durable consumers it
-subscribes with (each projection or reaction and its filter subjects). Payload schemas come from
+the events it appends to its stream, and the durable consumers it subscribes with (each
+projection or reaction and its filter subjects). The events appended are every aggregate type
+the service's package defines (`defined_aggregates`, read after `build()` imported the code),
+with every event type of its registry, plus those declared with `runtime.publishes(...)`: an
+aggregate a handler appends to cannot be missing from the documents. Projections reading the
+service's own stream add the event types they know that no aggregate claims. Payload schemas come from
 pydantic (`model_json_schema`), shared under `components.schemas`.
 
 `render_html` turns the documents into one self-contained page (no scripts, no network).
@@ -21,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from jetstream_es.aggregate import defined_aggregates
 from jetstream_es.provision import ConsumerSpec, ServiceSpec
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.envelope import EventEnvelope
@@ -37,11 +41,12 @@ def _doc(model: type[Any]) -> str:
     return " ".join(line.strip() for line in text.splitlines()) if text else ""
 
 
-def _event_channels(runtime: ServiceRuntime) -> dict[str, list[type[EventData]]]:
+def _event_channels(runtime: ServiceRuntime, package: str | None) -> dict[str, list[type[EventData]]]:
     """Aggregate name ("*" when a projection reads the whole stream) → the event models appended."""
     own = stream_name(runtime.name)
     channels: dict[str, dict[str, type[EventData]]] = {}
-    for aggregate in runtime.aggregates:
+    aggregates = [*runtime.aggregates, *(defined_aggregates(package) if package else ())]
+    for aggregate in aggregates:
         bucket = channels.setdefault(aggregate.name, {})
         for model in aggregate.registry.models:
             bucket.setdefault(model.event_type, model)
@@ -68,7 +73,7 @@ def build_document(runtime: ServiceRuntime, spec: ServiceSpec | None = None) -> 
     """The AsyncAPI 3.0 document of one service, from its (unstarted) runtime's catalog."""
     name = runtime.name
     consumers: dict[str, ConsumerSpec] = {c.durable: c for c in (spec.consumers if spec else ())}
-    events = _event_channels(runtime)
+    events = _event_channels(runtime, spec.module.split(".")[0] if spec else None)
     models: list[type[BaseModel]] = [Reply, EventEnvelope]
     models += [runtime.command_models[k] for k in sorted(runtime.command_models)]
     models += [runtime.query_models[k] for k in sorted(runtime.query_models)]
