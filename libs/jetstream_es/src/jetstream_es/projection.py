@@ -7,7 +7,12 @@
   `ack_wait`, behind later events, and be skipped as "at or below the checkpoint". The same reset
   follows a batch that failed to commit and a gap in the consumer's delivery sequence (a delivery
   lost while a node failed): events are applied in stream order, always.
-- A message that cannot be decoded (bad JSON, unknown type, schema violation) goes straight to
+- An event type the projection does not handle is skipped by its header, before decoding. An
+  event type it does not know at all is skipped on another service's stream (the producer may
+  add types: tolerant reader) and with `skip_unknown_types`; on its own service's stream it is
+  parked in the DLQ: this service wrote it, so this code is older than the writer or misses a
+  registration, and skipping would silently drop it from the read model (decisions 0002, 0005).
+- A message that cannot be decoded (bad JSON, missing type, schema violation) goes straight to
   the `DLQ` stream with the reason. A handler error is retried with backoff, in order, holding the
   message (`in_progress`); after `max_deliver` attempts it goes to the DLQ and the runner moves on.
   An unreachable projection store (`store_unavailable`: a restarting database, a lost connection,
@@ -53,7 +58,7 @@ from jetstream_es.jetstream.direct_get import DirectGetClient
 from jetstream_es.logging import bound_event
 from jetstream_es.sql import create_runtime_tables, dead_letters_applied, projection_state
 from shop_contracts.messages import EventData
-from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER, dlq_subject
+from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER, dlq_subject, stream_name
 
 log = structlog.get_logger(__name__)
 Tables = Mapping[str, Table]
@@ -77,8 +82,9 @@ class Projection(ABC):
     """A read model fed by one stream. Subclasses declare tables and apply events to them.
 
     `side_effects = True` marks a reaction (it issues commands); reactions are never rebuilt.
-    `skip_unknown_types = True` (for another service's stream, which carries many types this
-    projection never heard of) skips an unknown `Event-Type` instead of parking it in the DLQ.
+    An unknown `Event-Type` on another service's stream is always skipped; on the service's own
+    stream it is parked in the DLQ unless `skip_unknown_types = True` (a projection reading the
+    whole stream for a few types of several aggregates).
     """
 
     name: ClassVar[str]
@@ -221,6 +227,8 @@ class ProjectionRunner:
         self.projection = projection
         self.service = service
         self.consumer = consumer
+        # another service's stream carries types this projection never heard of: skip them
+        self._skips_unknown = projection.skip_unknown_types or projection.stream != stream_name(service)
         self.clock = clock
         self.settings = settings or RunnerSettings()
         self.generation = 0
@@ -430,7 +438,7 @@ class ProjectionRunner:
         if event_type is None:
             raise _Poison("missing_event_type", "message has no Event-Type header")
         if event_type not in self.projection.handles:
-            if not (self.projection.skip_unknown_types or self.projection.registry.knows(event_type)):
+            if not (self._skips_unknown or self.projection.registry.knows(event_type)):
                 raise _Poison("unknown_event_type", f"unknown event type {event_type!r}")
             return None
         try:

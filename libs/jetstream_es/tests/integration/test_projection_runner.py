@@ -177,6 +177,37 @@ async def test_poison_messages_go_to_the_dlq_with_a_reason_and_later_events_stil
     await store.close()
 
 
+async def test_an_unknown_event_type_on_another_services_stream_is_skipped_not_dead_lettered(
+    nc: Client, engine: AsyncEngine
+) -> None:
+    """Decisions 0002/0005: a reader of another service's stream is a tolerant reader."""
+    store = JetStreamEventStore(nc, "sample", stream="SAMPLE")
+    await provision_consumer(nc)
+    await open_and_increment(store, "f1", 1)
+    await nc.jetstream().publish(
+        "sample.events.Counter.f1", b"{}", headers={EVENT_TYPE_HEADER: "CounterRenamed"}
+    )
+    await open_and_increment(store, "f2", 2)
+    runner = ProjectionRunner(
+        nc,
+        engine,
+        CounterTotals(registry),
+        service="orders",
+        consumer=CONSUMER,
+        clock=FixedClock(),
+        settings=FAST,
+    )
+    await runner.start()
+    _started.append(runner)
+
+    await runner.wait_caught_up()
+
+    assert await rows(runner) == [("f1", "n-f1", 1, 1), ("f2", "n-f2", 2, 2)]
+    assert await dlq_messages(nc) == []
+    assert runner.dead_lettered == 0
+    await store.close()
+
+
 class FailingFor(CounterTotals):
     """Fails on every increment of one counter: a bug or an outage in the handler."""
 
