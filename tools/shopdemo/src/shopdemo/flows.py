@@ -164,10 +164,21 @@ async def generate_report(client: ShopClient, batch_date: dt.date) -> dict[str, 
         "fulfilment", "GenerateDailyShippingReport", {"batch_date": batch_date.isoformat()}, actor=ORDER_CLERK
     )
     await client.quiesce(["fulfilment"])
-    day: dict[str, Any] = await client.query(
-        "fulfilment", "GetShippingDay", {"batch_date": batch_date.isoformat()}
-    )
-    return day
+    return await shipping_day(client, batch_date)
+
+
+async def shipping_day(client: ShopClient, batch_date: dt.date, page: int = 200) -> dict[str, Any]:
+    """The shipping day with every one of its shipments: GetShippingDay answers one page at a time
+    (`total` shipments in all), so this reads page after page."""
+    body: dict[str, Any] = {"batch_date": batch_date.isoformat(), "limit": page, "offset": 0}
+    day: dict[str, Any] = await client.query("fulfilment", "GetShippingDay", body)
+    shipments = list(day["shipments"])
+    while len(shipments) < day["total"]:
+        more = await client.query("fulfilment", "GetShippingDay", {**body, "offset": len(shipments)})
+        if not more["shipments"]:
+            break
+        shipments.extend(more["shipments"])
+    return {**day, "shipments": shipments, "limit": len(shipments)}
 
 
 async def hand_over_packet(client: ShopClient, day: dict[str, Any]) -> None:

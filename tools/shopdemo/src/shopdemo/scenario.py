@@ -358,7 +358,7 @@ class ShopDay:
         statuses: Counter[str] = Counter()
         for order_id in self.report.orders:
             statuses[(await q("orders", "GetOrder", {"order_id": order_id}))["status"]] += 1
-        shipping = await q("fulfilment", "GetShippingDay", {"batch_date": day.isoformat()})
+        shipping = await flows.shipping_day(self.client, day)
         sla = await q("orders", "SlaBoard", {"upcoming": 0})
         complaints = await q("aftersales", "ComplaintBoard", {})
         ledger = await q(
