@@ -6,10 +6,11 @@ enforced by the Orders domain.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shop_contracts.events.orders import OrderLine, ShippingAddress
 from shop_contracts.messages import Command, FieldError
@@ -167,5 +168,15 @@ class BackUpOrders(Command):
     week: str = Field(pattern=r"^\d{4}-W\d{2}$", description="ISO calendar week, e.g. 2026-W09")
     record_count: int = Field(ge=0)
     location: str = Field(min_length=1, max_length=500)
+
+    @field_validator("week")
+    @classmethod
+    def _a_real_week(cls, week: str) -> str:
+        try:
+            dt.date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+        except ValueError:
+            raise ValueError(f"{week} is not an ISO calendar week (ORD-4)") from None
+        return week
+
     checksum: str = Field(pattern=r"^[0-9a-f]{64}$", description="the export manifest's content sha256")
     last_seq: int = Field(ge=0)

@@ -148,3 +148,16 @@ class OrdersBackedUp(EventData):
     last_seq: int = Field(ge=0)
     backed_up_by: str = Field(min_length=1, max_length=128)
     backed_up_at: AwareDatetime
+
+
+class OrdersBackupOverdue(EventData):
+    """A calendar week ended without a recorded backup of the order data (ORD-4: back up every
+    week). Recorded once per week by the orders deadline scheduler; a later backup of the week is
+    still recorded (OrdersBackedUp), late."""
+
+    event_type: ClassVar[str] = "OrdersBackupOverdue"
+    schema_version: ClassVar[int] = 1
+
+    week: str = Field(pattern=r"^\d{4}-W\d{2}$", description="ISO calendar week, e.g. 2026-W09")
+    due_at: AwareDatetime = Field(description="the end of the week in the business time zone")
+    detected_at: AwareDatetime

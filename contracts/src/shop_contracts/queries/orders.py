@@ -71,3 +71,23 @@ class DailySales(Query):
         if (self.date_to - self.date_from).days > 366:
             raise FieldError("at most 366 days per query", "date_to")
         return self
+
+
+class BackupStatus(StrEnum):
+    """Where a calendar week stands against ORD-4 (a backup every week)."""
+
+    DUE = "due"
+    BACKED_UP = "backed_up"
+    OVERDUE = "overdue"
+    BACKED_UP_LATE = "backed_up_late"
+
+
+class OrderBackups(Query):
+    """The calendar weeks since the first order, newest first, one page at a time: each week's
+    deadline (its end in the business time zone), its backups and whether it ended without one
+    (`overdue`, ORD-4); `overdue` counts the weeks still without a backup."""
+
+    query_name: ClassVar[str] = "OrderBackups"
+    status: BackupStatus | None = None
+    limit: int = Field(default=52, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)

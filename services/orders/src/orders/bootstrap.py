@@ -42,8 +42,9 @@ class OrdersSettings(BaseSettings):
         description="C1 (ORD-5 vs ORD-6): after-sales corrections before confirmation, or `forbid` all",
     )
 
-    def policy(self) -> OrderPolicy:
+    def policy(self, business_tz: str = "Asia/Shanghai") -> OrderPolicy:
         return OrderPolicy(
+            business_tz=business_tz,
             refresh_within=timedelta(minutes=self.refresh_minutes),
             contact_within=timedelta(minutes=self.contact_minutes),
             handover_within=timedelta(hours=self.handover_hours),
@@ -63,7 +64,8 @@ def build(
     runtime = runtime or RuntimeSettings()
     settings = settings or OrdersSettings()
     service = ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock)
-    OrdersService(service, settings.policy(), runtime.business_tz, runtime.aggregate_cache_size).wire()
+    policy = settings.policy(runtime.business_tz)
+    OrdersService(service, policy, runtime.business_tz, runtime.aggregate_cache_size).wire()
     return service
 
 

@@ -1,4 +1,5 @@
-"""Firing the order deadlines (ORD-1, ORD-2, ORD-3 overdue evidence; completion after AS-11's window).
+"""Firing the order deadlines (ORD-1, ORD-2, ORD-3 overdue evidence; completion after AS-11's
+window) and the weekly backup deadlines (ORD-4).
 
 The scheduler calls `fire` for each due deadline; the command's cause key derives from the
 deadline id, so a second firing (after a crash or a replayed schedule) appends nothing. A deadline
@@ -11,6 +12,7 @@ from jetstream_es.commands import Cause
 from jetstream_es.deadlines import Deadline
 from orders.application.handlers import Decide, OrderCommands
 from orders.domain import lifecycle
+from orders.domain.backup import BACKUP_DEADLINE
 from orders.domain.sla import DeadlineKind
 from shop_contracts.envelope import SYSTEM_ACTOR
 
@@ -35,3 +37,18 @@ class DeadlineFirer:
         key = f"deadline/{deadline.id}"
         cause = Cause(key=key, actor=SYSTEM_ACTOR, correlation_id=key, causation_id=key)
         await self.commands.execute(deadline.aggregate_id, cause, self._decide(deadline))
+
+
+class BackupDeadlineFirer:
+    """ORD-4: a week ended; `OrdersBackupOverdue` once if it has no backup (cause key from the
+    deadline id, so a second firing appends nothing)."""
+
+    def __init__(self, commands: OrderCommands) -> None:
+        self.commands = commands
+
+    async def __call__(self, deadline: Deadline) -> None:
+        if deadline.kind != BACKUP_DEADLINE:
+            return
+        key = f"deadline/{deadline.id}"
+        cause = Cause(key=key, actor=SYSTEM_ACTOR, correlation_id=key, causation_id=key)
+        await self.commands.backup_overdue(deadline.aggregate_id, deadline.due_at, cause)

@@ -128,12 +128,23 @@ class OrderCommands:
             cmd, cmd.order_id, lambda s, _: corrections.correct_details(s, cmd, self.policy)
         )
 
-    async def back_up(self, cmd: BackUpOrders) -> CommandResult:
-        """ORD-4: record the week's verified backup (aggregate `OrderBackup.<week>`)."""
+    @property
+    def backups(self) -> Repository[backup.BackupWeek]:
         if self._backups is None:
             self._backups = Repository(self._store(), backup.ORDER_BACKUP, cache_size=64)
+        return self._backups
+
+    async def back_up(self, cmd: BackUpOrders) -> CommandResult:
+        """ORD-4: record the week's verified backup (aggregate `OrderBackup.<week>`)."""
         cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
         now = self.clock.now()
         return await self.handler.execute(
-            self._backups, cmd.week, cause, lambda s: backup.back_up(s, cmd, now)
+            self.backups, cmd.week, cause, lambda s: backup.back_up(s, cmd, now, self.policy.tz)
+        )
+
+    async def backup_overdue(self, week: str, due_at: datetime, cause: Cause) -> CommandResult:
+        """ORD-4: the week ended; flag it if it has no backup (the deadline scheduler's command)."""
+        now = self.clock.now()
+        return await self.handler.execute(
+            self.backups, week, cause, lambda s: backup.backup_overdue(s, week, due_at, now)
         )

@@ -1,11 +1,13 @@
-"""The business numbers the order rules use, given by configuration (ORD-1, ORD-2, ORD-3, ORD-12,
-AS-11) and the owner's choice for conflict C1 between ORD-5 and ORD-6."""
+"""The business numbers the order rules use, given by configuration (ORD-1, ORD-2, ORD-3, ORD-4
+weeks in the business time zone, ORD-12, AS-11) and the owner's choice for conflict C1 between ORD-5 and ORD-6."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from functools import cached_property
+from zoneinfo import ZoneInfo
 
 
 class CorrectionPolicy(StrEnum):
@@ -23,3 +25,9 @@ class OrderPolicy:
     return_window: timedelta = timedelta(days=7)
     company_accounts: frozenset[str] = frozenset()
     corrections: CorrectionPolicy = CorrectionPolicy.AFTERSALES_BEFORE_CONFIRMATION
+    business_tz: str = "Asia/Shanghai"
+    """The runtime's SHOP_BUSINESS_TZ (declared there): where a calendar week begins (ORD-4)."""
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.business_tz)

@@ -1,5 +1,6 @@
 """Wires the Orders service onto the runtime: commands, queries, projections, reactions and the
-deadline scheduler (SM-ORD; ORD-1..ORD-16 through the domain), the buyer risk read model fed by
+deadline scheduler (SM-ORD; ORD-1..ORD-16 through the domain), the weekly backup deadlines with
+their own scheduler (ORD-4), the buyer risk read model fed by
 after-sales' confirmed customer flags (AS-18), and the durable consumers they need.
 """
 
@@ -12,11 +13,12 @@ from jetstream_es.projection import Projection, Tables
 from jetstream_es.provision import ConsumerSpec
 from jetstream_es.service import ServiceRuntime
 from orders.adapters import queries
+from orders.adapters.backups import BackupDeadlines, order_backups
 from orders.adapters.deadlines import OrderDeadlines
 from orders.adapters.risk import BuyerRiskViews
 from orders.adapters.stock import StockSignals
 from orders.adapters.views import OrderViews
-from orders.application.deadlines import DeadlineFirer
+from orders.application.deadlines import BackupDeadlineFirer, DeadlineFirer
 from orders.application.handlers import OrderCommands
 from orders.application.reactions import AftersalesReactions, FulfilmentReactions
 from orders.domain.backup import ORDER_BACKUP
@@ -34,12 +36,13 @@ from shop_contracts.commands.orders import (
     RecordCustomerContact,
     RecordPayment,
 )
-from shop_contracts.queries.orders import DailySales, GetOrder, ListOrders, SlaBoard
+from shop_contracts.queries.orders import DailySales, GetOrder, ListOrders, OrderBackups, SlaBoard
 
 NAME = "orders"
 CONSUMERS: dict[str, ConsumerSpec] = {
     OrderViews.name: ConsumerSpec("ORDERS", "orders-views", OrderViews.filter_subjects),
     OrderDeadlines.name: ConsumerSpec("ORDERS", "orders-deadlines", OrderDeadlines.filter_subjects),
+    BackupDeadlines.name: ConsumerSpec("ORDERS", "orders-backup-deadlines", BackupDeadlines.filter_subjects),
     FulfilmentReactions.name: ConsumerSpec(
         "FULFILMENT", "orders-fulfilment-reactions", FulfilmentReactions.filter_subjects
     ),
@@ -81,6 +84,13 @@ class OrdersService:
             runtime.clock,
             DeadlineFirer(self.commands),
         )
+        self.backups = BackupDeadlines(policy)
+        self.backup_scheduler = DeadlineScheduler(
+            runtime.engine,
+            lambda: self.tables(self.backups)["deadlines"],
+            runtime.clock,
+            BackupDeadlineFirer(self.commands),
+        )
 
     def tables(self, projection: Projection) -> Tables:
         return self.runtime.runner(projection.name).tables
@@ -101,6 +111,7 @@ class OrdersService:
         projections: tuple[Projection, ...] = (
             self.views,
             self.deadlines,
+            self.backups,
             FulfilmentReactions(cmds),
             AftersalesReactions(cmds),
             self.risk,
@@ -109,10 +120,12 @@ class OrdersService:
         for projection in projections:
             rt.projection(projection, CONSUMERS[projection.name].durable)
         rt.scheduler(self.scheduler)
+        rt.scheduler(self.backup_scheduler)
         rt.query(GetOrder, self.get_order)
         rt.query(ListOrders, self.list_orders)
         rt.query(SlaBoard, self.sla_board)
         rt.query(DailySales, self.daily_sales)
+        rt.query(OrderBackups, self.order_backups)
 
     async def get_order(self, query: GetOrder) -> dict[str, Any]:
         risk, stock = self.tables(self.risk)["risk"], self.tables(self.stock)["stock"]
@@ -128,3 +141,6 @@ class OrdersService:
 
     async def daily_sales(self, query: DailySales) -> dict[str, Any]:
         return await queries.daily_sales(self.runtime.engine, self.tables(self.views), query)
+
+    async def order_backups(self, query: OrderBackups) -> dict[str, Any]:
+        return await order_backups(self.runtime.engine, self.tables(self.backups), query)
