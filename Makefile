@@ -10,23 +10,36 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS ?= 1
 export UV_NATIVE_TLS ?= 1
 
-.PHONY: help install run test test-fast lint format bench bench-system provision clean cluster cluster-test deploy-check docs demo
+.PHONY: help install run test test-fast lint format bench bench-system provision clean cluster cluster-test deploy-check image-test docs demo
 
 help:
-	@echo "make run | test | demo | lint | docs | bench | format | clean | cluster | cluster-test | deploy-check"
+	@echo "make run | test | demo | lint | docs | bench | format | clean | cluster | cluster-test | deploy-check | image-test"
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv>=0.9"
 
-.venv/.synced: $(if $(findstring $(TOOLS),$(UV)),$(TOOLS)/bin/uv) pyproject.toml uv.lock */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml
+LOCKED := pyproject.toml uv.lock */pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml
+UV_BIN := $(if $(findstring $(TOOLS),$(UV)),$(TOOLS)/bin/uv)
+
+# the development environment (tests, linters): every package and the dev group
+.venv/.synced: $(UV_BIN) $(LOCKED)
 	$(UV) sync --locked
+	@touch $@
+
+# the runtime environment of `make run`: the packages and the run group (nats-server), no dev tools;
+# its own directory, so `make run` and `make test` never reinstall each other's environment
+RUN_ENV := .venv-run
+$(RUN_ENV)/.synced: $(UV_BIN) $(LOCKED)
+	UV_PROJECT_ENVIRONMENT=$(RUN_ENV) $(UV) sync --locked --no-dev --group run
 	@touch $@
 
 install: .venv/.synced
 
-run: install
-	$(UV) run --no-sync shop-run
+# RUN_ARGS: shop-run's options (`$(RUN_ENV)/bin/shop-run --help`), e.g. RUN_ARGS="--clock simulation";
+# ports and the NATS server also come from SHOP_* variables (README "Configuration")
+run: $(RUN_ENV)/.synced
+	$(RUN_ENV)/bin/shop-run $(RUN_ARGS)
 
 test: install
 	$(UV) run --no-sync pytest --ignore=tests/cluster
@@ -64,6 +77,11 @@ cluster-test: install
 # compose file and Kubernetes manifests, validated without a container engine or a cluster
 deploy-check: install
 	bash deploy/scripts/validate.sh
+
+# build deploy/Dockerfile's images with buildah (chroot isolation; base made with debootstrap when no
+# registry answers) and run provisioning and every service from them against a local nats-server (root)
+image-test: install
+	bash deploy/scripts/image-test.sh
 
 bench: install
 	$(UV) run --no-sync python bench/run.py

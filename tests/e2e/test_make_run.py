@@ -171,3 +171,15 @@ async def test_nats_servers_own_fatal_error_is_shown_when_it_cannot_start(
     assert "nats-server did not start" in message
     assert "[FTL]" in message
     assert str(listening) in message, message
+
+
+def test_make_run_environment_holds_the_runtime_and_no_development_tools() -> None:
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        ["make", "-s", ".venv-run/.synced"], cwd=repo, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    run_bin = repo / ".venv-run" / "bin"
+    assert (run_bin / "shop-run").exists()
+    assert (run_bin / "nats-server").exists()
+    assert not [tool for tool in ("pytest", "ruff", "mypy", "lint-imports") if (run_bin / tool).exists()]

@@ -17,7 +17,7 @@ Ports (README "Configuration"): every one is an option and an environment variab
   `SHOP_NATS_PASSWORD` or `SHOP_NATS_CREDS`.
 
 The ports chosen are printed and written to `<var>/shop-run.json` (`url`, `monitor_url`,
-`health`). When nats-server cannot start, its own fatal error (e.g. a port in use) is shown.
+`health`; removed on exit). When nats-server cannot start, its own fatal error (e.g. a port in use) is shown.
 """
 
 from __future__ import annotations
@@ -308,6 +308,7 @@ async def supervise(args: argparse.Namespace) -> int:
             child.stop()
         return 0
     finally:
+        (var / "shop-run.json").unlink(missing_ok=True)
         if nats_child is not None:
             say("stopping nats-server")
             nats_child.stop()

@@ -1,0 +1,276 @@
+"""`make image-test`, second half: run the built images against a local nats-server (issue 15).
+
+For each image built from deploy/Dockerfile (`shop/provision`, `shop/<service>`) a buildah working
+container is made and the image's own ENTRYPOINT/CMD is run in it with `buildah run --isolation
+chroot` (the image's user, working directory and environment; the host's loopback network), so
+what runs is what compose and Kubernetes would start:
+
+1. the provision image declares the streams, consumers and bucket on a fresh `nats-server -js`
+   (loopback, free port) and exits 0;
+2. every service image starts, answers `<service>.queries.Health` over NATS and `/healthz` over
+   HTTP (the image's own HEALTHCHECK command, run inside its container), and accepts one command
+   of its own (`ok: true`);
+3. the images run as uid 10001 and the services' images keep their HEALTHCHECK (`--format docker`).
+
+Run with the workspace's Python (it needs nats-py and jetstream_es): `.venv/bin/python
+deploy/scripts/image_check.py`. Only the processes and containers made here are stopped/removed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import nats
+
+from jetstream_es.testing.nats_server import NatsServer, free_port
+
+SERVICES = ("orders", "fulfilment", "aftersales", "hr")
+UID = "10001"
+STAMP = f"img-{int(time.time())}"
+COMMANDS: dict[str, tuple[str, dict[str, Any]]] = {
+    "orders": (
+        "PlaceOrder",
+        {
+            "actor": {"id": "tmall", "roles": ["platform"]},
+            "order_id": f"o-{STAMP}",
+            "lines": [{"sku": "SKU-1", "quantity": 2, "unit_price": "19.90"}],
+            "buyer_id": "b-image",
+            "shipping": {"recipient": "王小明", "phone": "13800000000", "address": "上海市浦東新區"},
+            "channel": "tmall",
+            "sales_owner": "s-image",
+        },
+    ),
+    "fulfilment": (
+        "DefineProductAccessories",
+        {
+            "actor": {"id": "keeper-1", "roles": ["warehouse_keeper"]},
+            "sku": f"SKU-{STAMP}",
+            "accessories": ["說明書"],
+        },
+    ),
+    "aftersales": (
+        "RegisterComplaint",
+        {
+            "actor": {"id": "as-1", "roles": ["aftersales_cs"]},
+            "complaint_id": f"c-{STAMP}",
+            "customer_id": "buyer-1",
+            "subject": "物流太慢",
+        },
+    ),
+    "hr": (
+        "RecordClockIn",
+        {
+            "actor": {"id": "system", "roles": ["system"]},
+            "employee_id": f"e-{STAMP}",
+            "at": datetime.now(UTC).isoformat(),
+        },
+    ),
+}
+
+
+def say(message: str) -> None:
+    print(f"[image-check] {message}", flush=True)
+
+
+def buildah(*args: str) -> str:
+    done = subprocess.run(["buildah", *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"buildah {' '.join(args)} failed: {done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+def image_config(image: str) -> dict[str, Any]:
+    config: dict[str, Any] = json.loads(buildah("inspect", "--type", "image", image))["Docker"]["config"]
+    return config
+
+
+def command_of(config: dict[str, Any]) -> list[str]:
+    argv = [*(config.get("Entrypoint") or []), *(config.get("Cmd") or [])]
+    if not argv:
+        raise SystemExit("the image has neither ENTRYPOINT nor CMD")
+    return argv
+
+
+def run_argv(container: str, env: dict[str, str], argv: list[str]) -> list[str]:
+    flags = [f"--env={k}={v}" for k, v in env.items()]
+    return ["buildah", "run", "--isolation", "chroot", *flags, container, "--", *argv]
+
+
+class Check:
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self.containers: list[str] = []
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.service_containers: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.failures: list[str] = []
+
+    def fail(self, message: str) -> None:
+        say(f"FAIL {message}")
+        self.failures.append(message)
+
+    def container(self, image: str) -> str:
+        name = buildah("from", "--pull=never", "--name", f"{image.replace('/', '-')}-{STAMP}", image)
+        self.containers.append(name)
+        return name
+
+    def check_config(self, image: str, config: dict[str, Any], *, healthcheck: bool) -> None:
+        if str(config.get("User")) != UID:
+            self.fail(f"{image} runs as {config.get('User')!r}, not uid {UID}")
+        test = (config.get("Healthcheck") or {}).get("Test") or []
+        if healthcheck and (not test or test[0] == "NONE" or "/healthz" not in " ".join(test)):
+            self.fail(f"{image} has no HEALTHCHECK on /healthz (built without --format docker?): {test}")
+
+    def provision(self, url: str) -> None:
+        image = "shop/provision"
+        config = image_config(image)
+        self.check_config(image, config, healthcheck=False)
+        container = self.container(image)
+        env = {"SHOP_NATS_URL": url, "SHOP_PROVISION_REPLICAS": "1"}
+        started = time.monotonic()
+        done = subprocess.run(
+            run_argv(container, env, command_of(config)), capture_output=True, text=True, timeout=120
+        )
+        if done.returncode != 0:
+            self.fail(f"{image} exited {done.returncode}: {(done.stderr or done.stdout).strip()[-2000:]}")
+            return
+        created = [line for line in done.stdout.splitlines() if line.startswith("created")]
+        say(f"{image}: {len(created)} created in {time.monotonic() - started:.1f}s ({command_of(config)})")
+
+    def start_service(self, name: str, url: str, health_port: int) -> None:
+        image = f"shop/{name}"
+        config = image_config(image)
+        self.check_config(image, config, healthcheck=True)
+        container = self.container(image)
+        env = {
+            "SHOP_NATS_URL": url,
+            "SHOP_HEALTH_HOST": "127.0.0.1",
+            "SHOP_HEALTH_PORT": str(health_port),
+            "SHOP_LOG_LEVEL": "INFO",
+        }
+        log = (self.work / f"{name}.log").open("wb")
+        self.processes[name] = subprocess.Popen(
+            run_argv(container, env, command_of(config)),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        self.service_containers[name] = (container, config)
+
+    async def until_healthy(self, url: str, within: float = 120.0) -> None:
+        nc = await nats.connect(url, connect_timeout=2)
+        waiting = set(self.processes)
+        deadline = time.monotonic() + within
+        try:
+            while waiting and time.monotonic() < deadline:
+                for name in sorted(waiting):
+                    proc = self.processes[name]
+                    if proc.poll() is not None:
+                        self.fail(f"shop/{name} exited {proc.returncode}; log: {self.work / f'{name}.log'}")
+                        say((self.work / f"{name}.log").read_text()[-2000:])
+                        waiting.discard(name)
+                        continue
+                    try:
+                        msg = await nc.request(f"{name}.queries.Health", b"{}", timeout=1.0)
+                    except (nats.errors.Error, TimeoutError):
+                        continue
+                    reply = json.loads(msg.data)
+                    if reply.get("ok") and reply["result"]["status"] == "ok":
+                        say(f"shop/{name}: Health ok over NATS")
+                        waiting.discard(name)
+                await asyncio.sleep(0.3)
+            for name in waiting:
+                self.fail(
+                    f"shop/{name} gave no Health answer within {within}s; log: {self.work / f'{name}.log'}"
+                )
+        finally:
+            await nc.close()
+
+    def healthcheck(self, name: str, port: int) -> None:
+        """The image's own HEALTHCHECK command inside the service's container (its port moved from
+        the image's 8080 to the one this check gave the service)."""
+        container, config = self.service_containers[name]
+        test = config["Healthcheck"]["Test"]
+        argv = [part.replace("8080", str(port)) for part in test[1:]]
+        if test[0] == "CMD-SHELL":
+            argv = ["sh", "-c", " ".join(argv)]
+        done = subprocess.run(run_argv(container, {}, argv), capture_output=True, text=True, timeout=30)
+        if done.returncode != 0:
+            self.fail(f"shop/{name} HEALTHCHECK failed: {done.stderr.strip()[-500:]}")
+        else:
+            say(f"shop/{name}: HEALTHCHECK passes (/healthz on {port})")
+
+    async def commands(self, url: str) -> None:
+        nc = await nats.connect(url, connect_timeout=2)
+        try:
+            for name, (command, body) in COMMANDS.items():
+                payload = {"command_id": f"{STAMP}-{name}", **body}
+                try:
+                    msg = await nc.request(
+                        f"{name}.commands.{command}", json.dumps(payload).encode(), timeout=10
+                    )
+                except (nats.errors.Error, TimeoutError) as exc:
+                    self.fail(f"shop/{name} {command}: no answer ({type(exc).__name__})")
+                    continue
+                reply = json.loads(msg.data)
+                if reply.get("ok"):
+                    say(f"shop/{name}: {command} accepted")
+                else:
+                    self.fail(f"shop/{name} {command} refused: {reply.get('error')}")
+        finally:
+            await nc.close()
+
+    def cleanup(self) -> None:
+        for proc in self.processes.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.processes.values():
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(5)
+        for container in self.containers:
+            subprocess.run(["buildah", "rm", container], capture_output=True, check=False)
+
+
+async def main() -> int:
+    started = time.monotonic()
+    work = Path(tempfile.mkdtemp(prefix="shop-image-check-"))
+    server = NatsServer(work / "nats").start()
+    check = Check(work)
+    try:
+        say(f"nats-server {server.url} (loopback; logs in {work})")
+        check.provision(server.url)
+        if check.failures:
+            return 1
+        ports = {name: free_port() for name in SERVICES}
+        for name in SERVICES:
+            check.start_service(name, server.url, ports[name])
+        await check.until_healthy(server.url)
+        if not check.failures:
+            for name in SERVICES:
+                check.healthcheck(name, ports[name])
+            await check.commands(server.url)
+    finally:
+        check.cleanup()
+        server.cleanup()
+    if check.failures:
+        say(f"{len(check.failures)} failure(s); service logs in {work}")
+        return 1
+    say(f"every image works ({time.monotonic() - started:.0f}s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
