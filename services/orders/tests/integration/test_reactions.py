@@ -15,7 +15,12 @@ from jetstream_es.clock import FixedClock
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.testing.nats_server import NatsServer
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
-from shop_contracts.events.fulfilment import ShipmentDelivered, ShipmentStamped
+from shop_contracts.events.fulfilment import (
+    OutboundRefused,
+    ShipmentDelivered,
+    ShipmentResumed,
+    ShipmentStamped,
+)
 from shop_contracts.messages import EventData
 
 from .helpers import (
@@ -186,3 +191,46 @@ async def test_two_concurrent_cases_both_net_daily_sales_and_show_on_the_order_o
     assert sales["days"] == [
         {"day": "2026-03-02", "ordered": "3020.00", "refunded": "1500.00", "net": "1520.00"}
     ]
+
+
+async def test_a_refused_shipment_shows_on_the_order_until_it_resumes_ful_5(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    refused = OutboundRefused(
+        shipment_id="s-1",
+        order_id="o-1",
+        reason="invoice missing",
+        keeper="wk-1",
+        reported_to=("ops_director", "store_manager"),
+        refused_at=NOW,
+    )
+    await publish_foreign(nc, "fulfilment", "Shipment", refused, "f-1")
+    await settled(service, nc, 5)
+    await caught_up(service)
+    order = await query(nc, "GetOrder", {"order_id": "o-1"})
+    assert (order["status"], order["shipment_held"]) == ("Confirmed", True)
+    assert (order["shipment_refusal"]["reason"], order["shipment_refusal"]["rule"]) == (
+        "invoice missing",
+        "FUL-5",
+    )
+    resumed = ShipmentResumed(
+        shipment_id="s-1",
+        order_id="o-1",
+        refusal_reason="invoice missing",
+        fixed="invoice printed",
+        documents=("WB-1", "ON-1", "INV-1"),
+        handed_over_by="clerk-1",
+        to_keeper="wk-1",
+        resumed_to="InPacket",
+        reported_to=("ops_director", "store_manager"),
+        resumed_at=NOW,
+    )
+    await publish_foreign(nc, "fulfilment", "Shipment", resumed, "f-2", version=2)
+    await settled(service, nc, 6)
+    await caught_up(service)
+    order = await query(nc, "GetOrder", {"order_id": "o-1"})
+    assert order["shipment_held"] is False
+    assert (order["shipment_refusal"]["cleared_by"], order["shipment_refusal"]["fixed"]) == (
+        "resumed",
+        "invoice printed",
+    )

@@ -1,4 +1,5 @@
-"""Reads over the Orders read models: GetOrder (with every refund case, ORD-16), ListOrders, SlaBoard (ORD-1, ORD-2, ORD-3) and
+"""Reads over the Orders read models: GetOrder (with every refund case, ORD-16, and a refused
+shipment holding the order, FUL-5), ListOrders, SlaBoard (ORD-1, ORD-2, ORD-3) and
 DailySales (ORD-16: order amounts minus refunds per business day and sales owner).
 
 GetOrder and ListOrders carry the buyer's `risk_tags` (`inferior_customer` once after-sales has
@@ -40,6 +41,24 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _refusal(hold: Any) -> dict[str, Any] | None:
+    """FUL-5: the latest refused shipment of the order, held or since resumed."""
+    if hold is None:
+        return None
+    return {
+        "shipment_id": hold.shipment_id,
+        "held": bool(hold.held),
+        "reason": hold.reason,
+        "keeper": hold.keeper,
+        "reported_to": hold.reported_to,
+        "refused_at": _iso(hold.refused_at),
+        "cleared_by": hold.cleared_by,
+        "fixed": hold.fixed,
+        "resumed_at": _iso(hold.resumed_at),
+        "rule": "FUL-5",
+    }
+
+
 def order_row(row: Any) -> dict[str, Any]:
     return {
         "order_id": row.order_id,
@@ -77,6 +96,8 @@ async def get_order(
         if row is None:
             raise NotFound(f"order {query.order_id} does not exist")
         signal = (await conn.execute(select(stock).where(stock.c.order_id == query.order_id))).first()
+        holds = tables["holds"]
+        hold = (await conn.execute(select(holds).where(holds.c.order_id == query.order_id))).first()
         refunds = tables["refunds"]
         cases = (
             await conn.execute(
@@ -99,6 +120,8 @@ async def get_order(
         if row.risk_tag is not None
         else [],
         "stock": stock_view(signal),
+        "shipment_held": bool(hold is not None and hold.held),
+        "shipment_refusal": _refusal(hold),
         "refund_cases": [
             {
                 "case_id": r.case_id,

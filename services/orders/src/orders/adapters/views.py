@@ -1,5 +1,5 @@
 """The Orders read models: one row per order with its SLA clocks (ORD-1, ORD-2, ORD-3), its full
-history, its refund cases (one row per case: open, refunded with the amount, or closed without a
+history, its latest refused shipment (FUL-5: held until it resumes or is stamped), its refund cases (one row per case: open, refunded with the amount, or closed without a
 refund), and daily sales per sales owner, order amounts minus every refund (ORD-16).
 
 Sales are booked on the business day (configured time zone) the order was placed; refunds on the
@@ -18,7 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from jetstream_es.history import define_history_table, record_event
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, cents, upsert
-from orders.domain.events import OrderRefundCaseClosed, OrderRefundPending
+from orders.domain.events import (
+    OrderRefundCaseClosed,
+    OrderRefundPending,
+    OrderShipmentRefused,
+    OrderShipmentResumed,
+)
 from orders.domain.policy import OrderPolicy
 from orders.domain.state import registry
 from shop_contracts.events.order_progress import (
@@ -90,7 +95,21 @@ def define_views(metadata: MetaData, suffix: str) -> dict[str, Table]:
         Column("opened_at", UtcDateTime(), nullable=True),
         Column("ended_at", UtcDateTime(), nullable=True),
     )
-    return {"orders": orders, "history": history, "sales": sales, "refunds": refunds}
+    holds = Table(
+        f"order_shipment_holds{suffix}",
+        metadata,
+        Column("order_id", String(64), primary_key=True),
+        Column("shipment_id", String(64), nullable=False),
+        Column("held", Boolean, nullable=False),
+        Column("reason", String(500), nullable=False),
+        Column("keeper", String(128), nullable=False),
+        Column("reported_to", JSON, nullable=False),
+        Column("refused_at", UtcDateTime(), nullable=False),
+        Column("cleared_by", String(16), nullable=True),
+        Column("fixed", String(500), nullable=True),
+        Column("resumed_at", UtcDateTime(), nullable=True),
+    )
+    return {"orders": orders, "history": history, "sales": sales, "refunds": refunds, "holds": holds}
 
 
 STATUS_OF: dict[type[EventData], S] = {
@@ -191,6 +210,7 @@ class OrderViews(Projection):
             values["refunded_cents"] = current.refunded_cents + refund
             await self._book(conn, tables["sales"], self.day(at), current.sales_owner, 0, refund)
         await self._track_case(conn, tables["refunds"], order_id, data, at)
+        await self._track_hold(conn, tables["holds"], order_id, data)
         await conn.execute(orders.update().where(orders.c.order_id == order_id).values(**values))
 
     async def _track_case(
@@ -232,6 +252,32 @@ class OrderViews(Projection):
                     refunds.update()
                     .where(refunds.c.order_id == order_id, refunds.c.case_id == data.case_id)
                     .values(status="closed", outcome=data.outcome, ended_at=at)
+                )
+
+    async def _track_hold(self, conn: AsyncConnection, holds: Table, order_id: str, data: EventData) -> None:
+        """The order's latest refused shipment and whether it still holds the order (FUL-5)."""
+        match data:
+            case OrderShipmentRefused():
+                values = {
+                    "shipment_id": data.shipment_id,
+                    "held": True,
+                    "reason": data.reason,
+                    "keeper": data.keeper,
+                    "reported_to": list(data.reported_to),
+                    "refused_at": data.refused_at,
+                    "cleared_by": None,
+                    "fixed": None,
+                    "resumed_at": None,
+                }
+                row = upsert(conn, holds).values(order_id=order_id, **values)
+                await conn.execute(row.on_conflict_do_update(index_elements=[holds.c.order_id], set_=values))
+            case OrderShipmentResumed():
+                await conn.execute(
+                    holds.update()
+                    .where(holds.c.order_id == order_id)
+                    .values(
+                        held=False, cleared_by=data.cleared_by, fixed=data.fixed, resumed_at=data.resumed_at
+                    )
                 )
 
     def _changes(self, current: Any, data: EventData, at: datetime) -> dict[str, Any]:

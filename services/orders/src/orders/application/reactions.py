@@ -1,4 +1,5 @@
-"""Reactions to fulfilment and after-sales events (SM-ORD): shipped, delivered, refund pending,
+"""Reactions to fulfilment and after-sales events (SM-ORD): shipped, delivered, a shipment refused
+(OutboundRefused) and resumed (ShipmentResumed, or stamped after all; FUL-5), refund pending,
 refunded or cancelled (ORD-16 amounts), and back to the previous state when a case closes.
 
 Each reaction is a Projection with side effects and no tables: for every event it issues one
@@ -23,7 +24,12 @@ from orders.domain import lifecycle
 from orders.domain.state import OrderState
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
-from shop_contracts.events.fulfilment import ShipmentDelivered, ShipmentStamped
+from shop_contracts.events.fulfilment import (
+    OutboundRefused,
+    ShipmentDelivered,
+    ShipmentResumed,
+    ShipmentStamped,
+)
 from shop_contracts.messages import EventData
 
 log = structlog.get_logger(__name__)
@@ -37,6 +43,10 @@ def decision(data: EventData) -> tuple[str, Decide] | None:
             return data.order_id, lambda s, _: lifecycle.mark_shipped(s, data)
         case ShipmentDelivered():
             return data.order_id, lambda s, _: lifecycle.mark_delivered(s, data)
+        case OutboundRefused():
+            return data.order_id, lambda s, _: lifecycle.shipment_refused(s, data)
+        case ShipmentResumed():
+            return data.order_id, lambda s, _: lifecycle.shipment_resumed(s, data)
         case RefundRequested():
             return data.order_id, lambda s, _: lifecycle.open_refund(s, data)
         case RefundIssued():
@@ -69,7 +79,7 @@ class FulfilmentReactions(OrderReaction):
     name = "orders_fulfilment_reactions"
     stream = "FULFILMENT"
     filter_subjects = ("fulfilment.events.>",)
-    models = (ShipmentStamped, ShipmentDelivered)
+    models = (ShipmentStamped, ShipmentDelivered, OutboundRefused, ShipmentResumed)
     handles = frozenset(m.event_type for m in models)
 
 

@@ -1,4 +1,5 @@
-"""Decisions taken by the system: reactions to fulfilment and after-sales, and deadlines (SM-ORD;
+"""Decisions taken by the system: reactions to fulfilment (shipped, delivered, a shipment refused
+and resumed, FUL-5) and after-sales, and deadlines (SM-ORD;
 ORD-1, ORD-2, ORD-3 overdue evidence; ORD-16 every refund case and its amount; AS-11 return
 window).
 
@@ -12,12 +13,22 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from jetstream_es.errors import RuleViolated
-from orders.domain.events import OrderRefundCaseClosed, OrderRefundPending
+from orders.domain.events import (
+    OrderRefundCaseClosed,
+    OrderRefundPending,
+    OrderShipmentRefused,
+    OrderShipmentResumed,
+)
 from orders.domain.placing import hours_between, minutes_between
 from orders.domain.policy import OrderPolicy
 from orders.domain.state import ENDED, OrderState
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
-from shop_contracts.events.fulfilment import ShipmentDelivered, ShipmentStamped
+from shop_contracts.events.fulfilment import (
+    OutboundRefused,
+    ShipmentDelivered,
+    ShipmentResumed,
+    ShipmentStamped,
+)
 from shop_contracts.events.order_progress import (
     CustomerContactOverdue,
     OrderCancelled,
@@ -41,9 +52,52 @@ too, since after-sales may still refund it and every refund must reach sales, OR
 def mark_shipped(state: OrderState, event: ShipmentStamped) -> Sequence[EventData]:
     if state.shipped or state.progress not in SHIPPABLE:
         return []
+    cleared: list[EventData] = []
+    if state.refused_shipment is not None:
+        cleared.append(
+            OrderShipmentResumed(
+                order_id=state.order_id,
+                shipment_id=event.shipment_id,
+                cleared_by="stamped",
+                resumed_at=event.stamped_at,
+            )
+        )
     return [
+        *cleared,
         OrderMarkedShipped(
             order_id=state.order_id, shipment_id=event.shipment_id, shipped_at=event.stamped_at
+        ),
+    ]
+
+
+def shipment_refused(state: OrderState, event: OutboundRefused) -> Sequence[EventData]:
+    """FUL-5: the warehouse refused the shipment; the order records the hold, it does not stay
+    silently Confirmed. A shipped or ended order, or a refusal already held, decides nothing."""
+    if state.shipped or state.status in ENDED or state.refused_shipment == event.shipment_id:
+        return []
+    return [
+        OrderShipmentRefused(
+            order_id=state.order_id,
+            shipment_id=event.shipment_id,
+            reason=event.reason,
+            keeper=event.keeper,
+            reported_to=event.reported_to,
+            refused_at=event.refused_at,
+        )
+    ]
+
+
+def shipment_resumed(state: OrderState, event: ShipmentResumed) -> Sequence[EventData]:
+    """FUL-5: the paperwork was fixed and the shipment goes on; the hold is cleared."""
+    if state.refused_shipment is None:
+        return []
+    return [
+        OrderShipmentResumed(
+            order_id=state.order_id,
+            shipment_id=event.shipment_id,
+            cleared_by="resumed",
+            fixed=event.fixed,
+            resumed_at=event.resumed_at,
         )
     ]
 

@@ -15,7 +15,12 @@ from decimal import Decimal
 
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.events import EventRegistry
-from orders.domain.events import OrderRefundCaseClosed, OrderRefundPending
+from orders.domain.events import (
+    OrderRefundCaseClosed,
+    OrderRefundPending,
+    OrderShipmentRefused,
+    OrderShipmentResumed,
+)
 from shop_contracts.events.order_progress import (
     CustomerContacted,
     CustomerContactOverdue,
@@ -68,6 +73,7 @@ class OrderState:
     confirmed_at: datetime | None = None
     handed_over: bool = False
     shipped: bool = False
+    refused_shipment: str | None = None
     delivered_at: datetime | None = None
     open_cases: frozenset[str] = frozenset()
     closed_cases: frozenset[str] = frozenset()
@@ -168,6 +174,10 @@ def evolve(state: OrderState, event: EventData) -> OrderState:
             return replace(_moved(state, S.HANDED_OVER), handed_over=True)
         case OrderMarkedShipped():
             return replace(_moved(state, S.SHIPPED), shipped=True)
+        case OrderShipmentRefused():
+            return replace(state, refused_shipment=event.shipment_id)
+        case OrderShipmentResumed():
+            return replace(state, refused_shipment=None)
         case OrderMarkedDelivered():
             return replace(_moved(state, S.DELIVERED), delivered_at=event.delivered_at)
         case OrderRefundPending():
@@ -211,6 +221,8 @@ registry = EventRegistry(
         OrderDetailsCorrected,
         OrderAmendmentRejected,
         OrderMarkedShipped,
+        OrderShipmentRefused,
+        OrderShipmentResumed,
         OrderMarkedDelivered,
         OrderRefundPending,
         OrderRefundCaseClosed,
