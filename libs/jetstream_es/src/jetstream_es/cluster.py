@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import contextlib
 import ctypes
+import hashlib
 import json
 import os
 import secrets
@@ -196,6 +197,44 @@ class Postgres:
         if os.geteuid() == 0:  # initdb and postgres refuse to run as root
             shutil.chown(self.directory, "postgres")
             self._as_postgres = ["runuser", "-u", "postgres", "--"]
+            if not self._postgres_reaches(self.directory):
+                self._move_out_of_reach()
+
+    def _postgres_reaches(self, path: Path, *, write: bool = True) -> bool:
+        """The `postgres` user can enter `path` (and write there)."""
+        test = ["test", "-x", str(path)] + (["-a", "-w", str(path)] if write else [])
+        return subprocess.run([*self._as_postgres, *test], check=False, cwd="/").returncode == 0
+
+    def _move_out_of_reach(self) -> None:
+        """The clone lies in a directory the `postgres` user cannot enter (e.g. a home directory
+        of mode 0700): initdb would fail with "Permission denied". The cluster then lives in a
+        directory of its own the user can reach (`SHOP_CLUSTER_PG_DIR`, else one under /var/tmp
+        named after this path, so a restart finds it again), and the reason is said."""
+        blocking = next(
+            (
+                parent
+                for parent in reversed(self.directory.parents)
+                if not self._postgres_reaches(parent, write=False)
+            ),
+            self.directory,
+        )
+        digest = hashlib.sha256(str(self.directory).encode()).hexdigest()[:12]
+        moved = Path(os.environ.get("SHOP_CLUSTER_PG_DIR") or f"/var/tmp/shop-cluster-pg-{digest}")
+        moved.mkdir(parents=True, exist_ok=True)
+        shutil.chown(moved, "postgres")
+        os.chmod(moved, 0o700)
+        if not self._postgres_reaches(moved):
+            raise RuntimeError(
+                f"PostgreSQL runs as the user postgres, which cannot reach {self.directory} "
+                f"({blocking} is mode {blocking.stat().st_mode & 0o777:o}) nor {moved}: "
+                "set SHOP_CLUSTER_PG_DIR to a directory it can reach, or clone elsewhere"
+            )
+        say(
+            f"PostgreSQL runs as the user postgres, which cannot reach {self.directory} "
+            f"({blocking} is mode {blocking.stat().st_mode & 0o777:o}): its data is in {moved} "
+            "(SHOP_CLUSTER_PG_DIR chooses another place)"
+        )
+        self.directory = moved
 
     def _run(self, *argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
