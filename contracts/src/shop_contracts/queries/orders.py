@@ -50,19 +50,27 @@ class ListOrders(Query):
 
 
 class SlaBoard(Query):
-    """What is overdue now (ORD-1, ORD-2, ORD-3) and the next `upcoming` items to become overdue."""
+    """What is overdue now (ORD-1, ORD-2, ORD-3), oldest due first, one page at a time (`limit`,
+    `offset`; `overdue_total` is how many there are), and the next `upcoming` items to become
+    overdue."""
 
     query_name: ClassVar[str] = "SlaBoard"
     upcoming: int = Field(default=20, ge=0, le=500)
+    limit: int = Field(default=100, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
 
 
 class DailySales(Query):
-    """Order amount minus refunds per business day and sales owner (ORD-16), days inclusive."""
+    """Order amount minus every refund per business day and sales owner (ORD-16), days inclusive:
+    the totals of every day, and one page of the day × sales-owner rows (`limit`, `offset`;
+    `total` is how many rows there are)."""
 
     query_name: ClassVar[str] = "DailySales"
     date_from: dt.date
     date_to: dt.date
     sales_owner: str | None = Field(default=None, min_length=1, max_length=128)
+    limit: int = Field(default=500, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")
     def _ordered(self) -> DailySales:

@@ -158,3 +158,32 @@ async def test_daily_sales_use_the_business_day_in_shanghai_ord_16(
         assert b"invalid" in bad.data
     finally:
         await runtime.stop()
+
+
+async def test_the_growing_lists_answer_one_page_at_a_time(
+    nats_server: NatsServer, nc: Client, tmp_path: Path
+) -> None:
+    """SlaBoard's overdue steps and DailySales' rows grow with the business: both are paged with
+    their totals, so an answer always fits one NATS message."""
+    clock = FixedClock(NOW)
+    runtime = await start_orders(nats_server.url, nc, tmp_path / "o.db", clock)
+    try:
+        for n in range(3):
+            await command(nc, "PlaceOrder", place_body(f"o-{n}", owner=f"sales-{n}"))
+        await caught_up(runtime)
+        clock.advance(timedelta(hours=1))
+        first = await query(nc, "SlaBoard", {"limit": 4})
+        rest = await query(nc, "SlaBoard", {"limit": 4, "offset": 4})
+        assert (first["overdue_total"], len(first["overdue"]), len(rest["overdue"])) == (6, 4, 2)
+        seen = [(i["order_id"], i["kind"]) for i in first["overdue"] + rest["overdue"]]
+        assert len(set(seen)) == 6
+
+        sales = await query(
+            nc, "DailySales", {"date_from": "2026-03-02", "date_to": "2026-03-02", "limit": 2, "offset": 2}
+        )
+        assert (sales["total"], [r["sales_owner"] for r in sales["rows"]]) == (3, ["sales-2"])
+        assert sales["days"] == [
+            {"day": "2026-03-02", "ordered": "9060.00", "refunded": "0.00", "net": "9060.00"}
+        ]
+    finally:
+        await runtime.stop()

@@ -7,10 +7,10 @@ confirmed the flag on the order's buyer id, AS-18), joined from the buyer risk r
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, select, true
+from sqlalchemy import Select, Table, and_, func, literal, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.errors import NotFound
@@ -19,7 +19,7 @@ from jetstream_es.projection import Tables
 from jetstream_es.sql import fetch_page, money
 from orders.adapters.stock import stock_view
 from orders.domain.sla import RULES, DeadlineKind
-from shop_contracts.queries.orders import DailySales, GetOrder, ListOrders, OrderStatus
+from shop_contracts.queries.orders import DailySales, GetOrder, ListOrders, OrderStatus, SlaBoard
 
 ENDED = (OrderStatus.COMPLETED.value, OrderStatus.REFUNDED.value, OrderStatus.CANCELLED.value)
 TIMES = (
@@ -160,8 +160,9 @@ async def list_orders(engine: AsyncEngine, tables: Tables, risk: Table, query: L
     }
 
 
-async def sla_board(engine: AsyncEngine, tables: Tables, now: datetime, upcoming: int) -> dict[str, Any]:
-    """Open SLA steps: the order has not reached the step and has not ended."""
+async def sla_board(engine: AsyncEngine, tables: Tables, now: datetime, query: SlaBoard) -> dict[str, Any]:
+    """Open SLA steps: the order has not reached the step and has not ended. The overdue steps of
+    every kind are one list, oldest due first, read one page at a time."""
     orders = tables["orders"]
     steps = (
         (DeadlineKind.REFRESH, orders.c.refresh_due_at, orders.c.viewed_at.is_(None)),
@@ -172,47 +173,73 @@ async def sla_board(engine: AsyncEngine, tables: Tables, now: datetime, upcoming
             and_(orders.c.handed_over_at.is_(None), orders.c.shipped_at.is_(None)),
         ),
     )
-    overdue: list[dict[str, Any]] = []
-    later: list[dict[str, Any]] = []
-    async with engine.connect() as conn:
-        for kind, due, still_open in steps:
-            base = and_(due.is_not(None), still_open, orders.c.status.not_in(ENDED))
-            for bucket, cond, limit in ((overdue, due <= now, None), (later, due > now, upcoming)):
-                stmt = select(orders.c.order_id, orders.c.sales_owner, due.label("due_at")).where(
-                    and_(base, cond)
+
+    def open_steps(overdue: bool) -> Select[Any]:
+        parts = [
+            select(
+                orders.c.order_id,
+                orders.c.sales_owner,
+                literal(str(kind)).label("kind"),
+                due.label("due_at"),
+            ).where(
+                and_(
+                    due.is_not(None),
+                    still_open,
+                    orders.c.status.not_in(ENDED),
+                    due <= now if overdue else due > now,
                 )
-                rows = (await conn.execute(stmt.order_by(due).limit(limit))).all()
-                bucket.extend(
-                    {
-                        "order_id": r.order_id,
-                        "kind": str(kind),
-                        "rule": RULES[kind],
-                        "sales_owner": r.sales_owner,
-                        "due_at": r.due_at.isoformat(),
-                        "minutes": int(abs((now - r.due_at).total_seconds()) // 60),
-                    }
-                    for r in rows
-                )
-    overdue.sort(key=lambda i: (i["due_at"], i["order_id"], i["kind"]))
-    later.sort(key=lambda i: (i["due_at"], i["order_id"], i["kind"]))
-    return {"now": now.isoformat(), "overdue": overdue, "upcoming": later[:upcoming]}
+            )
+            for kind, due, still_open in steps
+        ]
+        steps_union = union_all(*parts).subquery()
+        return select(steps_union).order_by(steps_union.c.due_at, steps_union.c.order_id, steps_union.c.kind)
+
+    def item(r: Any) -> dict[str, Any]:
+        due_at = r.due_at if r.due_at.tzinfo else r.due_at.replace(tzinfo=UTC)
+        return {
+            "order_id": r.order_id,
+            "kind": r.kind,
+            "rule": RULES[DeadlineKind(r.kind)],
+            "sales_owner": r.sales_owner,
+            "due_at": due_at.isoformat(),
+            "minutes": int(abs((now - due_at).total_seconds()) // 60),
+        }
+
+    total, overdue = await fetch_page(engine, open_steps(True), limit=query.limit, offset=query.offset)
+    upcoming: list[Any] = []
+    if query.upcoming:
+        async with engine.connect() as conn:
+            upcoming = list((await conn.execute(open_steps(False).limit(query.upcoming))).all())
+    return {
+        "now": now.isoformat(),
+        "overdue_total": total,
+        "limit": query.limit,
+        "offset": query.offset,
+        "overdue": [item(r) for r in overdue],
+        "upcoming": [item(r) for r in upcoming],
+    }
 
 
 async def daily_sales(engine: AsyncEngine, tables: Tables, query: DailySales) -> dict[str, Any]:
+    """ORD-16: every day's totals (at most 367), and one page of the day × sales-owner rows."""
     sales = tables["sales"]
     where = and_(sales.c.day >= query.date_from.isoformat(), sales.c.day <= query.date_to.isoformat())
     if query.sales_owner is not None:
         where = and_(where, sales.c.sales_owner == query.sales_owner)
+    stmt = select(sales).where(where).order_by(sales.c.day, sales.c.sales_owner)
+    total, rows = await fetch_page(engine, stmt, limit=query.limit, offset=query.offset)
+    per_day = (
+        select(sales.c.day, func.sum(sales.c.orders_cents), func.sum(sales.c.refunds_cents))
+        .where(where)
+        .group_by(sales.c.day)
+        .order_by(sales.c.day)
+    )
     async with engine.connect() as conn:
-        rows = (
-            await conn.execute(select(sales).where(where).order_by(sales.c.day, sales.c.sales_owner))
-        ).all()
-    days: dict[str, list[int]] = {}
-    for r in rows:
-        totals = days.setdefault(r.day, [0, 0])
-        totals[0] += r.orders_cents
-        totals[1] += r.refunds_cents
+        days = (await conn.execute(per_day)).all()
     return {
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
         "rows": [
             {
                 "day": r.day,
@@ -225,7 +252,7 @@ async def daily_sales(engine: AsyncEngine, tables: Tables, query: DailySales) ->
             for r in rows
         ],
         "days": [
-            {"day": day, "ordered": money(o), "refunded": money(f), "net": money(o - f)}
-            for day, (o, f) in sorted(days.items())
+            {"day": day, "ordered": money(o), "refunded": money(f), "net": money(int(o) - int(f))}
+            for day, o, f in days
         ],
     }

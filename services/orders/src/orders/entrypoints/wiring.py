@@ -137,7 +137,7 @@ class OrdersService:
 
     async def sla_board(self, query: SlaBoard) -> dict[str, Any]:
         now = self.runtime.clock.now()
-        return await queries.sla_board(self.runtime.engine, self.tables(self.views), now, query.upcoming)
+        return await queries.sla_board(self.runtime.engine, self.tables(self.views), now, query)
 
     async def daily_sales(self, query: DailySales) -> dict[str, Any]:
         return await queries.daily_sales(self.runtime.engine, self.tables(self.views), query)
