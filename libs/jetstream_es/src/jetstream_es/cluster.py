@@ -8,8 +8,9 @@ drives the fault tests in `tests/cluster` (kill a service, stop a node, restart 
 
 Everything lives under one directory (default `var/cluster`: `secrets/` with the generated
 credentials and server configurations, `nats/n1..n3`, `pg/`, `log/`). Run it with
-`python -m jetstream_es.cluster` (`--help` for ports); Ctrl-C stops services, nodes and
-PostgreSQL. Only processes started here are ever signalled, by their PID.
+`python -m jetstream_es.cluster` (`--ports auto` or `SHOP_PORTS=auto`: free loopback ports,
+printed when ready); Ctrl-C stops services, nodes and PostgreSQL. Only processes started here
+are ever signalled, by their PID.
 """
 
 from __future__ import annotations
@@ -78,20 +79,34 @@ class Ports:
     monitor: tuple[int, ...]
     postgres: int
     health_base: int
+    health: tuple[int, ...] = ()  # one per service in order; overrides health_base when given
 
     @classmethod
     def default(cls) -> Ports:
         return cls((14222, 14223, 14224), (16222, 16223, 16224), (18222, 18223, 18224), 15432, 8580)
 
     @classmethod
-    def free(cls) -> Ports:
-        """Free loopback ports (tests); health ports are not opened (0)."""
+    def free(cls, services: int = 0) -> Ports:
+        """Free loopback ports (tests, `--ports auto`); health ports for `services` services
+        (none opened when 0)."""
         return cls(
             tuple(free_port() for _ in range(NODES)),
             tuple(free_port() for _ in range(NODES)),
             tuple(free_port() for _ in range(NODES)),
             free_port(),
             0,
+            tuple(free_port() for _ in range(services)),
+        )
+
+    def health_port(self, index: int) -> int | None:
+        if self.health:
+            return self.health[index]
+        return self.health_base + index if self.health_base else None
+
+    def describe(self) -> str:
+        return (
+            f"clients {','.join(map(str, self.client))}, routes {','.join(map(str, self.route))}, "
+            f"monitoring {','.join(map(str, self.monitor))}, PostgreSQL {self.postgres}"
         )
 
 
@@ -467,8 +482,9 @@ class Cluster:
                 f"{spec.name.upper()}_DATABASE_URL": self.database_urls[spec.name],
             }
         )
-        if self.ports.health_base:
-            env["SHOP_HEALTH_PORT"] = str(self.ports.health_base + index)
+        health = self.ports.health_port(index)
+        if health is not None:
+            env["SHOP_HEALTH_PORT"] = str(health)
         return env
 
     def start_service(self, name: str) -> None:
@@ -546,7 +562,8 @@ class Cluster:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    cluster = Cluster(Path(args.root), Ports.default())
+    ports = Ports.free(len(installed_services())) if args.ports == "auto" else Ports.default()
+    cluster = Cluster(Path(args.root), ports)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -554,6 +571,13 @@ async def _run(args: argparse.Namespace) -> int:
     try:
         await cluster.up()
         say(f"ready: {', '.join(cluster.services)} on {cluster.url}")
+        say(f"ports: {ports.describe()}")
+        health = [ports.health_port(i) for i in range(len(cluster.specs))]
+        if any(port is not None for port in health):
+            say(
+                "health: "
+                + ", ".join(f"{s.name} {p}" for s, p in zip(cluster.specs, health, strict=True) if p)
+            )
         say(f"credentials: {cluster.secrets}/<user>.env (operator.env for shopctl); Ctrl-C stops everything")
         if args.check:
             return 0
@@ -583,6 +607,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--root", default=os.environ.get("SHOP_CLUSTER_DIR", "var/cluster"))
     parser.add_argument("--check", action="store_true", help="start everything, then stop (a smoke test)")
+    parser.add_argument(
+        "--ports",
+        choices=["fixed", "auto"],
+        default=(os.environ.get("SHOP_PORTS") or "fixed").strip().lower(),
+        help="fixed: clients 14222-14224, routes 16222-16224, monitoring 18222-18224, PostgreSQL "
+        "15432, health 8580+; auto: free loopback ports (SHOP_PORTS)",
+    )
     args = parser.parse_args(argv)
     return asyncio.run(_run(args))
 
