@@ -16,13 +16,6 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, MetaData, String, Table, and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from fulfilment.domain.shipment import SHIPMENT
-from fulfilment.domain.shipping_day import SHIPPING_DAY
-from fulfilment.domain.stock_count import STOCKTAKE
-from fulfilment.domain.stock_item import STOCK_ITEM
-from fulfilment.domain.stock_ledger import INVENTORY_MONTH
-from fulfilment.domain.stock_warehouse import WAREHOUSE_LOG
-from jetstream_es.aggregate import AggregateType
 from jetstream_es.events import EventRegistry
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, fetch_page, upsert
@@ -154,34 +147,18 @@ def notice_of(data: EventData) -> tuple[tuple[str, ...], str, str, str, dict[str
     return None
 
 
-REPORTING_AGGREGATES: tuple[AggregateType[Any], ...] = (
-    SHIPMENT,
-    SHIPPING_DAY,
-    STOCK_ITEM,
-    STOCKTAKE,
-    INVENTORY_MONTH,
-    WAREHOUSE_LOG,
-)
-"""The aggregates whose events may report to someone; the projection reads only their subjects and
-knows every event type they append (the ones that report nothing are skipped by header)."""
-
-
-def _known_models() -> list[type[EventData]]:
-    models: dict[str, type[EventData]] = {}
-    for aggregate in REPORTING_AGGREGATES:
-        for model in aggregate.registry.models:
-            models.setdefault(model.event_type, model)
-    return list(models.values())
-
-
 class WarehouseNotices(Projection):
+    """Reads fulfilment's whole stream and keeps only the events that report to someone: every other
+    type (most of the stream) is skipped by its header, never decoded and never dead-lettered."""
+
     name = "fulfilment_notices"
     stream = "FULFILMENT"
-    filter_subjects = tuple(f"fulfilment.events.{a.name}.>" for a in REPORTING_AGGREGATES)
+    filter_subjects = ("fulfilment.events.>",)
     handles = frozenset(m.event_type for m in NOTICE_EVENTS)
+    skip_unknown_types = True
 
     def __init__(self) -> None:
-        super().__init__(EventRegistry(_known_models()))
+        super().__init__(EventRegistry(list(NOTICE_EVENTS)))
 
     def define_tables(self, metadata: MetaData, suffix: str) -> dict[str, Table]:
         return {
