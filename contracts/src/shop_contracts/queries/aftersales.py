@@ -50,11 +50,15 @@ class ListRefundCases(Query):
 
 
 class RefundLedger(Query):
-    """Issued refunds with their platform references per business day (AS-9), days inclusive."""
+    """Issued refunds with their platform references per business day (AS-9), days inclusive: the
+    totals of every day, and one page of the refunds in issue order (`limit`, `offset`; `total` is
+    how many there are)."""
 
     query_name: ClassVar[str] = "RefundLedger"
     date_from: dt.date
     date_to: dt.date
+    limit: int = Field(default=200, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")
     def _ordered(self) -> RefundLedger:
@@ -84,10 +88,12 @@ class CustomerFlagStatus(StrEnum):
 
 class ComplaintBoard(Query):
     """Unresolved complaints in three lists, oldest first: open (no response yet), overdue (no
-    response within the SLA, AS-15) and escalated to the supervisor (AS-19)."""
+    response within the SLA, AS-15) and escalated to the supervisor (AS-19); each list one page at a
+    time (`limit`, `offset`), `counts` says how long each is."""
 
     query_name: ClassVar[str] = "ComplaintBoard"
     limit: int = Field(default=100, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
 
 
 class CustomerFlags(Query):

@@ -133,6 +133,18 @@ async def test_the_board_lists_open_overdue_and_escalated_complaints_as_15_as_19
     assert (wrong["error"]["code"], wrong["error"]["rule"]) == ("forbidden", "AS-19")
 
 
+async def test_the_board_pages_each_list_with_its_count_as_15(
+    service: ServiceRuntime, nc: Client, clock: FixedClock
+) -> None:
+    for complaint_id in ("cmp-1", "cmp-2", "cmp-3"):
+        await command(nc, "RegisterComplaint", register(complaint_id))
+    await caught_up(service)
+    first = await query(nc, "ComplaintBoard", {"limit": 2})
+    rest = await query(nc, "ComplaintBoard", {"limit": 2, "offset": 2})
+    assert first["counts"]["open"] == 3
+    assert [r["complaint_id"] for r in first["open"] + rest["open"]] == ["cmp-1", "cmp-2", "cmp-3"]
+
+
 async def test_a_customer_flag_is_proposed_then_confirmed_by_the_supervisor_as_18(
     service: ServiceRuntime, nc: Client
 ) -> None:

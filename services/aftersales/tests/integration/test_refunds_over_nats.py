@@ -148,6 +148,35 @@ async def test_goods_not_received_are_refunded_after_approval_and_never_twice(
     assert (case["goods_received"], case["received_basis"]) == (False, "not_shipped")
 
 
+async def test_the_refund_ledger_answers_one_page_at_a_time_with_every_days_totals_as_9(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    for n in range(3):
+        order_id, case_id = f"o-l{n}", f"case-l{n}"
+        await order_known(nc, service, order_id, delivered=False)
+        await ok(
+            nc,
+            "RequestRefund",
+            body(
+                "RequestRefund",
+                BUYER,
+                case_id,
+                order_id=order_id,
+                reason="changed_mind",
+                goods_received=False,
+            ),
+        )
+        await ok(nc, "ApproveRefundRequest", body("ApproveRefundRequest", SUPERVISOR, case_id))
+        await ok(nc, "IssueRefund", body("IssueRefund", SUPERVISOR, case_id, platform_ref=f"TB-{n}"))
+    await caught_up(service)
+    window = {"date_from": "2026-03-01", "date_to": "2026-03-03"}
+    first = await query(nc, "RefundLedger", window | {"limit": 2})
+    rest = await query(nc, "RefundLedger", window | {"limit": 2, "offset": 2})
+    assert (first["total"], len(first["refunds"]), len(rest["refunds"])) == (3, 2, 1)
+    assert {r["case_id"] for r in first["refunds"] + rest["refunds"]} == {"case-l0", "case-l1", "case-l2"}
+    assert first["days"] == rest["days"] == [{"day": "2026-03-02", "refunded": "9060.00", "count": 3}]
+
+
 async def test_a_wrong_role_is_forbidden_with_the_rule(service: ServiceRuntime, nc: Client) -> None:
     await order_known(nc, service, "o-3", delivered=False)
     await ok(

@@ -53,13 +53,17 @@ async def complaint_board(
         "overdue": and_(unanswered, or_(t.c.overdue.is_(True), t.c.respond_by < now)),
         "escalated": t.c.status == S.ESCALATED.value,
     }
-    board: dict[str, Any] = {"counts": {}}
+    board: dict[str, Any] = {"counts": {}, "limit": query.limit, "offset": query.offset}
     async with engine.connect() as conn:
         for name, where in lists.items():
             count = select(func.count()).select_from(t).where(and_(true(), where))
             board["counts"][name] = (await conn.execute(count)).scalar_one()
             rows = await conn.execute(
-                select(t).where(where).order_by(t.c.registered_at, t.c.complaint_id).limit(query.limit)
+                select(t)
+                .where(where)
+                .order_by(t.c.registered_at, t.c.complaint_id)
+                .limit(query.limit)
+                .offset(query.offset)
             )
             board[name] = [complaint_row(r, now) for r in rows.all()]
     return board

@@ -1,12 +1,12 @@
 """Reads over the refund-case read models: GetRefundCase, ListRefundCases (by state, order, age)
-and RefundLedger (AS-9: issued refunds with platform references per business day)."""
+and RefundLedger (AS-9: issued refunds with platform references per business day); the lists page."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select, true
+from sqlalchemy import and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.errors import NotFound
@@ -81,18 +81,23 @@ async def list_cases(
 
 
 async def refund_ledger(engine: AsyncEngine, tables: Tables, query: RefundLedger) -> dict[str, Any]:
+    """AS-9: every day's totals (summed in SQL), and one page of the refunds in issue order."""
     ledger = tables["ledger"]
     where = and_(ledger.c.day >= query.date_from.isoformat(), ledger.c.day <= query.date_to.isoformat())
+    stmt = select(ledger).where(where).order_by(ledger.c.issued_at, ledger.c.case_id)
+    total, rows = await fetch_page(engine, stmt, limit=query.limit, offset=query.offset)
+    per_day = (
+        select(ledger.c.day, func.sum(ledger.c.amount_cents), func.count())
+        .where(where)
+        .group_by(ledger.c.day)
+        .order_by(ledger.c.day)
+    )
     async with engine.connect() as conn:
-        rows = (
-            await conn.execute(select(ledger).where(where).order_by(ledger.c.issued_at, ledger.c.case_id))
-        ).all()
-    days: dict[str, list[int]] = {}
-    for r in rows:
-        totals = days.setdefault(r.day, [0, 0])
-        totals[0] += r.amount_cents
-        totals[1] += 1
+        days = (await conn.execute(per_day)).all()
     return {
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
         "refunds": [
             {
                 "day": r.day,
@@ -106,7 +111,6 @@ async def refund_ledger(engine: AsyncEngine, tables: Tables, query: RefundLedger
             for r in rows
         ],
         "days": [
-            {"day": day, "refunded": money(total), "count": count}
-            for day, (total, count) in sorted(days.items())
+            {"day": day, "refunded": money(int(amount)), "count": int(count)} for day, amount, count in days
         ],
     }
