@@ -91,7 +91,10 @@ class SimulationClock(FixedClock):
                 except ValueError:
                     log.error("sim_clock_bad_value", value=entry.value[:64])
                     continue
-                if moved_to.tzinfo is not None and moved_to != self.now():
+                if moved_to.tzinfo is None:  # an ISO-8601 date-time with its UTC offset only
+                    log.error("sim_clock_bad_value", value=entry.value[:64], reason="no UTC offset")
+                    continue
+                if moved_to != self.now():
                     self.set(moved_to)
 
         self._task = asyncio.create_task(follow(), name="sim-clock")
