@@ -143,7 +143,8 @@ class EventRegistry:
 
 
 def parse_envelope(body: bytes) -> EventEnvelope:
+    """A stored body as an envelope, read as strict JSON like every message (decision 0005)."""
     try:
-        return EventEnvelope.model_validate_json(body)
+        return validate_wire(EventEnvelope, body)
     except ValidationError as exc:
         raise CorruptEvent(f"not an event envelope: {exc.errors()[0]['msg']}") from exc

@@ -223,8 +223,11 @@ class ServiceRuntime:
                 if name in known or not msg.reply:
                     return
                 listed = ", ".join(sorted(known)) or "none"
+                problem = f"unknown {kind[:-1]} {name!r} for {self.name}; known: {listed}"
                 reply = Reply.failure(
-                    ErrorCode.INVALID, f"unknown {kind[:-1]} {name!r} for {self.name}; known: {listed}"
+                    ErrorCode.INVALID,
+                    problem,
+                    details=[{"field": "(subject)", "problem": problem, "type": f"unknown_{kind[:-1]}"}],
                 )
                 await self.nc.publish(msg.reply, reply.model_dump_json(exclude_none=True).encode())
 
