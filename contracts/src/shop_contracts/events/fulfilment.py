@@ -8,6 +8,7 @@ resumption once the paperwork is fixed (FUL-5), dispatch, tracking and courier e
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import ClassVar, Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -25,6 +26,14 @@ class ShipmentLine(BaseModel):
     sku: str = Field(min_length=1, max_length=64)
     quantity: int = Field(ge=1, le=10_000)
     size: str | None = Field(default=None, min_length=1, max_length=32)
+    unit_price: Decimal | None = Field(
+        default=None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        description="the order's binding unit price (ORD-5), printed on the invoice (FUL-1); "
+        "absent on lines noted before it was carried",
+    )
 
 
 class OrderQueuedForShipping(EventData):

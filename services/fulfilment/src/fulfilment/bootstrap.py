@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from fulfilment.adapters.documents import DEFAULT_SETUP, DocumentSetup
 from fulfilment.domain.policy import (
     DAILY_REPORT_ROLE,
     DEFAULT_PREFIXES,
@@ -70,6 +72,23 @@ class FulfilmentSettings(BaseSettings):
     documents_dir: str | None = Field(
         None, description="where RenderDocument writes files when asked to (default <SHOP_VAR_DIR>/documents)"
     )
+    seller_name: str = Field(
+        DEFAULT_SETUP.seller_name,
+        min_length=1,
+        description="FUL-1: the seller printed on every invoice (the shop's registered name)",
+    )
+    seller_tax_id: str = Field(
+        "", description="FUL-1: the seller's taxpayer number on the invoice (printed as not set when empty)"
+    )
+    seller_address: str = Field("", description="FUL-1: the seller's address on the invoice")
+    seller_phone: str = Field("", description="FUL-1: the seller's phone on the invoice")
+    invoice_tax_rate: Decimal = Field(
+        DEFAULT_SETUP.tax_rate,
+        ge=0,
+        lt=1,
+        description="FUL-1: the VAT included in order prices, shown per invoice line (designer default "
+        "0.13, the standard rate on goods)",
+    )
     daily_report_to_role: str = Field(
         DAILY_REPORT_ROLE,
         description="FUL-7 (C14, 000): the role the filled daily shipping report is submitted to",
@@ -79,6 +98,17 @@ class FulfilmentSettings(BaseSettings):
     @classmethod
     def _daily_role(cls, value: str) -> str:
         return _role_ids("FULFILMENT_DAILY_REPORT_TO_ROLE", [value])[0]
+
+    def document_setup(self, business_tz: str) -> DocumentSetup:
+        """What the printed documents need beyond the shipment (FUL-1): zone, seller, tax rate."""
+        return DocumentSetup(
+            business_tz=business_tz,
+            seller_name=self.seller_name,
+            seller_tax_id=self.seller_tax_id,
+            seller_address=self.seller_address,
+            seller_phone=self.seller_phone,
+            tax_rate=self.invoice_tax_rate,
+        )
 
     def policy(self, business_tz: str, report_recipients: tuple[str, ...]) -> ShippingPolicy:
         """`report_recipients`: the warehouse's one reporting line (C14), from the stock settings."""
@@ -146,6 +176,7 @@ def build(
         settings.policy(runtime.business_tz, tuple(stock.report_recipients)),
         runtime.aggregate_cache_size,
         documents,
+        settings.document_setup(runtime.business_tz),
     ).wire()
     StockService(service, stock.policy(), runtime.business_tz, runtime.aggregate_cache_size).wire()
     return service

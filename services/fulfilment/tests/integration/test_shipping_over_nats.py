@@ -130,6 +130,9 @@ async def test_shipping_day_from_queue_to_closed_report(
         assert "出庫單" in text
         assert "CK00000001" in text
         assert "發貨專用章" in text
+        invoice = pdf_text(await query(nc, "RenderDocument", {"kind": "invoice", "shipment_id": "o-1"}))
+        assert "¥2,999.00" in invoice  # the order's unit price reached the invoice (FUL-1)
+        assert "價稅合計" in invoice
         report = await query(nc, "RenderDocument", {"kind": "report", "batch_date": DAY, "to_file": True})
         written = Path(report["path"])
         assert (await asyncio.to_thread(written.read_bytes)).startswith(b"%PDF-")

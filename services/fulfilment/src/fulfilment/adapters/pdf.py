@@ -1,10 +1,16 @@
 """PDF rendering of the shipping documents (FUL-1, FUL-3, FUL-6): the daily report, the waybill,
 the outbound note and the invoice.
 
-Layout is data: a `Printable` says title, number, labelled fields, one table and an optional stamp;
-`render` draws any of them the same way with reportlab. Chinese text uses reportlab's built-in CID
-font MSung-Light (traditional Chinese, no font file needed), so labels such as 出庫單 and the
-shipping-only stamp 發貨專用章 come out as real, extractable text.
+Layout is data: a `Printable` says title, number, labelled fields, one table, totals, the
+signature lines of the paper form and an optional stamp; `render` draws any of them the same way
+with reportlab.
+
+The text is set in WenQuanYi Micro Hei (文泉驛微米黑, TrueType outlines, Apache-2.0), shipped by the
+PyPI package `paperang-p2-fonts-cjk`. reportlab embeds the subset of the glyphs a document uses,
+with a ToUnicode map, so every viewer draws the same characters (出庫單, 發貨專用章, simplified
+addresses alike) and the text extracts as typed. A font that is only named and not embedded (the
+CID font MSung-Light used before) draws blank pages or other characters in viewers that do not
+carry that font.
 """
 
 from __future__ import annotations
@@ -13,39 +19,67 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
+from pathlib import Path
 
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]  # reportlab ships no stubs
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]  # reportlab ships no stubs
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # type: ignore[import-untyped]  # reportlab ships no stubs
+from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]  # reportlab ships no stubs
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]  # reportlab ships no stubs
 
-FONT = "MSung-Light"
+FONT = "WenQuanYiMicroHei"
+FONT_PACKAGE = "paperang_p2_fonts_cjk"
+FONT_FILE = "fonts/wqy-microhei.ttc"
 MARGIN = 40.0
 LINE = 16.0
+SIGNATURE_BLOCK = 3 * LINE
+LABEL_WIDTH = 150.0
+STAMP_RADIUS = 52.0
 
 
 @dataclass(frozen=True)
 class Printable:
-    """One document to print: everything `render` needs, nothing about drawing."""
+    """One document to print: everything `render` needs, nothing about drawing.
+
+    `widths` are the table's relative column widths (equal when empty); `totals` are label/value
+    lines under the table; `signatures` are the form's signature lines, each a role label and the
+    name printed beside the line ("" leaves it to be signed by hand)."""
 
     title: str
     number: str
     fields: Sequence[tuple[str, str]] = ()
     headers: Sequence[str] = ()
     rows: Sequence[Sequence[str]] = ()
+    widths: Sequence[float] = ()
+    totals: Sequence[tuple[str, str]] = ()
+    signatures: Sequence[tuple[str, str]] = ()
     stamp: str | None = None
     footer: str = ""
     filename: str = field(default="document.pdf")
 
 
+def font_path() -> Path:
+    """The embedded font's file, from its package (a clear error if the package is missing)."""
+    try:
+        path = Path(str(resources.files(FONT_PACKAGE) / FONT_FILE))
+    except ModuleNotFoundError as exc:  # pragma: no cover - the dependency is declared
+        raise RuntimeError(
+            f"the documents' CJK font package {FONT_PACKAGE!r} is not installed (FUL-1: documents "
+            "need an embedded Chinese font); install the fulfilment service's dependencies"
+        ) from exc
+    if not path.is_file():  # pragma: no cover - the package ships it
+        raise RuntimeError(f"the documents' CJK font {path} is missing from {FONT_PACKAGE!r}")
+    return path
+
+
 @cache
 def _font() -> str:
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    pdfmetrics.registerFont(TTFont(FONT, str(font_path()), subfontIndex=0))
     return FONT
 
 
 def _width(text: str, size: float) -> float:
-    return float(pdfmetrics.stringWidth(text, FONT, size))
+    return float(pdfmetrics.stringWidth(text, _font(), size))
 
 
 def _fit(text: str, width: float, size: float) -> str:
@@ -57,57 +91,117 @@ def _fit(text: str, width: float, size: float) -> str:
     return text + "…"
 
 
+def _columns(doc: Printable, width: float) -> list[float]:
+    """The x offset of each column from the left margin."""
+    weights = list(doc.widths) if len(doc.widths) == len(doc.headers) else [1.0] * len(doc.headers)
+    total = sum(weights)
+    offsets, at = [], 0.0
+    for weight in weights:
+        offsets.append(at)
+        at += width * weight / total
+    return [*offsets, width]
+
+
 def render(doc: Printable) -> bytes:
-    """The document as PDF bytes (A4, as many pages as the table needs)."""
+    """The document as PDF bytes (A4, as many pages as the table needs; totals, signatures and
+    stamp on the last page)."""
     font = _font()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=0)
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=0, initialFontName=font, initialFontSize=11)
     canvas.setTitle(f"{doc.title} {doc.number}")
     width, height = float(A4[0]), float(A4[1])
-    y = height - MARGIN
+    inner = width - 2 * MARGIN
+    pages = [1]
 
     def header() -> float:
         canvas.setFont(font, 18)
         canvas.drawCentredString(width / 2, height - MARGIN - 10, doc.title)
         canvas.setFont(font, 11)
         canvas.drawRightString(width - MARGIN, height - MARGIN - 30, f"編號 No. {doc.number}")
+        if pages[0] > 1:
+            canvas.setFont(font, 9)
+            canvas.drawString(MARGIN, height - MARGIN - 30, f"第 {pages[0]} 頁 Page {pages[0]}")
         return height - MARGIN - 56
+
+    def new_page() -> float:
+        canvas.showPage()
+        pages[0] += 1
+        return header()
 
     y = header()
     canvas.setFont(font, 11)
     for label, value in doc.fields:
+        if y < MARGIN + 2 * LINE:
+            y = new_page()
+            canvas.setFont(font, 11)
         canvas.drawString(MARGIN, y, f"{label}:")
-        canvas.drawString(MARGIN + 110, y, _fit(value, width - 2 * MARGIN - 110, 11))
+        canvas.drawString(MARGIN + LABEL_WIDTH, y, _fit(value, inner - LABEL_WIDTH, 11))
         y -= LINE
     if doc.headers:
         y -= LINE / 2
-        columns = len(doc.headers)
-        col = (width - 2 * MARGIN) / columns
+        cols = _columns(doc, inner)
 
         def table_header(at: float) -> float:
             canvas.setFont(font, 10)
             for i, head in enumerate(doc.headers):
-                canvas.drawString(MARGIN + i * col, at, _fit(head, col - 4, 10))
+                canvas.drawString(MARGIN + cols[i], at, _fit(head, cols[i + 1] - cols[i] - 4, 10))
             canvas.line(MARGIN, at - 4, width - MARGIN, at - 4)
             return at - LINE
 
         y = table_header(y)
         for row in doc.rows:
             if y < MARGIN + 3 * LINE:
-                canvas.showPage()
-                y = table_header(header())
+                y = table_header(new_page())
             canvas.setFont(font, 10)
-            for i, cell in enumerate(row):
-                canvas.drawString(MARGIN + i * col, y, _fit(cell, col - 4, 10))
+            for i, cell in enumerate(row[: len(doc.headers)]):
+                canvas.drawString(MARGIN + cols[i], y, _fit(cell, cols[i + 1] - cols[i] - 4, 10))
             y -= LINE
+        canvas.line(MARGIN, y + LINE - 4, width - MARGIN, y + LINE - 4)
+    ending = (
+        len(doc.totals) * LINE
+        + (SIGNATURE_BLOCK + LINE if doc.signatures else 0)
+        + (2 * STAMP_RADIUS if doc.stamp else 0)
+        + LINE
+    )
+    if y - ending < MARGIN + LINE:
+        y = new_page()
+    if doc.totals:
+        y -= LINE / 2
+        canvas.setFont(font, 11)
+        for label, value in doc.totals:
+            canvas.drawRightString(width - MARGIN - 150, y, f"{label}:")
+            canvas.drawRightString(width - MARGIN, y, value)
+            y -= LINE
+    if doc.signatures:
+        y -= LINE
+        _signatures(canvas, doc.signatures, y, inner)
+        y -= SIGNATURE_BLOCK
     if doc.footer:
         canvas.setFont(font, 9)
-        canvas.drawString(MARGIN, MARGIN, _fit(doc.footer, width - 2 * MARGIN, 9))
+        canvas.drawString(MARGIN, MARGIN, _fit(doc.footer, inner, 9))
     if doc.stamp:
-        _stamp(canvas, doc.stamp, width - MARGIN - 70, MARGIN + 80)
+        # under the signature lines, right-hand side, as the keeper seals the note (FUL-6)
+        _stamp(canvas, doc.stamp, width - MARGIN - 70, max(y - STAMP_RADIUS, MARGIN + STAMP_RADIUS + LINE))
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def _signatures(canvas: Canvas, signatures: Sequence[tuple[str, str]], y: float, inner: float) -> None:
+    """The form's signature lines side by side: the role, a line to sign on, the printed name."""
+    slot = inner / len(signatures)
+    canvas.setFont(_font(), 10)
+    for i, (label, name) in enumerate(signatures):
+        x = MARGIN + i * slot
+        canvas.drawString(x, y, f"{label}:")
+        canvas.line(x, y - 22, x + slot - 14, y - 22)
+        if name:
+            canvas.setFont(_font(), 9)
+            canvas.drawString(x + 2, y - 18, _fit(name, slot - 18, 9))
+            canvas.setFont(_font(), 10)
+        canvas.setFont(_font(), 8)
+        canvas.drawString(x, y - 34, "簽名 Signature / 日期 Date")
+        canvas.setFont(_font(), 10)
 
 
 def _stamp(canvas: Canvas, text: str, x: float, y: float) -> None:
@@ -116,7 +210,7 @@ def _stamp(canvas: Canvas, text: str, x: float, y: float) -> None:
     canvas.setStrokeColorRGB(0.8, 0.05, 0.05)
     canvas.setFillColorRGB(0.8, 0.05, 0.05)
     canvas.setLineWidth(2.5)
-    canvas.circle(x, y, 52, stroke=1, fill=0)
-    canvas.setFont(FONT, 15)
+    canvas.circle(x, y, STAMP_RADIUS, stroke=1, fill=0)
+    canvas.setFont(_font(), 15)
     canvas.drawCentredString(x, y - 5, text)
     canvas.restoreState()

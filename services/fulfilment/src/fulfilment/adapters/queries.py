@@ -198,7 +198,11 @@ def _write(path: Path, content: bytes) -> Path:
 
 
 async def render_document(
-    engine: AsyncEngine, tables: Tables, query: RenderDocument, out_dir: Path
+    engine: AsyncEngine,
+    tables: Tables,
+    query: RenderDocument,
+    out_dir: Path,
+    setup: documents.DocumentSetup = documents.DEFAULT_SETUP,
 ) -> dict[str, Any]:
     days, shipments = tables["days"], tables["shipments"]
     async with engine.connect() as conn:
@@ -209,7 +213,7 @@ async def render_document(
             ids = [d["shipment_id"] for d in day.details.get("documents", [])]
             rows = (await conn.execute(select(shipments).where(shipments.c.shipment_id.in_(ids)))).all()
             by_id = {r.shipment_id: r for r in rows}
-            printable = documents.daily_report(day, [by_id[i] for i in ids if i in by_id])
+            printable = documents.daily_report(day, [by_id[i] for i in ids if i in by_id], setup)
         else:
             row = (
                 await conn.execute(select(shipments).where(shipments.c.shipment_id == query.shipment_id))
@@ -222,7 +226,7 @@ async def render_document(
                     "report",
                     "FUL-1",
                 )
-            printable = documents.shipment_document(query.kind, row)
+            printable = documents.shipment_document(query.kind, row, setup)
     content = pdf.render(printable)
     answer: dict[str, Any] = {
         "kind": query.kind.value,

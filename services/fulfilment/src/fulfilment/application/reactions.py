@@ -58,7 +58,10 @@ def order_fact(data: EventData, at: datetime) -> OrderFactNoted | None:
     """The fact an orders event brings to its shipment (shipment id = order id)."""
     match data:
         case OrderPlaced():
-            lines = tuple(ShipmentLine(sku=ln.sku, quantity=ln.quantity, size=ln.size) for ln in data.lines)
+            lines = tuple(
+                ShipmentLine(sku=ln.sku, quantity=ln.quantity, size=ln.size, unit_price=ln.unit_price)
+                for ln in data.lines
+            )
             return OrderFactNoted(
                 shipment_id=data.order_id,
                 order_id=data.order_id,

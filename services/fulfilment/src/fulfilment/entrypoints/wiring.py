@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from fulfilment.adapters import notices, queries
+from fulfilment.adapters.documents import DocumentSetup
 from fulfilment.adapters.notices import WarehouseNotices
 from fulfilment.adapters.views import ShippingViews
 from fulfilment.application.handlers import ShippingCommands
@@ -47,13 +48,19 @@ class ShippingService:
     """The shipping side's running parts, kept so queries and tests find the live tables."""
 
     def __init__(
-        self, runtime: ServiceRuntime, policy: ShippingPolicy, cache_size: int, documents_dir: Path
+        self,
+        runtime: ServiceRuntime,
+        policy: ShippingPolicy,
+        cache_size: int,
+        documents_dir: Path,
+        document_setup: DocumentSetup | None = None,
     ) -> None:
         self.runtime = runtime
         self.commands = ShippingCommands(runtime.commands, lambda: runtime.store, policy, cache_size)
         self.views = ShippingViews()
         self.notices = WarehouseNotices()
         self.documents_dir = documents_dir
+        self.document_setup = document_setup or DocumentSetup(business_tz=policy.business_tz)
 
     def tables(self, projection: Projection) -> Tables:
         return self.runtime.runner(projection.name).tables
@@ -108,5 +115,5 @@ class ShippingService:
 
     async def render_document(self, query: RenderDocument) -> dict[str, Any]:
         return await queries.render_document(
-            self.runtime.engine, self.tables(self.views), query, self.documents_dir
+            self.runtime.engine, self.tables(self.views), query, self.documents_dir, self.document_setup
         )
