@@ -8,18 +8,16 @@ A command id is one command: its events record the fingerprint of the command's 
 (`command_fingerprint`: a hash of everything but `command_id` and `correlation_id`), and the
 same id sent again with another payload is refused as a `conflict` instead of being answered
 with the first outcome (decision 0005). The runtime's endpoint sets the fingerprint of the
-request being handled (`handling`); it applies to the causes keyed by that command id.
+request being handled (`jetstream_es.fingerprint.handling`); it applies to the causes keyed by
+that command id, and `Repository.outcome` refuses the repeat.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
-import hashlib
-import json
 import random
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -30,6 +28,7 @@ from jetstream_es.aggregate import AggregateType, Loaded
 from jetstream_es.clock import Clock
 from jetstream_es.errors import ConcurrencyConflict, Conflict, DuplicateAppend, NotFound
 from jetstream_es.events import derive_event_id
+from jetstream_es.fingerprint import command_fingerprint, fingerprint_for, handling
 from jetstream_es.repository import Repository
 from jetstream_es.store import EventStore
 from shop_contracts.envelope import Actor, EventEnvelope
@@ -37,32 +36,6 @@ from shop_contracts.messages import Command, EventData
 
 S = TypeVar("S")
 log = structlog.get_logger(__name__)
-_handling: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar(
-    "jetstream_es_handling", default=None
-)
-
-
-def command_fingerprint(cmd: Command) -> str:
-    """The hash of a command's canonical payload: its name and every field but the ids of the call."""
-    payload = cmd.model_dump(mode="json", exclude={"command_id", "correlation_id"})
-    canonical = json.dumps([cmd.command_name, payload], sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
-
-
-@contextlib.contextmanager
-def handling(cmd: Command) -> Iterator[str]:
-    """While `cmd` is handled, appends caused by its command id record its fingerprint."""
-    fingerprint = command_fingerprint(cmd)
-    token = _handling.set((cmd.command_id, fingerprint))
-    try:
-        yield fingerprint
-    finally:
-        _handling.reset(token)
-
-
-def _fingerprint_of(cause: Cause) -> str | None:
-    current = _handling.get()
-    return current[1] if current is not None and current[0] == cause.key else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,16 +123,11 @@ class CommandHandler:
     ) -> CommandResult:
         name = repo.aggregate.name
         first_id = derive_event_id(name, aggregate_id, cause.key, 0)
-        fingerprint = _fingerprint_of(cause)
+        fingerprint = fingerprint_for(cause.key)
         loaded = await repo.load(aggregate_id)
         for attempt in range(1, self.max_attempts + 1):
             done = repo.outcome(loaded, first_id)
             if done is not None:
-                if fingerprint and done.fingerprint and fingerprint != done.fingerprint:
-                    raise Conflict(
-                        f"command id {cause.key!r} was used already for another command on {name} "
-                        f"{aggregate_id} (version {done.version}); a new command needs a new command_id"
-                    )
                 return CommandResult(aggregate_id, done.version, done.event_ids, repeated=True)
             if must_exist and not loaded.exists:
                 raise NotFound(f"{name} {aggregate_id} does not exist")
@@ -250,3 +218,14 @@ class Aggregates(Generic[S]):
         return await self.handler.execute(
             self.repo, aggregate_id, cause, lambda s: decide(s, clock.now()), must_exist=must_exist
         )
+
+
+__all__ = [
+    "Aggregates",
+    "Cause",
+    "CommandHandler",
+    "CommandResult",
+    "cause_of",
+    "command_fingerprint",
+    "handling",
+]

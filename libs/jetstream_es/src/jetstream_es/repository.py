@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 from jetstream_es.aggregate import AggregateType, Loaded, Outcome
 from jetstream_es.errors import CorruptEvent, UnreadableHistory
 from jetstream_es.events import StoredEvent
+from jetstream_es.fingerprint import check_repeat
 from jetstream_es.store import EventStore
 from shop_contracts.envelope import EventEnvelope
 
@@ -67,6 +68,11 @@ class Repository(Generic[S]):
             return await self.load(loaded.aggregate_id, refresh=True)
         return self._remember(loaded.evolve(self.aggregate, stored))
 
-    @staticmethod
-    def outcome(loaded: Loaded[S], first_event_id: str) -> Outcome | None:
-        return loaded.outcomes.get(first_event_id)
+    def outcome(self, loaded: Loaded[S], first_event_id: str) -> Outcome | None:
+        """What the command whose first event is `first_event_id` did, if it is stored already.
+
+        A repeat of the command being handled with another payload raises `Conflict` (0005)."""
+        done = loaded.outcomes.get(first_event_id)
+        if done is not None:
+            check_repeat(self.aggregate.name, loaded.aggregate_id, first_event_id, done)
+        return done

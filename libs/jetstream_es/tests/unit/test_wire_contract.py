@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from jetstream_es.clock import FixedClock
-from jetstream_es.commands import CommandHandler, CommandResult, cause_of, command_fingerprint
+from jetstream_es.commands import CommandHandler, CommandResult, cause_of, command_fingerprint, handling
 from jetstream_es.endpoints import run_command
+from jetstream_es.errors import Conflict
 from jetstream_es.events import derive_event_id
 from jetstream_es.memory_store import InMemoryEventStore
 from jetstream_es.repository import Repository
@@ -143,3 +144,14 @@ async def test_a_history_this_code_cannot_read_is_refused_permanently_decision_0
         "aggregate_id": "c1",
         "stream_seq": 2,
     }
+
+
+async def test_a_handler_that_looks_up_the_outcome_itself_also_refuses_a_reused_id_decision_0005(
+    counters: Counters,
+) -> None:
+    await counters.increment(2)
+    loaded = await counters.repo.load("c1")
+    other = Increment.model_validate({"command_id": "inc-1", "actor": ACTOR, "counter_id": "c1", "by": 3})
+
+    with handling(other), pytest.raises(Conflict, match="another command"):
+        counters.repo.outcome(loaded, derive_event_id("Counter", "c1", "inc-1", 0))
