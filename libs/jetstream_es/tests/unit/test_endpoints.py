@@ -9,11 +9,11 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 import pytest
-from pydantic import AwareDatetime, model_validator
+from pydantic import AwareDatetime, ValidationError, model_validator
 
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import Cause, CommandHandler, CommandResult
-from jetstream_es.endpoints import run_command, run_query
+from jetstream_es.endpoints import run_command, run_query, validation_reply
 from jetstream_es.errors import (
     ConcurrencyConflict,
     Conflict,
@@ -27,8 +27,9 @@ from jetstream_es.errors import (
 from jetstream_es.memory_store import InMemoryEventStore
 from jetstream_es.repository import Repository
 from jetstream_es.testing.sample import COUNTER, Increment, increment
+from shop_contracts.commands.orders import OrderChanges
 from shop_contracts.errors import ErrorBody, ErrorCode, Reply
-from shop_contracts.messages import FieldError, Query
+from shop_contracts.messages import FieldError, Query, validate_wire
 
 ACTOR = {"id": "clerk-7", "roles": ["clerk"]}
 
@@ -324,3 +325,12 @@ async def test_an_aggregate_id_that_cannot_be_a_subject_names_the_field_it_came_
     reply = await run_command(Increment, handle, body())
 
     assert fields_named(reply) == ["counter_id"]
+
+
+def test_a_nested_cross_field_check_names_its_fields_under_the_nested_path() -> None:
+    with pytest.raises(ValidationError) as caught:
+        validate_wire(OrderChanges, '{"lines": [{"line": 1}]}')
+
+    reply = validation_reply(caught.value, "OrderChanges")
+
+    assert fields_named(reply) == ["lines.0.sku", "lines.0.size", "lines.0.quantity", "lines.0.unit_price"]
