@@ -292,3 +292,19 @@ def test_ful1_a_tax_rate_given_as_a_percentage_is_refused_naming_the_setting(
     monkeypatch.setenv("FULFILMENT_INVOICE_TAX_RATE", "13")
     with pytest.raises(ValidationError, match="invoice_tax_rate"):
         FulfilmentSettings()
+
+
+def test_ful1_a_long_address_and_sku_print_whole_on_the_waybill_not_cut() -> None:
+    address = "上海市浦东新区世纪大道100号" * 8 + "A座1201室"
+    long_sku = "SKU-" + "X" * 56
+    row = shipment("InPacket")
+    row.details = {
+        **row.details,
+        "shipping": {**row.details["shipping"], "address": address},
+        "lines": [{"sku": long_sku, "quantity": 1}],
+    }
+    words = text(pdf.render(documents.shipment_document(DocumentKind.WAYBILL, row, SETUP)))
+    flat = words.replace("\r\n", "").replace("\n", "")
+    assert address in flat
+    assert long_sku in flat
+    assert "…" not in words

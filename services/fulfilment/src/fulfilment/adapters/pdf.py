@@ -91,6 +91,27 @@ def _fit(text: str, width: float, size: float) -> str:
     return text + "…"
 
 
+def _wrap(text: str, width: float, size: float) -> list[str]:
+    """`text` broken into lines of at most `width` points, never cut: at a space where one is
+    near, else between characters (Chinese has no spaces). An address or SKU prints whole."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for char in paragraph:
+            if _width(line + char, size) <= width or not line:
+                line += char
+                continue
+            head, space, tail = line.rpartition(" ")
+            if space and head and _width(head, size) > width / 2:
+                lines.append(head)
+                line = tail + char
+            else:
+                lines.append(line)
+                line = char.lstrip()
+        lines.append(line)
+    return lines
+
+
 def _columns(doc: Printable, width: float) -> list[float]:
     """The x offset of each column from the left margin."""
     weights = list(doc.widths) if len(doc.widths) == len(doc.headers) else [1.0] * len(doc.headers)
@@ -131,12 +152,14 @@ def render(doc: Printable) -> bytes:
     y = header()
     canvas.setFont(font, 11)
     for label, value in doc.fields:
-        if y < MARGIN + 2 * LINE:
+        wrapped = _wrap(value, inner - LABEL_WIDTH, 11)
+        if y - (len(wrapped) - 1) * LINE < MARGIN + 2 * LINE:
             y = new_page()
             canvas.setFont(font, 11)
         canvas.drawString(MARGIN, y, f"{label}:")
-        canvas.drawString(MARGIN + LABEL_WIDTH, y, _fit(value, inner - LABEL_WIDTH, 11))
-        y -= LINE
+        for part in wrapped:
+            canvas.drawString(MARGIN + LABEL_WIDTH, y, part)
+            y -= LINE
     if doc.headers:
         y -= LINE / 2
         cols = _columns(doc, inner)
@@ -150,12 +173,17 @@ def render(doc: Printable) -> bytes:
 
         y = table_header(y)
         for row in doc.rows:
-            if y < MARGIN + 3 * LINE:
+            cells = [
+                _wrap(cell, cols[i + 1] - cols[i] - 4, 10) for i, cell in enumerate(row[: len(doc.headers)])
+            ]
+            tall = max((len(c) for c in cells), default=1)
+            if y - (tall - 1) * LINE < MARGIN + 3 * LINE:
                 y = table_header(new_page())
             canvas.setFont(font, 10)
-            for i, cell in enumerate(row[: len(doc.headers)]):
-                canvas.drawString(MARGIN + cols[i], y, _fit(cell, cols[i + 1] - cols[i] - 4, 10))
-            y -= LINE
+            for i, parts in enumerate(cells):
+                for n, part in enumerate(parts):
+                    canvas.drawString(MARGIN + cols[i], y - n * LINE, part)
+            y -= tall * LINE
         canvas.line(MARGIN, y + LINE - 4, width - MARGIN, y + LINE - 4)
     ending = (
         len(doc.totals) * LINE
