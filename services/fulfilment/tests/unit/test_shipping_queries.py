@@ -23,6 +23,7 @@ from .shipping_helpers import (
     dispatch,
     fill,
     generate,
+    local,
     ready_to_dispatch,
     refuse,
     resume,
@@ -93,6 +94,25 @@ async def test_a_day_of_2000_shipments_answers_within_one_nats_message(
     assert day["total"] == 2_001
     assert len(day["shipments"]) == 500
     assert len(json.dumps(day, ensure_ascii=False).encode()) < NATS_MAX_PAYLOAD / 2
+
+
+async def test_ful2_a_carried_shipment_is_listed_on_the_day_it_joined_not_the_day_it_was_queued_for() -> None:
+    h = Shipping(pump=False)
+    models = ReadModels(h.store)
+    try:
+        await h.queue_order("o-1")
+        await h.pump()
+        h.clock.set(AFTER_CUTOFF)
+        await h.queue_order("o-2", at=local(DAY, 13, 59))  # queued for today, joins after the report
+        await h.when(generate())
+        await h.pump()
+        today = await models.day(GetShippingDay(batch_date=DAY))
+        tomorrow = await models.day(GetShippingDay(batch_date=DAY + timedelta(days=1)))
+        assert [s["order_id"] for s in today["shipments"]] == ["o-1"]
+        assert [s["order_id"] for s in tomorrow["shipments"]] == ["o-2"]
+        assert tomorrow["details"]["carried_in_count"] == 1
+    finally:
+        await models.close()
 
 
 async def test_shipping_day_history_is_paged(shop: tuple[Shipping, ReadModels]) -> None:
