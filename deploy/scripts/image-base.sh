@@ -43,7 +43,7 @@ buildah add --quiet "$ctr" "$tarball" / >/dev/null
 # trust the certificate authorities this machine trusts (a TLS-inspecting proxy to the package index)
 if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
     buildah copy --quiet "$ctr" /usr/local/share/ca-certificates/ /usr/local/share/ca-certificates/ >/dev/null
-    buildah run --isolation chroot "$ctr" -- update-ca-certificates >/dev/null
+    buildah run --isolation chroot "$ctr" -- sh -c 'update-ca-certificates 2>&1 | grep -v "^rehash: warning" || true' >/dev/null
 fi
 buildah config --env PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin \
     --env LANG=C.UTF-8 --cmd python3 "$ctr"
