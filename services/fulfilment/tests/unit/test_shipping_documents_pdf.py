@@ -7,6 +7,7 @@ blank or as other characters in viewers that lack it)."""
 
 from __future__ import annotations
 
+import base64
 import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -308,3 +309,10 @@ def test_ful1_a_long_address_and_sku_print_whole_on_the_waybill_not_cut() -> Non
     assert address in flat
     assert long_sku in flat
     assert "…" not in words
+
+
+def test_ful1_the_report_of_a_day_of_2000_shipments_fits_one_nats_reply() -> None:
+    rows = [shipment("InPacket", order_id=f"o-{i}") for i in range(2000)]
+    content = pdf.render(documents.daily_report(day(), rows, SETUP))
+    assert len(base64.b64encode(content)) < 1024 * 1024  # the default max_payload, with room for the reply
+    assert "o-1999" in pages(content)[-1]

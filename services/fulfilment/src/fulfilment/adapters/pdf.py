@@ -16,6 +16,7 @@ carry that font.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -33,6 +34,7 @@ FONT_FILE = "fonts/wqy-microhei.ttc"
 MARGIN = 40.0
 LINE = 16.0
 SIGNATURE_BLOCK = 3 * LINE
+_DRAWING = threading.Lock()  # reportlab keeps per-document subset state on the shared font object
 LABEL_WIDTH = 150.0
 STAMP_RADIUS = 52.0
 
@@ -94,6 +96,8 @@ def _fit(text: str, width: float, size: float) -> str:
 def _wrap(text: str, width: float, size: float) -> list[str]:
     """`text` broken into lines of at most `width` points, never cut: at a space where one is
     near, else between characters (Chinese has no spaces). An address or SKU prints whole."""
+    if "\n" not in text and _width(text, size) <= width:
+        return [text]
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line = ""
@@ -125,10 +129,15 @@ def _columns(doc: Printable, width: float) -> list[float]:
 
 def render(doc: Printable) -> bytes:
     """The document as PDF bytes (A4, as many pages as the table needs; totals, signatures and
-    stamp on the last page)."""
+    stamp on the last page). Safe to call from several threads: one document is drawn at a time."""
+    with _DRAWING:
+        return _render(doc)
+
+
+def _render(doc: Printable) -> bytes:
     font = _font()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=0, initialFontName=font, initialFontSize=11)
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=font, initialFontSize=11)
     canvas.setTitle(f"{doc.title} {doc.number}")
     width, height = float(A4[0]), float(A4[1])
     inner = width - 2 * MARGIN

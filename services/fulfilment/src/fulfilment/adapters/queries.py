@@ -227,7 +227,8 @@ async def render_document(
                     "FUL-1",
                 )
             printable = documents.shipment_document(query.kind, row, setup)
-    content = pdf.render(printable)
+    # a day of 2,000 shipments takes seconds to draw: off the event loop, so the service keeps answering
+    content = await asyncio.to_thread(pdf.render, printable)
     answer: dict[str, Any] = {
         "kind": query.kind.value,
         "number": printable.number,
