@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from aftersales.domain.facts import OrderFacts, book_refund
 from jetstream_es.errors import Forbidden, RuleViolated
 from shop_contracts.commands import aftersales as c
-from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued
+from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
 from shop_contracts.events.refund_case import RefundRequestApproved
 from shop_contracts.queries.aftersales import RefundCaseStatus as S
 
@@ -21,6 +22,7 @@ from .helpers import (
     CLERK,
     CS,
     DELIVERED,
+    NOW,
     PAID,
     PARCEL,
     PLACED,
@@ -260,20 +262,54 @@ async def test_the_same_refund_command_sent_again_appends_nothing() -> None:
     assert a.types().count("RefundIssued") == 1
 
 
-async def test_refunds_never_exceed_the_order_amount_net_of_earlier_refunds_ord_16() -> None:
+async def test_open_cases_together_never_ask_for_more_than_was_paid_ord_16() -> None:
+    # given a case open for 3000 of the 3020 paid
+    a = Aftersales()
+    await a.facts(PLACED, PAID)
+    await a.given(request(False, "changed_mind", case_id="case-1", amount=Decimal("3000.00")))
+    # when a second case asks for 100 at the same time
+    with pytest.raises(RuleViolated) as err:
+        await a.when(
+            request(False, "changed_mind", case_id="case-2", amount=Decimal("100.00"), command_id="req-2")
+        )
+    # then it is refused at once, instead of being approved and never payable
+    assert err.value.rule == "ORD-16"
+    assert "20.00 available" in err.value.message
+    assert a.types("case-2") == []
+
+
+async def test_two_concurrent_cases_within_the_payment_are_both_refunded_ord_16() -> None:
     a = Aftersales()
     await a.facts(PLACED, PAID)
     await a.given(
         request(False, "changed_mind", case_id="case-1", amount=Decimal("3000.00")),
-        request(False, "changed_mind", case_id="case-2", amount=Decimal("100.00"), command_id="req-2"),
+        request(False, "changed_mind", case_id="case-2", amount=Decimal("20.00"), command_id="req-2"),
         cmd(c.ApproveRefundRequest, case_id="case-1"),
         cmd(c.ApproveRefundRequest, case_id="case-2", command_id="approve-2"),
         cmd(c.IssueRefund, case_id="case-1", platform_ref="TB-1"),
     )
+    await a.when(cmd(c.IssueRefund, case_id="case-2", command_id="refund-2", platform_ref="TB-2"))
+    assert a.types("case-2")[-1] == "RefundIssued"
+
+
+async def test_a_withdrawn_case_frees_what_it_held_ord_16() -> None:
+    a = Aftersales()
+    await a.facts(PLACED, PAID)
+    await a.given(
+        request(False, "changed_mind", case_id="case-1"),
+        cmd(c.WithdrawRefundRequest, BUYER, case_id="case-1"),
+    )
+    await a.when(request(False, "changed_mind", case_id="case-2", command_id="req-2"))
+    event = a.events("case-2")[-1]
+    assert isinstance(event, RefundRequested)
+    assert event.amount == AMOUNT
+
+
+async def test_the_ledger_guard_never_books_above_what_is_left_ord_16() -> None:
+    facts = OrderFacts(order_id="o-1", known=True, amount=AMOUNT, paid=AMOUNT, refunded=Decimal("3000.00"))
     with pytest.raises(RuleViolated) as err:
-        await a.when(cmd(c.IssueRefund, case_id="case-2", command_id="refund-2", platform_ref="TB-2"))
+        book_refund(facts, "case-2", Decimal("100.00"), NOW)
     assert err.value.rule == "ORD-16"
-    assert a.types("case-2")[-1] == "RefundRequestApproved"
 
 
 async def test_the_buyer_withdraws_an_open_request() -> None:

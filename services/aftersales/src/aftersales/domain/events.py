@@ -82,3 +82,27 @@ class RefundBooked(EventData):
     case_id: str = Field(pattern=ID_PATTERN)
     amount: Decimal = Field(ge=0)
     booked_at: AwareDatetime
+
+
+class RefundReserved(EventData):
+    """A refund case was opened for `amount`: that much of the payment is held for it, so cases
+    open at the same time never promise more than was paid (ORD-16, AS-9)."""
+
+    event_type: ClassVar[str] = "RefundReserved"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    case_id: str = Field(pattern=ID_PATTERN)
+    amount: Decimal = Field(ge=0)
+    reserved_at: AwareDatetime
+
+
+class RefundReleased(EventData):
+    """A case ended without a refund (withdrawn or finally rejected): its hold is released."""
+
+    event_type: ClassVar[str] = "RefundReleased"
+    schema_version: ClassVar[int] = 1
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    case_id: str = Field(pattern=ID_PATTERN)
+    released_at: AwareDatetime

@@ -13,15 +13,17 @@ ShipmentCancelled, and the refunds booked against it.
 - Goods received (AS-2): delivered → received; not stamped (or cancelled) → not received; stamped
   but not delivered → the buyer's statement decides, and the basis is recorded.
 - Refund limits: a case is booked once ("never refunded twice", SM-RET) and the refunds of an order
-  never exceed the amount paid net of earlier refunds (ORD-16, AS-9).
+  never exceed the amount paid net of earlier refunds (ORD-16, AS-9). An open case holds its
+  amount (RefundReserved, released when it ends without a refund), so several cases open at once
+  never ask for more than is left: none can end up approved but never payable.
 
 Reactions decide nothing when the fact is already known, so redelivery changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
@@ -31,6 +33,8 @@ from aftersales.domain.events import (
     OrderFactsRecorded,
     PaymentNoted,
     RefundBooked,
+    RefundReleased,
+    RefundReserved,
     ShipmentCancellationNoted,
     ShipmentStampNoted,
     ShippedAccessoriesNoted,
@@ -63,12 +67,18 @@ class OrderFacts:
     cancelled: bool = False
     refunded: Decimal = Decimal(0)
     booked_cases: frozenset[str] = frozenset()
+    reserved: Mapping[str, Decimal] = field(default_factory=dict)
     shipped_accessories: tuple[str, ...] | None = None
 
     @property
     def remaining(self) -> Decimal:
         """What may still be refunded: the amount paid minus every refund (nothing if unpaid)."""
         return (self.paid or Decimal(0)) - self.refunded
+
+    def available(self, case_id: str) -> Decimal:
+        """What a case may ask for: what is left, minus what the other open cases hold."""
+        held = sum((a for c, a in self.reserved.items() if c != case_id), Decimal(0))
+        return self.remaining - held
 
 
 def evolve(state: OrderFacts, event: EventData) -> OrderFacts:
@@ -92,7 +102,12 @@ def evolve(state: OrderFacts, event: EventData) -> OrderFacts:
                 state,
                 refunded=state.refunded + event.amount,
                 booked_cases=state.booked_cases | {event.case_id},
+                reserved={c: a for c, a in state.reserved.items() if c != event.case_id},
             )
+        case RefundReserved():
+            return replace(state, reserved={**state.reserved, event.case_id: event.amount})
+        case RefundReleased():
+            return replace(state, reserved={c: a for c, a in state.reserved.items() if c != event.case_id})
     return state
 
 
@@ -105,6 +120,8 @@ registry = EventRegistry(
         ShipmentCancellationNoted,
         ShippedAccessoriesNoted,
         RefundBooked,
+        RefundReserved,
+        RefundReleased,
     ]
 )
 ORDER_FACTS = AggregateType[OrderFacts]("OrderFacts", registry, OrderFacts, evolve)
@@ -172,7 +189,9 @@ def check_paid(facts: OrderFacts) -> None:
         )
 
 
-def check_amount(facts: OrderFacts, amount: Decimal) -> None:
+def check_amount(facts: OrderFacts, amount: Decimal, case_id: str | None = None) -> None:
+    """ORD-16: never above the payment net of refunds; a new or open case (`case_id`) also not
+    above what the other open cases leave."""
     check_paid(facts)
     if amount > facts.remaining:
         raise RuleViolated(
@@ -180,6 +199,27 @@ def check_amount(facts: OrderFacts, amount: Decimal) -> None:
             f"({facts.paid} paid minus {facts.refunded} already refunded)",
             "ORD-16",
         )
+    if case_id is not None and amount > facts.available(case_id):
+        raise RuleViolated(
+            f"refund {amount} exceeds what is left of order {facts.order_id} once its other open "
+            f"cases are counted ({facts.available(case_id)} available)",
+            "ORD-16",
+        )
+
+
+def reserve_refund(facts: OrderFacts, case_id: str, amount: Decimal, now: datetime) -> Sequence[EventData]:
+    """Hold a new case's amount against the order (ORD-16); once per case."""
+    if case_id in facts.reserved or case_id in facts.booked_cases:
+        return []
+    check_amount(facts, amount, case_id)
+    return [RefundReserved(order_id=facts.order_id, case_id=case_id, amount=amount, reserved_at=now)]
+
+
+def release_refund(facts: OrderFacts, case_id: str, now: datetime) -> Sequence[EventData]:
+    """A case ended without a refund: free what it held (nothing if it held nothing)."""
+    if case_id not in facts.reserved:
+        return []
+    return [RefundReleased(order_id=facts.order_id, case_id=case_id, released_at=now)]
 
 
 def book_refund(facts: OrderFacts, case_id: str, amount: Decimal, now: datetime) -> Sequence[EventData]:

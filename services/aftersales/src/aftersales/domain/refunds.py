@@ -69,10 +69,13 @@ def request(
     received, basis = goods_received(facts, cmd.goods_received)
     if received and cmd.reason in policy.quality_reasons:
         check_quality_window(facts, policy, now)
-    amount = cmd.amount if cmd.amount is not None else facts.remaining
-    check_amount(facts, amount)
+    amount = cmd.amount if cmd.amount is not None else facts.available(cmd.case_id)
+    check_amount(facts, amount, cmd.case_id)
     if amount <= 0:
-        raise RuleViolated(f"order {cmd.order_id} has been refunded in full", "ORD-16")
+        raise RuleViolated(
+            f"order {cmd.order_id} has nothing left to refund: refunded in full, or held by its open cases",
+            "ORD-16",
+        )
     return [
         RefundRequested(
             case_id=cmd.case_id,
