@@ -245,6 +245,16 @@ async def test_early_leave_of_61_minutes_is_absence_at_threshold_60_hr_12_b_c5(h
     assert absence_kinds(hr) == [AbsenceKind.EARLY_LEAVE]
 
 
+async def test_make_up_leave_excuses_early_leave_over_the_hour_hr_12_b() -> None:
+    # given a make-up leave procedure for the day, when the employee leaves two hours early
+    hr = Attendance()
+    await hr.given(assign(), clock_in("08:30"), clock_out("16:00"), make_up())
+    # then the early leave is recorded but is no absence and no fine
+    assert await end_of_day(hr) == ["EarlyLeaveRecorded", "AttendanceDayEvaluated"]
+    assert outcome(hr) is DayOutcome.WORKED
+    assert hr.ladder(2026) == []
+
+
 async def test_at_threshold_0_every_early_leave_is_absence_hr_9_c5() -> None:
     hr = Attendance(policy(early_leave_absence_threshold=dt.timedelta(0)))
     await hr.given(assign(), clock_in("08:30"), clock_out("17:59"))

@@ -160,7 +160,21 @@ async def test_make_up_leave_completed_afterwards_rescinds_a_late_over_1h_absenc
     assert result["lateness_as_personal_leave"] == {"count": 1, "minutes": 61}
 
 
-async def test_make_up_leave_after_the_evaluation_needs_lateness_hr_14() -> None:
+async def test_make_up_leave_completed_afterwards_rescinds_an_early_leave_absence_hr_12_b() -> None:
+    # given a day evaluated absent for leaving two hours early
+    hr = Attendance()
+    await hr.given(assign(), clock_in("08:30"), clock_out("16:00"))
+    await absent(hr)
+    assert [e.kind for e in hr.day() if isinstance(e, AbsenceRecorded)] == [AbsenceKind.EARLY_LEAVE]
+    # when the make-up leave procedure is completed afterwards
+    await hr.when(make_up())
+    # then the absence is rescinded and its fine reversed
+    [undone] = rescinded(hr)
+    assert (undone.covered_by, undone.rule, undone.leave_type) == ("make_up_leave", "HR-12 (b)", "personal")
+    assert [type(e).__name__ for e in of(hr, FineReversed)] == ["FineReversed"]
+
+
+async def test_make_up_leave_after_the_evaluation_needs_lateness_or_early_leave_hr_14() -> None:
     hr = Attendance()
     await hr.given(assign(), clock_in("08:30"), clock_out("18:00"))
     await absent(hr)

@@ -7,8 +7,8 @@ after its end-of-day evaluation (see evaluation.py), except what rescinds its ab
 AbsenceRescinded (history stays): leave approved afterwards covering a day absent without leave
 (`full_day`, `no_leave_procedure`, `leave_overrun`; HR-20 sick leave applied for afterwards, HR-25
 an emergency or an extension approved late, HR-18), and a make-up leave procedure completed
-afterwards for lateness over the hour (`late_over_1h`, HR-14). Other kinds (refused reassignment,
-early leave, off post) are not undone by leave.
+afterwards for lateness or early leave over the hour (`late_over_1h`, `early_leave`; HR-12 (b),
+HR-14). Other kinds (refused reassignment, off post) are not undone by leave.
 
 An attendance day records at most one absence: each occurrence counts as one day on the ladder
 (HR-16 designer default).
@@ -159,19 +159,28 @@ def record_outing(state: AttendanceDayState, cmd: RecordOuting, work_date: dt.da
 
 
 def record_make_up(state: AttendanceDayState, cmd: RecordMakeUpLeave) -> list[EventData]:
-    """Before the evaluation it excuses the coming lateness; afterwards it turns the day's lateness
-    into personal leave and rescinds a `late_over_1h` absence (HR-14)."""
+    """Before the evaluation it excuses the coming lateness or early leave; afterwards it turns the
+    day's lateness or early leave into personal leave and rescinds a `late_over_1h` or `early_leave`
+    absence (HR-12 (b): lateness *or early leave* with a make-up leave procedure is no absence; HR-14)."""
     require_role(cmd.actor, "RecordMakeUpLeave")
     if state.made_up:
         raise RuleViolated(f"{cmd.employee_id} has make-up leave on {cmd.work_date} already", "HR-14")
-    if state.evaluated and state.lateness_minutes == 0:
-        raise RuleViolated(f"{cmd.employee_id} was not late on {cmd.work_date}; nothing to make up", "HR-14")
+    if state.evaluated and state.lateness_minutes == 0 and state.early_leave_minutes == 0:
+        raise RuleViolated(
+            f"{cmd.employee_id} was neither late nor left early on {cmd.work_date}; nothing to make up",
+            "HR-14",
+        )
     events: list[EventData] = [
         MakeUpLeaveRecorded(
             employee_id=cmd.employee_id, work_date=cmd.work_date, recorded_by=cmd.actor.id, reason=cmd.reason
         )
     ]
-    if state.evaluated and state.absence is AbsenceKind.LATE_OVER_1H:
+    if state.evaluated and state.absence in (AbsenceKind.LATE_OVER_1H, AbsenceKind.EARLY_LEAVE):
+        missed = (
+            f"{state.lateness_minutes} minutes late"
+            if state.absence is AbsenceKind.LATE_OVER_1H
+            else f"{state.early_leave_minutes} minutes of early leave"
+        )
         events.append(
             AbsenceRescinded(
                 employee_id=cmd.employee_id,
@@ -180,8 +189,8 @@ def record_make_up(state: AttendanceDayState, cmd: RecordMakeUpLeave) -> list[Ev
                 days=state.absence_days,
                 covered_by=MAKE_UP,
                 leave_type="personal",
-                rule="HR-14",
-                reason=f"make-up leave for {state.lateness_minutes} minutes late: {cmd.reason}"[:500],
+                rule="HR-14" if state.absence is AbsenceKind.LATE_OVER_1H else "HR-12 (b)",
+                reason=f"make-up leave for {missed}: {cmd.reason}"[:500],
             )
         )
     return events

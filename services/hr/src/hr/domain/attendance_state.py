@@ -61,6 +61,7 @@ class AttendanceDayState:
     leaves: Mapping[str, LeaveNote] = field(default_factory=dict)
     evaluated: bool = False
     lateness_minutes: int = 0
+    early_leave_minutes: int = 0
 
 
 def _day(state: AttendanceDayState, event: EventData) -> AttendanceDayState:
@@ -78,6 +79,8 @@ def evolve(state: AttendanceDayState, event: EventData) -> AttendanceDayState:
             return replace(state, absence=None, absence_days=Decimal(0))
         case LatenessRecorded():
             return replace(state, lateness_minutes=event.minutes)
+        case EarlyLeaveRecorded():
+            return replace(state, early_leave_minutes=state.early_leave_minutes + event.minutes)
         case ShiftAssigned():
             return replace(state, shift=event.shift, periods=event.periods, rota_id=event.rota_id)
         case ClockedIn():

@@ -14,7 +14,8 @@
   AbsenceRecorded `late_over_1h` (HR-12 (b)); with one it becomes personal leave (HR-14).
 - Working time missed before the end, by clocking out early or by an outing not announced to the
   office (HR-13), is early leave (HR-9); over the C5 threshold (0 = every early leave, 000 §2;
-  60 = HR-12 (b)) it is AbsenceRecorded `early_leave`.
+  60 = HR-12 (b)) it is AbsenceRecorded `early_leave`, unless a make-up leave procedure covers
+  the day: HR-12 (b) excuses lateness *or early leave* made up by leave.
 - At most one absence per day: one recorded by a supervisor earlier counts for the day.
 The clock records decide (HR-10); a missing clock-out is not read as early leave.
 """
@@ -145,7 +146,10 @@ def evaluate(
             events.append(
                 EarlyLeaveRecorded(**day, minutes=minutes(gone), reason=EarlyLeaveReason.UNANNOUNCED_OUTING)
             )
-    if early > policy.early_leave_absence_threshold:
-        absence(AbsenceKind.EARLY_LEAVE, f"{minutes(early)} minutes of early leave (HR-9, HR-12 (b), C5)")
+    if early > policy.early_leave_absence_threshold and not state.made_up:
+        absence(
+            AbsenceKind.EARLY_LEAVE,
+            f"{minutes(early)} minutes of early leave without make-up leave (HR-9, HR-12 (b), C5)",
+        )
     absent = any(isinstance(e, AbsenceRecorded) for e in events)
     return close(DayOutcome.ABSENT if absent else DayOutcome.WORKED)
