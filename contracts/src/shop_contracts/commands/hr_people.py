@@ -134,7 +134,13 @@ class PayInput(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
-    completion: Decimal = Field(default=Decimal(1), ge=0, le=10, max_digits=6, decimal_places=4)
+    completion: Decimal = Field(
+        ge=0,
+        le=10,
+        max_digits=6,
+        decimal_places=4,
+        description="HR-40, KPI-2: plan completion as a ratio (0.9 = 90 %); required, never assumed",
+    )
     commission: Decimal = Field(default=Decimal(0), ge=0, max_digits=12, decimal_places=2)
     bonuses: tuple[Bonus, ...] = Field(default=(), max_length=20)
 

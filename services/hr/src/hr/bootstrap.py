@@ -169,6 +169,9 @@ class PeopleSettings(BaseSettings):
     )
     performance_flat: Decimal = Field(Decimal(500), ge=0, description="HR-40 (001): flat performance pay")
     performance_percent: Decimal = Field(Decimal(30), ge=0, description="HR-40 (002): percent of base salary")
+    performance_floor: Decimal = Field(
+        Decimal("0.30"), ge=0, le=1, description="KPI-2, KPI-3: completion below this pays no performance pay"
+    )
     payday: int = Field(20, ge=1, le=28, description="HR-33: day of the next month salaries are paid")
     holidays: list[dt.date] = Field(
         default_factory=list, description="HR-34: holiday calendar; a payday on a holiday moves earlier"
@@ -198,6 +201,7 @@ class PeopleSettings(BaseSettings):
                 performance_scheme=self.performance_scheme,
                 performance_flat=self.performance_flat,
                 performance_percent=self.performance_percent,
+                performance_floor=self.performance_floor,
                 payday=self.payday,
                 holidays=frozenset(self.holidays),
                 deferral_day=self.first_salary_deferral_day,

@@ -30,7 +30,21 @@ MAY_1 = dt.datetime(2026, 5, 1, 2, 0, tzinfo=dt.UTC)
 HOLIDAY_20_APRIL = PeoplePolicies(payroll=PayrollPolicy(holidays=frozenset({dt.date(2026, 4, 20)})))
 
 
-def calculate(period: str = "2026-03", command_id: str = "pay-2026-03", **kw: object) -> p.CalculatePayroll:
+MARCH_STAFF = ("emp-1", "emp-2", "emp-3")
+
+
+def full(*employees: str) -> tuple[p.PayInput, ...]:
+    """Plan completion 100 % for each (HR-40: every employee of the period needs an input)."""
+    return tuple(p.PayInput(employee_id=e, completion=Decimal(1)) for e in employees)
+
+
+def calculate(
+    period: str = "2026-03",
+    command_id: str = "pay-2026-03",
+    staff: tuple[str, ...] = ("emp-1",),
+    **kw: object,
+) -> p.CalculatePayroll:
+    kw.setdefault("inputs", full(*staff))
     return p.CalculatePayroll(command_id=command_id, actor=HR, period=period, **kw)  # type: ignore[arg-type]
 
 
@@ -88,6 +102,7 @@ INPUTS = (
         commission=Decimal(300),
         bonuses=(p.Bonus(kind="excellent_employee", amount=Decimal(200)),),
     ),
+    *full("emp-2", "emp-3"),
 )
 
 
@@ -115,7 +130,7 @@ async def test_a_full_month_computed_by_hand_hr_33_to_hr_41() -> None:
         Decimal("2492.31"),
         Decimal("2492.31"),
     )
-    assert one.pay_date == dt.date(2026, 4, 19), "the 20th is a holiday: paid a day earlier (HR-34)"
+    assert one.pay_date == dt.date(2026, 4, 17), "the 20th is a holiday, the 18th-19th a weekend (HR-34)"
     # joined 16 March, before the 25th: 16 of 31 days, paid on the next payday (HR-35)
     two = result["emp-2"]
     assert lines(two) == [
@@ -159,7 +174,7 @@ async def test_a_full_month_computed_by_hand_hr_33_to_hr_41() -> None:
     assert (view["status"], view["total_payable"], view["pay_date"]) == (
         "calculated",
         "4798.76",
-        "2026-04-19",
+        "2026-04-17",
     )
 
 
@@ -182,14 +197,14 @@ async def test_inputs_for_someone_not_on_the_payroll_are_refused_hr_41() -> None
     people = People()
     people.at(APRIL_1)
     with pytest.raises(InvalidCommand) as refused:
-        await people.when(calculate(inputs=(p.PayInput(employee_id="ghost"),)))
+        await people.when(calculate(inputs=(p.PayInput(employee_id="ghost", completion=Decimal(1)),)))
     assert "ghost" in refused.value.message
 
 
 async def test_a_recalculation_supersedes_the_run_and_deducts_each_fine_once_hr_37() -> None:
     people = People()
     await march(people)
-    await people.when(calculate())
+    await people.when(calculate(staff=MARCH_STAFF))
     await people.when(calculate(command_id="pay-2026-03-again", inputs=INPUTS))
     assert slips(people)["emp-1"].net == Decimal("2492.31")
     fund = await people.fund("emp-1")
@@ -202,7 +217,7 @@ async def test_a_closed_period_changes_only_by_an_adjustment_in_a_later_period_s
     await march(people)
     await people.given(calculate(inputs=INPUTS), close())
     with pytest.raises(RuleViolated) as refused:
-        await people.when(calculate(command_id="pay-late"))
+        await people.when(calculate(command_id="pay-late", staff=MARCH_STAFF))
     assert refused.value.rule == "SM-PAY"
     fund = await people.fund("emp-1")
     assert {e["status"] for e in fund["entries"]} == {"collected"}
@@ -224,7 +239,7 @@ async def test_a_closed_period_changes_only_by_an_adjustment_in_a_later_period_s
             fix.model_copy(update={"command_id": "adj-x", "period": "2026-05", "corrects_period": "2026-04"})
         )
     people.at(MAY_1)
-    await people.when(calculate("2026-04", "pay-2026-04"))
+    await people.when(calculate("2026-04", "pay-2026-04", MARCH_STAFF))
     april = slips(people, "2026-04")
     kinds = [line.kind.value for line in april["emp-1"].lines]
     assert "fine" not in kinds, "March's fines were deducted in March, once (HR-37)"
@@ -241,7 +256,7 @@ async def test_a_closed_period_changes_only_by_an_adjustment_in_a_later_period_s
 async def test_a_fine_cancelled_after_its_period_closed_is_refunded_once_in_the_next_hr_37() -> None:
     people = People()
     await march(people)
-    await people.given(calculate(), close())
+    await people.given(calculate(staff=MARCH_STAFF), close())
     people.at(dt.datetime(2026, 4, 3, 2, 0, tzinfo=dt.UTC))
     with pytest.raises(RuleViolated):  # the appeal window of the 2 March fine closed on 9 March
         await people.when(
@@ -256,7 +271,7 @@ async def test_a_fine_cancelled_after_its_period_closed_is_refunded_once_in_the_
         )
     )
     people.at(MAY_1)
-    await people.when(calculate("2026-04", "pay-2026-04"))
+    await people.when(calculate("2026-04", "pay-2026-04", MARCH_STAFF))
     assert [
         line.kind.value for line in slips(people, "2026-04")["emp-1"].lines if "fine" in line.kind.value
     ] == ["fine"]
@@ -265,7 +280,7 @@ async def test_a_fine_cancelled_after_its_period_closed_is_refunded_once_in_the_
         p.DecideAppeal(command_id="dec", actor=HR, employee_id="emp-1", case_id="c2", upheld=False, note="ok")
     )
     people.at(dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.UTC))
-    await people.when(calculate("2026-05", "pay-2026-05"))
+    await people.when(calculate("2026-05", "pay-2026-05", MARCH_STAFF))
     may = [
         (line.kind.value, line.amount)
         for line in slips(people, "2026-05")["emp-1"].lines
@@ -294,6 +309,83 @@ async def test_performance_pay_as_30_percent_of_base_c6_hr_40() -> None:
     await people.when(calculate())
     perf = [line for line in slips(people)["emp-1"].lines if line.kind.value == "performance_pay"]
     assert perf[0].amount == Decimal("1050.00")
+
+
+def performance(people: People) -> Decimal:
+    [perf] = [line for line in slips(people)["emp-1"].lines if line.kind.value == "performance_pay"]
+    return perf.amount
+
+
+async def one_month(people: People, completion: str, grade: Grade = Grade.TEAM_MEMBER) -> Decimal:
+    await people.given(onboard(join=dt.date(2026, 2, 1), grade=grade))
+    people.at(APRIL_1)
+    await people.when(calculate(inputs=(p.PayInput(employee_id="emp-1", completion=Decimal(completion)),)))
+    return performance(people)
+
+
+@pytest.mark.parametrize(
+    ("completion", "expected"),
+    [
+        ("0", "0.00"),
+        ("0.2999", "0.00"),  # below 30 %: 「完成计划不到30%,不算绩效工资」
+        ("0.30", "150.00"),  # 30 % x 500
+        ("0.90", "450.00"),  # 90 % x 500
+        ("1", "500.00"),
+        ("10", "500.00"),  # beating the plan earns the 50-100 bonus (an input), not more pay
+    ],
+)
+async def test_flat_performance_pay_follows_the_seed_formula_kpi_2_hr_40(
+    completion: str, expected: str
+) -> None:
+    # given the 001 scheme (flat 500), when a team member's plan completion is given
+    people = People()
+    # then pay = 0 below 30 %, completion x 500 from 30 %, never above 500
+    assert await one_month(people, completion) == Decimal(expected)
+
+
+async def test_percent_of_base_performance_pay_worked_by_hand_c6_hr_40_kpi_2() -> None:
+    # given the 002 scheme and a supervisor (3500, HR-39), when the plan is 45 % complete
+    people = People(
+        PeoplePolicies(payroll=PayrollPolicy(performance_scheme=PerformanceScheme.PERCENT_OF_BASE))
+    )
+    # then 3500 x 30 % = 1050 full; 1050 x 0.45 = 472.50
+    assert await one_month(people, "0.45", Grade.SUPERVISOR) == Decimal("472.50")
+
+
+async def test_percent_of_base_performance_pay_has_the_30_percent_floor_too_kpi_2_hr_40() -> None:
+    people = People(
+        PeoplePolicies(payroll=PayrollPolicy(performance_scheme=PerformanceScheme.PERCENT_OF_BASE))
+    )
+    assert await one_month(people, "0.25", Grade.SUPERVISOR) == Decimal("0.00")
+
+
+async def test_a_missing_plan_completion_means_the_period_cannot_be_calculated_hr_40() -> None:
+    # given two employees on the payroll
+    people = People()
+    await people.given(onboard("emp-1", join=dt.date(2026, 2, 1)), onboard("emp-2", join=dt.date(2026, 2, 1)))
+    people.at(APRIL_1)
+    # when only one has a plan completion
+    with pytest.raises(InvalidCommand) as refused:
+        await people.when(calculate(staff=("emp-1",)))
+    # then nothing is calculated, and the error names the missing input and the rule
+    assert refused.value.rule == "HR-40"
+    assert "emp-2" in refused.value.message
+    assert "completion" in refused.value.message
+    assert people.events("PayrollPeriod", "2026-03") == []
+
+
+def test_a_pay_input_without_completion_is_invalid_hr_40() -> None:
+    with pytest.raises(ValueError, match="completion"):
+        p.PayInput.model_validate({"employee_id": "emp-1"})
+
+
+def test_payday_on_a_weekend_moves_to_the_previous_banking_day_hr_34() -> None:
+    # given the 19th and 20th of April 2027 as holidays (Monday, Tuesday)
+    policy = PayrollPolicy(holidays=frozenset({dt.date(2027, 4, 19), dt.date(2027, 4, 20)}))
+    # then March's pay is not paid on Sunday the 18th but on Friday the 16th
+    assert policy.pay_date("2027-03") == dt.date(2027, 4, 16)
+    # and a 20th that is a Saturday (June 2026) is paid on Friday the 19th
+    assert PayrollPolicy().pay_date("2026-05") == dt.date(2026, 6, 19)
 
 
 async def test_the_payslip_query_shows_the_latest_run_and_whether_the_period_closed_sm_pay() -> None:

@@ -13,7 +13,11 @@ command; the result is stored as an event, with every line naming the events beh
 - Fines (HR-16 absence ladder, DIS-2..DIS-4 discipline) are deducted once, in the first period
   calculated after they were imposed; a fine cancelled on appeal after it was deducted is refunded
   once (HR-37).
-- Performance pay (HR-40, C6): a flat 500 × completion, or 30 % of base × completion.
+- Performance pay (HR-40, C6; KPI-2..KPI-4, 001 「完成计划不到30%,不算绩效工资,30%以上根据比例领取相应百分百
+  乘以500元的绩效工资」): plan completion below 30 % pays nothing; from 30 % it pays completion × the
+  full amount (a flat 500, or 30 % of base), at most the full amount: beating the plan earns the
+  50-100 yuan bonus of KPI-2 (an input), not more performance pay. The completion is an input of
+  every employee employed in the period; without it the period cannot be calculated (never full pay).
 - Commission and bonuses are inputs (HR-41); adjustments correct a closed period (SM-PAY).
 - HR-35: joined after the 25th → the payslip is computed but paid with the next month.
 - DIS-7: leaving with less than a month's notice withholds the final settlement (payable 0).
@@ -165,9 +169,21 @@ def _attendance_lines(
 
 
 def performance_pay(policy: PayrollPolicy, base: Decimal, completion: Decimal) -> Decimal:
+    """HR-40, KPI-2: nothing below the floor (30 %), else completion × full, capped at full."""
     if policy.performance_scheme is PerformanceScheme.FLAT:
-        return policy.performance_flat * completion
-    return base * policy.performance_percent / 100 * completion
+        full = policy.performance_flat
+    else:
+        full = base * policy.performance_percent / 100
+    if completion < policy.performance_floor:
+        return Decimal(0)
+    return full * min(completion, Decimal(1))
+
+
+def employed_days(period: str, employee: EmployeeFacts) -> int:
+    """Calendar days of the period the employee was employed (HR-36)."""
+    first, last = bounds(period)
+    start, end = max(first, employee.join_date), min(last, employee.left_on or last)
+    return max((end - start).days + 1, 0)
 
 
 def payslip(
@@ -185,7 +201,7 @@ def payslip(
     first, last = bounds(period)
     start, end = max(first, employee.join_date), min(last, employee.left_on or last)
     month_days, base = (last - first).days + 1, employee.base_salary
-    employed_days = max((end - start).days + 1, 0)
+    employed = employed_days(period, employee)
     lines = [
         _line(
             PayLineKind.BASE_SALARY,
@@ -195,18 +211,18 @@ def payslip(
             (employee.source,),
         )
     ]
-    if employed_days < month_days:
+    if employed < month_days:
         lines.append(
             _line(
                 PayLineKind.NOT_EMPLOYED,
-                -base * (month_days - employed_days) / month_days,
-                f"employed {employed_days} of {month_days} calendar days",
+                -base * (month_days - employed) / month_days,
+                f"employed {employed} of {month_days} calendar days",
                 "HR-36",
                 (employee.source,),
-                Decimal(month_days - employed_days),
+                Decimal(month_days - employed),
             )
         )
-    employed_base = base * employed_days / month_days
+    employed_base = base * employed / month_days
     attendance, scheduled, paid_days = _attendance_lines(facts, employed_base, start, end, unpaid_types)
     lines += attendance
     for fine in facts.fines:
@@ -221,15 +237,18 @@ def payslip(
             )
         )
     command = f"command:{command_id}"
-    completion = pay_input.completion if pay_input else Decimal(1)
-    if employed_days > 0:
+    if employed > 0:
+        if pay_input is None:
+            raise ValueError(f"no plan completion for {employee.employee_id} (HR-40)")
+        completion = pay_input.completion
+        floor = "" if completion >= policy.performance_floor else f", below {policy.performance_floor:%}"
         lines.append(
             _line(
                 PayLineKind.PERFORMANCE_PAY,
                 performance_pay(policy, base, completion),
-                f"performance pay ({policy.performance_scheme.value}), completion {completion}",
+                f"performance pay ({policy.performance_scheme.value}), completion {completion}{floor}",
                 "HR-40",
-                (command,) if pay_input else (),
+                (command,),
                 completion,
             )
         )

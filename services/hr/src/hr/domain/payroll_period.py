@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from hr.domain.payroll import Adjustment, PeriodFacts, bounds, payslip
+from hr.domain.payroll import Adjustment, PeriodFacts, bounds, employed_days, payslip
 from hr.domain.people_policy import PayrollPolicy
 from hr.domain.people_roles import require
 from jetstream_es.aggregate import AggregateType
@@ -82,6 +82,18 @@ def calculate(
             f"inputs for employees not on this payroll: {', '.join(unknown)}",
             "HR-41",
             fields=[f"inputs.{i}.employee_id" for i, x in enumerate(cmd.inputs) if x.employee_id in unknown],
+        )
+    missing = sorted(
+        f.employee.employee_id
+        for f in facts
+        if f.employee.employee_id not in inputs and employed_days(cmd.period, f.employee) > 0
+    )
+    if missing:
+        raise InvalidCommand(
+            f"the period {cmd.period} cannot be calculated: no plan completion (inputs[].completion) for "
+            f"{', '.join(missing)}; performance pay is never assumed in full",
+            "HR-40",
+            fields=["inputs"],
         )
     run = state.run + 1
     events: list[EventData] = []
