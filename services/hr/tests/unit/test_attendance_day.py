@@ -21,6 +21,7 @@ from shop_contracts.events.hr_attendance import (
     EarlyLeaveRecorded,
     LatenessRecorded,
     ShiftAssigned,
+    ShiftKind,
 )
 
 from .attendance_helpers import (
@@ -84,6 +85,30 @@ async def test_the_000_shifts_are_the_default_hr_2_hr_3_hr_4(hr: Attendance) -> 
         (at("08:30", tomorrow), at("12:00", tomorrow)),
         (at("13:00", tomorrow), at("22:00", tomorrow)),
     )
+
+
+async def test_assign_shift_refuses_a_working_shift_the_day_after_a_main_shift_hr_3(hr: Attendance) -> None:
+    # given a main shift today
+    await hr.given(assign("main"))
+    tomorrow = DAY + dt.timedelta(days=1)
+    # when a second main shift (or any working shift) is assigned tomorrow, it is refused
+    for shift in ("main", "assistant", "administrative"):
+        with pytest.raises(RuleViolated) as refused:
+            await hr.when(assign(shift, tomorrow))
+        assert refused.value.rule == "HR-3"
+    # then only the rest day can be assigned tomorrow
+    await hr.when(assign("rest", tomorrow))
+    assert [e.shift for e in hr.day(tomorrow) if isinstance(e, ShiftAssigned)] == [ShiftKind.REST]
+
+
+async def test_assign_shift_refuses_a_main_shift_before_a_working_day_hr_3(hr: Attendance) -> None:
+    # given an administrative shift tomorrow
+    tomorrow = DAY + dt.timedelta(days=1)
+    await hr.given(assign("administrative", tomorrow))
+    # when a main shift is assigned today, it is refused: tomorrow must be the rest day
+    with pytest.raises(RuleViolated) as refused:
+        await hr.when(assign("main"))
+    assert refused.value.rule == "HR-3"
 
 
 async def test_the_002_and_003_schedules_are_selectable_c2_hr_5(hr: Attendance) -> None:

@@ -155,8 +155,14 @@ class HrCommands:
         ):
             raise RuleViolated(f"no working shift before the safety exam (DIS-13): {problems[0]}", "DIS-13")
         tz, policy = self.policy.business_tz, self.policy.attendance
+        one_day = dt.timedelta(days=1)
+        before = (await self.day_state(cmd.employee_id, cmd.work_date - one_day)).shift
+        after = (await self.day_state(cmd.employee_id, cmd.work_date + one_day)).shift
         return await self._day(
-            cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.assign_shift(s, cmd, policy, tz)
+            cmd,
+            cmd.employee_id,
+            cmd.work_date,
+            lambda s: attendance.assign_shift(s, cmd, policy, tz, before, after),
         )
 
     async def clock_in(self, cmd: RecordClockIn) -> CommandResult:

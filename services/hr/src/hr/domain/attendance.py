@@ -23,7 +23,7 @@ from hr.domain.attendance_state import ATTENDANCE_DAY, AttendanceDayState, day_i
 from hr.domain.events import LeaveNotedForDay
 from hr.domain.policy import AttendancePolicy
 from hr.domain.roles import require_role
-from hr.domain.shifts import resolve
+from hr.domain.shifts import breaks_rest_after_main, resolve
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from shop_contracts.commands.hr import (
     ApproveBusinessErrand,
@@ -81,10 +81,29 @@ def record_absence(state: AttendanceDayState, cmd: RecordAbsence) -> list[EventD
 
 
 def assign_shift(
-    state: AttendanceDayState, cmd: AssignShift, policy: AttendancePolicy, business_tz: str
+    state: AttendanceDayState,
+    cmd: AssignShift,
+    policy: AttendancePolicy,
+    business_tz: str,
+    before: ShiftKind | None = None,
+    after: ShiftKind | None = None,
 ) -> list[EventData]:
+    """`before` / `after`: the employee's shift on the day before and after (HR-3, one rule with
+    PublishRota: the day after a main shift is a rest day)."""
     require_role(cmd.actor, "AssignShift")
     _open(state, cmd.employee_id, cmd.work_date)
+    if breaks_rest_after_main(before, cmd.shift):
+        raise RuleViolated(
+            f"{cmd.employee_id} has the main shift on {cmd.work_date - dt.timedelta(days=1)}, so "
+            f"{cmd.work_date} is a rest day, not a {cmd.shift} shift",
+            "HR-3",
+        )
+    if breaks_rest_after_main(cmd.shift, after):
+        raise RuleViolated(
+            f"a main shift on {cmd.work_date} needs {cmd.employee_id}'s rest day on "
+            f"{cmd.work_date + dt.timedelta(days=1)}, which has a {after} shift",
+            "HR-3",
+        )
     schedule = cmd.schedule or policy.default_schedule
     patterns = policy.schedules.get(schedule)
     if patterns is None:

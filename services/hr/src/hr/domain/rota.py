@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from hr.domain.policy import AttendancePolicy
 from hr.domain.roles import require_role
+from hr.domain.shifts import breaks_rest_after_main
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, RuleViolated
 from jetstream_es.events import EventRegistry
@@ -66,6 +67,10 @@ def _pairs(cmd: PublishRota, v: _Violations) -> dict[dt.date, DutyPair]:
     return pairs
 
 
+def main_before(employee: str, had_main: set[str]) -> ShiftKind | None:
+    return ShiftKind.MAIN if employee in had_main else None
+
+
 def _check_day(
     day: dt.date, pair: DutyPair | None, employees: set[str], resting: set[str], v: _Violations
 ) -> None:
@@ -90,7 +95,8 @@ def _check_day(
         v.add(
             "HR-1", f"{iso}: {', '.join(on_rest)} both on duty and resting", work_date=iso, employees=on_rest
         )
-    on_duty = sorted(resting & {pair.main, pair.assistant})
+    duty = {pair.main: ShiftKind.MAIN, pair.assistant: ShiftKind.ASSISTANT}
+    on_duty = sorted(e for e, shift in duty.items() if breaks_rest_after_main(main_before(e, resting), shift))
     if on_duty:
         v.add(
             "HR-3",

@@ -66,3 +66,9 @@ def missed_minutes(
         if hi > lo:
             total += hi - lo
     return total
+
+
+def breaks_rest_after_main(previous: ShiftKind | None, shift: ShiftKind | None) -> bool:
+    """HR-3 「主班第二天休息」: the day after a main shift is a rest day, so any working shift on it
+    breaks the rule. The one check behind both PublishRota and AssignShift."""
+    return previous is ShiftKind.MAIN and shift is not None and shift is not ShiftKind.REST
