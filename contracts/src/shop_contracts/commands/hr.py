@@ -85,6 +85,11 @@ class ApproveLeave(Command):
 
     command_name: ClassVar[str] = "ApproveLeave"
     leave_id: str = Field(pattern=ID_PATTERN)
+    accept_emergency: bool = Field(
+        default=False,
+        description="HR-25: the approver accepts the emergency that excuses a request made without "
+        "the one-day notice; required to approve such a request",
+    )
 
 
 class RejectLeave(Command):
@@ -108,6 +113,15 @@ class ExtendLeave(Command):
     command_name: ClassVar[str] = "ExtendLeave"
     leave_id: str = Field(pattern=ID_PATTERN)
     new_end_date: dt.date
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class WithdrawLeave(Command):
+    """The employee withdraws their request while it is pending, or before approved leave starts
+    (SM-LEAVE: → Cancelled)."""
+
+    command_name: ClassVar[str] = "WithdrawLeave"
+    leave_id: str = Field(pattern=ID_PATTERN)
     reason: str = Field(min_length=1, max_length=1000)
 
 

@@ -1,5 +1,5 @@
 """HR's leave events (SM-LEAVE; HR-18..HR-26): requested, certified, approved or rejected, filed,
-extended. Personal and sick leave are unpaid (HR-19): the events carry the flag for payroll."""
+extended, withdrawn. Personal and sick leave are unpaid (HR-19): the events carry the flag for payroll."""
 
 from __future__ import annotations
 
@@ -39,6 +39,10 @@ class LeaveRequested(EventData):
     reason: str = Field(max_length=1000)
     emergency: bool = False
     retroactive: bool = Field(default=False, description="filed afterwards (HR-20, HR-25)")
+    emergency_acceptance_required: bool = Field(
+        default=False,
+        description="HR-25: without the notice only as an emergency, which the approver must accept",
+    )
     approver_role: str = Field(min_length=1, max_length=64)
     needs_certificate: bool = Field(default=False, description="sick leave over one day (HR-21)")
     certificate_ref: str | None = None
@@ -64,6 +68,7 @@ class LeaveApproved(EventData):
     approver_role: str = Field(min_length=1, max_length=64)
     days: int = Field(ge=1)
     unpaid: bool = False
+    emergency_accepted: bool = Field(default=False, description="HR-25: the approver accepted the emergency")
 
 
 class LeaveRejected(EventData):
@@ -122,3 +127,16 @@ class LeaveExtensionRejected(EventData):
     employee_id: str = Field(pattern=ID_PATTERN)
     rejected_by: str = Field(min_length=1, max_length=128)
     reason: str = Field(max_length=1000)
+
+
+class LeaveWithdrawn(EventData):
+    """The employee withdrew the request, pending or approved but not yet started (SM-LEAVE)."""
+
+    event_type: ClassVar[str] = "LeaveWithdrawn"
+    schema_version: ClassVar[int] = 1
+
+    leave_id: str = Field(pattern=ID_PATTERN)
+    employee_id: str = Field(pattern=ID_PATTERN)
+    withdrawn_by: str = Field(min_length=1, max_length=128)
+    reason: str = Field(max_length=1000)
+    was_approved: bool = False

@@ -22,6 +22,7 @@ class LeaveStatus(StrEnum):
     FILED = "Filed"
     EXTENSION_PENDING = "ExtensionPending"
     EXTENDED = "Extended"
+    CANCELLED = "Cancelled"
 
 
 class AbsenceLadder(Query):

@@ -93,6 +93,7 @@ class Hr:
             c.RejectLeave: cmds.reject_leave,
             c.FileLeave: cmds.file_leave,
             c.ExtendLeave: cmds.extend_leave,
+            c.WithdrawLeave: cmds.withdraw_leave,
         }
 
     async def given(self, *commands: Command) -> None:

@@ -10,7 +10,14 @@ import pytest
 from hr.domain.policy import HrPolicy, LeavePolicy
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from shop_contracts.commands import hr as c
-from shop_contracts.events.hr_leave import LeaveFiled, LeaveRequested, LeaveType
+from shop_contracts.envelope import Actor
+from shop_contracts.events.hr_leave import (
+    LeaveApproved,
+    LeaveFiled,
+    LeaveRequested,
+    LeaveType,
+    LeaveWithdrawn,
+)
 from shop_contracts.queries.hr import LeaveStatus
 
 from .helpers import DIRECT, EMPLOYEE, HR, OFFICE, SENIOR, TODAY, Hr, approve, file, leave
@@ -57,6 +64,29 @@ async def test_personal_leave_for_today_is_refused_hr_24_hr_27(hr: Hr) -> None:
 async def test_an_emergency_may_be_filed_afterwards_hr_25(hr: Hr) -> None:
     await hr.when(leave(TODAY - dt.timedelta(days=1), emergency=True))
     assert requested(hr).retroactive
+    assert requested(hr).emergency_acceptance_required
+
+
+async def test_an_emergency_is_approved_only_when_the_approver_accepts_it_hr_25(hr: Hr) -> None:
+    # given a personal leave of 5 days from today, applied for without notice as an emergency
+    await hr.given(leave(TODAY, days(4), emergency=True))
+    # when the routed approver approves without accepting the emergency, it is refused
+    with pytest.raises(RuleViolated) as refused:
+        await hr.when(approve(SENIOR))
+    assert refused.value.rule == "HR-25"
+    assert (await hr.leave_state()).status is LeaveStatus.PENDING_APPROVAL
+    # then approving with the emergency accepted puts the leave in effect, and says so
+    accepted = c.ApproveLeave(command_id="approve-2", actor=SENIOR, leave_id="lv-1", accept_emergency=True)
+    await hr.when(accepted)
+    [approved] = [e for e in hr.events("LeaveRequest", "lv-1") if isinstance(e, LeaveApproved)]
+    assert approved.emergency_accepted
+
+
+async def test_an_emergency_flag_on_leave_with_notice_needs_no_acceptance_hr_25(hr: Hr) -> None:
+    await hr.given(leave(TOMORROW, emergency=True))
+    assert not requested(hr).emergency_acceptance_required
+    await hr.when(approve(DIRECT))
+    assert (await hr.leave_state()).status is LeaveStatus.APPROVED
 
 
 async def test_sick_leave_of_one_day_may_be_applied_for_afterwards_hr_20(hr: Hr) -> None:
@@ -199,6 +229,7 @@ def extend(new_end: dt.date, command_id: str = "ext-1") -> c.ExtendLeave:
 
 async def test_an_extension_is_routed_by_the_total_length_hr_25_hr_26(hr: Hr) -> None:
     await hr.given(leave(TOMORROW, days(2)), approve(DIRECT), file(OFFICE))
+    hr.clock.advance(dt.timedelta(days=1))  # the leave has started
     await hr.when(extend(days(3)))
     assert (await hr.leave_state()).status is LeaveStatus.EXTENSION_PENDING
     with pytest.raises(Forbidden) as refused:
@@ -210,7 +241,9 @@ async def test_an_extension_is_routed_by_the_total_length_hr_25_hr_26(hr: Hr) ->
 
 
 async def test_a_rejected_extension_leaves_the_filed_leave_as_it_was_hr_25(hr: Hr) -> None:
-    await hr.given(leave(TOMORROW, days(2)), approve(DIRECT), file(OFFICE), extend(days(3)))
+    await hr.given(leave(TOMORROW, days(2)), approve(DIRECT), file(OFFICE))
+    hr.clock.advance(dt.timedelta(days=1))
+    await hr.given(extend(days(3)))
     await hr.when(c.RejectLeave(command_id="rej-ext", actor=SENIOR, leave_id="lv-1", reason="no"))
     state = await hr.leave_state()
     assert (state.status, state.end_date) == (LeaveStatus.FILED, days(2))
@@ -225,8 +258,60 @@ async def test_an_extension_after_the_leave_ended_is_refused_hr_25() -> None:
     assert refused.value.rule == "HR-25"
 
 
+async def test_an_extension_before_the_leave_starts_is_refused_sm_leave(hr: Hr) -> None:
+    # given approved leave starting tomorrow
+    await hr.given(leave(TOMORROW, days(2)), approve(DIRECT), file(OFFICE))
+    # when the employee asks to extend it today, it is refused: it has not started
+    with pytest.raises(RuleViolated) as refused:
+        await hr.when(extend(days(3)))
+    assert refused.value.rule == "SM-LEAVE"
+    assert (await hr.leave_state()).status is LeaveStatus.FILED
+
+
+def withdraw(actor: Actor = EMPLOYEE, command_id: str = "withdraw-1") -> c.WithdrawLeave:
+    return c.WithdrawLeave(command_id=command_id, actor=actor, leave_id="lv-1", reason="plans changed")
+
+
+async def test_the_employee_withdraws_a_pending_request_sm_leave(hr: Hr) -> None:
+    await hr.given(leave(TOMORROW))
+    await hr.when(withdraw())
+    assert (await hr.leave_state()).status is LeaveStatus.CANCELLED
+    assert hr.leave_types() == ["LeaveRequested", "LeaveWithdrawn"]
+
+
+async def test_approved_leave_is_withdrawn_before_it_starts_not_after_sm_leave(hr: Hr) -> None:
+    # given approved leave starting tomorrow
+    await hr.given(leave(TOMORROW, days(2)), approve(DIRECT))
+    # when the leave has started, withdrawing it is refused
+    hr.clock.advance(dt.timedelta(days=1))
+    with pytest.raises(RuleViolated) as refused:
+        await hr.when(withdraw())
+    assert refused.value.rule == "SM-LEAVE"
+    # then, before it starts, it can be withdrawn (another harness at today's date)
+    before = Hr()
+    await before.given(leave(TOMORROW, days(2)), approve(DIRECT))
+    await before.when(withdraw())
+    [withdrawn] = [e for e in before.events("LeaveRequest", "lv-1") if isinstance(e, LeaveWithdrawn)]
+    assert withdrawn.was_approved
+
+
+async def test_only_the_employee_withdraws_their_leave_sm_leave(hr: Hr) -> None:
+    await hr.given(leave(TOMORROW))
+    with pytest.raises(Forbidden):
+        await hr.when(withdraw(DIRECT))
+
+
+async def test_a_rejected_request_is_not_withdrawn_sm_leave(hr: Hr) -> None:
+    await hr.given(
+        leave(TOMORROW), c.RejectLeave(command_id="rej", actor=DIRECT, leave_id="lv-1", reason="no")
+    )
+    with pytest.raises(RuleViolated):
+        await hr.when(withdraw())
+
+
 async def test_an_extension_must_move_the_end_later(hr: Hr) -> None:
     await hr.given(leave(TOMORROW, days(2)), approve(DIRECT))
+    hr.clock.advance(dt.timedelta(days=1))
     with pytest.raises(InvalidCommand):
         await hr.when(extend(TOMORROW))
 

@@ -90,6 +90,7 @@ async def test_a_pending_extension_is_listed_for_its_new_approver_hr_25_hr_26() 
     extend = c.ExtendLeave(
         command_id="ext", actor=Actor(id="emp-1"), leave_id="lv-1", new_end_date=span(3), reason="more"
     )
+    hr.clock.advance(dt.timedelta(days=1))  # the leave has started (SM-LEAVE)
     await hr.when(extend)
     assert await pending_for(hr, DIRECT) == []
     assert await pending_for(hr, SENIOR) == ["lv-1"]

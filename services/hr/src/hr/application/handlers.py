@@ -51,6 +51,7 @@ from shop_contracts.commands.hr import (
     RecordReassignmentRefusal,
     RejectLeave,
     SubmitLeave,
+    WithdrawLeave,
 )
 from shop_contracts.envelope import Actor
 from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded, AbsenceRescinded
@@ -323,6 +324,18 @@ class HrCommands:
         result = await self._command(cmd, LEAVE_REQUEST, cmd.leave_id, lambda s: leave.reject(s, cmd))
         state: LeaveState = (await self.repo(LEAVE_REQUEST).load(cmd.leave_id)).state
         if state.leave_type is LeaveType.COMP and state.status is LeaveStatus.REJECTED:
+            cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
+            await self.execute(
+                COMP_TIME, state.employee_id, cause, lambda s: overtime.restore(s, cmd.leave_id)
+            )
+        return result
+
+    async def withdraw_leave(self, cmd: WithdrawLeave) -> CommandResult:
+        result = await self._command(
+            cmd, LEAVE_REQUEST, cmd.leave_id, lambda s: leave.withdraw(s, cmd, self.today())
+        )
+        state: LeaveState = (await self.repo(LEAVE_REQUEST).load(cmd.leave_id)).state
+        if state.leave_type is LeaveType.COMP and state.status is LeaveStatus.CANCELLED:
             cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
             await self.execute(
                 COMP_TIME, state.employee_id, cause, lambda s: overtime.restore(s, cmd.leave_id)

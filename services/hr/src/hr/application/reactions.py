@@ -21,7 +21,7 @@ from jetstream_es.commands import Cause
 from jetstream_es.projection import Decoded, Reaction
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.hr import AbsenceRecorded, AbsenceRescinded
-from shop_contracts.events.hr_leave import LeaveApproved, LeaveExtended, LeaveRequested
+from shop_contracts.events.hr_leave import LeaveApproved, LeaveExtended, LeaveRequested, LeaveWithdrawn
 from shop_contracts.events.hr_time import RotaPublished
 
 log = structlog.get_logger(__name__)
@@ -55,13 +55,14 @@ class AbsenceLadderReaction(Reaction):
 
 class AttendanceLeaveReaction(Reaction):
     """Notes each leave request on the attendance days it covers (SM-DAY inputs; HR-12 (a), HR-18):
-    requested (not yet an excuse), then approved or extended (the day is excused). One command per
+    requested (not yet an excuse), then approved or extended (the day is excused), or withdrawn
+    (SM-LEAVE: no longer covers the day). One command per
     day with `Cause.of_event`, so a redelivered event appends nothing."""
 
     name = "hr_attendance_leave"
     stream = "HR"
     filter_subjects = ("hr.events.LeaveRequest.>",)
-    models = (LeaveRequested, LeaveApproved, LeaveExtended)
+    models = (LeaveRequested, LeaveApproved, LeaveExtended, LeaveWithdrawn)
     handles = frozenset(m.event_type for m in models)
 
     def __init__(self, commands: HrCommands) -> None:
@@ -72,9 +73,12 @@ class AttendanceLeaveReaction(Reaction):
         envelope, data = item.event.envelope, item.data
         loaded = await self.commands.repo(LEAVE_REQUEST).load(envelope.aggregate_id, refresh=True)
         state: LeaveState = loaded.state
+        withdrawn = False
         match data:
             case LeaveRequested():
                 start, end, approved = data.start_date, data.end_date, False
+            case LeaveWithdrawn():
+                start, end, approved, withdrawn = state.start_date, state.end_date, False, True
             case LeaveApproved():
                 start, end, approved = state.start_date, state.end_date, True
             case LeaveExtended():
@@ -90,6 +94,7 @@ class AttendanceLeaveReaction(Reaction):
                 leave_id=envelope.aggregate_id,
                 leave_type=str(state.leave_type),
                 approved=approved,
+                withdrawn=withdrawn,
             )
             await self.commands.note_leave(note, cause)
             day += dt.timedelta(days=1)

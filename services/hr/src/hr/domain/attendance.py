@@ -231,6 +231,8 @@ def note_leave(state: AttendanceDayState, note: LeaveNotedForDay) -> list[EventD
     """The leave reaction's note; repeated notes change nothing (SM-DAY inputs). Approved leave on
     an evaluated day rescinds its absence without leave (HR-20 sick, else HR-25)."""
     known = state.leaves.get(note.leave_id)
+    if note.withdrawn:
+        return [note] if known is not None else []
     if known is not None and (known.approved or not note.approved):
         return []
     events: list[EventData] = [note]

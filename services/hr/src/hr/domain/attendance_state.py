@@ -98,6 +98,8 @@ def evolve(state: AttendanceDayState, event: EventData) -> AttendanceDayState:
             return replace(state, made_up=True)
         case ReassignmentRefused():
             return replace(state, refused=True)
+        case LeaveNotedForDay(withdrawn=True):
+            return replace(state, leaves={k: v for k, v in state.leaves.items() if k != event.leave_id})
         case LeaveNotedForDay():
             previous = state.leaves.get(event.leave_id)
             approved = event.approved or (previous is not None and previous.approved)

@@ -55,3 +55,6 @@ class LeaveNotedForDay(EventData):
     leave_id: str = Field(pattern=ID_PATTERN)
     leave_type: str = Field(max_length=32)
     approved: bool
+    withdrawn: bool = Field(
+        default=False, description="SM-LEAVE: the request was withdrawn; no longer covers the day"
+    )

@@ -23,6 +23,7 @@ from shop_contracts.commands.hr import (
     FileLeave,
     RejectLeave,
     SubmitLeave,
+    WithdrawLeave,
 )
 from shop_contracts.envelope import Actor
 from shop_contracts.events.hr_leave import (
@@ -34,6 +35,7 @@ from shop_contracts.events.hr_leave import (
     LeaveRejected,
     LeaveRequested,
     LeaveType,
+    LeaveWithdrawn,
     MedicalCertificateAttached,
 )
 from shop_contracts.messages import EventData
@@ -71,7 +73,8 @@ def submit(
     days = span(cmd.start_date, cmd.end_date)
     sick = cmd.leave_type is LeaveType.SICK
     late = (cmd.start_date - today).days < policy.notice_days
-    afterwards = cmd.emergency or (sick and days <= policy.sick_retroactive_max_days)
+    sick_afterwards = sick and days <= policy.sick_retroactive_max_days
+    afterwards = cmd.emergency or sick_afterwards
     if late and not afterwards:
         rule = "HR-24" if cmd.leave_type is LeaveType.PERSONAL else "HR-18"
         raise RuleViolated(
@@ -92,6 +95,7 @@ def submit(
             reason=cmd.reason,
             emergency=cmd.emergency,
             retroactive=late,
+            emergency_acceptance_required=late and not sick_afterwards,
             approver_role=route(cmd.leave_type, days, policy),
             needs_certificate=needs_certificate,
             certificate_ref=cmd.certificate_ref,
@@ -142,6 +146,14 @@ def _decidable(state: LeaveState, leave_id: str) -> str:
 def approve(state: LeaveState, cmd: ApproveLeave) -> list[EventData]:
     role = _decidable(state, cmd.leave_id)
     _approver(state, cmd.actor, role)
+    emergency = state.extension is None and state.emergency_acceptance_required
+    if emergency and not cmd.accept_emergency:
+        raise RuleViolated(
+            f"leave request {cmd.leave_id} starting {state.start_date} was applied for without the "
+            "one-day notice as an emergency; approve it with accept_emergency=true to accept the "
+            "emergency, or reject it",
+            "HR-25",
+        )
     if state.extension is not None:
         return [
             LeaveExtended(
@@ -160,6 +172,7 @@ def approve(state: LeaveState, cmd: ApproveLeave) -> list[EventData]:
             approver_role=role,
             days=state.days,
             unpaid=state.unpaid,
+            emergency_accepted=emergency,
         )
     ]
 
@@ -223,6 +236,12 @@ def extend(state: LeaveState, cmd: ExtendLeave, policy: LeavePolicy, today: dt.d
         raise RuleViolated(
             f"an extension is asked before the leave ends ({state.end_date}); it is {today}", "HR-25"
         )
+    if today < state.start_date:
+        raise RuleViolated(
+            f"leave {cmd.leave_id} has not started (it starts {state.start_date}); an extension is asked "
+            "once it is active: withdraw it and apply again for other dates",
+            "SM-LEAVE",
+        )
     if cmd.new_end_date <= state.end_date:
         raise InvalidCommand(
             f"new_end_date {cmd.new_end_date} does not extend the leave ending {state.end_date}",
@@ -237,5 +256,30 @@ def extend(state: LeaveState, cmd: ExtendLeave, policy: LeavePolicy, today: dt.d
             total_days=total,
             approver_role=route(state.leave_type, total, policy),
             reason=cmd.reason,
+        )
+    ]
+
+
+WITHDRAWABLE = frozenset({L.AWAITING_CERTIFICATE, L.PENDING_APPROVAL})
+
+
+def withdraw(state: LeaveState, cmd: WithdrawLeave, today: dt.date) -> list[EventData]:
+    """SM-LEAVE: the employee withdraws a pending request, or approved leave before it starts."""
+    existing(state, cmd.leave_id)
+    require_self(cmd.actor, state.employee_id, "WithdrawLeave", "SM-LEAVE")
+    approved = state.status in (L.APPROVED, L.FILED)
+    if state.status not in WITHDRAWABLE and not (approved and today < state.start_date):
+        raise RuleViolated(
+            f"leave request {cmd.leave_id} is {state.status} (starting {state.start_date}); only a pending "
+            "request, or approved leave before it starts, is withdrawn",
+            "SM-LEAVE",
+        )
+    return [
+        LeaveWithdrawn(
+            leave_id=cmd.leave_id,
+            employee_id=state.employee_id,
+            withdrawn_by=cmd.actor.id,
+            reason=cmd.reason,
+            was_approved=approved,
         )
     ]

@@ -1,7 +1,8 @@
 """The LeaveRequest aggregate's state and how each event changes it (SM-LEAVE).
 
 Active and Completed are not stored: they follow from the dates of a filed leave. An extension
-waits for its approver in ExtensionPending and returns to the previous state if rejected.
+waits for its approver in ExtensionPending and returns to the previous state if rejected. A
+withdrawn request is Cancelled.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from shop_contracts.events.hr_leave import (
     LeaveRejected,
     LeaveRequested,
     LeaveType,
+    LeaveWithdrawn,
     MedicalCertificateAttached,
 )
 from shop_contracts.messages import EventData
@@ -48,6 +50,7 @@ class LeaveState:
     unpaid: bool = False
     filed_with: frozenset[str] = frozenset()
     extension: Extension | None = None
+    emergency_acceptance_required: bool = False
 
     @property
     def exists(self) -> bool:
@@ -68,7 +71,10 @@ def evolve(state: LeaveState, event: EventData) -> LeaveState:
                 approver_role=event.approver_role,
                 certificate_ref=event.certificate_ref,
                 unpaid=event.unpaid,
+                emergency_acceptance_required=event.emergency_acceptance_required,
             )
+        case LeaveWithdrawn():
+            return replace(state, status=L.CANCELLED, extension=None)
         case MedicalCertificateAttached():
             return replace(state, status=L.PENDING_APPROVAL, certificate_ref=event.certificate_ref)
         case LeaveApproved():
@@ -108,6 +114,7 @@ registry = EventRegistry(
         LeaveExtensionRequested,
         LeaveExtended,
         LeaveExtensionRejected,
+        LeaveWithdrawn,
     ]
 )
 LEAVE_REQUEST = AggregateType[LeaveState]("LeaveRequest", registry, LeaveState, evolve)

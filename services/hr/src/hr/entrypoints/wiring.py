@@ -40,6 +40,7 @@ from shop_contracts.commands.hr import (
     RecordReassignmentRefusal,
     RejectLeave,
     SubmitLeave,
+    WithdrawLeave,
 )
 from shop_contracts.commands.hr_time import (
     AssignOvertime,
@@ -104,6 +105,7 @@ class HrService:
         rt.command(RejectLeave, cmds.reject_leave)
         rt.command(FileLeave, cmds.file_leave)
         rt.command(ExtendLeave, cmds.extend_leave)
+        rt.command(WithdrawLeave, cmds.withdraw_leave)
         rt.command(AssignShift, cmds.assign_shift)
         rt.command(RecordClockIn, cmds.clock_in)
         rt.command(RecordClockOut, cmds.clock_out)
