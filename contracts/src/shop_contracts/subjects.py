@@ -14,6 +14,10 @@ SERVICES: Final = ("orders", "fulfilment", "aftersales", "hr")
 STREAMS: Final = {service: service.upper() for service in SERVICES}
 DLQ_STREAM: Final = "DLQ"
 DLQ_SUBJECTS: Final = "dlq.>"
+KEY_STREAMS: Final = {"hr": "HR_KEYS"}
+"""Secrets a service needs to read its own history (HR's per-employee data keys, HR-38), one stream
+per service outside its event stream: one message per subject (`<service>.keys.<id>`, the latest
+wins), so an erasure replaces the key and it is gone. Exports of these are encrypted (decision 0005)."""
 
 EVENT_TYPE_HEADER: Final = "Event-Type"
 SCHEMA_VERSION_HEADER: Final = "Event-Schema-Version"
@@ -56,6 +60,16 @@ def query_subject(service: str, query_name: str) -> str:
 
 def dlq_subject(service: str, consumer: str) -> str:
     return f"dlq.{service}.{consumer}"
+
+
+def keys_subject(service: str, key_id: str) -> str:
+    if not is_token(key_id):
+        raise ValueError(f"not a subject token: {key_id!r}")
+    return f"{service}.keys.{key_id}"
+
+
+def keys_filter(service: str) -> str:
+    return f"{service}.keys.>"
 
 
 def health_subject(service: str) -> str:

@@ -25,7 +25,15 @@ from nats.js import api
 from nats.js.errors import NotFoundError
 
 from jetstream_es.settings import RuntimeSettings
-from shop_contracts.subjects import DLQ_STREAM, DLQ_SUBJECTS, SERVICES, SIM_CLOCK_BUCKET, stream_name
+from shop_contracts.subjects import (
+    DLQ_STREAM,
+    DLQ_SUBJECTS,
+    KEY_STREAMS,
+    SERVICES,
+    SIM_CLOCK_BUCKET,
+    keys_filter,
+    stream_name,
+)
 
 DUPLICATE_WINDOW_S = 120.0
 
@@ -36,6 +44,7 @@ class StreamSpec:
     subjects: tuple[str, ...]
     replicas: int = 1
     max_age_s: float = 0.0
+    max_msgs_per_subject: int = -1
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,8 @@ class ProvisionReport:
 def shop_streams(replicas: int = 1) -> list[StreamSpec]:
     streams = [StreamSpec(stream_name(s), (f"{s}.events.>",), replicas) for s in SERVICES]
     streams.append(StreamSpec(DLQ_STREAM, (DLQ_SUBJECTS,), replicas))
+    for service, keys in KEY_STREAMS.items():  # a key is replaced, never appended to (erasure)
+        streams.append(StreamSpec(keys, (keys_filter(service),), replicas, max_msgs_per_subject=1))
     return streams
 
 
@@ -105,6 +116,7 @@ def _stream_config(spec: StreamSpec) -> api.StreamConfig:
         allow_atomic=True,
         duplicate_window=DUPLICATE_WINDOW_S,
         max_age=spec.max_age_s,
+        max_msgs_per_subject=spec.max_msgs_per_subject,
         deny_delete=True,
         deny_purge=spec.name != DLQ_STREAM,
     )

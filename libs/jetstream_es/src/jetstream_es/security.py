@@ -4,7 +4,7 @@ Every service connects as its own NATS user. From its `ServiceSpec` (name and du
 it gets exactly the subjects it uses:
 
 - publish: its own events (`<svc>.events.>`, the appends and atomic batches), its dead letters
-  (`dlq.<svc>.>`), replies (`_INBOX.>`), its own health query (the start-up self check), and the
+  (`dlq.<svc>.>`), its own keys (`<svc>.keys.>` and direct gets on its key stream, HR only), replies (`_INBOX.>`), its own health query (the start-up self check), and the
   JetStream API narrowed to its streams and consumers: direct gets on its own stream, the
   streams it consumes and the DLQ; info, next-message requests and acks of its own durables;
   stream info of those streams; the simulation clock bucket (read and watch only);
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jetstream_es.provision import ServiceSpec, installed_services
-from shop_contracts.subjects import DLQ_STREAM, SIM_CLOCK_BUCKET, stream_name
+from shop_contracts.subjects import DLQ_STREAM, KEY_STREAMS, SIM_CLOCK_BUCKET, keys_filter, stream_name
 
 OPERATOR = "operator"
 CLIENT = "client"
@@ -74,6 +74,9 @@ def service_permissions(spec: ServiceSpec) -> Permissions:
         INBOX,
         f"{svc}.queries.Health",
     ]
+    if svc in KEY_STREAMS:  # its own key stream (decision 0005): write and read its keys
+        publish.append(keys_filter(svc))
+        read_streams = _unique([*read_streams, KEY_STREAMS[svc]])
     for stream in read_streams:
         publish += [f"$JS.API.DIRECT.GET.{stream}", f"$JS.API.DIRECT.GET.{stream}.>"]
         publish.append(f"$JS.API.STREAM.INFO.{stream}")

@@ -1,10 +1,14 @@
-"""Per-employee data keys for personal data (HR-38, erasure on request).
+"""Per-employee data keys for personal data (HR-38, erasure on request; decision 0005).
 
-Envelope encryption: every employee gets a random 256-bit data key, kept in HR's own database in
-table `employee_data_keys` (never in the event stream, and no projection: a replay does not touch
-it). Personal fields are sealed with AES-GCM under that key, the employee id as associated data,
-before they go into an event. Erasure deletes the key row: every copy of the sealed data, in the
-stream, in projections and in backups of either, becomes unreadable, while history stays intact.
+Envelope encryption: every employee gets a random 256-bit data key. Personal fields are sealed
+with AES-GCM under that key, the employee id as associated data, before they go into an event.
+Erasure deletes the key: every copy of the sealed data, in the stream, in projections and in
+backups of either, becomes unreadable, while history stays intact.
+
+Where the keys live is a backend: in a running service HR's own key stream `HR_KEYS`
+(key_stream.py), which survives a projection rebuild and a restore and is backed up encrypted by
+`shopctl backup`; the table `employee_data_keys` of HR's database (`SqlKeys`) serves runs on the
+in-memory store and is migrated to the stream on the first start after an upgrade.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -56,8 +60,24 @@ def unseal(key: bytes, employee_id: str, sealed: SealedPersonalData) -> dict[str
     return result
 
 
-class EmployeeKeys:
-    """The key table: created on first use, one row per employee until erased."""
+class KeyBackend(Protocol):
+    """Where data keys are kept: one key per employee until erased."""
+
+    async def get(self, employee_id: str) -> bytes | None:
+        """The employee's key, or None when they have none (never had one, or erased)."""
+        ...
+
+    async def create(self, employee_id: str, key: bytes) -> bytes:
+        """Keep `key` for the employee unless they have one already; the key kept."""
+        ...
+
+    async def delete(self, employee_id: str) -> None:
+        """Erase the employee's key (harmless when there is none)."""
+        ...
+
+
+class SqlKeys:
+    """The key table `employee_data_keys`: created on first use, one row per employee until erased."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -69,7 +89,7 @@ class EmployeeKeys:
                 await conn.run_sync(metadata.create_all)
             self._ready = True
 
-    async def key(self, employee_id: str) -> bytes | None:
+    async def get(self, employee_id: str) -> bytes | None:
         await self._ensure()
         async with self.engine.connect() as conn:
             row = (
@@ -77,23 +97,44 @@ class EmployeeKeys:
             ).first()
         return None if row is None else bytes(row.data_key)
 
-    async def key_for_new(self, employee_id: str) -> bytes:
-        """The employee's key, made now if they have none (a repeated onboarding reuses it)."""
+    async def create(self, employee_id: str, key: bytes) -> bytes:
         await self._ensure()
         async with self.engine.begin() as conn:
             await conn.execute(
-                upsert(conn, data_keys)
-                .values(employee_id=employee_id, data_key=AESGCM.generate_key(bit_length=256))
-                .on_conflict_do_nothing()
+                upsert(conn, data_keys).values(employee_id=employee_id, data_key=key).on_conflict_do_nothing()
             )
-        key = await self.key(employee_id)
-        assert key is not None
-        return key
+        kept = await self.get(employee_id)
+        assert kept is not None
+        return kept
 
-    async def erase(self, employee_id: str) -> None:
+    async def delete(self, employee_id: str) -> None:
         await self._ensure()
         async with self.engine.begin() as conn:
             await conn.execute(delete(data_keys).where(data_keys.c.employee_id == employee_id))
+
+    async def all(self) -> dict[str, bytes]:
+        """Every key kept in the table (for the migration to the key stream)."""
+        await self._ensure()
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(select(data_keys.c.employee_id, data_keys.c.data_key))).all()
+        return {str(r.employee_id): bytes(r.data_key) for r in rows}
+
+
+class EmployeeKeys:
+    """Keys for sealing and opening personal data, over a backend (an engine: the SQL table)."""
+
+    def __init__(self, backend: KeyBackend | AsyncEngine) -> None:
+        self.backend: KeyBackend = SqlKeys(backend) if isinstance(backend, AsyncEngine) else backend
+
+    async def key(self, employee_id: str) -> bytes | None:
+        return await self.backend.get(employee_id)
+
+    async def key_for_new(self, employee_id: str) -> bytes:
+        """The employee's key, made now if they have none (a repeated onboarding reuses it)."""
+        return await self.backend.create(employee_id, AESGCM.generate_key(bit_length=256))
+
+    async def erase(self, employee_id: str) -> None:
+        await self.backend.delete(employee_id)
 
     async def open(self, employee_id: str, sealed: SealedPersonalData) -> dict[str, Any] | None:
         """The personal fields, or None once the key is gone (erased)."""

@@ -87,7 +87,8 @@ async def employee(
                 view["status"] = "left"
             case "EmployeePersonalDataErased":
                 view["personal_data_erased"] = {"by": data["requested_by"], "at": entry["occurred_at"]}
-    personal = await keys.open(query.employee_id, sealed) if sealed is not None else None
+    erased = "personal_data_erased" in view  # erased stays erased, whatever key a restore brought
+    personal = await keys.open(query.employee_id, sealed) if sealed is not None and not erased else None
     view["personal"] = personal if personal is not None else ERASED
     return view
 

@@ -1,6 +1,6 @@
 """Wires HR part 2 onto the runtime: employees, discipline and payroll commands (HR-33..HR-42,
 DIS-1..DIS-15; SM-DISC, SM-PAY), the people and payroll read models, the safety-gate reaction
-(DIS-13), the per-employee key table, and the Employee, DisciplineRecord, ActivityFund, Payslip and
+(DIS-13), the per-employee data keys (HR's key stream, decision 0005), and the Employee, DisciplineRecord, ActivityFund, Payslip and
 PayrollPeriod queries."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from hr.adapters import payroll_views, people_views
+from hr.adapters.key_stream import StreamKeys
 from hr.adapters.keys import EmployeeKeys
 from hr.adapters.payroll_views import PayrollViews
 from hr.adapters.people_views import PeopleViews
@@ -51,7 +52,7 @@ class PeopleService:
         self, runtime: ServiceRuntime, hr: HrPolicy, policies: PeoplePolicies, cache_size: int
     ) -> None:
         self.runtime = runtime
-        self.keys = EmployeeKeys(runtime.engine)
+        self.keys = EmployeeKeys(StreamKeys(lambda: runtime.nc, runtime.clock, legacy=runtime.engine))
         self.people = PeopleCommands(
             runtime.commands, lambda: runtime.store, policies, self.keys, hr.business_tz, cache_size
         )
