@@ -7,6 +7,11 @@ projection runner, see projection.py: the original body and headers plus `Dlq-Re
 resolution message on `dlq.<service>.<consumer>.resolved` naming it (`Dlq-Resolves`: its DLQ
 sequence), `retried` (applied after a fix, by the owning service) or `dropped` (with the
 operator's reason). A dead letter is resolved at most once; its resolution says who, when, why.
+
+Every time in a dead letter is the owning service's clock (the injected `Clock`, simulated or
+not): `Dlq-At` is stamped by its projection runner, `Dlq-Resolved-At` by its `RetryDeadLetter`
+endpoint or, for a drop, taken from its `Health` answer by `shopctl`; `resolve` has no wall-clock
+default.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from nats.aio.client import Client
@@ -182,7 +187,7 @@ async def dead_letter(nc: Client, dlq_seq: int) -> DeadLetter:
 
 
 async def resolve(
-    nc: Client, letter: DeadLetter, action: str, reason: str, by: str, *, at: datetime | None = None
+    nc: Client, letter: DeadLetter, action: str, reason: str, by: str, *, at: datetime
 ) -> Resolution:
     """Record that `letter` was retried or dropped. Refused when it is resolved already."""
     if action not in ("retried", "dropped"):
@@ -194,7 +199,7 @@ async def resolve(
         raise DeadLetterError(
             f"dead letter {letter.dlq_seq} was {current.action} already ({current.at} by {current.by})"
         )
-    when = (at or datetime.now(UTC)).isoformat()
+    when = at.isoformat()
     headers = {
         "Dlq-Resolves": str(letter.dlq_seq),
         "Dlq-Resolution": action,

@@ -788,10 +788,12 @@ class _Replay:
     async def report(self, done: bool = False) -> None:
         if self.progress is None:
             return
+        # done: the stream was read to its end, past the last event the filter matched
+        seq = max(self.last_seq, self.target) if done else self.last_seq
         state = RebuildProgress(
             self.runner.projection.name,
             self.applied,
-            self.last_seq,
+            seq,
             max(self.target, self.last_seq),
             self.from_seq,
             done,

@@ -109,6 +109,23 @@ async def test_a_rebuild_reports_progress_up_to_the_last_sequence(nc: Client, sa
     assert seen[-1].applied == report.events == 12
 
 
+async def test_a_complete_rebuild_ends_at_100_percent_when_the_stream_ends_with_other_aggregates(
+    nc: Client, sample: ServiceRuntime
+) -> None:
+    await counters(nc, ["q1"], 1)
+    await nc.jetstream().publish("sample.events.Other.o-1", b"{}", headers={"Event-Type": "OtherThing"})
+    await caught_up(sample)
+    seen: list[RebuildProgress] = []
+
+    async def record(progress: RebuildProgress) -> None:
+        seen.append(progress)
+
+    await sample.runner("counter_totals").rebuild(progress=record)
+    assert seen[-1].done
+    assert seen[-1].target == 3, "the stream's last message is not the projection's"
+    assert seen[-1].seq == seen[-1].target, "read to the end of the stream: 100 %"
+
+
 async def test_a_paused_projection_keeps_its_place_and_catches_up_on_resume(
     nc: Client, sample: ServiceRuntime
 ) -> None:
@@ -171,8 +188,8 @@ async def test_a_dropped_dead_letter_records_its_reason_and_cannot_be_retried(
     await caught_up(sample)
     [letter] = await dead_letters(nc)
     with pytest.raises(DeadLetterError, match="needs a reason"):
-        await resolve(nc, letter, "dropped", " ", "ops")
-    await resolve(nc, letter, "dropped", "test counter, never real", "ops")
+        await resolve(nc, letter, "dropped", " ", "ops", at=sample.clock.now())
+    await resolve(nc, letter, "dropped", "test counter, never real", "ops", at=sample.clock.now())
     dropped = await dead_letter(nc, letter.dlq_seq)
     assert dropped.status == "dropped"
     assert dropped.resolution is not None

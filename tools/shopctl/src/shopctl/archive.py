@@ -10,6 +10,11 @@ file and `content_sha256` over (subject, headers, body) of every message in orde
 checksum does not depend on sequences or server times, so an export of a restored server has the
 same content checksum as the export it was restored from.
 
+Key streams (`HR_KEYS`: HR's per-employee data keys, decision 0005) are exported only with a
+passphrase: each body is sealed with AES-256-GCM under a key derived from it by scrypt (salt and
+parameters in the manifest's `encryption`, with a check value so a wrong passphrase is refused
+before anything is imported); the content checksum is over the plain bodies, as for any stream.
+
 Import verifies everything first (manifest present, file checksum, every line, count, content
 checksum) and refuses a target that already holds messages on the export's subjects, so nothing
 is half-imported. Messages are appended in order with their subjects, headers and `Nats-Msg-Id`;
@@ -23,21 +28,43 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from nats.aio.client import Client
 from nats.js.errors import NotFoundError
 
 from jetstream_es.jetstream.direct_get import DirectGetClient
-from shop_contracts.subjects import MSG_ID_HEADER
+from shop_contracts.subjects import KEY_STREAMS, MSG_ID_HEADER
 from shopctl.connection import ShopctlError
 
 FORMAT = "shopctl-export/1"
 KEPT_NATS_HEADERS = {MSG_ID_HEADER}
+SECRET_STREAMS = frozenset(KEY_STREAMS.values())
+SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+CHECK = b"shopctl-export-check"
+
+
+def _derive(passphrase: bytes, salt: bytes, params: dict[str, int]) -> AESGCM:
+    kdf = Scrypt(salt=salt, length=32, n=params["n"], r=params["r"], p=params["p"])
+    return AESGCM(kdf.derive(passphrase))
+
+
+def _seal(cipher: AESGCM, plain: bytes, aad: bytes) -> str:
+    nonce = os.urandom(12)
+    return base64.b64encode(nonce + cipher.encrypt(nonce, plain, aad)).decode()
+
+
+def _open(cipher: AESGCM, sealed: str, aad: bytes) -> bytes:
+    raw = base64.b64decode(sealed, validate=True)
+    return cipher.decrypt(raw[:12], raw[12:], aad)
 
 
 def manifest_path(path: Path) -> Path:
@@ -56,7 +83,9 @@ def _content_line(subject: str, headers: dict[str, str], body: bytes) -> bytes:
     ).encode()
 
 
-def _body(record: dict[str, Any]) -> bytes:
+def _body(record: dict[str, Any], cipher: AESGCM | None) -> bytes:
+    if cipher is not None:
+        return _open(cipher, record["data_sealed"], str(record["subject"]).encode())
     if "data_b64" in record:
         return base64.b64decode(record["data_b64"], validate=True)
     data = record["data"]
@@ -78,8 +107,26 @@ async def export_stream(
     *,
     subject: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    passphrase: bytes | None = None,
 ) -> ExportResult:
     js = nc.jetstream()
+    cipher: AESGCM | None = None
+    encryption: dict[str, Any] | None = None
+    if stream in SECRET_STREAMS:
+        if not passphrase:
+            raise ShopctlError(
+                f"stream {stream} holds data keys and is exported only encrypted: give --passphrase-file "
+                "or SHOP_BACKUP_PASSPHRASE (nothing written)"
+            )
+        salt = os.urandom(16)
+        cipher = _derive(passphrase, salt, SCRYPT)
+        encryption = {
+            "cipher": "AES-256-GCM",
+            "kdf": "scrypt",
+            **SCRYPT,
+            "salt": base64.b64encode(salt).decode(),
+            "check": _seal(cipher, CHECK, b"check"),
+        }
     try:
         info = await js.stream_info(stream)
     except NotFoundError:
@@ -111,10 +158,13 @@ async def export_stream(
                         "subject": msg_subject,
                         "headers": kept,
                     }
-                    try:
-                        record["data"] = msg.data.decode("utf-8")
-                    except UnicodeDecodeError:
-                        record["data_b64"] = base64.b64encode(msg.data).decode()
+                    if cipher is not None:
+                        record["data_sealed"] = _seal(cipher, msg.data, msg_subject.encode())
+                    else:
+                        try:
+                            record["data"] = msg.data.decode("utf-8")
+                        except UnicodeDecodeError:
+                            record["data_b64"] = base64.b64encode(msg.data).decode()
                     line = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
                     out.write(line)
                     file_hash.update(line)
@@ -129,7 +179,7 @@ async def export_stream(
                     break
     finally:
         await direct.stop()
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": FORMAT,
         "stream": stream,
         "filter": subject,
@@ -141,6 +191,8 @@ async def export_stream(
         "content_sha256": content_hash.hexdigest(),
         "exported_at": datetime.now(UTC).isoformat(),
     }
+    if encryption is not None:
+        manifest["encryption"] = encryption
     tmp.replace(path)
     manifest_path(path).write_text(json.dumps(manifest, indent=2) + "\n")
     return ExportResult(path, manifest)
@@ -152,7 +204,7 @@ class Verified:
     records: list[tuple[str, dict[str, str], bytes]]
 
 
-def verify_export(path: Path) -> Verified:
+def verify_export(path: Path, passphrase: bytes | None = None) -> Verified:
     """Check an export completely; ShopctlError naming the first problem otherwise."""
     if not path.exists():
         raise ShopctlError(f"export file {path} does not exist")
@@ -166,6 +218,7 @@ def verify_export(path: Path) -> Verified:
         raise ShopctlError(f"manifest {mpath} is not readable ({exc}); nothing imported") from None
     if expected[0] != FORMAT:
         raise ShopctlError(f"manifest {mpath} has format {expected[0]!r}, expected {FORMAT}")
+    cipher = _cipher(manifest, mpath, passphrase)
     raw = path.read_bytes()
     if hashlib.sha256(raw).hexdigest() != manifest["sha256"]:
         raise ShopctlError(f"{path} is corrupt: its sha256 does not match the manifest; nothing imported")
@@ -174,10 +227,10 @@ def verify_export(path: Path) -> Verified:
     for number, line in enumerate(raw.splitlines(), start=1):
         try:
             record = json.loads(line)
-            subject, headers, body = record["subject"], record["headers"], _body(record)
+            subject, headers, body = record["subject"], record["headers"], _body(record, cipher)
             if not isinstance(subject, str) or not isinstance(headers, dict):
                 raise ValueError("subject or headers of the wrong type")
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, InvalidTag) as exc:
             raise ShopctlError(f"{path} line {number} is corrupt ({exc}); nothing imported") from None
         headers = {str(k): str(v) for k, v in headers.items()}
         content_hash.update(_content_line(subject, headers, body) + b"\n")
@@ -191,14 +244,35 @@ def verify_export(path: Path) -> Verified:
     return Verified(manifest, records)
 
 
+def _cipher(manifest: dict[str, Any], mpath: Path, passphrase: bytes | None) -> AESGCM | None:
+    """The export's cipher when it is encrypted (checked against the passphrase), else None."""
+    encryption = manifest.get("encryption")
+    if encryption is None:
+        return None
+    if not passphrase:
+        raise ShopctlError(
+            f"{mpath}: the export is encrypted (data keys): give --passphrase-file or SHOP_BACKUP_PASSPHRASE; "
+            "nothing imported"
+        )
+    try:
+        cipher = _derive(passphrase, base64.b64decode(encryption["salt"]), encryption)
+        _open(cipher, encryption["check"], b"check")
+    except InvalidTag:
+        raise ShopctlError(f"{mpath}: wrong passphrase for this encrypted export; nothing imported") from None
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ShopctlError(f"{mpath}: unreadable encryption parameters ({exc}); nothing imported") from None
+    return cipher
+
+
 async def import_stream(
     nc: Client,
     path: Path,
     *,
     allow_nonempty: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    passphrase: bytes | None = None,
 ) -> dict[str, Any]:
-    verified = verify_export(path)
+    verified = verify_export(path, passphrase)
     js = nc.jetstream()
     subjects = sorted({subject for subject, _, _ in verified.records})
     streams: dict[str, str] = {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import json
+import os
 import sys
 import time
 from collections.abc import Coroutine
@@ -31,7 +32,8 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from jetstream_es.dlq import DeadLetterError, dead_letter, dead_letters, resolve
-from shop_contracts.subjects import SERVICES, health_subject, stream_name
+from jetstream_es.provision import shop_streams
+from shop_contracts.subjects import DLQ_STREAM, SERVICES, health_subject, stream_name
 from shopctl import archive, inspect
 from shopctl.connection import (
     DEFAULT_URL,
@@ -333,6 +335,9 @@ async def _replay_one(
     try:
         with progress:
             reply = await request(nc, f"{service}.admin.ReplayProjection", body, seconds)
+            if reply.get("ok"):  # the last progress message may still be on its way: the reply says done
+                done = progress.tasks[0]
+                progress.update(task, total=done.total or 1, completed=done.total or 1)
     finally:
         await sub.unsubscribe()
     if not reply.get("ok"):
@@ -423,6 +428,14 @@ def _operator() -> str:
         return getpass.getuser()
     except Exception:
         return "operator"
+
+
+async def _service_now(nc: Client, service: str) -> datetime:
+    """The service's own clock (its Health answer): every time in a dead letter is the service's."""
+    reply = await request(nc, health_subject(service), {}, _target.timeout)
+    if not reply.get("ok"):
+        raise ShopctlError(f"{service} health: {reply_error(reply)}", 1)
+    return datetime.fromisoformat(reply["result"]["now"])
 
 
 @dlq_app.command("list")
@@ -518,7 +531,8 @@ def dlq_drop(
         async with connected(_target) as nc:
             try:
                 letter = await dead_letter(nc, dlq_seq)
-                resolution = await resolve(nc, letter, "dropped", reason, by or _operator())
+                at = await _service_now(nc, letter.service)
+                resolution = await resolve(nc, letter, "dropped", reason, by or _operator(), at=at)
             except DeadLetterError as exc:
                 raise ShopctlError(str(exc), 1) from None
             return resolution.seq
@@ -530,17 +544,39 @@ def dlq_drop(
 # -- export / import / backup -----------------------------------------------------------------
 
 
+PassphraseFile = Annotated[
+    Path | None,
+    typer.Option(help="file holding the backup passphrase (key streams are encrypted with it)"),
+]
+
+
+def _passphrase(file: Path | None) -> bytes | None:
+    """The backup passphrase: from `file`, else SHOP_BACKUP_PASSPHRASE; None when neither is given."""
+    if file is not None:
+        try:
+            text = file.read_text().strip()
+        except OSError as exc:
+            raise_usage(f"--passphrase-file {file}: {exc}")
+        if not text:
+            raise_usage(f"--passphrase-file {file} is empty")
+        return text.encode()
+    env = os.environ.get("SHOP_BACKUP_PASSPHRASE", "").strip()
+    return env.encode() if env else None
+
+
 @app.command("export")
 def export_cmd(
     stream: Annotated[str, typer.Argument(help="the stream, e.g. ORDERS")],
     file: Annotated[Path, typer.Argument(help="the .jsonl file to write (manifest beside it)")],
     subject: Annotated[str | None, typer.Option(help="only messages on this subject filter")] = None,
+    passphrase_file: PassphraseFile = None,
 ) -> None:
     """A stream (or a subject filter of it) to JSON lines with a checksum manifest."""
+    passphrase = _passphrase(passphrase_file)
 
     async def go() -> dict[str, Any]:
         async with connected(_target) as nc:
-            result = await archive.export_stream(nc, stream, file, subject=subject)
+            result = await archive.export_stream(nc, stream, file, subject=subject, passphrase=passphrase)
             return result.manifest
 
     manifest = run(go())
@@ -555,13 +591,15 @@ def export_cmd(
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="a .jsonl export with its manifest beside it")],
     allow_nonempty: Annotated[bool, typer.Option(help="append to a stream that has messages")] = False,
+    passphrase_file: PassphraseFile = None,
 ) -> None:
     """Verify an export completely, then append it to its streams (into an empty server)."""
+    passphrase = _passphrase(passphrase_file)
 
     async def go() -> dict[str, Any]:
-        archive.verify_export(file)  # before connecting: a corrupt file is reported as such
+        archive.verify_export(file, passphrase)  # before connecting: a corrupt file is reported as such
         async with connected(_target) as nc:
-            return await archive.import_stream(nc, file, allow_nonempty=allow_nonempty)
+            return await archive.import_stream(nc, file, allow_nonempty=allow_nonempty, passphrase=passphrase)
 
     result = run(go())
     out.print(
@@ -581,6 +619,98 @@ def import_cmd(
 def iso_week(when: datetime) -> str:
     year, week, _ = when.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+BACKUP_INDEX = "backup.json"
+
+
+@backup_app.command("all")
+def backup_all(
+    directory: Annotated[Path, typer.Option("--dir", help="a new, empty directory for this backup")],
+    passphrase_file: PassphraseFile = None,
+    allow_open_dead_letters: Annotated[
+        bool, typer.Option(help="back up although dead letters are open (they are listed)")
+    ] = False,
+) -> None:
+    """Every stream: the events, the key streams (encrypted) and the DLQ (for the record).
+
+    Refused while dead letters are open: retry or drop them first (`shopctl dlq`), or pass
+    --allow-open-dead-letters. Restore with `shopctl restore --dir`."""
+    passphrase = _passphrase(passphrase_file)
+    if passphrase is None:
+        raise_usage("a backup holds HR's data keys: give --passphrase-file or SHOP_BACKUP_PASSPHRASE")
+    if directory.exists() and any(directory.iterdir()):
+        raise_usage(f"{directory} is not empty: every backup goes into a new directory")
+
+    async def go() -> dict[str, Any]:
+        async with connected(_target) as nc:
+            open_letters = [d.summary() for d in await dead_letters(nc) if d.resolution is None]
+            if open_letters and not allow_open_dead_letters:
+                raise ShopctlError(
+                    f"{len(open_letters)} dead letters are open (DLQ seq "
+                    f"{', '.join(str(d['dlq_seq']) for d in open_letters[:10])}): retry or drop them first "
+                    "(shopctl dlq list), or pass --allow-open-dead-letters; nothing backed up",
+                    1,
+                )
+            manifests = []
+            for spec in shop_streams():
+                path = directory / f"{spec.name}.jsonl"
+                manifests.append(
+                    (await archive.export_stream(nc, spec.name, path, passphrase=passphrase)).manifest
+                )
+            index = {
+                "format": "shopctl-backup/1",
+                "streams": [
+                    {k: m[k] for k in ("stream", "file", "count", "last_seq", "content_sha256")}
+                    for m in manifests
+                ],
+                "open_dead_letters": open_letters,
+            }
+            (directory / BACKUP_INDEX).write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n")
+            return index
+
+    index = run(go())
+    for entry in index["streams"]:
+        out.print(
+            f"{entry['stream']}: {entry['count']} messages → {directory / entry['file']}", highlight=False
+        )
+    if index["open_dead_letters"]:
+        err.print(
+            f"[bold yellow]warning:[/] {len(index['open_dead_letters'])} open dead letters backed up in DLQ.jsonl "
+            "(a restore does not bring the DLQ back: what still fails is dead-lettered again)",
+            highlight=False,
+        )
+
+
+@app.command("restore")
+def restore(
+    directory: Annotated[Path, typer.Option("--dir", help="a directory written by `shopctl backup all`")],
+    passphrase_file: PassphraseFile = None,
+) -> None:
+    """Verify a whole backup, then import every stream but the DLQ into an empty server.
+
+    Run it after `shop-provision` and before any service starts; the services then rebuild every
+    projection from the restored streams."""
+    passphrase = _passphrase(passphrase_file)
+    index_path = directory / BACKUP_INDEX
+    try:
+        index = json.loads(index_path.read_text())
+        files = [directory / entry["file"] for entry in index["streams"] if entry["stream"] != DLQ_STREAM]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise_usage(f"{index_path} is not a readable backup index ({exc})")
+
+    async def go() -> list[dict[str, Any]]:
+        for file in files:  # everything is verified before anything is imported
+            archive.verify_export(file, passphrase)
+        async with connected(_target) as nc:
+            return [await archive.import_stream(nc, file, passphrase=passphrase) for file in files]
+
+    for result in run(go()):
+        out.print(
+            f"imported {result['imported']} messages into {', '.join(result['streams']) or '-'}; "
+            f"content sha256 {result['content_sha256']} verified",
+            highlight=False,
+        )
 
 
 @backup_app.command("orders")
