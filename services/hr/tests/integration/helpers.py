@@ -47,6 +47,43 @@ async def start_hr(url: str, nc: Client, db: Path, clock: FixedClock, **settings
     return runtime
 
 
+async def register(nc: Client, *employees: str, join: str = "2026-01-01") -> None:
+    """Onboard each employee and record the safety exam passed on the join date: only employees on
+    the register, trained, work a shift or stand in a rota (DIS-13)."""
+    hr = {"id": "hr-1", "roles": ["hr_dept"]}
+    personal = {
+        "name": "王小明",
+        "id_number": "310101199001011234",
+        "phone": "13800000000",
+        "address": "上海市浦东新区",
+        "bank_account": "6222000011112222",
+    }
+    for employee in employees:
+        onboard = {
+            "command_id": f"register-{employee}",
+            "actor": hr,
+            "employee_id": employee,
+            "join_date": join,
+            "post": "customer service",
+            "grade": "team_member",
+            "id_copy_received": True,
+            "employee_file_completed": True,
+            "personal": personal,
+        }
+        reply = await command(nc, "OnboardEmployee", onboard)
+        assert reply["ok"], reply
+        exam = {
+            "command_id": f"register-exam-{employee}",
+            "actor": hr,
+            "employee_id": employee,
+            "passed": True,
+            "taken_on": join,
+            "score": 95,
+        }
+        reply = await command(nc, "RecordSafetyTrainingResult", exam)
+        assert reply["ok"], reply
+
+
 async def hr_events(nc: Client, aggregate: str, aggregate_id: str) -> list[str]:
     store = JetStreamEventStore(nc, "hr")
     try:

@@ -14,7 +14,7 @@ from jetstream_es.clock import FixedClock
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.testing.nats_server import NatsServer
 
-from .helpers import NOW, SUPERVISOR, caught_up, command, eventually, hr_events, query, start_hr
+from .helpers import NOW, SUPERVISOR, caught_up, command, eventually, hr_events, query, register, start_hr
 
 pytestmark = pytest.mark.integration
 
@@ -30,6 +30,7 @@ async def test_a_late_day_is_evaluated_once_by_its_deadline_and_fined_hr_12_hr_1
     clock = FixedClock(NOW)  # 09:00 in Shanghai on Monday 2 March 2026
     runtime = await start_hr(nats_server.url, nc, tmp_path / "hr.db", clock)
     try:
+        await register(nc, "emp-1")
         assign = {
             "command_id": "assign-1",
             "actor": SUPERVISOR,

@@ -28,6 +28,7 @@ from .helpers import (
     eventually,
     hr_events,
     query,
+    register,
     start_hr,
 )
 
@@ -44,6 +45,7 @@ async def service(
     nats_server: NatsServer, nc: Client, tmp_path: Path, clock: FixedClock
 ) -> AsyncIterator[ServiceRuntime]:
     runtime = await start_hr(nats_server.url, nc, tmp_path / "hr.db", clock)
+    await register(nc, "emp-1", "amy", "bob", "cat")
     yield runtime
     await runtime.stop()
 

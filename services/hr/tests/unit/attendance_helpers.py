@@ -111,9 +111,19 @@ OPEN_ENGINES: list[AsyncEngine] = []
 """Engines made by harnesses; conftest disposes them after each test (no thread outlives its loop)."""
 
 
+REGISTERED = ("emp-1", "emp-2", "emp-3", "amy", "bob", "cat", "dan")
+"""Employees on the register, safety exam passed, in every attendance test (DIS-13)."""
+
+
 class Attendance(Hr):
-    def __init__(self, policy: HrPolicy | None = None, now: dt.datetime | None = None) -> None:
+    def __init__(
+        self,
+        policy: HrPolicy | None = None,
+        now: dt.datetime | None = None,
+        registered: tuple[str, ...] = REGISTERED,
+    ) -> None:
         super().__init__(policy, now or at("07:00"))
+        self._unregistered = list(registered)
         cmds = self.commands
         self.routes |= {
             c.AssignShift: cmds.assign_shift,
@@ -141,7 +151,40 @@ class Attendance(Hr):
         self.scheduler = DeadlineScheduler(self.engine, lambda: self.table, self.clock, EvaluationFirer(cmds))
         self._scheduled = 0
 
+    async def register(self, *employees: str, trained: bool = True) -> None:
+        """Onboard `employees` (joined 1 January 2025) and, if `trained`, record the safety exam passed
+        the same day (DIS-13), through the real people commands."""
+        from hr.adapters.keys import EmployeeKeys
+        from hr.application.people import PeopleCommands, PeoplePolicies
+        from shop_contracts.commands import hr_people as p
+
+        from .people_harness import HR, onboard
+
+        people = PeopleCommands(
+            self.commands.handler,
+            lambda: self.store,
+            PeoplePolicies(),
+            EmployeeKeys(self.engine),
+            "Asia/Shanghai",
+        )
+        joined = dt.date(2025, 1, 1)
+        for employee in employees:
+            await people.onboard(onboard(employee, join=joined))
+            if trained:
+                exam = p.RecordSafetyTrainingResult(
+                    command_id=f"training-{employee}",
+                    actor=HR,
+                    employee_id=employee,
+                    passed=True,
+                    taken_on=joined,
+                    score=95,
+                )
+                await people.record_training(exam)
+
     async def when(self, command: Command) -> CommandResult:
+        if self._unregistered:
+            staff, self._unregistered = self._unregistered, []
+            await self.register(*staff)
         result = await self.routes[type(command)](command)
         await self.react()
         return result

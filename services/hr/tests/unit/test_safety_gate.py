@@ -1,6 +1,7 @@
 """DIS-13: an onboarded employee works no shift before passing the safety training exam. AssignShift
 and PublishRota refuse it with the rule id and append nothing; rest days are not gated; after the
-exam the same shift is accepted; employees never onboarded through HR are not gated."""
+exam the same shift is accepted; an employee not on the register (never onboarded) works no shift
+and is named in no rota."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ DAY = dt.date(2026, 3, 3)
 
 
 async def onboarded(trained_on: dt.date | None = None) -> Attendance:
-    hr = Attendance(now=at("07:00", DAY))
+    hr = Attendance(now=at("07:00", DAY), registered=())
     engine = create_async_engine("sqlite+aiosqlite:///:memory:")
     OPEN_ENGINES.append(engine)
     people = PeopleCommands(
@@ -93,9 +94,24 @@ async def test_a_rota_with_an_untrained_employee_is_refused_dis_13() -> None:
     assert not [e for e in hr.store.all_events if e.envelope.aggregate_type == "Rota"]
 
 
-async def test_employees_never_onboarded_are_not_gated_dis_13() -> None:
-    hr = Attendance(now=at("07:00", DAY))
+async def test_an_employee_never_onboarded_gets_no_shift_dis_13() -> None:
+    # given nobody on the register
+    hr = Attendance(now=at("07:00", DAY), registered=())
+    # when a shift is assigned to emp-1, it is refused naming the employee and the rule
+    with pytest.raises(RuleViolated) as refused:
+        await hr.when(assign("administrative", DAY))
+    assert refused.value.rule == "DIS-13"
+    assert "emp-1 is not on the employee register" in refused.value.message
+    # then nothing is appended
+    assert hr.store.all_events == []
 
-    result = await hr.when(assign("administrative", DAY))
 
-    assert result.event_ids
+async def test_a_rota_naming_an_employee_never_onboarded_is_refused_dis_13() -> None:
+    # given emp-1 trained and on the register, emp-2 unknown
+    hr = await onboarded(trained_on=DAY)
+    # when a rota names emp-2, it is refused naming emp-2
+    with pytest.raises(RuleViolated) as refused:
+        await hr.when(rota_for(DAY))
+    assert refused.value.rule == "DIS-13"
+    assert "emp-2 is not on the employee register" in refused.value.message
+    assert not [e for e in hr.store.all_events if e.envelope.aggregate_type == "Rota"]

@@ -141,20 +141,22 @@ class HrCommands:
         )
 
     async def untrained_on(self, employee_id: str, work_dates: Iterable[dt.date]) -> list[str]:
-        """DIS-13: for each of `work_dates` an onboarded employee may not work (the safety exam not
-        yet passed), why; the employee's record is read once."""
+        """DIS-13: for each of `work_dates` the employee may not work (not on the employee register,
+        left, or the safety exam not yet passed), why; the employee's record is read once."""
         state = (await self.repo(EMPLOYEE).load(employee_id, refresh=True)).state  # people commands append it
-        return [
-            f"{employee_id} has not passed the safety training exam by {day}"
-            for day in work_dates
-            if not employees.may_be_rostered(state, day)
-        ]
+        if not state.onboarded:  # named in a rota even on rest days only
+            return [f"{employee_id} is not on the employee register (never onboarded)"]
+        found = [employees.roster_problem(state, employee_id, day) for day in work_dates]
+        return [problem for problem in found if problem is not None]
 
     async def assign_shift(self, cmd: AssignShift) -> CommandResult:
         if cmd.shift is not ShiftKind.REST and (
             problems := await self.untrained_on(cmd.employee_id, [cmd.work_date])
         ):
-            raise RuleViolated(f"no working shift before the safety exam (DIS-13): {problems[0]}", "DIS-13")
+            raise RuleViolated(
+                f"no working shift off the register or before the safety exam (DIS-13): {problems[0]}",
+                "DIS-13",
+            )
         tz, policy = self.policy.business_tz, self.policy.attendance
         one_day = dt.timedelta(days=1)
         before = (await self.day_state(cmd.employee_id, cmd.work_date - one_day)).shift

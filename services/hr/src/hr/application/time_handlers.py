@@ -44,7 +44,8 @@ class TimeCommands:
         ]
         if untrained:
             raise RuleViolated(
-                "no working shift before the safety exam (DIS-13): " + "; ".join(sorted(set(untrained))),
+                "no working shift off the register or before the safety exam (DIS-13): "
+                + "; ".join(sorted(set(untrained))),
                 "DIS-13",
             )
         before = cmd.period_start - dt.timedelta(days=1)

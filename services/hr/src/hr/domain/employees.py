@@ -153,16 +153,26 @@ def record_training(state: EmployeeState, cmd: RecordSafetyTrainingResult) -> li
 
 
 def may_be_rostered(state: EmployeeState, work_date: dt.date) -> bool:
-    """DIS-13: an onboarded employee works a shift only after passing the safety exam. Employees
-    not onboarded through HR (rostered before this registry existed) are not gated."""
+    """DIS-13: only an employee on the register (onboarded) works a shift, and only after passing
+    the safety exam."""
+    return roster_problem(state, state.employee_id, work_date) is None
+
+
+def roster_problem(state: EmployeeState, employee_id: str, work_date: dt.date) -> str | None:
+    """Why `employee_id` may not work a shift on `work_date` (DIS-13), or None: never onboarded
+    (not on the employee register), left by then, or the safety exam not yet passed."""
     if not state.onboarded:
-        return True
-    return state.safety_passed_on is not None and state.safety_passed_on <= work_date
+        return f"{employee_id} is not on the employee register (never onboarded)"
+    if state.offboarded_on is not None and state.offboarded_on < work_date:
+        return f"{employee_id} left on {state.offboarded_on}"
+    if state.safety_passed_on is None or state.safety_passed_on > work_date:
+        return f"{employee_id} has not passed the safety training exam by {work_date}"
+    return None
 
 
 def note_shift(state: EmployeeState, shift: ShiftAssigned) -> list[EventData]:
     """Flags a working shift assigned before the safety exam was passed (DIS-13), once per date."""
-    if shift.shift == ShiftKind.REST or may_be_rostered(state, shift.work_date):
+    if not state.onboarded or shift.shift == ShiftKind.REST or may_be_rostered(state, shift.work_date):
         return []
     if shift.work_date in state.flagged_dates:
         return []
