@@ -158,6 +158,14 @@ class ClosePayrollPeriod(Command):
     period: str = Field(pattern=PERIOD_PATTERN)
 
 
+class PaySalaries(Command):
+    """Finance records that the closed period's salaries were transferred (HR-33, SM-PAY)."""
+
+    command_name: ClassVar[str] = "PaySalaries"
+    period: str = Field(pattern=PERIOD_PATTERN)
+    bank_ref: str = Field(min_length=1, max_length=200, description="the bank transfer batch reference")
+
+
 class RecordPayrollAdjustment(Command):
     """Correct a closed period by an amount paid (positive) or deducted (negative) in a later one."""
 

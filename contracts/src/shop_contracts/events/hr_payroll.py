@@ -119,3 +119,19 @@ class PayrollPeriodClosed(EventData):
     period: str = Field(pattern=PERIOD_PATTERN)
     run: int = Field(ge=1)
     closed_by: str = Field(min_length=1, max_length=128)
+
+
+class SalariesPaid(EventData):
+    """The period's last run was paid by bank transfer (HR-33, SM-PAY: Closed → Paid)."""
+
+    event_type: ClassVar[str] = "SalariesPaid"
+    schema_version: ClassVar[int] = 1
+
+    period: str = Field(pattern=PERIOD_PATTERN)
+    run: int = Field(ge=1)
+    pay_date: dt.date = Field(description="the payday of HR-33/HR-34 (the previous banking day if needed)")
+    paid_on: dt.date
+    total_payable: Decimal
+    employees: tuple[str, ...] = Field(max_length=10_000)
+    bank_ref: str = Field(min_length=1, max_length=200)
+    paid_by: str = Field(min_length=1, max_length=128)

@@ -130,6 +130,7 @@ class People:
             p.CalculatePayroll: pay.calculate,
             p.ClosePayrollPeriod: pay.close,
             p.RecordPayrollAdjustment: pay.adjust,
+            p.PaySalaries: pay.pay,
         }
 
     async def given(self, *commands: Command) -> None:

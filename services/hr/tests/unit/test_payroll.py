@@ -16,9 +16,10 @@ from hr.domain.ladder import ABSENCE_RECORD, record_id
 from hr.domain.people_policy import PayrollPolicy, PerformanceScheme
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from shop_contracts.commands import hr_people as p
+from shop_contracts.envelope import Actor
 from shop_contracts.events.hr import AbsenceKind, AbsenceRescinded, FineReversed
 from shop_contracts.events.hr_attendance import DayOutcome
-from shop_contracts.events.hr_payroll import FirstSalaryDeferred, PayslipCalculated
+from shop_contracts.events.hr_payroll import FirstSalaryDeferred, PayslipCalculated, SalariesPaid
 from shop_contracts.events.hr_people import Grade, SeparationReason
 
 from .people_harness import EMPLOYEE_ACTOR, HR, MANAGER, People, offence, onboard
@@ -386,6 +387,58 @@ def test_payday_on_a_weekend_moves_to_the_previous_banking_day_hr_34() -> None:
     assert policy.pay_date("2027-03") == dt.date(2027, 4, 16)
     # and a 20th that is a Saturday (June 2026) is paid on Friday the 19th
     assert PayrollPolicy().pay_date("2026-05") == dt.date(2026, 6, 19)
+
+
+CASHIER = Actor(id="cash-1", roles=("cashier",))
+
+
+def pay(actor: Actor = CASHIER, command_id: str = "pay-salaries-2026-03") -> p.PaySalaries:
+    return p.PaySalaries(command_id=command_id, actor=actor, period="2026-03", bank_ref="BATCH-0417")
+
+
+async def test_the_cashier_records_the_salaries_paid_on_the_payday_and_the_period_is_paid_sm_pay() -> None:
+    # given March calculated and closed, and the payday (20 April 2026 a holiday: Friday the 17th)
+    people = People(HOLIDAY_20_APRIL)
+    await march(people)
+    await people.given(calculate(inputs=INPUTS), close())
+    people.at(dt.datetime(2026, 4, 17, 2, 0, tzinfo=dt.UTC))
+    # when the cashier records the transfer
+    await people.when(pay())
+    # then the period is Paid, with the run's total and the bank reference
+    [paid] = [e for e in people.events("PayrollPeriod", "2026-03") if isinstance(e, SalariesPaid)]
+    assert (paid.run, paid.total_payable, paid.pay_date, paid.bank_ref) == (
+        1,
+        Decimal("4798.76"),
+        dt.date(2026, 4, 17),
+        "BATCH-0417",
+    )
+    view = await people.period("2026-03")
+    assert (view["status"], view["paid"]["bank_ref"]) == ("paid", "BATCH-0417")
+    with pytest.raises(RuleViolated) as twice:
+        await people.when(pay(command_id="pay-again"))
+    assert twice.value.rule == "SM-PAY"
+
+
+async def test_salaries_are_paid_only_for_a_closed_period_and_not_before_the_payday_sm_pay_hr_33() -> None:
+    people = People()
+    await march(people)
+    await people.given(calculate(inputs=INPUTS))
+    people.at(dt.datetime(2026, 4, 20, 2, 0, tzinfo=dt.UTC))
+    with pytest.raises(RuleViolated) as open_period:
+        await people.when(pay())
+    assert open_period.value.rule == "SM-PAY"
+    await people.given(close())
+    people.at(dt.datetime(2026, 4, 17, 2, 0, tzinfo=dt.UTC))
+    with pytest.raises(RuleViolated) as early:
+        await people.when(pay(command_id="pay-early"))
+    assert early.value.rule == "HR-33"
+
+
+async def test_only_finance_or_hr_records_salaries_paid_sm_pay() -> None:
+    people = People()
+    with pytest.raises(Forbidden) as refused:
+        await people.when(pay(EMPLOYEE_ACTOR))
+    assert refused.value.rule == "SM-PAY"
 
 
 async def test_the_payslip_query_shows_the_latest_run_and_whether_the_period_closed_sm_pay() -> None:

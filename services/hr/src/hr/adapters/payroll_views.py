@@ -37,6 +37,7 @@ from shop_contracts.events.hr_payroll import (
     PayrollCalculated,
     PayrollPeriodClosed,
     PayslipCalculated,
+    SalariesPaid,
 )
 from shop_contracts.events.hr_people import EmployeeOffboarded, EmployeeOnboarded
 from shop_contracts.queries.hr_people import ActivityFund, PayrollPeriod, Payslip
@@ -55,6 +56,7 @@ HANDLED = (
     PayrollCalculated,
     PayrollAdjustmentRecorded,
     PayrollPeriodClosed,
+    SalariesPaid,
 )
 
 
@@ -215,6 +217,16 @@ class PayrollViews(Projection):
                     await self._period(conn, tables["periods"], data.period, adjustments=[*known, adjustment])
             case PayrollPeriodClosed():
                 await self._period(conn, tables["periods"], data.period, closed=True)
+            case SalariesPaid():
+                current = await self._period(conn, tables["periods"], data.period)
+                paid = {
+                    "paid_on": data.paid_on.isoformat(),
+                    "bank_ref": data.bank_ref,
+                    "paid_by": data.paid_by,
+                }
+                await self._period(
+                    conn, tables["periods"], data.period, summary={**(current["summary"] or {}), "paid": paid}
+                )
 
     async def _day(
         self,
@@ -419,7 +431,8 @@ async def payroll_period(engine: AsyncEngine, tables: Tables, query: PayrollPeri
             rows = (await conn.execute(select(slips).where(where).order_by(slips.c.employee_id))).all()
     if period is None:
         return {"period": query.period, "status": "open", "run": 0, "payslips": [], "adjustments": []}
-    status = "closed" if period.closed else ("calculated" if period.run else "open")
+    paid = (period.summary or {}).get("paid")
+    status = "paid" if paid else "closed" if period.closed else ("calculated" if period.run else "open")
     return {
         "period": query.period,
         "status": status,

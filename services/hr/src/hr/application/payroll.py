@@ -14,7 +14,12 @@ from hr.domain.payroll_period import PAYROLL_PERIOD
 from hr.domain.people_policy import PayrollPolicy
 from jetstream_es.commands import CommandHandler, CommandResult
 from jetstream_es.store import EventStore
-from shop_contracts.commands.hr_people import CalculatePayroll, ClosePayrollPeriod, RecordPayrollAdjustment
+from shop_contracts.commands.hr_people import (
+    CalculatePayroll,
+    ClosePayrollPeriod,
+    PaySalaries,
+    RecordPayrollAdjustment,
+)
 
 Facts = Callable[[str], Awaitable[Sequence[PeriodFacts]]]
 
@@ -46,6 +51,12 @@ class PayrollCommands(Aggregates):
 
     async def close(self, cmd: ClosePayrollPeriod) -> CommandResult:
         return await self.command(cmd, PAYROLL_PERIOD, cmd.period, lambda s: payroll_period.close(s, cmd))
+
+    async def pay(self, cmd: PaySalaries) -> CommandResult:
+        today = self.today()
+        return await self.command(
+            cmd, PAYROLL_PERIOD, cmd.period, lambda s: payroll_period.pay(s, cmd, self.policy, today)
+        )
 
     async def adjust(self, cmd: RecordPayrollAdjustment) -> CommandResult:
         corrected = await self.repo(PAYROLL_PERIOD).load(cmd.corrects_period, refresh=True)

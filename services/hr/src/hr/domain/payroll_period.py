@@ -1,7 +1,8 @@
 """The PayrollPeriod aggregate, one per month `YYYY-MM` (SM-PAY; HR-33..HR-36).
 
 Open → `CalculatePayroll` (after the month has ended, HR-33; repeatable while open, each run
-supersedes the last) → `ClosePayrollPeriod` → Closed. A closed period never changes again: a
+supersedes the last) → `ClosePayrollPeriod` → Closed → `PaySalaries` (finance: `cashier` or
+`hr_dept`, on or after the payday of HR-33/HR-34, once) → Paid. A closed period never changes again: a
 correction is a `PayrollAdjustmentRecorded` in a later open period, paid or deducted there.
 """
 
@@ -18,13 +19,19 @@ from hr.domain.people_roles import require
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, RuleViolated
 from jetstream_es.events import EventRegistry
-from shop_contracts.commands.hr_people import CalculatePayroll, ClosePayrollPeriod, RecordPayrollAdjustment
+from shop_contracts.commands.hr_people import (
+    CalculatePayroll,
+    ClosePayrollPeriod,
+    PaySalaries,
+    RecordPayrollAdjustment,
+)
 from shop_contracts.events.hr_payroll import (
     FirstSalaryDeferred,
     PayrollAdjustmentRecorded,
     PayrollCalculated,
     PayrollPeriodClosed,
     PayslipCalculated,
+    SalariesPaid,
 )
 from shop_contracts.messages import EventData
 
@@ -34,13 +41,24 @@ class PayrollPeriodState:
     period: str = ""
     run: int = 0
     closed: bool = False
+    paid: bool = False
+    total_payable: Decimal = Decimal(0)
+    employees: tuple[str, ...] = ()
     adjustments: tuple[Adjustment, ...] = ()
 
 
 def evolve(state: PayrollPeriodState, event: EventData) -> PayrollPeriodState:
     match event:
         case PayrollCalculated():
-            return replace(state, period=event.period, run=event.run)
+            return replace(
+                state,
+                period=event.period,
+                run=event.run,
+                total_payable=event.total_payable,
+                employees=event.employees,
+            )
+        case SalariesPaid():
+            return replace(state, paid=True)
         case PayrollPeriodClosed():
             return replace(state, closed=True)
         case PayrollAdjustmentRecorded():
@@ -125,6 +143,35 @@ def close(state: PayrollPeriodState, cmd: ClosePayrollPeriod) -> list[EventData]
     return [PayrollPeriodClosed(period=cmd.period, run=state.run, closed_by=cmd.actor.id)]
 
 
+def pay(
+    state: PayrollPeriodState, cmd: PaySalaries, policy: PayrollPolicy, today: dt.date
+) -> list[EventData]:
+    """SM-PAY: Closed → Paid, on or after the payday (HR-33: no early payment; HR-34 moves the payday
+    itself to the previous banking day)."""
+    require(cmd.actor, "PaySalaries")
+    if state.paid:
+        raise RuleViolated(f"the salaries of {cmd.period} are paid already", "SM-PAY")
+    if not state.closed:
+        raise RuleViolated(f"payroll period {cmd.period} is not closed; close it before paying", "SM-PAY")
+    pay_date = policy.pay_date(cmd.period)
+    if today < pay_date:
+        raise RuleViolated(
+            f"the salaries of {cmd.period} are paid on {pay_date}, not before; it is {today}", "HR-33"
+        )
+    return [
+        SalariesPaid(
+            period=cmd.period,
+            run=state.run,
+            pay_date=pay_date,
+            paid_on=today,
+            total_payable=state.total_payable,
+            employees=state.employees,
+            bank_ref=cmd.bank_ref,
+            paid_by=cmd.actor.id,
+        )
+    ]
+
+
 def adjust(
     state: PayrollPeriodState, cmd: RecordPayrollAdjustment, corrected_closed: bool
 ) -> list[EventData]:
@@ -162,6 +209,7 @@ registry = EventRegistry(
         PayrollCalculated,
         PayrollAdjustmentRecorded,
         PayrollPeriodClosed,
+        SalariesPaid,
     ]
 )
 PAYROLL_PERIOD = AggregateType[PayrollPeriodState]("PayrollPeriod", registry, PayrollPeriodState, evolve)

@@ -1,6 +1,7 @@
 """Who may do what in HR part 2 (rules.md §0): HR onboards and files (HR-38, DIS-13) and reviews
 appeals (DIS-10); supervisors and managers record offences (SM-DISC); managers decide dismissals
-(DIS-1, DIS-3); leaders witness hand-overs (DIS-12); HR runs and closes payroll (SM-PAY)."""
+(DIS-1, DIS-3); leaders witness hand-overs (DIS-12); HR runs and closes payroll, the
+cashier (or HR) records the salaries paid (SM-PAY)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from jetstream_es.errors import Forbidden
 from shop_contracts.envelope import Actor
 
 GENERAL_MANAGER: Final = "general_manager"
+CASHIER: Final = "cashier"
+"""出納 (000, 002): pays by bank transfer (HR-33); SM-PAY names finance."""
 LEADERS: Final = (ECOM_SUPERVISOR, DEPT_MANAGER, SENIOR_LEADER, GENERAL_MANAGER)
 
 PEOPLE_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
@@ -25,6 +28,7 @@ PEOPLE_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "CalculatePayroll": ((HR_DEPT,), "HR-36"),
     "ClosePayrollPeriod": ((HR_DEPT,), "HR-33"),
     "RecordPayrollAdjustment": ((HR_DEPT,), "HR-36"),
+    "PaySalaries": ((CASHIER, HR_DEPT), "SM-PAY"),
 }
 """Command name → (roles allowed, rule cited when refused). Resigning and appealing are the
 employee's own acts (DIS-7, DIS-10)."""

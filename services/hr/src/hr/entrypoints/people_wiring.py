@@ -31,6 +31,7 @@ from shop_contracts.commands.hr_people import (
     EraseEmployeePersonalData,
     OffboardEmployee,
     OnboardEmployee,
+    PaySalaries,
     RecordOffence,
     RecordPayrollAdjustment,
     RecordSafetyTrainingResult,
@@ -91,6 +92,7 @@ class PeopleService:
         rt.command(DecideAppeal, people.decide_appeal)
         rt.command(CalculatePayroll, payroll.calculate)
         rt.command(ClosePayrollPeriod, payroll.close)
+        rt.command(PaySalaries, payroll.pay)
         rt.command(RecordPayrollAdjustment, payroll.adjust)
         projections: tuple[Projection, ...] = (
             self.people_views,
