@@ -50,9 +50,13 @@ async def test_a_projection_deleted_and_replayed_equals_the_original(
         every = await shopctl("--url", nats_server.url, "replay", "orders", "--all", "--json")
         assert every.exit_code == 0, every.output
         names = {r["projection"] for r in json_lines(every.stdout)}
-        assert names == {"orders_views", "orders_deadlines", "orders_buyer_risk", "orders_stock_signals"}, (
-            "reactions are never replayed"
-        )
+        assert names == {
+            "orders_views",
+            "orders_deadlines",
+            "orders_buyer_risk",
+            "orders_stock_signals",
+            "orders_backup_deadlines",
+        }, "reactions are never replayed"
         assert await snapshot(nc, IDS) == before
     finally:
         await orders.stop()
