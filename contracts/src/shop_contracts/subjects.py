@@ -17,7 +17,7 @@ DLQ_SUBJECTS: Final = "dlq.>"
 KEY_STREAMS: Final = {"hr": "HR_KEYS"}
 """Secrets a service needs to read its own history (HR's per-employee data keys, HR-38), one stream
 per service outside its event stream: one message per subject (`<service>.keys.<id>`, the latest
-wins), so an erasure replaces the key and it is gone. Exports of these are encrypted (decision 0005)."""
+wins), so an erasure replaces the key and it is gone. Exports of these are encrypted (decision 0006)."""
 
 EVENT_TYPE_HEADER: Final = "Event-Type"
 SCHEMA_VERSION_HEADER: Final = "Event-Schema-Version"

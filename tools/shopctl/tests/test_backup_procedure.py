@@ -1,5 +1,5 @@
 """The README's backup and restore procedure, step by step, on a whole shop (issue 15; HR-38,
-decision 0005): a simulated shop day, `shopctl backup all`, the shop stopped and its NATS store
+decision 0006): a simulated shop day, `shopctl backup all`, the shop stopped and its NATS store
 and databases moved aside, a bare server provisioned, `shopctl restore`, the shop started again;
 every list and get query of every service answers as before, personal data included."""
 

@@ -74,7 +74,7 @@ def service_permissions(spec: ServiceSpec) -> Permissions:
         INBOX,
         f"{svc}.queries.Health",
     ]
-    if svc in KEY_STREAMS:  # its own key stream (decision 0005): write and read its keys
+    if svc in KEY_STREAMS:  # its own key stream (decision 0006): write and read its keys
         publish.append(keys_filter(svc))
         read_streams = _unique([*read_streams, KEY_STREAMS[svc]])
     for stream in read_streams:

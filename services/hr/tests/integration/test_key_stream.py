@@ -1,4 +1,4 @@
-"""HR's data keys in its key stream `HR_KEYS` (HR-38, erasure on request; decision 0005): they
+"""HR's data keys in its key stream `HR_KEYS` (HR-38, erasure on request; decision 0006): they
 survive a fresh projection database, an erasure replaces the key with a tombstone, a key brought
 back by an old backup is erased again from the history, and keys of the legacy table move over."""
 

@@ -10,7 +10,7 @@ file and `content_sha256` over (subject, headers, body) of every message in orde
 checksum does not depend on sequences or server times, so an export of a restored server has the
 same content checksum as the export it was restored from.
 
-Key streams (`HR_KEYS`: HR's per-employee data keys, decision 0005) are exported only with a
+Key streams (`HR_KEYS`: HR's per-employee data keys, decision 0006) are exported only with a
 passphrase: each body is sealed with AES-256-GCM under a key derived from it by scrypt (salt and
 parameters in the manifest's `encryption`, with a check value so a wrong passphrase is refused
 before anything is imported); the content checksum is over the plain bodies, as for any stream.

@@ -1,4 +1,4 @@
-"""HR's data keys in its own key stream `HR_KEYS` (HR-38, erasure on request; decision 0005).
+"""HR's data keys in its own key stream `HR_KEYS` (HR-38, erasure on request; decision 0006).
 
 One message per employee on `hr.keys.<employee_id>` (the stream keeps one message per subject):
 `Key-State: active` with the key, or `Key-State: erased`, the tombstone an erasure writes, which

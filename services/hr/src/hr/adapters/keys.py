@@ -1,4 +1,4 @@
-"""Per-employee data keys for personal data (HR-38, erasure on request; decision 0005).
+"""Per-employee data keys for personal data (HR-38, erasure on request; decision 0006).
 
 Envelope encryption: every employee gets a random 256-bit data key. Personal fields are sealed
 with AES-GCM under that key, the employee id as associated data, before they go into an event.
