@@ -10,7 +10,7 @@ import pytest
 
 from hr.adapters.keys import KeyErased, seal, unseal
 from jetstream_es.commands import Cause
-from jetstream_es.errors import Forbidden, RuleViolated
+from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from shop_contracts.commands import hr_people as p
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.hr_attendance import ShiftAssigned, ShiftKind
@@ -22,7 +22,7 @@ from shop_contracts.events.hr_people import (
     SeparationReason,
 )
 
-from .people_harness import EMPLOYEE_ACTOR, HR, SUPERVISOR, People, onboard
+from .people_harness import EMPLOYEE_ACTOR, HR, MANAGER, SUPERVISOR, People, offence, onboard
 
 
 @pytest.fixture
@@ -168,21 +168,52 @@ async def test_the_handover_is_witnessed_by_a_leader_dis_12(people: People) -> N
     assert refused.value.rule == "DIS-12"
 
 
-async def test_a_dismissal_is_offboarded_with_the_decision_it_follows_dis_11(people: People) -> None:
-    await people.given(onboard(), HANDOVER)
-    await people.when(
-        p.OffboardEmployee(
-            command_id="off",
-            actor=HR,
-            employee_id="emp-1",
-            reason=SeparationReason.DISMISSED,
-            effective_date=dt.date(2026, 3, 10),
-            reference="case-7",
-        )
+def dismissal(reference: str, command_id: str = "off") -> p.OffboardEmployee:
+    return p.OffboardEmployee(
+        command_id=command_id,
+        actor=HR,
+        employee_id="emp-1",
+        reason=SeparationReason.DISMISSED,
+        effective_date=dt.date(2026, 3, 10),
+        reference=reference,
     )
+
+
+async def test_a_dismissal_is_offboarded_with_the_confirmed_case_it_follows_dis_11(people: People) -> None:
+    # given a class-1 offence (order diversion) whose dismissal a manager confirmed
+    await people.given(
+        onboard(),
+        HANDOVER,
+        offence("1.15", "case-7"),
+        p.DecideDisciplinaryDismissal(
+            command_id="d1", actor=MANAGER, employee_id="emp-1", case_id="case-7", dismiss=True
+        ),
+    )
+    # when HR offboards the employee as dismissed, naming that case
+    await people.when(dismissal("case-7"))
+    # then the employee has left, dismissed, with the reference
     view = await people.employee()
     assert view is not None
     assert view["offboarded"]["reason"] == "dismissed"
+    assert view["offboarded"]["reference"] == "case-7"
+
+
+async def test_a_dismissal_naming_a_case_that_exists_nowhere_is_refused_dis_11(people: People) -> None:
+    await people.given(onboard(), HANDOVER)
+    with pytest.raises(InvalidCommand) as refused:
+        await people.when(dismissal("case-7"))
+    assert refused.value.rule == "DIS-11"
+    assert "case-7" in refused.value.message
+
+
+async def test_a_dismissal_naming_a_case_without_a_confirmed_dismissal_is_refused_dis_11(
+    people: People,
+) -> None:
+    # given a class-3 offence (a warning and a fine, no dismissal)
+    await people.given(onboard(), HANDOVER, offence("3.2", "case-3"))
+    with pytest.raises(InvalidCommand) as refused:
+        await people.when(dismissal("case-3"))
+    assert refused.value.rule == "DIS-11"
 
 
 async def test_erasure_makes_personal_data_unreadable_and_keeps_the_history(people: People) -> None:

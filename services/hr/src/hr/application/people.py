@@ -18,6 +18,7 @@ from hr.adapters.keys import EmployeeKeys, seal
 from hr.domain import discipline, employees
 from hr.domain.discipline import DISCIPLINE_RECORD
 from hr.domain.employees import EMPLOYEE
+from hr.domain.ladder import ABSENCE_RECORD
 from hr.domain.people_policy import DisciplinePolicy, PayrollPolicy, PeoplePolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.commands import Cause, CommandHandler, CommandResult
@@ -127,8 +128,25 @@ class PeopleCommands(Aggregates):
             cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.hand_over(s, cmd, today)
         )
 
+    async def dismissal_basis(self, employee_id: str, reference: str | None) -> str | None:
+        """DIS-11: what the dismissal's `reference` names among the employee's own records, if it
+        justifies dismissal: a discipline case whose dismissal a manager confirmed (DIS-1, DIS-3), or
+        an absence-ladder year (`<employee>_<year>`) whose dismissal was confirmed (HR-16)."""
+        if not reference:
+            return None
+        cases = (await self.repo(DISCIPLINE_RECORD).load(employee_id, refresh=True)).state.cases
+        case = cases.get(reference)
+        if case is not None and case.dismissal == "dismissed":
+            return f"discipline case {reference} (item {case.item}, dismissal confirmed)"
+        if reference.startswith(f"{employee_id}_"):
+            ladder = (await self.repo(ABSENCE_RECORD).load(reference, refresh=True)).state
+            if ladder.dismissed:
+                return f"absence ladder {reference} (dismissal confirmed, HR-16)"
+        return None
+
     async def offboard(self, cmd: OffboardEmployee) -> CommandResult:
-        return await self.command(cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.offboard(s, cmd))
+        basis = await self.dismissal_basis(cmd.employee_id, cmd.reference)
+        return await self.command(cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.offboard(s, cmd, basis))
 
     async def erase(self, cmd: EraseEmployeePersonalData) -> CommandResult:
         """Record the erasure, then delete the key (also when repeated: deleting twice is harmless)."""

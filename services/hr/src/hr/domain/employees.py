@@ -230,7 +230,12 @@ def hand_over(state: EmployeeState, cmd: CompleteHandover, today: dt.date) -> li
     ]
 
 
-def offboard(state: EmployeeState, cmd: OffboardEmployee) -> list[EventData]:
+def offboard(
+    state: EmployeeState, cmd: OffboardEmployee, dismissal_basis: str | None = None
+) -> list[EventData]:
+    """`dismissal_basis`: what `cmd.reference` names among the employee's records that justifies a
+    dismissal (a confirmed class-1 or threshold case, or a confirmed absence-ladder dismissal), or
+    None (DIS-11)."""
     require(cmd.actor, "OffboardEmployee")
     _active(state, cmd.employee_id)
     if not state.handed_over:
@@ -242,6 +247,13 @@ def offboard(state: EmployeeState, cmd: OffboardEmployee) -> list[EventData]:
     if cmd.reason == SeparationReason.DISMISSED and not cmd.reference:
         raise InvalidCommand(
             "a dismissal names the decision it follows (reference)", "DIS-11", fields=["reference"]
+        )
+    if cmd.reason == SeparationReason.DISMISSED and dismissal_basis is None:
+        raise InvalidCommand(
+            f"reference {cmd.reference!r} names no recorded case of {cmd.employee_id} whose dismissal was "
+            "confirmed (a discipline case id, or the absence ladder `<employee>_<year>`)",
+            "DIS-11",
+            fields=["reference"],
         )
     return [
         EmployeeOffboarded(
