@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from nats.aio.client import Client
 
+from jetstream_es.clock import FixedClock
 from jetstream_es.provision import provision
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.testing.harness import caught_up, eventually
@@ -265,3 +267,66 @@ async def test_a_corrupt_export_is_refused_and_nothing_is_imported(
             assert info.state.messages == 0, "nothing half-imported"
         finally:
             await nc_b.close()
+
+
+SIMULATED = datetime(2031, 5, 6, 7, 8, tzinfo=UTC)
+
+
+async def test_a_dead_letter_and_its_drop_carry_the_service_clock_not_the_wall_clock(
+    nats_server: NatsServer, nc: Client, sample: ServiceRuntime, flaky: FlakyCounterTotals
+) -> None:
+    sample.clock = FixedClock(SIMULATED)  # given a service on a simulated clock
+    for runner in sample.runners:
+        runner.clock = sample.clock
+    flaky.broken.add("sim")
+    await counter(nc, "sim", 0)
+    await caught_up(sample)
+    [letter] = json_lines((await shopctl("--url", nats_server.url, "dlq", "list", "--json")).stdout)
+    dropped = await shopctl(
+        "--url", nats_server.url, "dlq", "drop", str(letter["dlq_seq"]), "--reason", "sandbox", "--by", "ops"
+    )
+    assert dropped.exit_code == 0, dropped.output
+    [after] = json_lines((await shopctl("--url", nats_server.url, "dlq", "list", "--all", "--json")).stdout)
+    assert after["at"] == SIMULATED.isoformat()
+    assert after["resolution"]["at"] == SIMULATED.isoformat()
+
+
+async def test_a_backup_is_refused_while_dead_letters_are_open_unless_allowed(
+    nats_server: NatsServer, nc: Client, sample: ServiceRuntime, flaky: FlakyCounterTotals, tmp_path: Path
+) -> None:
+    flaky.broken.add("open")
+    await counter(nc, "open", 0)
+    await caught_up(sample)
+    secret = tmp_path / "passphrase"
+    secret.write_text("s3cret")
+    args = ["--url", nats_server.url, "backup", "all", "--passphrase-file", str(secret)]
+    refused = await shopctl(*args, "--dir", str(tmp_path / "refused"))
+    assert refused.exit_code == 1
+    assert "dead letters are open" in refused.output
+    assert not (tmp_path / "refused" / "backup.json").exists(), "nothing backed up"
+    allowed = await shopctl(*args, "--dir", str(tmp_path / "allowed"), "--allow-open-dead-letters")
+    assert allowed.exit_code == 0, allowed.output
+    index = json.loads((tmp_path / "allowed" / "backup.json").read_text())
+    assert [d["dlq_seq"] for d in index["open_dead_letters"]] == [1]
+    assert {s["stream"] for s in index["streams"]} >= {"ORDERS", "HR", "HR_KEYS", "DLQ"}
+
+
+async def test_the_key_stream_is_exported_only_encrypted_hr_38(
+    nats_server: NatsServer, nc: Client, tmp_path: Path
+) -> None:
+    await nc.jetstream().publish(
+        "hr.keys.emp-1", b'{"data_key": "c2VjcmV0"}', headers={"Key-State": "active"}
+    )
+    file = tmp_path / "keys.jsonl"
+    plain = await shopctl("--url", nats_server.url, "export", "HR_KEYS", str(file))
+    assert plain.exit_code == 2
+    assert "exported only encrypted" in plain.output
+    assert not file.exists()
+    secret = tmp_path / "passphrase"
+    secret.write_text("s3cret")
+    sealed = await shopctl(
+        "--url", nats_server.url, "export", "HR_KEYS", str(file), "--passphrase-file", str(secret)
+    )
+    assert sealed.exit_code == 0, sealed.output
+    assert "c2VjcmV0" not in file.read_text()
+    assert "data_sealed" in file.read_text()

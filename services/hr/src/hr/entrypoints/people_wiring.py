@@ -1,7 +1,7 @@
 """Wires HR part 2 onto the runtime: employees, discipline and payroll commands (HR-33..HR-42,
 DIS-1..DIS-15; SM-DISC, SM-PAY), the people and payroll read models, the safety-gate reaction
-(DIS-13), the per-employee data keys (HR's key stream, decision 0006), and the Employee, DisciplineRecord, ActivityFund, Payslip and
-PayrollPeriod queries."""
+(DIS-13), the per-employee data keys (HR's key stream, decision 0006), and the Employee,
+DisciplineRecord, ActivityFund, Payslip and PayrollPeriod queries."""
 
 from __future__ import annotations
 
