@@ -11,6 +11,7 @@ guessed and nothing is ignored.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from shop_contracts.envelope import Actor
 ROLE_ID: Final = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 """A role id: lower-case letters, digits and `_`, starting with a letter (at most 64 characters)."""
 
+EXAMPLE: Final = '{"IssueRefund": ["dept_supervisor", "aftersales_manager"]}'
+
 RoleTable = Mapping[str, tuple[tuple[str, ...], str]]
 """Command name -> (roles allowed, rule cited when refused)."""
 
@@ -30,8 +33,8 @@ RoleTable = Mapping[str, tuple[tuple[str, ...], str]]
 class RoleSettingError(ValueError):
     """A role setting cannot be used; the message names the setting and the command."""
 
-    def __init__(self, setting: str, command: str, problem: str) -> None:
-        super().__init__(f"{setting}: {command}: {problem}")
+    def __init__(self, setting: str, command: str | None, problem: str) -> None:
+        super().__init__(f"{setting}: {command}: {problem}" if command else f"{setting}: {problem}")
         self.setting = setting
         self.command = command
         self.problem = problem
@@ -83,6 +86,30 @@ class CommandRoles:
     @cached_property
     def _by_command(self) -> dict[str, CommandGrant]:
         return dict(self.grants)
+
+    @classmethod
+    def from_setting(cls, defaults: RoleTable, raw: object, *, setting: str) -> CommandRoles:
+        """`configured` from a setting's raw value: JSON text (the environment variable), a mapping, or
+        nothing (empty text, None: the defaults). Anything else is a RoleSettingError naming `setting`."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return cls.configured(defaults, setting=setting)
+        if isinstance(raw, str | bytes):
+            try:
+                raw = json.loads(raw)
+            except ValueError as exc:
+                raise RoleSettingError(setting, None, f"not JSON ({exc}); give an object like {EXAMPLE}") from None
+        if not isinstance(raw, Mapping):
+            raise RoleSettingError(setting, None, f"give a JSON object command -> roles, e.g. {EXAMPLE}")
+        for command, roles in raw.items():
+            if not isinstance(roles, list | tuple):
+                raise RoleSettingError(setting, str(command), f"give a list of role ids, not {roles!r}")
+        return cls.configured(
+            defaults, {str(command): roles for command, roles in raw.items()}, setting=setting
+        )
+
+    def overrides(self) -> dict[str, list[str]]:
+        """The commands whose roles the setting replaced, with their roles (the setting's value)."""
+        return {name: list(grant.roles) for name, grant in self.grants if grant.overridden}
 
     def grant(self, command: str) -> CommandGrant:
         try:

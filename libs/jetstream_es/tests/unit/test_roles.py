@@ -106,3 +106,40 @@ def test_the_table_lists_every_command_in_declaration_order_c9() -> None:
     roles = CommandRoles.configured(DEFAULTS, setting=SETTING)
 
     assert list(roles) == ["IssueRefund", "InspectReturn"]
+
+
+def test_a_setting_read_as_json_text_overrides_the_commands_it_names_c9() -> None:
+    roles = CommandRoles.from_setting(DEFAULTS, '{"IssueRefund": ["aftersales_manager"]}', setting=SETTING)
+
+    roles.require(MANAGER, "IssueRefund")
+    assert roles.overrides() == {"IssueRefund": ["aftersales_manager"]}
+
+
+@pytest.mark.parametrize("raw", [None, "", "  ", {}])
+def test_an_unset_or_empty_setting_keeps_every_default_c9(raw: object) -> None:
+    roles = CommandRoles.from_setting(DEFAULTS, raw, setting=SETTING)
+
+    assert roles == CommandRoles.configured(DEFAULTS, setting=SETTING)
+    assert roles.overrides() == {}
+
+
+def test_a_setting_that_is_not_json_is_refused_naming_it_c9() -> None:
+    with pytest.raises(RoleSettingError, match=r"^TEST_COMMAND_ROLES: not JSON"):
+        CommandRoles.from_setting(DEFAULTS, '{"IssueRefund": [', setting=SETTING)
+
+
+@pytest.mark.parametrize("raw", ['["aftersales_manager"]', "3", '"IssueRefund"'])
+def test_a_setting_that_is_not_a_json_object_is_refused_naming_it_c9(raw: str) -> None:
+    with pytest.raises(RoleSettingError, match=r"^TEST_COMMAND_ROLES: give a JSON object command -> roles"):
+        CommandRoles.from_setting(DEFAULTS, raw, setting=SETTING)
+
+
+@pytest.mark.parametrize("raw", ['{"IssueRefund": "aftersales_manager"}', '{"IssueRefund": null}'])
+def test_a_setting_whose_roles_are_not_a_list_is_refused_naming_it_and_the_command_c9(raw: str) -> None:
+    with pytest.raises(RoleSettingError, match=r"^TEST_COMMAND_ROLES: IssueRefund: give a list of role ids"):
+        CommandRoles.from_setting(DEFAULTS, raw, setting=SETTING)
+
+
+def test_a_role_that_is_not_text_is_refused_naming_the_setting_and_the_command_c9() -> None:
+    with pytest.raises(RoleSettingError, match=r"^TEST_COMMAND_ROLES: IssueRefund: \[7\] are not role ids"):
+        CommandRoles.from_setting(DEFAULTS, '{"IssueRefund": [7]}', setting=SETTING)

@@ -8,16 +8,19 @@ setting citing its rule (env prefix `ORDERS_`).
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
 from jetstream_es.provision import ServiceSpec
+from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from orders.domain.policy import CorrectionPolicy, OrderPolicy
+from orders.domain.roles import COMMAND_ROLES, SETTING
 from orders.entrypoints.wiring import CONSUMERS, NAME, OrdersService
 
 SPEC = ServiceSpec(name=NAME, module=NAME, consumers=tuple(CONSUMERS.values()))
@@ -41,6 +44,16 @@ class OrdersSettings(BaseSettings):
         CorrectionPolicy.AFTERSALES_BEFORE_CONFIRMATION,
         description="C1 (ORD-5 vs ORD-6): after-sales corrections before confirmation, or `forbid` all",
     )
+    command_roles: Annotated[dict[str, list[str]], NoDecode] = Field(
+        default_factory=dict,
+        description="C9: who may issue which command, a JSON object command -> roles replacing the "
+        "defaults of orders/domain/roles.py for the commands it names",
+    )
+
+    @field_validator("command_roles", mode="before")
+    @classmethod
+    def _command_roles(cls, value: object) -> dict[str, list[str]]:
+        return CommandRoles.from_setting(COMMAND_ROLES, value, setting=SETTING).overrides()
 
     def policy(self, business_tz: str = "Asia/Shanghai") -> OrderPolicy:
         return OrderPolicy(
@@ -51,6 +64,7 @@ class OrdersSettings(BaseSettings):
             return_window=timedelta(days=self.return_window_days),
             company_accounts=frozenset(self.company_accounts),
             corrections=self.correction_policy,
+            roles=CommandRoles.configured(COMMAND_ROLES, self.command_roles, setting=SETTING),
         )
 
 

@@ -19,6 +19,7 @@ from orders.domain.backup import (
     week_ends,
     week_of,
 )
+from orders.domain.policy import OrderPolicy
 from shop_contracts.commands.orders import BackUpOrders
 from shop_contracts.envelope import Actor
 from shop_contracts.events.orders import OrdersBackedUp, OrdersBackupOverdue
@@ -26,6 +27,7 @@ from shop_contracts.events.orders import OrdersBackedUp, OrdersBackupOverdue
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 SUM = "a" * 64
 TZ = ZoneInfo("Asia/Shanghai")
+POLICY = OrderPolicy(business_tz="Asia/Shanghai")
 
 
 def command(*roles: str, week: str = "2026-W10") -> BackUpOrders:
@@ -42,7 +44,7 @@ def command(*roles: str, week: str = "2026-W10") -> BackUpOrders:
 
 @pytest.mark.parametrize("role", ["system", "backoffice_order_staff"])
 def test_ord_4_the_scheduled_job_or_back_office_records_the_weeks_backup(role: str) -> None:
-    [event] = back_up(BackupWeek(), command(role), NOW, TZ)
+    [event] = back_up(BackupWeek(), command(role), NOW, POLICY)
     assert event == OrdersBackedUp(
         week="2026-W10",
         record_count=42,
@@ -58,7 +60,7 @@ def test_ord_4_the_scheduled_job_or_back_office_records_the_weeks_backup(role: s
 
 def test_ord_4_other_roles_are_refused() -> None:
     with pytest.raises(Forbidden) as refused:
-        back_up(BackupWeek(), command("sales_staff"), NOW, TZ)
+        back_up(BackupWeek(), command("sales_staff"), NOW, POLICY)
     assert refused.value.rule == "ORD-4"
 
 
@@ -74,7 +76,7 @@ def test_ord_4_a_week_that_does_not_exist_is_invalid() -> None:
 
 def test_ord_4_a_week_that_has_not_begun_cannot_be_backed_up() -> None:
     with pytest.raises(RuleViolated) as refused:
-        back_up(BackupWeek(), command("system", week="2026-W11"), NOW, TZ)
+        back_up(BackupWeek(), command("system", week="2026-W11"), NOW, POLICY)
     assert refused.value.rule == "ORD-4"
 
 

@@ -98,7 +98,9 @@ class OrderCommands:
         return await self.execute(order_id, cause, decide, must_exist=must_exist)
 
     async def place(self, cmd: PlaceOrder) -> CommandResult:
-        return await self._command(cmd, cmd.order_id, lambda s, now: placing.place_order(s, cmd, now), False)
+        return await self._command(
+            cmd, cmd.order_id, lambda s, now: placing.place_order(s, cmd, self.policy, now), False
+        )
 
     async def record_payment(self, cmd: RecordPayment) -> CommandResult:
         return await self._command(
@@ -106,22 +108,34 @@ class OrderCommands:
         )
 
     async def record_buyer_remark(self, cmd: RecordBuyerRemark) -> CommandResult:
-        return await self._command(cmd, cmd.order_id, lambda s, _: placing.record_buyer_remark(s, cmd))
+        return await self._command(
+            cmd, cmd.order_id, lambda s, _: placing.record_buyer_remark(s, cmd, self.policy)
+        )
 
     async def mark_viewed(self, cmd: MarkOrderViewed) -> CommandResult:
-        return await self._command(cmd, cmd.order_id, lambda s, now: placing.mark_viewed(s, cmd, now))
+        return await self._command(
+            cmd, cmd.order_id, lambda s, now: placing.mark_viewed(s, cmd, self.policy, now)
+        )
 
     async def record_contact(self, cmd: RecordCustomerContact) -> CommandResult:
-        return await self._command(cmd, cmd.order_id, lambda s, now: placing.record_contact(s, cmd, now))
+        return await self._command(
+            cmd, cmd.order_id, lambda s, now: placing.record_contact(s, cmd, self.policy, now)
+        )
 
     async def confirm(self, cmd: ConfirmOrder) -> CommandResult:
-        return await self._command(cmd, cmd.order_id, lambda s, now: placing.confirm_order(s, cmd, now))
+        return await self._command(
+            cmd, cmd.order_id, lambda s, now: placing.confirm_order(s, cmd, self.policy, now)
+        )
 
     async def hand_over(self, cmd: HandOverOrder) -> CommandResult:
-        return await self._command(cmd, cmd.order_id, lambda s, now: placing.hand_over(s, cmd, now))
+        return await self._command(
+            cmd, cmd.order_id, lambda s, now: placing.hand_over(s, cmd, self.policy, now)
+        )
 
     async def notify_out_of_stock(self, cmd: NotifyOutOfStock) -> CommandResult:
-        return await self._command(cmd, cmd.order_id, lambda s, _: placing.notify_out_of_stock(s, cmd))
+        return await self._command(
+            cmd, cmd.order_id, lambda s, _: placing.notify_out_of_stock(s, cmd, self.policy)
+        )
 
     async def correct_details(self, cmd: CorrectOrderDetails) -> CommandResult:
         return await self._command(
@@ -139,7 +153,7 @@ class OrderCommands:
         cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
         now = self.clock.now()
         return await self.handler.execute(
-            self.backups, cmd.week, cause, lambda s: backup.back_up(s, cmd, now, self.policy.tz)
+            self.backups, cmd.week, cause, lambda s: backup.back_up(s, cmd, now, self.policy)
         )
 
     async def backup_overdue(self, week: str, due_at: datetime, cause: Cause) -> CommandResult:

@@ -2,7 +2,7 @@
 
 `shopctl backup orders` exports the ORDERS stream, verifies it, then sends `BackUpOrders`; the
 decision records `OrdersBackedUp` with the count, location and checksum. Only back-office staff
-or the scheduled job (`system`) record backups, and only for a week that has begun.
+or the scheduled job (`system`) record backups (by default; C9, `ORDERS_COMMAND_ROLES`), and only for a week that has begun.
 
 Every week must have one (ORD-4: 「后台人员应每周进行订单信息的备份及记录」). A deadline falls due when
 the week ends in the business time zone (Monday 00:00 of the next week); a week that ends without
@@ -20,9 +20,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from jetstream_es.aggregate import AggregateType
-from jetstream_es.errors import Forbidden, RuleViolated
+from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
-from orders.domain.roles import BACKOFFICE, SYSTEM
+from orders.domain.policy import OrderPolicy
 from shop_contracts.commands.orders import BackUpOrders
 from shop_contracts.events.orders import OrdersBackedUp, OrdersBackupOverdue
 from shop_contracts.messages import EventData
@@ -77,11 +77,9 @@ def deadline_id(week: str) -> str:
     return f"{BACKUP_DEADLINE}/{week}"
 
 
-def back_up(state: BackupWeek, cmd: BackUpOrders, now: datetime, tz: ZoneInfo) -> Sequence[EventData]:
-    if not cmd.actor.has_any(BACKOFFICE, SYSTEM):
-        raise Forbidden(
-            f"BackUpOrders needs the role {BACKOFFICE} or {SYSTEM}; {cmd.actor.id} has neither", "ORD-4"
-        )
+def back_up(state: BackupWeek, cmd: BackUpOrders, now: datetime, policy: OrderPolicy) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "BackUpOrders")
+    tz = policy.tz
     if week_starts(cmd.week, tz) > now:
         raise RuleViolated(
             f"week {cmd.week} has not begun (it is {week_of(now, tz)}): a backup records data that exists",

@@ -1,6 +1,7 @@
 """Corrections versus immutability: conflict C1 between ORD-5 and ORD-6 (also ORD-13).
 
-Policy `aftersales_before_confirmation` (default): after-sales customer service may correct the
+Policy `aftersales_before_confirmation` (default): after-sales customer service (the roles of
+`CorrectOrderDetails` in `ORDERS_COMMAND_ROLES`, conflict C9) may correct the
 recipient, phone, address, or a line's goods (sku) and size, before the order is confirmed, with
 a reason; the correction is a new OrderDetailsCorrected event, the placed order is never rewritten.
 Policy `forbid`: every correction is refused.
@@ -17,7 +18,6 @@ from jetstream_es.errors import InvalidCommand
 from orders.domain.errors import AmendmentRefused
 from orders.domain.placing import existing
 from orders.domain.policy import CorrectionPolicy, OrderPolicy
-from orders.domain.roles import AFTERSALES
 from orders.domain.state import BEFORE_CONFIRMATION, OrderState
 from shop_contracts.commands.orders import CorrectOrderDetails
 from shop_contracts.events.orders import FieldCorrection, OrderAmendmentRejected, OrderDetailsCorrected
@@ -75,8 +75,11 @@ def correct_details(state: OrderState, cmd: CorrectOrderDetails, policy: OrderPo
     binding = [f for f in fields if f.rsplit(".", 1)[-1] not in CORRECTABLE]
     if binding:
         raise _refuse(cmd, "ORD-5", f"{', '.join(binding)} cannot be changed once the order exists (ORD-5)")
-    if not cmd.actor.has_any(AFTERSALES):
-        raise _refuse(cmd, "ORD-5", f"only {AFTERSALES} may correct an order (ORD-6); others may not (ORD-5)")
+    allowed = policy.roles.roles("CorrectOrderDetails")
+    if not cmd.actor.has_any(*allowed):
+        raise _refuse(
+            cmd, "ORD-5", f"only {' or '.join(allowed)} may correct an order (ORD-6); others may not (ORD-5)"
+        )
     if state.status not in BEFORE_CONFIRMATION:
         raise _refuse(
             cmd, "ORD-5", f"order {cmd.order_id} is {state.status}; corrections end at confirmation (ORD-5)"

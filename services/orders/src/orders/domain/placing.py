@@ -14,7 +14,6 @@ from decimal import Decimal
 from jetstream_es.errors import NotFound, RuleViolated
 from orders.domain.errors import AmendmentRefused
 from orders.domain.policy import OrderPolicy
-from orders.domain.roles import require_role
 from orders.domain.state import BEFORE_CONFIRMATION, ENDED, OrderState
 from shop_contracts.commands.orders import (
     ConfirmOrder,
@@ -58,8 +57,10 @@ def existing(state: OrderState, order_id: str) -> OrderState:
     return state
 
 
-def place_order(state: OrderState, cmd: PlaceOrder, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "PlaceOrder")
+def place_order(
+    state: OrderState, cmd: PlaceOrder, policy: OrderPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "PlaceOrder")
     placed = OrderPlaced(
         order_id=cmd.order_id,
         lines=cmd.lines,
@@ -100,7 +101,7 @@ def place_order(state: OrderState, cmd: PlaceOrder, now: datetime) -> Sequence[E
 def record_payment(
     state: OrderState, cmd: RecordPayment, policy: OrderPolicy, now: datetime
 ) -> Sequence[EventData]:
-    require_role(cmd.actor, "RecordPayment")
+    policy.roles.require(cmd.actor, "RecordPayment")
     existing(state, cmd.order_id)
     if cmd.payee_account not in policy.company_accounts:
         raise RuleViolated(
@@ -129,8 +130,10 @@ def record_payment(
     ]
 
 
-def record_buyer_remark(state: OrderState, cmd: RecordBuyerRemark) -> Sequence[EventData]:
-    require_role(cmd.actor, "RecordBuyerRemark")
+def record_buyer_remark(
+    state: OrderState, cmd: RecordBuyerRemark, policy: OrderPolicy
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "RecordBuyerRemark")
     existing(state, cmd.order_id)
     if not state.paid:
         raise RuleViolated("the buyer's remark is recorded after payment", "ORD-8")
@@ -146,15 +149,19 @@ def record_buyer_remark(state: OrderState, cmd: RecordBuyerRemark) -> Sequence[E
     ]
 
 
-def mark_viewed(state: OrderState, cmd: MarkOrderViewed, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "MarkOrderViewed")
+def mark_viewed(
+    state: OrderState, cmd: MarkOrderViewed, policy: OrderPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "MarkOrderViewed")
     existing(state, cmd.order_id)
     lag = minutes_between(state.placed_at, now)
     return [OrderViewed(order_id=cmd.order_id, staff_id=cmd.actor.id, lag_min=lag, viewed_at=now)]
 
 
-def record_contact(state: OrderState, cmd: RecordCustomerContact, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "RecordCustomerContact")
+def record_contact(
+    state: OrderState, cmd: RecordCustomerContact, policy: OrderPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "RecordCustomerContact")
     existing(state, cmd.order_id)
     if state.status not in BEFORE_CONFIRMATION:
         raise RuleViolated(
@@ -172,8 +179,10 @@ def record_contact(state: OrderState, cmd: RecordCustomerContact, now: datetime)
     ]
 
 
-def confirm_order(state: OrderState, cmd: ConfirmOrder, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "ConfirmOrder")
+def confirm_order(
+    state: OrderState, cmd: ConfirmOrder, policy: OrderPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "ConfirmOrder")
     existing(state, cmd.order_id)
     if state.status is not S.CONTACTED or not state.paid:
         missing = "payment" if not state.paid else "customer contact"
@@ -185,8 +194,10 @@ def confirm_order(state: OrderState, cmd: ConfirmOrder, now: datetime) -> Sequen
     return [OrderConfirmed(order_id=cmd.order_id, confirmed_by=cmd.actor.id, confirmed_at=now)]
 
 
-def hand_over(state: OrderState, cmd: HandOverOrder, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "HandOverOrder")
+def hand_over(
+    state: OrderState, cmd: HandOverOrder, policy: OrderPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "HandOverOrder")
     existing(state, cmd.order_id)
     if state.progress is not S.CONFIRMED or state.status in ENDED:
         raise RuleViolated(
@@ -203,8 +214,8 @@ def hand_over(state: OrderState, cmd: HandOverOrder, now: datetime) -> Sequence[
     ]
 
 
-def notify_out_of_stock(state: OrderState, cmd: NotifyOutOfStock) -> Sequence[EventData]:
-    require_role(cmd.actor, "NotifyOutOfStock")
+def notify_out_of_stock(state: OrderState, cmd: NotifyOutOfStock, policy: OrderPolicy) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "NotifyOutOfStock")
     existing(state, cmd.order_id)
     if cmd.sku not in {line.sku for line in state.lines}:
         raise RuleViolated(f"order {cmd.order_id} has no line with sku {cmd.sku}", "ORD-10")

@@ -1,5 +1,6 @@
 """The business numbers the order rules use, given by configuration (ORD-1, ORD-2, ORD-3, ORD-4
-weeks in the business time zone, ORD-12, AS-11) and the owner's choice for conflict C1 between ORD-5 and ORD-6."""
+weeks in the business time zone, ORD-12, AS-11), the owner's choice for conflict C1 between ORD-5 and ORD-6,
+and who may issue which command (conflict C9, `roles`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from datetime import timedelta
 from enum import StrEnum
 from functools import cached_property
 from zoneinfo import ZoneInfo
+
+from jetstream_es.roles import CommandRoles
+from orders.domain.roles import DEFAULT_ROLES
 
 
 class CorrectionPolicy(StrEnum):
@@ -27,6 +31,8 @@ class OrderPolicy:
     corrections: CorrectionPolicy = CorrectionPolicy.AFTERSALES_BEFORE_CONFIRMATION
     business_tz: str = "Asia/Shanghai"
     """The runtime's SHOP_BUSINESS_TZ (declared there): where a calendar week begins (ORD-4)."""
+    roles: CommandRoles = DEFAULT_ROLES
+    """C9: who may issue which command (defaults in roles.py, overridden by ORDERS_COMMAND_ROLES)."""
 
     @cached_property
     def tz(self) -> ZoneInfo:
