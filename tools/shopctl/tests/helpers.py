@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from click.testing import Result
 from nats.aio.client import Client
 from sqlalchemy import select
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from jetstream_es.clock import FixedClock
 from jetstream_es.provision import provision, shop_streams
@@ -28,7 +27,7 @@ BACKOFFICE = {"id": "bo-1", "roles": ["backoffice_order_staff"]}
 
 
 async def shopctl(*args: str) -> Result:
-    return await asyncio.to_thread(CliRunner().invoke, app, list(args))
+    return await asyncio.to_thread(lambda: CliRunner().invoke(app, list(args)))
 
 
 def json_lines(text: str) -> list[dict[str, Any]]:
