@@ -42,6 +42,7 @@ class LeaveRequests(Query):
     approver_roles: tuple[str, ...] = Field(min_length=1, max_length=20)
     employee_id: str | None = Field(default=None, pattern=EMPLOYEE_ID_PATTERN)
     limit: int = Field(default=100, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
 
 
 class AttendanceMonth(Query):

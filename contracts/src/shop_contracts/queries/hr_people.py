@@ -27,6 +27,8 @@ class ActivityFund(Query):
 
     query_name: ClassVar[str] = "ActivityFund"
     employee_id: str | None = Field(default=None, pattern=EMPLOYEE_ID_PATTERN)
+    limit: int = Field(default=200, ge=1, le=1000, description="entries per page (the totals cover all)")
+    offset: int = Field(default=0, ge=0)
 
 
 class Payslip(Query):
@@ -38,3 +40,5 @@ class Payslip(Query):
 class PayrollPeriod(Query):
     query_name: ClassVar[str] = "PayrollPeriod"
     period: str = Field(pattern=PERIOD_PATTERN)
+    limit: int = Field(default=200, ge=1, le=1000, description="payslips per page (the totals cover all)")
+    offset: int = Field(default=0, ge=0)

@@ -266,12 +266,14 @@ class People:
             self.engine, tables, q.Payslip(period=period, employee_id=employee)
         )
 
-    async def period(self, period: str) -> dict[str, Any]:
+    async def period(self, period: str, **page: int) -> dict[str, Any]:
         await self.project()
         tables = await self.tables(self.payroll_views)
-        return await payroll_views.payroll_period(self.engine, tables, q.PayrollPeriod(period=period))
+        return await payroll_views.payroll_period(self.engine, tables, q.PayrollPeriod(period=period, **page))
 
-    async def fund(self, employee: str | None = None) -> dict[str, Any]:
+    async def fund(self, employee: str | None = None, **page: int) -> dict[str, Any]:
         await self.project()
         tables = await self.tables(self.payroll_views)
-        return await payroll_views.activity_fund(self.engine, tables, q.ActivityFund(employee_id=employee))
+        return await payroll_views.activity_fund(
+            self.engine, tables, q.ActivityFund(employee_id=employee, **page)
+        )

@@ -441,6 +441,22 @@ async def test_only_finance_or_hr_records_salaries_paid_sm_pay() -> None:
     assert refused.value.rule == "SM-PAY"
 
 
+async def test_the_period_and_the_fund_answer_one_page_at_a_time_with_the_totals_of_all() -> None:
+    # given March calculated for three employees, with two fines
+    people = People()
+    await march(people)
+    await people.given(calculate(inputs=INPUTS))
+    # when the period is read two payslips at a time
+    first = await people.period("2026-03", limit=2)
+    second = await people.period("2026-03", limit=2, offset=2)
+    # then the pages hold all three once, with the total count and the period's full totals
+    assert [s["employee_id"] for s in first["payslips"]] == ["emp-1", "emp-2"]
+    assert [s["employee_id"] for s in second["payslips"]] == ["emp-3"]
+    assert (first["total"], first["total_payable"]) == (3, second["total_payable"])
+    fund = await people.fund(limit=1)
+    assert (len(fund["entries"]), fund["total"], fund["balance"]) == (1, 2, "150.00")
+
+
 async def test_the_payslip_query_shows_the_latest_run_and_whether_the_period_closed_sm_pay() -> None:
     people = People()
     await march(people)

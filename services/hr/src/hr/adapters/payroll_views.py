@@ -27,7 +27,7 @@ from hr.domain.payroll import DayFact, EmployeeFacts, FineFact, PeriodFacts, bou
 from hr.domain.payroll_period import PAYROLL_PERIOD
 from jetstream_es.events import EventRegistry
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
-from jetstream_es.sql import cents, money, upsert
+from jetstream_es.sql import cents, fetch_page, money, upsert
 from shop_contracts.events.hr import AbsenceRecorded, AbsenceRescinded, FineImposed, FineReversed
 from shop_contracts.events.hr_attendance import AttendanceDayEvaluated
 from shop_contracts.events.hr_discipline import DisciplinaryFineCancelled, DisciplinaryFineImposed
@@ -425,12 +425,18 @@ async def payroll_period(engine: AsyncEngine, tables: Tables, query: PayrollPeri
     slips, periods = tables["payslips"], tables["periods"]
     async with engine.connect() as conn:
         period = (await conn.execute(select(periods).where(periods.c.period == query.period))).first()
-        rows: Sequence[Row[Any]] = []
-        if period is not None:
-            where = and_(slips.c.period == query.period, slips.c.run == period.run)
-            rows = (await conn.execute(select(slips).where(where).order_by(slips.c.employee_id))).all()
     if period is None:
-        return {"period": query.period, "status": "open", "run": 0, "payslips": [], "adjustments": []}
+        return {
+            "period": query.period,
+            "status": "open",
+            "run": 0,
+            "payslips": [],
+            "total": 0,
+            "adjustments": [],
+        }
+    where = and_(slips.c.period == query.period, slips.c.run == period.run)
+    stmt = select(slips).where(where).order_by(slips.c.employee_id)
+    total, rows = await fetch_page(engine, stmt, limit=query.limit, offset=query.offset)
     paid = (period.summary or {}).get("paid")
     status = "paid" if paid else "closed" if period.closed else ("calculated" if period.run else "open")
     return {
@@ -445,6 +451,9 @@ async def payroll_period(engine: AsyncEngine, tables: Tables, query: PayrollPeri
             }
             for r in rows
         ],
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
         "adjustments": period.adjustments,
     }
 
@@ -489,7 +498,10 @@ async def activity_fund(engine: AsyncEngine, tables: Tables, query: ActivityFund
         )
     return {
         "fund": "public_activity",
-        "entries": entries,
+        "entries": entries[query.offset : query.offset + query.limit],
+        "total": len(entries),
+        "limit": query.limit,
+        "offset": query.offset,
         "balance": money(credited),
         "collected": money(collected),
         "outstanding": money(credited - collected),

@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.projection import Tables
+from jetstream_es.sql import fetch_page
 from shop_contracts.queries.hr import AbsenceLadder, LeaveRequests, LeaveStatus
 
 PENDING = (LeaveStatus.PENDING_APPROVAL.value, LeaveStatus.EXTENSION_PENDING.value)
@@ -82,12 +83,13 @@ async def leave_requests(engine: AsyncEngine, tables: Tables, query: LeaveReques
     if query.employee_id is not None:
         conditions.append(leaves.c.employee_id == query.employee_id)
     stmt = select(leaves, approver.label("decides")).where(and_(*conditions))
-    async with engine.connect() as conn:
-        rows = (
-            await conn.execute(stmt.order_by(leaves.c.submitted_at, leaves.c.leave_id).limit(query.limit))
-        ).all()
+    ordered = stmt.order_by(leaves.c.submitted_at, leaves.c.leave_id)
+    total, rows = await fetch_page(engine, ordered, limit=query.limit, offset=query.offset)
     return {
         "approver_id": query.approver_id,
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
         "requests": [
             {
                 "leave_id": r.leave_id,
