@@ -145,5 +145,7 @@ async def test_the_weekly_order_backup_records_orders_backed_up_with_its_checksu
         assert refused.exit_code == 1
         assert "forbidden" in refused.output
         assert "ORD-4" in refused.output
+        [written] = (tmp_path / "c").glob("*.jsonl")
+        assert written.name == "orders-2026-W10-20260302T010000Z.jsonl", "the week of the service's clock"
     finally:
         await orders.stop()

@@ -720,20 +720,22 @@ def backup_orders(
     role: Annotated[str, typer.Option(help="the role acted in: system or backoffice_order_staff")] = "system",
     week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W09 (default: now)")] = None,
 ) -> None:
-    """ORD-4: export ORDERS, verify the export, record OrdersBackedUp with its checksum."""
-    week = week or iso_week(datetime.now(UTC))
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = directory / f"orders-{week}-{stamp}.jsonl"
+    """ORD-4: export ORDERS, verify the export, record OrdersBackedUp with its checksum.
+
+    The default week and the file's time stamp are the orders service's clock (simulated too)."""
 
     async def go() -> dict[str, Any]:
         async with connected(_target) as nc:
+            now = await _service_now(nc, "orders")
+            iso = week or iso_week(now)
+            path = directory / f"orders-{iso}-{now.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}.jsonl"
             result = await archive.export_stream(nc, stream_name("orders"), path)
             verified = archive.verify_export(path)
             manifest = verified.manifest
             body = {
-                "command_id": f"backup-{week}-{manifest['content_sha256'][:16]}",
+                "command_id": f"backup-{iso}-{manifest['content_sha256'][:16]}",
                 "actor": {"id": by, "roles": [role]},
-                "week": week,
+                "week": iso,
                 "record_count": manifest["count"],
                 "location": str(result.path.resolve()),
                 "checksum": manifest["content_sha256"],
@@ -742,11 +744,12 @@ def backup_orders(
             reply = await request(nc, "orders.commands.BackUpOrders", body, max(_target.timeout, 10))
             if not reply.get("ok"):
                 raise ShopctlError(f"backup written to {path} but not recorded: {reply_error(reply)}", 1)
-            return {**manifest, "recorded": reply}
+            return {**manifest, "recorded": reply, "path": path, "week": iso}
 
     result = run(go())
     out.print(
-        f"backed up {result['count']} order messages to {path} and recorded OrdersBackedUp for {week}",
+        f"backed up {result['count']} order messages to {result['path']} and recorded OrdersBackedUp "
+        f"for {result['week']}",
         highlight=False,
     )
 
