@@ -7,13 +7,13 @@ setting citing its rule (env prefixes `FULFILMENT_` and `FULFILMENT_STOCK_`).
 
 from __future__ import annotations
 
-import re
 from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from fulfilment.adapters.documents import DEFAULT_SETUP, DocumentSetup
 from fulfilment.domain.policy import (
@@ -22,17 +22,18 @@ from fulfilment.domain.policy import (
     WAREHOUSE_REPORT_RECIPIENTS,
     ShippingPolicy,
 )
+from fulfilment.domain.roles import ALL_COMMAND_ROLES, DEFAULT_ROLES, SETTING
 from fulfilment.domain.stock_policy import StockPolicy
 from fulfilment.entrypoints.stock_wiring import STOCK_CONSUMERS, StockService
 from fulfilment.entrypoints.wiring import CONSUMERS, ShippingService
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
 from jetstream_es.provision import ServiceSpec
+from jetstream_es.roles import ROLE_ID, CommandRoles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 
 NAME = "fulfilment"
-ROLE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 def _role_ids(setting: str, roles: list[str]) -> list[str]:
@@ -94,10 +95,25 @@ class FulfilmentSettings(BaseSettings):
         description="FUL-7 (C14, 000): the role the filled daily shipping report is submitted to",
     )
 
+    command_roles: Annotated[dict[str, list[str]], NoDecode] = Field(
+        default_factory=dict,
+        description="C9: who may issue which command (shipping and stock ledger), a JSON object "
+        "command -> roles replacing the defaults of fulfilment/domain/roles.py for the commands it names",
+    )
+
     @field_validator("daily_report_to_role")
     @classmethod
     def _daily_role(cls, value: str) -> str:
         return _role_ids("FULFILMENT_DAILY_REPORT_TO_ROLE", [value])[0]
+
+    @field_validator("command_roles", mode="before")
+    @classmethod
+    def _command_roles(cls, value: object) -> dict[str, list[str]]:
+        return CommandRoles.from_setting(ALL_COMMAND_ROLES, value, setting=SETTING).overrides()
+
+    def roles(self) -> CommandRoles:
+        """C9: the command -> roles table of both sides, the defaults with the setting applied."""
+        return CommandRoles.configured(ALL_COMMAND_ROLES, self.command_roles, setting=SETTING)
 
     def document_setup(self, business_tz: str) -> DocumentSetup:
         """What the printed documents need beyond the shipment (FUL-1): zone, seller, tax rate."""
@@ -120,6 +136,7 @@ class FulfilmentSettings(BaseSettings):
             prefixes={**DEFAULT_PREFIXES, **self.document_prefixes},
             report_recipients=report_recipients,
             daily_report_role=self.daily_report_to_role,
+            roles=self.roles(),
         )
 
 
@@ -150,8 +167,10 @@ class StockSettings(BaseSettings):
         description="FUL-19: the keeper's daily checks (JSON list)",
     )
 
-    def policy(self) -> StockPolicy:
+    def policy(self, roles: CommandRoles | None = None) -> StockPolicy:
+        """`roles`: who may issue which command (C9), from FULFILMENT_COMMAND_ROLES (FulfilmentSettings)."""
         return StockPolicy(
+            roles=DEFAULT_ROLES if roles is None else roles,
             accept_mismatched_inbound=self.accept_mismatched_inbound,
             report_recipients=tuple(self.report_recipients),
             check_points=tuple(self.check_points),
@@ -178,7 +197,9 @@ def build(
         documents,
         settings.document_setup(runtime.business_tz),
     ).wire()
-    StockService(service, stock.policy(), runtime.business_tz, runtime.aggregate_cache_size).wire()
+    StockService(
+        service, stock.policy(settings.roles()), runtime.business_tz, runtime.aggregate_cache_size
+    ).wire()
     return service
 
 

@@ -21,7 +21,6 @@ from fulfilment.domain.numbering import DOCUMENT_REGISTER, REGISTER_ID, Register
 from fulfilment.domain.policy import ShippingPolicy
 from fulfilment.domain.products import PRODUCT, ProductState
 from fulfilment.domain.returns import RETURN_PARCEL, ReturnParcelState
-from fulfilment.domain.roles import require_role
 from fulfilment.domain.shipment import SHIPMENT, ShipmentState
 from fulfilment.domain.shipping_day import SHIPPING_DAY, ShippingDayState, day_id
 from jetstream_es.commands import Aggregates, Cause, CommandHandler, CommandResult, cause_of
@@ -62,7 +61,7 @@ class ShippingCommands:
     # -- the shipping day (SM-SHIP-BATCH) ----------------------------------------------------
 
     async def generate_report(self, cmd: c.GenerateDailyShippingReport) -> CommandResult:
-        require_role(cmd.actor, cmd.command_name)
+        self.policy.roles.require(cmd.actor, cmd.command_name)
         batch_date = cmd.batch_date or self.policy.today(self.now)
         cause = cause_of(cmd)
         loaded = await self.days.repo.load(day_id(batch_date), refresh=True)
@@ -103,7 +102,7 @@ class ShippingCommands:
         )
 
     async def hand_over_packet(self, cmd: c.HandOverShippingPacket) -> CommandResult:
-        require_role(cmd.actor, cmd.command_name)
+        self.policy.roles.require(cmd.actor, cmd.command_name)
         day = await self.days.state(day_id(cmd.batch_date), fresh=True)
         if not day.exists:
             raise NotFound(f"shipping day {cmd.batch_date} has no shipments")
@@ -121,7 +120,7 @@ class ShippingCommands:
         )
 
     async def fill_report(self, cmd: c.FillDailyShippingReport) -> CommandResult:
-        require_role(cmd.actor, cmd.command_name)
+        self.policy.roles.require(cmd.actor, cmd.command_name)
         day = await self.days.state(day_id(cmd.batch_date), fresh=True)
         if not day.exists:
             raise NotFound(f"shipping day {cmd.batch_date} has no shipments")
@@ -131,7 +130,7 @@ class ShippingCommands:
         )
 
     async def submit_report(self, cmd: c.SubmitDailyShippingReport) -> CommandResult:
-        require_role(cmd.actor, cmd.command_name)
+        self.policy.roles.require(cmd.actor, cmd.command_name)
         return await self.days.execute(
             day_id(cmd.batch_date),
             cause_of(cmd),
@@ -141,7 +140,7 @@ class ShippingCommands:
     # -- products (FUL-4) ---------------------------------------------------------------------
 
     async def define_accessories(self, cmd: c.DefineProductAccessories) -> CommandResult:
-        require_role(cmd.actor, cmd.command_name)
+        self.policy.roles.require(cmd.actor, cmd.command_name)
         return await self.products.execute(
             cmd.sku,
             cause_of(cmd),
@@ -154,14 +153,14 @@ class ShippingCommands:
     async def _on_shipment(
         self, cmd: Command, shipment_id: str, decide: Callable[[ShipmentState, datetime], Sequence[EventData]]
     ) -> CommandResult:
-        require_role(cmd.actor, cmd.command_name)
+        self.policy.roles.require(cmd.actor, cmd.command_name)
         current = await self.shipments.state(shipment_id)
         if not current.exists:
             raise NotFound(f"shipment {shipment_id} does not exist")
         return await self.shipments.execute(shipment_id, cause_of(cmd), decide)
 
     async def check_accessories(self, cmd: c.CheckAccessories) -> CommandResult:
-        require_role(cmd.actor, cmd.command_name)
+        self.policy.roles.require(cmd.actor, cmd.command_name)
         current = await self.shipments.state(cmd.shipment_id, fresh=True)
         required: dict[str, tuple[str, ...] | None] = {}
         for line in current.lines:
@@ -200,7 +199,7 @@ class ShippingCommands:
         )
 
     async def dispatch(self, cmd: c.DispatchShipment) -> CommandResult:
-        require_role(cmd.actor, cmd.command_name)
+        self.policy.roles.require(cmd.actor, cmd.command_name)
         current = await self.shipments.state(cmd.shipment_id, fresh=True)
         handed_over = False
         if current.batch_date is not None and current.report_no is not None:
@@ -242,7 +241,7 @@ class ShippingCommands:
     # -- returns (AS-6) ---------------------------------------------------------------------------
 
     async def receive_return(self, cmd: c.ReceiveReturnParcel) -> CommandResult:
-        require_role(cmd.actor, cmd.command_name)
+        self.policy.roles.require(cmd.actor, cmd.command_name)
         return await self.returns.execute(
             cmd.case_id,
             cause_of(cmd),

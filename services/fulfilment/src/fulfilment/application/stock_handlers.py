@@ -20,7 +20,6 @@ from fulfilment.domain.stock_item import STOCK_ITEM, StockItemState, stock_item_
 from fulfilment.domain.stock_ledger import INVENTORY_MONTH, LEDGER_DAY, LedgerCloseState, business_day
 from fulfilment.domain.stock_policy import StockPolicy
 from fulfilment.domain.stock_returns import ORDER_STOCK, OrderStockState
-from fulfilment.domain.stock_roles import require_keeper
 from fulfilment.domain.stock_warehouse import WAREHOUSE_LOG, WarehouseLogState
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.clock import Clock
@@ -125,35 +124,35 @@ class StockCommands:
     # -- inbound and inspection (FUL-12, FUL-17, FUL-22, FUL-24) ----------------------------------------
 
     async def receive(self, cmd: c.ReceiveInbound) -> CommandResult:
-        require_keeper(cmd.actor, "ReceiveInbound")
+        self.policy.roles.require(cmd.actor, "ReceiveInbound")
         now = self.clock.now()
         return await self.on_item(
             cmd.sku, cause_of(cmd), lambda s: stock_moves.receive(s, cmd, self.policy, now)
         )
 
     async def reject(self, cmd: c.RejectInbound) -> CommandResult:
-        require_keeper(cmd.actor, "RejectInbound")
+        self.policy.roles.require(cmd.actor, "RejectInbound")
         now = self.clock.now()
         return await self.on_item(
             cmd.sku, cause_of(cmd), lambda s: stock_moves.reject(s, cmd, self.policy, now)
         )
 
     async def inspect(self, cmd: c.RecordLotInspection) -> CommandResult:
-        require_keeper(cmd.actor, "RecordLotInspection")
+        self.policy.roles.require(cmd.actor, "RecordLotInspection")
         now = self.clock.now()
         return await self.on_item(cmd.sku, cause_of(cmd), lambda s: stock_moves.inspect(s, cmd, now))
 
     # -- event stock (FUL-23) ------------------------------------------------------------------------------
 
     async def issue_event_stock(self, cmd: c.IssueEventStock) -> CommandResult:
-        require_keeper(cmd.actor, "IssueEventStock")
+        self.policy.roles.require(cmd.actor, "IssueEventStock")
         now = self.clock.now()
         return await self.on_item(
             cmd.sku, cause_of(cmd), lambda s: stock_moves.issue_event_stock(s, cmd, now)
         )
 
     async def return_event_stock(self, cmd: c.ReturnEventStock) -> CommandResult:
-        require_keeper(cmd.actor, "ReturnEventStock")
+        self.policy.roles.require(cmd.actor, "ReturnEventStock")
         now = self.clock.now()
         return await self.on_item(
             cmd.sku, cause_of(cmd), lambda s: stock_moves.return_event_stock(s, cmd, now)
@@ -162,14 +161,14 @@ class StockCommands:
     # -- counts and discrepancies (FUL-15) -----------------------------------------------------------------
 
     async def report_discrepancy(self, cmd: c.ReportStockDiscrepancy) -> CommandResult:
-        require_keeper(cmd.actor, "ReportStockDiscrepancy")
+        self.policy.roles.require(cmd.actor, "ReportStockDiscrepancy")
         now = self.clock.now()
         return await self.on_item(
             cmd.sku, cause_of(cmd), lambda s: stock_moves.report_discrepancy(s, cmd, self.policy, now)
         )
 
     async def record_stocktake(self, cmd: c.RecordStocktake) -> CommandResult:
-        require_keeper(cmd.actor, "RecordStocktake")
+        self.policy.roles.require(cmd.actor, "RecordStocktake")
         cause, now, today = cause_of(cmd), self.clock.now(), self.today()
         book: dict[tuple[str, str], int | None] = {}
         for line in cmd.lines:
@@ -195,7 +194,7 @@ class StockCommands:
     # -- ledger closes (FUL-13, FUL-14) --------------------------------------------------------------------
 
     async def close_day(self, cmd: c.CloseDailyLedger) -> CommandResult:
-        require_keeper(cmd.actor, "CloseDailyLedger")
+        self.policy.roles.require(cmd.actor, "CloseDailyLedger")
         now, today = self.clock.now(), self.today()
         lines: list[LedgerLine] = []
         if cmd.day <= today:
@@ -208,7 +207,7 @@ class StockCommands:
         )
 
     async def compile_month(self, cmd: c.CompileMonthlyInventoryReport) -> CommandResult:
-        require_keeper(cmd.actor, "CompileMonthlyInventoryReport")
+        self.policy.roles.require(cmd.actor, "CompileMonthlyInventoryReport")
         now, today = self.clock.now(), self.today()
         first, last = stock_ledger.month_bounds(cmd.month)
         last = min(last, today)
@@ -228,7 +227,7 @@ class StockCommands:
     # -- warehouse log (FUL-18, FUL-19) --------------------------------------------------------------------
 
     async def record_check(self, cmd: c.RecordWarehouseCheck) -> CommandResult:
-        require_keeper(cmd.actor, "RecordWarehouseCheck")
+        self.policy.roles.require(cmd.actor, "RecordWarehouseCheck")
         now, today = self.clock.now(), self.today()
         return await self.handler.execute(
             self.logs,
@@ -238,7 +237,7 @@ class StockCommands:
         )
 
     async def register_access(self, cmd: c.RegisterWarehouseAccess) -> CommandResult:
-        require_keeper(cmd.actor, "RegisterWarehouseAccess")
+        self.policy.roles.require(cmd.actor, "RegisterWarehouseAccess")
         now, today = self.clock.now(), self.today()
         return await self.handler.execute(
             self.logs,
@@ -250,7 +249,7 @@ class StockCommands:
     # -- returns (FUL-22, FUL-24) --------------------------------------------------------------------------
 
     async def restock_by_hand(self, cmd: c.RestockReturnedGoods) -> CommandResult:
-        require_keeper(cmd.actor, "RestockReturnedGoods")
+        self.policy.roles.require(cmd.actor, "RestockReturnedGoods")
         cause = cause_of(cmd)
         result = await self.handler.execute(
             self.orders, cmd.order_id, cause, lambda s: stock_returns.plan_by_hand(s, cmd)

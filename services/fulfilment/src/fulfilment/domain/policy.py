@@ -1,5 +1,5 @@
 """The shipping side's business numbers as plain data, and the shipping calendar (FUL-1, FUL-2);
-who the warehouse reports to (C14: FUL-4, FUL-5, FUL-7).
+who the warehouse reports to (C14: FUL-4, FUL-5, FUL-7); who may issue which command (C9, `roles`).
 
 FUL-2 (designer note made explicit): an order joins the batch of the day on which it becomes
 eligible (placed, paid, remarked and confirmed) if that moment is before the cut-off, in the
@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
+
+from fulfilment.domain.roles import DEFAULT_ROLES
+from jetstream_es.roles import CommandRoles
 
 SERIES: Final = ("report", "waybill", "outbound_note", "invoice")
 DEFAULT_PREFIXES: Final = {"report": "DR", "waybill": "WB", "outbound_note": "CK", "invoice": "FP"}
@@ -39,6 +42,8 @@ class ShippingPolicy:
     """FUL-4, FUL-5 (C14): the roles a refused outbound or missing accessories are reported to."""
     daily_report_role: str = DAILY_REPORT_ROLE
     """FUL-7 (C14): the role the filled daily report goes to."""
+    roles: CommandRoles = DEFAULT_ROLES
+    """C9: who may issue which command (defaults in roles.py, overridden by FULFILMENT_COMMAND_ROLES)."""
 
     @property
     def tz(self) -> ZoneInfo:

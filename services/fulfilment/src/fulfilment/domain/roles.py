@@ -1,4 +1,10 @@
-"""Who may do what on the shipping side (rules.md §0 roles; FUL-1 actors, FUL-8, FUL-10).
+"""Who may do what on the shipping side by default (rules.md §0 roles; FUL-1 actors, FUL-8, FUL-10;
+conflict C9: the table is a setting).
+
+`COMMAND_ROLES` (shipping) and `STOCK_COMMAND_ROLES` (stock ledger, stock_roles.py) are the
+documented defaults; `FULFILMENT_COMMAND_ROLES` (read in bootstrap.py) replaces the roles of the
+commands it names, and the resulting `CommandRoles` reaches the handlers on `ShippingPolicy.roles`
+and `StockPolicy.roles`.
 
 FUL-8: one person may hold both `order_clerk` and `warehouse_keeper`; roles are grants, so an actor
 with both may do both halves of the job.
@@ -8,8 +14,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from jetstream_es.errors import Forbidden
-from shop_contracts.envelope import Actor
+from fulfilment.domain.stock_roles import STOCK_COMMAND_ROLES
+from jetstream_es.roles import CommandRoles
 
 ORDER_CLERK: Final = "order_clerk"
 KEEPER: Final = "warehouse_keeper"
@@ -17,6 +23,8 @@ AFTERSALES: Final = "aftersales_cs"
 DEPT_SUPERVISOR: Final = "dept_supervisor"
 DEPT_MANAGER: Final = "dept_manager"
 SYSTEM: Final = "system"
+
+SETTING: Final = "FULFILMENT_COMMAND_ROLES"
 
 COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "GenerateDailyShippingReport": ((ORDER_CLERK,), "FUL-1"),
@@ -38,7 +46,7 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
 """Command name → (roles allowed, rule cited when refused)."""
 
 
-def require_role(actor: Actor, command: str) -> None:
-    roles, rule = COMMAND_ROLES[command]
-    if not actor.has_any(*roles):
-        raise Forbidden(f"{command} needs the role {' or '.join(roles)}; {actor.id} has none of them", rule)
+ALL_COMMAND_ROLES: Final = {**COMMAND_ROLES, **STOCK_COMMAND_ROLES}
+"""Every command of the service: one setting for both sides."""
+
+DEFAULT_ROLES: Final = CommandRoles.configured(ALL_COMMAND_ROLES, setting=SETTING)

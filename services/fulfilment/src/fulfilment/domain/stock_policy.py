@@ -1,11 +1,13 @@
 """The stock ledger's business numbers and switches as plain data (FUL-12, FUL-14, FUL-15, FUL-19;
-conflict C14 for the report recipients)."""
+conflict C14 for the report recipients; C9: who may issue which command)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from fulfilment.domain.policy import WAREHOUSE_REPORT_RECIPIENTS
+from fulfilment.domain.roles import DEFAULT_ROLES
+from jetstream_es.roles import CommandRoles
 
 
 @dataclass(frozen=True)
@@ -20,3 +22,5 @@ class StockPolicy:
     """FUL-12, FUL-14, FUL-15, FUL-19 (C14): who receives exception, stocktake and monthly reports."""
     check_points: tuple[str, ...] = ("before_work", "after_work")
     """FUL-19: the checks the keeper records every day."""
+    roles: CommandRoles = DEFAULT_ROLES
+    """C9: who may issue which command (the same table as ShippingPolicy.roles)."""

@@ -1,33 +1,24 @@
-"""Who may work the stock ledger (rules.md §0: the warehouse keeper keeps the ledger; FUL-12..FUL-23)."""
+"""Who may work the stock ledger by default (rules.md §0: the warehouse keeper keeps the ledger;
+FUL-12..FUL-23; conflict C9: the table is a setting, `FULFILMENT_COMMAND_ROLES`, see roles.py)."""
 
 from __future__ import annotations
 
 from typing import Final
 
-from jetstream_es.errors import Forbidden
-from shop_contracts.envelope import Actor
-
 KEEPER: Final = "warehouse_keeper"
 
-STOCK_COMMAND_RULES: Final[dict[str, str]] = {
-    "ReceiveInbound": "FUL-12",
-    "RejectInbound": "FUL-12",
-    "RecordLotInspection": "FUL-22",
-    "CloseDailyLedger": "FUL-13",
-    "CompileMonthlyInventoryReport": "FUL-14",
-    "RecordStocktake": "FUL-15",
-    "ReportStockDiscrepancy": "FUL-15",
-    "RecordWarehouseCheck": "FUL-19",
-    "RegisterWarehouseAccess": "FUL-18",
-    "IssueEventStock": "FUL-23",
-    "ReturnEventStock": "FUL-23",
-    "RestockReturnedGoods": "FUL-22",
+STOCK_COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
+    "ReceiveInbound": ((KEEPER,), "FUL-12"),
+    "RejectInbound": ((KEEPER,), "FUL-12"),
+    "RecordLotInspection": ((KEEPER,), "FUL-22"),
+    "CloseDailyLedger": ((KEEPER,), "FUL-13"),
+    "CompileMonthlyInventoryReport": ((KEEPER,), "FUL-14"),
+    "RecordStocktake": ((KEEPER,), "FUL-15"),
+    "ReportStockDiscrepancy": ((KEEPER,), "FUL-15"),
+    "RecordWarehouseCheck": ((KEEPER,), "FUL-19"),
+    "RegisterWarehouseAccess": ((KEEPER,), "FUL-18"),
+    "IssueEventStock": ((KEEPER,), "FUL-23"),
+    "ReturnEventStock": ((KEEPER,), "FUL-23"),
+    "RestockReturnedGoods": ((KEEPER,), "FUL-22"),
 }
-"""Every stock command needs the warehouse keeper; the rule cited when someone else tries."""
-
-
-def require_keeper(actor: Actor, command: str) -> None:
-    if not actor.has_any(KEEPER):
-        raise Forbidden(
-            f"{command} needs the role {KEEPER}; {actor.id} does not have it", STOCK_COMMAND_RULES[command]
-        )
+"""Command name → (roles allowed, rule cited when refused): every stock command needs the keeper."""

@@ -1,0 +1,95 @@
+"""Who may issue which fulfilment command is a setting (conflict C9): `FULFILMENT_COMMAND_ROLES`
+replaces the default roles of the shipping and stock ledger commands it names, in one table for
+both sides; a bad value stops the service at start-up, naming it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from fulfilment.bootstrap import FulfilmentSettings, StockSettings, build
+from jetstream_es.errors import Forbidden
+from jetstream_es.settings import RuntimeSettings
+from shop_contracts.commands import stock as sc
+from shop_contracts.envelope import Actor
+
+from .shipping_helpers import KEEPER, Shipping, accessories
+from .stock_helpers import TODAY, Stock
+
+PRODUCT_MANAGER = Actor(id="pm-1", roles=("product_manager",))
+STORE_MANAGER = Actor(id="sm-1", roles=("store_manager",))
+
+
+def settings(command_roles: str) -> FulfilmentSettings:
+    return FulfilmentSettings.model_validate({"command_roles": command_roles})
+
+
+def shipping(command_roles: str) -> Shipping:
+    return Shipping(settings(command_roles).policy("Asia/Shanghai", ("ops_director", "store_manager")))
+
+
+@pytest.fixture
+async def stock() -> AsyncIterator[Stock]:
+    harness = Stock(StockSettings().policy(settings('{"RecordWarehouseCheck": ["store_manager"]}').roles()))
+    yield harness
+    await harness.close()
+
+
+def warehouse_check(actor: Actor, command_id: str = "chk-1") -> sc.RecordWarehouseCheck:
+    return sc.RecordWarehouseCheck(
+        command_id=command_id, actor=actor, day=TODAY, point="before_work", locks_ok=True
+    )
+
+
+async def test_an_override_lets_the_product_manager_define_accessories_c9_ful_4() -> None:
+    h = shipping('{"DefineProductAccessories": ["product_manager"]}')
+
+    await h.when(accessories("TV-55", "remote", actor=PRODUCT_MANAGER))
+
+    assert "ProductAccessoriesDefined" in [e.event_type for e in h.events("Product", "TV-55")]
+
+
+async def test_an_override_refuses_the_default_keeper_citing_the_rule_c9_ful_4() -> None:
+    h = shipping('{"DefineProductAccessories": ["product_manager"]}')
+
+    with pytest.raises(Forbidden) as refused:
+        await h.when(accessories("TV-55", "remote", actor=KEEPER))
+
+    assert refused.value.rule == "FUL-4"
+    assert "needs the role product_manager" in refused.value.message
+
+
+async def test_the_same_setting_moves_a_stock_ledger_command_c9_ful_19(stock: Stock) -> None:
+    await stock.run(warehouse_check(STORE_MANAGER))
+
+    with pytest.raises(Forbidden) as refused:
+        await stock.run(warehouse_check(KEEPER, command_id="chk-2"))
+
+    assert refused.value.rule == "FUL-19"
+    assert len(stock.appended("WarehouseLog")) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ('{"DefineProductAccessory": ["product_manager"]}', "DefineProductAccessory: no such command"),
+        ('{"RecordWarehouseCheck": []}', "RecordWarehouseCheck: name at least one role"),
+        (
+            '{"DispatchShipment": ["Warehouse-Keeper"]}',
+            "DispatchShipment: ['Warehouse-Keeper'] are not role ids",
+        ),
+        ('["warehouse_keeper"]', "give a JSON object"),
+    ],
+)
+def test_a_bad_command_roles_setting_stops_the_service_at_start_up_naming_it_c9(
+    value: str, problem: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FULFILMENT_COMMAND_ROLES", value)
+
+    with pytest.raises(ValidationError) as refused:
+        build(RuntimeSettings(var_dir=tmp_path))
+
+    assert f"FULFILMENT_COMMAND_ROLES: {problem}" in str(refused.value)
