@@ -106,6 +106,28 @@ class DecideDisciplinaryDismissal(Command):
     note: str = Field(default="", max_length=1000)
 
 
+class DemoteEmployee(Command):
+    """A manager demotes the employee for a recorded case (DIS-11 「降职」)."""
+
+    command_name: ClassVar[str] = "DemoteEmployee"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    case_id: str = Field(pattern=ID_PATTERN)
+    new_grade: Grade
+    effective_date: dt.date
+    note: str = Field(min_length=1, max_length=1000)
+
+
+class SuspendEmployee(Command):
+    """A manager suspends the employee for a recorded case, dates inclusive (DIS-11 「停职」)."""
+
+    command_name: ClassVar[str] = "SuspendEmployee"
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    case_id: str = Field(pattern=ID_PATTERN)
+    start_date: dt.date
+    end_date: dt.date
+    note: str = Field(min_length=1, max_length=1000)
+
+
 class AppealPenalty(Command):
     command_name: ClassVar[str] = "AppealPenalty"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)

@@ -84,6 +84,35 @@ class DisciplinaryDismissalDecided(EventData):
     note: str = Field(default="", max_length=1000)
 
 
+class EmployeeDemoted(EventData):
+    """DIS-11: demotion for a recorded case, from `effective_date`."""
+
+    event_type: ClassVar[str] = "EmployeeDemoted"
+    schema_version: ClassVar[int] = 1
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    case_id: str = Field(pattern=ID_PATTERN)
+    from_grade: str = Field(max_length=32)
+    new_grade: str = Field(max_length=32)
+    effective_date: dt.date
+    decided_by: str = Field(min_length=1, max_length=128)
+    note: str = Field(default="", max_length=1000)
+
+
+class EmployeeSuspended(EventData):
+    """DIS-11: suspension for a recorded case; no shift on its days (dates inclusive)."""
+
+    event_type: ClassVar[str] = "EmployeeSuspended"
+    schema_version: ClassVar[int] = 1
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    case_id: str = Field(pattern=ID_PATTERN)
+    start_date: dt.date
+    end_date: dt.date
+    decided_by: str = Field(min_length=1, max_length=128)
+    note: str = Field(default="", max_length=1000)
+
+
 class PenaltyAppealed(EventData):
     """The employee appeals a case's penalty within the window (DIS-10)."""
 

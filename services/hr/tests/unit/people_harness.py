@@ -127,6 +127,8 @@ class People:
             p.DecideDisciplinaryDismissal: pc.decide_dismissal,
             p.AppealPenalty: pc.appeal,
             p.DecideAppeal: pc.decide_appeal,
+            p.DemoteEmployee: pc.demote,
+            p.SuspendEmployee: pc.suspend,
             p.CalculatePayroll: pay.calculate,
             p.ClosePayrollPeriod: pay.close,
             p.RecordPayrollAdjustment: pay.adjust,

@@ -11,15 +11,18 @@ import pytest
 
 from hr.application.people import PeoplePolicies
 from hr.domain.people_policy import ClassPenalty, DisciplinePolicy
-from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
+from jetstream_es.errors import Forbidden, InvalidCommand, NotFound, RuleViolated
 from shop_contracts.commands import hr_people as p
 from shop_contracts.events.hr_discipline import (
     DisciplinaryDismissalBasis,
     DisciplinaryDismissalProposed,
     DisciplinaryFineImposed,
+    EmployeeDemoted,
+    EmployeeSuspended,
 )
+from shop_contracts.events.hr_people import Grade
 
-from .people_harness import EMPLOYEE_ACTOR, HR, MANAGER, NOW, People, offence
+from .people_harness import EMPLOYEE_ACTOR, HR, MANAGER, NOW, People, offence, onboard
 
 
 @pytest.fixture
@@ -196,3 +199,62 @@ async def test_lying_about_the_leave_reason_is_a_warning_and_50_yuan_hr_29(peopl
         "DisciplinaryFineImposed",
     ]
     assert fines(people) == [Decimal(50)]
+
+
+# demotion and suspension (DIS-11)
+
+
+def demote(case_id: str = "c1", grade: Grade = Grade.TEAM_MEMBER) -> p.DemoteEmployee:
+    return p.DemoteEmployee(
+        command_id=f"demote-{case_id}",
+        actor=MANAGER,
+        employee_id="emp-1",
+        case_id=case_id,
+        new_grade=grade,
+        effective_date=dt.date(2026, 4, 1),
+        note="order diversion",
+    )
+
+
+def suspend(case_id: str = "c1") -> p.SuspendEmployee:
+    return p.SuspendEmployee(
+        command_id=f"suspend-{case_id}",
+        actor=MANAGER,
+        employee_id="emp-1",
+        case_id=case_id,
+        start_date=dt.date(2026, 3, 5),
+        end_date=dt.date(2026, 3, 6),
+        note="pending review",
+    )
+
+
+async def test_a_supervisor_is_demoted_for_a_recorded_case_dis_11() -> None:
+    # given a supervisor with a recorded class-3 case
+    people = People()
+    await people.given(onboard(grade=Grade.SUPERVISOR), offence("3.4", "c1"))
+    # when a manager demotes them to team member for that case
+    await people.when(demote())
+    # then the demotion is recorded with both grades
+    [demoted] = [e for e in people.events("DisciplineRecord", "emp-1") if isinstance(e, EmployeeDemoted)]
+    assert (demoted.from_grade, demoted.new_grade, demoted.case_id) == ("supervisor", "team_member", "c1")
+
+
+async def test_a_demotion_needs_a_lower_grade_and_a_case_of_the_employee_dis_11() -> None:
+    people = People()
+    await people.given(onboard(grade=Grade.TEAM_MEMBER), offence("3.4", "c1"))
+    with pytest.raises(InvalidCommand) as not_lower:
+        await people.when(demote())
+    assert not_lower.value.rule == "DIS-11"
+    with pytest.raises(NotFound):
+        await people.when(demote("nowhere"))
+
+
+async def test_a_suspension_is_recorded_for_a_case_and_not_for_an_overturned_one_dis_11_dis_10() -> None:
+    people = People()
+    await people.given(onboard(), offence("3.4", "c1"))
+    await people.when(suspend())
+    [suspended] = [e for e in people.events("DisciplineRecord", "emp-1") if isinstance(e, EmployeeSuspended)]
+    assert (suspended.start_date, suspended.end_date) == (dt.date(2026, 3, 5), dt.date(2026, 3, 6))
+    with pytest.raises(Forbidden) as refused:
+        await people.when(suspend().model_copy(update={"actor": EMPLOYEE_ACTOR, "command_id": "s2"}))
+    assert refused.value.rule == "DIS-11"

@@ -15,9 +15,10 @@ from hr.application.people import PeopleCommands, PeoplePolicies
 from jetstream_es.errors import RuleViolated
 from shop_contracts.commands import hr_people as p
 from shop_contracts.commands.hr_time import DutyPair, PublishRota
+from shop_contracts.envelope import Actor
 
 from .attendance_helpers import OPEN_ENGINES, SUPERVISOR, Attendance, assign, at
-from .people_harness import HR, onboard
+from .people_harness import HR, offence, onboard
 
 DAY = dt.date(2026, 3, 3)
 
@@ -115,3 +116,31 @@ async def test_a_rota_naming_an_employee_never_onboarded_is_refused_dis_13() -> 
     assert refused.value.rule == "DIS-13"
     assert "emp-2 is not on the employee register" in refused.value.message
     assert not [e for e in hr.store.all_events if e.envelope.aggregate_type == "Rota"]
+
+
+async def test_a_suspended_employee_gets_no_working_shift_on_the_suspended_days_dis_11() -> None:
+    # given emp-1 trained, with a recorded case and a suspension on DAY
+    hr = await onboarded(trained_on=DAY - dt.timedelta(days=1))
+    engine = create_async_engine("sqlite+aiosqlite:///:memory:")
+    OPEN_ENGINES.append(engine)
+    people = PeopleCommands(
+        hr.commands.handler, lambda: hr.store, PeoplePolicies(), EmployeeKeys(engine), "Asia/Shanghai"
+    )
+    manager = Actor(id="mgr-1", roles=("dept_manager",))
+    await people.record_offence(offence("3.4", "c1").model_copy(update={"occurred_on": DAY}))
+    await people.suspend(
+        p.SuspendEmployee(
+            command_id="s1",
+            actor=manager,
+            employee_id="emp-1",
+            case_id="c1",
+            start_date=DAY,
+            end_date=DAY,
+            note="x",
+        )
+    )
+    # when a shift is assigned on DAY, it is refused naming the suspension; the next day is fine
+    with pytest.raises(RuleViolated) as refused:
+        await hr.when(assign("administrative", DAY))
+    assert "suspended" in refused.value.message
+    assert (await hr.when(assign("administrative", DAY + dt.timedelta(days=1)))).event_ids

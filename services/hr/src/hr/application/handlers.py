@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from hr.domain import attendance, employees, evaluation, ladder, leave, overtime
 from hr.domain.attendance import ATTENDANCE_DAY, day_id
+from hr.domain.discipline import DISCIPLINE_RECORD
 from hr.domain.employees import EMPLOYEE
 from hr.domain.events import LeaveNotedForDay
 from hr.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
@@ -147,6 +148,10 @@ class HrCommands:
         if not state.onboarded:  # named in a rota even on rest days only
             return [f"{employee_id} is not on the employee register (never onboarded)"]
         found = [employees.roster_problem(state, employee_id, day) for day in work_dates]
+        record = (await self.repo(DISCIPLINE_RECORD).load(employee_id, refresh=True)).state
+        for day in work_dates:
+            if (case := record.suspended_on(day)) is not None:
+                found.append(f"{employee_id} is suspended on {day} for case {case} (DIS-11)")
         return [problem for problem in found if problem is not None]
 
     async def assign_shift(self, cmd: AssignShift) -> CommandResult:

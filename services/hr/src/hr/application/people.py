@@ -31,12 +31,14 @@ from shop_contracts.commands.hr_people import (
     CompleteHandover,
     DecideAppeal,
     DecideDisciplinaryDismissal,
+    DemoteEmployee,
     EraseEmployeePersonalData,
     OffboardEmployee,
     OnboardEmployee,
     RecordOffence,
     RecordSafetyTrainingResult,
     SubmitResignation,
+    SuspendEmployee,
 )
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.hr_attendance import ShiftAssigned
@@ -126,6 +128,18 @@ class PeopleCommands(Aggregates):
         today = self.today()
         return await self.command(
             cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.hand_over(s, cmd, today)
+        )
+
+    async def demote(self, cmd: DemoteEmployee) -> CommandResult:
+        employee = (await self.repo(EMPLOYEE).load(cmd.employee_id, refresh=True)).state
+        grade = employee.grade.value if employee.onboarded and employee.grade is not None else None
+        return await self.command(
+            cmd, DISCIPLINE_RECORD, cmd.employee_id, lambda s: discipline.demote(s, cmd, grade)
+        )
+
+    async def suspend(self, cmd: SuspendEmployee) -> CommandResult:
+        return await self.command(
+            cmd, DISCIPLINE_RECORD, cmd.employee_id, lambda s: discipline.suspend(s, cmd)
         )
 
     async def dismissal_basis(self, employee_id: str, reference: str | None) -> str | None:

@@ -6,6 +6,9 @@ plus 20 yuan if serious (DIS-2), class 3 a warning plus 50 yuan (DIS-3), class 4
 yuan (DIS-4). An item with a monthly threshold (falsified work records: 3 in a calendar month,
 DIS-3) proposes dismissal when the employee reaches it. A manager decides a proposal. The employee
 may appeal within the window and HR decides (DIS-10); an overturned appeal cancels the fine.
+DIS-11's other penalties: a manager demotes (`DemoteEmployee`, to a lower grade) or suspends
+(`SuspendEmployee`, dates inclusive; no shift on those days, DIS-13's roster check) the employee
+for one of their own recorded cases that was not overturned on appeal.
 Fines feed payroll deductions and the public activity fund (HR-37).
 """
 
@@ -26,7 +29,9 @@ from shop_contracts.commands.hr_people import (
     AppealPenalty,
     DecideAppeal,
     DecideDisciplinaryDismissal,
+    DemoteEmployee,
     RecordOffence,
+    SuspendEmployee,
 )
 from shop_contracts.events.hr_discipline import (
     AppealDecided,
@@ -36,6 +41,8 @@ from shop_contracts.events.hr_discipline import (
     DisciplinaryDismissalProposed,
     DisciplinaryFineCancelled,
     DisciplinaryFineImposed,
+    EmployeeDemoted,
+    EmployeeSuspended,
     OffenceRecorded,
     PenaltyAppealed,
     WrittenWarningIssued,
@@ -60,10 +67,21 @@ class DisciplineState:
     employee_id: str = ""
     cases: Mapping[str, Case] = field(default_factory=dict)
     monthly: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    suspensions: tuple[tuple[dt.date, dt.date, str], ...] = ()
+    """(start, end, case_id) of each suspension (DIS-11)."""
+    demoted_for: frozenset[str] = frozenset()
+
+    def suspended_on(self, day: dt.date) -> str | None:
+        """The case a suspension covering `day` was imposed for, or None (DIS-11)."""
+        return next((case for start, end, case in self.suspensions if start <= day <= end), None)
 
 
 def _case(state: DisciplineState, case_id: str, change: dict[str, Any]) -> DisciplineState:
     return replace(state, cases={**state.cases, case_id: replace(state.cases[case_id], **change)})
+
+
+GRADES_BELOW: dict[str, tuple[str, ...]] = {"supervisor": ("team_member",)}
+"""DIS-11 demotion: the grades below each grade (HR-39's two grades)."""
 
 
 def evolve(state: DisciplineState, event: EventData) -> DisciplineState:
@@ -83,6 +101,11 @@ def evolve(state: DisciplineState, event: EventData) -> DisciplineState:
             return _case(state, event.case_id, {"dismissal": "proposed"})
         case DisciplinaryDismissalDecided():
             return _case(state, event.case_id, {"dismissal": "dismissed" if event.dismissed else "declined"})
+        case EmployeeSuspended():
+            suspension = (event.start_date, event.end_date, event.case_id)
+            return replace(state, suspensions=(*state.suspensions, suspension))
+        case EmployeeDemoted():
+            return replace(state, demoted_for=state.demoted_for | {event.case_id})
         case PenaltyAppealed():
             return _case(state, event.case_id, {"appeal": "pending"})
         case AppealDecided():
@@ -179,6 +202,59 @@ def decide_dismissal(
     ]
 
 
+def _penalisable(state: DisciplineState, employee_id: str, case_id: str) -> Case:
+    """DIS-11: a demotion or suspension names one of the employee's own recorded cases, still standing."""
+    case = _known(state, employee_id, case_id)
+    if case.appeal == "overturned":
+        raise RuleViolated(f"case {case_id} was overturned on appeal; it justifies no penalty", "DIS-10")
+    if case.appeal == "pending":
+        raise RuleViolated(f"case {case_id} is under appeal; HR decides it first", "DIS-10")
+    return case
+
+
+def demote(state: DisciplineState, cmd: DemoteEmployee, current_grade: str | None) -> list[EventData]:
+    require(cmd.actor, "DemoteEmployee")
+    _penalisable(state, cmd.employee_id, cmd.case_id)
+    if current_grade is None:
+        raise NotFound(f"{cmd.employee_id} is not on the employee register")
+    if cmd.case_id in state.demoted_for:
+        raise RuleViolated(f"{cmd.employee_id} was already demoted for case {cmd.case_id}", "DIS-11")
+    if cmd.new_grade.value == current_grade or cmd.new_grade.value not in GRADES_BELOW.get(current_grade, ()):
+        raise InvalidCommand(
+            f"{cmd.new_grade.value} is not below {cmd.employee_id}'s grade {current_grade}",
+            "DIS-11",
+            fields=["new_grade"],
+        )
+    return [
+        EmployeeDemoted(
+            employee_id=cmd.employee_id,
+            case_id=cmd.case_id,
+            from_grade=current_grade,
+            new_grade=cmd.new_grade.value,
+            effective_date=cmd.effective_date,
+            decided_by=cmd.actor.id,
+            note=cmd.note,
+        )
+    ]
+
+
+def suspend(state: DisciplineState, cmd: SuspendEmployee) -> list[EventData]:
+    require(cmd.actor, "SuspendEmployee")
+    _penalisable(state, cmd.employee_id, cmd.case_id)
+    if cmd.end_date < cmd.start_date:
+        raise InvalidCommand("the suspension ends before it starts", "DIS-11", fields=["end_date"])
+    return [
+        EmployeeSuspended(
+            employee_id=cmd.employee_id,
+            case_id=cmd.case_id,
+            start_date=cmd.start_date,
+            end_date=cmd.end_date,
+            decided_by=cmd.actor.id,
+            note=cmd.note,
+        )
+    ]
+
+
 def appeal(
     state: DisciplineState, cmd: AppealPenalty, policy: DisciplinePolicy, today: dt.date
 ) -> list[EventData]:
@@ -242,6 +318,8 @@ registry = EventRegistry(
         PenaltyAppealed,
         AppealDecided,
         DisciplinaryFineCancelled,
+        EmployeeDemoted,
+        EmployeeSuspended,
     ]
 )
 DISCIPLINE_RECORD = AggregateType[DisciplineState]("DisciplineRecord", registry, DisciplineState, evolve)

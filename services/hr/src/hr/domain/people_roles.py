@@ -24,6 +24,8 @@ PEOPLE_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "EraseEmployeePersonalData": ((HR_DEPT,), "HR-38"),
     "RecordOffence": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR, DEPT_MANAGER), "DIS-10"),
     "DecideDisciplinaryDismissal": ((DEPT_MANAGER, ECOM_SUPERVISOR), "DIS-1"),
+    "DemoteEmployee": ((DEPT_MANAGER, ECOM_SUPERVISOR), "DIS-11"),
+    "SuspendEmployee": ((DEPT_MANAGER, ECOM_SUPERVISOR), "DIS-11"),
     "DecideAppeal": ((HR_DEPT,), "DIS-10"),
     "CalculatePayroll": ((HR_DEPT,), "HR-36"),
     "ClosePayrollPeriod": ((HR_DEPT,), "HR-33"),

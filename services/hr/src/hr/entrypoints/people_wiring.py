@@ -28,6 +28,7 @@ from shop_contracts.commands.hr_people import (
     CompleteHandover,
     DecideAppeal,
     DecideDisciplinaryDismissal,
+    DemoteEmployee,
     EraseEmployeePersonalData,
     OffboardEmployee,
     OnboardEmployee,
@@ -36,6 +37,7 @@ from shop_contracts.commands.hr_people import (
     RecordPayrollAdjustment,
     RecordSafetyTrainingResult,
     SubmitResignation,
+    SuspendEmployee,
 )
 from shop_contracts.queries.hr_people import ActivityFund, DisciplineRecord, Employee, PayrollPeriod, Payslip
 
@@ -90,6 +92,8 @@ class PeopleService:
         rt.command(DecideDisciplinaryDismissal, people.decide_dismissal)
         rt.command(AppealPenalty, people.appeal)
         rt.command(DecideAppeal, people.decide_appeal)
+        rt.command(DemoteEmployee, people.demote)
+        rt.command(SuspendEmployee, people.suspend)
         rt.command(CalculatePayroll, payroll.calculate)
         rt.command(ClosePayrollPeriod, payroll.close)
         rt.command(PaySalaries, payroll.pay)
