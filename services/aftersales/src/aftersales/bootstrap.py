@@ -8,15 +8,18 @@ endpoints, projections and reactions onto it. Every business number is a setting
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from aftersales.domain.policy import DEFAULT_DEPARTMENTS, DEFAULT_REASONS, AftersalesPolicy
+from aftersales.domain.roles import COMMAND_ROLES, SETTING
 from aftersales.entrypoints.wiring import CONSUMERS, NAME, AftersalesService
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
 from jetstream_es.provision import ServiceSpec
+from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 
@@ -52,6 +55,17 @@ class AftersalesSettings(BaseSettings):
         description="AS-17: departments a consultation or complaint can be routed to (JSON list)",
     )
     satisfaction_target: int = Field(5, ge=1, le=5, description="AS-14: the rating a return visit aims for")
+    command_roles: Annotated[dict[str, list[str]], NoDecode] = Field(
+        default_factory=dict,
+        description="C9: who may issue which command, a JSON object command -> roles replacing the "
+        "defaults of aftersales/domain/roles.py (000: the department supervisor decides and refunds) for the "
+        "commands it names; roles.SERVICE_DEPARTMENT_001 is 001's separate after-sales service department",
+    )
+
+    @field_validator("command_roles", mode="before")
+    @classmethod
+    def _command_roles(cls, value: object) -> dict[str, list[str]]:
+        return CommandRoles.from_setting(COMMAND_ROLES, value, setting=SETTING).overrides()
 
     def policy(self) -> AftersalesPolicy:
         return AftersalesPolicy(
@@ -62,6 +76,7 @@ class AftersalesSettings(BaseSettings):
             complaint_response_within=timedelta(hours=self.complaint_response_hours),
             departments=frozenset(self.consultation_departments),
             satisfaction_target=self.satisfaction_target,
+            roles=CommandRoles.configured(COMMAND_ROLES, self.command_roles, setting=SETTING),
         )
 
 

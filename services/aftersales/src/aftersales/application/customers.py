@@ -44,42 +44,48 @@ class CustomerCommands:
 
     async def respond(self, cmd: c.RespondToComplaint) -> CommandResult:
         return await self.complaints.execute(
-            cmd.complaint_id, cause_of(cmd), lambda s, now: complaints.respond(s, cmd, now)
+            cmd.complaint_id, cause_of(cmd), lambda s, now: complaints.respond(s, cmd, self.policy, now)
         )
 
     async def escalate(self, cmd: c.EscalateComplaint) -> CommandResult:
         return await self.complaints.execute(
-            cmd.complaint_id, cause_of(cmd), lambda s, now: complaints.escalate(s, cmd, now)
+            cmd.complaint_id, cause_of(cmd), lambda s, now: complaints.escalate(s, cmd, self.policy, now)
         )
 
     async def resolve(self, cmd: c.ResolveComplaint) -> CommandResult:
         return await self.complaints.execute(
-            cmd.complaint_id, cause_of(cmd), lambda s, now: complaints.resolve(s, cmd, now)
+            cmd.complaint_id, cause_of(cmd), lambda s, now: complaints.resolve(s, cmd, self.policy, now)
         )
 
     async def flag(self, cmd: c.FlagCustomer) -> CommandResult:
         return await self.flags.execute(
-            cmd.customer_id, cause_of(cmd), lambda s, now: flags.propose(s, cmd, now), must_exist=False
+            cmd.customer_id,
+            cause_of(cmd),
+            lambda s, now: flags.propose(s, cmd, self.policy, now),
+            must_exist=False,
         )
 
     async def confirm_flag(self, cmd: c.ConfirmCustomerFlag) -> CommandResult:
         return await self.flags.execute(
-            cmd.customer_id, cause_of(cmd), lambda s, now: flags.confirm(s, cmd, now)
+            cmd.customer_id, cause_of(cmd), lambda s, now: flags.confirm(s, cmd, self.policy, now)
         )
 
     async def reject_flag(self, cmd: c.RejectCustomerFlag) -> CommandResult:
         return await self.flags.execute(
-            cmd.customer_id, cause_of(cmd), lambda s, now: flags.reject(s, cmd, now)
+            cmd.customer_id, cause_of(cmd), lambda s, now: flags.reject(s, cmd, self.policy, now)
         )
 
     async def record_review(self, cmd: c.RecordNegativeReview) -> CommandResult:
         return await self.reviews.execute(
-            cmd.review_id, cause_of(cmd), lambda s, now: contacts.record_review(s, cmd, now), must_exist=False
+            cmd.review_id,
+            cause_of(cmd),
+            lambda s, now: contacts.record_review(s, cmd, self.policy, now),
+            must_exist=False,
         )
 
     async def reply_to_review(self, cmd: c.ReplyToReview) -> CommandResult:
         return await self.reviews.execute(
-            cmd.review_id, cause_of(cmd), lambda s, now: contacts.reply(s, cmd, now)
+            cmd.review_id, cause_of(cmd), lambda s, now: contacts.reply(s, cmd, self.policy, now)
         )
 
     async def log_consultation(self, cmd: c.LogConsultation) -> CommandResult:

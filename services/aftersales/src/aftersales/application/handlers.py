@@ -88,32 +88,40 @@ class RefundCommands:
         return result
 
     async def approve(self, cmd: c.ApproveRefundRequest) -> CommandResult:
-        return await self._case(cmd, cmd.case_id, lambda s, now: refunds.approve(s, cmd, now))
+        return await self._case(cmd, cmd.case_id, lambda s, now: refunds.approve(s, cmd, self.policy, now))
 
     async def reject(self, cmd: c.RejectRefundRequest) -> CommandResult:
-        return await self._case(cmd, cmd.case_id, lambda s, now: refunds.reject(s, cmd, now))
+        return await self._case(cmd, cmd.case_id, lambda s, now: refunds.reject(s, cmd, self.policy, now))
 
     async def conclude(self, cmd: c.ConcludeNegotiation) -> CommandResult:
-        result = await self._case(cmd, cmd.case_id, lambda s, now: refunds.conclude(s, cmd, now))
+        result = await self._case(cmd, cmd.case_id, lambda s, now: refunds.conclude(s, cmd, self.policy, now))
         return await self._release_if_closed(cmd, result, cmd.case_id)
 
     async def withdraw(self, cmd: c.WithdrawRefundRequest) -> CommandResult:
-        result = await self._case(cmd, cmd.case_id, lambda s, now: refunds.withdraw(s, cmd, now))
+        result = await self._case(cmd, cmd.case_id, lambda s, now: refunds.withdraw(s, cmd, self.policy, now))
         return await self._release_if_closed(cmd, result, cmd.case_id)
 
     async def record_dispatch(self, cmd: c.RecordReturnDispatch) -> CommandResult:
-        return await self._case(cmd, cmd.case_id, lambda s, now: refunds.record_dispatch(s, cmd, now))
+        return await self._case(
+            cmd, cmd.case_id, lambda s, now: refunds.record_dispatch(s, cmd, self.policy, now)
+        )
 
     async def issue_return_note(self, cmd: c.IssueReturnNote) -> CommandResult:
-        return await self._case(cmd, cmd.case_id, lambda s, now: refunds.issue_return_note(s, cmd, now))
+        return await self._case(
+            cmd, cmd.case_id, lambda s, now: refunds.issue_return_note(s, cmd, self.policy, now)
+        )
 
     async def inspect(self, cmd: c.InspectReturn) -> CommandResult:
         case = await self.cases.state(cmd.case_id)
         shipped = (await self.facts.state(case.order_id)).shipped_accessories if case.order_id else None
-        return await self._case(cmd, cmd.case_id, lambda s, now: refunds.inspect(s, cmd, shipped, now))
+        return await self._case(
+            cmd, cmd.case_id, lambda s, now: refunds.inspect(s, cmd, shipped, self.policy, now)
+        )
 
     async def confirm_receipt(self, cmd: c.ConfirmReturnReceipt) -> CommandResult:
-        return await self._case(cmd, cmd.case_id, lambda s, now: refunds.confirm_receipt(s, cmd, now))
+        return await self._case(
+            cmd, cmd.case_id, lambda s, now: refunds.confirm_receipt(s, cmd, self.policy, now)
+        )
 
     async def issue_refund(self, cmd: c.IssueRefund) -> CommandResult:
         loaded = await self.cases.repo.load(cmd.case_id, refresh=True)
@@ -121,11 +129,13 @@ class RefundCommands:
             raise NotFound(f"RefundCase {cmd.case_id} does not exist")
         case = loaded.state
         if self.cases.repo.outcome(loaded, _first_event_id(cmd, case.case_id)) is None:
-            refunds.check_refundable(case, cmd)
+            refunds.check_refundable(case, cmd, self.policy)
             await self.facts.execute(
                 case.order_id, cause_of(cmd), lambda f, now: book_refund(f, case.case_id, case.amount, now)
             )
-        return await self._case(cmd, cmd.case_id, lambda s, now: refunds.issue_refund(s, cmd, now))
+        return await self._case(
+            cmd, cmd.case_id, lambda s, now: refunds.issue_refund(s, cmd, self.policy, now)
+        )
 
 
 def _first_event_id(cmd: Command, case_id: str) -> str:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from aftersales.domain.policy import AftersalesPolicy
-from aftersales.domain.roles import CS_SUPERVISOR, require_role
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import Forbidden, RuleViolated
 from jetstream_es.events import EventRegistry
@@ -95,7 +94,7 @@ def _expect(state: ComplaintState, command: str, *allowed: S) -> None:
 def register(
     state: ComplaintState, cmd: c.RegisterComplaint, policy: AftersalesPolicy, now: datetime
 ) -> Sequence[EventData]:
-    require_role(cmd.actor, "RegisterComplaint")
+    policy.roles.require(cmd.actor, "RegisterComplaint")
     if state.exists:
         raise RuleViolated(f"complaint {cmd.complaint_id} already exists", "SM-CMP")
     return [
@@ -112,8 +111,10 @@ def register(
     ]
 
 
-def respond(state: ComplaintState, cmd: c.RespondToComplaint, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "RespondToComplaint")
+def respond(
+    state: ComplaintState, cmd: c.RespondToComplaint, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "RespondToComplaint")
     _expect(state, "RespondToComplaint", S.OPEN, S.ESCALATED)
     if state.responded_at is not None:
         raise RuleViolated(f"complaint {state.complaint_id} has been responded to already", "SM-CMP")
@@ -129,8 +130,10 @@ def respond(state: ComplaintState, cmd: c.RespondToComplaint, now: datetime) -> 
     ]
 
 
-def escalate(state: ComplaintState, cmd: c.EscalateComplaint, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "EscalateComplaint")
+def escalate(
+    state: ComplaintState, cmd: c.EscalateComplaint, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "EscalateComplaint")
     _expect(state, "EscalateComplaint", S.OPEN, S.RESPONDED)
     return [
         ComplaintEscalated(
@@ -139,11 +142,19 @@ def escalate(state: ComplaintState, cmd: c.EscalateComplaint, now: datetime) -> 
     ]
 
 
-def resolve(state: ComplaintState, cmd: c.ResolveComplaint, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "ResolveComplaint")
+def resolve(
+    state: ComplaintState, cmd: c.ResolveComplaint, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "ResolveComplaint")
     _expect(state, "ResolveComplaint", S.RESPONDED, S.ESCALATED)
-    if state.status == S.ESCALATED and not cmd.actor.has_any(CS_SUPERVISOR):
-        raise Forbidden(f"complaint {state.complaint_id} is escalated: the supervisor resolves it", "AS-19")
+    if state.status == S.ESCALATED and not cmd.actor.has_any(
+        *policy.roles.roles("ResolveEscalatedComplaint")
+    ):
+        raise Forbidden(
+            f"complaint {state.complaint_id} is escalated: "
+            f"{' or '.join(policy.roles.roles('ResolveEscalatedComplaint'))} resolves it",
+            "AS-19",
+        )
     return [
         ComplaintResolved(
             complaint_id=state.complaint_id,

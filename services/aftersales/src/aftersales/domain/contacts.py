@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from aftersales.domain.policy import AftersalesPolicy
-from aftersales.domain.roles import require_role
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
@@ -72,8 +71,10 @@ CUSTOMER_CONTACT = AggregateType[ContactState](
 )
 
 
-def record_review(state: ReviewState, cmd: c.RecordNegativeReview, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "RecordNegativeReview")
+def record_review(
+    state: ReviewState, cmd: c.RecordNegativeReview, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "RecordNegativeReview")
     if state.exists:
         raise RuleViolated(f"review {cmd.review_id} is recorded already", "AS-16")
     return [
@@ -89,8 +90,10 @@ def record_review(state: ReviewState, cmd: c.RecordNegativeReview, now: datetime
     ]
 
 
-def reply(state: ReviewState, cmd: c.ReplyToReview, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "ReplyToReview")
+def reply(
+    state: ReviewState, cmd: c.ReplyToReview, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "ReplyToReview")
     if state.replied:
         raise RuleViolated(f"review {state.review_id} has a reply already", "AS-16")
     return [
@@ -114,7 +117,7 @@ def _new_entry(state: ContactState, entry_id: str) -> None:
 def log_consultation(
     state: ContactState, cmd: c.LogConsultation, policy: AftersalesPolicy, now: datetime
 ) -> Sequence[EventData]:
-    require_role(cmd.actor, "LogConsultation")
+    policy.roles.require(cmd.actor, "LogConsultation")
     _new_entry(state, cmd.consultation_id)
     if cmd.routed_to not in policy.departments:
         known = ", ".join(sorted(policy.departments))
@@ -135,7 +138,7 @@ def log_consultation(
 def record_revisit(
     state: ContactState, cmd: c.RecordRevisit, policy: AftersalesPolicy, now: datetime
 ) -> Sequence[EventData]:
-    require_role(cmd.actor, "RecordRevisit")
+    policy.roles.require(cmd.actor, "RecordRevisit")
     _new_entry(state, cmd.revisit_id)
     rated = cmd.satisfaction
     return [

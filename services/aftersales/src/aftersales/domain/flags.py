@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from aftersales.domain.roles import require_role
+from aftersales.domain.policy import AftersalesPolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
@@ -63,8 +63,10 @@ def _expect_proposed(state: CustomerFlagState, command: str) -> None:
         )
 
 
-def propose(state: CustomerFlagState, cmd: c.FlagCustomer, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "FlagCustomer")
+def propose(
+    state: CustomerFlagState, cmd: c.FlagCustomer, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "FlagCustomer")
     if state.status == S.PROPOSED:
         raise RuleViolated(f"a flag on customer {cmd.customer_id} awaits the supervisor", "SM-CUST-FLAG")
     if state.status == S.CONFIRMED:
@@ -76,8 +78,10 @@ def propose(state: CustomerFlagState, cmd: c.FlagCustomer, now: datetime) -> Seq
     ]
 
 
-def confirm(state: CustomerFlagState, cmd: c.ConfirmCustomerFlag, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "ConfirmCustomerFlag")
+def confirm(
+    state: CustomerFlagState, cmd: c.ConfirmCustomerFlag, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "ConfirmCustomerFlag")
     _expect_proposed(state, "ConfirmCustomerFlag")
     if cmd.actor.id == state.proposed_by:
         raise RuleViolated("the supervisor cannot confirm a flag they proposed themselves", "AS-18")
@@ -93,8 +97,10 @@ def confirm(state: CustomerFlagState, cmd: c.ConfirmCustomerFlag, now: datetime)
     ]
 
 
-def reject(state: CustomerFlagState, cmd: c.RejectCustomerFlag, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "RejectCustomerFlag")
+def reject(
+    state: CustomerFlagState, cmd: c.RejectCustomerFlag, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "RejectCustomerFlag")
     _expect_proposed(state, "RejectCustomerFlag")
     return [
         CustomerFlagRejected(

@@ -15,7 +15,6 @@ from datetime import datetime
 
 from aftersales.domain.facts import OrderFacts, check_amount, check_paid, goods_received
 from aftersales.domain.policy import AftersalesPolicy
-from aftersales.domain.roles import require_role
 from aftersales.domain.state import OPEN_FOR_WITHDRAWAL, RefundCaseState
 from jetstream_es.errors import Forbidden, NotFound, RuleViolated
 from shop_contracts.commands import aftersales as c
@@ -56,7 +55,7 @@ def _own_buyer(actor: Actor, buyer_id: str) -> None:
 def request(
     state: RefundCaseState, cmd: c.RequestRefund, facts: OrderFacts, policy: AftersalesPolicy, now: datetime
 ) -> Sequence[EventData]:
-    require_role(cmd.actor, "RequestRefund")
+    policy.roles.require(cmd.actor, "RequestRefund")
     if state.exists:
         raise RuleViolated(f"case {cmd.case_id} already exists", "SM-RET")
     if not facts.known:
@@ -116,8 +115,10 @@ def check_quality_window(facts: OrderFacts, policy: AftersalesPolicy, now: datet
         )
 
 
-def approve(state: RefundCaseState, cmd: c.ApproveRefundRequest, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "ApproveRefundRequest")
+def approve(
+    state: RefundCaseState, cmd: c.ApproveRefundRequest, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "ApproveRefundRequest")
     _expect(state, "ApproveRefundRequest", S.AWAITING_DECISION)
     return [
         RefundRequestApproved(
@@ -130,8 +131,10 @@ def approve(state: RefundCaseState, cmd: c.ApproveRefundRequest, now: datetime) 
     ]
 
 
-def reject(state: RefundCaseState, cmd: c.RejectRefundRequest, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "RejectRefundRequest")
+def reject(
+    state: RefundCaseState, cmd: c.RejectRefundRequest, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "RejectRefundRequest")
     _expect(state, "RejectRefundRequest", S.AWAITING_DECISION)
     ids = {"case_id": state.case_id, "order_id": state.order_id}
     return [
@@ -140,8 +143,10 @@ def reject(state: RefundCaseState, cmd: c.RejectRefundRequest, now: datetime) ->
     ]
 
 
-def conclude(state: RefundCaseState, cmd: c.ConcludeNegotiation, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "ConcludeNegotiation")
+def conclude(
+    state: RefundCaseState, cmd: c.ConcludeNegotiation, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "ConcludeNegotiation")
     _expect(state, "ConcludeNegotiation", S.NEGOTIATION)
     ids = {"case_id": state.case_id, "order_id": state.order_id}
     events: list[EventData] = [
@@ -154,8 +159,10 @@ def conclude(state: RefundCaseState, cmd: c.ConcludeNegotiation, now: datetime) 
     return events
 
 
-def withdraw(state: RefundCaseState, cmd: c.WithdrawRefundRequest, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "WithdrawRefundRequest")
+def withdraw(
+    state: RefundCaseState, cmd: c.WithdrawRefundRequest, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "WithdrawRefundRequest")
     _own_buyer(cmd.actor, state.buyer_id)
     _expect(state, "WithdrawRefundRequest", *sorted(OPEN_FOR_WITHDRAWAL))
     ids = {"case_id": state.case_id, "order_id": state.order_id}
@@ -166,9 +173,9 @@ def withdraw(state: RefundCaseState, cmd: c.WithdrawRefundRequest, now: datetime
 
 
 def record_dispatch(
-    state: RefundCaseState, cmd: c.RecordReturnDispatch, now: datetime
+    state: RefundCaseState, cmd: c.RecordReturnDispatch, policy: AftersalesPolicy, now: datetime
 ) -> Sequence[EventData]:
-    require_role(cmd.actor, "RecordReturnDispatch")
+    policy.roles.require(cmd.actor, "RecordReturnDispatch")
     _own_buyer(cmd.actor, state.buyer_id)
     _expect(state, "RecordReturnDispatch", S.AWAITING_RETURN_SHIPMENT)
     return [
@@ -187,8 +194,10 @@ def parcel_arrived(state: RefundCaseState, event: ReturnParcelReceived) -> Seque
     ]
 
 
-def issue_return_note(state: RefundCaseState, cmd: c.IssueReturnNote, now: datetime) -> Sequence[EventData]:
-    require_role(cmd.actor, "IssueReturnNote")
+def issue_return_note(
+    state: RefundCaseState, cmd: c.IssueReturnNote, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    policy.roles.require(cmd.actor, "IssueReturnNote")
     _expect(state, "IssueReturnNote", S.RETURN_ARRIVED)
     if not cmd.return_reason.strip():
         raise RuleViolated("a return note must state the reason for the return", "AS-6")
@@ -213,11 +222,15 @@ def missing_accessories(cmd: c.InspectReturn, shipped: tuple[str, ...] | None) -
 
 
 def inspect(
-    state: RefundCaseState, cmd: c.InspectReturn, shipped: tuple[str, ...] | None, now: datetime
+    state: RefundCaseState,
+    cmd: c.InspectReturn,
+    shipped: tuple[str, ...] | None,
+    policy: AftersalesPolicy,
+    now: datetime,
 ) -> Sequence[EventData]:
     """AS-7: the goods and accessories checked against what was shipped; `shipped` is the
     accessory checklist of the order's shipment (None when fulfilment reported none)."""
-    require_role(cmd.actor, "InspectReturn")
+    policy.roles.require(cmd.actor, "InspectReturn")
     _expect(state, "InspectReturn", S.RETURN_NOTE_ISSUED)
     ids = {"case_id": state.case_id, "order_id": state.order_id}
     missing = missing_accessories(cmd, shipped)
@@ -243,9 +256,9 @@ def inspect(
 
 
 def confirm_receipt(
-    state: RefundCaseState, cmd: c.ConfirmReturnReceipt, now: datetime
+    state: RefundCaseState, cmd: c.ConfirmReturnReceipt, policy: AftersalesPolicy, now: datetime
 ) -> Sequence[EventData]:
-    require_role(cmd.actor, "ConfirmReturnReceipt")
+    policy.roles.require(cmd.actor, "ConfirmReturnReceipt")
     _expect(state, "ConfirmReturnReceipt", S.INSPECTED)
     return [
         ReturnReceiptConfirmed(
@@ -254,16 +267,18 @@ def confirm_receipt(
     ]
 
 
-def check_refundable(state: RefundCaseState, cmd: c.IssueRefund) -> None:
+def check_refundable(state: RefundCaseState, cmd: c.IssueRefund, policy: AftersalesPolicy) -> None:
     """AS-8: only the supervisor, only after approval without return or confirmed receipt."""
-    require_role(cmd.actor, "IssueRefund")
+    policy.roles.require(cmd.actor, "IssueRefund")
     if state.status is S.REFUNDED:
         raise RuleViolated(f"case {state.case_id} has already been refunded", "SM-RET")
     _expect(state, "IssueRefund", S.APPROVED_NO_RETURN, S.RECEIPT_CONFIRMED)
 
 
-def issue_refund(state: RefundCaseState, cmd: c.IssueRefund, now: datetime) -> Sequence[EventData]:
-    check_refundable(state, cmd)
+def issue_refund(
+    state: RefundCaseState, cmd: c.IssueRefund, policy: AftersalesPolicy, now: datetime
+) -> Sequence[EventData]:
+    check_refundable(state, cmd, policy)
     return [
         RefundIssued(
             case_id=state.case_id,

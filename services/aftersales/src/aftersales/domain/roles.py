@@ -1,12 +1,19 @@
-"""Who may do what (rules.md §0; AS-2, AS-5..AS-8; SM-RET actors; complaints, reviews and flags
-AS-15..AS-21, SM-CMP, SM-CUST-FLAG)."""
+"""Who may do what by default (rules.md §0; AS-2, AS-5..AS-8; SM-RET actors; complaints, reviews and
+flags AS-15..AS-21, SM-CMP, SM-CUST-FLAG; conflict C9: the table is a setting).
+
+`COMMAND_ROLES` is the documented default, 000's mapping for returns: the department supervisor
+decides and releases the refund, after-sales checks the goods (AS-2, AS-7, AS-8).
+`AFTERSALES_COMMAND_ROLES` (read in bootstrap.py) replaces the roles of the commands it names;
+`SERVICE_DEPARTMENT_001` is 001's alternative (AS-12: a separate after-sales service department
+handles returns, repairs and refunds), the example value of that setting in the README. The
+resulting `CommandRoles` reaches the decisions on `AftersalesPolicy.roles`.
+"""
 
 from __future__ import annotations
 
 from typing import Final
 
-from jetstream_es.errors import Forbidden
-from shop_contracts.envelope import Actor
+from jetstream_es.roles import CommandRoles
 
 BUYER: Final = "buyer"
 SUPERVISOR: Final = "dept_supervisor"
@@ -15,6 +22,10 @@ AFTERSALES: Final = "aftersales_cs"
 PRESALES: Final = "presales_cs"
 CS_SUPERVISOR: Final = "cs_supervisor"
 CS: Final = (PRESALES, AFTERSALES)
+SERVICE_DEPT: Final = "aftersales_service_dept"
+"""001's after-sales service department (售后服务部, AS-12); no role of the default mapping."""
+
+SETTING: Final = "AFTERSALES_COMMAND_ROLES"
 
 COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "RequestRefund": ((BUYER,), "AS-1"),
@@ -31,6 +42,7 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "RespondToComplaint": ((*CS, CS_SUPERVISOR), "AS-15"),
     "EscalateComplaint": (CS, "AS-19"),
     "ResolveComplaint": ((*CS, CS_SUPERVISOR), "AS-15"),
+    "ResolveEscalatedComplaint": ((CS_SUPERVISOR,), "AS-19"),
     "FlagCustomer": (CS, "AS-18"),
     "ConfirmCustomerFlag": ((CS_SUPERVISOR,), "AS-18"),
     "RejectCustomerFlag": ((CS_SUPERVISOR,), "AS-18"),
@@ -39,10 +51,19 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "LogConsultation": (CS, "AS-17"),
     "RecordRevisit": (CS, "AS-21"),
 }
-"""Command name → (roles allowed, rule cited when refused)."""
+"""Command name → (roles allowed, rule cited when refused). `ResolveEscalatedComplaint` is
+ResolveComplaint on an escalated complaint: the escalation point resolves it (AS-19)."""
 
+DEFAULT_ROLES: Final = CommandRoles.configured(COMMAND_ROLES, setting=SETTING)
 
-def require_role(actor: Actor, command: str) -> None:
-    roles, rule = COMMAND_ROLES[command]
-    if not actor.has_any(*roles):
-        raise Forbidden(f"{command} needs the role {' or '.join(roles)}; {actor.id} has none of them", rule)
+SERVICE_DEPARTMENT_001: Final[dict[str, list[str]]] = {
+    "ApproveRefundRequest": [SERVICE_DEPT],
+    "RejectRefundRequest": [SERVICE_DEPT],
+    "ConcludeNegotiation": [SERVICE_DEPT, AFTERSALES, PRESALES],
+    "IssueReturnNote": [SERVICE_DEPT],
+    "InspectReturn": [SERVICE_DEPT],
+    "ConfirmReturnReceipt": [SERVICE_DEPT],
+    "IssueRefund": [SERVICE_DEPT],
+}
+"""C9, 001's mapping: the after-sales service department decides, takes the goods back, checks them
+and refunds; customer service keeps its channel to the buyer in the negotiation (AS-12)."""

@@ -1,0 +1,145 @@
+"""Who may issue which after-sales command is a setting (conflict C9, returns owner): the default is
+000's mapping (the department supervisor decides and releases the refund, after-sales checks the
+goods; AS-2, AS-7, AS-8); `AFTERSALES_COMMAND_ROLES` replaces the roles of the commands it names,
+e.g. with 001's separate after-sales service department (AS-12); a bad value stops the service at
+start-up, naming it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from aftersales.bootstrap import AftersalesSettings, build
+from aftersales.domain.roles import SERVICE_DEPARTMENT_001
+from jetstream_es.errors import Forbidden
+from jetstream_es.settings import RuntimeSettings
+from shop_contracts.commands import aftersales as c
+from shop_contracts.envelope import Actor
+from shop_contracts.queries.aftersales import RefundCaseStatus as S
+
+from .customer_helpers import Customers, register
+from .customer_helpers import cmd as customer_cmd
+from .helpers import BUYER, CS, DELIVERED, PAID, PARCEL, PLACED, STAMPED, SUPERVISOR, Aftersales, cmd, request
+
+README = Path(__file__).resolve().parents[4] / "README.md"
+SERVICE_DEPT = Actor(id="asd-1", roles=("aftersales_service_dept",))
+
+
+def configured(command_roles: str) -> Aftersales:
+    return Aftersales(AftersalesSettings.model_validate({"command_roles": command_roles}).policy())
+
+
+def service_department() -> Aftersales:
+    return configured(json.dumps(SERVICE_DEPARTMENT_001))
+
+
+async def test_by_default_the_department_supervisor_approves_and_refunds_c9_as_2_as_8() -> None:
+    a = Aftersales(AftersalesSettings().policy())
+    await a.facts(PLACED, PAID)
+
+    await a.given(request(received=False, reason="changed_mind"), cmd(c.ApproveRefundRequest, SUPERVISOR))
+    await a.when(cmd(c.IssueRefund, SUPERVISOR, platform_ref="TB-1"))
+
+    assert (await a.state()).status is S.REFUNDED
+
+
+async def test_with_001s_mapping_the_service_department_approves_and_refunds_c9_as_12_as_8() -> None:
+    a = service_department()
+    await a.facts(PLACED, PAID)
+
+    await a.given(request(received=False, reason="changed_mind"), cmd(c.ApproveRefundRequest, SERVICE_DEPT))
+    await a.when(cmd(c.IssueRefund, SERVICE_DEPT, platform_ref="TB-1"))
+
+    assert (await a.state()).status is S.REFUNDED
+
+
+async def test_with_001s_mapping_the_service_department_takes_the_goods_back_c9_as_6_as_7() -> None:
+    a = service_department()
+    await a.facts(PLACED, PAID, STAMPED, DELIVERED)
+    await a.given(
+        request(),
+        cmd(c.ApproveRefundRequest, SERVICE_DEPT),
+        cmd(c.RecordReturnDispatch, BUYER, waybill_no="RB-1"),
+    )
+    await a.react(PARCEL, "parcel-1")
+
+    await a.given(
+        cmd(c.IssueReturnNote, SERVICE_DEPT, return_reason="screen flickers"),
+        cmd(c.InspectReturn, SERVICE_DEPT, goods_match=True, accessories_present=("remote", "cable")),
+        cmd(c.ConfirmReturnReceipt, SERVICE_DEPT),
+        cmd(c.IssueRefund, SERVICE_DEPT, platform_ref="TB-1"),
+    )
+
+    assert (await a.state()).status is S.REFUNDED
+
+
+async def test_with_001s_mapping_the_department_supervisor_is_refused_citing_the_rule_c9_as_2() -> None:
+    a = service_department()
+    await a.facts(PLACED, PAID)
+    await a.given(request(received=False, reason="changed_mind"))
+
+    with pytest.raises(Forbidden) as refused:
+        await a.when(cmd(c.ApproveRefundRequest, SUPERVISOR))
+
+    assert refused.value.rule == "AS-2"
+    assert "needs the role aftersales_service_dept" in refused.value.message
+
+
+async def test_an_override_of_the_refund_alone_refuses_the_supervisor_citing_as_8_c9() -> None:
+    a = configured('{"IssueRefund": ["aftersales_service_dept"]}')
+    await a.facts(PLACED, PAID)
+    await a.given(request(received=False, reason="changed_mind"), cmd(c.ApproveRefundRequest, SUPERVISOR))
+
+    with pytest.raises(Forbidden) as refused:
+        await a.when(cmd(c.IssueRefund, SUPERVISOR, platform_ref="TB-1"))
+
+    assert refused.value.rule == "AS-8"
+    assert (await a.state()).status is S.APPROVED_NO_RETURN
+
+
+async def test_an_override_moves_who_resolves_an_escalated_complaint_c9_as_19() -> None:
+    settings = AftersalesSettings.model_validate(
+        {"command_roles": '{"ResolveEscalatedComplaint": ["aftersales_cs"]}'}
+    )
+    k = Customers(settings.policy())
+    await k.given(
+        register(),
+        customer_cmd(c.EscalateComplaint, complaint_id="cmp-1", reason="asks for compensation"),
+    )
+
+    await k.when(customer_cmd(c.ResolveComplaint, CS, complaint_id="cmp-1", resolution="coupon"))
+
+    assert k.types()[-1] == "ComplaintResolved"
+
+
+def test_the_readmes_example_of_001s_mapping_is_the_declared_one_c9() -> None:
+    found = re.search(
+        r"AFTERSALES_COMMAND_ROLES='(\{[^']*\"ApproveRefundRequest\"[^']*\})'", README.read_text()
+    )
+
+    assert found is not None, "README shows 001's mapping as a value of AFTERSALES_COMMAND_ROLES"
+    assert json.loads(found.group(1)) == SERVICE_DEPARTMENT_001
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ('{"IssueRefunds": ["aftersales_service_dept"]}', "IssueRefunds: no such command"),
+        ('{"IssueRefund": []}', "IssueRefund: name at least one role"),
+        ('{"IssueRefund": ["售后服务部"]}', "IssueRefund: ['售后服务部'] are not role ids"),
+        ('{"IssueRefund": "dept_supervisor"}', "IssueRefund: give a list of role ids"),
+    ],
+)
+def test_a_bad_command_roles_setting_stops_the_service_at_start_up_naming_it_c9(
+    value: str, problem: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AFTERSALES_COMMAND_ROLES", value)
+
+    with pytest.raises(ValidationError) as refused:
+        build(RuntimeSettings(var_dir=tmp_path))
+
+    assert f"AFTERSALES_COMMAND_ROLES: {problem}" in str(refused.value)
