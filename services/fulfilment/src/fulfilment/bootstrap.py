@@ -7,7 +7,7 @@ setting citing its rule (env prefixes `FULFILMENT_` and `FULFILMENT_STOCK_`).
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +28,11 @@ from fulfilment.entrypoints.stock_wiring import STOCK_CONSUMERS, StockService
 from fulfilment.entrypoints.wiring import CONSUMERS, ShippingService
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
+from jetstream_es.department_calendar import (
+    CalendarSettings,
+    DepartmentCalendar,
+    refuse_moved_settings,
+)
 from jetstream_es.provision import ServiceSpec
 from jetstream_es.roles import ROLE_ID, CommandRoles
 from jetstream_es.service import ServiceRuntime
@@ -58,13 +63,6 @@ class FulfilmentSettings(BaseSettings):
         time(14, 0),
         description="FUL-2: the daily report is made at this local time; orders eligible from it on "
         "go to the next shipping day",
-    )
-    ship_on_weekends: bool = Field(
-        True, description="FUL-2, C4: Saturdays and Sundays are shipping days (000: staff work Mon-Sun)"
-    )
-    holidays: list[date] = Field(
-        default_factory=list,
-        description="FUL-2: dates without shipping (JSON list); their orders go to the next shipping day",
     )
     document_prefixes: dict[str, str] = Field(
         default_factory=lambda: dict(DEFAULT_PREFIXES),
@@ -126,13 +124,18 @@ class FulfilmentSettings(BaseSettings):
             tax_rate=self.invoice_tax_rate,
         )
 
-    def policy(self, business_tz: str, report_recipients: tuple[str, ...]) -> ShippingPolicy:
-        """`report_recipients`: the warehouse's one reporting line (C14), from the stock settings."""
+    def policy(
+        self,
+        business_tz: str,
+        report_recipients: tuple[str, ...],
+        calendar: DepartmentCalendar | None = None,
+    ) -> ShippingPolicy:
+        """`report_recipients`: the warehouse's one reporting line (C14), from the stock settings;
+        `calendar`: the one department calendar (C4, holidays: `SHOP_CALENDAR_*`)."""
         return ShippingPolicy(
             cutoff=self.cutoff,
             business_tz=business_tz,
-            ship_on_weekends=self.ship_on_weekends,
-            holidays=frozenset(self.holidays),
+            calendar=calendar or CalendarSettings().calendar(),
             prefixes={**DEFAULT_PREFIXES, **self.document_prefixes},
             report_recipients=report_recipients,
             daily_report_role=self.daily_report_to_role,
@@ -188,6 +191,7 @@ def build(
     runtime = runtime or RuntimeSettings()
     settings = settings or FulfilmentSettings()
     stock = stock or StockSettings()
+    refuse_moved_settings("FULFILMENT_SHIP_ON_WEEKENDS", "FULFILMENT_HOLIDAYS")
     service = ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock)
     documents = Path(settings.documents_dir) if settings.documents_dir else runtime.var_dir / "documents"
     ShippingService(

@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from fulfilment.domain.policy import ShippingPolicy
+from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from shop_contracts.events.fulfilment import (
     DailyShippingReportFilled,
@@ -74,9 +75,10 @@ async def test_ful2_the_last_of_the_four_facts_decides_the_day() -> None:
     assert queued(h).batch_date == NEXT_DAY
 
 
-async def test_ful2_weekend_and_holidays_are_settings() -> None:
+async def test_ful2_rest_weekdays_and_holidays_come_from_the_department_calendar_c4() -> None:
     saturday = date(2026, 3, 7)
-    h = Shipping(ShippingPolicy(ship_on_weekends=False, holidays=frozenset({date(2026, 3, 9)})))
+    calendar = DepartmentCalendar(holidays=frozenset({date(2026, 3, 9)}), rest_weekdays=frozenset({6, 7}))
+    h = Shipping(ShippingPolicy(calendar=calendar))
     await h.queue_order("o-1", at=local(date(2026, 3, 6), 14, 30))  # Friday after the cut-off
     assert queued(h).batch_date == date(2026, 3, 10)  # Sat, Sun off, Monday a holiday
     h2 = Shipping()

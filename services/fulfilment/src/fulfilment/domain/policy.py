@@ -4,8 +4,8 @@ who the warehouse reports to (C14: FUL-4, FUL-5, FUL-7); who may issue which com
 FUL-2 (designer note made explicit): an order joins the batch of the day on which it becomes
 eligible (placed, paid, remarked and confirmed) if that moment is before the cut-off, in the
 business time zone; at or after the cut-off it joins the next day's batch. 13:59:59 is today,
-14:00:00 is tomorrow. A day that is not a shipping day (a weekend day when weekends are off, or a
-listed holiday) passes its orders on to the next shipping day. The report itself may only be made
+14:00:00 is tomorrow. A day that is not a shipping day (a holiday or a rest weekday of the one
+department calendar, C4) passes its orders on to the next shipping day. The report itself may only be made
 at or after the cut-off of its day.
 """
 
@@ -17,6 +17,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from fulfilment.domain.roles import DEFAULT_ROLES
+from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.roles import CommandRoles
 
 SERIES: Final = ("report", "waybill", "outbound_note", "invoice")
@@ -34,8 +35,8 @@ the setting `FULFILMENT_DAILY_REPORT_TO_ROLE`."""
 class ShippingPolicy:
     cutoff: time = time(14, 0)
     business_tz: str = "Asia/Shanghai"
-    ship_on_weekends: bool = True
-    holidays: frozenset[date] = frozenset()
+    calendar: DepartmentCalendar = field(default_factory=DepartmentCalendar)
+    """FUL-2, C4: the department calendar (SHOP_CALENDAR_*): holidays and rest weekdays do not ship."""
     prefixes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PREFIXES))
     number_width: int = 8
     report_recipients: tuple[str, ...] = WAREHOUSE_REPORT_RECIPIENTS
@@ -50,17 +51,12 @@ class ShippingPolicy:
         return ZoneInfo(self.business_tz)
 
     def is_shipping_day(self, day: date) -> bool:
-        if day in self.holidays:
-            return False
-        return self.ship_on_weekends or day.weekday() < 5
+        """The department works that day: not a holiday, not a rest weekday of C4."""
+        return self.calendar.is_working_day(day)
 
     def next_shipping_day(self, day: date) -> date:
         """`day` itself if it is a shipping day, else the first shipping day after it."""
-        for _ in range(400):
-            if self.is_shipping_day(day):
-                return day
-            day += timedelta(days=1)
-        raise ValueError("no shipping day within 400 days: check the holiday and weekend settings")
+        return self.calendar.working_day_on_or_after(day)
 
     def batch_date(self, eligible_at: datetime) -> date:
         """The shipping day whose report takes an order that became eligible at `eligible_at` (FUL-2)."""
