@@ -248,3 +248,15 @@ async def test_an_extension_approved_late_rescinds_the_overrun_hr_25() -> None:
     [undone] = rescinded(hr, next_day(2))
     assert (undone.kind, undone.rule) == (AbsenceKind.LEAVE_OVERRUN, "HR-25")
     assert hr.ladder_types(2026)[-2:] == ["AbsenceUncounted", "FineReversed"]
+
+
+async def test_withdrawn_leave_no_longer_covers_its_days_sm_leave() -> None:
+    # given personal leave on the day after tomorrow, approved
+    hr = Attendance(now=EVE)
+    later = next_day(2)
+    await hr.given(leave(later), approve(DIRECT))
+    assert [n.approved for n in (await hr.day_state(later)).leaves.values()] == [True]
+    # when the employee withdraws it before it starts
+    await hr.when(c.WithdrawLeave(command_id="w-1", actor=EMPLOYEE, leave_id="lv-1", reason="not needed"))
+    # then the day no longer notes the leave: it will be judged as a working day
+    assert (await hr.day_state(later)).leaves == {}
