@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +31,7 @@ from hr.entrypoints.people_wiring import PeopleService
 from hr.entrypoints.wiring import CONSUMERS, NAME, HrService
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
+from jetstream_es.department_calendar import CalendarSettings, DepartmentCalendar, refuse_moved_settings
 from jetstream_es.provision import ServiceSpec
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
@@ -95,11 +95,6 @@ class HrSettings(BaseSettings):
         60, ge=0, description="C5: early leave over this is absence; 0 = 000 §2 (HR-9), 60 = HR-12 (b)"
     )
     full_attendance_days: int = Field(26, ge=1, description="HR-6: worked days for full attendance")
-    rest_weekdays: list[Annotated[int, Field(ge=1, le=7)]] = Field(
-        default_factory=list,
-        description="C4: ISO weekdays (6 Sat, 7 Sun) when only the rota's duty pair works (003); [] = all "
-        "staff Monday to Sunday (000)",
-    )
     overtime_not_counted_up_to_minutes: int = Field(
         60, ge=0, description="HR-32 (operations, 001): required extra time of at most this is not overtime"
     )
@@ -107,7 +102,8 @@ class HrSettings(BaseSettings):
         510, ge=1, description="HR-31: comp time one day of comp leave draws (HR-2: 8.5 working hours)"
     )
 
-    def policy(self, business_tz: str) -> HrPolicy:
+    def policy(self, business_tz: str, calendar: DepartmentCalendar | None = None) -> HrPolicy:
+        """`calendar`: the one department calendar (C4: SHOP_CALENDAR_REST_WEEKDAYS)."""
         return HrPolicy(
             ladder=LadderPolicy(
                 fines=tuple(self.absence_fines),
@@ -132,7 +128,7 @@ class HrSettings(BaseSettings):
                     minutes=self.early_leave_absence_threshold_minutes
                 ),
                 full_attendance_days=self.full_attendance_days,
-                rest_weekdays=frozenset(self.rest_weekdays),
+                calendar=calendar or CalendarSettings().calendar(),
             ),
             overtime=OvertimePolicy(
                 not_overtime_up_to=dt.timedelta(minutes=self.overtime_not_counted_up_to_minutes),
@@ -173,9 +169,6 @@ class PeopleSettings(BaseSettings):
         Decimal("0.30"), ge=0, le=1, description="KPI-2, KPI-3: completion below this pays no performance pay"
     )
     payday: int = Field(20, ge=1, le=28, description="HR-33: day of the next month salaries are paid")
-    holidays: list[dt.date] = Field(
-        default_factory=list, description="HR-34: holiday calendar; a payday on a holiday moves earlier"
-    )
     first_salary_deferral_day: int = Field(
         25, ge=1, le=31, description="HR-35: joined after this day → first pay with the next month's"
     )
@@ -183,7 +176,8 @@ class PeopleSettings(BaseSettings):
         True, description="HR-35 (ambiguous): whether joining on the deferral day itself counts as after"
     )
 
-    def policies(self) -> PeoplePolicies:
+    def policies(self, calendar: DepartmentCalendar | None = None) -> PeoplePolicies:
+        """`calendar`: the one department calendar (HR-34: SHOP_CALENDAR_HOLIDAYS, banking weekdays)."""
         return PeoplePolicies(
             people=PeoplePolicy(
                 base_salaries={
@@ -203,7 +197,7 @@ class PeopleSettings(BaseSettings):
                 performance_percent=self.performance_percent,
                 performance_floor=self.performance_floor,
                 payday=self.payday,
-                holidays=frozenset(self.holidays),
+                calendar=calendar or CalendarSettings().calendar(),
                 deferral_day=self.first_salary_deferral_day,
                 defer_on_deferral_day=self.defer_joins_on_deferral_day,
             ),
@@ -220,12 +214,14 @@ def build(
     """The service, wired; `clock` replaces the configured one (tests, FixedClock)."""
     runtime = runtime or RuntimeSettings()
     settings = settings or HrSettings()
+    refuse_moved_settings("HR_REST_WEEKDAYS", "HR_HOLIDAYS")
+    calendar = CalendarSettings().calendar()
     service = ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock)
-    HrService(service, settings.policy(runtime.business_tz), runtime.aggregate_cache_size).wire()
+    HrService(service, settings.policy(runtime.business_tz, calendar), runtime.aggregate_cache_size).wire()
     PeopleService(
         service,
-        settings.policy(runtime.business_tz),
-        (people or PeopleSettings()).policies(),
+        settings.policy(runtime.business_tz, calendar),
+        (people or PeopleSettings()).policies(calendar),
         runtime.aggregate_cache_size,
     ).wire()
     return service

@@ -14,6 +14,7 @@ from hr.application.people import PeoplePolicies
 from hr.domain.attendance_state import ATTENDANCE_DAY, day_id
 from hr.domain.ladder import ABSENCE_RECORD, record_id
 from hr.domain.people_policy import PayrollPolicy, PerformanceScheme
+from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from shop_contracts.commands import hr_people as p
 from shop_contracts.envelope import Actor
@@ -28,7 +29,9 @@ MARCH = [dt.date(2026, 3, d) for d in range(1, 32)]
 SUNDAYS = {1, 8, 15, 22, 29}  # March 2026 starts on a Sunday
 APRIL_1 = dt.datetime(2026, 4, 1, 2, 0, tzinfo=dt.UTC)
 MAY_1 = dt.datetime(2026, 5, 1, 2, 0, tzinfo=dt.UTC)
-HOLIDAY_20_APRIL = PeoplePolicies(payroll=PayrollPolicy(holidays=frozenset({dt.date(2026, 4, 20)})))
+HOLIDAY_20_APRIL = PeoplePolicies(
+    payroll=PayrollPolicy(calendar=DepartmentCalendar(holidays=frozenset({dt.date(2026, 4, 20)})))
+)
 
 
 MARCH_STAFF = ("emp-1", "emp-2", "emp-3")
@@ -382,7 +385,9 @@ def test_a_pay_input_without_completion_is_invalid_hr_40() -> None:
 
 def test_payday_on_a_weekend_moves_to_the_previous_banking_day_hr_34() -> None:
     # given the 19th and 20th of April 2027 as holidays (Monday, Tuesday)
-    policy = PayrollPolicy(holidays=frozenset({dt.date(2027, 4, 19), dt.date(2027, 4, 20)}))
+    policy = PayrollPolicy(
+        calendar=DepartmentCalendar(holidays=frozenset({dt.date(2027, 4, 19), dt.date(2027, 4, 20)}))
+    )
     # then March's pay is not paid on Sunday the 18th but on Friday the 16th
     assert policy.pay_date("2027-03") == dt.date(2027, 4, 16)
     # and a 20th that is a Saturday (June 2026) is paid on Friday the 19th

@@ -103,9 +103,7 @@ class TimeCommands:
         rest_day = False
         if ordered.employee_id:
             day = await self.hr.day_state(ordered.employee_id, work_date)
-            rest_weekday = (
-                day.shift is None and work_date.isoweekday() in self.hr.policy.attendance.rest_weekdays
-            )
+            rest_weekday = day.shift is None and self.hr.policy.attendance.calendar.is_rest_weekday(work_date)
             rest_day = day.shift is ShiftKind.REST or rest_weekday
         policy = self.hr.policy.overtime
         return await self.hr.execute(

@@ -57,7 +57,7 @@ def shift_of(
     default schedule (HR-1)."""
     if state.shift is not None:
         return state.shift, state.periods
-    if work_date.isoweekday() in policy.rest_weekdays:
+    if policy.calendar.is_rest_weekday(work_date):
         return ShiftKind.REST, ()
     pattern = policy.schedules[policy.default_schedule][ShiftKind.ADMINISTRATIVE]
     return ShiftKind.ADMINISTRATIVE, resolve(pattern, work_date, business_tz)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from jetstream_es.department_calendar import DepartmentCalendar
 from shop_contracts.events.hr_people import Grade
 
 
@@ -111,26 +112,18 @@ class PayrollPolicy:
     performance_floor: Decimal = Decimal("0.30")
     """KPI-2, KPI-3 (001): plan completion below this ratio pays no performance pay."""
     payday: int = 20
-    holidays: frozenset[dt.date] = frozenset()
-    non_banking_weekdays: frozenset[int] = frozenset({6, 7})
-    """ISO weekdays on which banks do not settle (HR-34: Saturday and Sunday)."""
+    calendar: DepartmentCalendar = field(default_factory=DepartmentCalendar)
+    """HR-34: the one department calendar (SHOP_CALENDAR_*): its holidays and banking weekdays."""
     deferral_day: int = 25
     defer_on_deferral_day: bool = True
     """HR-35 is ambiguous on the 25th itself; the designer note reads it as "after" (deferred)."""
-
-    def banking_day(self, day: dt.date) -> bool:
-        """Banks settle Monday to Friday, except on the holiday calendar (HR-34)."""
-        return day.isoweekday() not in self.non_banking_weekdays and day not in self.holidays
 
     def pay_date(self, period: str) -> dt.date:
         """The payday of the month after the period (HR-33); when it is no banking day (a holiday or a
         weekend) the previous banking day (HR-34 「如遇節假日酌情提前發放」, SM-PAY designer default)."""
         year, month = (int(p) for p in period.split("-"))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        day = dt.date(year, month, self.payday)
-        while not self.banking_day(day):
-            day -= dt.timedelta(days=1)
-        return day
+        return self.calendar.banking_day_on_or_before(dt.date(year, month, self.payday))
 
     def deferred(self, join_date: dt.date) -> bool:
         """HR-35: joined after the deferral day (on it, per `defer_on_deferral_day`)."""

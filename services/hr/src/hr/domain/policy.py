@@ -12,6 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from hr.domain.shifts import SEED_SCHEDULES, Schedules, parse
+from jetstream_es.department_calendar import DepartmentCalendar
 from shop_contracts.events.hr_attendance import ShiftKind
 from shop_contracts.events.hr_leave import LeaveType
 
@@ -52,9 +53,9 @@ class AttendancePolicy:
     late_absence_threshold: dt.timedelta = dt.timedelta(minutes=60)
     early_leave_absence_threshold: dt.timedelta = dt.timedelta(minutes=60)
     full_attendance_days: int = 26
-    rest_weekdays: frozenset[int] = frozenset()
-    """C4: ISO weekdays (6 = Saturday, 7 = Sunday) on which only the rota's duty pair works (003 weekend
-    rota); empty = everyone on post Monday to Sunday (000, the default)."""
+    calendar: DepartmentCalendar = field(default_factory=DepartmentCalendar)
+    """C4: the one department calendar (SHOP_CALENDAR_*): its rest weekdays are the days only the rota's
+    duty pair works (003 weekend rota); none = everyone on post Monday to Sunday (000, the default)."""
 
     def __post_init__(self) -> None:
         if ShiftKind.ADMINISTRATIVE not in self.schedules.get(self.default_schedule, {}):

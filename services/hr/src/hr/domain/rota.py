@@ -141,7 +141,7 @@ def publish(
             continue
         rest = ({*pair.rest} | resting) - {pair.main, pair.assistant}
         resting = {pair.main}
-        if day.isoweekday() in policy.rest_weekdays:
+        if policy.calendar.is_rest_weekday(day):
             rest |= employees - {pair.main, pair.assistant}
         administrative = employees - rest - {pair.main, pair.assistant}
         days.append(
