@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from hr.application.people import PeoplePolicies
 from hr.domain.people_policy import (
@@ -24,7 +25,9 @@ from hr.domain.people_policy import (
     PeoplePolicy,
     PerformanceScheme,
 )
+from hr.domain.people_roles import COMMAND_TABLE, DEFAULT_ROLES
 from hr.domain.policy import AttendancePolicy, HrPolicy, LadderPolicy, LeavePolicy, OvertimePolicy
+from hr.domain.roles import SETTING
 from hr.domain.shifts import SEED_SCHEDULES, parse
 from hr.entrypoints.people_wiring import CONSUMERS as PEOPLE_CONSUMERS
 from hr.entrypoints.people_wiring import PeopleService
@@ -33,6 +36,7 @@ from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
 from jetstream_es.department_calendar import CalendarSettings, DepartmentCalendar, refuse_moved_settings
 from jetstream_es.provision import ServiceSpec
+from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from shop_contracts.events.hr_leave import LeaveType
@@ -101,6 +105,20 @@ class HrSettings(BaseSettings):
     comp_day_minutes: int = Field(
         510, ge=1, description="HR-31: comp time one day of comp leave draws (HR-2: 8.5 working hours)"
     )
+    command_roles: Annotated[dict[str, list[str]], NoDecode] = Field(
+        default_factory=dict,
+        description="C9: who may issue which command, a JSON object command -> roles replacing the defaults "
+        "of hr/domain/roles.py and people_roles.py (one table for every HR command) for the commands it names",
+    )
+
+    @field_validator("command_roles", mode="before")
+    @classmethod
+    def _command_roles(cls, value: object) -> dict[str, list[str]]:
+        return CommandRoles.from_setting(COMMAND_TABLE, value, setting=SETTING).overrides()
+
+    def roles(self) -> CommandRoles:
+        """C9: every HR command's roles, the defaults with HR_COMMAND_ROLES applied."""
+        return CommandRoles.configured(COMMAND_TABLE, self.command_roles, setting=SETTING)
 
     def policy(self, business_tz: str, calendar: DepartmentCalendar | None = None) -> HrPolicy:
         """`calendar`: the one department calendar (C4: SHOP_CALENDAR_REST_WEEKDAYS)."""
@@ -135,6 +153,7 @@ class HrSettings(BaseSettings):
                 comp_day_minutes=self.comp_day_minutes,
             ),
             business_tz=business_tz,
+            roles=self.roles(),
         )
 
 
@@ -176,9 +195,13 @@ class PeopleSettings(BaseSettings):
         True, description="HR-35 (ambiguous): whether joining on the deferral day itself counts as after"
     )
 
-    def policies(self, calendar: DepartmentCalendar | None = None) -> PeoplePolicies:
-        """`calendar`: the one department calendar (HR-34: SHOP_CALENDAR_HOLIDAYS, banking weekdays)."""
+    def policies(
+        self, calendar: DepartmentCalendar | None = None, roles: CommandRoles = DEFAULT_ROLES
+    ) -> PeoplePolicies:
+        """`calendar`: the one department calendar (HR-34: SHOP_CALENDAR_HOLIDAYS, banking weekdays);
+        `roles`: who may issue which command (C9, HrSettings.roles from HR_COMMAND_ROLES)."""
         return PeoplePolicies(
+            roles=roles,
             people=PeoplePolicy(
                 base_salaries={
                     Grade.SUPERVISOR: self.base_salary_supervisor,
@@ -200,6 +223,7 @@ class PeopleSettings(BaseSettings):
                 calendar=calendar or CalendarSettings().calendar(),
                 deferral_day=self.first_salary_deferral_day,
                 defer_on_deferral_day=self.defer_joins_on_deferral_day,
+                roles=roles,
             ),
         )
 
@@ -221,7 +245,7 @@ def build(
     PeopleService(
         service,
         settings.policy(runtime.business_tz, calendar),
-        (people or PeopleSettings()).policies(calendar),
+        (people or PeopleSettings()).policies(calendar, settings.roles()),
         runtime.aggregate_cache_size,
     ).wire()
     return service

@@ -26,7 +26,6 @@ from hr.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
 from hr.domain.leave_state import LEAVE_REQUEST, LeaveState
 from hr.domain.overtime import COMP_TIME
 from hr.domain.policy import HrPolicy
-from hr.domain.roles import require_role
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.clock import Clock
 from jetstream_es.commands import Cause, CommandHandler, CommandResult
@@ -138,7 +137,10 @@ class HrCommands:
 
     async def record_absence(self, cmd: RecordAbsence) -> CommandResult:
         return await self._day(
-            cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.record_absence(s, cmd)
+            cmd,
+            cmd.employee_id,
+            cmd.work_date,
+            lambda s: attendance.record_absence(s, cmd, roles=self.policy.roles),
         )
 
     async def untrained_on(self, employee_id: str, work_dates: Iterable[dt.date]) -> list[str]:
@@ -170,34 +172,52 @@ class HrCommands:
             cmd,
             cmd.employee_id,
             cmd.work_date,
-            lambda s: attendance.assign_shift(s, cmd, policy, tz, before, after),
+            lambda s: attendance.assign_shift(s, cmd, policy, tz, before, after, roles=self.policy.roles),
         )
 
     async def clock_in(self, cmd: RecordClockIn) -> CommandResult:
         day = self.policy.today(cmd.at)
-        return await self._day(cmd, cmd.employee_id, day, lambda s: attendance.clock_in(s, cmd, day))
+        return await self._day(
+            cmd, cmd.employee_id, day, lambda s: attendance.clock_in(s, cmd, day, roles=self.policy.roles)
+        )
 
     async def clock_out(self, cmd: RecordClockOut) -> CommandResult:
         day = self.policy.today(cmd.at)
-        return await self._day(cmd, cmd.employee_id, day, lambda s: attendance.clock_out(s, cmd, day))
+        return await self._day(
+            cmd, cmd.employee_id, day, lambda s: attendance.clock_out(s, cmd, day, roles=self.policy.roles)
+        )
 
     async def approve_errand(self, cmd: ApproveBusinessErrand) -> CommandResult:
         return await self._day(
-            cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.approve_errand(s, cmd)
+            cmd,
+            cmd.employee_id,
+            cmd.work_date,
+            lambda s: attendance.approve_errand(s, cmd, roles=self.policy.roles),
         )
 
     async def record_outing(self, cmd: RecordOuting) -> CommandResult:
         day = self.policy.today(cmd.left_at)
-        return await self._day(cmd, cmd.employee_id, day, lambda s: attendance.record_outing(s, cmd, day))
+        return await self._day(
+            cmd,
+            cmd.employee_id,
+            day,
+            lambda s: attendance.record_outing(s, cmd, day, roles=self.policy.roles),
+        )
 
     async def record_make_up(self, cmd: RecordMakeUpLeave) -> CommandResult:
         return await self._day(
-            cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.record_make_up(s, cmd)
+            cmd,
+            cmd.employee_id,
+            cmd.work_date,
+            lambda s: attendance.record_make_up(s, cmd, roles=self.policy.roles),
         )
 
     async def record_refusal(self, cmd: RecordReassignmentRefusal) -> CommandResult:
         return await self._day(
-            cmd, cmd.employee_id, cmd.work_date, lambda s: attendance.record_refusal(s, cmd)
+            cmd,
+            cmd.employee_id,
+            cmd.work_date,
+            lambda s: attendance.record_refusal(s, cmd, roles=self.policy.roles),
         )
 
     async def day_state(self, employee_id: str, work_date: dt.date) -> attendance.AttendanceDayState:
@@ -229,7 +249,7 @@ class HrCommands:
 
     async def evaluate_day(self, cmd: EvaluateAttendanceDay) -> CommandResult:
         """A supervisor (HR-7) evaluates a day whose shift has ended, before the deadline does."""
-        require_role(cmd.actor, "EvaluateAttendanceDay")
+        self.policy.roles.require(cmd.actor, "EvaluateAttendanceDay")
         decide = await self._evaluate(cmd.employee_id, cmd.work_date, cmd.actor)
         return await self._day(cmd, cmd.employee_id, cmd.work_date, decide)
 
@@ -293,11 +313,15 @@ class HrCommands:
 
     async def dismiss(self, cmd: DismissEmployee) -> CommandResult:
         key = record_id(cmd.employee_id, cmd.year)
-        return await self._command(cmd, ABSENCE_RECORD, key, lambda s: ladder.dismiss(s, cmd))
+        return await self._command(
+            cmd, ABSENCE_RECORD, key, lambda s: ladder.dismiss(s, cmd, roles=self.policy.roles)
+        )
 
     async def decline_dismissal(self, cmd: DeclineDismissal) -> CommandResult:
         key = record_id(cmd.employee_id, cmd.year)
-        return await self._command(cmd, ABSENCE_RECORD, key, lambda s: ladder.decline(s, cmd))
+        return await self._command(
+            cmd, ABSENCE_RECORD, key, lambda s: ladder.decline(s, cmd, roles=self.policy.roles)
+        )
 
     # leave (HR-18..HR-26)
 
@@ -350,7 +374,9 @@ class HrCommands:
         return result
 
     async def file_leave(self, cmd: FileLeave) -> CommandResult:
-        return await self._command(cmd, LEAVE_REQUEST, cmd.leave_id, lambda s: leave.file(s, cmd))
+        return await self._command(
+            cmd, LEAVE_REQUEST, cmd.leave_id, lambda s: leave.file(s, cmd, roles=self.policy.roles)
+        )
 
     async def extend_leave(self, cmd: ExtendLeave) -> CommandResult:
         return await self._command(

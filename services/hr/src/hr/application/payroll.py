@@ -46,21 +46,31 @@ class PayrollCommands(Aggregates):
             cmd,
             PAYROLL_PERIOD,
             cmd.period,
-            lambda s: payroll_period.calculate(s, cmd, facts, self.policy, self.unpaid_types, today),
+            lambda s: payroll_period.calculate(
+                s, cmd, facts, self.policy, self.unpaid_types, today, roles=self.policy.roles
+            ),
         )
 
     async def close(self, cmd: ClosePayrollPeriod) -> CommandResult:
-        return await self.command(cmd, PAYROLL_PERIOD, cmd.period, lambda s: payroll_period.close(s, cmd))
+        return await self.command(
+            cmd, PAYROLL_PERIOD, cmd.period, lambda s: payroll_period.close(s, cmd, roles=self.policy.roles)
+        )
 
     async def pay(self, cmd: PaySalaries) -> CommandResult:
         today = self.today()
         return await self.command(
-            cmd, PAYROLL_PERIOD, cmd.period, lambda s: payroll_period.pay(s, cmd, self.policy, today)
+            cmd,
+            PAYROLL_PERIOD,
+            cmd.period,
+            lambda s: payroll_period.pay(s, cmd, self.policy, today, roles=self.policy.roles),
         )
 
     async def adjust(self, cmd: RecordPayrollAdjustment) -> CommandResult:
         corrected = await self.repo(PAYROLL_PERIOD).load(cmd.corrects_period, refresh=True)
         closed = corrected.state.closed
         return await self.command(
-            cmd, PAYROLL_PERIOD, cmd.period, lambda s: payroll_period.adjust(s, cmd, closed)
+            cmd,
+            PAYROLL_PERIOD,
+            cmd.period,
+            lambda s: payroll_period.adjust(s, cmd, closed, roles=self.policy.roles),
         )

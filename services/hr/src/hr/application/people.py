@@ -20,11 +20,13 @@ from hr.domain.discipline import DISCIPLINE_RECORD
 from hr.domain.employees import EMPLOYEE
 from hr.domain.ladder import ABSENCE_RECORD
 from hr.domain.people_policy import DisciplinePolicy, PayrollPolicy, PeoplePolicy
+from hr.domain.people_roles import DEFAULT_ROLES
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.commands import Cause, CommandHandler, CommandResult
 from jetstream_es.errors import DomainError
 from jetstream_es.projection import Decoded, Reaction
 from jetstream_es.repository import Repository
+from jetstream_es.roles import CommandRoles
 from jetstream_es.store import EventStore
 from shop_contracts.commands.hr_people import (
     AppealPenalty,
@@ -52,6 +54,8 @@ class PeoplePolicies:
     people: PeoplePolicy = field(default_factory=PeoplePolicy)
     discipline: DisciplinePolicy = field(default_factory=DisciplinePolicy)
     payroll: PayrollPolicy = field(default_factory=PayrollPolicy)
+    roles: CommandRoles = DEFAULT_ROLES
+    """C9: who may issue which command (the one HR table, HR_COMMAND_ROLES)."""
 
 
 class Aggregates:
@@ -108,7 +112,10 @@ class PeopleCommands(Aggregates):
         policy = self.policies.people
         try:
             return await self.command(
-                cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.onboard(s, cmd, sealed, policy)
+                cmd,
+                EMPLOYEE,
+                cmd.employee_id,
+                lambda s: employees.onboard(s, cmd, sealed, policy, roles=self.policies.roles),
             )
         except DomainError:
             if not (await self.repo(EMPLOYEE).load(cmd.employee_id, refresh=True)).exists:
@@ -116,7 +123,12 @@ class PeopleCommands(Aggregates):
             raise
 
     async def record_training(self, cmd: RecordSafetyTrainingResult) -> CommandResult:
-        return await self.command(cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.record_training(s, cmd))
+        return await self.command(
+            cmd,
+            EMPLOYEE,
+            cmd.employee_id,
+            lambda s: employees.record_training(s, cmd, roles=self.policies.roles),
+        )
 
     async def resign(self, cmd: SubmitResignation) -> CommandResult:
         today, policy = self.today(), self.policies.people
@@ -127,19 +139,28 @@ class PeopleCommands(Aggregates):
     async def hand_over(self, cmd: CompleteHandover) -> CommandResult:
         today = self.today()
         return await self.command(
-            cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.hand_over(s, cmd, today)
+            cmd,
+            EMPLOYEE,
+            cmd.employee_id,
+            lambda s: employees.hand_over(s, cmd, today, roles=self.policies.roles),
         )
 
     async def demote(self, cmd: DemoteEmployee) -> CommandResult:
         employee = (await self.repo(EMPLOYEE).load(cmd.employee_id, refresh=True)).state
         grade = employee.grade.value if employee.onboarded and employee.grade is not None else None
         return await self.command(
-            cmd, DISCIPLINE_RECORD, cmd.employee_id, lambda s: discipline.demote(s, cmd, grade)
+            cmd,
+            DISCIPLINE_RECORD,
+            cmd.employee_id,
+            lambda s: discipline.demote(s, cmd, grade, roles=self.policies.roles),
         )
 
     async def suspend(self, cmd: SuspendEmployee) -> CommandResult:
         return await self.command(
-            cmd, DISCIPLINE_RECORD, cmd.employee_id, lambda s: discipline.suspend(s, cmd)
+            cmd,
+            DISCIPLINE_RECORD,
+            cmd.employee_id,
+            lambda s: discipline.suspend(s, cmd, roles=self.policies.roles),
         )
 
     async def dismissal_basis(self, employee_id: str, reference: str | None) -> str | None:
@@ -160,11 +181,18 @@ class PeopleCommands(Aggregates):
 
     async def offboard(self, cmd: OffboardEmployee) -> CommandResult:
         basis = await self.dismissal_basis(cmd.employee_id, cmd.reference)
-        return await self.command(cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.offboard(s, cmd, basis))
+        return await self.command(
+            cmd,
+            EMPLOYEE,
+            cmd.employee_id,
+            lambda s: employees.offboard(s, cmd, basis, roles=self.policies.roles),
+        )
 
     async def erase(self, cmd: EraseEmployeePersonalData) -> CommandResult:
         """Record the erasure, then delete the key (also when repeated: deleting twice is harmless)."""
-        result = await self.command(cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.erase(s, cmd))
+        result = await self.command(
+            cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.erase(s, cmd, roles=self.policies.roles)
+        )
         await self.keys.erase(cmd.employee_id)
         return result
 
@@ -181,13 +209,16 @@ class PeopleCommands(Aggregates):
             cmd,
             DISCIPLINE_RECORD,
             cmd.employee_id,
-            lambda s: discipline.record_offence(s, cmd, policy, today),
+            lambda s: discipline.record_offence(s, cmd, policy, today, roles=self.policies.roles),
         )
 
     async def decide_dismissal(self, cmd: DecideDisciplinaryDismissal) -> CommandResult:
         today = self.today()
         return await self.command(
-            cmd, DISCIPLINE_RECORD, cmd.employee_id, lambda s: discipline.decide_dismissal(s, cmd, today)
+            cmd,
+            DISCIPLINE_RECORD,
+            cmd.employee_id,
+            lambda s: discipline.decide_dismissal(s, cmd, today, roles=self.policies.roles),
         )
 
     async def appeal(self, cmd: AppealPenalty) -> CommandResult:
@@ -199,7 +230,10 @@ class PeopleCommands(Aggregates):
     async def decide_appeal(self, cmd: DecideAppeal) -> CommandResult:
         today = self.today()
         return await self.command(
-            cmd, DISCIPLINE_RECORD, cmd.employee_id, lambda s: discipline.decide_appeal(s, cmd, today)
+            cmd,
+            DISCIPLINE_RECORD,
+            cmd.employee_id,
+            lambda s: discipline.decide_appeal(s, cmd, today, roles=self.policies.roles),
         )
 
 

@@ -54,7 +54,10 @@ class TimeCommands:
         )
         policy = self.hr.policy.attendance
         return await self.hr.execute(
-            rota.ROTA, cmd.rota_id, cause_of(cmd), lambda s: rota.publish(s, cmd, policy, mains)
+            rota.ROTA,
+            cmd.rota_id,
+            cause_of(cmd),
+            lambda s: rota.publish(s, cmd, policy, mains, roles=self.hr.policy.roles),
         )
 
     async def assign_rota_shifts(self, published: RotaPublished, cause: Cause) -> int:
@@ -85,12 +88,18 @@ class TimeCommands:
     async def assign_overtime(self, cmd: AssignOvertime) -> CommandResult:
         work_date = self.hr.policy.today(cmd.start_at)
         return await self.hr.execute(
-            OVERTIME, cmd.overtime_id, cause_of(cmd), lambda s: overtime.assign(s, cmd, work_date)
+            OVERTIME,
+            cmd.overtime_id,
+            cause_of(cmd),
+            lambda s: overtime.assign(s, cmd, work_date, roles=self.hr.policy.roles),
         )
 
     async def refuse_overtime(self, cmd: RecordOvertimeRefusal) -> CommandResult:
         return await self.hr.execute(
-            OVERTIME, cmd.overtime_id, cause_of(cmd), lambda s: overtime.refuse(s, cmd)
+            OVERTIME,
+            cmd.overtime_id,
+            cause_of(cmd),
+            lambda s: overtime.refuse(s, cmd, roles=self.hr.policy.roles),
         )
 
     async def _overtime(self, overtime_id: str) -> OvertimeState:
@@ -110,12 +119,15 @@ class TimeCommands:
             OVERTIME,
             cmd.overtime_id,
             cause_of(cmd),
-            lambda s: overtime.worked(s, cmd, work_date, rest_day, policy),
+            lambda s: overtime.worked(s, cmd, work_date, rest_day, policy, roles=self.hr.policy.roles),
         )
 
     async def file_comp_time(self, cmd: FileCompTime) -> CommandResult:
         result = await self.hr.execute(
-            OVERTIME, cmd.overtime_id, cause_of(cmd), lambda s: overtime.file_comp_time(s, cmd)
+            OVERTIME,
+            cmd.overtime_id,
+            cause_of(cmd),
+            lambda s: overtime.file_comp_time(s, cmd, roles=self.hr.policy.roles),
         )
         state = await self._overtime(cmd.overtime_id)
         if not state.filed:

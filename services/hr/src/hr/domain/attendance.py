@@ -22,9 +22,9 @@ from decimal import Decimal
 from hr.domain.attendance_state import ATTENDANCE_DAY, AttendanceDayState, day_id
 from hr.domain.events import LeaveNotedForDay
 from hr.domain.policy import AttendancePolicy
-from hr.domain.roles import require_role
 from hr.domain.shifts import breaks_rest_after_main, resolve
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
+from jetstream_es.roles import CommandRoles
 from shop_contracts.commands.hr import (
     ApproveBusinessErrand,
     AssignShift,
@@ -61,8 +61,8 @@ def _open(state: AttendanceDayState, employee_id: str, work_date: dt.date) -> No
         raise RuleViolated(f"{employee_id}'s attendance on {work_date} is evaluated already", "SM-DAY")
 
 
-def record_absence(state: AttendanceDayState, cmd: RecordAbsence) -> list[EventData]:
-    require_role(cmd.actor, "RecordAbsence")
+def record_absence(state: AttendanceDayState, cmd: RecordAbsence, *, roles: CommandRoles) -> list[EventData]:
+    roles.require(cmd.actor, "RecordAbsence")
     if state.absence is not None:
         raise RuleViolated(
             f"{cmd.employee_id} already has an absence ({state.absence}) on {cmd.work_date}; "
@@ -87,10 +87,12 @@ def assign_shift(
     business_tz: str,
     before: ShiftKind | None = None,
     after: ShiftKind | None = None,
+    *,
+    roles: CommandRoles,
 ) -> list[EventData]:
     """`before` / `after`: the employee's shift on the day before and after (HR-3, one rule with
     PublishRota: the day after a main shift is a rest day)."""
-    require_role(cmd.actor, "AssignShift")
+    roles.require(cmd.actor, "AssignShift")
     _open(state, cmd.employee_id, cmd.work_date)
     if breaks_rest_after_main(before, cmd.shift):
         raise RuleViolated(
@@ -127,27 +129,33 @@ def assign_shift(
     ]
 
 
-def _clock_actor(actor: Actor, employee_id: str, command: str) -> None:
+def _clock_actor(actor: Actor, employee_id: str, command: str, *, roles: CommandRoles) -> None:
     if actor.id != employee_id:
-        require_role(actor, command)
+        roles.require(actor, command)
 
 
-def clock_in(state: AttendanceDayState, cmd: RecordClockIn, work_date: dt.date) -> list[EventData]:
-    _clock_actor(cmd.actor, cmd.employee_id, "RecordClockIn")
+def clock_in(
+    state: AttendanceDayState, cmd: RecordClockIn, work_date: dt.date, *, roles: CommandRoles
+) -> list[EventData]:
+    _clock_actor(cmd.actor, cmd.employee_id, roles=roles, command="RecordClockIn")
     _open(state, cmd.employee_id, work_date)
     return [ClockedIn(employee_id=cmd.employee_id, work_date=work_date, at=cmd.at, source=cmd.source)]
 
 
-def clock_out(state: AttendanceDayState, cmd: RecordClockOut, work_date: dt.date) -> list[EventData]:
-    _clock_actor(cmd.actor, cmd.employee_id, "RecordClockOut")
+def clock_out(
+    state: AttendanceDayState, cmd: RecordClockOut, work_date: dt.date, *, roles: CommandRoles
+) -> list[EventData]:
+    _clock_actor(cmd.actor, cmd.employee_id, roles=roles, command="RecordClockOut")
     _open(state, cmd.employee_id, work_date)
     if state.clock_in is None or cmd.at <= state.clock_in:
         raise RuleViolated(f"{cmd.employee_id} has no clock-in before {cmd.at} on {work_date}", "HR-10")
     return [ClockedOut(employee_id=cmd.employee_id, work_date=work_date, at=cmd.at, source=cmd.source)]
 
 
-def approve_errand(state: AttendanceDayState, cmd: ApproveBusinessErrand) -> list[EventData]:
-    require_role(cmd.actor, "ApproveBusinessErrand")
+def approve_errand(
+    state: AttendanceDayState, cmd: ApproveBusinessErrand, *, roles: CommandRoles
+) -> list[EventData]:
+    roles.require(cmd.actor, "ApproveBusinessErrand")
     if cmd.actor.id == cmd.employee_id:
         raise Forbidden(f"{cmd.actor.id} may not sign their own business errand", "HR-11")
     _open(state, cmd.employee_id, cmd.work_date)
@@ -160,9 +168,11 @@ def approve_errand(state: AttendanceDayState, cmd: ApproveBusinessErrand) -> lis
     ]
 
 
-def record_outing(state: AttendanceDayState, cmd: RecordOuting, work_date: dt.date) -> list[EventData]:
+def record_outing(
+    state: AttendanceDayState, cmd: RecordOuting, work_date: dt.date, *, roles: CommandRoles
+) -> list[EventData]:
     """Announced outings are told to the office, so the office records them (HR-13)."""
-    require_role(cmd.actor, "RecordAnnouncedOuting" if cmd.announced else "RecordOuting")
+    roles.require(cmd.actor, "RecordAnnouncedOuting" if cmd.announced else "RecordOuting")
     _open(state, cmd.employee_id, work_date)
     return [
         OutingRecorded(
@@ -177,11 +187,13 @@ def record_outing(state: AttendanceDayState, cmd: RecordOuting, work_date: dt.da
     ]
 
 
-def record_make_up(state: AttendanceDayState, cmd: RecordMakeUpLeave) -> list[EventData]:
+def record_make_up(
+    state: AttendanceDayState, cmd: RecordMakeUpLeave, *, roles: CommandRoles
+) -> list[EventData]:
     """Before the evaluation it excuses the coming lateness or early leave; afterwards it turns the
     day's lateness or early leave into personal leave and rescinds a `late_over_1h` or `early_leave`
     absence (HR-12 (b): lateness *or early leave* with a make-up leave procedure is no absence; HR-14)."""
-    require_role(cmd.actor, "RecordMakeUpLeave")
+    roles.require(cmd.actor, "RecordMakeUpLeave")
     if state.made_up:
         raise RuleViolated(f"{cmd.employee_id} has make-up leave on {cmd.work_date} already", "HR-14")
     if state.evaluated and state.lateness_minutes == 0 and state.early_leave_minutes == 0:
@@ -215,8 +227,10 @@ def record_make_up(state: AttendanceDayState, cmd: RecordMakeUpLeave) -> list[Ev
     return events
 
 
-def record_refusal(state: AttendanceDayState, cmd: RecordReassignmentRefusal) -> list[EventData]:
-    require_role(cmd.actor, "RecordReassignmentRefusal")
+def record_refusal(
+    state: AttendanceDayState, cmd: RecordReassignmentRefusal, *, roles: CommandRoles
+) -> list[EventData]:
+    roles.require(cmd.actor, "RecordReassignmentRefusal")
     _open(state, cmd.employee_id, cmd.work_date)
     if state.refused:
         return []

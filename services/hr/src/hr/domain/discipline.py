@@ -21,10 +21,11 @@ from decimal import Decimal
 from typing import Any
 
 from hr.domain.people_policy import DisciplinePolicy
-from hr.domain.people_roles import require, require_own
+from hr.domain.people_roles import require_own
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, NotFound, RuleViolated
 from jetstream_es.events import EventRegistry
+from jetstream_es.roles import CommandRoles
 from shop_contracts.commands.hr_people import (
     AppealPenalty,
     DecideAppeal,
@@ -119,9 +120,14 @@ def class_rule(offence_class: int) -> str:
 
 
 def record_offence(
-    state: DisciplineState, cmd: RecordOffence, policy: DisciplinePolicy, today: dt.date
+    state: DisciplineState,
+    cmd: RecordOffence,
+    policy: DisciplinePolicy,
+    today: dt.date,
+    *,
+    roles: CommandRoles,
 ) -> list[EventData]:
-    require(cmd.actor, "RecordOffence")
+    roles.require(cmd.actor, "RecordOffence")
     if cmd.case_id in state.cases:
         raise RuleViolated(f"case {cmd.case_id} is already recorded for {cmd.employee_id}", "SM-DISC")
     item = policy.catalogue.get(cmd.item)
@@ -182,9 +188,9 @@ def _known(state: DisciplineState, employee_id: str, case_id: str) -> Case:
 
 
 def decide_dismissal(
-    state: DisciplineState, cmd: DecideDisciplinaryDismissal, today: dt.date
+    state: DisciplineState, cmd: DecideDisciplinaryDismissal, today: dt.date, *, roles: CommandRoles
 ) -> list[EventData]:
-    require(cmd.actor, "DecideDisciplinaryDismissal")
+    roles.require(cmd.actor, "DecideDisciplinaryDismissal")
     case = _known(state, cmd.employee_id, cmd.case_id)
     if case.dismissal != "proposed":
         raise RuleViolated(f"case {cmd.case_id} has no open dismissal proposal", "SM-DISC")
@@ -212,8 +218,10 @@ def _penalisable(state: DisciplineState, employee_id: str, case_id: str) -> Case
     return case
 
 
-def demote(state: DisciplineState, cmd: DemoteEmployee, current_grade: str | None) -> list[EventData]:
-    require(cmd.actor, "DemoteEmployee")
+def demote(
+    state: DisciplineState, cmd: DemoteEmployee, current_grade: str | None, *, roles: CommandRoles
+) -> list[EventData]:
+    roles.require(cmd.actor, "DemoteEmployee")
     _penalisable(state, cmd.employee_id, cmd.case_id)
     if current_grade is None:
         raise NotFound(f"{cmd.employee_id} is not on the employee register")
@@ -238,8 +246,8 @@ def demote(state: DisciplineState, cmd: DemoteEmployee, current_grade: str | Non
     ]
 
 
-def suspend(state: DisciplineState, cmd: SuspendEmployee) -> list[EventData]:
-    require(cmd.actor, "SuspendEmployee")
+def suspend(state: DisciplineState, cmd: SuspendEmployee, *, roles: CommandRoles) -> list[EventData]:
+    roles.require(cmd.actor, "SuspendEmployee")
     _penalisable(state, cmd.employee_id, cmd.case_id)
     if cmd.end_date < cmd.start_date:
         raise InvalidCommand("the suspension ends before it starts", "DIS-11", fields=["end_date"])
@@ -274,8 +282,10 @@ def appeal(
     ]
 
 
-def decide_appeal(state: DisciplineState, cmd: DecideAppeal, today: dt.date) -> list[EventData]:
-    require(cmd.actor, "DecideAppeal")
+def decide_appeal(
+    state: DisciplineState, cmd: DecideAppeal, today: dt.date, *, roles: CommandRoles
+) -> list[EventData]:
+    roles.require(cmd.actor, "DecideAppeal")
     case = _known(state, cmd.employee_id, cmd.case_id)
     if case.appeal != "pending":
         raise RuleViolated(f"case {cmd.case_id} has no appeal waiting for HR", "DIS-10")

@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from hr.domain.people_policy import PeoplePolicy
-from hr.domain.people_roles import require, require_own
+from hr.domain.people_roles import require_own
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, RuleViolated
 from jetstream_es.events import EventRegistry
+from jetstream_es.roles import CommandRoles
 from shop_contracts.commands.hr_people import (
     CompleteHandover,
     EraseEmployeePersonalData,
@@ -109,9 +110,14 @@ def _active(state: EmployeeState, employee_id: str) -> None:
 
 
 def onboard(
-    state: EmployeeState, cmd: OnboardEmployee, sealed: SealedPersonalData, policy: PeoplePolicy
+    state: EmployeeState,
+    cmd: OnboardEmployee,
+    sealed: SealedPersonalData,
+    policy: PeoplePolicy,
+    *,
+    roles: CommandRoles,
 ) -> list[EventData]:
-    require(cmd.actor, "OnboardEmployee")
+    roles.require(cmd.actor, "OnboardEmployee")
     if state.onboarded:
         raise RuleViolated(f"employee {cmd.employee_id} is already onboarded", "HR-38")
     if not cmd.id_copy_received:
@@ -134,8 +140,10 @@ def onboard(
     ]
 
 
-def record_training(state: EmployeeState, cmd: RecordSafetyTrainingResult) -> list[EventData]:
-    require(cmd.actor, "RecordSafetyTrainingResult")
+def record_training(
+    state: EmployeeState, cmd: RecordSafetyTrainingResult, *, roles: CommandRoles
+) -> list[EventData]:
+    roles.require(cmd.actor, "RecordSafetyTrainingResult")
     _active(state, cmd.employee_id)
     if state.safety_passed_on is not None:
         raise RuleViolated(f"{cmd.employee_id} passed the safety exam on {state.safety_passed_on}", "DIS-13")
@@ -210,8 +218,10 @@ def resign(
     ]
 
 
-def hand_over(state: EmployeeState, cmd: CompleteHandover, today: dt.date) -> list[EventData]:
-    require(cmd.actor, "CompleteHandover")
+def hand_over(
+    state: EmployeeState, cmd: CompleteHandover, today: dt.date, *, roles: CommandRoles
+) -> list[EventData]:
+    roles.require(cmd.actor, "CompleteHandover")
     _active(state, cmd.employee_id)
     if cmd.handed_to == cmd.employee_id:
         raise InvalidCommand("the hand-over goes to another person", "DIS-12", fields=["handed_to"])
@@ -231,12 +241,12 @@ def hand_over(state: EmployeeState, cmd: CompleteHandover, today: dt.date) -> li
 
 
 def offboard(
-    state: EmployeeState, cmd: OffboardEmployee, dismissal_basis: str | None = None
+    state: EmployeeState, cmd: OffboardEmployee, dismissal_basis: str | None = None, *, roles: CommandRoles
 ) -> list[EventData]:
     """`dismissal_basis`: what `cmd.reference` names among the employee's records that justifies a
     dismissal (a confirmed class-1 or threshold case, or a confirmed absence-ladder dismissal), or
     None (DIS-11)."""
-    require(cmd.actor, "OffboardEmployee")
+    roles.require(cmd.actor, "OffboardEmployee")
     _active(state, cmd.employee_id)
     if not state.handed_over:
         raise RuleViolated(
@@ -267,8 +277,8 @@ def offboard(
     ]
 
 
-def erase(state: EmployeeState, cmd: EraseEmployeePersonalData) -> list[EventData]:
-    require(cmd.actor, "EraseEmployeePersonalData")
+def erase(state: EmployeeState, cmd: EraseEmployeePersonalData, *, roles: CommandRoles) -> list[EventData]:
+    roles.require(cmd.actor, "EraseEmployeePersonalData")
     _existing(state, cmd.employee_id)
     if state.erased:
         return []

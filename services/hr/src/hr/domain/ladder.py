@@ -24,10 +24,10 @@ from decimal import Decimal
 
 from hr.domain.events import AbsenceCounted, AbsenceUncounted
 from hr.domain.policy import LadderPolicy
-from hr.domain.roles import require_role
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
+from jetstream_es.roles import CommandRoles
 from shop_contracts.commands.hr import DeclineDismissal, DismissEmployee
 from shop_contracts.events.hr import (
     AbsenceRecorded,
@@ -249,8 +249,8 @@ def _open(state: AbsenceRecordState, employee_id: str, year: int) -> int:
     return state.open_proposal
 
 
-def dismiss(state: AbsenceRecordState, cmd: DismissEmployee) -> list[EventData]:
-    require_role(cmd.actor, "DismissEmployee")
+def dismiss(state: AbsenceRecordState, cmd: DismissEmployee, *, roles: CommandRoles) -> list[EventData]:
+    roles.require(cmd.actor, "DismissEmployee")
     proposal = _open(state, cmd.employee_id, cmd.year)
     return [
         EmployeeDismissed(
@@ -264,8 +264,8 @@ def dismiss(state: AbsenceRecordState, cmd: DismissEmployee) -> list[EventData]:
     ]
 
 
-def decline(state: AbsenceRecordState, cmd: DeclineDismissal) -> list[EventData]:
-    require_role(cmd.actor, "DeclineDismissal")
+def decline(state: AbsenceRecordState, cmd: DeclineDismissal, *, roles: CommandRoles) -> list[EventData]:
+    roles.require(cmd.actor, "DeclineDismissal")
     proposal = _open(state, cmd.employee_id, cmd.year)
     return [
         DismissalDeclined(

@@ -14,8 +14,9 @@ import datetime as dt
 
 from hr.domain.leave_state import LeaveState
 from hr.domain.policy import LeavePolicy
-from hr.domain.roles import DIRECT_SUPERVISOR, HR_DEPT, OFFICE, SENIOR_LEADER, require_role, require_self
+from hr.domain.roles import DIRECT_SUPERVISOR, HR_DEPT, OFFICE, SENIOR_LEADER, require_self
 from jetstream_es.errors import Forbidden, InvalidCommand, NotFound, RuleViolated
+from jetstream_es.roles import CommandRoles
 from shop_contracts.commands.hr import (
     ApproveLeave,
     AttachMedicalCertificate,
@@ -196,8 +197,8 @@ def reject(state: LeaveState, cmd: RejectLeave) -> list[EventData]:
     ]
 
 
-def file(state: LeaveState, cmd: FileLeave) -> list[EventData]:
-    require_role(cmd.actor, "FileLeave")
+def file(state: LeaveState, cmd: FileLeave, *, roles: CommandRoles) -> list[EventData]:
+    roles.require(cmd.actor, "FileLeave")
     existing(state, cmd.leave_id)
     if state.status not in IN_EFFECT:
         raise RuleViolated(

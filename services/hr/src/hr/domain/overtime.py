@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from hr.domain.policy import OvertimePolicy
-from hr.domain.roles import require_role
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import Forbidden, InvalidCommand, NotFound, RuleViolated
 from jetstream_es.events import EventRegistry
+from jetstream_es.roles import CommandRoles
 from shop_contracts.commands.hr_time import (
     AssignOvertime,
     FileCompTime,
@@ -78,8 +78,10 @@ def _existing(state: OvertimeState, overtime_id: str) -> OvertimeState:
     return state
 
 
-def assign(state: OvertimeState, cmd: AssignOvertime, work_date: dt.date) -> list[EventData]:
-    require_role(cmd.actor, "AssignOvertime")
+def assign(
+    state: OvertimeState, cmd: AssignOvertime, work_date: dt.date, *, roles: CommandRoles
+) -> list[EventData]:
+    roles.require(cmd.actor, "AssignOvertime")
     if cmd.actor.id == cmd.employee_id:
         raise Forbidden(f"{cmd.actor.id} may not order their own overtime", "HR-30")
     if state.status is not None:
@@ -97,8 +99,8 @@ def assign(state: OvertimeState, cmd: AssignOvertime, work_date: dt.date) -> lis
     ]
 
 
-def refuse(state: OvertimeState, cmd: RecordOvertimeRefusal) -> list[EventData]:
-    require_role(cmd.actor, "RecordOvertimeRefusal")
+def refuse(state: OvertimeState, cmd: RecordOvertimeRefusal, *, roles: CommandRoles) -> list[EventData]:
+    roles.require(cmd.actor, "RecordOvertimeRefusal")
     _existing(state, cmd.overtime_id)
     if state.status is not OvertimeStatus.ASSIGNED:
         raise RuleViolated(
@@ -123,8 +125,10 @@ def worked(
     work_date: dt.date,
     rest_day: bool,
     policy: OvertimePolicy,
+    *,
+    roles: CommandRoles,
 ) -> list[EventData]:
-    require_role(cmd.actor, "RecordOvertimeWorked")
+    roles.require(cmd.actor, "RecordOvertimeWorked")
     _existing(state, cmd.overtime_id)
     if state.status is not OvertimeStatus.ASSIGNED:
         raise RuleViolated(
@@ -154,9 +158,9 @@ def worked(
     ]
 
 
-def file_comp_time(state: OvertimeState, cmd: FileCompTime) -> list[EventData]:
+def file_comp_time(state: OvertimeState, cmd: FileCompTime, *, roles: CommandRoles) -> list[EventData]:
     """Filing twice appends nothing: the handler then makes sure the balance was credited."""
-    require_role(cmd.actor, "FileCompTime")
+    roles.require(cmd.actor, "FileCompTime")
     _existing(state, cmd.overtime_id)
     if state.filed:
         return []

@@ -15,10 +15,10 @@ from decimal import Decimal
 
 from hr.domain.payroll import Adjustment, PeriodFacts, bounds, employed_days, payslip
 from hr.domain.people_policy import PayrollPolicy
-from hr.domain.people_roles import require
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, RuleViolated
 from jetstream_es.events import EventRegistry
+from jetstream_es.roles import CommandRoles
 from shop_contracts.commands.hr_people import (
     CalculatePayroll,
     ClosePayrollPeriod,
@@ -84,8 +84,10 @@ def calculate(
     policy: PayrollPolicy,
     unpaid_types: frozenset[str],
     today: dt.date,
+    *,
+    roles: CommandRoles,
 ) -> list[EventData]:
-    require(cmd.actor, "CalculatePayroll")
+    roles.require(cmd.actor, "CalculatePayroll")
     _open(state, cmd.period)
     _, last = bounds(cmd.period)
     if today <= last:
@@ -135,8 +137,8 @@ def calculate(
     return events
 
 
-def close(state: PayrollPeriodState, cmd: ClosePayrollPeriod) -> list[EventData]:
-    require(cmd.actor, "ClosePayrollPeriod")
+def close(state: PayrollPeriodState, cmd: ClosePayrollPeriod, *, roles: CommandRoles) -> list[EventData]:
+    roles.require(cmd.actor, "ClosePayrollPeriod")
     _open(state, cmd.period)
     if state.run == 0:
         raise RuleViolated(f"payroll period {cmd.period} has not been calculated yet", "SM-PAY")
@@ -144,11 +146,11 @@ def close(state: PayrollPeriodState, cmd: ClosePayrollPeriod) -> list[EventData]
 
 
 def pay(
-    state: PayrollPeriodState, cmd: PaySalaries, policy: PayrollPolicy, today: dt.date
+    state: PayrollPeriodState, cmd: PaySalaries, policy: PayrollPolicy, today: dt.date, *, roles: CommandRoles
 ) -> list[EventData]:
     """SM-PAY: Closed → Paid, on or after the payday (HR-33: no early payment; HR-34 moves the payday
     itself to the previous banking day)."""
-    require(cmd.actor, "PaySalaries")
+    roles.require(cmd.actor, "PaySalaries")
     if state.paid:
         raise RuleViolated(f"the salaries of {cmd.period} are paid already", "SM-PAY")
     if not state.closed:
@@ -173,9 +175,9 @@ def pay(
 
 
 def adjust(
-    state: PayrollPeriodState, cmd: RecordPayrollAdjustment, corrected_closed: bool
+    state: PayrollPeriodState, cmd: RecordPayrollAdjustment, corrected_closed: bool, *, roles: CommandRoles
 ) -> list[EventData]:
-    require(cmd.actor, "RecordPayrollAdjustment")
+    roles.require(cmd.actor, "RecordPayrollAdjustment")
     _open(state, cmd.period)
     if cmd.corrects_period >= cmd.period:
         raise InvalidCommand(

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from hr.domain.people_roles import DEFAULT_ROLES
 from jetstream_es.department_calendar import DepartmentCalendar
+from jetstream_es.roles import CommandRoles
 from shop_contracts.events.hr_people import Grade
 
 
@@ -106,6 +108,8 @@ class PerformanceScheme(StrEnum):
 
 @dataclass(frozen=True)
 class PayrollPolicy:
+    roles: CommandRoles = DEFAULT_ROLES
+    """C9: who may issue which command (the one HR table, HR_COMMAND_ROLES)."""
     performance_scheme: PerformanceScheme = PerformanceScheme.FLAT
     performance_flat: Decimal = Decimal(500)
     performance_percent: Decimal = Decimal(30)

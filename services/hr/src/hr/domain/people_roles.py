@@ -7,8 +7,17 @@ from __future__ import annotations
 
 from typing import Final
 
-from hr.domain.roles import DEPT_MANAGER, DIRECT_SUPERVISOR, ECOM_SUPERVISOR, HR_DEPT, SENIOR_LEADER
+from hr.domain.roles import (
+    COMMAND_ROLES,
+    DEPT_MANAGER,
+    DIRECT_SUPERVISOR,
+    ECOM_SUPERVISOR,
+    HR_DEPT,
+    SENIOR_LEADER,
+    SETTING,
+)
 from jetstream_es.errors import Forbidden
+from jetstream_es.roles import CommandRoles
 from shop_contracts.envelope import Actor
 
 GENERAL_MANAGER: Final = "general_manager"
@@ -35,11 +44,11 @@ PEOPLE_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
 """Command name → (roles allowed, rule cited when refused). Resigning and appealing are the
 employee's own acts (DIS-7, DIS-10)."""
 
+COMMAND_TABLE: Final = {**COMMAND_ROLES, **PEOPLE_ROLES}
+"""C9: every HR command's default roles, one table for the setting `HR_COMMAND_ROLES` (bootstrap.py),
+which replaces the roles of the commands it names; decisions get the result as `roles`."""
 
-def require(actor: Actor, command: str) -> None:
-    roles, rule = PEOPLE_ROLES[command]
-    if not actor.has_any(*roles):
-        raise Forbidden(f"{command} needs the role {' or '.join(roles)}; {actor.id} has none of them", rule)
+DEFAULT_ROLES: Final = CommandRoles.configured(COMMAND_TABLE, setting=SETTING)
 
 
 def require_own(actor: Actor, employee_id: str, command: str, rule: str) -> None:

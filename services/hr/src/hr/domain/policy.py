@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from hr.domain.people_roles import DEFAULT_ROLES
 from hr.domain.shifts import SEED_SCHEDULES, Schedules, parse
 from jetstream_es.department_calendar import DepartmentCalendar
+from jetstream_es.roles import CommandRoles
 from shop_contracts.events.hr_attendance import ShiftKind
 from shop_contracts.events.hr_leave import LeaveType
 
@@ -81,6 +83,8 @@ class HrPolicy:
     attendance: AttendancePolicy = field(default_factory=AttendancePolicy)
     overtime: OvertimePolicy = OvertimePolicy()
     business_tz: str = "Asia/Shanghai"
+    roles: CommandRoles = DEFAULT_ROLES
+    """C9: who may issue which command (defaults in roles.py and people_roles.py, HR_COMMAND_ROLES)."""
 
     def today(self, now: dt.datetime) -> dt.date:
         return now.astimezone(ZoneInfo(self.business_tz)).date()

@@ -1,7 +1,8 @@
 """Who may do what in HR (rules.md §0 roles; HR-7 attendance owner, HR-16 dismissal decision,
 HR-18/HR-22/HR-26 leave approvers, HR-18 and C18 filing with the office and HR; HR-10 clock records
 by the terminal (system), the office or HR, or the employee; HR-11 errands signed by the direct
-supervisor; HR-13 outings announced to the office)."""
+supervisor; HR-13 outings announced to the office; conflict C9: the table is a setting, see
+people_roles.COMMAND_TABLE)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ DIRECT_SUPERVISOR: Final = "direct_supervisor"
 SENIOR_LEADER: Final = "senior_leader"
 OFFICE: Final = "office"
 HR_DEPT: Final = "hr_dept"
+
+SETTING: Final = "HR_COMMAND_ROLES"
 
 COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "RecordAbsence": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR), "HR-7"),
@@ -38,14 +41,9 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "RecordOvertimeWorked": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR, DEPT_MANAGER, OFFICE), "HR-30"),
     "FileCompTime": ((OFFICE,), "HR-31"),
 }
-"""Command name → (roles allowed, rule cited when refused). Leave approval is routed per request
+"""Command name → (roles allowed, rule cited when refused): the documented default, with
+people_roles.py one table for `HR_COMMAND_ROLES` (C9). Leave approval is routed per request
 (see leave.py); submitting and extending leave is the employee's own act."""
-
-
-def require_role(actor: Actor, command: str) -> None:
-    roles, rule = COMMAND_ROLES[command]
-    if not actor.has_any(*roles):
-        raise Forbidden(f"{command} needs the role {' or '.join(roles)}; {actor.id} has none of them", rule)
 
 
 def require_self(actor: Actor, employee_id: str, command: str, rule: str) -> None:

@@ -17,11 +17,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from hr.domain.policy import AttendancePolicy
-from hr.domain.roles import require_role
 from hr.domain.shifts import breaks_rest_after_main
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, RuleViolated
 from jetstream_es.events import EventRegistry
+from jetstream_es.roles import CommandRoles
 from shop_contracts.commands.hr_time import DutyPair, PublishRota
 from shop_contracts.events.hr_attendance import ShiftKind
 from shop_contracts.events.hr_time import RotaDay, RotaPublished
@@ -107,10 +107,15 @@ def _check_day(
 
 
 def publish(
-    state: RotaState, cmd: PublishRota, policy: AttendancePolicy, main_before: frozenset[str]
+    state: RotaState,
+    cmd: PublishRota,
+    policy: AttendancePolicy,
+    main_before: frozenset[str],
+    *,
+    roles: CommandRoles,
 ) -> list[EventData]:
     """Validate the rota; `main_before` = who had the main shift on the day before the period."""
-    require_role(cmd.actor, "PublishRota")
+    roles.require(cmd.actor, "PublishRota")
     if state.revision and (state.period_start, state.period_end) != (cmd.period_start, cmd.period_end):
         raise RuleViolated(
             f"rota {cmd.rota_id} covers {state.period_start}..{state.period_end}; a rota for another "

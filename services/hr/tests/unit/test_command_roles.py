@@ -1,0 +1,80 @@
+"""Who may issue which HR command is a setting (conflict C9): `HR_COMMAND_ROLES` replaces the
+default roles (domain/roles.py and domain/people_roles.py, one table) of the commands it names, on
+both the attendance and leave side and the people, discipline and payroll side; a bad value stops
+the service at start-up, naming it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from hr.bootstrap import HrSettings, PeopleSettings, build
+from jetstream_es.errors import Forbidden
+from jetstream_es.settings import RuntimeSettings
+
+from .helpers import DIRECT, HR, OFFICE, TODAY, Hr, approve, file, leave
+from .people_harness import MANAGER, SUPERVISOR, People, onboard
+
+TOMORROW = TODAY.fromordinal(TODAY.toordinal() + 1)
+
+
+def settings(command_roles: str) -> HrSettings:
+    return HrSettings.model_validate({"command_roles": command_roles})
+
+
+async def test_an_override_lets_hr_alone_file_leave_and_refuses_the_office_c9_hr_18() -> None:
+    hr = Hr(settings('{"FileLeave": ["hr_dept"]}').policy("Asia/Shanghai"))
+    await hr.given(leave(TOMORROW), approve(DIRECT))
+
+    with pytest.raises(Forbidden) as refused:
+        await hr.when(file(OFFICE))
+    await hr.when(file(HR))
+
+    assert refused.value.rule == "HR-18"
+    assert "needs the role hr_dept" in refused.value.message
+
+
+async def test_an_override_lets_the_manager_onboard_and_refuses_hr_c9_hr_38() -> None:
+    roles = settings('{"OnboardEmployee": ["dept_manager"]}').roles()
+    people = People(PeopleSettings().policies(roles=roles))
+
+    with pytest.raises(Forbidden) as refused:
+        await people.when(onboard())
+    await people.when(onboard(actor=MANAGER))
+
+    assert refused.value.rule == "HR-38"
+    assert people.types("Employee", "emp-1") == ["EmployeeOnboarded"]
+
+
+async def test_without_an_override_the_defaults_hold_c9_hr_38() -> None:
+    people = People(PeopleSettings().policies(roles=HrSettings().roles()))
+
+    with pytest.raises(Forbidden) as refused:
+        await people.when(onboard(actor=SUPERVISOR))
+
+    assert refused.value.rule == "HR-38"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ('{"FileLeaves": ["hr_dept"]}', "FileLeaves: no such command"),
+        ('{"CalculatePayroll": []}', "CalculatePayroll: name at least one role"),
+        (
+            '{"PublishRota": ["E-Commerce Supervisor"]}',
+            "PublishRota: ['E-Commerce Supervisor'] are not role ids",
+        ),
+        ("{", "not JSON"),
+    ],
+)
+def test_a_bad_command_roles_setting_stops_the_service_at_start_up_naming_it_c9(
+    value: str, problem: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HR_COMMAND_ROLES", value)
+
+    with pytest.raises(ValidationError) as refused:
+        build(RuntimeSettings(var_dir=tmp_path))
+
+    assert f"HR_COMMAND_ROLES: {problem}" in str(refused.value)
