@@ -11,8 +11,9 @@ import pytest
 from pydantic import ValidationError
 
 from hr.bootstrap import HrSettings, PeopleSettings, build
-from jetstream_es.errors import Forbidden
+from jetstream_es.errors import Forbidden, RuleViolated
 from jetstream_es.settings import RuntimeSettings
+from shop_contracts.envelope import Actor
 
 from .helpers import DIRECT, HR, OFFICE, TODAY, Hr, approve, file, leave
 from .people_harness import MANAGER, SUPERVISOR, People, onboard
@@ -34,6 +35,17 @@ async def test_an_override_lets_hr_alone_file_leave_and_refuses_the_office_c9_hr
 
     assert refused.value.rule == "HR-18"
     assert "needs the role hr_dept" in refused.value.message
+
+
+async def test_leave_is_still_filed_with_a_body_when_another_role_may_file_it_c9_hr_18_c18() -> None:
+    hr = Hr(settings('{"FileLeave": ["office", "ecom_supervisor"]}').policy("Asia/Shanghai"))
+    await hr.given(leave(TOMORROW), approve(DIRECT))
+
+    with pytest.raises(RuleViolated) as refused:
+        await hr.when(file(Actor(id="ecom-1", roles=("ecom_supervisor",))))
+
+    assert refused.value.rule == "HR-18"
+    assert "filed with the office or HR (C18); ecom-1 acts for neither" in refused.value.message
 
 
 async def test_an_override_lets_the_manager_onboard_and_refuses_hr_c9_hr_38() -> None:

@@ -204,7 +204,12 @@ def file(state: LeaveState, cmd: FileLeave, *, roles: CommandRoles) -> list[Even
         raise RuleViolated(
             f"leave request {cmd.leave_id} is {state.status}; only approved leave is filed", "HR-18"
         )
-    bodies = [b for b in (OFFICE, HR_DEPT) if cmd.actor.has_any(b) and b not in state.filed_with]
+    held = [b for b in (OFFICE, HR_DEPT) if cmd.actor.has_any(b)]
+    if not held:
+        raise RuleViolated(
+            f"leave is filed with the office or HR (C18); {cmd.actor.id} acts for neither", "HR-18"
+        )
+    bodies = [b for b in held if b not in state.filed_with]
     if not bodies:
         raise RuleViolated(
             f"leave request {cmd.leave_id} is filed with {cmd.actor.id}'s body already", "HR-18"
