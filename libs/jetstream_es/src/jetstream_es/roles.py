@@ -97,7 +97,9 @@ class CommandRoles:
             try:
                 raw = json.loads(raw)
             except ValueError as exc:
-                raise RoleSettingError(setting, None, f"not JSON ({exc}); give an object like {EXAMPLE}") from None
+                raise RoleSettingError(
+                    setting, None, f"not JSON ({exc}); give an object like {EXAMPLE}"
+                ) from None
         if not isinstance(raw, Mapping):
             raise RoleSettingError(setting, None, f"give a JSON object command -> roles, e.g. {EXAMPLE}")
         for command, roles in raw.items():
