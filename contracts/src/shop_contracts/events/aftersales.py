@@ -36,6 +36,11 @@ class RefundRequested(EventData):
         default=None, description="what decided goods_received: fulfilment's record or the buyer's word"
     )
     delivered_at: AwareDatetime | None = Field(default=None, description="start of the AS-11 window")
+    whole_order: bool | None = Field(
+        default=None,
+        description="the case asks for all the buyer paid and nothing of the order was refunded before "
+        "(AS-3: only then does an approval without return stop the shipment); unknown in older events",
+    )
 
 
 class RefundIssued(EventData):

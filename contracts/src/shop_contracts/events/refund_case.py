@@ -26,6 +26,11 @@ class RefundRequestApproved(EventData):
     approver: str = Field(min_length=1, max_length=128)
     return_required: bool
     approved_at: AwareDatetime
+    whole_order: bool | None = Field(
+        default=None,
+        description="AS-3: the case refunds the whole order, so a shipment not yet stamped is cancelled; "
+        "false for a partial refund, whose goods still ship; unknown (treated as whole) in older events",
+    )
 
 
 class RefundRequestRejected(EventData):

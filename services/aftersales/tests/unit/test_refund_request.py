@@ -11,12 +11,14 @@ import pytest
 
 from aftersales.domain.policy import AftersalesPolicy
 from jetstream_es.errors import Forbidden, NotFound, RuleViolated
+from shop_contracts.commands import aftersales as c
 from shop_contracts.envelope import Actor
 from shop_contracts.events.aftersales import RefundRequested
 from shop_contracts.events.fulfilment import ShipmentCancelled, ShipmentDelivered, ShipmentStamped
+from shop_contracts.events.refund_case import RefundRequestApproved
 from shop_contracts.queries.aftersales import RefundCaseStatus
 
-from .helpers import AMOUNT, CS, DELIVERED, NOW, PAID, PLACED, STAMPED, Aftersales, request
+from .helpers import AMOUNT, CS, DELIVERED, NOW, PAID, PLACED, STAMPED, SUPERVISOR, Aftersales, cmd, request
 
 
 async def requested(harness: Aftersales) -> RefundRequested:
@@ -196,3 +198,24 @@ async def test_a_case_id_is_used_once_sm_ret() -> None:
     with pytest.raises(RuleViolated) as err:
         await a.when(request(reason="changed_mind", command_id="another"))
     assert err.value.rule == "SM-RET"
+
+
+async def test_a_case_for_all_that_was_paid_is_approved_as_the_whole_order_as_3() -> None:
+    a = Aftersales()
+    await a.facts(PLACED, PAID)
+    await a.when(request(received=False, reason="changed_mind"))
+    assert (await requested(a)).whole_order is True
+    await a.when(cmd(c.ApproveRefundRequest, SUPERVISOR))
+    approved = a.events()[-1]
+    assert isinstance(approved, RefundRequestApproved)
+    assert (approved.return_required, approved.whole_order) == (False, True)
+
+
+async def test_a_partial_case_is_approved_as_partial_so_the_goods_still_ship_as_3() -> None:
+    a = Aftersales()
+    await a.facts(PLACED, PAID)
+    await a.when(request(received=False, reason="changed_mind", amount=Decimal("10.00")))
+    await a.when(cmd(c.ApproveRefundRequest, SUPERVISOR))
+    approved = a.events()[-1]
+    assert isinstance(approved, RefundRequestApproved)
+    assert approved.whole_order is False

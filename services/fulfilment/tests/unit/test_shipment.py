@@ -387,6 +387,16 @@ async def test_as3_refund_approved_for_goods_not_received_cancels_an_unstamped_s
         await h.when(dispatch())
 
 
+async def test_as3_a_partial_refund_without_return_leaves_the_shipment_to_ship() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    partial = approved(False).model_copy(update={"whole_order": False})
+    await h.deliver(h.aftersales, partial, AFTER_CUTOFF, aggregate="RefundCase", event_id="ap-1")
+    assert "ShipmentCancelled" not in h.types()
+    await h.when(dispatch())
+    assert (await h.shipment()).status is S.DISPATCHED
+
+
 async def test_as3_no_cancellation_after_the_stamp_or_when_goods_come_back() -> None:
     h = Shipping()
     await ready_to_dispatch(h)

@@ -87,6 +87,7 @@ def request(
             claimed_received=cmd.goods_received,
             received_basis=basis,
             delivered_at=facts.delivered_at,
+            whole_order=facts.paid is not None and amount >= facts.paid,
         )
     ]
 
@@ -127,6 +128,7 @@ def approve(
             approver=cmd.actor.id,
             return_required=state.goods_received,
             approved_at=now,
+            whole_order=state.whole_order,
         )
     ]
 

@@ -45,6 +45,8 @@ class RefundCaseState:
     reason: str = ""
     goods_received: bool = False
     amount: Decimal = Decimal(0)
+    whole_order: bool | None = None
+    """AS-3: the case asks for everything paid (None: recorded before this was noted)."""
     requested_at: datetime | None = None
     negotiation_after: str | None = None
     waybill_no: str | None = None
@@ -68,6 +70,7 @@ def evolve(state: RefundCaseState, event: EventData) -> RefundCaseState:
                 reason=event.reason,
                 goods_received=event.goods_received,
                 amount=event.amount,
+                whole_order=event.whole_order,
                 requested_at=event.requested_at,
             )
         case RefundRequestApproved():

@@ -4,8 +4,9 @@
   shipment waits for; the last one queues it (OrderQueuedForShipping) on the shipping day its
   moment decides (FUL-2). OrderDetailsCorrected (ORD-6) corrects its lines and address before
   its documents are printed. OrderCancelled cancels a shipment not yet stamped.
-- after-sales: RefundRequestApproved with no return required (goods not received) cancels the
-  shipment if it is not stamped yet (AS-3); ReturnShippedByBuyer announces a return parcel (AS-6).
+- after-sales: RefundRequestApproved with no return required (goods not received) for the whole
+  order cancels the shipment if it is not stamped yet (AS-3); a partial refund leaves it to ship
+  (several partial cases that add up to the whole order cancel it through OrderCancelled); ReturnShippedByBuyer announces a return parcel (AS-6).
 - fulfilment's own stream: OrderQueuedForShipping puts the shipment on its day's list (the next
   shipping day when that day's report is already made); ShippingDocumentsPrinted gives every
   shipment of the batch its documents (InPacket); the stock ledger's StockReserved and
@@ -145,7 +146,7 @@ class AftersalesReactions(ShippingReaction):
     async def react(self, item: Decoded) -> None:
         data, cause = item.data, self.cause(item)
         match data:
-            case RefundRequestApproved() if not data.return_required:
+            case RefundRequestApproved() if not data.return_required and data.whole_order is not False:
                 await self.commands.shipments.execute(
                     data.order_id,
                     cause,
