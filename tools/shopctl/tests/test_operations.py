@@ -167,10 +167,10 @@ async def test_streams_tail_history_send_and_query(
         assert "orders.commands.PlaceOrder refused" in bad.output
         assert "invalid" in bad.output
         assert "command_id" in bad.output, "each bad field is named"
+        await caught_up(orders)  # GetOrder reads the projection, which follows the stream
         asked = await shopctl("--url", url, "query", "orders", "GetOrder", "--json", '{"order_id": "o-9"}')
         assert asked.exit_code == 0, asked.output
         assert '"status": "Placed"' in asked.stdout
-        await caught_up(orders)
         report = json.loads((await shopctl("--url", url, "streams", "--json")).stdout)
         by_name = {s["stream"]: s for s in report}
         assert by_name["ORDERS"]["messages"] == by_name["ORDERS"]["last_seq"] == 1
