@@ -25,7 +25,7 @@ async def test_a_refund_for_an_order_never_paid_is_refused_sm_ord() -> None:
         await a.when(request(received=False, reason="changed_mind"))
     # then it is refused naming the rule, and no case is opened
     assert refused.value.rule == "SM-ORD"
-    assert "never paid" in refused.value.message
+    assert "no payment of order" in refused.value.message
     assert a.types() == []
 
 

@@ -184,7 +184,8 @@ def check_paid(facts: OrderFacts) -> None:
     """AS-3, AS-8: the buyer is refunded money they paid; an unpaid order has none (SM-ORD)."""
     if facts.paid is None:
         raise RuleViolated(
-            f"order {facts.order_id} was never paid (no OrderPaid): there is no money to refund",
+            f"after-sales has no payment of order {facts.order_id} (no OrderPaid noted): there is no money "
+            "to refund; a payment recorded just now reaches after-sales within moments",
             "SM-ORD",
         )
 
