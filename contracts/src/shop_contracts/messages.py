@@ -28,6 +28,9 @@ M = TypeVar("M", bound=BaseModel)
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
 """Aggregate ids become one subject token: letters, digits, '_' and '-' only."""
 
+ROLE_ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+"""A role id: lower-case letters, digits and `_`, starting with a letter (at most 64 characters)."""
+
 
 class FieldError(ValueError):
     """A model validator's refusal that names the field(s) at fault, relative to the model.

@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from shop_contracts.messages import ID_PATTERN, FieldError, Query
+from shop_contracts.messages import ID_PATTERN, ROLE_ID_PATTERN, FieldError, Query
 
 
 class ShippingDayStatus(StrEnum):
@@ -89,7 +89,7 @@ class ListNotices(Query):
     setting, recorded on each event."""
 
     query_name: ClassVar[str] = "ListNotices"
-    role: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    role: str = Field(pattern=ROLE_ID_PATTERN)
     kind: str | None = Field(default=None, pattern=r"^[A-Za-z]{1,64}$", description="an event type")
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0)

@@ -20,9 +20,9 @@ from typing import Final
 
 from jetstream_es.errors import Forbidden
 from shop_contracts.envelope import Actor
+from shop_contracts.messages import ROLE_ID_PATTERN
 
-ROLE_ID: Final = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-"""A role id: lower-case letters, digits and `_`, starting with a letter (at most 64 characters)."""
+ROLE_ID: Final = re.compile(ROLE_ID_PATTERN)
 
 EXAMPLE: Final = '{"IssueRefund": ["dept_supervisor", "aftersales_manager"]}'
 
