@@ -145,3 +145,27 @@ def test_a_failure_reply_names_code_and_rule() -> None:
         "error": {"code": "rule_violated", "message": "payee account is not the company's", "rule": "ORD-12"},
     }
     assert Actor(id="u", roles=("dept_supervisor",)).has_any("dept_supervisor", "x")
+
+
+def test_names_and_versions_come_from_the_class_unless_a_class_declares_its_own() -> None:
+    from typing import ClassVar
+
+    from shop_contracts.messages import Command, EventData, Query
+
+    class ParcelWeighed(EventData):
+        grams: int
+
+    class ParcelWeighedV0(EventData):
+        event_type: ClassVar[str] = "ParcelWeighed"
+        schema_version: ClassVar[int] = 0
+
+    class WeighParcel(Command):
+        pass
+
+    class ParcelWeight(Query):
+        pass
+
+    assert (ParcelWeighed.event_type, ParcelWeighed.schema_version) == ("ParcelWeighed", 1)
+    assert (ParcelWeighedV0.event_type, ParcelWeighedV0.schema_version) == ("ParcelWeighed", 0)
+    assert WeighParcel.command_name == "WeighParcel"
+    assert ParcelWeight.query_name == "ParcelWeight"

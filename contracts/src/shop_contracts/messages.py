@@ -13,17 +13,28 @@ field's path (`true` is not an integer, a number is not a date-time). Money (`De
 from a JSON string or number, dates and times from ISO 8601 strings, enums from their values.
 Python code that builds models itself (tests, reactions) keeps pydantic's ordinary coercion.
 A cross-field check raises `FieldError` naming the fields it is about, never a bare ValueError.
+
+Names come from the class: an event type is its `EventData` subclass's name, a command's and a
+query's wire name their model's name, and `schema_version` is 1; a class sets the attribute only
+to differ (an older version kept for upcasting, a wire name that is not the class's).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shop_contracts.envelope import Actor
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _name_from_class(cls: type, attribute: str) -> None:
+    """Give `cls` its own name as `attribute` unless it declares one itself."""
+    if attribute not in cls.__dict__:
+        setattr(cls, attribute, cls.__name__)
+
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
 """Aggregate ids become one subject token: letters, digits, '_' and '-' only."""
@@ -59,6 +70,11 @@ class EventData(BaseModel):
     event_type: ClassVar[str]
     schema_version: ClassVar[int] = 1
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        _name_from_class(cls, "event_type")
+
 
 class Command(BaseModel):
     """Every command carries a client-chosen `command_id` (idempotency key) and the acting `actor`."""
@@ -66,6 +82,11 @@ class Command(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     command_name: ClassVar[str]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        _name_from_class(cls, "command_name")
 
     command_id: str = Field(pattern=ID_PATTERN, description="idempotency key chosen by the caller")
     actor: Actor
@@ -76,3 +97,8 @@ class Query(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     query_name: ClassVar[str]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        _name_from_class(cls, "query_name")

@@ -6,7 +6,7 @@ flag (AS-18) are enforced by the Aftersales domain."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field
 
@@ -21,7 +21,6 @@ class RequestRefund(Command):
     """The buyer asks for a refund with a reason from the configured list (AS-1) and says whether
     the goods arrived (AS-2); `amount` defaults to what is left of the order after earlier refunds."""
 
-    command_name: ClassVar[str] = "RequestRefund"
     case_id: str = Field(pattern=CASE_ID_PATTERN)
     order_id: str = Field(pattern=CASE_ID_PATTERN)
     reason: str = Field(min_length=1, max_length=64)
@@ -33,14 +32,12 @@ class RequestRefund(Command):
 class ApproveRefundRequest(Command):
     """The department supervisor approves (AS-2, AS-3, AS-4)."""
 
-    command_name: ClassVar[str] = "ApproveRefundRequest"
     case_id: str = Field(pattern=CASE_ID_PATTERN)
 
 
 class RejectRefundRequest(Command):
     """The department supervisor rejects; customer service negotiates (AS-2, AS-5)."""
 
-    command_name: ClassVar[str] = "RejectRefundRequest"
     case_id: str = Field(pattern=CASE_ID_PATTERN)
     reason: str = Field(min_length=1, max_length=500)
 
@@ -48,7 +45,6 @@ class RejectRefundRequest(Command):
 class ConcludeNegotiation(Command):
     """Customer service concludes the negotiation: resubmitted, withdrawn or rejected (AS-5)."""
 
-    command_name: ClassVar[str] = "ConcludeNegotiation"
     case_id: str = Field(pattern=CASE_ID_PATTERN)
     outcome: NegotiationOutcome
     note: str = Field(default="", max_length=1000)
@@ -57,14 +53,12 @@ class ConcludeNegotiation(Command):
 class WithdrawRefundRequest(Command):
     """The buyer withdraws an open request (SM-RET)."""
 
-    command_name: ClassVar[str] = "WithdrawRefundRequest"
     case_id: str = Field(pattern=CASE_ID_PATTERN)
 
 
 class RecordReturnDispatch(Command):
     """The buyer shipped the goods back with this waybill (AS-4)."""
 
-    command_name: ClassVar[str] = "RecordReturnDispatch"
     case_id: str = Field(pattern=CASE_ID_PATTERN)
     waybill_no: str = Field(min_length=1, max_length=64)
 
@@ -72,7 +66,6 @@ class RecordReturnDispatch(Command):
 class IssueReturnNote(Command):
     """The order clerk issues the return note with the reason for the return (AS-6)."""
 
-    command_name: ClassVar[str] = "IssueReturnNote"
     case_id: str = Field(pattern=CASE_ID_PATTERN)
     return_reason: str = Field(min_length=1, max_length=500)
 
@@ -80,7 +73,6 @@ class IssueReturnNote(Command):
 class InspectReturn(Command):
     """After-sales checks goods and accessories against what was shipped (AS-7)."""
 
-    command_name: ClassVar[str] = "InspectReturn"
     case_id: str = Field(pattern=CASE_ID_PATTERN)
     goods_match: bool
     damaged: bool = False
@@ -92,14 +84,12 @@ class InspectReturn(Command):
 class ConfirmReturnReceipt(Command):
     """After-sales confirms receipt of inspected goods (AS-7, AS-8)."""
 
-    command_name: ClassVar[str] = "ConfirmReturnReceipt"
     case_id: str = Field(pattern=CASE_ID_PATTERN)
 
 
 class IssueRefund(Command):
     """The department supervisor releases the refund, done in the platform back-end (AS-8, AS-9)."""
 
-    command_name: ClassVar[str] = "IssueRefund"
     case_id: str = Field(pattern=CASE_ID_PATTERN)
     platform_ref: str = Field(min_length=1, max_length=128)
 
@@ -108,7 +98,6 @@ class RegisterComplaint(Command):
     """Customer service registers a complaint; a response is due within 24 hours (AS-15, AS-17,
     AS-20)."""
 
-    command_name: ClassVar[str] = "RegisterComplaint"
     complaint_id: str = Field(pattern=CASE_ID_PATTERN)
     customer_id: str = Field(pattern=CASE_ID_PATTERN)
     order_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)
@@ -119,7 +108,6 @@ class RegisterComplaint(Command):
 class RespondToComplaint(Command):
     """Customer service responds to the customer; stops the 24-hour clock (AS-15)."""
 
-    command_name: ClassVar[str] = "RespondToComplaint"
     complaint_id: str = Field(pattern=CASE_ID_PATTERN)
     response: str = Field(min_length=1, max_length=2000)
 
@@ -127,7 +115,6 @@ class RespondToComplaint(Command):
 class EscalateComplaint(Command):
     """An agent who cannot solve it hands the complaint to the customer-service supervisor (AS-19)."""
 
-    command_name: ClassVar[str] = "EscalateComplaint"
     complaint_id: str = Field(pattern=CASE_ID_PATTERN)
     reason: str = Field(min_length=1, max_length=1000)
 
@@ -135,7 +122,6 @@ class EscalateComplaint(Command):
 class ResolveComplaint(Command):
     """The complaint is handled (AS-15); an escalated one is resolved by the supervisor (AS-19)."""
 
-    command_name: ClassVar[str] = "ResolveComplaint"
     complaint_id: str = Field(pattern=CASE_ID_PATTERN)
     resolution: str = Field(min_length=1, max_length=2000)
 
@@ -143,7 +129,6 @@ class ResolveComplaint(Command):
 class FlagCustomer(Command):
     """Customer service proposes an inferior-customer flag; the supervisor decides (AS-18)."""
 
-    command_name: ClassVar[str] = "FlagCustomer"
     customer_id: str = Field(pattern=CASE_ID_PATTERN)
     reason: str = Field(min_length=1, max_length=1000)
 
@@ -151,7 +136,6 @@ class FlagCustomer(Command):
 class ConfirmCustomerFlag(Command):
     """The customer-service supervisor confirms and records the proposed flag (AS-18)."""
 
-    command_name: ClassVar[str] = "ConfirmCustomerFlag"
     customer_id: str = Field(pattern=CASE_ID_PATTERN)
     note: str = Field(default="", max_length=1000)
 
@@ -159,7 +143,6 @@ class ConfirmCustomerFlag(Command):
 class RejectCustomerFlag(Command):
     """The customer-service supervisor dismisses the proposed flag (AS-18)."""
 
-    command_name: ClassVar[str] = "RejectCustomerFlag"
     customer_id: str = Field(pattern=CASE_ID_PATTERN)
     note: str = Field(min_length=1, max_length=1000)
 
@@ -167,7 +150,6 @@ class RejectCustomerFlag(Command):
 class RecordNegativeReview(Command):
     """Customer service records a dissatisfied review, to be tracked to a reply (AS-16)."""
 
-    command_name: ClassVar[str] = "RecordNegativeReview"
     review_id: str = Field(pattern=CASE_ID_PATTERN)
     customer_id: str = Field(pattern=CASE_ID_PATTERN)
     order_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)
@@ -179,7 +161,6 @@ class ReplyToReview(Command):
     """After the Wangwang reverse lookup and checking the facts with the customer, customer service
     replies in the review area (AS-16)."""
 
-    command_name: ClassVar[str] = "ReplyToReview"
     review_id: str = Field(pattern=CASE_ID_PATTERN)
     wangwang_id: str = Field(min_length=1, max_length=128, description="the account found by the lookup")
     facts_checked: str = Field(min_length=1, max_length=2000)
@@ -189,7 +170,6 @@ class ReplyToReview(Command):
 class LogConsultation(Command):
     """Customer service records a consultation or complaint and routes it to a department (AS-17)."""
 
-    command_name: ClassVar[str] = "LogConsultation"
     consultation_id: str = Field(pattern=CASE_ID_PATTERN)
     customer_id: str = Field(pattern=CASE_ID_PATTERN)
     kind: Literal["consultation", "complaint"] = "consultation"
@@ -200,7 +180,6 @@ class LogConsultation(Command):
 class RecordRevisit(Command):
     """Customer service visits a customer again, with the rating if one was given (AS-21, AS-14)."""
 
-    command_name: ClassVar[str] = "RecordRevisit"
     revisit_id: str = Field(pattern=CASE_ID_PATTERN)
     customer_id: str = Field(pattern=CASE_ID_PATTERN)
     order_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)

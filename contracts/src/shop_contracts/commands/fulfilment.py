@@ -9,7 +9,7 @@ Fulfilment domain.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -25,7 +25,6 @@ class GenerateDailyShippingReport(Command):
     `batch_date` defaults to today in the business time zone; it may not be made before the cut-off.
     """
 
-    command_name: ClassVar[str] = "GenerateDailyShippingReport"
     batch_date: dt.date | None = None
 
 
@@ -33,7 +32,6 @@ class HandOverShippingPacket(Command):
     """The order clerk hands the packet to the warehouse keeper (FUL-1 step 4). The packet lists the
     document numbers physically in it; all four kinds must be there for every order (FUL-3)."""
 
-    command_name: ClassVar[str] = "HandOverShippingPacket"
     batch_date: dt.date
     to_keeper: str = Field(min_length=1, max_length=128)
     report_no: str | None = Field(default=None, min_length=1, max_length=64)
@@ -45,14 +43,12 @@ class HandOverShippingPacket(Command):
 class FillDailyShippingReport(Command):
     """The keeper fills in the day's report once every shipment is stamped or refused (FUL-1 step 5)."""
 
-    command_name: ClassVar[str] = "FillDailyShippingReport"
     batch_date: dt.date
 
 
 class SubmitDailyShippingReport(Command):
     """The keeper hands the filled report to the department manager; the day closes (FUL-7)."""
 
-    command_name: ClassVar[str] = "SubmitDailyShippingReport"
     batch_date: dt.date
     to_manager: str | None = Field(default=None, min_length=1, max_length=128)
 
@@ -61,7 +57,6 @@ class DefineProductAccessories(Command):
     """The accessories a product ships with, checked before dispatch (FUL-4). Replaces the old list;
     an empty list says the product has none."""
 
-    command_name: ClassVar[str] = "DefineProductAccessories"
     sku: str = Field(pattern=ID_PATTERN, max_length=64)
     accessories: tuple[str, ...] = Field(default=(), max_length=100)
 
@@ -69,7 +64,6 @@ class DefineProductAccessories(Command):
 class CheckAccessories(Command):
     """The keeper's checklist: the accessory names present in the shipment's parcel (FUL-4)."""
 
-    command_name: ClassVar[str] = "CheckAccessories"
     shipment_id: str = Field(pattern=ID_PATTERN)
     present: tuple[str, ...] = Field(default=(), max_length=500)
 
@@ -77,7 +71,6 @@ class CheckAccessories(Command):
 class RefuseOutbound(Command):
     """The keeper refuses a pick-up with incomplete paperwork (FUL-5)."""
 
-    command_name: ClassVar[str] = "RefuseOutbound"
     shipment_id: str = Field(pattern=ID_PATTERN)
     reason: str = Field(
         min_length=1, max_length=500, pattern=r"\S", description="what is wrong with the paperwork"
@@ -88,7 +81,6 @@ class ResumeRefusedShipment(Command):
     """The order clerk fixed a refused shipment's paperwork and hands its waybill, outbound note and
     invoice to the keeper again (FUL-5, FUL-3; SM-SHIP: Refused → InPacket or AccessoriesChecked)."""
 
-    command_name: ClassVar[str] = "ResumeRefusedShipment"
     shipment_id: str = Field(pattern=ID_PATTERN)
     fixed: str = Field(
         min_length=1, max_length=500, pattern=r"\S", description="what was fixed in the paperwork"
@@ -103,7 +95,6 @@ class DispatchShipment(Command):
     """The goods leave against the outbound note (FUL-5). `carrier` defaults to the buyer's
     logistics method from the remark."""
 
-    command_name: ClassVar[str] = "DispatchShipment"
     shipment_id: str = Field(pattern=ID_PATTERN)
     carrier: str | None = Field(default=None, min_length=1, max_length=64, pattern=NAME)
 
@@ -111,14 +102,12 @@ class DispatchShipment(Command):
 class StampOutboundNote(Command):
     """The keeper stamps the outbound note with the shipping-only stamp; now it is shipped (FUL-6)."""
 
-    command_name: ClassVar[str] = "StampOutboundNote"
     shipment_id: str = Field(pattern=ID_PATTERN)
 
 
 class RecordShipmentInTransit(Command):
     """A carrier scan: the parcel is on its way (FUL-11)."""
 
-    command_name: ClassVar[str] = "RecordShipmentInTransit"
     shipment_id: str = Field(pattern=ID_PATTERN)
     location: str = Field(default="", max_length=200)
 
@@ -126,7 +115,6 @@ class RecordShipmentInTransit(Command):
 class RecordDelivery(Command):
     """The carrier delivered the parcel (FUL-11; starts the 7-day window, AS-11)."""
 
-    command_name: ClassVar[str] = "RecordDelivery"
     shipment_id: str = Field(pattern=ID_PATTERN)
     delivered_at: AwareDatetime | None = Field(default=None, description="defaults to now")
 
@@ -134,7 +122,6 @@ class RecordDelivery(Command):
 class ReportCourierException(Command):
     """After-sales (or the carrier feed) reports a courier problem with a parcel (FUL-10)."""
 
-    command_name: ClassVar[str] = "ReportCourierException"
     shipment_id: str = Field(pattern=ID_PATTERN)
     kind: str = Field(min_length=1, max_length=64, pattern=NAME)
     note: str = Field(default="", max_length=1000)
@@ -143,7 +130,6 @@ class ReportCourierException(Command):
 class ResolveCourierException(Command):
     """The courier problem is solved: the parcel moves again, or it was delivered (FUL-10)."""
 
-    command_name: ClassVar[str] = "ResolveCourierException"
     shipment_id: str = Field(pattern=ID_PATTERN)
     outcome: Literal["in_transit", "delivered"]
     note: str = Field(default="", max_length=1000)
@@ -152,7 +138,6 @@ class ResolveCourierException(Command):
 class ReceiveReturnParcel(Command):
     """The warehouse received a buyer's return parcel for a refund case (AS-6, SM-RET)."""
 
-    command_name: ClassVar[str] = "ReceiveReturnParcel"
     case_id: str = Field(pattern=ID_PATTERN)
     waybill_no: str = Field(min_length=1, max_length=64, pattern=NAME)
     order_id: str | None = Field(default=None, pattern=ID_PATTERN)

@@ -8,7 +8,6 @@ the fine ladder) are enforced by the HR domain.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
 
 from pydantic import AwareDatetime, Field, model_validator
 
@@ -24,7 +23,6 @@ EMPLOYEE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 class RecordAbsence(Command):
     """A supervisor records an absence the clock cannot see: refused reassignment, off post (HR-7, HR-12)."""
 
-    command_name: ClassVar[str] = "RecordAbsence"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     work_date: dt.date
     kind: AbsenceKind
@@ -34,7 +32,6 @@ class RecordAbsence(Command):
 class DismissEmployee(Command):
     """A manager confirms the open dismissal proposal of a ladder year (HR-16, SM-ABS)."""
 
-    command_name: ClassVar[str] = "DismissEmployee"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     year: int = Field(ge=2000, le=9999)
     effective_date: dt.date
@@ -44,7 +41,6 @@ class DismissEmployee(Command):
 class DeclineDismissal(Command):
     """A manager declines the open dismissal proposal of a ladder year (HR-16, SM-ABS)."""
 
-    command_name: ClassVar[str] = "DeclineDismissal"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     year: int = Field(ge=2000, le=9999)
     reason: str = Field(min_length=1, max_length=1000)
@@ -53,7 +49,6 @@ class DeclineDismissal(Command):
 class SubmitLeave(Command):
     """The employee applies for leave, dates inclusive (HR-18, HR-20, HR-21, HR-24, HR-25, HR-27)."""
 
-    command_name: ClassVar[str] = "SubmitLeave"
     leave_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     leave_type: LeaveType
@@ -75,7 +70,6 @@ class SubmitLeave(Command):
 class AttachMedicalCertificate(Command):
     """The hospital certificate for sick leave over one day (HR-21)."""
 
-    command_name: ClassVar[str] = "AttachMedicalCertificate"
     leave_id: str = Field(pattern=ID_PATTERN)
     certificate_ref: str = Field(min_length=1, max_length=200)
 
@@ -83,7 +77,6 @@ class AttachMedicalCertificate(Command):
 class ApproveLeave(Command):
     """The routed approver approves the request or its pending extension (HR-18, HR-22, HR-26)."""
 
-    command_name: ClassVar[str] = "ApproveLeave"
     leave_id: str = Field(pattern=ID_PATTERN)
     accept_emergency: bool = Field(
         default=False,
@@ -95,7 +88,6 @@ class ApproveLeave(Command):
 class RejectLeave(Command):
     """The routed approver rejects the request or its pending extension (HR-18, HR-22, HR-26)."""
 
-    command_name: ClassVar[str] = "RejectLeave"
     leave_id: str = Field(pattern=ID_PATTERN)
     reason: str = Field(min_length=1, max_length=1000)
 
@@ -103,14 +95,12 @@ class RejectLeave(Command):
 class FileLeave(Command):
     """The office keeps the form and HR the record (HR-12 (d), HR-18, conflict C18)."""
 
-    command_name: ClassVar[str] = "FileLeave"
     leave_id: str = Field(pattern=ID_PATTERN)
 
 
 class ExtendLeave(Command):
     """The employee asks, before the leave ends, to extend it to `new_end_date` (HR-25)."""
 
-    command_name: ClassVar[str] = "ExtendLeave"
     leave_id: str = Field(pattern=ID_PATTERN)
     new_end_date: dt.date
     reason: str = Field(min_length=1, max_length=1000)
@@ -120,7 +110,6 @@ class WithdrawLeave(Command):
     """The employee withdraws their request while it is pending, or before approved leave starts
     (SM-LEAVE: → Cancelled)."""
 
-    command_name: ClassVar[str] = "WithdrawLeave"
     leave_id: str = Field(pattern=ID_PATTERN)
     reason: str = Field(min_length=1, max_length=1000)
 
@@ -128,7 +117,6 @@ class WithdrawLeave(Command):
 class AssignShift(Command):
     """A supervisor sets an employee's shift for a date from a shift-pattern set (HR-1..HR-5, C2)."""
 
-    command_name: ClassVar[str] = "AssignShift"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     work_date: dt.date
     shift: ShiftKind
@@ -138,7 +126,6 @@ class AssignShift(Command):
 class RecordClockIn(Command):
     """A clock record of arrival; the work date is the business-time date of `at` (HR-10)."""
 
-    command_name: ClassVar[str] = "RecordClockIn"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     at: AwareDatetime
     source: str = Field(default="terminal", min_length=1, max_length=64)
@@ -147,7 +134,6 @@ class RecordClockIn(Command):
 class RecordClockOut(Command):
     """A clock record of departure (HR-10)."""
 
-    command_name: ClassVar[str] = "RecordClockOut"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     at: AwareDatetime
     source: str = Field(default="terminal", min_length=1, max_length=64)
@@ -156,7 +142,6 @@ class RecordClockOut(Command):
 class ApproveBusinessErrand(Command):
     """The direct supervisor signs an errand for a work date, filed with the office (HR-11)."""
 
-    command_name: ClassVar[str] = "ApproveBusinessErrand"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     work_date: dt.date
     reason: str = Field(min_length=1, max_length=1000)
@@ -165,7 +150,6 @@ class ApproveBusinessErrand(Command):
 class RecordOuting(Command):
     """An outing during the shift, announced to the office beforehand or not (HR-13)."""
 
-    command_name: ClassVar[str] = "RecordOuting"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     left_at: AwareDatetime
     returned_at: AwareDatetime | None = None
@@ -182,7 +166,6 @@ class RecordOuting(Command):
 class RecordMakeUpLeave(Command):
     """A completed make-up leave procedure turns the day's lateness into personal leave (HR-14)."""
 
-    command_name: ClassVar[str] = "RecordMakeUpLeave"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     work_date: dt.date
     reason: str = Field(min_length=1, max_length=1000)
@@ -191,7 +174,6 @@ class RecordMakeUpLeave(Command):
 class RecordReassignmentRefusal(Command):
     """The employee refused a reassignment for a work date (HR-12 (c))."""
 
-    command_name: ClassVar[str] = "RecordReassignmentRefusal"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     work_date: dt.date
     reason: str = Field(min_length=1, max_length=1000)
@@ -200,6 +182,5 @@ class RecordReassignmentRefusal(Command):
 class EvaluateAttendanceDay(Command):
     """The end-of-day evaluation (SM-DAY); a deadline fires it, a supervisor may call it early."""
 
-    command_name: ClassVar[str] = "EvaluateAttendanceDay"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     work_date: dt.date

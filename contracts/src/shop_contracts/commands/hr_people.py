@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,7 +32,6 @@ class PersonalData(BaseModel):
 class OnboardEmployee(Command):
     """HR takes the new employee on (HR-38, HR-39); the base salary defaults by grade."""
 
-    command_name: ClassVar[str] = "OnboardEmployee"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     join_date: dt.date
     post: str = Field(min_length=1, max_length=64)
@@ -45,7 +43,6 @@ class OnboardEmployee(Command):
 
 
 class RecordSafetyTrainingResult(Command):
-    command_name: ClassVar[str] = "RecordSafetyTrainingResult"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     passed: bool
     taken_on: dt.date
@@ -55,7 +52,6 @@ class RecordSafetyTrainingResult(Command):
 class SubmitResignation(Command):
     """The employee resigns in writing (DIS-7); `submitted_on` is today's business date."""
 
-    command_name: ClassVar[str] = "SubmitResignation"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     effective_date: dt.date
 
@@ -63,14 +59,12 @@ class SubmitResignation(Command):
 class CompleteHandover(Command):
     """A leader witnesses the hand-over to the successor (DIS-12)."""
 
-    command_name: ClassVar[str] = "CompleteHandover"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     handed_to: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     items: tuple[str, ...] = Field(default=(), max_length=100)
 
 
 class OffboardEmployee(Command):
-    command_name: ClassVar[str] = "OffboardEmployee"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     reason: SeparationReason
     effective_date: dt.date
@@ -80,7 +74,6 @@ class OffboardEmployee(Command):
 class EraseEmployeePersonalData(Command):
     """Delete the employee's data key: their personal data becomes unreadable everywhere."""
 
-    command_name: ClassVar[str] = "EraseEmployeePersonalData"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     reason: str = Field(min_length=1, max_length=500)
 
@@ -88,7 +81,6 @@ class EraseEmployeePersonalData(Command):
 class RecordOffence(Command):
     """An offence of a catalogue item (DIS-1..DIS-4); the item's class decides the penalty (DIS-5)."""
 
-    command_name: ClassVar[str] = "RecordOffence"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     item: str = Field(min_length=1, max_length=64)
@@ -98,7 +90,6 @@ class RecordOffence(Command):
 
 
 class DecideDisciplinaryDismissal(Command):
-    command_name: ClassVar[str] = "DecideDisciplinaryDismissal"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     dismiss: bool
@@ -109,7 +100,6 @@ class DecideDisciplinaryDismissal(Command):
 class DemoteEmployee(Command):
     """A manager demotes the employee for a recorded case (DIS-11 「降职」)."""
 
-    command_name: ClassVar[str] = "DemoteEmployee"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     new_grade: Grade
@@ -120,7 +110,6 @@ class DemoteEmployee(Command):
 class SuspendEmployee(Command):
     """A manager suspends the employee for a recorded case, dates inclusive (DIS-11 「停职」)."""
 
-    command_name: ClassVar[str] = "SuspendEmployee"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     start_date: dt.date
@@ -129,14 +118,12 @@ class SuspendEmployee(Command):
 
 
 class AppealPenalty(Command):
-    command_name: ClassVar[str] = "AppealPenalty"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     grounds: str = Field(min_length=1, max_length=2000)
 
 
 class DecideAppeal(Command):
-    command_name: ClassVar[str] = "DecideAppeal"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     upheld: bool
@@ -170,20 +157,17 @@ class PayInput(BaseModel):
 class CalculatePayroll(Command):
     """Compute every onboarded employee's payslip for the period from its facts (HR-36)."""
 
-    command_name: ClassVar[str] = "CalculatePayroll"
     period: str = Field(pattern=PERIOD_PATTERN)
     inputs: tuple[PayInput, ...] = Field(default=(), max_length=10_000)
 
 
 class ClosePayrollPeriod(Command):
-    command_name: ClassVar[str] = "ClosePayrollPeriod"
     period: str = Field(pattern=PERIOD_PATTERN)
 
 
 class PaySalaries(Command):
     """Finance records that the closed period's salaries were transferred (HR-33, SM-PAY)."""
 
-    command_name: ClassVar[str] = "PaySalaries"
     period: str = Field(pattern=PERIOD_PATTERN)
     bank_ref: str = Field(min_length=1, max_length=200, description="the bank transfer batch reference")
 
@@ -191,7 +175,6 @@ class PaySalaries(Command):
 class RecordPayrollAdjustment(Command):
     """Correct a closed period by an amount paid (positive) or deducted (negative) in a later one."""
 
-    command_name: ClassVar[str] = "RecordPayrollAdjustment"
     period: str = Field(pattern=PERIOD_PATTERN)
     adjustment_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, ClassVar
+from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -29,7 +29,6 @@ class PublishRota(Command):
     """The supervisor publishes the rota of `employees` for a period (both ends included): a duty
     pair each day, a rest day after every main shift, everyone else administrative (HR-1..HR-4)."""
 
-    command_name: ClassVar[str] = "PublishRota"
     rota_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
     period_start: dt.date
     period_end: dt.date
@@ -49,7 +48,6 @@ class PublishRota(Command):
 class AssignOvertime(Command):
     """A leader orders overtime for a work date (HR-30, HR-32)."""
 
-    command_name: ClassVar[str] = "AssignOvertime"
     overtime_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     start_at: AwareDatetime
@@ -68,7 +66,6 @@ class AssignOvertime(Command):
 class RecordOvertimeRefusal(Command):
     """The employee refused the ordered overtime, with or without a special reason (HR-30)."""
 
-    command_name: ClassVar[str] = "RecordOvertimeRefusal"
     overtime_id: str = Field(pattern=ID_PATTERN)
     special_reason: bool
     reason: str = Field(min_length=1, max_length=1000)
@@ -77,7 +74,6 @@ class RecordOvertimeRefusal(Command):
 class RecordOvertimeWorked(Command):
     """The ordered overtime was worked from `started_at` to `ended_at` (HR-30..HR-32)."""
 
-    command_name: ClassVar[str] = "RecordOvertimeWorked"
     overtime_id: str = Field(pattern=ID_PATTERN)
     started_at: AwareDatetime
     ended_at: AwareDatetime
@@ -94,5 +90,4 @@ class RecordOvertimeWorked(Command):
 class FileCompTime(Command):
     """The office files the comp time of a rest-day overtime; unfiled it is not recognised (HR-31)."""
 
-    command_name: ClassVar[str] = "FileCompTime"
     overtime_id: str = Field(pattern=ID_PATTERN)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -22,7 +21,6 @@ ORDER_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 class PlaceOrder(Command):
     """The platform accepts an order; it is binding from now on (ORD-5), its sales owner fixed (ORD-13)."""
 
-    command_name: ClassVar[str] = "PlaceOrder"
     order_id: str = Field(pattern=ORDER_ID_PATTERN)
     lines: tuple[OrderLine, ...] = Field(min_length=1, max_length=100)
     buyer_id: str = Field(min_length=1, max_length=128)
@@ -34,7 +32,6 @@ class PlaceOrder(Command):
 class RecordPayment(Command):
     """The buyer paid; the payee account must be one of the company's (ORD-12)."""
 
-    command_name: ClassVar[str] = "RecordPayment"
     order_id: str = Field(pattern=ORDER_ID_PATTERN)
     amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     payee_account: str = Field(min_length=1, max_length=64)
@@ -44,7 +41,6 @@ class RecordPayment(Command):
 class RecordBuyerRemark(Command):
     """Sales staff record the buyer's logistics method and requirements after payment (ORD-8, ORD-9)."""
 
-    command_name: ClassVar[str] = "RecordBuyerRemark"
     order_id: str = Field(pattern=ORDER_ID_PATTERN)
     logistics_method: str = Field(min_length=1, max_length=64)
     requirements: str = Field(default="", max_length=1000)
@@ -53,14 +49,12 @@ class RecordBuyerRemark(Command):
 class MarkOrderViewed(Command):
     """Back-office staff saw the order while refreshing the back-office (ORD-1)."""
 
-    command_name: ClassVar[str] = "MarkOrderViewed"
     order_id: str = Field(pattern=ORDER_ID_PATTERN)
 
 
 class RecordCustomerContact(Command):
     """Back-office staff contacted the customer and verified the details (ORD-2, ORD-7)."""
 
-    command_name: ClassVar[str] = "RecordCustomerContact"
     order_id: str = Field(pattern=ORDER_ID_PATTERN)
     details_verified: bool
     note: str = Field(default="", max_length=1000)
@@ -69,14 +63,12 @@ class RecordCustomerContact(Command):
 class ConfirmOrder(Command):
     """Paid, contacted and verified: the order is confirmed (ORD-7, SM-ORD); starts ORD-3's 24 h."""
 
-    command_name: ClassVar[str] = "ConfirmOrder"
     order_id: str = Field(pattern=ORDER_ID_PATTERN)
 
 
 class HandOverOrder(Command):
     """The confirmed order goes to product-operations staff for tracking (ORD-3)."""
 
-    command_name: ClassVar[str] = "HandOverOrder"
     order_id: str = Field(pattern=ORDER_ID_PATTERN)
     to_staff_id: str = Field(min_length=1, max_length=128)
 
@@ -84,7 +76,6 @@ class HandOverOrder(Command):
 class NotifyOutOfStock(Command):
     """After-sales notified the customer that a line is out of stock (ORD-10)."""
 
-    command_name: ClassVar[str] = "NotifyOutOfStock"
     order_id: str = Field(pattern=ORDER_ID_PATTERN)
     sku: str = Field(min_length=1, max_length=64)
     note: str = Field(default="", max_length=1000)
@@ -151,7 +142,6 @@ class CorrectOrderDetails(Command):
     A refused attempt is recorded as OrderAmendmentRejected and answered `rule_violated` (ORD-5).
     """
 
-    command_name: ClassVar[str] = "CorrectOrderDetails"
     order_id: str = Field(pattern=ORDER_ID_PATTERN)
     reason: str = Field(min_length=1, max_length=500)
     changes: OrderChanges
@@ -164,7 +154,6 @@ class BackUpOrders(Command):
     aggregate is the calendar week (`OrderBackup.<week>`), so a week's backups stay together.
     """
 
-    command_name: ClassVar[str] = "BackUpOrders"
     week: str = Field(pattern=r"^\d{4}-W\d{2}$", description="ISO calendar week, e.g. 2026-W09")
     record_count: int = Field(ge=0)
     location: str = Field(min_length=1, max_length=500)

@@ -8,7 +8,7 @@ are enforced by the stock ledger's domain.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,7 +25,6 @@ class ReceiveInbound(Command):
     `note_quantity`/`note_name` are what the delivery note says, `received_quantity`/`received_name`
     what the keeper counted and found; any difference is recorded as a mismatch."""
 
-    command_name: ClassVar[str] = "ReceiveInbound"
     sku: str = SKU
     lot_no: str = LOT
     supplier: str = Field(min_length=1, max_length=200)
@@ -47,7 +46,6 @@ class ReceiveInbound(Command):
 class RejectInbound(Command):
     """Refuse a delivery that does not match its note; reported upwards (FUL-12)."""
 
-    command_name: ClassVar[str] = "RejectInbound"
     sku: str = SKU
     lot_no: str = LOT
     supplier: str = Field(min_length=1, max_length=200)
@@ -59,7 +57,6 @@ class RejectInbound(Command):
 class RecordLotInspection(Command):
     """Record the inspection of a lot received as `pending` (FUL-22)."""
 
-    command_name: ClassVar[str] = "RecordLotInspection"
     sku: str = SKU
     lot_no: str = LOT
     inspection: Literal["passed", "failed"]
@@ -69,14 +66,12 @@ class RecordLotInspection(Command):
 class CloseDailyLedger(Command):
     """Close one business day's goods ledger (FUL-13, 日清)."""
 
-    command_name: ClassVar[str] = "CloseDailyLedger"
     day: dt.date
 
 
 class CompileMonthlyInventoryReport(Command):
     """Sum up the month's in/out/stock per item and report it (FUL-13 月結, FUL-14)."""
 
-    command_name: ClassVar[str] = "CompileMonthlyInventoryReport"
     month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -97,7 +92,6 @@ class CountedLot(BaseModel):
 class RecordStocktake(Command):
     """The quarterly count by the keeper together with finance (FUL-15)."""
 
-    command_name: ClassVar[str] = "RecordStocktake"
     stocktake_id: str = Field(pattern=ID_PATTERN)
     finance_witness: str = Field(min_length=1, max_length=128)
     lines: tuple[CountedLot, ...] = Field(min_length=1, max_length=5000)
@@ -106,7 +100,6 @@ class RecordStocktake(Command):
 class ReportStockDiscrepancy(Command):
     """A surplus, shortage or damage found outside a stocktake (FUL-15)."""
 
-    command_name: ClassVar[str] = "ReportStockDiscrepancy"
     report_id: str = Field(pattern=ID_PATTERN)
     sku: str = SKU
     lot_no: str = LOT
@@ -120,7 +113,6 @@ class ReportStockDiscrepancy(Command):
 class RecordWarehouseCheck(Command):
     """The keeper's check before or after work (FUL-19)."""
 
-    command_name: ClassVar[str] = "RecordWarehouseCheck"
     day: dt.date
     point: CheckPoint = Field(min_length=1, max_length=32, description="before_work or after_work (FUL-19)")
     locks_ok: bool
@@ -131,7 +123,6 @@ class RecordWarehouseCheck(Command):
 class RegisterWarehouseAccess(Command):
     """Register a person entering or leaving the warehouse (FUL-18)."""
 
-    command_name: ClassVar[str] = "RegisterWarehouseAccess"
     person: str = Field(min_length=1, max_length=128)
     direction: Literal["in", "out"]
     purpose: str = Field(min_length=1, max_length=500)
@@ -142,7 +133,6 @@ class RegisterWarehouseAccess(Command):
 class IssueEventStock(Command):
     """Issue products for an offline event, first-in first-out (FUL-23, FUL-20)."""
 
-    command_name: ClassVar[str] = "IssueEventStock"
     issue_id: str = Field(pattern=ID_PATTERN)
     sku: str = SKU
     quantity: int = Field(ge=1, le=10_000_000)
@@ -153,7 +143,6 @@ class IssueEventStock(Command):
 class ReturnEventStock(Command):
     """Return event products to stock after counting them (FUL-23)."""
 
-    command_name: ClassVar[str] = "ReturnEventStock"
     issue_id: str = Field(pattern=ID_PATTERN)
     sku: str = SKU
     returned: int = Field(ge=0, le=10_000_000)
@@ -172,7 +161,6 @@ class RestockReturnedGoods(Command):
 
     After-sales' ReturnReceiptConfirmed does the same automatically for what was issued."""
 
-    command_name: ClassVar[str] = "RestockReturnedGoods"
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     lines: tuple[ReturnLine, ...] = Field(min_length=1, max_length=100)

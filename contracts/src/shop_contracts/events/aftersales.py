@@ -7,7 +7,7 @@ inferior-customer flag (SM-CUST-FLAG, AS-18: orders reads it as a risk tag), con
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -20,9 +20,6 @@ class RefundRequested(EventData):
     `goods_received` picks the branch of the return flow (AS-2): not received → refund only,
     received → the goods come back first.
     """
-
-    event_type: ClassVar[str] = "RefundRequested"
-    schema_version: ClassVar[int] = 1
 
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -46,9 +43,6 @@ class RefundRequested(EventData):
 class RefundIssued(EventData):
     """The department supervisor released the refund (AS-8, AS-9); sales net it out (ORD-16)."""
 
-    event_type: ClassVar[str] = "RefundIssued"
-    schema_version: ClassVar[int] = 1
-
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     amount: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
@@ -60,9 +54,6 @@ class RefundIssued(EventData):
 class RefundCaseClosed(EventData):
     """A refund case ended without a refund: the buyer withdrew it or it was finally rejected (AS-5)."""
 
-    event_type: ClassVar[str] = "RefundCaseClosed"
-    schema_version: ClassVar[int] = 1
-
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     outcome: Literal["withdrawn", "rejected"]
@@ -71,9 +62,6 @@ class RefundCaseClosed(EventData):
 
 class ComplaintRegistered(EventData):
     """Customer service registered a complaint; a response is due by `respond_by` (AS-15, C13)."""
-
-    event_type: ClassVar[str] = "ComplaintRegistered"
-    schema_version: ClassVar[int] = 1
 
     complaint_id: str = Field(pattern=ID_PATTERN)
     customer_id: str = Field(pattern=ID_PATTERN)
@@ -88,9 +76,6 @@ class ComplaintRegistered(EventData):
 class ComplaintResponded(EventData):
     """Customer service responded; `within_sla` says whether it was in time (AS-15)."""
 
-    event_type: ClassVar[str] = "ComplaintResponded"
-    schema_version: ClassVar[int] = 1
-
     complaint_id: str = Field(pattern=ID_PATTERN)
     response: str = Field(min_length=1, max_length=2000)
     responded_by: str = Field(min_length=1, max_length=128)
@@ -100,9 +85,6 @@ class ComplaintResponded(EventData):
 
 class ComplaintResponseOverdue(EventData):
     """No response by the deadline (AS-15); HR may use it as evidence. Recorded once."""
-
-    event_type: ClassVar[str] = "ComplaintResponseOverdue"
-    schema_version: ClassVar[int] = 1
 
     complaint_id: str = Field(pattern=ID_PATTERN)
     customer_id: str = Field(pattern=ID_PATTERN)
@@ -115,9 +97,6 @@ class ComplaintResponseOverdue(EventData):
 class ComplaintEscalated(EventData):
     """An agent handed the complaint to the customer-service supervisor (AS-19)."""
 
-    event_type: ClassVar[str] = "ComplaintEscalated"
-    schema_version: ClassVar[int] = 1
-
     complaint_id: str = Field(pattern=ID_PATTERN)
     escalated_by: str = Field(min_length=1, max_length=128)
     escalated_to: Literal["cs_supervisor"] = "cs_supervisor"
@@ -128,9 +107,6 @@ class ComplaintEscalated(EventData):
 class ComplaintResolved(EventData):
     """The complaint was handled (AS-15)."""
 
-    event_type: ClassVar[str] = "ComplaintResolved"
-    schema_version: ClassVar[int] = 1
-
     complaint_id: str = Field(pattern=ID_PATTERN)
     resolution: str = Field(min_length=1, max_length=2000)
     resolved_by: str = Field(min_length=1, max_length=128)
@@ -139,9 +115,6 @@ class ComplaintResolved(EventData):
 
 class CustomerFlagProposed(EventData):
     """Customer service proposed an inferior-customer flag (AS-18, first step)."""
-
-    event_type: ClassVar[str] = "CustomerFlagProposed"
-    schema_version: ClassVar[int] = 1
 
     customer_id: str = Field(pattern=ID_PATTERN)
     reason: str = Field(min_length=1, max_length=1000)
@@ -152,9 +125,6 @@ class CustomerFlagProposed(EventData):
 class CustomerFlagConfirmed(EventData):
     """The customer-service supervisor confirmed and recorded the flag (AS-18); orders tags the
     customer's new orders as a risk."""
-
-    event_type: ClassVar[str] = "CustomerFlagConfirmed"
-    schema_version: ClassVar[int] = 1
 
     customer_id: str = Field(pattern=ID_PATTERN)
     reason: str = Field(min_length=1, max_length=1000)
@@ -167,9 +137,6 @@ class CustomerFlagConfirmed(EventData):
 class CustomerFlagRejected(EventData):
     """The customer-service supervisor dismissed the proposed flag (AS-18)."""
 
-    event_type: ClassVar[str] = "CustomerFlagRejected"
-    schema_version: ClassVar[int] = 1
-
     customer_id: str = Field(pattern=ID_PATTERN)
     rejected_by: str = Field(min_length=1, max_length=128)
     note: str = Field(min_length=1, max_length=1000)
@@ -178,9 +145,6 @@ class CustomerFlagRejected(EventData):
 
 class NegativeReviewRecorded(EventData):
     """A dissatisfied review, tracked until it is replied to (AS-16)."""
-
-    event_type: ClassVar[str] = "NegativeReviewRecorded"
-    schema_version: ClassVar[int] = 1
 
     review_id: str = Field(pattern=ID_PATTERN)
     customer_id: str = Field(pattern=ID_PATTERN)
@@ -194,9 +158,6 @@ class NegativeReviewRecorded(EventData):
 class ReviewReplied(EventData):
     """Customer service looked the reviewer up in Wangwang, checked the facts and replied (AS-16)."""
 
-    event_type: ClassVar[str] = "ReviewReplied"
-    schema_version: ClassVar[int] = 1
-
     review_id: str = Field(pattern=ID_PATTERN)
     customer_id: str = Field(pattern=ID_PATTERN)
     wangwang_id: str = Field(min_length=1, max_length=128)
@@ -208,9 +169,6 @@ class ReviewReplied(EventData):
 
 class ConsultationLogged(EventData):
     """A consultation or complaint recorded and passed to the department concerned (AS-17)."""
-
-    event_type: ClassVar[str] = "ConsultationLogged"
-    schema_version: ClassVar[int] = 1
 
     consultation_id: str = Field(pattern=ID_PATTERN)
     customer_id: str = Field(pattern=ID_PATTERN)
@@ -224,9 +182,6 @@ class ConsultationLogged(EventData):
 class RevisitRecorded(EventData):
     """A return visit (AS-21) with the customer's rating if given; `meets_target` when it reached
     the 5-point target (AS-14)."""
-
-    event_type: ClassVar[str] = "RevisitRecorded"
-    schema_version: ClassVar[int] = 1
 
     revisit_id: str = Field(pattern=ID_PATTERN)
     customer_id: str = Field(pattern=ID_PATTERN)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import ClassVar, Final, Literal
+from typing import Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -42,9 +42,6 @@ class OrderQueuedForShipping(EventData):
     Its lines are what the stock ledger reserves for the shipment (FUL-20).
     """
 
-    event_type: ClassVar[str] = "OrderQueuedForShipping"
-    schema_version: ClassVar[int] = 1
-
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     batch_date: dt.date = Field(description="the shipping day whose 14:00 batch takes the order")
@@ -55,9 +52,6 @@ class OrderQueuedForShipping(EventData):
 
 class ShipmentStamped(EventData):
     """The outbound note carries the shipping-only stamp (發貨專用章); only now is the order shipped."""
-
-    event_type: ClassVar[str] = "ShipmentStamped"
-    schema_version: ClassVar[int] = 1
 
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -71,9 +65,6 @@ class ShipmentStamped(EventData):
 class ShipmentDelivered(EventData):
     """The carrier delivered the shipment; the buyer has the goods (AS-2 branch, AS-11 window start)."""
 
-    event_type: ClassVar[str] = "ShipmentDelivered"
-    schema_version: ClassVar[int] = 1
-
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     delivered_at: AwareDatetime
@@ -83,9 +74,6 @@ class ShipmentCancelled(EventData):
     """Fulfilment cancelled or intercepted a shipment before it was stamped, e.g. after an approved
     refund for goods not received (AS-3, SM-SHIP)."""
 
-    event_type: ClassVar[str] = "ShipmentCancelled"
-    schema_version: ClassVar[int] = 1
-
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     reason: str = Field(default="refund", min_length=1, max_length=200)
@@ -94,9 +82,6 @@ class ShipmentCancelled(EventData):
 
 class ReturnParcelReceived(EventData):
     """The warehouse received the buyer's return parcel for a refund case (AS-6, SM-RET)."""
-
-    event_type: ClassVar[str] = "ReturnParcelReceived"
-    schema_version: ClassVar[int] = 1
 
     case_id: str = Field(pattern=ID_PATTERN)
     waybill_no: str = Field(min_length=1, max_length=64)
@@ -122,9 +107,6 @@ class ShipmentDocuments(BaseModel):
 class DailyShippingReportGenerated(EventData):
     """The order clerk made the day's shipping report after the cut-off (FUL-1, FUL-2)."""
 
-    event_type: ClassVar[str] = "DailyShippingReportGenerated"
-    schema_version: ClassVar[int] = 1
-
     batch_date: dt.date
     report_no: str = Field(min_length=1, max_length=64)
     shipment_ids: tuple[str, ...] = Field(min_length=1)
@@ -136,9 +118,6 @@ class DailyShippingReportGenerated(EventData):
 class ShippingDocumentsPrinted(EventData):
     """Waybills, outbound notes and invoices of the day's report, printed and stamped as one batch
     (FUL-1 step 3); every number comes once from its gap-free series."""
-
-    event_type: ClassVar[str] = "ShippingDocumentsPrinted"
-    schema_version: ClassVar[int] = 1
 
     batch_date: dt.date
     report_no: str = Field(min_length=1, max_length=64)
@@ -163,9 +142,6 @@ class ShippingPacketHandedOver(EventData):
     """The order clerk handed the report, waybills, outbound notes and invoices to the warehouse
     keeper; all four kinds were present for every order (FUL-1 step 4, FUL-3)."""
 
-    event_type: ClassVar[str] = "ShippingPacketHandedOver"
-    schema_version: ClassVar[int] = 1
-
     batch_date: dt.date
     report_no: str = Field(min_length=1, max_length=64)
     handed_over_by: str = Field(min_length=1, max_length=128)
@@ -179,9 +155,6 @@ class AccessoriesChecked(EventData):
     """The warehouse keeper found every accessory of the shipment's products (FUL-4). `checklist`
     names the accessories present, so after-sales can compare a returned parcel with it."""
 
-    event_type: ClassVar[str] = "AccessoriesChecked"
-    schema_version: ClassVar[int] = 1
-
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     checklist: tuple[str, ...]
@@ -192,9 +165,6 @@ class AccessoriesChecked(EventData):
 class AccessoriesMissing(EventData):
     """Accessories are missing; the shipment stays in the packet and the case is escalated to the
     warehouse's reporting line (FUL-4; C14: the roles come from the service's setting, `reported_to`)."""
-
-    event_type: ClassVar[str] = "AccessoriesMissing"
-    schema_version: ClassVar[int] = 1
 
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -213,9 +183,6 @@ class OutboundRefused(EventData):
     store manager), who see it in ListNotices; orders hears of it by `order_id`. The shipment is
     held, not lost: once the paperwork is fixed and handed over again it resumes (ShipmentResumed)."""
 
-    event_type: ClassVar[str] = "OutboundRefused"
-    schema_version: ClassVar[int] = 1
-
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     reason: str = Field(min_length=1, max_length=500)
@@ -230,9 +197,6 @@ class ShipmentResumed(EventData):
     """A refused shipment's paperwork was fixed and handed over to the warehouse again (FUL-5, FUL-3,
     SM-SHIP: Refused → the state it was refused in, `resumed_to`); it may be dispatched again.
     `reported_to` are the roles the refusal was reported to, told that it is resolved."""
-
-    event_type: ClassVar[str] = "ShipmentResumed"
-    schema_version: ClassVar[int] = 1
 
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -251,9 +215,6 @@ class ShipmentResumed(EventData):
 class ShipmentDispatched(EventData):
     """The goods left against the outbound note (FUL-5); not yet shipped until stamped (FUL-6)."""
 
-    event_type: ClassVar[str] = "ShipmentDispatched"
-    schema_version: ClassVar[int] = 1
-
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     carrier: str = Field(min_length=1, max_length=64)
@@ -266,9 +227,6 @@ class ShipmentDispatched(EventData):
 class ShipmentInTransit(EventData):
     """The carrier scanned the parcel (FUL-11: tracking the buyer can follow)."""
 
-    event_type: ClassVar[str] = "ShipmentInTransit"
-    schema_version: ClassVar[int] = 1
-
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     waybill_no: str = Field(min_length=1, max_length=64)
@@ -278,9 +236,6 @@ class ShipmentInTransit(EventData):
 
 class CourierExceptionReported(EventData):
     """A courier problem with a parcel, for after-sales to follow up (FUL-10, AS-20)."""
-
-    event_type: ClassVar[str] = "CourierExceptionReported"
-    schema_version: ClassVar[int] = 1
 
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -293,9 +248,6 @@ class CourierExceptionReported(EventData):
 
 class CourierExceptionResolved(EventData):
     """The courier problem is solved: the parcel is moving again or was delivered (FUL-10)."""
-
-    event_type: ClassVar[str] = "CourierExceptionResolved"
-    schema_version: ClassVar[int] = 1
 
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -310,9 +262,6 @@ class DailyShippingReportFilled(EventData):
     """The keeper filled in the day's report: every shipment stamped, refused or cancelled (FUL-1
     step 5)."""
 
-    event_type: ClassVar[str] = "DailyShippingReportFilled"
-    schema_version: ClassVar[int] = 1
-
     batch_date: dt.date
     report_no: str = Field(min_length=1, max_length=64)
     shipped: tuple[str, ...]
@@ -325,9 +274,6 @@ class DailyShippingReportFilled(EventData):
 class DailyShippingReportSubmitted(EventData):
     """The filled report went to the role the service's setting names (FUL-7, C14: by default the
     department manager), who sees it in ListNotices; the day is closed."""
-
-    event_type: ClassVar[str] = "DailyShippingReportSubmitted"
-    schema_version: ClassVar[int] = 1
 
     batch_date: dt.date
     report_no: str = Field(min_length=1, max_length=64)

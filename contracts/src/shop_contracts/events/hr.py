@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import ClassVar
 
 from pydantic import Field
 
@@ -28,9 +27,6 @@ class AbsenceKind(StrEnum):
 class AbsenceRecorded(EventData):
     """One unexcused absence of an employee on a work date; feeds the fine ladder (HR-16) and payroll."""
 
-    event_type: ClassVar[str] = "AbsenceRecorded"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date
     kind: AbsenceKind
@@ -43,9 +39,6 @@ class FineImposed(EventData):
 
     Fines go to the public activity fund, deducted by the department manager (HR-37).
     """
-
-    event_type: ClassVar[str] = "FineImposed"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     year: int = Field(ge=2000, le=9999, description="the ladder year it counts in (its first calendar year)")
@@ -67,9 +60,6 @@ class DismissalBasis(StrEnum):
 class DismissalThresholdReached(EventData):
     """A proposal, not a dismissal: a manager confirms (EmployeeDismissed) or declines it (HR-16)."""
 
-    event_type: ClassVar[str] = "DismissalThresholdReached"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     year: int = Field(ge=2000, le=9999)
     proposal: int = Field(ge=1, description="numbers the proposals of one ladder year")
@@ -82,9 +72,6 @@ class DismissalThresholdReached(EventData):
 class EmployeeDismissed(EventData):
     """A manager confirmed a dismissal proposal (HR-16, SM-ABS)."""
 
-    event_type: ClassVar[str] = "EmployeeDismissed"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     year: int = Field(ge=2000, le=9999)
     proposal: int = Field(ge=1)
@@ -95,9 +82,6 @@ class EmployeeDismissed(EventData):
 
 class DismissalDeclined(EventData):
     """A manager declined a dismissal proposal; the ladder keeps counting (HR-16, SM-ABS)."""
-
-    event_type: ClassVar[str] = "DismissalDeclined"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     year: int = Field(ge=2000, le=9999)
@@ -110,9 +94,6 @@ class AbsenceRescinded(EventData):
     """An absence the day recorded no longer stands: sick leave applied for afterwards (HR-20), an
     extension or emergency leave approved afterwards (HR-25) or a make-up leave procedure for the
     lateness (HR-14) covers it. History is kept; the ladder recomputes its fines (HR-16)."""
-
-    event_type: ClassVar[str] = "AbsenceRescinded"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date
@@ -128,9 +109,6 @@ class FineReversed(EventData):
     """A FineImposed taken back after the ladder was recomputed (HR-16): payroll deducts `amount`
     less. `work_date` and `occurrence` name the fine reversed; `reason` says why."""
 
-    event_type: ClassVar[str] = "FineReversed"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     year: int = Field(ge=2000, le=9999)
     amount: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
@@ -144,9 +122,6 @@ class FineReversed(EventData):
 
 class DismissalThresholdWithdrawn(EventData):
     """An open dismissal proposal no longer reached after an absence was rescinded (HR-16)."""
-
-    event_type: ClassVar[str] = "DismissalThresholdWithdrawn"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     year: int = Field(ge=2000, le=9999)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import ClassVar
 
 from pydantic import AwareDatetime, Field
 
@@ -24,9 +23,6 @@ class ShiftKind(StrEnum):
 class ShiftAssigned(EventData):
     """The employee's shift for a work date, resolved from a shift pattern (HR-1..HR-5, C2)."""
 
-    event_type: ClassVar[str] = "ShiftAssigned"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date
     shift: ShiftKind
@@ -43,9 +39,6 @@ class ShiftAssigned(EventData):
 class ClockedIn(EventData):
     """A clock record of arrival; the clock record decides (HR-10)."""
 
-    event_type: ClassVar[str] = "ClockedIn"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date
     at: AwareDatetime
@@ -54,9 +47,6 @@ class ClockedIn(EventData):
 
 class ClockedOut(EventData):
     """A clock record of departure (HR-10)."""
-
-    event_type: ClassVar[str] = "ClockedOut"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date
@@ -67,9 +57,6 @@ class ClockedOut(EventData):
 class BusinessErrandApproved(EventData):
     """The direct supervisor signed an errand, filed with the office: it excuses the clock (HR-11)."""
 
-    event_type: ClassVar[str] = "BusinessErrandApproved"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date
     approved_by: str = Field(min_length=1, max_length=128)
@@ -79,9 +66,6 @@ class BusinessErrandApproved(EventData):
 
 class OutingRecorded(EventData):
     """Going out during the shift; unannounced to the office it counts as early leave (HR-13)."""
-
-    event_type: ClassVar[str] = "OutingRecorded"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date
@@ -95,9 +79,6 @@ class OutingRecorded(EventData):
 class MakeUpLeaveRecorded(EventData):
     """A make-up leave procedure: the day's lateness becomes personal leave (HR-14, HR-12 (b))."""
 
-    event_type: ClassVar[str] = "MakeUpLeaveRecorded"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date
     recorded_by: str = Field(min_length=1, max_length=128)
@@ -106,9 +87,6 @@ class MakeUpLeaveRecorded(EventData):
 
 class ReassignmentRefused(EventData):
     """The employee refused a reassignment; not coming to work is then absenteeism (HR-12 (c))."""
-
-    event_type: ClassVar[str] = "ReassignmentRefused"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date
@@ -119,9 +97,6 @@ class ReassignmentRefused(EventData):
 class LatenessRecorded(EventData):
     """Working minutes missed at the start of the shift (HR-8); `made_up` = turned into personal
     leave (HR-14)."""
-
-    event_type: ClassVar[str] = "LatenessRecorded"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date
@@ -136,9 +111,6 @@ class EarlyLeaveReason(StrEnum):
 
 class EarlyLeaveRecorded(EventData):
     """Working minutes missed before the end of the shift (HR-9, HR-13)."""
-
-    event_type: ClassVar[str] = "EarlyLeaveRecorded"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date
@@ -156,9 +128,6 @@ class DayOutcome(StrEnum):
 
 class AttendanceDayEvaluated(EventData):
     """The end-of-day evaluation closed the day (SM-DAY); it happens once per employee and date."""
-
-    event_type: ClassVar[str] = "AttendanceDayEvaluated"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date

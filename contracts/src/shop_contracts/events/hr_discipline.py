@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import ClassVar
 
 from pydantic import Field
 
@@ -16,9 +15,6 @@ from shop_contracts.messages import ID_PATTERN, EventData
 
 class OffenceRecorded(EventData):
     """An offence of a catalogue item (DIS-1..DIS-4); `serious` raises class 2 to its fine (DIS-2)."""
-
-    event_type: ClassVar[str] = "OffenceRecorded"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
@@ -33,9 +29,6 @@ class OffenceRecorded(EventData):
 
 
 class WrittenWarningIssued(EventData):
-    event_type: ClassVar[str] = "WrittenWarningIssued"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     rule: str = Field(max_length=16)
@@ -43,9 +36,6 @@ class WrittenWarningIssued(EventData):
 
 class DisciplinaryFineImposed(EventData):
     """A discipline fine: a payroll deduction and a public activity fund credit (HR-37)."""
-
-    event_type: ClassVar[str] = "DisciplinaryFineImposed"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
@@ -63,9 +53,6 @@ class DisciplinaryDismissalBasis(StrEnum):
 class DisciplinaryDismissalProposed(EventData):
     """Class 1 (DIS-1), or an item repeated to its monthly threshold (DIS-3): a manager decides."""
 
-    event_type: ClassVar[str] = "DisciplinaryDismissalProposed"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     basis: DisciplinaryDismissalBasis
@@ -73,9 +60,6 @@ class DisciplinaryDismissalProposed(EventData):
 
 
 class DisciplinaryDismissalDecided(EventData):
-    event_type: ClassVar[str] = "DisciplinaryDismissalDecided"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     dismissed: bool
@@ -86,9 +70,6 @@ class DisciplinaryDismissalDecided(EventData):
 
 class EmployeeDemoted(EventData):
     """DIS-11: demotion for a recorded case, from `effective_date`."""
-
-    event_type: ClassVar[str] = "EmployeeDemoted"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
@@ -102,9 +83,6 @@ class EmployeeDemoted(EventData):
 class EmployeeSuspended(EventData):
     """DIS-11: suspension for a recorded case; no shift on its days (dates inclusive)."""
 
-    event_type: ClassVar[str] = "EmployeeSuspended"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     start_date: dt.date
@@ -115,9 +93,6 @@ class EmployeeSuspended(EventData):
 
 class PenaltyAppealed(EventData):
     """The employee appeals a case's penalty within the window (DIS-10)."""
-
-    event_type: ClassVar[str] = "PenaltyAppealed"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
@@ -133,9 +108,6 @@ class AppealOutcome(StrEnum):
 class AppealDecided(EventData):
     """HR reviewed the appeal (DIS-10): upheld keeps the penalty, overturned cancels it."""
 
-    event_type: ClassVar[str] = "AppealDecided"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     outcome: AppealOutcome
@@ -145,9 +117,6 @@ class AppealDecided(EventData):
 
 class DisciplinaryFineCancelled(EventData):
     """An overturned appeal cancels the case's fine: refunded by payroll if already deducted (HR-37)."""
-
-    event_type: ClassVar[str] = "DisciplinaryFineCancelled"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)

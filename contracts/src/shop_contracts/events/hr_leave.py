@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import ClassVar
 
 from pydantic import AwareDatetime, Field
 
@@ -26,9 +25,6 @@ class LeaveType(StrEnum):
 
 class LeaveRequested(EventData):
     """A leave application, routed to its approver role by type and length (HR-22, HR-26)."""
-
-    event_type: ClassVar[str] = "LeaveRequested"
-    schema_version: ClassVar[int] = 1
 
     leave_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)
@@ -51,17 +47,11 @@ class LeaveRequested(EventData):
 
 
 class MedicalCertificateAttached(EventData):
-    event_type: ClassVar[str] = "MedicalCertificateAttached"
-    schema_version: ClassVar[int] = 1
-
     leave_id: str = Field(pattern=ID_PATTERN)
     certificate_ref: str = Field(min_length=1, max_length=200)
 
 
 class LeaveApproved(EventData):
-    event_type: ClassVar[str] = "LeaveApproved"
-    schema_version: ClassVar[int] = 1
-
     leave_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)
     approved_by: str = Field(min_length=1, max_length=128)
@@ -72,9 +62,6 @@ class LeaveApproved(EventData):
 
 
 class LeaveRejected(EventData):
-    event_type: ClassVar[str] = "LeaveRejected"
-    schema_version: ClassVar[int] = 1
-
     leave_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)
     rejected_by: str = Field(min_length=1, max_length=128)
@@ -83,9 +70,6 @@ class LeaveRejected(EventData):
 
 class LeaveFiled(EventData):
     """Filed with the office (it keeps the form) or HR (the record); conflict C18 files with both."""
-
-    event_type: ClassVar[str] = "LeaveFiled"
-    schema_version: ClassVar[int] = 1
 
     leave_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)
@@ -97,9 +81,6 @@ class LeaveFiled(EventData):
 class LeaveExtensionRequested(EventData):
     """Asked before the leave ends (HR-25); routed by the total length."""
 
-    event_type: ClassVar[str] = "LeaveExtensionRequested"
-    schema_version: ClassVar[int] = 1
-
     leave_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)
     new_end_date: dt.date
@@ -109,9 +90,6 @@ class LeaveExtensionRequested(EventData):
 
 
 class LeaveExtended(EventData):
-    event_type: ClassVar[str] = "LeaveExtended"
-    schema_version: ClassVar[int] = 1
-
     leave_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)
     new_end_date: dt.date
@@ -120,9 +98,6 @@ class LeaveExtended(EventData):
 
 
 class LeaveExtensionRejected(EventData):
-    event_type: ClassVar[str] = "LeaveExtensionRejected"
-    schema_version: ClassVar[int] = 1
-
     leave_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)
     rejected_by: str = Field(min_length=1, max_length=128)
@@ -131,9 +106,6 @@ class LeaveExtensionRejected(EventData):
 
 class LeaveWithdrawn(EventData):
     """The employee withdrew the request, pending or approved but not yet started (SM-LEAVE)."""
-
-    event_type: ClassVar[str] = "LeaveWithdrawn"
-    schema_version: ClassVar[int] = 1
 
     leave_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -47,9 +46,6 @@ class PayLine(BaseModel):
 class PayslipCalculated(EventData):
     """The payslip of one employee in one run of a period (HR-36, HR-41)."""
 
-    event_type: ClassVar[str] = "PayslipCalculated"
-    schema_version: ClassVar[int] = 1
-
     period: str = Field(pattern=PERIOD_PATTERN)
     run: int = Field(ge=1)
     employee_id: str = Field(pattern=ID_PATTERN)
@@ -69,9 +65,6 @@ class PayslipCalculated(EventData):
 class FirstSalaryDeferred(EventData):
     """Joined after the 25th: the first month's pay comes with the next month's (HR-35)."""
 
-    event_type: ClassVar[str] = "FirstSalaryDeferred"
-    schema_version: ClassVar[int] = 1
-
     period: str = Field(pattern=PERIOD_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)
     amount: Decimal = Field(max_digits=14, decimal_places=2)
@@ -82,9 +75,6 @@ class FirstSalaryDeferred(EventData):
 
 class PayrollCalculated(EventData):
     """A run of the period's payroll, after its payslips (SM-PAY); a later run supersedes it."""
-
-    event_type: ClassVar[str] = "PayrollCalculated"
-    schema_version: ClassVar[int] = 1
 
     period: str = Field(pattern=PERIOD_PATTERN)
     run: int = Field(ge=1)
@@ -98,9 +88,6 @@ class PayrollCalculated(EventData):
 class PayrollAdjustmentRecorded(EventData):
     """A correction of a closed period, paid or deducted in this (later, open) period (SM-PAY)."""
 
-    event_type: ClassVar[str] = "PayrollAdjustmentRecorded"
-    schema_version: ClassVar[int] = 1
-
     period: str = Field(pattern=PERIOD_PATTERN)
     adjustment_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)
@@ -113,9 +100,6 @@ class PayrollAdjustmentRecorded(EventData):
 class PayrollPeriodClosed(EventData):
     """The period is final: its last run is what is paid; corrections go to a later period."""
 
-    event_type: ClassVar[str] = "PayrollPeriodClosed"
-    schema_version: ClassVar[int] = 1
-
     period: str = Field(pattern=PERIOD_PATTERN)
     run: int = Field(ge=1)
     closed_by: str = Field(min_length=1, max_length=128)
@@ -123,9 +107,6 @@ class PayrollPeriodClosed(EventData):
 
 class SalariesPaid(EventData):
     """The period's last run was paid by bank transfer (HR-33, SM-PAY: Closed → Paid)."""
-
-    event_type: ClassVar[str] = "SalariesPaid"
-    schema_version: ClassVar[int] = 1
 
     period: str = Field(pattern=PERIOD_PATTERN)
     run: int = Field(ge=1)

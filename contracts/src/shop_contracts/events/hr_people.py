@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,9 +39,6 @@ class SealedPersonalData(BaseModel):
 class EmployeeOnboarded(EventData):
     """Day one (HR-38, DIS-6): post, grade, base salary (HR-39), ID copy received, employee file."""
 
-    event_type: ClassVar[str] = "EmployeeOnboarded"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     join_date: dt.date
     post: str = Field(min_length=1, max_length=64)
@@ -57,9 +53,6 @@ class EmployeeOnboarded(EventData):
 class SafetyTrainingPassed(EventData):
     """The safety exam was passed: the employee may now be rostered (DIS-13)."""
 
-    event_type: ClassVar[str] = "SafetyTrainingPassed"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     passed_on: dt.date
     score: int | None = Field(default=None, ge=0, le=100)
@@ -68,9 +61,6 @@ class SafetyTrainingPassed(EventData):
 
 class SafetyTrainingFailed(EventData):
     """The safety exam was failed; the gate stays closed (DIS-13)."""
-
-    event_type: ClassVar[str] = "SafetyTrainingFailed"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     taken_on: dt.date
@@ -81,9 +71,6 @@ class SafetyTrainingFailed(EventData):
 class RosteredBeforeSafetyTraining(EventData):
     """A shift was assigned to an onboarded employee who has not passed the safety exam (DIS-13)."""
 
-    event_type: ClassVar[str] = "RosteredBeforeSafetyTraining"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date
     shift: str = Field(max_length=32)
@@ -92,9 +79,6 @@ class RosteredBeforeSafetyTraining(EventData):
 
 class ResignationSubmitted(EventData):
     """A written resignation (DIS-7). Notice shorter than required blocks the final settlement."""
-
-    event_type: ClassVar[str] = "ResignationSubmitted"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     submitted_on: dt.date
@@ -106,9 +90,6 @@ class ResignationSubmitted(EventData):
 
 class HandoverCompleted(EventData):
     """Work, property, data and keys handed over to a successor, witnessed by a leader (DIS-7, DIS-12)."""
-
-    event_type: ClassVar[str] = "HandoverCompleted"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     handed_to: str = Field(min_length=1, max_length=128)
@@ -125,9 +106,6 @@ class SeparationReason(StrEnum):
 class EmployeeOffboarded(EventData):
     """The employee left (DIS-7, DIS-12, HR-16, DIS-1); payroll pays up to `effective_date`."""
 
-    event_type: ClassVar[str] = "EmployeeOffboarded"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     effective_date: dt.date
     reason: SeparationReason
@@ -138,9 +116,6 @@ class EmployeeOffboarded(EventData):
 
 class EmployeePersonalDataErased(EventData):
     """The employee's data key was deleted on request: personal data is unreadable from now on."""
-
-    event_type: ClassVar[str] = "EmployeePersonalDataErased"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     requested_by: str = Field(min_length=1, max_length=128)

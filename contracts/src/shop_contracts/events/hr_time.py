@@ -5,7 +5,6 @@ comp leave."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -28,9 +27,6 @@ class RotaDay(BaseModel):
 class RotaPublished(EventData):
     """A validated rota for a period; a later revision of the same rota replaces it."""
 
-    event_type: ClassVar[str] = "RotaPublished"
-    schema_version: ClassVar[int] = 1
-
     rota_id: str = Field(pattern=ID_PATTERN)
     revision: int = Field(ge=1)
     period_start: dt.date
@@ -43,9 +39,6 @@ class RotaPublished(EventData):
 
 class OvertimeAssigned(EventData):
     """A leader orders overtime (HR-30; HR-32: a leader's temporary task out of hours)."""
-
-    event_type: ClassVar[str] = "OvertimeAssigned"
-    schema_version: ClassVar[int] = 1
 
     overtime_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)
@@ -60,9 +53,6 @@ class OvertimeRefused(EventData):
     """The employee refused ordered overtime (HR-30). Not absenteeism: without a special reason, and
     with a loss or delay, it is a matter for discipline (criticism, fine or removal)."""
 
-    event_type: ClassVar[str] = "OvertimeRefused"
-    schema_version: ClassVar[int] = 1
-
     overtime_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date
@@ -74,9 +64,6 @@ class OvertimeRefused(EventData):
 class OvertimeWorked(EventData):
     """Ordered overtime actually worked. `counted_minutes` is 0 when the time is not overtime under
     HR-32 (at most the threshold); on a rest day the counted minutes earn comp time (HR-31)."""
-
-    event_type: ClassVar[str] = "OvertimeWorked"
-    schema_version: ClassVar[int] = 1
 
     overtime_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)
@@ -93,9 +80,6 @@ class OvertimeWorked(EventData):
 class CompTimeFiled(EventData):
     """The office filed the comp time of a rest-day overtime; only now is it recognised (HR-31)."""
 
-    event_type: ClassVar[str] = "CompTimeFiled"
-    schema_version: ClassVar[int] = 1
-
     overtime_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)
     minutes: int = Field(ge=1)
@@ -106,9 +90,6 @@ class CompTimeFiled(EventData):
 class CompTimeCredited(EventData):
     """Filed comp time added to the employee's balance (HR-31)."""
 
-    event_type: ClassVar[str] = "CompTimeCredited"
-    schema_version: ClassVar[int] = 1
-
     employee_id: str = Field(pattern=ID_PATTERN)
     overtime_id: str = Field(pattern=ID_PATTERN)
     minutes: int = Field(ge=1)
@@ -116,9 +97,6 @@ class CompTimeCredited(EventData):
 
 class CompTimeDrawn(EventData):
     """Comp leave requested: its days drawn from the balance (HR-31)."""
-
-    event_type: ClassVar[str] = "CompTimeDrawn"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     leave_id: str = Field(pattern=ID_PATTERN)
@@ -128,9 +106,6 @@ class CompTimeDrawn(EventData):
 
 class CompTimeRestored(EventData):
     """Comp leave rejected: the minutes drawn for it go back to the balance (HR-31)."""
-
-    event_type: ClassVar[str] = "CompTimeRestored"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     leave_id: str = Field(pattern=ID_PATTERN)

@@ -11,7 +11,6 @@ refund (an order may have several refund cases, each netted).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
 from pydantic import AwareDatetime, Field
 
@@ -20,9 +19,6 @@ from shop_contracts.messages import ID_PATTERN, EventData
 
 class OrderViewed(EventData):
     """Back-office staff saw the order while refreshing the order back-office (ORD-1)."""
-
-    event_type: ClassVar[str] = "OrderViewed"
-    schema_version: ClassVar[int] = 1
 
     order_id: str = Field(pattern=ID_PATTERN)
     staff_id: str = Field(min_length=1, max_length=128)
@@ -33,9 +29,6 @@ class OrderViewed(EventData):
 class OrderRefreshOverdue(EventData):
     """Nobody saw a new order within the refresh interval (ORD-1): evidence for KPI and DIS."""
 
-    event_type: ClassVar[str] = "OrderRefreshOverdue"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     due_at: AwareDatetime
     lag_min: int = Field(ge=0)
@@ -43,9 +36,6 @@ class OrderRefreshOverdue(EventData):
 
 class CustomerContacted(EventData):
     """Staff contacted the customer and verified (or not) the order details (ORD-2, ORD-7)."""
-
-    event_type: ClassVar[str] = "CustomerContacted"
-    schema_version: ClassVar[int] = 1
 
     order_id: str = Field(pattern=ID_PATTERN)
     staff_id: str = Field(min_length=1, max_length=128)
@@ -58,9 +48,6 @@ class CustomerContacted(EventData):
 class CustomerContactOverdue(EventData):
     """No customer contact within the SLA after acceptance (ORD-2)."""
 
-    event_type: ClassVar[str] = "CustomerContactOverdue"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     due_at: AwareDatetime
     minutes_since_accept: int = Field(ge=0)
@@ -68,9 +55,6 @@ class CustomerContactOverdue(EventData):
 
 class OrderHandedOver(EventData):
     """A confirmed order was handed to product-operations staff for tracking (ORD-3)."""
-
-    event_type: ClassVar[str] = "OrderHandedOver"
-    schema_version: ClassVar[int] = 1
 
     order_id: str = Field(pattern=ID_PATTERN)
     handed_over_by: str = Field(min_length=1, max_length=128)
@@ -82,9 +66,6 @@ class OrderHandedOver(EventData):
 class OrderHandoverOverdue(EventData):
     """A confirmed order was not handed over within the SLA (ORD-3)."""
 
-    event_type: ClassVar[str] = "OrderHandoverOverdue"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     due_at: AwareDatetime
     hours: Decimal = Field(ge=0)
@@ -92,9 +73,6 @@ class OrderHandoverOverdue(EventData):
 
 class OrderOutOfStockNotified(EventData):
     """After-sales told the customer that a line cannot be filled from stock (ORD-10)."""
-
-    event_type: ClassVar[str] = "OrderOutOfStockNotified"
-    schema_version: ClassVar[int] = 1
 
     order_id: str = Field(pattern=ID_PATTERN)
     sku: str = Field(min_length=1, max_length=64)
@@ -105,9 +83,6 @@ class OrderOutOfStockNotified(EventData):
 class OrderMarkedShipped(EventData):
     """Fulfilment stamped the outbound note (ShipmentStamped, FUL-6): the order is shipped."""
 
-    event_type: ClassVar[str] = "OrderMarkedShipped"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     shipment_id: str = Field(pattern=ID_PATTERN)
     shipped_at: AwareDatetime
@@ -116,9 +91,6 @@ class OrderMarkedShipped(EventData):
 class OrderMarkedDelivered(EventData):
     """The shipment was delivered; the return window starts (AS-11)."""
 
-    event_type: ClassVar[str] = "OrderMarkedDelivered"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     shipment_id: str = Field(pattern=ID_PATTERN)
     delivered_at: AwareDatetime
@@ -126,9 +98,6 @@ class OrderMarkedDelivered(EventData):
 
 class OrderCancelled(EventData):
     """Refunded before anything shipped (SM-ORD); the refund is netted from sales (ORD-16)."""
-
-    event_type: ClassVar[str] = "OrderCancelled"
-    schema_version: ClassVar[int] = 1
 
     order_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
@@ -139,9 +108,6 @@ class OrderCancelled(EventData):
 class OrderRefunded(EventData):
     """Refunded after shipping (SM-ORD); the refund is netted from sales (ORD-16)."""
 
-    event_type: ClassVar[str] = "OrderRefunded"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     amount_refunded: Decimal = Field(ge=0)
@@ -150,9 +116,6 @@ class OrderRefunded(EventData):
 
 class OrderCompleted(EventData):
     """Delivered, the return window passed and no refund case is open (SM-ORD, AS-11)."""
-
-    event_type: ClassVar[str] = "OrderCompleted"
-    schema_version: ClassVar[int] = 1
 
     order_id: str = Field(pattern=ID_PATTERN)
     completed_at: AwareDatetime
@@ -163,9 +126,6 @@ class OrderPartiallyRefunded(EventData):
     several cases or a partial amount. `status` is where the order stands afterwards: still
     `RefundPending` while another case is open, otherwise back in its pipeline (e.g. `Delivered`,
     with `delivered_at` restarting the completion clock). Sales net `amount_refunded` (ORD-16)."""
-
-    event_type: ClassVar[str] = "OrderPartiallyRefunded"
-    schema_version: ClassVar[int] = 1
 
     order_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)

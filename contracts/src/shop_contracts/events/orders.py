@@ -8,7 +8,6 @@ OrderConfirmed (ORD-7), and the audit trail of the immutability rule: OrderDetai
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -39,9 +38,6 @@ class ShippingAddress(BaseModel):
 class OrderPlaced(EventData):
     """An order exists and is legally binding from here on (ORD-5); its lines never change."""
 
-    event_type: ClassVar[str] = "OrderPlaced"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     lines: tuple[OrderLine, ...] = Field(min_length=1)
     amount: Decimal = Field(ge=0, description="sum of the lines; sales are this minus refunds (ORD-16)")
@@ -55,9 +51,6 @@ class OrderPlaced(EventData):
 class OrderConfirmed(EventData):
     """Paid, customer contacted, details verified (ORD-2, ORD-7); starts the 24 h hand-over (ORD-3)."""
 
-    event_type: ClassVar[str] = "OrderConfirmed"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     confirmed_by: str = Field(min_length=1, max_length=128)
     confirmed_at: AwareDatetime
@@ -65,9 +58,6 @@ class OrderConfirmed(EventData):
 
 class OrderPaid(EventData):
     """The buyer paid into one of the company's own accounts (ORD-12, ORD-14)."""
-
-    event_type: ClassVar[str] = "OrderPaid"
-    schema_version: ClassVar[int] = 1
 
     order_id: str = Field(pattern=ID_PATTERN)
     amount: Decimal = Field(ge=0)
@@ -78,9 +68,6 @@ class OrderPaid(EventData):
 
 class BuyerRemarkRecorded(EventData):
     """The buyer's logistics method and requirements, used by shipping (ORD-8, ORD-9, FUL-1)."""
-
-    event_type: ClassVar[str] = "BuyerRemarkRecorded"
-    schema_version: ClassVar[int] = 1
 
     order_id: str = Field(pattern=ID_PATTERN)
     logistics_method: str = Field(min_length=1, max_length=64)
@@ -104,9 +91,6 @@ class OrderDetailsCorrected(EventData):
     The order stream stays append-only: the original OrderPlaced is never rewritten (ORD-5).
     """
 
-    event_type: ClassVar[str] = "OrderDetailsCorrected"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     corrections: tuple[FieldCorrection, ...] = Field(min_length=1)
     reason: str = Field(min_length=1, max_length=500)
@@ -118,9 +102,6 @@ class OrderAmendmentRejected(EventData):
 
     Recorded for audit and discipline (DIS); `command_id` lets a repeated attempt get the same answer.
     """
-
-    event_type: ClassVar[str] = "OrderAmendmentRejected"
-    schema_version: ClassVar[int] = 1
 
     order_id: str = Field(pattern=ID_PATTERN)
     command_id: str = Field(pattern=ID_PATTERN)
@@ -138,9 +119,6 @@ class OrdersBackedUp(EventData):
     `last_seq` the last ORDERS stream sequence the backup holds.
     """
 
-    event_type: ClassVar[str] = "OrdersBackedUp"
-    schema_version: ClassVar[int] = 1
-
     week: str = Field(pattern=r"^\d{4}-W\d{2}$", description="ISO calendar week, e.g. 2026-W09")
     record_count: int = Field(ge=0, description="messages in the backup")
     location: str = Field(min_length=1, max_length=500, description="where the backup files are kept")
@@ -154,9 +132,6 @@ class OrdersBackupOverdue(EventData):
     """A calendar week ended without a recorded backup of the order data (ORD-4: back up every
     week). Recorded once per week by the orders deadline scheduler; a later backup of the week is
     still recorded (OrdersBackedUp), late."""
-
-    event_type: ClassVar[str] = "OrdersBackupOverdue"
-    schema_version: ClassVar[int] = 1
 
     week: str = Field(pattern=r"^\d{4}-W\d{2}$", description="ISO calendar week, e.g. 2026-W09")
     due_at: AwareDatetime = Field(description="the end of the week in the business time zone")

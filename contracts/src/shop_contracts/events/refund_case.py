@@ -5,7 +5,7 @@ decision (AS-2..AS-5), negotiation (AS-5), the return leg with note, inspection 
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -17,9 +17,6 @@ NegotiationOutcome = Literal["resubmitted", "withdrawn", "rejected"]
 class RefundRequestApproved(EventData):
     """The department supervisor approved (AS-2); goods received → they come back first (AS-4),
     not received → the refund can be issued and an unstamped shipment cancelled (AS-3)."""
-
-    event_type: ClassVar[str] = "RefundRequestApproved"
-    schema_version: ClassVar[int] = 1
 
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -36,9 +33,6 @@ class RefundRequestApproved(EventData):
 class RefundRequestRejected(EventData):
     """The department supervisor rejected the request; negotiation follows (AS-2, AS-5)."""
 
-    event_type: ClassVar[str] = "RefundRequestRejected"
-    schema_version: ClassVar[int] = 1
-
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     approver: str = Field(min_length=1, max_length=128)
@@ -49,9 +43,6 @@ class RefundRequestRejected(EventData):
 class NegotiationOpened(EventData):
     """Customer service negotiates with the buyer after a rejection or a failed inspection (AS-5, AS-7)."""
 
-    event_type: ClassVar[str] = "NegotiationOpened"
-    schema_version: ClassVar[int] = 1
-
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     after: Literal["rejection", "failed_inspection"]
@@ -61,9 +52,6 @@ class NegotiationOpened(EventData):
 class NegotiationConcluded(EventData):
     """Negotiation ended: resubmitted to the supervisor (or to inspection), withdrawn, or finally
     rejected (AS-5, designer outcomes)."""
-
-    event_type: ClassVar[str] = "NegotiationConcluded"
-    schema_version: ClassVar[int] = 1
 
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -76,9 +64,6 @@ class NegotiationConcluded(EventData):
 class RefundRequestWithdrawn(EventData):
     """The buyer withdrew the request while the case was open (SM-RET)."""
 
-    event_type: ClassVar[str] = "RefundRequestWithdrawn"
-    schema_version: ClassVar[int] = 1
-
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     withdrawn_at: AwareDatetime
@@ -86,9 +71,6 @@ class RefundRequestWithdrawn(EventData):
 
 class ReturnShippedByBuyer(EventData):
     """The buyer shipped the goods back (AS-4); fulfilment expects the parcel."""
-
-    event_type: ClassVar[str] = "ReturnShippedByBuyer"
-    schema_version: ClassVar[int] = 1
 
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -99,9 +81,6 @@ class ReturnShippedByBuyer(EventData):
 class ReturnParcelArrived(EventData):
     """Fulfilment reported the return parcel received (ReturnParcelReceived → ReturnArrived, SM-RET)."""
 
-    event_type: ClassVar[str] = "ReturnParcelArrived"
-    schema_version: ClassVar[int] = 1
-
     case_id: str = Field(pattern=ID_PATTERN)
     waybill_no: str = Field(min_length=1, max_length=64)
     received_at: AwareDatetime
@@ -109,9 +88,6 @@ class ReturnParcelArrived(EventData):
 
 class ReturnNoteIssued(EventData):
     """The order clerk issued the return note stating the reason for the return (AS-6)."""
-
-    event_type: ClassVar[str] = "ReturnNoteIssued"
-    schema_version: ClassVar[int] = 1
 
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -123,9 +99,6 @@ class ReturnNoteIssued(EventData):
 class ReturnInspectionPassed(EventData):
     """After-sales checked goods and accessories against what was shipped: all correct (AS-7)."""
 
-    event_type: ClassVar[str] = "ReturnInspectionPassed"
-    schema_version: ClassVar[int] = 1
-
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     inspector: str = Field(min_length=1, max_length=128)
@@ -135,9 +108,6 @@ class ReturnInspectionPassed(EventData):
 
 class ReturnInspectionFailed(EventData):
     """Goods do not match, are damaged, or accessories are missing: to negotiation (AS-7, designer)."""
-
-    event_type: ClassVar[str] = "ReturnInspectionFailed"
-    schema_version: ClassVar[int] = 1
 
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -152,9 +122,6 @@ class ReturnInspectionFailed(EventData):
 class ReturnReceiptStamped(EventData):
     """After-sales stamped the goods as accepted once inspection passed (AS-7)."""
 
-    event_type: ClassVar[str] = "ReturnReceiptStamped"
-    schema_version: ClassVar[int] = 1
-
     case_id: str = Field(pattern=ID_PATTERN)
     stamped_by: str = Field(min_length=1, max_length=128)
     stamped_at: AwareDatetime
@@ -162,9 +129,6 @@ class ReturnReceiptStamped(EventData):
 
 class ReturnReceiptConfirmed(EventData):
     """After-sales confirmed receipt; the supervisor may now release the refund (AS-8); restock."""
-
-    event_type: ClassVar[str] = "ReturnReceiptConfirmed"
-    schema_version: ClassVar[int] = 1
 
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)

@@ -10,7 +10,7 @@ shortage emits StockReserved for the waiting shipment.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -36,9 +36,6 @@ class ShortLine(BaseModel):
 class StockReserved(EventData):
     """Inspected stock is set aside for a queued shipment, first-in first-out by lot (FUL-20, FUL-22)."""
 
-    event_type: ClassVar[str] = "StockReserved"
-    schema_version: ClassVar[int] = 1
-
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     lots: tuple[ReservedLot, ...] = Field(min_length=1)
@@ -47,9 +44,6 @@ class StockReserved(EventData):
 
 class StockShortage(EventData):
     """A queued shipment cannot be covered from sellable stock: the out-of-stock signal (ORD-10)."""
-
-    event_type: ClassVar[str] = "StockShortage"
-    schema_version: ClassVar[int] = 1
 
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -100,9 +94,6 @@ class InboundReceived(EventData):
     """Goods taken into stock as a new lot, checked against the delivery note, with supplier,
     label and inspection status; any mismatch is recorded as found (FUL-12, FUL-17, FUL-22, FUL-24)."""
 
-    event_type: ClassVar[str] = "InboundReceived"
-    schema_version: ClassVar[int] = 1
-
     sku: str = Field(min_length=1, max_length=64)
     lot_no: str = Field(min_length=1, max_length=64)
     supplier: str = Field(min_length=1, max_length=200)
@@ -123,9 +114,6 @@ class InboundReceived(EventData):
 class InboundRejected(EventData):
     """The keeper refused the inbound: the goods do not match the delivery note (FUL-12)."""
 
-    event_type: ClassVar[str] = "InboundRejected"
-    schema_version: ClassVar[int] = 1
-
     sku: str = Field(min_length=1, max_length=64)
     lot_no: str = Field(min_length=1, max_length=64)
     supplier: str = Field(min_length=1, max_length=200)
@@ -143,9 +131,6 @@ class StockIssued(EventData):
     `short` is what the shipment needed beyond the sellable stock when it had not been reserved in
     full: it left the books nowhere and shows up in the next stocktake."""
 
-    event_type: ClassVar[str] = "StockIssued"
-    schema_version: ClassVar[int] = 1
-
     sku: str = Field(min_length=1, max_length=64)
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -159,9 +144,6 @@ class StockIssued(EventData):
 class ReturnedGoodsRestocked(EventData):
     """Returned goods came back into stock as their own lot once after-sales confirmed receipt; goods
     that failed after-sales inspection go to a quarantine lot and are never sold (FUL-22, FUL-24)."""
-
-    event_type: ClassVar[str] = "ReturnedGoodsRestocked"
-    schema_version: ClassVar[int] = 1
 
     sku: str = Field(min_length=1, max_length=64)
     qty: int = Field(ge=1)
@@ -182,9 +164,6 @@ class StockAdjusted(EventData):
     """The ledger follows the count: a surplus or shortage changes the lot's stock, damage moves
     goods out of the sellable stock (FUL-15). History is never edited."""
 
-    event_type: ClassVar[str] = "StockAdjusted"
-    schema_version: ClassVar[int] = 1
-
     sku: str = Field(min_length=1, max_length=64)
     lot_no: str = Field(min_length=1, max_length=64)
     kind: AdjustmentKind
@@ -199,9 +178,6 @@ class StockAdjusted(EventData):
 class StockDiscrepancyReported(EventData):
     """A surplus, shortage or damage found outside a stocktake, with its cause, the person
     responsible and the proposed remedy, reported upwards (FUL-15)."""
-
-    event_type: ClassVar[str] = "StockDiscrepancyReported"
-    schema_version: ClassVar[int] = 1
 
     report_id: str = Field(pattern=ID_PATTERN)
     sku: str = Field(min_length=1, max_length=64)
@@ -219,9 +195,6 @@ class StockDiscrepancyReported(EventData):
 class EventStockIssued(EventData):
     """Products went out for an offline event, first-in first-out (FUL-23, FUL-20)."""
 
-    event_type: ClassVar[str] = "EventStockIssued"
-    schema_version: ClassVar[int] = 1
-
     issue_id: str = Field(pattern=ID_PATTERN)
     sku: str = Field(min_length=1, max_length=64)
     event_name: str = Field(min_length=1, max_length=200)
@@ -233,9 +206,6 @@ class EventStockIssued(EventData):
 
 class EventStockReturned(EventData):
     """Event products counted after the event and returned to stock; `not_returned` stays out (FUL-23)."""
-
-    event_type: ClassVar[str] = "EventStockReturned"
-    schema_version: ClassVar[int] = 1
 
     issue_id: str = Field(pattern=ID_PATTERN)
     sku: str = Field(min_length=1, max_length=64)
@@ -262,9 +232,6 @@ class LedgerLine(BaseModel):
 class DailyLedgerClosed(EventData):
     """The warehouse keeper closed the day's goods ledger (FUL-13, 日清)."""
 
-    event_type: ClassVar[str] = "DailyLedgerClosed"
-    schema_version: ClassVar[int] = 1
-
     day: dt.date
     lines: tuple[LedgerLine, ...]
     inbound: int = Field(ge=0)
@@ -276,9 +243,6 @@ class DailyLedgerClosed(EventData):
 
 class MonthlyInventoryReportCompiled(EventData):
     """The month's in/out/stock per item, reconciled, reported upwards (FUL-13 月結, FUL-14)."""
-
-    event_type: ClassVar[str] = "MonthlyInventoryReportCompiled"
-    schema_version: ClassVar[int] = 1
 
     month: str = Field(pattern=r"^\d{4}-\d{2}$")
     lines: tuple[LedgerLine, ...]
@@ -311,9 +275,6 @@ class StocktakeCompleted(EventData):
     """The quarterly count by the keeper with finance: surplus, shortage and damage, each with cause,
     responsibility and remedy, reported upwards (FUL-15)."""
 
-    event_type: ClassVar[str] = "StocktakeCompleted"
-    schema_version: ClassVar[int] = 1
-
     stocktake_id: str = Field(pattern=ID_PATTERN)
     quarter: str = Field(pattern=r"^\d{4}-Q[1-4]$")
     counted_by: str = Field(min_length=1, max_length=128)
@@ -334,9 +295,6 @@ class WarehouseCheckRecorded(EventData):
     """The keeper's check before or after work: door locks, missing items, anomalies; an anomaly is
     reported to the operations director and the store manager at once (FUL-19)."""
 
-    event_type: ClassVar[str] = "WarehouseCheckRecorded"
-    schema_version: ClassVar[int] = 1
-
     day: dt.date
     point: CheckPoint = Field(min_length=1, max_length=32)
     locks_ok: bool
@@ -350,9 +308,6 @@ class WarehouseCheckRecorded(EventData):
 class WarehouseAccessRegistered(EventData):
     """Someone entered or left the warehouse; goods carried need a procedure reference (FUL-18)."""
 
-    event_type: ClassVar[str] = "WarehouseAccessRegistered"
-    schema_version: ClassVar[int] = 1
-
     day: dt.date
     person: str = Field(min_length=1, max_length=128)
     direction: Literal["in", "out"]
@@ -365,9 +320,6 @@ class WarehouseAccessRegistered(EventData):
 
 class LotInspectionRecorded(EventData):
     """A lot's inspection result (FUL-22): `passed` makes it sellable, `failed` quarantines it."""
-
-    event_type: ClassVar[str] = "LotInspectionRecorded"
-    schema_version: ClassVar[int] = 1
 
     sku: str = Field(min_length=1, max_length=64)
     lot_no: str = Field(min_length=1, max_length=64)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import ClassVar
 
 from pydantic import AwareDatetime, Field, model_validator
 
@@ -33,14 +32,12 @@ class RefundCaseStatus(StrEnum):
 class GetRefundCase(Query):
     """One refund case: state, branch, amounts and its full history."""
 
-    query_name: ClassVar[str] = "GetRefundCase"
     case_id: str = Field(pattern=CASE_ID_PATTERN)
 
 
 class ListRefundCases(Query):
     """Cases by state, order, and age (requested before/after), oldest first, one page at a time."""
 
-    query_name: ClassVar[str] = "ListRefundCases"
     status: RefundCaseStatus | None = None
     order_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)
     requested_from: AwareDatetime | None = None
@@ -54,7 +51,6 @@ class RefundLedger(Query):
     totals of every day, and one page of the refunds in issue order (`limit`, `offset`; `total` is
     how many there are)."""
 
-    query_name: ClassVar[str] = "RefundLedger"
     date_from: dt.date
     date_to: dt.date
     limit: int = Field(default=200, ge=1, le=1000)
@@ -91,7 +87,6 @@ class ComplaintBoard(Query):
     response within the SLA, AS-15) and escalated to the supervisor (AS-19); each list one page at a
     time (`limit`, `offset`), `counts` says how long each is."""
 
-    query_name: ClassVar[str] = "ComplaintBoard"
     limit: int = Field(default=100, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
 
@@ -99,7 +94,6 @@ class ComplaintBoard(Query):
 class CustomerFlags(Query):
     """Inferior-customer flags by state or customer (AS-18), newest first."""
 
-    query_name: ClassVar[str] = "CustomerFlags"
     status: CustomerFlagStatus | None = None
     customer_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)
     limit: int = Field(default=50, ge=1, le=500)
@@ -117,7 +111,6 @@ class ReviewBoard(Query):
     """Negative reviews, those awaiting a reply first, oldest first within each, with the counts per
     state (AS-16); by state or customer, one page at a time."""
 
-    query_name: ClassVar[str] = "ReviewBoard"
     status: ReviewStatus | None = None
     customer_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)
     limit: int = Field(default=100, ge=1, le=500)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -53,7 +53,6 @@ class GetShippingDay(Query):
     shipments in queueing order (`limit`, `offset`; `total` is how many it has), SM-SHIP-BATCH.
     Page on with `offset` until `offset + limit >= total`. The day's history is ShippingDayHistory."""
 
-    query_name: ClassVar[str] = "GetShippingDay"
     batch_date: dt.date
     limit: int = Field(default=100, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
@@ -62,7 +61,6 @@ class GetShippingDay(Query):
 class ShippingDayHistory(Query):
     """The shipping day's events in order, one page at a time (SM-SHIP-BATCH)."""
 
-    query_name: ClassVar[str] = "ShippingDayHistory"
     batch_date: dt.date
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
@@ -72,7 +70,6 @@ class ListShipments(Query):
     """Shipments by shipping day, status, stock answer or order, queued first, one page at a time.
     `stock="short"` lists the shipments waiting for stock (FUL-20)."""
 
-    query_name: ClassVar[str] = "ListShipments"
     batch_date: dt.date | None = None
     status: ShipmentStatus | None = None
     stock: Literal["reserved", "short", "unknown"] | None = None
@@ -88,7 +85,6 @@ class ListNotices(Query):
     stocktakes (FUL-15), anomalies of the daily checks (FUL-19). Who receives them is the service's
     setting, recorded on each event."""
 
-    query_name: ClassVar[str] = "ListNotices"
     role: str = Field(pattern=ROLE_ID_PATTERN)
     kind: str | None = Field(default=None, pattern=r"^[A-Za-z]{1,64}$", description="an event type")
     limit: int = Field(default=50, ge=1, le=500)
@@ -98,7 +94,6 @@ class ListNotices(Query):
 class GetShipment(Query):
     """One shipment: state, documents, stock, accessories, tracking and history (SM-SHIP)."""
 
-    query_name: ClassVar[str] = "GetShipment"
     shipment_id: str = Field(pattern=ID_PATTERN)
 
 
@@ -107,7 +102,6 @@ class RenderDocument(Query):
     outbound note or invoice (`shipment_id`). Answers `pdf_base64`, or writes the file into the
     service's documents directory and answers its `path` when `to_file` is set."""
 
-    query_name: ClassVar[str] = "RenderDocument"
     kind: DocumentKind
     batch_date: dt.date | None = None
     shipment_id: str | None = Field(default=None, pattern=ID_PATTERN)

@@ -4,7 +4,6 @@ SM-LEAVE, SM-DAY)."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
 
 from pydantic import Field
 
@@ -28,7 +27,6 @@ class LeaveStatus(StrEnum):
 class AbsenceLadder(Query):
     """An employee's absences, fines and dismissal proposals in one ladder year (HR-16)."""
 
-    query_name: ClassVar[str] = "AbsenceLadder"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     year: int = Field(ge=2000, le=9999)
 
@@ -37,7 +35,6 @@ class LeaveRequests(Query):
     """The leave requests (or extensions) waiting for the approver asking, oldest first: only those
     routed to one of `approver_roles` (HR-18, HR-22, HR-26), never the approver's own."""
 
-    query_name: ClassVar[str] = "LeaveRequests"
     approver_id: str = Field(min_length=1, max_length=128)
     approver_roles: tuple[str, ...] = Field(min_length=1, max_length=20)
     employee_id: str | None = Field(default=None, pattern=EMPLOYEE_ID_PATTERN)
@@ -49,6 +46,5 @@ class AttendanceMonth(Query):
     """An employee's month: worked days, lateness, early leave, absences, leave by type and full
     attendance (HR-6)."""
 
-    query_name: ClassVar[str] = "AttendanceMonth"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
     month: str = Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")

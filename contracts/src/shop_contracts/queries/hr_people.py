@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
 from shop_contracts.commands.hr import EMPLOYEE_ID_PATTERN
@@ -13,32 +11,27 @@ from shop_contracts.messages import Query
 
 
 class Employee(Query):
-    query_name: ClassVar[str] = "Employee"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
 
 
 class DisciplineRecord(Query):
-    query_name: ClassVar[str] = "DisciplineRecord"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
 
 
 class ActivityFund(Query):
     """The public activity fund ledger (HR-37): every fine credited, reversed or collected; one employee's if given."""
 
-    query_name: ClassVar[str] = "ActivityFund"
     employee_id: str | None = Field(default=None, pattern=EMPLOYEE_ID_PATTERN)
     limit: int = Field(default=200, ge=1, le=1000, description="entries per page (the totals cover all)")
     offset: int = Field(default=0, ge=0)
 
 
 class Payslip(Query):
-    query_name: ClassVar[str] = "Payslip"
     period: str = Field(pattern=PERIOD_PATTERN)
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
 
 
 class PayrollPeriod(Query):
-    query_name: ClassVar[str] = "PayrollPeriod"
     period: str = Field(pattern=PERIOD_PATTERN)
     limit: int = Field(default=200, ge=1, le=1000, description="payslips per page (the totals cover all)")
     offset: int = Field(default=0, ge=0)

@@ -4,7 +4,6 @@ balance (HR-31)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
 
 from pydantic import Field, model_validator
 
@@ -15,7 +14,6 @@ from shop_contracts.messages import FieldError, Query
 class Rota(Query):
     """Per day in the period (both ends included): the duty pair, the administrative shift, rest."""
 
-    query_name: ClassVar[str] = "Rota"
     start_date: dt.date
     end_date: dt.date
 
@@ -31,5 +29,4 @@ class Rota(Query):
 class CompTimeBalance(Query):
     """An employee's filed comp time, what comp leave drew, and what is left (HR-31)."""
 
-    query_name: ClassVar[str] = "CompTimeBalance"
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)

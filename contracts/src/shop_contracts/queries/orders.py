@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import ClassVar
 
 from pydantic import AwareDatetime, Field, model_validator
 
@@ -32,7 +31,6 @@ class GetOrder(Query):
     """One order: its current state, its full history, and the buyer's `risk_tags` with their
     `risks` (`inferior_customer`: after-sales confirmed the flag on the buyer id, AS-18)."""
 
-    query_name: ClassVar[str] = "GetOrder"
     order_id: str = Field(pattern=ORDER_ID_PATTERN)
 
 
@@ -40,7 +38,6 @@ class ListOrders(Query):
     """Orders by status, placement time range and sales owner, newest first, one page at a time;
     each with the buyer's `risk_tags` (AS-18)."""
 
-    query_name: ClassVar[str] = "ListOrders"
     status: OrderStatus | None = None
     placed_from: AwareDatetime | None = None
     placed_to: AwareDatetime | None = Field(default=None, description="exclusive")
@@ -54,7 +51,6 @@ class SlaBoard(Query):
     `offset`; `overdue_total` is how many there are), and the next `upcoming` items to become
     overdue."""
 
-    query_name: ClassVar[str] = "SlaBoard"
     upcoming: int = Field(default=20, ge=0, le=500)
     limit: int = Field(default=100, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
@@ -65,7 +61,6 @@ class DailySales(Query):
     the totals of every day, and one page of the day × sales-owner rows (`limit`, `offset`;
     `total` is how many rows there are)."""
 
-    query_name: ClassVar[str] = "DailySales"
     date_from: dt.date
     date_to: dt.date
     sales_owner: str | None = Field(default=None, min_length=1, max_length=128)
@@ -95,7 +90,6 @@ class OrderBackups(Query):
     deadline (its end in the business time zone), its backups and whether it ended without one
     (`overdue`, ORD-4); `overdue` counts the weeks still without a backup."""
 
-    query_name: ClassVar[str] = "OrderBackups"
     status: BackupStatus | None = None
     limit: int = Field(default=52, ge=1, le=500)
     offset: int = Field(default=0, ge=0)

@@ -3,8 +3,6 @@ FUL-20, FUL-22)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
 from shop_contracts.messages import Query
@@ -17,7 +15,6 @@ class StockLevels(Query):
     item's lots that still hold goods, in FIFO order (supplier, label, inspection, custodian); lots
     emptied long ago only with `all_lots`."""
 
-    query_name: ClassVar[str] = "StockLevels"
     sku: str | None = Field(default=None, min_length=1, max_length=64)
     with_lots: bool = True
     all_lots: bool = False
@@ -29,7 +26,6 @@ class MonthlyInventoryReport(Query):
     """The month's in/out/stock per item (FUL-14): the compiled report, or the live figures; one page
     of its item lines by sku (`limit`, `offset`, `total`)."""
 
-    query_name: ClassVar[str] = "MonthlyInventoryReport"
     month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     limit: int = Field(default=200, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)

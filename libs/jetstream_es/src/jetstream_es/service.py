@@ -452,7 +452,6 @@ class _HealthQuery(Query):
 class ReplayProjection(Query):
     """Rebuild one projection into a fresh table generation and swap it in (operators)."""
 
-    query_name = "ReplayProjection"
     projection: str = Field(min_length=1, max_length=128)
     from_seq: int = Field(default=1, ge=1)
     dry_run: bool = Field(default=False, description="report what would change; swap nothing")
@@ -464,7 +463,6 @@ class ReplayProjection(Query):
 class RetryDeadLetter(Query):
     """Apply a dead letter of this service again after a fix (operators); at most once."""
 
-    query_name = "RetryDeadLetter"
     dlq_seq: int = Field(ge=1, description="the dead letter's sequence in the DLQ stream")
     by: str = Field(min_length=1, max_length=128, description="the operator")
     reason: str = Field(default="", max_length=2000, description="e.g. the fix that was deployed")
@@ -473,12 +471,10 @@ class RetryDeadLetter(Query):
 class PauseProjection(Query):
     """Stop a projection's fetching; it keeps its place (operators, tests of `shopctl lag`)."""
 
-    query_name = "PauseProjection"
     projection: str = Field(min_length=1, max_length=128)
 
 
 class ResumeProjection(Query):
-    query_name = "ResumeProjection"
     projection: str = Field(min_length=1, max_length=128)
 
 

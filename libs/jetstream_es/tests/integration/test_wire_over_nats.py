@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from nats.aio.client import Client
@@ -29,7 +29,6 @@ ACTOR = {"id": "clerk-1", "roles": ["system"]}
 class Everything(Query):
     """An unpaged list: `rows` rows of 1 kB each."""
 
-    query_name: ClassVar[str] = "Everything"
     rows: int = Field(ge=0)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from pydantic import AwareDatetime, ValidationError, model_validator
@@ -35,7 +35,6 @@ ACTOR = {"id": "clerk-7", "roles": ["clerk"]}
 
 
 class CounterTotal(Query):
-    query_name: ClassVar[str] = "CounterTotal"
     counter_id: str
 
 
@@ -235,7 +234,6 @@ async def test_a_query_for_something_missing_is_answered_not_found() -> None:
 class Booking(Query):
     """A query with the field kinds the shop's contracts use, and a cross-field check."""
 
-    query_name: ClassVar[str] = "Booking"
     amount: Decimal
     at: AwareDatetime
     start: dt.date

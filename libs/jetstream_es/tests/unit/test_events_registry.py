@@ -18,7 +18,6 @@ from shop_contracts.messages import EventData
 class ThingHappened(EventData):
     """v1 `{"old": n}`, v2 `{"v": n}`, v3 `{"value": n}`."""
 
-    event_type: ClassVar[str] = "ThingHappened"
     schema_version: ClassVar[int] = 3
     value: int
 

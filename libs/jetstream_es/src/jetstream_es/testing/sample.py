@@ -28,20 +28,18 @@ from shop_contracts.messages import Command, EventData
 
 
 class CounterOpened(EventData):
-    event_type: ClassVar[str] = "CounterOpened"
     name: str = Field(min_length=1, max_length=100)
     limit: int = Field(ge=1)
 
 
 class CounterIncremented(EventData):
-    event_type: ClassVar[str] = "CounterIncremented"
     schema_version: ClassVar[int] = 2
     by: int = Field(ge=1)
     note: str = ""
 
 
 class CounterClosed(EventData):
-    event_type: ClassVar[str] = "CounterClosed"
+    """The counter takes no more increments."""
 
 
 registry = EventRegistry([CounterOpened, CounterIncremented, CounterClosed])
@@ -76,14 +74,12 @@ COUNTER = AggregateType[CounterState]("Counter", registry, CounterState, evolve)
 
 
 class OpenCounter(Command):
-    command_name: ClassVar[str] = "OpenCounter"
     counter_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
     name: str = Field(min_length=1, max_length=100)
     limit: int = Field(default=1_000_000, ge=1)
 
 
 class Increment(Command):
-    command_name: ClassVar[str] = "Increment"
     counter_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
     by: int = Field(ge=1, le=1000)
 

@@ -5,7 +5,6 @@ against it (never twice, never above the order amount net of earlier refunds).""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
 
 from pydantic import AwareDatetime, Field
 
@@ -13,9 +12,6 @@ from shop_contracts.messages import ID_PATTERN, EventData
 
 
 class OrderFactsRecorded(EventData):
-    event_type: ClassVar[str] = "OrderFactsRecorded"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     amount: Decimal = Field(ge=0)
     buyer_id: str = Field(min_length=1, max_length=128)
@@ -26,36 +22,24 @@ class PaymentNoted(EventData):
     """Orders recorded the buyer's payment (OrderPaid): the money a refund may give back (AS-3,
     AS-8, AS-9, SM-ORD)."""
 
-    event_type: ClassVar[str] = "PaymentNoted"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     amount: Decimal = Field(ge=0)
     paid_at: AwareDatetime
 
 
 class ShipmentStampNoted(EventData):
-    event_type: ClassVar[str] = "ShipmentStampNoted"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     shipment_id: str = Field(pattern=ID_PATTERN)
     stamped_at: AwareDatetime
 
 
 class DeliveryNoted(EventData):
-    event_type: ClassVar[str] = "DeliveryNoted"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     shipment_id: str = Field(pattern=ID_PATTERN)
     delivered_at: AwareDatetime
 
 
 class ShipmentCancellationNoted(EventData):
-    event_type: ClassVar[str] = "ShipmentCancellationNoted"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     shipment_id: str = Field(pattern=ID_PATTERN)
     cancelled_at: AwareDatetime
@@ -65,9 +49,6 @@ class ShippedAccessoriesNoted(EventData):
     """The accessories fulfilment found complete before dispatch (FUL-4), kept to check a return
     against (AS-7)."""
 
-    event_type: ClassVar[str] = "ShippedAccessoriesNoted"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     shipment_id: str = Field(pattern=ID_PATTERN)
     checklist: tuple[str, ...]
@@ -75,9 +56,6 @@ class ShippedAccessoriesNoted(EventData):
 
 
 class RefundBooked(EventData):
-    event_type: ClassVar[str] = "RefundBooked"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     amount: Decimal = Field(ge=0)
@@ -88,9 +66,6 @@ class RefundReserved(EventData):
     """A refund case was opened for `amount`: that much of the payment is held for it, so cases
     open at the same time never promise more than was paid (ORD-16, AS-9)."""
 
-    event_type: ClassVar[str] = "RefundReserved"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     amount: Decimal = Field(ge=0)
@@ -99,9 +74,6 @@ class RefundReserved(EventData):
 
 class RefundReleased(EventData):
     """A case ended without a refund (withdrawn or finally rejected): its hold is released."""
-
-    event_type: ClassVar[str] = "RefundReleased"
-    schema_version: ClassVar[int] = 1
 
     order_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)

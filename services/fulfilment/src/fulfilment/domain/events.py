@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -29,9 +29,6 @@ Fact = Literal["placed", "paid", "remarked", "confirmed"]
 
 
 class OrderFactNoted(EventData):
-    event_type: ClassVar[str] = "OrderFactNoted"
-    schema_version: ClassVar[int] = 1
-
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     fact: Fact
@@ -47,9 +44,6 @@ class ShipmentDetailsCorrected(EventData):
     """After-sales corrected the order's address, goods or size before confirmation (ORD-6, C1):
     the shipment's lines and address as they now are."""
 
-    event_type: ClassVar[str] = "ShipmentDetailsCorrected"
-    schema_version: ClassVar[int] = 1
-
     shipment_id: str = Field(pattern=ID_PATTERN)
     lines: tuple[ShipmentLine, ...] = Field(min_length=1)
     shipping: ShippingAddress | None = None
@@ -57,9 +51,6 @@ class ShipmentDetailsCorrected(EventData):
 
 
 class ShipmentJoinedDay(EventData):
-    event_type: ClassVar[str] = "ShipmentJoinedDay"
-    schema_version: ClassVar[int] = 1
-
     batch_date: dt.date
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -67,9 +58,6 @@ class ShipmentJoinedDay(EventData):
 
 
 class DocumentNumbersIssued(EventData):
-    event_type: ClassVar[str] = "DocumentNumbersIssued"
-    schema_version: ClassVar[int] = 1
-
     batch_date: dt.date
     report_no: str = Field(min_length=1, max_length=64)
     documents: tuple[ShipmentDocuments, ...] = Field(min_length=1)
@@ -77,9 +65,6 @@ class DocumentNumbersIssued(EventData):
 
 
 class ShipmentDocumentsAssigned(EventData):
-    event_type: ClassVar[str] = "ShipmentDocumentsAssigned"
-    schema_version: ClassVar[int] = 1
-
     shipment_id: str = Field(pattern=ID_PATTERN)
     batch_date: dt.date
     report_no: str
@@ -89,9 +74,6 @@ class ShipmentDocumentsAssigned(EventData):
 
 
 class ShipmentStockNoted(EventData):
-    event_type: ClassVar[str] = "ShipmentStockNoted"
-    schema_version: ClassVar[int] = 1
-
     shipment_id: str = Field(pattern=ID_PATTERN)
     reserved: bool
     short: tuple[ShortLine, ...] = ()
@@ -99,9 +81,6 @@ class ShipmentStockNoted(EventData):
 
 
 class ProductAccessoriesDefined(EventData):
-    event_type: ClassVar[str] = "ProductAccessoriesDefined"
-    schema_version: ClassVar[int] = 1
-
     sku: str = Field(min_length=1, max_length=64)
     accessories: tuple[str, ...]
     defined_by: str = Field(min_length=1, max_length=128)
@@ -109,9 +88,6 @@ class ProductAccessoriesDefined(EventData):
 
 
 class ReturnParcelExpected(EventData):
-    event_type: ClassVar[str] = "ReturnParcelExpected"
-    schema_version: ClassVar[int] = 1
-
     case_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     waybill_no: str = Field(min_length=1, max_length=64)

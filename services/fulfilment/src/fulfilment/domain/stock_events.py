@@ -4,8 +4,6 @@ of issued and returned goods (FUL-24, FUL-22)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shop_contracts.events.stock import LotQuantity
@@ -15,8 +13,6 @@ from shop_contracts.messages import ID_PATTERN, EventData
 class SkuStockRequested(EventData):
     """A shipment asked for this sku and waits in line: not enough sellable stock, or older
     shipments wait before it (FUL-20 oldest first)."""
-
-    event_type: ClassVar[str] = "SkuStockRequested"
 
     sku: str
     shipment_id: str = Field(pattern=ID_PATTERN)
@@ -29,8 +25,6 @@ class SkuStockRequested(EventData):
 class SkuStockReserved(EventData):
     """Sellable stock set aside for a shipment, first-in first-out by lot (FUL-20, FUL-22)."""
 
-    event_type: ClassVar[str] = "SkuStockReserved"
-
     sku: str
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -41,8 +35,6 @@ class SkuStockReserved(EventData):
 class SkuReservationWithdrawn(EventData):
     """A reservation lost its stock (a count found less, a lot failed inspection, damage); the
     shipment waits in line again at its old place (FUL-15, FUL-22)."""
-
-    event_type: ClassVar[str] = "SkuReservationWithdrawn"
 
     sku: str
     shipment_id: str = Field(pattern=ID_PATTERN)
@@ -55,8 +47,6 @@ class SkuReservationWithdrawn(EventData):
 
 class SkuReservationReleased(EventData):
     """The shipment was cancelled: its reservation (or its place in line) is given up."""
-
-    event_type: ClassVar[str] = "SkuReservationReleased"
 
     sku: str
     shipment_id: str = Field(pattern=ID_PATTERN)
@@ -74,8 +64,6 @@ class AllocationLine(BaseModel):
 class StockAllocationOpened(EventData):
     """A queued shipment's lines, summed per sku, wait for stock."""
 
-    event_type: ClassVar[str] = "StockAllocationOpened"
-
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
     lines: tuple[AllocationLine, ...] = Field(min_length=1)
@@ -83,38 +71,28 @@ class StockAllocationOpened(EventData):
 
 
 class AllocationLineReserved(EventData):
-    event_type: ClassVar[str] = "AllocationLineReserved"
-
     sku: str
     lots: tuple[LotQuantity, ...] = Field(min_length=1)
 
 
 class AllocationLineWaiting(EventData):
-    event_type: ClassVar[str] = "AllocationLineWaiting"
-
     sku: str
     requested: int = Field(ge=1)
     available: int = Field(ge=0)
 
 
 class AllocationReleased(EventData):
-    event_type: ClassVar[str] = "AllocationReleased"
-
     reason: str
     released_at: AwareDatetime
 
 
 class AllocationIssued(EventData):
-    event_type: ClassVar[str] = "AllocationIssued"
-
     outbound_note_no: str
     issued_at: AwareDatetime
 
 
 class OrderGoodsIssued(EventData):
     """Goods of an order left the warehouse from these lots (FUL-24 traceability)."""
-
-    event_type: ClassVar[str] = "OrderGoodsIssued"
 
     order_id: str = Field(pattern=ID_PATTERN)
     shipment_id: str = Field(pattern=ID_PATTERN)
@@ -124,8 +102,6 @@ class OrderGoodsIssued(EventData):
 
 class ReturnInspectionNoted(EventData):
     """After-sales' inspection of a return case; the latest result decides where goods go (FUL-22)."""
-
-    event_type: ClassVar[str] = "ReturnInspectionNoted"
 
     case_id: str = Field(pattern=ID_PATTERN)
     passed: bool
@@ -141,8 +117,6 @@ class RestockLine(BaseModel):
 
 class ReturnRestockPlanned(EventData):
     """What of an order comes back into stock for a return case, and whether it is sellable."""
-
-    event_type: ClassVar[str] = "ReturnRestockPlanned"
 
     case_id: str = Field(pattern=ID_PATTERN)
     lines: tuple[RestockLine, ...] = Field(min_length=1)

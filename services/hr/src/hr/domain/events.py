@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import ClassVar
 
 from pydantic import Field
 
@@ -16,9 +15,6 @@ from shop_contracts.messages import ID_PATTERN, EventData
 
 class AbsenceCounted(EventData):
     """An AbsenceRecorded taken onto the employee's ladder for its year (each work date once)."""
-
-    event_type: ClassVar[str] = "AbsenceCounted"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     year: int
@@ -30,9 +26,6 @@ class AbsenceCounted(EventData):
 
 class AbsenceUncounted(EventData):
     """An AbsenceRescinded taken off the employee's ladder (HR-14, HR-20, HR-25, HR-16)."""
-
-    event_type: ClassVar[str] = "AbsenceUncounted"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     year: int
@@ -46,9 +39,6 @@ class AbsenceUncounted(EventData):
 class LeaveNotedForDay(EventData):
     """A leave request covers this attendance day; `approved` once its approver agreed (HR-12 (a),
     HR-18). Appended by the attendance-leave reaction, read by the end-of-day evaluation."""
-
-    event_type: ClassVar[str] = "LeaveNotedForDay"
-    schema_version: ClassVar[int] = 1
 
     employee_id: str = Field(pattern=ID_PATTERN)
     work_date: dt.date

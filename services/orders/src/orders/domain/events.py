@@ -8,7 +8,7 @@ shipment resumes (ShipmentResumed) or is stamped after all (ShipmentStamped).
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -17,9 +17,6 @@ from shop_contracts.queries.orders import OrderStatus
 
 
 class OrderRefundPending(EventData):
-    event_type: ClassVar[str] = "OrderRefundPending"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     previous_status: OrderStatus
@@ -27,9 +24,6 @@ class OrderRefundPending(EventData):
 
 
 class OrderRefundCaseClosed(EventData):
-    event_type: ClassVar[str] = "OrderRefundCaseClosed"
-    schema_version: ClassVar[int] = 1
-
     order_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     outcome: str = Field(min_length=1, max_length=32)
@@ -40,9 +34,6 @@ class OrderRefundCaseClosed(EventData):
 class OrderShipmentRefused(EventData):
     """The warehouse refused the order's shipment against incomplete paperwork (FUL-5); the order
     is held until the shipment resumes or is stamped."""
-
-    event_type: ClassVar[str] = "OrderShipmentRefused"
-    schema_version: ClassVar[int] = 1
 
     order_id: str = Field(pattern=ID_PATTERN)
     shipment_id: str = Field(pattern=ID_PATTERN)
@@ -55,9 +46,6 @@ class OrderShipmentRefused(EventData):
 class OrderShipmentResumed(EventData):
     """The refused shipment goes on: its paperwork was fixed (ShipmentResumed) or it was stamped
     after all (ShipmentStamped); the hold is cleared (FUL-5)."""
-
-    event_type: ClassVar[str] = "OrderShipmentResumed"
-    schema_version: ClassVar[int] = 1
 
     order_id: str = Field(pattern=ID_PATTERN)
     shipment_id: str = Field(pattern=ID_PATTERN)
