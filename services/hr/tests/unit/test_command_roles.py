@@ -13,12 +13,15 @@ from pydantic import ValidationError
 from hr.bootstrap import HrSettings, PeopleSettings, build
 from jetstream_es.errors import Forbidden, RuleViolated
 from jetstream_es.settings import RuntimeSettings
+from shop_contracts.commands import hr as c
 from shop_contracts.envelope import Actor
+from shop_contracts.events.hr_leave import LeaveType
 
 from .helpers import DIRECT, HR, OFFICE, TODAY, Hr, approve, file, leave
 from .people_harness import MANAGER, SUPERVISOR, People, onboard
 
 TOMORROW = TODAY.fromordinal(TODAY.toordinal() + 1)
+SICK = LeaveType.SICK
 
 
 def settings(command_roles: str) -> HrSettings:
@@ -46,6 +49,38 @@ async def test_leave_is_still_filed_with_a_body_when_another_role_may_file_it_c9
 
     assert refused.value.rule == "HR-18"
     assert "filed with the office or HR (C18); ecom-1 acts for neither" in refused.value.message
+
+
+def certificate(actor: Actor) -> c.AttachMedicalCertificate:
+    return c.AttachMedicalCertificate(
+        command_id=f"cert-{actor.id}", actor=actor, leave_id="lv-1", certificate_ref="H-9"
+    )
+
+
+async def test_an_override_changes_who_may_attach_a_certificate_c9_hr_21() -> None:
+    """HR-21: by default the office or HR attaches a certificate to someone's sick leave; with
+    `AttachMedicalCertificate` overridden to the direct supervisor, the office is refused."""
+    hr = Hr(settings('{"AttachMedicalCertificate": ["direct_supervisor"]}').policy("Asia/Shanghai"))
+    await hr.given(leave(TOMORROW, TOMORROW.fromordinal(TOMORROW.toordinal() + 1), leave_type=SICK))
+
+    with pytest.raises(Forbidden) as refused:
+        await hr.when(certificate(OFFICE))
+    await hr.when(certificate(DIRECT))
+
+    assert refused.value.rule == "HR-21"
+    assert "the employee or the role direct_supervisor" in refused.value.message
+    assert hr.leave_types()[-1] == "MedicalCertificateAttached"
+
+
+async def test_by_default_the_office_attaches_a_certificate_and_a_supervisor_may_not_c9_hr_21() -> None:
+    hr = Hr(HrSettings().policy("Asia/Shanghai"))
+    await hr.given(leave(TOMORROW, TOMORROW.fromordinal(TOMORROW.toordinal() + 1), leave_type=SICK))
+
+    with pytest.raises(Forbidden):
+        await hr.when(certificate(DIRECT))
+    await hr.when(certificate(OFFICE))
+
+    assert hr.leave_types()[-1] == "MedicalCertificateAttached"
 
 
 async def test_an_override_lets_the_manager_onboard_and_refuses_hr_c9_hr_38() -> None:

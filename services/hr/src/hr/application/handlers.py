@@ -345,7 +345,10 @@ class HrCommands:
 
     async def attach_certificate(self, cmd: AttachMedicalCertificate) -> CommandResult:
         return await self._command(
-            cmd, LEAVE_REQUEST, cmd.leave_id, lambda s: leave.attach_certificate(s, cmd)
+            cmd,
+            LEAVE_REQUEST,
+            cmd.leave_id,
+            lambda s: leave.attach_certificate(s, cmd, roles=self.policy.roles),
         )
 
     async def approve_leave(self, cmd: ApproveLeave) -> CommandResult:

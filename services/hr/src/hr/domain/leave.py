@@ -106,12 +106,20 @@ def submit(
     ]
 
 
-def attach_certificate(state: LeaveState, cmd: AttachMedicalCertificate) -> list[EventData]:
+def attach_certificate(
+    state: LeaveState, cmd: AttachMedicalCertificate, *, roles: CommandRoles
+) -> list[EventData]:
+    """HR-21: the employee attaches their own certificate; for someone else's leave the actor needs
+    one of the roles `AttachMedicalCertificate` has in the C9 table (office or HR by default)."""
     existing(state, cmd.leave_id)
-    if cmd.actor.id != state.employee_id and not cmd.actor.has_any(OFFICE, HR_DEPT):
-        raise Forbidden(
-            f"{cmd.actor.id} may not attach a certificate to {state.employee_id}'s leave", "HR-21"
-        )
+    if cmd.actor.id != state.employee_id:
+        grant = roles.grant("AttachMedicalCertificate")
+        if not cmd.actor.has_any(*grant.roles):
+            raise Forbidden(
+                f"{cmd.actor.id} may not attach a certificate to {state.employee_id}'s leave: only "
+                f"the employee or the role {' or '.join(grant.roles)} may",
+                grant.rule,
+            )
     if state.status is not L.AWAITING_CERTIFICATE:
         raise RuleViolated(
             f"leave request {cmd.leave_id} is {state.status}, not awaiting a certificate", "HR-21"

@@ -26,6 +26,7 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "DismissEmployee": ((DEPT_MANAGER, ECOM_SUPERVISOR), "HR-16"),
     "DeclineDismissal": ((DEPT_MANAGER, ECOM_SUPERVISOR), "HR-16"),
     "FileLeave": ((OFFICE, HR_DEPT), "HR-18"),
+    "AttachMedicalCertificate": ((OFFICE, HR_DEPT), "HR-21"),
     "AssignShift": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR), "HR-7"),
     "RecordClockIn": ((SYSTEM, OFFICE, HR_DEPT), "HR-10"),
     "RecordClockOut": ((SYSTEM, OFFICE, HR_DEPT), "HR-10"),
@@ -43,7 +44,10 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
 }
 """Command name → (roles allowed, rule cited when refused): the documented default, with
 people_roles.py one table for `HR_COMMAND_ROLES` (C9). Leave approval is routed per request
-(see leave.py); submitting and extending leave is the employee's own act."""
+(see leave.py); submitting and extending leave is the employee's own act.
+`AttachMedicalCertificate` lists who may attach a hospital certificate to someone else's sick
+leave (HR-21, C18: the office keeps the form, HR the record); the employee may always attach
+their own."""
 
 
 def require_self(actor: Actor, employee_id: str, command: str, rule: str) -> None:
