@@ -50,7 +50,7 @@ test-fast: install
 lint: install
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
-	$(UV) run --no-sync mypy contracts/src libs/jetstream_es/src services/orders/src services/fulfilment/src services/aftersales/src services/hr/src tools/shopctl/src tools/shopdemo/src
+	$(UV) run --no-sync mypy contracts/src libs/jetstream_es/src services/orders/src services/fulfilment/src services/aftersales/src services/hr/src tools/shopctl/src tools/shopdemo/src tools/shopops/src
 	$(UV) run --no-sync lint-imports
 
 format: install
@@ -67,7 +67,7 @@ docs: install
 # the deployment's topology as local processes: 3 nats-server nodes (R3), PostgreSQL, every service
 cluster: install
 	@bash deploy/scripts/ensure-postgres.sh >/dev/null
-	$(UV) run --no-sync python -m jetstream_es.cluster
+	$(UV) run --no-sync python -m shopops.cluster
 
 # fault and security tests against that topology (bounded; loopback only)
 cluster-test: install

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 umask 077
 out=deploy/secrets
-.venv/bin/python -m jetstream_es.security --out "$out" >/dev/null  # the workspace venv (make install)
+.venv/bin/python -m shopops.security --out "$out" >/dev/null  # the workspace venv (make install)
 if [[ ! -f "$out/postgres.env" ]]; then
     printf 'POSTGRES_PASSWORD=%s\n' "$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')" > "$out/postgres.env"
 fi

@@ -26,8 +26,8 @@ import nats.errors
 import pytest
 from nats.aio.client import Client
 
-from jetstream_es.cluster import Cluster, Ports
-from jetstream_es.security import CLIENT, OPERATOR
+from shopops.cluster import Cluster, Ports
+from shopops.security import CLIENT, OPERATOR
 
 ACCOUNT = "acct-shop-1"
 ORDERS, REFUND_EVERY, ABSENCES = 60, 3, 30  # per fault test: 60 orders + payments, 20 refunds, 30 absences

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from jetstream_es.cluster import Cluster
+from shopops.cluster import Cluster
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from jetstream_es.cluster import Postgres
+from shopops.cluster import Postgres
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not shutil.which("runuser"), reason="PostgreSQL runs as postgres only when root"

@@ -18,10 +18,10 @@ import pytest
 from nats.aio.client import Client
 
 from jetstream_es.clock import SimulationClock, SimulationDriver
-from jetstream_es.cluster import Cluster
-from jetstream_es.security import CLIENT, OPERATOR
 from jetstream_es.testing.harness import eventually
 from shop_contracts.subjects import SIM_CLOCK_BUCKET
+from shopops.cluster import Cluster
+from shopops.security import CLIENT, OPERATOR
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 REPO = Path(__file__).resolve().parents[2]

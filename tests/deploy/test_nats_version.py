@@ -13,7 +13,7 @@ import subprocess
 import tomllib
 from pathlib import Path
 
-from jetstream_es.supervisor import find_nats_server
+from jetstream_es.testing.nats_server import find_nats_server
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"

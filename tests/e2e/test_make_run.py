@@ -21,8 +21,8 @@ import nats
 import pytest
 
 from jetstream_es.provision import installed_services
-from jetstream_es.supervisor import AUTO, start_nats_server
 from jetstream_es.testing.nats_server import free_port
+from shopops.supervisor import AUTO, start_nats_server
 
 pytestmark = pytest.mark.integration
 SHOP_RUN = Path(sys.executable).with_name("shop-run")

@@ -1,7 +1,7 @@
 """Where shopctl connects, and the errors it shows operators.
 
 By default the embedded server of `make run` (`nats://127.0.0.1:4222`, data in `var/nats`, see
-jetstream_es.supervisor); any server by `--url` or `SHOP_NATS_URL`, with credentials by
+shopops.supervisor); any server by `--url` or `SHOP_NATS_URL`, with credentials by
 `--creds` / `SHOP_NATS_CREDS` or `--user` / `--password` (`SHOP_NATS_USER`, `SHOP_NATS_PASSWORD`).
 Services are found through the `shop.services` entry points, never by import.
 """

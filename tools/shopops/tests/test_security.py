@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from jetstream_es.cluster import Ports, node_config
 from jetstream_es.provision import ConsumerSpec, ServiceSpec
-from jetstream_es.security import (
+from shopops.cluster import Ports, node_config
+from shopops.security import (
     CLIENT,
     OPERATOR,
     ROUTE,

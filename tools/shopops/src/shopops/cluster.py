@@ -1,14 +1,14 @@
 """`make cluster`: the deployment's topology as plain processes on this machine (issue 11).
 
 Three `nats-server` processes form one JetStream cluster on loopback ports (routes authenticated,
-clients authenticated per user, `jetstream_es.security`), the streams are provisioned with three
+clients authenticated per user, `shopops.security`), the streams are provisioned with three
 replicas, a private PostgreSQL cluster holds one database (and one role) per service, and every
 installed service runs as its own process with its own NATS user and database. The same code
 drives the fault tests in `tests/cluster` (kill a service, stop a node, restart PostgreSQL).
 
 Everything lives under one directory (default `var/cluster`: `secrets/` with the generated
 credentials and server configurations, `nats/n1..n3`, `pg/`, `log/`). Run it with
-`python -m jetstream_es.cluster` (`--ports auto` or `SHOP_PORTS=auto`: free loopback ports,
+`python -m shopops.cluster` (`--ports auto` or `SHOP_PORTS=auto`: free loopback ports,
 printed when ready); Ctrl-C stops services, nodes and PostgreSQL. Only processes started here
 are ever signalled, by their PID.
 """
@@ -39,9 +39,9 @@ import nats.errors
 from nats.aio.client import Client
 
 from jetstream_es.provision import ProvisionReport, ServiceSpec, installed_services, provision, shop_streams
-from jetstream_es.security import OPERATOR, ROUTE, Credentials, generate_credentials
-from jetstream_es.supervisor import find_nats_server
+from jetstream_es.testing.nats_server import find_nats_server
 from shop_contracts.subjects import health_subject
+from shopops.security import OPERATOR, ROUTE, Credentials, generate_credentials
 
 NODES = 3
 CLUSTER_NAME = "shop"
