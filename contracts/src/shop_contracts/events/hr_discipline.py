@@ -69,13 +69,17 @@ class DisciplinaryDismissalDecided(EventData):
 
 
 class EmployeeDemoted(EventData):
-    """DIS-11: demotion for a recorded case, from `effective_date`."""
+    """DIS-11: demotion for a recorded case, from `effective_date`: from that day the employee holds
+    `new_grade` and is paid `new_base_salary` a month (HR-39), pro rata by calendar days in the
+    month it takes effect (HR-36). `new_base_salary` is None only on events written before pay
+    followed a demotion; payroll then pays the new grade's HR-39 base of the seed table."""
 
     employee_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     from_grade: str = Field(max_length=32)
     new_grade: str = Field(max_length=32)
     effective_date: dt.date
+    new_base_salary: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
     decided_by: str = Field(min_length=1, max_length=128)
     note: str = Field(default="", max_length=1000)
 

@@ -550,3 +550,78 @@ async def test_leaving_on_short_notice_withholds_the_final_settlement_dis_7() ->
     assert lines(slip)[:2] == [("base_salary", Decimal("2000.00")), ("not_employed", Decimal("-709.68"))]
     assert (slip.payable, slip.withheld_by) == (Decimal(0), "DIS-7")
     assert slip.net == Decimal("1790.32")
+
+
+# DIS-11: a demotion changes pay from its effective date (HR-39, HR-36)
+
+
+def demote(effective: dt.date, case_id: str = "c1") -> p.DemoteEmployee:
+    return p.DemoteEmployee(
+        command_id=f"demote-{case_id}",
+        actor=MANAGER,
+        employee_id="emp-1",
+        case_id=case_id,
+        new_grade=Grade.TEAM_MEMBER,
+        effective_date=effective,
+        note="order diversion",
+    )
+
+
+async def test_a_demotion_pays_the_new_grade_pro_rata_from_its_effective_date_dis_11_hr_39() -> None:
+    """A supervisor (3500) demoted to team member (2000) from 16 March: March pays 15 days of 3500
+    and 16 of 2000 (HR-36 pro rata by calendar days), April pays the team member's 2000."""
+    people = People()
+    await people.given(
+        onboard(join=dt.date(2026, 2, 1), grade=Grade.SUPERVISOR),
+        offence("3.4", "c1"),
+        demote(dt.date(2026, 3, 16)),
+    )
+    demoted = people.event_ids("DisciplineRecord", "emp-1", "EmployeeDemoted")
+    people.at(APRIL_1)
+    await people.when(calculate())
+
+    march_slip = slips(people)["emp-1"]
+    assert lines(march_slip)[:2] == [
+        ("base_salary", Decimal("1693.55")),  # 3500 x 15 / 31
+        ("base_salary", Decimal("1032.26")),  # 2000 x 16 / 31
+    ]
+    assert march_slip.lines[1].sources == tuple(demoted)
+    assert march_slip.lines[1].quantity == Decimal(16)
+    assert march_slip.grade == "team_member"
+
+    people.at(MAY_1)
+    await people.when(calculate("2026-04", "pay-2026-04"))
+    april = slips(people, "2026-04")["emp-1"]
+    assert lines(april) == [("base_salary", Decimal("2000.00")), ("performance_pay", Decimal("500.00"))]
+    assert (april.grade, april.net) == ("team_member", Decimal("2500.00"))
+
+
+async def test_a_demotion_from_the_next_month_leaves_this_month_at_the_old_base_dis_11() -> None:
+    people = People()
+    await people.given(
+        onboard(join=dt.date(2026, 2, 1), grade=Grade.SUPERVISOR),
+        offence("3.4", "c1"),
+        demote(dt.date(2026, 4, 1)),
+    )
+    people.at(APRIL_1)
+    await people.when(calculate())
+
+    march_slip = slips(people)["emp-1"]
+    assert lines(march_slip)[0] == ("base_salary", Decimal("3500.00"))
+    assert march_slip.grade == "supervisor"
+
+
+async def test_a_demoted_employee_cannot_be_demoted_again_from_the_grade_they_lost_dis_11() -> None:
+    """The grade held is the latest demotion's: a supervisor demoted to team member has no grade
+    below for a second case."""
+    people = People()
+    await people.given(
+        onboard(join=dt.date(2026, 2, 1), grade=Grade.SUPERVISOR),
+        offence("3.4", "c1"),
+        offence("3.2", "c2"),
+        demote(dt.date(2026, 3, 16)),
+    )
+    with pytest.raises(InvalidCommand) as refused:
+        await people.when(demote(dt.date(2026, 4, 1), case_id="c2"))
+    assert refused.value.rule == "DIS-11"
+    assert "grade team_member" in refused.value.message

@@ -2,6 +2,8 @@
 what the runs decided, kept from HR's own events.
 
 - employees (EmployeeOnboarded, EmployeeOffboarded): grade, base salary, join and leaving dates;
+- grades (EmployeeDemoted, DIS-11): each change of grade and base salary (HR-39) from its effective
+  date, which payroll pays pro rata from that day (HR-36);
 - days (AttendanceDayEvaluated, AbsenceRecorded, AbsenceRescinded): outcome, leave type, absence;
 - fines (FineImposed / FineReversed of the absence ladder, DisciplinaryFineImposed / Cancelled):
   one row per fine with the period whose latest run deducted it (each fine once) and the period
@@ -23,14 +25,27 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from hr.domain import discipline, employees
 from hr.domain.attendance_state import ATTENDANCE_DAY
 from hr.domain.ladder import ABSENCE_RECORD
-from hr.domain.payroll import DayFact, EmployeeFacts, FineFact, PeriodFacts, bounds, shift_period
+from hr.domain.payroll import (
+    DayFact,
+    EmployeeFacts,
+    FineFact,
+    GradeChange,
+    PeriodFacts,
+    bounds,
+    shift_period,
+)
 from hr.domain.payroll_period import PAYROLL_PERIOD
+from hr.domain.people_policy import PeoplePolicy
 from jetstream_es.events import EventRegistry
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import cents, fetch_page, money, upsert
 from shop_contracts.events.hr import AbsenceRecorded, AbsenceRescinded, FineImposed, FineReversed
 from shop_contracts.events.hr_attendance import AttendanceDayEvaluated
-from shop_contracts.events.hr_discipline import DisciplinaryFineCancelled, DisciplinaryFineImposed
+from shop_contracts.events.hr_discipline import (
+    DisciplinaryFineCancelled,
+    DisciplinaryFineImposed,
+    EmployeeDemoted,
+)
 from shop_contracts.events.hr_payroll import (
     PayLineKind,
     PayrollAdjustmentRecorded,
@@ -39,12 +54,13 @@ from shop_contracts.events.hr_payroll import (
     PayslipCalculated,
     SalariesPaid,
 )
-from shop_contracts.events.hr_people import EmployeeOffboarded, EmployeeOnboarded
+from shop_contracts.events.hr_people import EmployeeOffboarded, EmployeeOnboarded, Grade
 from shop_contracts.queries.hr_people import ActivityFund, PayrollPeriod, Payslip
 
 HANDLED = (
     EmployeeOnboarded,
     EmployeeOffboarded,
+    EmployeeDemoted,
     AttendanceDayEvaluated,
     AbsenceRecorded,
     AbsenceRescinded,
@@ -102,6 +118,15 @@ class PayrollViews(Projection):
                 Column("left_on", String(10), nullable=True),
                 Column("settlement_blocked", Boolean, nullable=False),
                 Column("source", String(64), nullable=False),
+            ),
+            "grades": Table(
+                f"pay_grades{suffix}",
+                metadata,
+                Column("employee_id", String(64), primary_key=True),
+                Column("source", String(64), primary_key=True),
+                Column("effective_date", String(10), nullable=False),
+                Column("grade", String(32), nullable=False),
+                Column("base_cents", Integer, nullable=True),
             ),
             "days": Table(
                 f"pay_days{suffix}",
@@ -174,6 +199,15 @@ class PayrollViews(Projection):
                         settlement_blocked=data.final_settlement_blocked,
                     )
                 )
+            case EmployeeDemoted():
+                row = {
+                    "employee_id": data.employee_id,
+                    "source": event_id,
+                    "effective_date": data.effective_date.isoformat(),
+                    "grade": data.new_grade,
+                    "base_cents": None if data.new_base_salary is None else cents(data.new_base_salary),
+                }
+                await conn.execute(upsert(conn, tables["grades"]).values(**row).on_conflict_do_nothing())
             case AttendanceDayEvaluated() | AbsenceRecorded() | AbsenceRescinded():
                 await self._day(conn, tables["days"], data, event_id)
             case FineImposed():
@@ -337,8 +371,8 @@ async def period_facts(engine: AsyncEngine, tables: Tables, period: str) -> list
     """Every employee employed in the period, with the period's days, the fines still to deduct (or
     refund) and a first salary deferred from the period before (HR-35)."""
     first, last = bounds(period)
-    emps, days, fines, slips, periods = (
-        tables[k] for k in ("employees", "days", "fines", "payslips", "periods")
+    emps, days, fines, slips, periods, grades = (
+        tables[k] for k in ("employees", "days", "fines", "payslips", "periods", "grades")
     )
     previous = shift_period(period, -1)
     async with engine.connect() as conn:
@@ -351,6 +385,9 @@ async def period_facts(engine: AsyncEngine, tables: Tables, period: str) -> list
             )
         ).all()
         day_rows = (await conn.execute(select(days).where(days.c.month == period))).all()
+        grade_rows = (
+            await conn.execute(select(grades).where(grades.c.effective_date <= last.isoformat()))
+        ).all()
         fine_rows = (await conn.execute(select(fines).where(fines.c.dated <= last.isoformat()))).all()
         prev = (await conn.execute(select(periods).where(periods.c.period == previous))).first()
         deferred: Sequence[Row[Any]] = []
@@ -380,6 +417,12 @@ async def period_facts(engine: AsyncEngine, tables: Tables, period: str) -> list
         ):
             refund = FineFact(f.cancel_id, amount, f.rule, f"refund: {f.description} cancelled", refund=True)
             by_fine.setdefault(f.employee_id, []).append(refund)
+    seed = PeoplePolicy().base_salaries
+    changes: dict[str, list[GradeChange]] = {}
+    for g in sorted(grade_rows, key=lambda g: (g.effective_date, g.source)):
+        base = Decimal(money(g.base_cents)) if g.base_cents is not None else seed[Grade(g.grade)]
+        change = GradeChange(dt.date.fromisoformat(g.effective_date), g.grade, base, g.source)
+        changes.setdefault(g.employee_id, []).append(change)
     carried = {s.employee_id: s for s in deferred}
     facts = []
     for e in staff:
@@ -394,6 +437,7 @@ async def period_facts(engine: AsyncEngine, tables: Tables, period: str) -> list
                     left_on=dt.date.fromisoformat(e.left_on) if e.left_on else None,
                     source=e.source,
                     settlement_blocked=e.settlement_blocked,
+                    grade_changes=tuple(changes.get(e.employee_id, ())),
                 ),
                 days=tuple(sorted(by_day.get(e.employee_id, []), key=lambda d: d.work_date)),
                 fines=tuple(by_fine.get(e.employee_id, [])),

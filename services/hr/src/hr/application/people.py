@@ -148,11 +148,12 @@ class PeopleCommands(Aggregates):
     async def demote(self, cmd: DemoteEmployee) -> CommandResult:
         employee = (await self.repo(EMPLOYEE).load(cmd.employee_id, refresh=True)).state
         grade = employee.grade.value if employee.onboarded and employee.grade is not None else None
+        salaries = {g.value: amount for g, amount in self.policies.people.base_salaries.items()}
         return await self.command(
             cmd,
             DISCIPLINE_RECORD,
             cmd.employee_id,
-            lambda s: discipline.demote(s, cmd, grade, roles=self.policies.roles),
+            lambda s: discipline.demote(s, cmd, grade, salaries, roles=self.policies.roles),
         )
 
     async def suspend(self, cmd: SuspendEmployee) -> CommandResult:

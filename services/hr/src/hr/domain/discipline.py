@@ -71,6 +71,8 @@ class DisciplineState:
     suspensions: tuple[tuple[dt.date, dt.date, str], ...] = ()
     """(start, end, case_id) of each suspension (DIS-11)."""
     demoted_for: frozenset[str] = frozenset()
+    grade: str | None = None
+    """The grade of the latest demotion (DIS-11); None: the grade of onboarding holds."""
 
     def suspended_on(self, day: dt.date) -> str | None:
         """The case a suspension covering `day` was imposed for, or None (DIS-11)."""
@@ -106,7 +108,7 @@ def evolve(state: DisciplineState, event: EventData) -> DisciplineState:
             suspension = (event.start_date, event.end_date, event.case_id)
             return replace(state, suspensions=(*state.suspensions, suspension))
         case EmployeeDemoted():
-            return replace(state, demoted_for=state.demoted_for | {event.case_id})
+            return replace(state, demoted_for=state.demoted_for | {event.case_id}, grade=event.new_grade)
         case PenaltyAppealed():
             return _case(state, event.case_id, {"appeal": "pending"})
         case AppealDecided():
@@ -219,12 +221,20 @@ def _penalisable(state: DisciplineState, employee_id: str, case_id: str) -> Case
 
 
 def demote(
-    state: DisciplineState, cmd: DemoteEmployee, current_grade: str | None, *, roles: CommandRoles
+    state: DisciplineState,
+    cmd: DemoteEmployee,
+    onboarded_grade: str | None,
+    base_salaries: Mapping[str, Decimal],
+    *,
+    roles: CommandRoles,
 ) -> list[EventData]:
+    """DIS-11: demote to a grade below the one held (the latest demotion's, else onboarding's); from
+    `effective_date` the employee is paid the new grade's base salary (HR-39, `base_salaries`)."""
     roles.require(cmd.actor, "DemoteEmployee")
     _penalisable(state, cmd.employee_id, cmd.case_id)
-    if current_grade is None:
+    if onboarded_grade is None:
         raise NotFound(f"{cmd.employee_id} is not on the employee register")
+    current_grade = state.grade or onboarded_grade
     if cmd.case_id in state.demoted_for:
         raise RuleViolated(f"{cmd.employee_id} was already demoted for case {cmd.case_id}", "DIS-11")
     if cmd.new_grade.value == current_grade or cmd.new_grade.value not in GRADES_BELOW.get(current_grade, ()):
@@ -240,6 +250,7 @@ def demote(
             from_grade=current_grade,
             new_grade=cmd.new_grade.value,
             effective_date=cmd.effective_date,
+            new_base_salary=base_salaries[cmd.new_grade.value],
             decided_by=cmd.actor.id,
             note=cmd.note,
         )

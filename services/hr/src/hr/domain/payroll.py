@@ -7,6 +7,11 @@ command; the result is stored as an event, with every line naming the events beh
 
 - Base salary (HR-39) for the calendar days employed in the month (a mid-month join or leave pays
   the employed share, days of the month as the denominator).
+- A demotion (DIS-11) changes the grade and base salary from its effective date. The month it takes
+  effect pays each grade's base for its calendar days, the same pro rata as a join or leave (HR-36:
+  pay follows the days; the seeds give no other date), and the attendance deductions of each part
+  are made at that part's base. Later months pay the new base; performance pay of 30 % of base
+  (HR-40) reads the month's pro-rata base.
 - HR-36: the employed base is paid on the days actually worked against the scheduled days (every
   evaluated day that is not a rest day); unpaid leave (HR-19, by type) and absences (HR-12) are
   deducted at base × days / scheduled days. Paid leave and errands count as worked.
@@ -28,7 +33,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from hr.domain.people_policy import PayrollPolicy, PerformanceScheme
@@ -57,6 +62,16 @@ def shift_period(period: str, months: int) -> str:
 
 
 @dataclass(frozen=True)
+class GradeChange:
+    """A demotion (DIS-11): from `effective_date` the employee holds `grade` at `base_salary`."""
+
+    effective_date: dt.date
+    grade: str
+    base_salary: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
 class EmployeeFacts:
     employee_id: str
     grade: str
@@ -66,6 +81,39 @@ class EmployeeFacts:
     source: str
     settlement_blocked: bool = False
     """DIS-7: resigned with short notice; the final settlement is not paid."""
+    grade_changes: tuple[GradeChange, ...] = ()
+    """DIS-11 demotions taking effect up to the period's end, in effective-date order."""
+
+
+@dataclass(frozen=True)
+class PaySegment:
+    """Calendar days of a period with one grade and base salary (HR-39, DIS-11)."""
+
+    start: dt.date
+    end: dt.date
+    grade: str
+    base_salary: Decimal
+    source: str
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def segments(period: str, employee: EmployeeFacts) -> list[PaySegment]:
+    """The period's calendar days split where a demotion takes effect (DIS-11): the grade held on
+    the 1st (onboarding's or the latest demotion's before it), then one part per demotion inside."""
+    first, last = bounds(period)
+    held = PaySegment(first, last, employee.grade, employee.base_salary, employee.source)
+    parts: list[PaySegment] = []
+    for change in sorted(employee.grade_changes, key=lambda c: c.effective_date):
+        if change.effective_date > last:
+            break
+        start = max(change.effective_date, first)
+        if start > held.start:
+            parts.append(replace(held, end=start - dt.timedelta(days=1)))
+        held = PaySegment(start, last, change.grade, change.base_salary, change.source)
+    return [*parts, held]
 
 
 @dataclass(frozen=True)
@@ -125,7 +173,12 @@ def _line(
 
 
 def _attendance_lines(
-    facts: PeriodFacts, base: Decimal, start: dt.date, end: dt.date, unpaid_types: frozenset[str]
+    facts: PeriodFacts,
+    base: Decimal,
+    start: dt.date,
+    end: dt.date,
+    unpaid_types: frozenset[str],
+    grade: str = "",
 ) -> tuple[list[PayLine], int, Decimal]:
     days = [d for d in facts.days if start <= d.work_date <= end]
     scheduled = [
@@ -145,7 +198,7 @@ def _attendance_lines(
             _line(
                 PayLineKind.UNPAID_LEAVE,
                 -base * n / count,
-                f"unpaid {leave_type} leave, {n} of {len(scheduled)} scheduled days",
+                f"unpaid {leave_type} leave, {n} of {len(scheduled)} scheduled days{grade}",
                 "HR-19",
                 sources,
                 Decimal(n),
@@ -159,7 +212,7 @@ def _attendance_lines(
             _line(
                 PayLineKind.ABSENCE,
                 -base * absent_days / count,
-                f"absent {absent_days} of {len(scheduled)} scheduled days",
+                f"absent {absent_days} of {len(scheduled)} scheduled days{grade}",
                 "HR-36",
                 tuple(s for d in absent for s in d.sources),
                 absent_days,
@@ -200,30 +253,47 @@ def payslip(
     employee = facts.employee
     first, last = bounds(period)
     start, end = max(first, employee.join_date), min(last, employee.left_on or last)
-    month_days, base = (last - first).days + 1, employee.base_salary
+    month_days = (last - first).days + 1
     employed = employed_days(period, employee)
-    lines = [
-        _line(
-            PayLineKind.BASE_SALARY,
-            base,
-            f"monthly base salary ({employee.grade})",
-            "HR-39",
-            (employee.source,),
+    parts = segments(period, employee)
+    split = len(parts) > 1
+    lines: list[PayLine] = []
+    attendance: list[PayLine] = []
+    not_employed, scheduled, paid_days = Decimal(0), 0, Decimal(0)
+    for part in parts:
+        lines.append(
+            _line(
+                PayLineKind.BASE_SALARY,
+                part.base_salary * part.days / month_days if split else part.base_salary,
+                f"monthly base salary ({part.grade})"
+                + (f", {part.start} to {part.end}: {part.days} of {month_days} days" if split else ""),
+                "HR-39",
+                (part.source,),
+                Decimal(part.days) if split else None,
+            )
         )
-    ]
+        lo, hi = max(part.start, start), min(part.end, end)
+        worked_days = max((hi - lo).days + 1, 0)
+        not_employed += part.base_salary * (part.days - worked_days) / month_days
+        part_base = part.base_salary * worked_days / month_days
+        part_lines, part_scheduled, part_paid = _attendance_lines(
+            facts, part_base, lo, hi, unpaid_types, f" ({part.grade})" if split else ""
+        )
+        attendance += part_lines
+        scheduled += part_scheduled
+        paid_days += part_paid
+    base = sum((p.base_salary * p.days for p in parts), Decimal(0)) / month_days
     if employed < month_days:
         lines.append(
             _line(
                 PayLineKind.NOT_EMPLOYED,
-                -base * (month_days - employed) / month_days,
+                -not_employed,
                 f"employed {employed} of {month_days} calendar days",
                 "HR-36",
                 (employee.source,),
                 Decimal(month_days - employed),
             )
         )
-    employed_base = base * employed / month_days
-    attendance, scheduled, paid_days = _attendance_lines(facts, employed_base, start, end, unpaid_types)
     lines += attendance
     for fine in facts.fines:
         kind = PayLineKind.FINE_REFUND if fine.refund else PayLineKind.FINE
@@ -284,7 +354,7 @@ def payslip(
             period=period,
             run=run,
             employee_id=employee.employee_id,
-            grade=employee.grade,
+            grade=parts[-1].grade,
             scheduled_days=scheduled,
             paid_days=paid_days,
             lines=tuple(lines),
