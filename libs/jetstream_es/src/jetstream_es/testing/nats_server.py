@@ -27,8 +27,9 @@ def find_nats_server() -> str:
     return found
 
 
-def _die_with_parent() -> None:
-    """Linux: the server gets SIGTERM when the process that started it dies."""
+def die_with_parent() -> None:
+    """Linux (a `preexec_fn`): the child gets SIGTERM when the process that started it dies, so a
+    killed test run or supervisor leaves no server or service behind."""
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -58,7 +59,7 @@ class NatsServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
-            preexec_fn=_die_with_parent,  # a killed test run leaves no server behind
+            preexec_fn=die_with_parent,  # a killed test run leaves no server behind
         )
         deadline = time.monotonic() + timeout
         while True:
