@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS ?= 1
 export UV_NATIVE_TLS ?= 1
 
-.PHONY: help install run test test-fast lint format bench bench-system provision clean cluster cluster-test deploy-check image-test docs demo
+.PHONY: help install run test test-fast lint format bench bench-system provision clean cluster cluster-test deploy-check image-test docs demo rules
 
 help:
 	@echo "make run | test | demo | lint | docs | bench | format | clean | cluster | cluster-test | deploy-check | image-test"
@@ -63,6 +63,10 @@ demo: install
 
 docs: install
 	$(UV) run --no-sync shopctl docs --dir docs/asyncapi
+
+# docs/rules/index.md: every rule id with the code and tests citing it (tools/rule_index.py)
+rules: install
+	$(UV) run --no-sync python tools/rule_index.py
 
 # the deployment's topology as local processes: 3 nats-server nodes (R3), PostgreSQL, every service
 cluster: install
