@@ -1,5 +1,5 @@
 """The department calendar: one source for holidays and rest weekdays (conflict C4; FUL-2, HR-3..HR-6,
-HR-34).
+HR-34), and the department's one transit allowance (AS-11, SM-ORD).
 
 Fulfilment (which days ship), HR's rota and attendance (on which weekdays only the duty pair works)
 and HR's payroll (which days are banking days for the payday) read the same calendar, so they cannot
@@ -11,6 +11,10 @@ disagree. Every service's bootstrap builds it from the same settings:
   Monday to Sunday, so the warehouse ships every day.
 - `SHOP_CALENDAR_BANKING_WEEKDAYS`: the weekdays banks settle on (default Monday to Friday); a
   holiday is never a banking day.
+- `SHOP_TRANSIT_DAYS`: the days from the shipping stamp to the buyer's receipt, assumed when the
+  carrier never reports a delivery (AS-11; designer default 3, the seeds do not say what "received"
+  means). After-sales decides the quality window from it and orders completes an order that was
+  shipped but never reported delivered from it: one setting, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
 from pydantic import Field
@@ -105,13 +110,40 @@ class CalendarSettings(BaseSettings):
         )
 
 
-def refuse_moved_settings(*names: str, environ: Mapping[str, str] | None = None) -> None:
-    """Fail at start-up when a service's own calendar setting of before the one calendar is still set,
-    instead of ignoring it silently: it names the `SHOP_CALENDAR_*` setting that replaced it."""
+class TransitSettings(BaseSettings):
+    """`SHOP_TRANSIT_DAYS`: the one transit allowance orders and after-sales read (AS-11, SM-ORD)."""
+
+    model_config = SettingsConfigDict(env_prefix="SHOP_", extra="ignore")
+
+    transit_days: int = Field(
+        3,
+        ge=0,
+        description="AS-11, SM-ORD: days from the stamp to receipt, assumed when no delivery is recorded "
+        "(designer default; the seeds do not say what 'received' means): after-sales' quality window and "
+        "orders' completion of a shipped order the carrier never reported delivered",
+    )
+
+    @property
+    def transit_allowance(self) -> timedelta:
+        return timedelta(days=self.transit_days)
+
+
+CALENDAR_SETTINGS = "SHOP_CALENDAR_HOLIDAYS and SHOP_CALENDAR_REST_WEEKDAYS"
+
+
+def refuse_moved_settings(
+    *names: str,
+    replaced_by: str = CALENDAR_SETTINGS,
+    rule: str = "C4",
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """Fail at start-up when a service's own setting of before the one department-wide setting is
+    still set, instead of ignoring it silently: it names the setting(s) that replaced it
+    (`replaced_by`; by default the `SHOP_CALENDAR_*` settings, C4)."""
     env = os.environ if environ is None else environ
     stale = [name for name in names if name in env]
     if stale:
         raise ValueError(
-            f"{', '.join(stale)}: the department calendar is one setting for every service now (C4); "
-            "use SHOP_CALENDAR_HOLIDAYS and SHOP_CALENDAR_REST_WEEKDAYS instead"
+            f"{', '.join(stale)}: this is one department-wide setting for every service now ({rule}); "
+            f"use {replaced_by} instead"
         )

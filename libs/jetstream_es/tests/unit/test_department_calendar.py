@@ -1,4 +1,5 @@
-"""The one department calendar (C4, FUL-2, HR-34): settings, working days and banking days."""
+"""The one department calendar (C4, FUL-2, HR-34) and transit allowance (AS-11): settings, working days
+and banking days, moved settings refused."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ import datetime as dt
 
 import pytest
 
-from jetstream_es.department_calendar import CalendarSettings, DepartmentCalendar
+from jetstream_es.department_calendar import (
+    CalendarSettings,
+    DepartmentCalendar,
+    TransitSettings,
+    refuse_moved_settings,
+)
 
 SAT, SUN, MON = dt.date(2026, 12, 19), dt.date(2026, 12, 20), dt.date(2026, 12, 21)
 
@@ -60,3 +66,34 @@ def test_a_weekday_outside_one_to_seven_is_refused_naming_the_setting(
 def test_a_calendar_where_nobody_ever_works_is_refused_c4() -> None:
     with pytest.raises(ValueError, match="nobody would ever work"):
         DepartmentCalendar(rest_weekdays=frozenset(range(1, 8)))
+
+
+def test_the_transit_allowance_is_one_department_setting_as_11(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AS-11, SM-ORD: SHOP_TRANSIT_DAYS (default 3) is read by orders and after-sales alike."""
+    assert TransitSettings().transit_allowance == dt.timedelta(days=3)
+    monkeypatch.setenv("SHOP_TRANSIT_DAYS", "5")
+    assert TransitSettings().transit_allowance == dt.timedelta(days=5)
+
+
+def test_a_negative_transit_allowance_is_refused_naming_the_setting_as_11(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SHOP_TRANSIT_DAYS", "-1")
+    with pytest.raises(ValueError, match="transit_days"):
+        TransitSettings()
+
+
+def test_a_moved_setting_names_the_one_that_replaced_it_as_11() -> None:
+    with pytest.raises(ValueError, match=r"AFTERSALES_TRANSIT_DAYS.*AS-11.*use SHOP_TRANSIT_DAYS"):
+        refuse_moved_settings(
+            "AFTERSALES_TRANSIT_DAYS",
+            replaced_by="SHOP_TRANSIT_DAYS",
+            rule="AS-11",
+            environ={"AFTERSALES_TRANSIT_DAYS": "3"},
+        )
+    refuse_moved_settings("AFTERSALES_TRANSIT_DAYS", replaced_by="SHOP_TRANSIT_DAYS", environ={})
+
+
+def test_a_moved_calendar_setting_names_the_calendar_settings_c4() -> None:
+    with pytest.raises(ValueError, match=r"HR_HOLIDAYS.*C4.*SHOP_CALENDAR_HOLIDAYS"):
+        refuse_moved_settings("HR_HOLIDAYS", environ={"HR_HOLIDAYS": "[]"})

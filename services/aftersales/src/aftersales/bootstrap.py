@@ -2,7 +2,8 @@
 
 It builds the runtime (NATS, event store, projection database, clock) and wires the service's
 endpoints, projections and reactions onto it. Every business number is a setting citing its rule
-(env prefix `AFTERSALES_`).
+(env prefix `AFTERSALES_`); the transit allowance of AS-11 is the department's one
+`SHOP_TRANSIT_DAYS`, shared with orders (the old `AFTERSALES_TRANSIT_DAYS` is refused at start-up).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from aftersales.domain.roles import COMMAND_ROLES, SETTING
 from aftersales.entrypoints.wiring import CONSUMERS, NAME, AftersalesService
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
+from jetstream_es.department_calendar import TransitSettings, refuse_moved_settings
 from jetstream_es.provision import ServiceSpec
 from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
@@ -40,12 +42,6 @@ class AftersalesSettings(BaseSettings):
         description="AS-11: reasons that count as a quality problem, limited to the window (JSON list)",
     )
     quality_window_days: int = Field(7, ge=0, description="AS-11: days after delivery for quality returns")
-    transit_days: int = Field(
-        3,
-        ge=0,
-        description="AS-11: days from the stamp to receipt, assumed when no delivery is recorded "
-        "(designer default; the seeds do not say what 'received' means)",
-    )
     complaint_response_hours: int = Field(
         24, ge=1, description="AS-15 (C13): hours within which a complaint gets a response"
     )
@@ -67,12 +63,14 @@ class AftersalesSettings(BaseSettings):
     def _command_roles(cls, value: object) -> dict[str, list[str]]:
         return CommandRoles.from_setting(COMMAND_ROLES, value, setting=SETTING).overrides()
 
-    def policy(self) -> AftersalesPolicy:
+    def policy(self, transit: TransitSettings | None = None) -> AftersalesPolicy:
+        """`transit`: the department's one transit allowance (AS-11, `SHOP_TRANSIT_DAYS`), shared with
+        orders."""
         return AftersalesPolicy(
             refund_reasons=frozenset(self.refund_reasons),
             quality_reasons=frozenset(self.quality_reasons),
             quality_window=timedelta(days=self.quality_window_days),
-            transit_allowance=timedelta(days=self.transit_days),
+            transit_allowance=(transit or TransitSettings()).transit_allowance,
             complaint_response_within=timedelta(hours=self.complaint_response_hours),
             departments=frozenset(self.consultation_departments),
             satisfaction_target=self.satisfaction_target,
@@ -89,6 +87,7 @@ def build(
     """The service, wired; `clock` replaces the configured one (tests, FixedClock)."""
     runtime = runtime or RuntimeSettings()
     settings = settings or AftersalesSettings()
+    refuse_moved_settings("AFTERSALES_TRANSIT_DAYS", replaced_by="SHOP_TRANSIT_DAYS", rule="AS-11")
     service = ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock)
     AftersalesService(service, settings.policy(), runtime.business_tz, runtime.aggregate_cache_size).wire()
     return service

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from aftersales.bootstrap import AftersalesSettings, build
 from aftersales.domain.policy import AftersalesPolicy
 from jetstream_es.errors import Forbidden, NotFound, RuleViolated
 from shop_contracts.commands import aftersales as c
@@ -133,6 +134,27 @@ async def test_the_transit_days_are_a_setting_as_11() -> None:
     with pytest.raises(RuleViolated) as err:
         await a.when(request(received=True))
     assert err.value.rule == "AS-11"
+
+
+async def test_the_transit_days_are_the_department_setting_shared_with_orders_as_11(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """AS-11: SHOP_TRANSIT_DAYS, the one setting orders reads too, decides receipt without a delivery."""
+    monkeypatch.setenv("SHOP_TRANSIT_DAYS", "1")
+    a = Aftersales(AftersalesSettings().policy())
+    await a.facts(PLACED, PAID, stamped(9))
+    with pytest.raises(RuleViolated) as err:
+        await a.when(request(received=True))
+    assert err.value.rule == "AS-11"
+
+
+def test_the_old_aftersales_transit_setting_is_refused_naming_the_new_one_as_11(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """AS-11: a value set for after-sales alone would make it disagree with orders; refuse, not ignore."""
+    monkeypatch.setenv("AFTERSALES_TRANSIT_DAYS", "5")
+    with pytest.raises(ValueError, match=r"AFTERSALES_TRANSIT_DAYS.*SHOP_TRANSIT_DAYS"):
+        build()
 
 
 async def test_a_non_quality_return_after_the_window_is_accepted_as_11() -> None:

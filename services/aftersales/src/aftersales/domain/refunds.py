@@ -95,7 +95,8 @@ def request(
 def quality_window_end(facts: OrderFacts, policy: AftersalesPolicy) -> tuple[datetime, str] | None:
     """AS-11: when the 7 days after receipt end, from the facts that exist. The delivery time if
     fulfilment recorded one; otherwise the stamp plus the transit allowance (the seeds do not say
-    what "received" means, rules.md §9: a setting, AFTERSALES_TRANSIT_DAYS). Never "no limit":
+    what "received" means, rules.md §9: the department setting
+    SHOP_TRANSIT_DAYS, which orders reads too). Never "no limit":
     goods that were never stamped cannot have been received, so there is no window to check."""
     if facts.delivered_at is not None:
         return facts.delivered_at + policy.quality_window, "delivery"
