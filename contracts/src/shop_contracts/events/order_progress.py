@@ -125,7 +125,8 @@ class OrderPartiallyRefunded(EventData):
     """One refund case's refund that leaves money on the order (ORD-16, SM-ORD): the order has
     several cases or a partial amount. `status` is where the order stands afterwards: still
     `RefundPending` while another case is open, otherwise back in its pipeline (e.g. `Delivered`,
-    with `delivered_at` restarting the completion clock). Sales net `amount_refunded` (ORD-16)."""
+    with `delivered_at`, or `shipped_at` plus the transit allowance, restarting the completion
+    clock). Sales net `amount_refunded` (ORD-16)."""
 
     order_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
@@ -135,4 +136,9 @@ class OrderPartiallyRefunded(EventData):
     status: str = Field(min_length=1, max_length=32, description="the SM-ORD state afterwards (OrderStatus)")
     open_cases: tuple[str, ...] = Field(default=(), description="refund cases still open on the order")
     delivered_at: AwareDatetime | None = None
+    shipped_at: AwareDatetime | None = Field(
+        default=None,
+        description="the stamp time; with no delivery, completion counts from it plus the transit "
+        "allowance (SM-ORD, AS-11)",
+    )
     refunded_at: AwareDatetime

@@ -158,6 +158,67 @@ async def test_a_delivered_order_completes_when_the_return_window_passes_as_11(
     assert events[-1] == "OrderCompleted"
 
 
+async def completed_by_deadlines(runtime: ServiceRuntime, nc: Client) -> bool:
+    await caught_up(runtime)
+    for scheduler in runtime.schedulers:
+        await scheduler.run_due()
+    return "OrderCompleted" in await order_events(nc, "o-1")
+
+
+async def test_a_shipped_order_never_reported_delivered_completes_after_transit_and_window_sm_ord_as_11(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    """SM-ORD, AS-11: the stamp schedules completion at stamp + transit (3 days) + window (7 days);
+    without it an order the carrier never reports delivered stays Shipped forever."""
+    await publish_foreign(nc, "fulfilment", "Shipment", STAMPED, "f-1")
+    await settled(service, nc, 5)
+    clock = service.clock
+    assert isinstance(clock, FixedClock)
+    clock.set(STAMPED.stamped_at + timedelta(days=9, hours=23))
+    assert not await completed_by_deadlines(service, nc)
+    clock.set(STAMPED.stamped_at + timedelta(days=10))
+    events = await eventually(lambda: order_events(nc, "o-1"), lambda e: "OrderCompleted" in e)
+    assert events[-1] == "OrderCompleted"
+    assert "OrderMarkedDelivered" not in events
+
+
+async def test_a_late_delivery_moves_the_completion_deadline_as_11(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    """AS-11: delivered 5 days after the stamp, the order completes 7 days after the delivery, not at
+    stamp + transit + window."""
+    late = DELIVERED.model_copy(update={"delivered_at": STAMPED.stamped_at + timedelta(days=5)})
+    await publish_foreign(nc, "fulfilment", "Shipment", STAMPED, "f-1")
+    await publish_foreign(nc, "fulfilment", "Shipment", late, "f-2")
+    await settled(service, nc, 6)
+    clock = service.clock
+    assert isinstance(clock, FixedClock)
+    clock.set(STAMPED.stamped_at + timedelta(days=11))
+    assert not await completed_by_deadlines(service, nc)
+    clock.set(late.delivered_at + timedelta(days=7))
+    events = await eventually(lambda: order_events(nc, "o-1"), lambda e: "OrderCompleted" in e)
+    assert events.count("OrderCompleted") == 1
+
+
+async def test_a_case_closed_on_a_shipped_order_plans_completion_again_sm_ord(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    """SM-ORD: an open case holds completion of a shipped order; once it closes without a refund the
+    order completes from the stamp plus transit and window (never before the close)."""
+    await publish_foreign(nc, "fulfilment", "Shipment", STAMPED, "f-1")
+    await publish_foreign(nc, "aftersales", "RefundCase", REQUESTED, "a-1")
+    await settled(service, nc, 6)
+    clock = service.clock
+    assert isinstance(clock, FixedClock)
+    clock.set(STAMPED.stamped_at + timedelta(days=10))
+    assert not await completed_by_deadlines(service, nc)
+    closed = RefundCaseClosed(case_id="case-1", order_id="o-1", outcome="withdrawn", closed_at=clock.now())
+    await publish_foreign(nc, "aftersales", "RefundCase", closed, "a-2", version=2)
+    events = await eventually(lambda: order_events(nc, "o-1"), lambda e: "OrderCompleted" in e)
+    assert events[-1] == "OrderCompleted"
+    assert events.index("OrderRefundCaseClosed") < events.index("OrderCompleted")
+
+
 def _case(case_id: str, amount: str) -> tuple[RefundRequested, RefundIssued]:
     return (
         REQUESTED.model_copy(update={"case_id": case_id, "amount": Decimal(amount)}),

@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 
 from jetstream_es.errors import RuleViolated
+from orders.bootstrap import OrdersSettings
+from orders.domain.policy import OrderPolicy
 from orders.domain.sla import DeadlineKind as K
 from shop_contracts.commands import orders as c
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
@@ -23,7 +25,7 @@ from shop_contracts.events.order_progress import (
 )
 from shop_contracts.queries.orders import OrderStatus
 
-from .helpers import AMOUNT, NOW, SALES, Orders, confirm, contact, hand_over, pay, place, view
+from .helpers import ACCOUNT, AMOUNT, NOW, SALES, Orders, confirm, contact, hand_over, pay, place, view
 
 STAMPED = ShipmentStamped(
     shipment_id="s-1",
@@ -264,6 +266,69 @@ async def test_completion_before_the_window_ends_is_refused_as_11(confirmed: Ord
     with pytest.raises(RuleViolated) as refused:
         await confirmed.fire(K.COMPLETE, timedelta(days=8))
     assert refused.value.rule == "AS-11"
+
+
+async def test_a_shipped_order_never_reported_delivered_completes_after_transit_and_window_sm_ord_as_11(
+    confirmed: Orders,
+) -> None:
+    """SM-ORD, AS-11: the carrier never reports the delivery; receipt is the stamp plus the transit
+    allowance (3 days), and the order completes 7 days after that instead of staying Shipped."""
+    await confirmed.react(STAMPED, "e-1")
+    confirmed.clock.set(STAMPED.stamped_at + timedelta(days=10))
+    await confirmed.fire(K.COMPLETE, timedelta(days=10))
+    assert (await confirmed.state()).status is OrderStatus.COMPLETED
+    assert confirmed.types()[-1] == "OrderCompleted"
+
+
+async def test_a_shipped_order_does_not_complete_inside_transit_plus_window_sm_ord_as_11(
+    confirmed: Orders,
+) -> None:
+    await confirmed.react(STAMPED, "e-1")
+    confirmed.clock.set(STAMPED.stamped_at + timedelta(days=9, hours=23))
+    with pytest.raises(RuleViolated) as refused:
+        await confirmed.fire(K.COMPLETE, timedelta(days=10))
+    assert refused.value.rule == "AS-11"
+    assert (await confirmed.state()).status is OrderStatus.SHIPPED
+
+
+async def test_the_transit_allowance_of_a_shipped_order_is_the_policy_setting_as_11() -> None:
+    orders = Orders(OrderPolicy(company_accounts=frozenset({ACCOUNT}), transit_allowance=timedelta(days=1)))
+    await orders.given(place(), pay(), contact(), confirm())
+    await orders.react(STAMPED, "e-1")
+    orders.clock.set(STAMPED.stamped_at + timedelta(days=8))
+    await orders.fire(K.COMPLETE, timedelta(days=8))
+    assert (await orders.state()).status is OrderStatus.COMPLETED
+
+
+async def test_a_delivery_decides_completion_over_the_transit_allowance_as_11(confirmed: Orders) -> None:
+    """AS-11: once the carrier reports the delivery, receipt is the delivery (here 5 days after the
+    stamp, later than stamp plus transit), so stamp + 10 days is still inside the window."""
+    late = DELIVERED.model_copy(update={"delivered_at": STAMPED.stamped_at + timedelta(days=5)})
+    await confirmed.react(STAMPED, "e-1")
+    await confirmed.react(late, "e-2")
+    confirmed.clock.set(STAMPED.stamped_at + timedelta(days=10))
+    with pytest.raises(RuleViolated):
+        await confirmed.fire(K.COMPLETE, timedelta(days=10))
+    confirmed.clock.set(late.delivered_at + timedelta(days=7))
+    await confirmed.fire(K.COMPLETE, timedelta(days=12))
+    assert (await confirmed.state()).status is OrderStatus.COMPLETED
+
+
+async def test_a_shipped_order_with_an_open_case_does_not_complete_sm_ord(confirmed: Orders) -> None:
+    """SM-ORD: an open refund case holds completion of a shipped order too."""
+    await confirmed.react(STAMPED, "e-1")
+    await confirmed.react(requested(received=False), "r-1")
+    confirmed.clock.set(STAMPED.stamped_at + timedelta(days=11))
+    await confirmed.fire(K.COMPLETE, timedelta(days=10))
+    assert (await confirmed.state()).status is OrderStatus.REFUND_PENDING
+
+
+def test_orders_read_the_department_transit_setting_shared_with_aftersales_as_11(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """AS-11: SHOP_TRANSIT_DAYS is the one allowance (after-sales reads it too, its own test)."""
+    monkeypatch.setenv("SHOP_TRANSIT_DAYS", "4")
+    assert OrdersSettings().policy().transit_allowance == timedelta(days=4)
 
 
 async def test_a_delivered_order_with_an_open_case_does_not_complete(confirmed: Orders) -> None:

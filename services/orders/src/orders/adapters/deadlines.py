@@ -1,4 +1,9 @@
-"""The order deadlines projection (ORD-1, ORD-2, ORD-3; completion after the AS-11 window).
+"""The order deadlines projection (ORD-1, ORD-2, ORD-3; completion after the AS-11 window, SM-ORD).
+
+Completion is planned when the order is marked shipped, at the stamp plus the department's transit
+allowance plus the return window (a carrier may never report the delivery); a delivery moves it to
+the delivery plus the return window; an open refund case cancels it and closing the case plans it
+again from the same facts (never before the close).
 
 Fed by the Order events, it schedules and cancels deadlines in the projection's checkpoint
 transaction; `jetstream_es.deadlines.DeadlineScheduler` fires them. Due times derive from the
@@ -15,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from jetstream_es.deadlines import Deadline, cancel, define_deadlines_table, schedule
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from orders.domain.events import OrderRefundCaseClosed, OrderRefundPending
+from orders.domain.lifecycle import COMPLETABLE, completes_at
 from orders.domain.policy import OrderPolicy
 from orders.domain.sla import DeadlineKind, deadline_id
 from orders.domain.state import registry
@@ -30,7 +36,6 @@ from shop_contracts.events.order_progress import (
     OrderViewed,
 )
 from shop_contracts.events.orders import OrderConfirmed, OrderPlaced
-from shop_contracts.queries.orders import OrderStatus
 
 K = DeadlineKind
 
@@ -82,6 +87,14 @@ class OrderDeadlines(Projection):
             deadline = Deadline(deadline_id(kind, order_id, started_by), str(kind), order_id, due, {})
             await schedule(conn, table, deadline)
 
+        async def complete_from(
+            delivered: datetime | None, shipped: datetime | None, not_before: datetime | None = None
+        ) -> None:
+            """SM-ORD, AS-11: the order completes the return window after receipt."""
+            due = completes_at(delivered, shipped, self.policy)
+            if due is not None:
+                await plan(K.COMPLETE, due if not_before is None else max(due, not_before), envelope.version)
+
         match data:
             case OrderPlaced():
                 await plan(K.REFRESH, data.placed_at + self.policy.refresh_within)
@@ -92,17 +105,19 @@ class OrderDeadlines(Projection):
                 await cancel(conn, table, deadline_id(K.CONTACT, order_id), at)
             case OrderConfirmed():
                 await plan(K.HANDOVER, data.confirmed_at + self.policy.handover_within)
-            case OrderHandedOver() | OrderMarkedShipped():
+            case OrderHandedOver():
                 await cancel(conn, table, deadline_id(K.HANDOVER, order_id), at)
+            case OrderMarkedShipped():
+                await cancel(conn, table, deadline_id(K.HANDOVER, order_id), at)
+                await complete_from(None, data.shipped_at)
             case OrderMarkedDelivered():
-                await plan(K.COMPLETE, data.delivered_at + self.policy.return_window, envelope.version)
+                await cancel_open(conn, table, order_id, at, K.COMPLETE)
+                await complete_from(data.delivered_at, None)
             case OrderRefundPending():
                 await cancel_open(conn, table, order_id, at, K.COMPLETE)
-            case OrderRefundCaseClosed(
-                restored_status=OrderStatus.DELIVERED, delivered_at=datetime() as delivered
-            ):
-                await plan(K.COMPLETE, max(delivered + self.policy.return_window, at), envelope.version)
-            case OrderPartiallyRefunded(status=OrderStatus.DELIVERED, delivered_at=datetime() as delivered):
-                await plan(K.COMPLETE, max(delivered + self.policy.return_window, at), envelope.version)
+            case OrderRefundCaseClosed() if data.restored_status in COMPLETABLE:
+                await complete_from(data.delivered_at, data.shipped_at, not_before=at)
+            case OrderPartiallyRefunded() if data.status in COMPLETABLE:
+                await complete_from(data.delivered_at, data.shipped_at, not_before=at)
             case OrderRefunded() | OrderCancelled() | OrderCompleted():
                 await cancel_open(conn, table, order_id, at)

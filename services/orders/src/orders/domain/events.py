@@ -29,6 +29,8 @@ class OrderRefundCaseClosed(EventData):
     outcome: str = Field(min_length=1, max_length=32)
     restored_status: OrderStatus
     delivered_at: AwareDatetime | None = None
+    shipped_at: AwareDatetime | None = None
+    """SM-ORD, AS-11: with `delivered_at`, what the completion clock restarts from."""
 
 
 class OrderShipmentRefused(EventData):

@@ -172,6 +172,7 @@ def refund_issued(state: OrderState, event: RefundIssued) -> Sequence[EventData]
             status=after,
             open_cases=tuple(sorted(others)),
             delivered_at=state.delivered_at,
+            shipped_at=state.shipped_at,
             refunded_at=event.issued_at,
         )
     ]
@@ -192,16 +193,46 @@ def close_refund_case(state: OrderState, event: RefundCaseClosed) -> Sequence[Ev
             outcome=event.outcome,
             restored_status=restored,
             delivered_at=state.delivered_at,
+            shipped_at=state.shipped_at,
         )
     ]
 
 
+COMPLETABLE = frozenset({S.SHIPPED, S.DELIVERED})
+
+
+def received_at(
+    delivered_at: datetime | None, shipped_at: datetime | None, policy: OrderPolicy
+) -> datetime | None:
+    """AS-11: when the buyer received the goods, from the facts that exist: the delivery the carrier
+    reported, else the stamp plus the department's transit allowance (SHOP_TRANSIT_DAYS, the same
+    after-sales uses); never stamped, never received."""
+    if delivered_at is not None:
+        return delivered_at
+    if shipped_at is not None:
+        return shipped_at + policy.transit_allowance
+    return None
+
+
+def completes_at(
+    delivered_at: datetime | None, shipped_at: datetime | None, policy: OrderPolicy
+) -> datetime | None:
+    """SM-ORD, AS-11: the return window after receipt, when the order completes if no case is open."""
+    received = received_at(delivered_at, shipped_at, policy)
+    return None if received is None else received + policy.return_window
+
+
 def complete(state: OrderState, policy: OrderPolicy, now: datetime) -> Sequence[EventData]:
-    """Delivered, no open case, and the return window has passed (SM-ORD, AS-11)."""
-    if state.status is not S.DELIVERED or state.delivered_at is None:
+    """Delivered (or shipped and never reported delivered: the stamp plus the transit allowance
+    counts as receipt), no open case, and the return window has passed (SM-ORD, AS-11). Without
+    the shipped case an order the carrier never reports delivered would stay Shipped forever."""
+    if state.status not in COMPLETABLE:
         return []
-    if now < state.delivered_at + policy.return_window:
-        raise RuleViolated("the return window is still open", "AS-11")
+    due = completes_at(state.delivered_at, state.shipped_at, policy)
+    if due is None:
+        return []
+    if now < due:
+        raise RuleViolated(f"the return window is still open until {due.isoformat()}", "AS-11")
     return [OrderCompleted(order_id=state.order_id, completed_at=now)]
 
 

@@ -1,5 +1,5 @@
 """The business numbers the order rules use, given by configuration (ORD-1, ORD-2, ORD-3, ORD-4
-weeks in the business time zone, ORD-12, AS-11), the owner's choice for conflict C1 between ORD-5 and ORD-6,
+weeks in the business time zone, ORD-12, AS-11 with the department's transit allowance), the owner's choice for conflict C1 between ORD-5 and ORD-6,
 and who may issue which command (conflict C9, `roles`)."""
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ class OrderPolicy:
     contact_within: timedelta = timedelta(minutes=10)
     handover_within: timedelta = timedelta(hours=24)
     return_window: timedelta = timedelta(days=7)
+    transit_allowance: timedelta = timedelta(days=3)
+    """AS-11, SM-ORD: stamp to receipt when the carrier never reports a delivery; the department's
+    one SHOP_TRANSIT_DAYS, which after-sales reads for its quality window too."""
     company_accounts: frozenset[str] = frozenset()
     corrections: CorrectionPolicy = CorrectionPolicy.AFTERSALES_BEFORE_CONFIRMATION
     business_tz: str = "Asia/Shanghai"

@@ -73,6 +73,7 @@ class OrderState:
     confirmed_at: datetime | None = None
     handed_over: bool = False
     shipped: bool = False
+    shipped_at: datetime | None = None
     refused_shipment: str | None = None
     delivered_at: datetime | None = None
     open_cases: frozenset[str] = frozenset()
@@ -173,7 +174,7 @@ def evolve(state: OrderState, event: EventData) -> OrderState:
         case OrderHandedOver():
             return replace(_moved(state, S.HANDED_OVER), handed_over=True)
         case OrderMarkedShipped():
-            return replace(_moved(state, S.SHIPPED), shipped=True)
+            return replace(_moved(state, S.SHIPPED), shipped=True, shipped_at=event.shipped_at)
         case OrderShipmentRefused():
             return replace(state, refused_shipment=event.shipment_id)
         case OrderShipmentResumed():
