@@ -3,6 +3,10 @@
 An aggregate type is its name, the registry of its events, an initial state and a pure `evolve`
 function. Commands are pure `decide` functions from state to new event data; they raise a
 `DomainError` naming the rule they enforce when a command is refused.
+
+An aggregate type is built from its contract reference (`shop_contracts.aggregates`, decision
+0007): `AggregateType.of(ORDERS_ORDER, registry, OrderState, evolve)`, so the name other services'
+projections use to read it and the name its events are stored under are one.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from jetstream_es.errors import CorruptEvent, UnreadableHistory
 from jetstream_es.events import EventRegistry, StoredEvent
+from shop_contracts.aggregates import AggregateRef
 from shop_contracts.messages import EventData
 from shop_contracts.subjects import is_token
 
@@ -25,12 +30,26 @@ class AggregateType(Generic[S]):
     registry: EventRegistry
     initial: Callable[[], S]
     evolve: Callable[[S, EventData], S]
+    ref: AggregateRef | None = None
 
     def __post_init__(self) -> None:
         if not is_token(self.name):
             raise ValueError(f"aggregate name must be one subject token: {self.name!r}")
+        if self.ref is not None and self.ref.name != self.name:
+            raise ValueError(f"aggregate {self.name!r} built with the ref of {self.ref}")
         if all(known is not self for known in _DEFINED):
             _DEFINED.append(self)
+
+    @classmethod
+    def of(
+        cls,
+        ref: AggregateRef,
+        registry: EventRegistry,
+        initial: Callable[[], S],
+        evolve: Callable[[S, EventData], S],
+    ) -> AggregateType[S]:
+        """The aggregate type `ref` names in the contracts (its events are stored under `ref.name`)."""
+        return cls(ref.name, registry, initial, evolve, ref)
 
     @property
     def module(self) -> str:

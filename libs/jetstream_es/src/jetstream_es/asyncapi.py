@@ -45,7 +45,7 @@ def _event_channels(runtime: ServiceRuntime, package: str | None) -> dict[str, l
     """Aggregate name ("*" when a projection reads the whole stream) → the event models appended."""
     own = stream_name(runtime.name)
     channels: dict[str, dict[str, type[EventData]]] = {}
-    aggregates = [*runtime.aggregates, *(defined_aggregates(package) if package else ())]
+    aggregates = [*runtime.appended, *(defined_aggregates(package) if package else ())]
     for aggregate in aggregates:
         bucket = channels.setdefault(aggregate.name, {})
         for model in aggregate.registry.models:
@@ -72,7 +72,7 @@ def _event_channels(runtime: ServiceRuntime, package: str | None) -> dict[str, l
 def build_document(runtime: ServiceRuntime, spec: ServiceSpec | None = None) -> dict[str, Any]:
     """The AsyncAPI 3.0 document of one service, from its (unstarted) runtime's catalog."""
     name = runtime.name
-    consumers: dict[str, ConsumerSpec] = {c.durable: c for c in (spec.consumers if spec else ())}
+    consumers: dict[str, ConsumerSpec] = {c.durable: c for c in runtime.consumer_specs()}
     events = _event_channels(runtime, spec.module.split(".")[0] if spec else None)
     models: list[type[BaseModel]] = [Reply, EventEnvelope]
     models += [runtime.command_models[k] for k in sorted(runtime.command_models)]

@@ -10,6 +10,13 @@ same id sent again with another payload is refused as a `conflict` instead of be
 with the first outcome (decision 0005). The runtime's endpoint sets the fingerprint of the
 request being handled (`jetstream_es.fingerprint.handling`); it applies to the causes keyed by
 that command id, and `Repository.outcome` refuses the repeat.
+
+A command that records events on two aggregates runs `execute_all(cause, [step(...), step(...)])`
+(decision 0007): every decision is taken before anything is appended, so a refusal by any step
+appends nothing; on a store that can (`AtomicEventStore.append_all`, both of this library's) the
+steps' events are stored in one atomic append, otherwise in step order. Ids derive from the cause
+and each aggregate, so a repeat completes the steps a crash left out and answers the earlier
+outcome of those that were stored.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import random
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import structlog
 
@@ -30,7 +37,7 @@ from jetstream_es.errors import ConcurrencyConflict, Conflict, DuplicateAppend, 
 from jetstream_es.events import derive_event_id
 from jetstream_es.fingerprint import command_fingerprint, fingerprint_for, handling
 from jetstream_es.repository import Repository
-from jetstream_es.store import EventStore
+from jetstream_es.store import AggregateAppend, AtomicEventStore, EventStore
 from shop_contracts.envelope import Actor, EventEnvelope
 from shop_contracts.messages import Command, EventData
 
@@ -73,6 +80,30 @@ class CommandResult:
 
 
 Decide = Callable[[S], Sequence[EventData]]
+
+
+def first_event_id(aggregate_type: str, aggregate_id: str, cause: Cause) -> str:
+    """The id of the first event `cause` appends to an aggregate: how a repeat is recognised."""
+    return derive_event_id(aggregate_type, aggregate_id, cause.key, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Step(Generic[S]):
+    """One aggregate's part of a command that records events on several (`execute_all`)."""
+
+    repo: Repository[S]
+    aggregate_id: str
+    decide: Decide[S]
+    must_exist: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.repo.aggregate.name, self.aggregate_id)
+
+
+def step(repo: Repository[S], aggregate_id: str, decide: Decide[S], *, must_exist: bool = False) -> Step[S]:
+    """A step of `execute_all` on a repository (see also `Aggregates.step`)."""
+    return Step(repo, aggregate_id, decide, must_exist)
 
 
 class _KeyedLocks:
@@ -122,7 +153,7 @@ class CommandHandler:
         self, repo: Repository[S], aggregate_id: str, cause: Cause, decide: Decide[S], must_exist: bool
     ) -> CommandResult:
         name = repo.aggregate.name
-        first_id = derive_event_id(name, aggregate_id, cause.key, 0)
+        first_id = first_event_id(name, aggregate_id, cause)
         fingerprint = fingerprint_for(cause.key)
         loaded = await repo.load(aggregate_id)
         for attempt in range(1, self.max_attempts + 1):
@@ -149,6 +180,90 @@ class CommandHandler:
             f"{name} {aggregate_id} kept changing under this command; "
             f"gave up after {self.max_attempts} attempts"
         )
+
+    async def execute_all(self, cause: Cause, steps: Sequence[Step[Any]]) -> tuple[CommandResult, ...]:
+        """Run one command over several aggregates (one result per step, in order).
+
+        Every step's decision is taken on its aggregate's current state before anything is
+        appended: a refusal (a `DomainError`, `NotFound`) of any step appends nothing. The events
+        then go in one atomic append when the store can (`append_all`), otherwise step by step in
+        order. A step whose first event id is stored already is answered with its earlier
+        outcome (`repeated`), so a repeat after a crash between two appends completes the rest.
+        A concurrency conflict reloads every aggregate and decides again.
+        """
+        keys = [s.key for s in steps]
+        if not steps or len(set(keys)) != len(keys):
+            raise ValueError(f"execute_all needs one step per aggregate, got {keys}")
+        async with contextlib.AsyncExitStack() as held:
+            for key in sorted(keys):  # one lock order: two such commands never wait on each other
+                await held.enter_async_context(self._locks.hold(key))
+            return await self._execute_all(cause, steps)
+
+    async def _execute_all(self, cause: Cause, steps: Sequence[Step[Any]]) -> tuple[CommandResult, ...]:
+        fingerprint = fingerprint_for(cause.key)
+        loaded = [await s.repo.load(s.aggregate_id) for s in steps]
+        for attempt in range(1, self.max_attempts + 1):
+            results: list[CommandResult | None] = []
+            pending: list[tuple[int, list[EventEnvelope]]] = []
+            for index, (st, current) in enumerate(zip(steps, loaded, strict=True)):
+                name = st.repo.aggregate.name
+                first_id = first_event_id(name, st.aggregate_id, cause)
+                done = st.repo.outcome(current, first_id)
+                if done is not None:
+                    results.append(
+                        CommandResult(st.aggregate_id, done.version, done.event_ids, repeated=True)
+                    )
+                    continue
+                if st.must_exist and not current.exists:
+                    raise NotFound(f"{name} {st.aggregate_id} does not exist")
+                decided = st.decide(current.state)
+                if not decided:
+                    results.append(CommandResult(st.aggregate_id, current.version, ()))
+                    continue
+                results.append(None)
+                pending.append((index, self._envelopes(name, current, cause, decided, first_id, fingerprint)))
+            try:
+                await self._append_pending(steps, loaded, pending)
+            except (ConcurrencyConflict, DuplicateAppend) as exc:
+                log.info("append_retry", aggregates=[s.key for s in steps], attempt=attempt, error=str(exc))
+                await asyncio.sleep(random.uniform(0, self.backoff_s * attempt))
+                loaded = [await s.repo.load(s.aggregate_id, refresh=True) for s in steps]
+                continue
+            for index, envelopes in pending:
+                results[index] = CommandResult(
+                    steps[index].aggregate_id,
+                    loaded[index].version + len(envelopes),
+                    tuple(e.event_id for e in envelopes),
+                )
+            return tuple(r for r in results if r is not None)
+        raise Conflict(
+            f"{', '.join(f'{n} {i}' for n, i in (s.key for s in steps))} kept changing under this "
+            f"command; gave up after {self.max_attempts} attempts"
+        )
+
+    async def _append_pending(
+        self,
+        steps: Sequence[Step[Any]],
+        loaded: list[Loaded[Any]],
+        pending: list[tuple[int, list[EventEnvelope]]],
+    ) -> None:
+        if not pending:
+            return
+        store = steps[pending[0][0]].repo.store
+        same_store = all(steps[i].repo.store is store for i, _ in pending)
+        if len(pending) > 1 and same_store and isinstance(store, AtomicEventStore):
+            parts = [
+                AggregateAppend(
+                    steps[i].repo.aggregate.name, loaded[i].aggregate_id, envs, loaded[i].last_seq
+                )
+                for i, envs in pending
+            ]
+            appended = await store.append_all(parts)
+            for (i, envs), result in zip(pending, appended, strict=True):
+                steps[i].repo.remember_saved(loaded[i], envs, result)
+            return
+        for i, envs in pending:  # one by one, in step order; a repeat completes what is missing
+            await steps[i].repo.save(loaded[i], envs)
 
     def _envelopes(
         self,
@@ -219,13 +334,31 @@ class Aggregates(Generic[S]):
             self.repo, aggregate_id, cause, lambda s: decide(s, clock.now()), must_exist=must_exist
         )
 
+    def step(
+        self,
+        aggregate_id: str,
+        decide: Callable[[S, datetime], Sequence[EventData]],
+        *,
+        must_exist: bool = True,
+    ) -> Step[S]:
+        """This aggregate's part of a command over several (`CommandHandler.execute_all`)."""
+        clock = self.handler.clock
+        return Step(self.repo, aggregate_id, lambda s: decide(s, clock.now()), must_exist)
+
+    async def execute_all(self, cause: Cause, *steps: Step[Any]) -> tuple[CommandResult, ...]:
+        """`CommandHandler.execute_all` with this handler (steps from any `Aggregates`)."""
+        return await self.handler.execute_all(cause, steps)
+
 
 __all__ = [
     "Aggregates",
     "Cause",
     "CommandHandler",
     "CommandResult",
+    "Step",
     "cause_of",
     "command_fingerprint",
+    "first_event_id",
     "handling",
+    "step",
 ]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from jetstream_es.errors import ConcurrencyConflict, DuplicateAppend
 from jetstream_es.events import StoredEvent
-from jetstream_es.store import AggregateSubjects, AppendResult
+from jetstream_es.store import AggregateAppend, AggregateSubjects, AppendResult
 from shop_contracts.envelope import EventEnvelope
 
 
@@ -47,6 +47,32 @@ class InMemoryEventStore(AggregateSubjects):
                 self._ids[envelope.event_id] = seq
                 seqs.append(seq)
             return AppendResult(seqs=tuple(seqs))
+
+    async def append_all(self, parts: Sequence[AggregateAppend]) -> tuple[AppendResult, ...]:
+        """Append to several aggregates at once: all parts are checked before any is stored."""
+        subjects = [self._subject(p.aggregate_type, p.aggregate_id, p.events) for p in parts]
+        if len(set(subjects)) != len(subjects):
+            raise ValueError(f"one part per aggregate: {subjects}")
+        async with self._lock:
+            for subject, part in zip(subjects, parts, strict=True):
+                stored = self._by_subject[subject]
+                last = stored[-1].stream_seq if stored else 0
+                if last != part.expected_last_seq:
+                    raise ConcurrencyConflict(subject, part.expected_last_seq, f"(last is {last})")
+                if any(e.event_id in self._ids for e in part.events):
+                    raise DuplicateAppend(f"events of this command were stored already on {subject}")
+            results = []
+            for subject, part in zip(subjects, parts, strict=True):
+                seqs = []
+                for envelope in part.events:
+                    seq = len(self._log) + 1
+                    event = StoredEvent(envelope=envelope, stream_seq=seq, subject=subject)
+                    self._log.append(event)
+                    self._by_subject[subject].append(event)
+                    self._ids[envelope.event_id] = seq
+                    seqs.append(seq)
+                results.append(AppendResult(seqs=tuple(seqs)))
+            return tuple(results)
 
     async def read(self, aggregate_type: str, aggregate_id: str, after_seq: int = 0) -> list[StoredEvent]:
         subject = self._subject(aggregate_type, aggregate_id)

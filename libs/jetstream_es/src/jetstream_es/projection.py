@@ -56,7 +56,9 @@ from jetstream_es.errors import CorruptEvent
 from jetstream_es.events import EventRegistry, StoredEvent, parse_envelope
 from jetstream_es.jetstream.direct_get import DirectGetClient
 from jetstream_es.logging import bound_event
+from jetstream_es.provision import ConsumerSpec
 from jetstream_es.sql import create_runtime_tables, dead_letters_applied, projection_state
+from shop_contracts.aggregates import AggregateRef
 from shop_contracts.messages import EventData
 from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER, dlq_subject, stream_name
 
@@ -81,6 +83,14 @@ class Decoded:
 class Projection(ABC):
     """A read model fed by one stream. Subclasses declare tables and apply events to them.
 
+    A projection names its source aggregates once (decision 0007): `sources = (ORDERS_ORDER, ...)`
+    (refs from `shop_contracts.aggregates`, all on one stream: mixing streams is refused when the
+    class is created). Its `stream` and `filter_subjects` derive from them, unless the class
+    declares a narrower (or wider, e.g. `whole_stream(...)`) `filter_subjects` itself; its durable
+    consumer is `durable_for(service)` (`<service>-<name without the service prefix>`, `_` as
+    `-`, or the class's `durable`), and `consumer_spec(service)` is what provisioning declares.
+    `name` is also the checkpoint's key: renaming a projection starts it from the beginning.
+
     `side_effects = True` marks a reaction (it issues commands); reactions are never rebuilt.
     An unknown `Event-Type` on another service's stream is always skipped; on the service's own
     stream it is parked in the DLQ unless `skip_unknown_types = True` (a projection reading the
@@ -88,11 +98,63 @@ class Projection(ABC):
     """
 
     name: ClassVar[str]
+    sources: ClassVar[tuple[AggregateRef, ...]] = ()
     stream: ClassVar[str]
     filter_subjects: ClassVar[tuple[str, ...]]
     handles: ClassVar[frozenset[str]]
     side_effects: ClassVar[bool] = False
     skip_unknown_types: ClassVar[bool] = False
+    durable: ClassVar[str | None] = None
+    ack_wait_s: ClassVar[float] = 30.0
+    max_ack_pending: ClassVar[int] = 1024
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "sources" not in cls.__dict__:
+            return  # inherits its parent's, or declares `stream`/`filter_subjects` (older style)
+        sources = tuple(cls.sources)
+        if not sources or not all(isinstance(s, AggregateRef) for s in sources):
+            raise TypeError(f"{cls.__name__}.sources: one or more AggregateRef (shop_contracts.aggregates)")
+        streams = sorted({s.stream for s in sources})
+        if len(streams) > 1:
+            listed = ", ".join(str(s) for s in sources)
+            raise TypeError(
+                f"{cls.__name__}.sources: {listed} are on streams {', '.join(streams)}; "
+                "a projection reads one stream (write one projection per stream)"
+            )
+        if "stream" in cls.__dict__ and cls.__dict__["stream"] != streams[0]:
+            raise TypeError(
+                f"{cls.__name__}.stream {cls.__dict__['stream']!r} is not its sources' {streams[0]!r}"
+            )
+        cls.sources = sources
+        cls.stream = streams[0]
+        root = f"{sources[0].service}.events."
+        if "filter_subjects" in cls.__dict__:
+            outside = [f for f in cls.__dict__["filter_subjects"] if not f.startswith(root)]
+            if outside:
+                raise TypeError(f"{cls.__name__}.filter_subjects {outside} are not on stream {cls.stream}")
+        else:
+            cls.filter_subjects = tuple(s.filter for s in sources)
+
+    @classmethod
+    def durable_for(cls, service: str) -> str:
+        """The durable consumer of this projection in `service`: the class's `durable`, or
+        `<service>-<name>` with the name's `<service>_` prefix dropped and `_` written `-`."""
+        if cls.durable:
+            return cls.durable
+        short = cls.name.removeprefix(f"{service}_").replace("_", "-")
+        return f"{service}-{short}"
+
+    @classmethod
+    def consumer_spec(cls, service: str, durable: str | None = None) -> ConsumerSpec:
+        """What provisioning declares for this projection in `service`."""
+        return ConsumerSpec(
+            cls.stream,
+            durable or cls.durable_for(service),
+            tuple(cls.filter_subjects),
+            ack_wait_s=cls.ack_wait_s,
+            max_ack_pending=cls.max_ack_pending,
+        )
 
     def __init__(self, registry: EventRegistry) -> None:
         self.registry = registry
@@ -805,6 +867,11 @@ class _Replay:
 
     async def close(self) -> None:
         await self.direct.stop()
+
+
+def subject_matches(pattern: str, subject: str) -> bool:
+    """True when NATS subject filter `pattern` (with `*` and `>`) matches `subject`."""
+    return _matches(pattern, subject)
 
 
 def _matches(pattern: str, subject: str) -> bool:

@@ -14,7 +14,7 @@ import asyncio
 import importlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
@@ -57,19 +57,43 @@ class ConsumerSpec:
     description: str = ""
 
 
-@dataclass(frozen=True)
 class ServiceSpec:
-    """What an installed service declares: its name, the module that runs it, its consumers.
+    """What an installed service declares: its name and the module that runs it.
 
     `bootstrap` names the function building the service's runtime (`module:function`, by default
     `<module>.bootstrap:build`); tools load it by name (e.g. to generate the AsyncAPI documents)
     and so never import a service package themselves.
+
+    `consumers` are read from the service's catalogue (decision 0007): its runtime is built (which
+    connects nowhere) and asked for `consumer_specs()`, once. A service still listing them by hand
+    passes `consumers=` (older style, kept until every service declares its projections' sources).
     """
 
-    name: str
-    module: str
-    consumers: tuple[ConsumerSpec, ...] = ()
-    bootstrap: str = ""
+    def __init__(
+        self, name: str, module: str, consumers: Iterable[ConsumerSpec] | None = None, bootstrap: str = ""
+    ) -> None:
+        self.name = name
+        self.module = module
+        self.bootstrap = bootstrap
+        self._consumers: tuple[ConsumerSpec, ...] | None = None if consumers is None else tuple(consumers)
+
+    def __repr__(self) -> str:
+        return f"ServiceSpec(name={self.name!r}, module={self.module!r}, bootstrap={self.bootstrap!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ServiceSpec):
+            return NotImplemented
+        return (self.name, self.module, self.bootstrap) == (other.name, other.module, other.bootstrap)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.module, self.bootstrap))
+
+    @property
+    def consumers(self) -> tuple[ConsumerSpec, ...]:
+        """The service's durable consumers, from its built runtime's catalogue (cached)."""
+        if self._consumers is None:
+            self._consumers = catalogue_consumers(self.load_build())
+        return self._consumers
 
     def load_build(self) -> Callable[..., Any]:
         """The service's `build(runtime_settings)` function, imported by name."""
@@ -77,6 +101,16 @@ class ServiceSpec:
         module_name, _, attribute = target.partition(":")
         build: Callable[..., Any] = getattr(importlib.import_module(module_name), attribute or "build")
         return build
+
+
+def catalogue_consumers(build: Callable[..., Any]) -> tuple[ConsumerSpec, ...]:
+    """The consumer specs of the runtime `build(RuntimeSettings())` returns (built, never started)."""
+    runtime = build(RuntimeSettings())
+    try:
+        specs: tuple[ConsumerSpec, ...] = tuple(runtime.consumer_specs())
+        return specs
+    finally:
+        runtime.engine.sync_engine.dispose()
 
 
 @dataclass

@@ -15,7 +15,7 @@ from jetstream_es.aggregate import AggregateType, Loaded, Outcome
 from jetstream_es.errors import CorruptEvent, UnreadableHistory
 from jetstream_es.events import StoredEvent
 from jetstream_es.fingerprint import check_repeat
-from jetstream_es.store import EventStore
+from jetstream_es.store import AppendResult, EventStore
 from shop_contracts.envelope import EventEnvelope
 
 S = TypeVar("S")
@@ -66,6 +66,15 @@ class Repository(Generic[S]):
         if result.duplicate:
             self.forget(loaded.aggregate_id)
             return await self.load(loaded.aggregate_id, refresh=True)
+        return self._remember(loaded.evolve(self.aggregate, stored))
+
+    def remember_saved(
+        self, loaded: Loaded[S], envelopes: Sequence[EventEnvelope], result: AppendResult
+    ) -> Loaded[S]:
+        """Cache the state after `envelopes` were stored at `result`'s sequences (an append made
+        elsewhere, e.g. one atomic append over several aggregates)."""
+        subject = f"{self.store.service}.events.{self.aggregate.name}.{loaded.aggregate_id}"
+        stored = [StoredEvent(e, seq, subject) for e, seq in zip(envelopes, result.seqs, strict=True)]
         return self._remember(loaded.evolve(self.aggregate, stored))
 
     def outcome(self, loaded: Loaded[S], first_event_id: str) -> Outcome | None:

@@ -6,7 +6,12 @@ runners, the deadline scheduler and the health checks (NATS `<service>.queries.H
 
 Operators' endpoints (what `shopctl` talks to) on `<service>.admin.<Name>`: `ReplayProjection`
 (with `dry_run` and progress messages), `RetryDeadLetter`, `PauseProjection`, `ResumeProjection`.
-The command and query models registered here are the service's catalog (its AsyncAPI document).
+The runtime is the service's one catalogue (decision 0007): the aggregates it appends to (each
+`aggregates(KIND)` declares one), the command models with their handlers (`command_handlers`), the
+queries, the projections and reactions with their durable consumers (`consumer_specs()`, what
+provisioning, security permissions and the AsyncAPI documents read) and the schedulers.
+Building a runtime connects nowhere; `store=` injects an event store (tests: the in-memory one,
+`jetstream_es.testing.app`), otherwise `start()` binds the JetStream one.
 Every request is answered, also when its reply cannot be sent as it is: a reply larger than the
 server's max payload becomes a `too_large` error naming the size, the limit and how to page.
 """
@@ -30,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.clock import Clock, SimulationClock, SystemClock
-from jetstream_es.commands import CommandHandler, CommandResult
+from jetstream_es.commands import Aggregates, CommandHandler, CommandResult
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.dlq import DeadLetterError, dead_letter, original_headers, resolve
 from jetstream_es.endpoints import run_command, run_query, too_large_reply
@@ -43,14 +48,17 @@ from jetstream_es.projection import (
     RebuildProgress,
     RunnerSettings,
 )
+from jetstream_es.provision import ConsumerSpec
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.sql import create_runtime_tables, make_engine
+from jetstream_es.store import EventStore
 from shop_contracts.errors import ErrorCode, Reply
 from shop_contracts.messages import Command, Query
 from shop_contracts.subjects import SIM_CLOCK_BUCKET, command_subject, health_subject, query_subject
 
 log = structlog.get_logger(__name__)
 C = TypeVar("C", bound=Command)
+S = TypeVar("S")
 Q = TypeVar("Q", bound=Query)
 
 
@@ -71,7 +79,13 @@ async def connect_nats(settings: RuntimeSettings, name: str) -> Client:
 
 class ServiceRuntime:
     def __init__(
-        self, name: str, settings: RuntimeSettings, database_url: str, *, clock: Clock | None = None
+        self,
+        name: str,
+        settings: RuntimeSettings,
+        database_url: str,
+        *,
+        clock: Clock | None = None,
+        store: EventStore | None = None,
     ) -> None:
         self.name = name
         self.settings = settings
@@ -83,7 +97,8 @@ class ServiceRuntime:
         self.schedulers: list[DeadlineScheduler] = []
         self._projections: list[tuple[Projection, str]] = []
         self._nc: Client | None = None
-        self._store: JetStreamEventStore | None = None
+        self._store: EventStore | None = store
+        self._injected_store = store is not None
         self._http: asyncio.AbstractServer | None = None
         self._stop = asyncio.Event()
         self._endpoints: list[tuple[str, str, Callable[[bytes], Awaitable[Reply]]]] = []
@@ -92,7 +107,10 @@ class ServiceRuntime:
         self.command_models: dict[str, type[Command]] = {}
         self.query_models: dict[str, type[Query]] = {}
         self.admin_models: dict[str, type[Query]] = {}
-        self.aggregates: list[AggregateType[Any]] = []
+        self.command_handlers: dict[type[Command], Callable[[Any], Awaitable[CommandResult]]] = {}
+        self.query_handlers: dict[type[Query], Callable[[Any], Awaitable[Any]]] = {}
+        self.appended: list[AggregateType[Any]] = []
+        self._aggregates: dict[str, Aggregates[Any]] = {}
         self.query(_HealthQuery, self._health, subject=health_subject(name))
         self._admin(ReplayProjection, self._replay)
         self._admin(RetryDeadLetter, self._retry_dead_letter)
@@ -108,12 +126,29 @@ class ServiceRuntime:
         return self._nc
 
     @property
-    def store(self) -> JetStreamEventStore:
+    def store(self) -> EventStore:
+        """The event store: the injected one, or JetStream's once started."""
         if self._store is None:
             raise RuntimeError("service not started")
         return self._store
 
+    def aggregates(self, kind: AggregateType[S]) -> Aggregates[S]:
+        """The runtime's repository and executor of aggregate type `kind` (one per type; the
+        store is resolved on first use). Declares `kind` as appended by this service."""
+        known = self._aggregates.get(kind.name)
+        if known is None:
+            known = Aggregates(self.commands, lambda: self.store, kind, self.settings.aggregate_cache_size)
+            self._aggregates[kind.name] = known
+            self.publishes(kind)
+        elif known.kind is not kind:
+            raise ValueError(f"two aggregate types named {kind.name!r} in {self.name}")
+        aggregates: Aggregates[S] = known
+        return aggregates
+
     def command(self, model: type[C], handler: Callable[[C], Awaitable[CommandResult]]) -> None:
+        if model in self.command_handlers:
+            raise ValueError(f"command {model.command_name} of {self.name} has a handler already")
+        self.command_handlers[model] = handler
         self.command_models[model.command_name] = model
         self._serve(
             command_subject(self.name, model.command_name),
@@ -126,6 +161,7 @@ class ServiceRuntime:
     ) -> None:
         if subject is None or subject == query_subject(self.name, model.query_name):
             self.query_models[model.query_name] = model
+            self.query_handlers[model] = handler
         self._serve(
             subject or query_subject(self.name, model.query_name),
             f"{self.name}-queries",
@@ -192,15 +228,26 @@ class ServiceRuntime:
             log.error("reply_too_large", subject=msg.subject, size=len(data), limit=limit)
             await self.nc.publish(msg.reply, _encoded(too_large_reply(len(data), limit, msg.subject)))
 
-    def projection(self, projection: Projection, consumer: str) -> None:
-        self._projections.append((projection, consumer))
+    def projection(self, projection: Projection, consumer: str | None = None) -> None:
+        """Run `projection` (or reaction) on its durable consumer, `durable_for(service)` (from
+        its name). `consumer` names another durable (older style, until every service's
+        projections declare `sources`)."""
+        durable = consumer or type(projection).durable_for(self.name)
+        for known, known_durable in self._projections:
+            if known.name == projection.name or known_durable == durable:
+                raise ValueError(f"projection {projection.name} ({durable}) of {self.name} is wired twice")
+        self._projections.append((projection, durable))
+
+    def consumer_specs(self) -> tuple[ConsumerSpec, ...]:
+        """The durable consumers this service's projections and reactions need (provisioning)."""
+        return tuple(type(p).consumer_spec(self.name, durable) for p, durable in self._projections)
 
     def publishes(self, *aggregates: AggregateType[Any]) -> None:
-        """Declare the aggregates whose events this service appends to its stream (its catalog;
-        without it the catalog knows them from the projections on the service's own stream)."""
+        """Declare aggregates whose events this service appends otherwise than through
+        `aggregates(KIND)` (which declares them itself)."""
         for aggregate in aggregates:
-            if all(a.name != aggregate.name for a in self.aggregates):
-                self.aggregates.append(aggregate)
+            if all(a.name != aggregate.name for a in self.appended):
+                self.appended.append(aggregate)
 
     def runner(self, projection_name: str) -> ProjectionRunner:
         """The running runner of a projection (its `tables` are what queries read)."""
@@ -250,7 +297,8 @@ class ServiceRuntime:
 
     async def start(self) -> None:
         self._nc = await connect_nats(self.settings, f"{self.name}-runtime")
-        self._store = JetStreamEventStore(self._nc, self.name, timeout=self.settings.request_timeout)
+        if not self._injected_store:
+            self._store = JetStreamEventStore(self._nc, self.name, timeout=self.settings.request_timeout)
         if isinstance(self.clock, SimulationClock):
             await self.clock.attach(self._nc, SIM_CLOCK_BUCKET)
         await create_runtime_tables(self.engine)
@@ -293,7 +341,7 @@ class ServiceRuntime:
             await runner.stop()
         if isinstance(self.clock, SimulationClock):
             await self.clock.detach()
-        if self._store is not None:
+        if isinstance(self._store, JetStreamEventStore):
             await self._store.close()
         if self._nc is not None:
             try:

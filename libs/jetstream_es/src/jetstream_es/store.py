@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from jetstream_es.errors import InvalidAggregateId
 from jetstream_es.events import StoredEvent
@@ -36,6 +36,16 @@ class AppendResult:
         return self.seqs[-1]
 
 
+@dataclass(frozen=True, slots=True)
+class AggregateAppend:
+    """One aggregate's part of an atomic append over several aggregates (`append_all`)."""
+
+    aggregate_type: str
+    aggregate_id: str
+    events: Sequence[EventEnvelope]
+    expected_last_seq: int
+
+
 class EventStore(Protocol):
     """One service's event stream, one subject per aggregate.
 
@@ -51,6 +61,15 @@ class EventStore(Protocol):
     ) -> AppendResult: ...
 
     async def read(self, aggregate_type: str, aggregate_id: str, after_seq: int = 0) -> list[StoredEvent]: ...
+
+
+@runtime_checkable
+class AtomicEventStore(EventStore, Protocol):
+    """A store that appends to several aggregates of its stream at once, all or nothing: every
+    part must follow its aggregate's `expected_last_seq` (else `ConcurrencyConflict`, nothing
+    stored). Both stores of this library are one (the JetStream one in one atomic batch)."""
+
+    async def append_all(self, parts: Sequence[AggregateAppend]) -> tuple[AppendResult, ...]: ...
 
 
 class AggregateSubjects:

@@ -80,7 +80,7 @@ def test_every_reference_resolves_and_the_output_is_stable() -> None:
 def test_an_aggregate_the_service_defines_is_documented_without_being_declared() -> None:
     """Issue 15: the channels come from the aggregates the service's code defines, not from a list."""
     runtime = sample_runtime("nats://127.0.0.1:1", "sqlite+aiosqlite:///:memory:", totals=False)
-    runtime.aggregates.clear()
+    runtime.appended.clear()
     try:
         doc = build_document(runtime, ServiceSpec("sample", "jetstream_es"))
     finally:

@@ -26,7 +26,7 @@ from jetstream_es.errors import (
 )
 from jetstream_es.events import StoredEvent, parse_envelope
 from jetstream_es.jetstream.direct_get import DirectGetClient
-from jetstream_es.store import AggregateSubjects, AppendResult
+from jetstream_es.store import AggregateAppend, AggregateSubjects, AppendResult
 from shop_contracts.envelope import EventEnvelope
 from shop_contracts.subjects import (
     EVENT_TYPE_HEADER,
@@ -78,6 +78,25 @@ class JetStreamEventStore(AggregateSubjects):
             return await self._append_one(subject, events[0], expected_last_seq)
         return await self._append_batch(subject, events, expected_last_seq)
 
+    async def append_all(self, parts: Sequence[AggregateAppend]) -> tuple[AppendResult, ...]:
+        """Several aggregates' events in one JetStream atomic batch (`allow_atomic`, server 2.12+):
+        each aggregate's first message carries its expected last subject sequence, the server
+        checks them all at the commit and stores every message or none (decision 0007)."""
+        subjects = [self._subject(p.aggregate_type, p.aggregate_id, p.events) for p in parts]
+        if len(set(subjects)) != len(subjects):
+            raise ValueError(f"one part per aggregate: {subjects}")
+        messages = [
+            (subject, envelope, part.expected_last_seq if index == 0 else None)
+            for subject, part in zip(subjects, parts, strict=True)
+            for index, envelope in enumerate(part.events)
+        ]
+        result = await self._batch(messages, " + ".join(subjects))
+        results, offset = [], 0
+        for part in parts:
+            results.append(AppendResult(seqs=result.seqs[offset : offset + len(part.events)]))
+            offset += len(part.events)
+        return tuple(results)
+
     async def _append_one(self, subject: str, envelope: EventEnvelope, expected: int) -> AppendResult:
         headers = event_headers(envelope)
         headers[EXPECTED_LAST_SUBJECT_SEQ_HEADER] = str(expected)
@@ -95,14 +114,23 @@ class JetStreamEventStore(AggregateSubjects):
         self, subject: str, events: Sequence[EventEnvelope], expected: int
     ) -> AppendResult:
         """All events of one command in one JetStream atomic batch: stored together or not at all."""
-        batch_id = f"{events[0].event_id[:36]}-{next(_batch_ids)}"
-        last = len(events)
+        return await self._batch(
+            [(subject, e, expected if i == 0 else None) for i, e in enumerate(events)], subject
+        )
+
+    async def _batch(
+        self, messages: Sequence[tuple[str, EventEnvelope, int | None]], where: str
+    ) -> AppendResult:
+        """One atomic batch of `(subject, envelope, expected last subject seq or None)`."""
+        batch_id = f"{messages[0][1].event_id[:36]}-{next(_batch_ids)}"
+        last = len(messages)
+        first_expected = next(e for _, _, e in messages if e is not None)
         try:
-            for position, envelope in enumerate(events, start=1):
+            for position, (subject, envelope, expected) in enumerate(messages, start=1):
                 headers = event_headers(envelope)
                 headers["Nats-Batch-Id"] = batch_id
                 headers["Nats-Batch-Sequence"] = str(position)
-                if position == 1:
+                if expected is not None:
                     headers[EXPECTED_LAST_SUBJECT_SEQ_HEADER] = str(expected)
                 body = envelope.model_dump_json().encode()
                 if position < last:
@@ -111,13 +139,11 @@ class JetStreamEventStore(AggregateSubjects):
                     headers["Nats-Batch-Commit"] = "1"
                     reply = await self._nc.request(subject, body, timeout=self._timeout, headers=headers)
         except _TRANSPORT_ERRORS as exc:
-            raise StreamUnavailable(
-                f"atomic append to {subject} not confirmed: {type(exc).__name__}"
-            ) from exc
+            raise StreamUnavailable(f"atomic append to {where} not confirmed: {type(exc).__name__}") from exc
         ack = json.loads(reply.data)
         error = ack.get("error")
         if error:
-            raise self._api_error(error.get("err_code"), error.get("description"), subject, expected)
+            raise self._api_error(error.get("err_code"), error.get("description"), where, first_expected)
         first = int(ack["seq"]) - int(ack.get("count", last)) + 1
         return AppendResult(seqs=tuple(range(first, first + last)))
 

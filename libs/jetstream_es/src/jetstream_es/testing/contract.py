@@ -11,9 +11,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from jetstream_es.errors import ConcurrencyConflict, DuplicateAppend, InvalidAggregateId
+from jetstream_es.clock import FixedClock
+from jetstream_es.commands import Cause, CommandHandler, step
+from jetstream_es.errors import ConcurrencyConflict, DuplicateAppend, InvalidAggregateId, RuleViolated
 from jetstream_es.events import derive_event_id
-from jetstream_es.store import EventStore
+from jetstream_es.repository import Repository
+from jetstream_es.store import AggregateAppend, AtomicEventStore, EventStore
+from jetstream_es.testing.sample import COUNTER, open_as
 from shop_contracts.envelope import Actor, EventEnvelope
 
 ACTOR = Actor(id="tester", roles=("system",))
@@ -141,3 +145,60 @@ class EventStoreContract:
             await store.append("Counter", bad_id, [envelope("ok", 1)], 0)
         with pytest.raises(InvalidAggregateId):
             await store.read("Counter", bad_id)
+
+    # -- several aggregates at once (decision 0007) ----------------------------------------
+
+    async def test_append_all_stores_every_part_in_order(self, store: EventStore) -> None:
+        assert isinstance(store, AtomicEventStore)
+        await store.append("Counter", "all-b", [envelope("all-b", 1, "before")], 0)
+        b_last = (await store.read("Counter", "all-b"))[-1].stream_seq
+        first, second = await store.append_all(
+            [
+                AggregateAppend(
+                    "Counter", "all-a", [envelope("all-a", 1, "x", 0), envelope("all-a", 2, "x", 1)], 0
+                ),
+                AggregateAppend("Counter", "all-b", [envelope("all-b", 2, "x", 0)], b_last),
+            ]
+        )
+        a_events = await store.read("Counter", "all-a")
+        b_events = await store.read("Counter", "all-b")
+        assert [e.stream_seq for e in a_events] == list(first.seqs)
+        assert [e.stream_seq for e in b_events][-1:] == list(second.seqs)
+        assert first.seqs[-1] < second.seqs[0]
+
+    async def test_append_all_with_one_stale_part_stores_nothing(self, store: EventStore) -> None:
+        assert isinstance(store, AtomicEventStore)
+        await store.append("Counter", "stale-b", [envelope("stale-b", 1, "before")], 0)
+        with pytest.raises(ConcurrencyConflict):
+            await store.append_all(
+                [
+                    AggregateAppend("Counter", "stale-a", [envelope("stale-a", 1, "y")], 0),
+                    AggregateAppend("Counter", "stale-b", [envelope("stale-b", 2, "y")], 0),
+                ]
+            )
+        assert await store.read("Counter", "stale-a") == []
+        assert len(await store.read("Counter", "stale-b")) == 1
+
+    async def test_a_command_over_two_aggregates_is_atomic_and_idempotent(self, store: EventStore) -> None:
+        handler = CommandHandler(FixedClock(datetime(2026, 3, 1, 6, 0, tzinfo=UTC)))
+        repo = Repository(store, COUNTER)
+        cause = Cause.of_command("two-1", ACTOR)
+        steps = [
+            step(repo, "two-a", lambda s: open_as(s, "two-a", "A")),
+            step(repo, "two-b", lambda s: open_as(s, "two-b", "B")),
+        ]
+        first = await handler.execute_all(cause, steps)
+        again = await handler.execute_all(cause, steps)
+        assert [r.repeated for r in again] == [True, True]
+        assert [r.event_ids for r in again] == [r.event_ids for r in first]
+        assert len(await store.read("Counter", "two-a")) == 1
+        assert len(await store.read("Counter", "two-b")) == 1
+        with pytest.raises(RuleViolated):  # TEST-1: the second step refuses, the first appends nothing
+            await handler.execute_all(
+                Cause.of_command("two-2", ACTOR),
+                [
+                    step(repo, "two-c", lambda s: open_as(s, "two-c", "C")),
+                    step(repo, "two-b", lambda s: open_as(s, "two-b", "B")),
+                ],
+            )
+        assert await store.read("Counter", "two-c") == []

@@ -16,14 +16,17 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jetstream_es.aggregate import AggregateType
-from jetstream_es.commands import Cause, CommandResult
+from jetstream_es.clock import Clock
+from jetstream_es.commands import Cause, CommandResult, cause_of
+from jetstream_es.deadlines import Deadline, DeadlineScheduler
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
-from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
-from jetstream_es.provision import ConsumerSpec
-from jetstream_es.repository import Repository
+from jetstream_es.projection import ApplyContext, Decoded, Projection, Reaction, Tables
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
+from jetstream_es.store import EventStore
+from shop_contracts.aggregates import AggregateRef
+from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.messages import Command, EventData
 
 
@@ -70,7 +73,8 @@ def evolve(state: CounterState, event: EventData) -> CounterState:
     return state
 
 
-COUNTER = AggregateType[CounterState]("Counter", registry, CounterState, evolve)
+SAMPLE_COUNTER = AggregateRef("sample", "Counter")
+COUNTER = AggregateType.of(SAMPLE_COUNTER, registry, CounterState, evolve)
 
 
 class OpenCounter(Command):
@@ -85,9 +89,13 @@ class Increment(Command):
 
 
 def open_counter(state: CounterState, cmd: OpenCounter) -> Sequence[EventData]:
+    return open_as(state, cmd.counter_id, cmd.name, cmd.limit)
+
+
+def open_as(state: CounterState, counter_id: str, name: str, limit: int = 1_000_000) -> Sequence[EventData]:
     if state.opened:
-        raise RuleViolated(f"counter {cmd.counter_id} is open already", rule="TEST-1")
-    return [CounterOpened(name=cmd.name, limit=cmd.limit)]
+        raise RuleViolated(f"counter {counter_id} is open already", rule="TEST-1")
+    return [CounterOpened(name=name, limit=limit)]
 
 
 def increment(state: CounterState, by: int) -> Sequence[EventData]:
@@ -110,8 +118,8 @@ class CounterTotals(Projection):
     events costs one INSERT and one UPDATE statement, whatever its size)."""
 
     name = "counter_totals"
-    stream = "SAMPLE"
-    filter_subjects = ("sample.events.Counter.>",)
+    sources = (SAMPLE_COUNTER,)
+    ack_wait_s = 1.0
     handles = frozenset({"CounterOpened", "CounterIncremented"})
 
     def define_tables(self, metadata: MetaData, suffix: str) -> dict[str, Table]:
@@ -184,7 +192,52 @@ class FlakyCounterTotals(CounterTotals):
                 self.applied[key] = self.applied.get(key, 0) + 1
 
 
-SAMPLE_CONSUMER = "sample-counter-totals"
+class Shout(Command):
+    """Open a counter and a second one that echoes it (a command over two aggregates)."""
+
+    counter_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    echo_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    name: str = Field(min_length=1, max_length=100)
+
+
+OTHER_COUNTER = AggregateRef("other", "Counter")
+
+
+class IncrementOnOpen(Reaction):
+    """Another service's counter opened: increment ours of the same id by one (TEST-4)."""
+
+    name = "sample_increment_on_open"
+    sources = (OTHER_COUNTER,)
+    models = (CounterOpened,)
+    handles = frozenset({"CounterOpened"})
+
+    def __init__(self, runtime: ServiceRuntime) -> None:
+        super().__init__()
+        self.counters = runtime.aggregates(COUNTER)
+
+    async def react(self, item: Decoded) -> None:
+        event = item.event.envelope
+        cause = Cause.of_event(self.name, event, event.actor)
+        await self.counters.execute(event.aggregate_id, cause, lambda s, _now: increment(s, 1))
+
+
+class CloseOnDeadline:
+    """A due `close` deadline closes its counter (TEST-5); ids derive from the deadline."""
+
+    def __init__(self, runtime: ServiceRuntime) -> None:
+        self.counters = runtime.aggregates(COUNTER)
+
+    async def __call__(self, deadline: Deadline) -> None:
+        key = f"deadline/{deadline.id}"
+        cause = Cause(key=key, actor=SYSTEM_ACTOR, correlation_id=key, causation_id=key)
+        await self.counters.execute(deadline.aggregate_id, cause, lambda s, _now: close(s))
+
+
+def close(state: CounterState) -> Sequence[EventData]:
+    return [] if state.closed else [CounterClosed()]
+
+
+SAMPLE_CONSUMER = CounterTotals.durable_for("sample")
 
 
 def sample_runtime(
@@ -193,35 +246,66 @@ def sample_runtime(
     projection: CounterTotals | None = None,
     *,
     totals: bool = True,
+    clock: Clock | None = None,
+    store: EventStore | None = None,
+    reactions: bool = False,
     **settings: Any,
 ) -> ServiceRuntime:
-    """A `sample` service: OpenCounter and Increment commands, and (unless `totals=False`) the
-    counter totals projection on consumer `sample-counter-totals` (provision it with
-    `SAMPLE_CONSUMER_SPEC`)."""
+    """A `sample` service: OpenCounter, Increment and Shout commands, and (unless `totals=False`)
+    the counter totals projection on consumer `sample-counter-totals` (provision it with
+    `SAMPLE_CONSUMER_SPEC`); `reactions=True` adds `IncrementOnOpen` (in-memory tests)."""
     service = ServiceRuntime(
-        "sample", RuntimeSettings(nats_url=url, connect_timeout=2, **settings), database_url
+        "sample",
+        RuntimeSettings(nats_url=url, connect_timeout=2, **settings),
+        database_url,
+        clock=clock,
+        store=store,
     )
-    repos: dict[str, Repository[CounterState]] = {}
-
-    def repo() -> Repository[CounterState]:
-        if "r" not in repos:
-            repos["r"] = Repository(service.store, COUNTER)
-        return repos["r"]
+    counters = service.aggregates(COUNTER)
 
     async def on_open(cmd: OpenCounter) -> CommandResult:
-        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
-        return await service.commands.execute(repo(), cmd.counter_id, cause, lambda s: open_counter(s, cmd))
+        return await counters.execute(
+            cmd.counter_id, cause_of(cmd), lambda s, _now: open_counter(s, cmd), must_exist=False
+        )
 
     async def on_increment(cmd: Increment) -> CommandResult:
-        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
-        return await service.commands.execute(repo(), cmd.counter_id, cause, lambda s: increment(s, cmd.by))
+        return await counters.execute(
+            cmd.counter_id, cause_of(cmd), lambda s, _now: increment(s, cmd.by), must_exist=False
+        )
+
+    async def on_shout(cmd: Shout) -> CommandResult:
+        echo = f"echo of {cmd.name}"
+        first, _second = await counters.execute_all(
+            cause_of(cmd),
+            counters.step(
+                cmd.counter_id, lambda s, _now: open_as(s, cmd.counter_id, cmd.name), must_exist=False
+            ),
+            counters.step(cmd.echo_id, lambda s, _now: open_as(s, cmd.echo_id, echo), must_exist=False),
+        )
+        return first
 
     service.command(OpenCounter, on_open)
     service.command(Increment, on_increment)
+    service.command(Shout, on_shout)
     if totals:
-        service.projection(projection or CounterTotals(registry), SAMPLE_CONSUMER)
-    service.publishes(COUNTER)
+        service.projection(projection or CounterTotals(registry))
+    if reactions:
+        service.projection(IncrementOnOpen(service))
+        deadlines = Table("sample_deadlines", MetaData(), Column("id", String(64), primary_key=True))
+        service.scheduler(
+            DeadlineScheduler(service.engine, lambda: deadlines, service.clock, CloseOnDeadline(service))
+        )
     return service
 
 
-SAMPLE_CONSUMER_SPEC = ConsumerSpec("SAMPLE", SAMPLE_CONSUMER, ("sample.events.Counter.>",), ack_wait_s=1.0)
+def build(
+    runtime: RuntimeSettings | None = None, *, clock: Clock | None = None, store: EventStore | None = None
+) -> ServiceRuntime:
+    """The sample service as a service's `bootstrap.build` (catalogue and in-memory tests)."""
+    runtime = runtime or RuntimeSettings()
+    return sample_runtime(
+        runtime.nats_url, "sqlite+aiosqlite:///:memory:", clock=clock, store=store, reactions=True
+    )
+
+
+SAMPLE_CONSUMER_SPEC = CounterTotals.consumer_spec("sample")
