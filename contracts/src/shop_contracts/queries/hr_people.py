@@ -19,9 +19,15 @@ class DisciplineRecord(Query):
 
 
 class ActivityFund(Query):
-    """The public activity fund ledger (HR-37): every fine credited, reversed or collected; one employee's if given."""
+    """The public activity fund ledger (HR-37): the fines of the public activity fund, credited when
+    imposed, collected through a closed payroll period, refunded when cancelled after collection;
+    one employee's if given, one pay period's if given (fines imposed, collected or refunded in it).
+    `balance` is the money the fund holds: collected minus refunded, never a fine not yet collected."""
 
     employee_id: str | None = Field(default=None, pattern=EMPLOYEE_ID_PATTERN)
+    period: str | None = Field(
+        default=None, pattern=PERIOD_PATTERN, description="a pay period YYYY-MM (HR-33); all periods if None"
+    )
     limit: int = Field(default=200, ge=1, le=1000, description="entries per page (the totals cover all)")
     offset: int = Field(default=0, ge=0)
 

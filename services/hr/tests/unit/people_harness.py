@@ -179,7 +179,14 @@ class People:
             )
         return await self.fact(ATTENDANCE_DAY, day_id(employee, day), *events)
 
-    async def ladder_fine(self, day: dt.date, amount: int, occurrence: int, employee: str = "emp-1") -> str:
+    async def ladder_fine(
+        self,
+        day: dt.date,
+        amount: int,
+        occurrence: int,
+        employee: str = "emp-1",
+        fund: str = "public_activity",
+    ) -> str:
         fine = FineImposed(
             employee_id=employee,
             year=day.year,
@@ -187,6 +194,7 @@ class People:
             occurrence=occurrence,
             work_date=day,
             basis=f"absence#{occurrence}",
+            fund=fund,
         )
         [event_id] = await self.fact(ABSENCE_RECORD, record_id(employee, day.year), fine)
         return event_id
@@ -273,9 +281,11 @@ class People:
         tables = await self.tables(self.payroll_views)
         return await payroll_views.payroll_period(self.engine, tables, q.PayrollPeriod(period=period, **page))
 
-    async def fund(self, employee: str | None = None, **page: int) -> dict[str, Any]:
+    async def fund(
+        self, employee: str | None = None, period: str | None = None, **page: int
+    ) -> dict[str, Any]:
         await self.project()
         tables = await self.tables(self.payroll_views)
         return await payroll_views.activity_fund(
-            self.engine, tables, q.ActivityFund(employee_id=employee, **page)
+            self.engine, tables, q.ActivityFund(employee_id=employee, period=period, **page)
         )

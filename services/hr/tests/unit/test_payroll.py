@@ -459,7 +459,7 @@ async def test_the_period_and_the_fund_answer_one_page_at_a_time_with_the_totals
     assert [s["employee_id"] for s in second["payslips"]] == ["emp-3"]
     assert (first["total"], first["total_payable"]) == (3, second["total_payable"])
     fund = await people.fund(limit=1)
-    assert (len(fund["entries"]), fund["total"], fund["balance"]) == (1, 2, "150.00")
+    assert (len(fund["entries"]), fund["total"], fund["credited"]) == (1, 2, "150.00")
 
 
 async def test_the_payslip_query_shows_the_latest_run_and_whether_the_period_closed_sm_pay() -> None:
@@ -625,3 +625,74 @@ async def test_a_demoted_employee_cannot_be_demoted_again_from_the_grade_they_lo
         await people.when(demote(dt.date(2026, 4, 1), case_id="c2"))
     assert refused.value.rule == "DIS-11"
     assert "grade team_member" in refused.value.message
+
+
+# HR-37: the public activity fund holds what was collected, per pay period
+
+
+async def test_the_fund_holds_collected_fines_per_period_and_gives_back_refunds_hr_37() -> None:
+    """March collects its two fines (150); a 31 March fine deducted in April is April's; cancelled
+    on appeal after April closed, it stays April's collection and leaves the fund as May's refund."""
+    people = People()
+    await march(people)
+    await people.given(calculate(staff=MARCH_STAFF), close())
+    people.at(dt.datetime(2026, 4, 3, 2, 0, tzinfo=dt.UTC))
+    await people.when(offence("4.3", "c2", occurred_on=dt.date(2026, 3, 31)))
+    await people.when(
+        p.AppealPenalty(
+            command_id="ap2", actor=EMPLOYEE_ACTOR, employee_id="emp-1", case_id="c2", grounds="no"
+        )
+    )
+    people.at(MAY_1)
+    await people.given(calculate("2026-04", "pay-2026-04", MARCH_STAFF), close("2026-04"))
+    await people.when(
+        p.DecideAppeal(command_id="dec", actor=HR, employee_id="emp-1", case_id="c2", upheld=False, note="ok")
+    )
+    # before May's payroll: the overturned fine is still April's collection, nothing refunded yet
+    april = await people.fund(period="2026-04")
+    assert (april["collected"], april["refunded"], april["balance"]) == ("100.00", "0.00", "100.00")
+    people.at(dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.UTC))
+    await people.given(calculate("2026-05", "pay-2026-05", MARCH_STAFF), close("2026-05"))
+
+    march_fund = await people.fund(period="2026-03")
+    may = await people.fund(period="2026-05")
+    everything = await people.fund()
+
+    assert (march_fund["collected"], march_fund["balance"]) == ("150.00", "150.00")
+    assert [e["deducted_in"] for e in march_fund["entries"]] == ["2026-03", "2026-03"]
+    assert (may["collected"], may["refunded"], may["balance"]) == ("0.00", "100.00", "-100.00")
+    assert [e["refunded_in"] for e in may["entries"]] == ["2026-05"]
+    assert (everything["collected"], everything["refunded"], everything["balance"]) == (
+        "250.00",
+        "100.00",
+        "150.00",
+    )
+
+
+async def test_a_fine_not_yet_collected_is_outstanding_not_in_the_fund_hr_37() -> None:
+    people = People()
+    await march(people)
+    people.at(APRIL_1)
+    await people.when(calculate(staff=MARCH_STAFF))  # calculated, not closed: deducted, not collected
+
+    fund = await people.fund(period="2026-03")
+
+    assert {e["status"] for e in fund["entries"]} == {"deducted"}
+    assert (fund["credited"], fund["collected"], fund["outstanding"], fund["balance"]) == (
+        "150.00",
+        "0.00",
+        "150.00",
+        "0.00",
+    )
+
+
+async def test_a_fine_of_another_fund_stays_out_of_the_public_activity_fund_hr_37() -> None:
+    people = People()
+    await people.given(onboard(join=dt.date(2026, 2, 1)))
+    await people.ladder_fine(dt.date(2026, 3, 3), 100, 1)
+    await people.ladder_fine(dt.date(2026, 3, 4), 300, 2, fund="welfare")
+
+    fund = await people.fund()
+
+    assert [e["amount"] for e in fund["entries"]] == ["100.00"]
+    assert fund["credited"] == "100.00"

@@ -7,7 +7,8 @@ what the runs decided, kept from HR's own events.
 - days (AttendanceDayEvaluated, AbsenceRecorded, AbsenceRescinded): outcome, leave type, absence;
 - fines (FineImposed / FineReversed of the absence ladder, DisciplinaryFineImposed / Cancelled):
   one row per fine with the period whose latest run deducted it (each fine once) and the period
-  that refunded a cancelled one — the public activity fund ledger (HR-37) reads the same rows;
+  that refunded a cancelled one — the public activity fund ledger (HR-37) reads the same rows,
+  leaving out the fines of another fund (`other_funds`, the events' `fund`);
 - payslips and periods (PayslipCalculated, FirstSalaryDeferred, PayrollCalculated,
   PayrollAdjustmentRecorded, PayrollPeriodClosed).
 """
@@ -19,7 +20,20 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, Row, String, Table, and_, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    Row,
+    String,
+    Table,
+    and_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hr.domain import discipline, employees
@@ -84,6 +98,11 @@ def _registry() -> EventRegistry:
     for model in PAYROLL_PERIOD.registry.models:
         registry.register(model)
     return registry
+
+
+PUBLIC_ACTIVITY = "public_activity"
+"""HR-37: the fund every fine of the rules goes to (the events' `fund` default); a fine naming
+another fund is listed in `other_funds` and stays out of this fund's ledger."""
 
 
 def ladder_key(employee_id: str, work_date: dt.date | str, amount: Decimal) -> str:
@@ -154,6 +173,12 @@ class PayrollViews(Projection):
                 Column("deducted_period", String(7), nullable=True),
                 Column("refunded_period", String(7), nullable=True),
             ),
+            "other_funds": Table(
+                f"pay_fine_other_funds{suffix}",
+                metadata,
+                Column("fine_id", String(64), primary_key=True),
+                Column("fund", String(64), nullable=False),
+            ),
             "payslips": Table(
                 f"pay_slips{suffix}",
                 metadata,
@@ -214,11 +239,13 @@ class PayrollViews(Projection):
                 await self._fine(
                     conn, tables, event_id, data.employee_id, ladder_key(data.employee_id, data.work_date, data.amount),
                     data.amount, data.work_date, data.rule, f"absence fine ({data.basis}, {data.work_date})",
+                    data.fund,
                 )  # fmt: skip
             case DisciplinaryFineImposed():
                 await self._fine(
                     conn, tables, event_id, data.employee_id, f"case:{data.employee_id}:{data.case_id}",
                     data.amount, data.imposed_on, data.rule, f"discipline fine, case {data.case_id}",
+                    data.fund,
                 )  # fmt: skip
             case FineReversed():
                 key = ladder_key(data.employee_id, data.work_date, data.amount)
@@ -299,6 +326,7 @@ class PayrollViews(Projection):
         dated: dt.date,
         rule: str,
         description: str,
+        fund: str,
     ) -> None:
         row = {
             "fine_id": fine_id,
@@ -310,6 +338,9 @@ class PayrollViews(Projection):
             "description": description,
         }
         await conn.execute(upsert(conn, tables["fines"]).values(**row).on_conflict_do_nothing())
+        if fund != PUBLIC_ACTIVITY:
+            other = {"fine_id": fine_id, "fund": fund}
+            await conn.execute(upsert(conn, tables["other_funds"]).values(**other).on_conflict_do_nothing())
 
     async def _cancel(
         self, conn: AsyncConnection, fines: Table, key: str, event_id: str, on: dt.date
@@ -503,10 +534,24 @@ async def payroll_period(engine: AsyncEngine, tables: Tables, query: PayrollPeri
 
 
 async def activity_fund(engine: AsyncEngine, tables: Tables, query: ActivityFund) -> dict[str, Any]:
-    """HR-37: every fine is credited to the public activity fund; the department manager collects
-    it through the payroll deduction of a closed period; a cancelled fine is reversed."""
-    fines, periods = tables["fines"], tables["periods"]
-    where = [fines.c.employee_id == query.employee_id] if query.employee_id else []
+    """HR-37: the public activity fund's ledger. A fine is credited when imposed and counts as
+    money in the fund only once the department manager collected it: deducted by the payroll run of
+    a period that is closed. A fine cancelled on appeal before collection never reaches the fund; one
+    cancelled after collection stays collected in its period and leaves the fund when it is refunded
+    (in the closed period that paid it back). Only fines of the public activity fund are read; with
+    `period`, the fines imposed, collected or refunded in that pay period, and the totals are that
+    period's movements."""
+    fines, periods, others = tables["fines"], tables["periods"], tables["other_funds"]
+    where: list[ColumnElement[bool]] = [fines.c.fine_id.not_in(select(others.c.fine_id))]
+    if query.employee_id:
+        where.append(fines.c.employee_id == query.employee_id)
+    if query.period:
+        first, last = bounds(query.period)
+        where.append(
+            fines.c.dated.between(first.isoformat(), last.isoformat())
+            | (fines.c.deducted_period == query.period)
+            | (fines.c.refunded_period == query.period)
+        )
     async with engine.connect() as conn:
         rows = (
             await conn.execute(select(fines).where(*where).order_by(fines.c.dated, fines.c.fine_id))
@@ -514,19 +559,33 @@ async def activity_fund(engine: AsyncEngine, tables: Tables, query: ActivityFund
         closed = {
             r.period for r in (await conn.execute(select(periods.c.period).where(periods.c.closed.is_(True))))
         }
-    entries, credited, collected = [], 0, 0
+
+    def inside(period: str | None) -> bool:
+        return period is not None and (query.period is None or period == query.period)
+
+    def imposed_inside(dated: str) -> bool:
+        return query.period is None or dated[:7] == query.period
+
+    entries = []
+    credited = collected = refunded = outstanding = 0
     for r in rows:
+        was_collected = r.deducted_period in closed
         if r.cancel_id is not None:
             status = "refunded" if r.refunded_period else "reversed"
-        elif r.deducted_period in closed:
+        elif was_collected:
             status = "collected"
         elif r.deducted_period:
             status = "deducted"
         else:
             status = "pending"
-        if r.cancel_id is None:
+        if r.cancel_id is None and imposed_inside(r.dated):
             credited += r.amount_cents
-            collected += r.amount_cents if status == "collected" else 0
+        if was_collected and inside(r.deducted_period):
+            collected += r.amount_cents
+        if r.refunded_period in closed and inside(r.refunded_period):
+            refunded += r.amount_cents
+        if r.cancel_id is None and not was_collected and imposed_inside(r.dated):
+            outstanding += r.amount_cents
         entries.append(
             {
                 "fine_id": r.fine_id,
@@ -537,16 +596,20 @@ async def activity_fund(engine: AsyncEngine, tables: Tables, query: ActivityFund
                 "description": r.description,
                 "status": status,
                 "deducted_in": r.deducted_period,
+                "refunded_in": r.refunded_period,
                 "collected_by": "dept_manager",
             }
         )
     return {
-        "fund": "public_activity",
+        "fund": PUBLIC_ACTIVITY,
+        "period": query.period,
         "entries": entries[query.offset : query.offset + query.limit],
         "total": len(entries),
         "limit": query.limit,
         "offset": query.offset,
-        "balance": money(credited),
+        "credited": money(credited),
         "collected": money(collected),
-        "outstanding": money(credited - collected),
+        "refunded": money(refunded),
+        "balance": money(collected - refunded),
+        "outstanding": money(outstanding),
     }
