@@ -1,9 +1,11 @@
 """The dead-letter queue: what a projection could not apply, and what operators did about it.
 
-A dead letter is a message on `dlq.<service>.<consumer>` in the `DLQ` stream (written by the
+A dead letter is a message on `dlq.<service>.<consumer>` in the `DLQ` stream (published by the
 projection runner, see projection.py: the original body and headers plus `Dlq-Reason`,
 `Dlq-Error`, `Dlq-Stream`, `Dlq-Subject`, `Dlq-Sequence`, `Dlq-Consumer`, `Dlq-Service`,
-`Dlq-Attempts`, `Dlq-At`). Nothing is deleted from the DLQ: a dead letter is resolved by a
+`Dlq-Attempts`, `Dlq-At`, `Dlq-Original-Msg-Id`). Its header format lives here alone:
+`dead_letter_headers` builds it and `parse_dead_letter` reads it back; the names are
+`shop_contracts.headers.Header` members. Nothing is deleted from the DLQ: a dead letter is resolved by a
 resolution message on `dlq.<service>.<consumer>.resolved` naming it (`Dlq-Resolves`: its DLQ
 sequence), `retried` (applied after a fix, by the owning service) or `dropped` (with the
 operator's reason). A dead letter is resolved at most once; its resolution says who, when, why.
@@ -25,11 +27,14 @@ from typing import Any
 from nats.aio.client import Client
 
 from jetstream_es.jetstream.direct_get import DirectGetClient
-from shop_contracts.subjects import DLQ_STREAM, MSG_ID_HEADER, dlq_subject
+from shop_contracts.headers import DLQ_PREFIX, NATS_PREFIX, Header
+from shop_contracts.subjects import DLQ_STREAM, dlq_subject
 
 RESOLVED_TOKEN = "resolved"
 DEAD_LETTERS = "dlq.*.*"
 RESOLUTIONS = f"dlq.*.*.{RESOLVED_TOKEN}"
+MAX_ERROR = 2000
+"""Characters of an error (or a drop's reason) kept in a header."""
 
 
 class DeadLetterError(Exception):
@@ -104,27 +109,64 @@ class DeadLetter:
         return {**self.summary(), "headers": self.headers, "body": body}
 
 
-def _dead_letter(seq: int, headers: Mapping[str, str], data: bytes) -> DeadLetter:
+def dead_letter_headers(
+    original: Mapping[str, str] | None,
+    *,
+    reason: str,
+    error: str,
+    stream: str,
+    subject: str,
+    stream_seq: int,
+    consumer: str,
+    service: str,
+    attempts: int,
+    at: datetime,
+) -> dict[str, str]:
+    """The headers of a dead letter: the message's own (without JetStream's), why and from where it
+    was parked, and a message id that makes parking the same delivery twice one dead letter."""
+    original = original or {}
+    headers = {k: v for k, v in original.items() if not k.startswith(NATS_PREFIX)}
+    headers.update(
+        {
+            Header.DLQ_REASON: reason,
+            Header.DLQ_ERROR: error[:MAX_ERROR],
+            Header.DLQ_STREAM: stream,
+            Header.DLQ_SUBJECT: subject,
+            Header.DLQ_SEQUENCE: str(stream_seq),
+            Header.DLQ_CONSUMER: consumer,
+            Header.DLQ_SERVICE: service,
+            Header.DLQ_ATTEMPTS: str(attempts),
+            Header.DLQ_AT: at.isoformat(),
+            Header.MSG_ID: f"dlq-{stream}-{stream_seq}-{consumer}",
+        }
+    )
+    if original.get(Header.MSG_ID):
+        headers[Header.DLQ_ORIGINAL_MSG_ID] = original[Header.MSG_ID]
+    return headers
+
+
+def parse_dead_letter(seq: int, headers: Mapping[str, str], data: bytes) -> DeadLetter:
+    """The dead letter at DLQ sequence `seq`, read from the headers `dead_letter_headers` built."""
     return DeadLetter(
         dlq_seq=seq,
-        service=headers.get("Dlq-Service", ""),
-        consumer=headers.get("Dlq-Consumer", ""),
-        reason=headers.get("Dlq-Reason", ""),
-        error=headers.get("Dlq-Error", ""),
-        stream=headers.get("Dlq-Stream", ""),
-        subject=headers.get("Dlq-Subject", ""),
-        stream_seq=int(headers.get("Dlq-Sequence", "0") or 0),
-        attempts=int(headers.get("Dlq-Attempts", "0") or 0),
-        at=headers.get("Dlq-At", ""),
-        event_type=headers.get("Event-Type"),
-        headers={k: v for k, v in headers.items() if not k.startswith("Nats-")},
+        service=headers.get(Header.DLQ_SERVICE, ""),
+        consumer=headers.get(Header.DLQ_CONSUMER, ""),
+        reason=headers.get(Header.DLQ_REASON, ""),
+        error=headers.get(Header.DLQ_ERROR, ""),
+        stream=headers.get(Header.DLQ_STREAM, ""),
+        subject=headers.get(Header.DLQ_SUBJECT, ""),
+        stream_seq=int(headers.get(Header.DLQ_SEQUENCE, "0") or 0),
+        attempts=int(headers.get(Header.DLQ_ATTEMPTS, "0") or 0),
+        at=headers.get(Header.DLQ_AT, ""),
+        event_type=headers.get(Header.EVENT_TYPE),
+        headers={k: v for k, v in headers.items() if not k.startswith(NATS_PREFIX)},
         data=data,
     )
 
 
 def original_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """The dead letter's headers as the projection first saw them (without the `Dlq-` ones)."""
-    return {k: v for k, v in headers.items() if not k.startswith("Dlq-")}
+    return {k: v for k, v in headers.items() if not k.startswith(DLQ_PREFIX)}
 
 
 async def _scan(nc: Client, subject: str, batch: int = 500) -> list[tuple[int, dict[str, str], bytes]]:
@@ -136,7 +178,7 @@ async def _scan(nc: Client, subject: str, batch: int = 500) -> list[tuple[int, d
             msgs, remaining = await direct.request({"seq": seq, "batch": batch, "next_by_subj": subject})
             for msg in msgs:
                 headers = dict(msg.headers or {})
-                found.append((int(headers["Nats-Sequence"]), headers, msg.data))
+                found.append((int(headers[Header.SEQUENCE]), headers, msg.data))
             if not msgs or remaining <= 0:
                 return found
             seq = found[-1][0] + 1
@@ -147,15 +189,15 @@ async def _scan(nc: Client, subject: str, batch: int = 500) -> list[tuple[int, d
 async def resolutions(nc: Client) -> dict[int, Resolution]:
     result: dict[int, Resolution] = {}
     for seq, headers, _data in await _scan(nc, RESOLUTIONS):
-        resolves = int(headers.get("Dlq-Resolves", "0") or 0)
+        resolves = int(headers.get(Header.DLQ_RESOLVES, "0") or 0)
         result.setdefault(
             resolves,
             Resolution(
                 dlq_seq=resolves,
-                action=headers.get("Dlq-Resolution", ""),
-                reason=headers.get("Dlq-Resolution-Reason", ""),
-                by=headers.get("Dlq-Resolved-By", ""),
-                at=headers.get("Dlq-Resolved-At", ""),
+                action=headers.get(Header.DLQ_RESOLUTION, ""),
+                reason=headers.get(Header.DLQ_RESOLUTION_REASON, ""),
+                by=headers.get(Header.DLQ_RESOLVED_BY, ""),
+                at=headers.get(Header.DLQ_RESOLVED_AT, ""),
                 seq=seq,
             ),
         )
@@ -168,7 +210,9 @@ async def dead_letters(nc: Client, *, service: str | None = None) -> list[DeadLe
     subject = f"dlq.{service}.*" if service else DEAD_LETTERS
     letters = []
     for seq, headers, data in await _scan(nc, subject):
-        letters.append(dataclasses.replace(_dead_letter(seq, headers, data), resolution=resolved.get(seq)))
+        letters.append(
+            dataclasses.replace(parse_dead_letter(seq, headers, data), resolution=resolved.get(seq))
+        )
     return letters
 
 
@@ -179,9 +223,9 @@ async def dead_letter(nc: Client, dlq_seq: int) -> DeadLetter:
         msgs, _ = await direct.request({"seq": dlq_seq, "batch": 1, "next_by_subj": DEAD_LETTERS})
     finally:
         await direct.stop()
-    if not msgs or int((msgs[0].headers or {}).get("Nats-Sequence", "0")) != dlq_seq:
+    if not msgs or int((msgs[0].headers or {}).get(Header.SEQUENCE, "0")) != dlq_seq:
         raise DeadLetterError(f"no dead letter at DLQ sequence {dlq_seq}")
-    letter = _dead_letter(dlq_seq, dict(msgs[0].headers or {}), msgs[0].data)
+    letter = parse_dead_letter(dlq_seq, dict(msgs[0].headers or {}), msgs[0].data)
     resolution = (await resolutions(nc)).get(dlq_seq)
     return dataclasses.replace(letter, resolution=resolution)
 
@@ -200,13 +244,13 @@ async def resolve(
             f"dead letter {letter.dlq_seq} was {current.action} already ({current.at} by {current.by})"
         )
     when = at.isoformat()
-    headers = {
-        "Dlq-Resolves": str(letter.dlq_seq),
-        "Dlq-Resolution": action,
-        "Dlq-Resolution-Reason": reason[:2000],
-        "Dlq-Resolved-By": by,
-        "Dlq-Resolved-At": when,
-        MSG_ID_HEADER: f"dlq-resolution-{letter.dlq_seq}",
+    headers: dict[str, str] = {
+        Header.DLQ_RESOLVES: str(letter.dlq_seq),
+        Header.DLQ_RESOLUTION: action,
+        Header.DLQ_RESOLUTION_REASON: reason[:MAX_ERROR],
+        Header.DLQ_RESOLVED_BY: by,
+        Header.DLQ_RESOLVED_AT: when,
+        Header.MSG_ID: f"dlq-resolution-{letter.dlq_seq}",
     }
     ack = await nc.jetstream().publish(
         resolution_subject(letter.service, letter.consumer), b"", headers=headers, stream=DLQ_STREAM

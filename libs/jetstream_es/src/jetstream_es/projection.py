@@ -52,6 +52,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jetstream_es.clock import Clock
+from jetstream_es.dlq import dead_letter_headers
 from jetstream_es.errors import CorruptEvent
 from jetstream_es.events import EventRegistry, StoredEvent, parse_envelope
 from jetstream_es.jetstream.direct_get import DirectGetClient
@@ -586,24 +587,18 @@ class ProjectionRunner:
     async def _dead_letter(self, msg: Msg, reason: str, error: str, attempts: int) -> None:
         """Park the message in the DLQ with its headers and the error, then move past it."""
         seq = _stream_seq(msg)
-        headers = {k: v for k, v in (msg.headers or {}).items() if not k.startswith("Nats-")}
-        original_id = (msg.headers or {}).get(MSG_ID_HEADER)
-        headers.update(
-            {
-                "Dlq-Reason": reason,
-                "Dlq-Error": error[:2000],
-                "Dlq-Stream": self.projection.stream,
-                "Dlq-Subject": msg.subject,
-                "Dlq-Sequence": str(seq),
-                "Dlq-Consumer": self.consumer,
-                "Dlq-Service": self.service,
-                "Dlq-Attempts": str(attempts),
-                "Dlq-At": self.clock.now().isoformat(),
-                MSG_ID_HEADER: f"dlq-{self.projection.stream}-{seq}-{self.consumer}",
-            }
+        headers = dead_letter_headers(
+            msg.headers,
+            reason=reason,
+            error=error,
+            stream=self.projection.stream,
+            subject=msg.subject,
+            stream_seq=seq,
+            consumer=self.consumer,
+            service=self.service,
+            attempts=attempts,
+            at=self.clock.now(),
         )
-        if original_id:
-            headers["Dlq-Original-Msg-Id"] = original_id
         await self.js.publish(
             dlq_subject(self.service, self.consumer), msg.data, headers=headers, stream="DLQ"
         )
