@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
-from shop_contracts.messages import ID_PATTERN, EventData
+from shop_contracts.messages import ID_PATTERN, ROLE_ID_PATTERN, EventData
 
 
 class RefundRequested(EventData):
@@ -95,11 +95,18 @@ class ComplaintResponseOverdue(EventData):
 
 
 class ComplaintEscalated(EventData):
-    """An agent handed the complaint to the customer-service supervisor (AS-19)."""
+    """An agent handed the complaint to the escalation point (AS-19: the customer-service
+    supervisor by default).
+
+    `escalated_to` is the role it went to, the after-sales setting `AFTERSALES_ESCALATION_ROLE`
+    (conflict C9: a role mapping, not a fixed role). It was the literal `"cs_supervisor"`; the field
+    only widened to any role id, so every event written before still reads as it was (no upcaster,
+    schema version 1).
+    """
 
     complaint_id: str = Field(pattern=ID_PATTERN)
     escalated_by: str = Field(min_length=1, max_length=128)
-    escalated_to: Literal["cs_supervisor"] = "cs_supervisor"
+    escalated_to: str = Field(default="cs_supervisor", pattern=ROLE_ID_PATTERN)
     reason: str = Field(min_length=1, max_length=1000)
     escalated_at: AwareDatetime
 

@@ -11,10 +11,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from aftersales.domain.policy import DEFAULT_DEPARTMENTS, DEFAULT_REASONS, AftersalesPolicy
+from aftersales.domain.policy import (
+    DEFAULT_DEPARTMENTS,
+    DEFAULT_REASONS,
+    AftersalesPolicy,
+    check_escalation_role,
+)
 from aftersales.domain.roles import COMMAND_ROLES, SETTING
 from aftersales.entrypoints.wiring import CONSUMERS, NAME, AftersalesService
 from jetstream_es.bootstrap import run_service
@@ -24,6 +29,7 @@ from jetstream_es.provision import ServiceSpec
 from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
+from shop_contracts.messages import ROLE_ID_PATTERN
 
 SPEC = ServiceSpec(name=NAME, module=NAME, consumers=tuple(CONSUMERS.values()))
 
@@ -51,6 +57,12 @@ class AftersalesSettings(BaseSettings):
         description="AS-17: departments a consultation or complaint can be routed to (JSON list)",
     )
     satisfaction_target: int = Field(5, ge=1, le=5, description="AS-14: the rating a return visit aims for")
+    escalation_role: str | None = Field(
+        None,
+        pattern=ROLE_ID_PATTERN,
+        description="AS-19 (C9): the role an escalated complaint goes to, one of the roles of "
+        "ResolveEscalatedComplaint; unset: its first role (003: the customer-service supervisor)",
+    )
     command_roles: Annotated[dict[str, list[str]], NoDecode] = Field(
         default_factory=dict,
         description="C9: who may issue which command, a JSON object command -> roles replacing the "
@@ -75,7 +87,16 @@ class AftersalesSettings(BaseSettings):
             departments=frozenset(self.consultation_departments),
             satisfaction_target=self.satisfaction_target,
             roles=CommandRoles.configured(COMMAND_ROLES, self.command_roles, setting=SETTING),
+            escalation_role=self.escalation_role or "",
         )
+
+    @model_validator(mode="after")
+    def _escalation_role_resolves(self) -> AftersalesSettings:
+        """AS-19: an escalated complaint goes to a role that may resolve it; refused at start-up."""
+        roles = CommandRoles.configured(COMMAND_ROLES, self.command_roles, setting=SETTING)
+        if self.escalation_role is not None:
+            check_escalation_role(self.escalation_role, roles)
+        return self
 
 
 def build(

@@ -19,6 +19,7 @@ from jetstream_es.errors import Forbidden
 from jetstream_es.settings import RuntimeSettings
 from shop_contracts.commands import aftersales as c
 from shop_contracts.envelope import Actor
+from shop_contracts.events.aftersales import ComplaintEscalated
 from shop_contracts.queries.aftersales import RefundCaseStatus as S
 
 from .customer_helpers import Customers, register
@@ -143,3 +144,93 @@ def test_a_bad_command_roles_setting_stops_the_service_at_start_up_naming_it_c9(
         build(RuntimeSettings(var_dir=tmp_path))
 
     assert f"AFTERSALES_COMMAND_ROLES: {problem}" in str(refused.value)
+
+
+# AS-19: the escalation target is a role from the settings, one that may resolve the complaint
+
+
+def escalated_to(k: Customers) -> str:
+    event = k.events()[-1]
+    assert isinstance(event, ComplaintEscalated)
+    return event.escalated_to
+
+
+async def test_a_complaint_is_escalated_to_the_configured_role_who_resolves_it_c9_as_19() -> None:
+    settings = AftersalesSettings.model_validate(
+        {
+            "command_roles": '{"ResolveEscalatedComplaint": ["cs_supervisor", "aftersales_service_dept"]}',
+            "escalation_role": "aftersales_service_dept",
+        }
+    )
+    k = Customers(settings.policy())
+    await k.given(register())
+
+    await k.when(customer_cmd(c.EscalateComplaint, complaint_id="cmp-1", reason="asks for a repair"))
+    assert escalated_to(k) == "aftersales_service_dept"
+    await k.when(customer_cmd(c.ResolveComplaint, SERVICE_DEPT, complaint_id="cmp-1", resolution="repaired"))
+
+    assert k.types()[-1] == "ComplaintResolved"
+
+
+async def test_unset_the_escalation_goes_to_the_first_role_that_resolves_it_c9_as_19() -> None:
+    default = Customers(AftersalesSettings().policy())
+    moved = Customers(
+        AftersalesSettings.model_validate(
+            {"command_roles": '{"ResolveEscalatedComplaint": ["aftersales_cs"]}'}
+        ).policy()
+    )
+    for k in (default, moved):
+        await k.given(register())
+        await k.when(customer_cmd(c.EscalateComplaint, complaint_id="cmp-1", reason="asks for compensation"))
+
+    assert (escalated_to(default), escalated_to(moved)) == ("cs_supervisor", "aftersales_cs")
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("presales_cs", "AFTERSALES_ESCALATION_ROLE: presales_cs may not resolve an escalated complaint"),
+        ("CS Supervisor", "String should match pattern"),
+    ],
+)
+def test_a_bad_escalation_role_stops_the_service_at_start_up_naming_it_as_19(
+    value: str, problem: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AFTERSALES_ESCALATION_ROLE", value)
+
+    with pytest.raises(ValidationError) as refused:
+        build(RuntimeSettings(var_dir=tmp_path))
+
+    assert problem in str(refused.value)
+    assert "escalation_role" in str(refused.value) or "AFTERSALES_ESCALATION_ROLE" in str(refused.value)
+
+
+def test_an_escalation_event_written_before_the_setting_still_reads_as_19() -> None:
+    """The field only widened from the literal "cs_supervisor" to a role id: old events decode."""
+    old = {
+        "complaint_id": "cmp-1",
+        "escalated_by": "as-1",
+        "escalated_to": "cs_supervisor",
+        "reason": "x",
+        "escalated_at": "2026-03-02T01:00:00Z",
+    }
+    assert ComplaintEscalated.model_validate(old).escalated_to == "cs_supervisor"
+    with pytest.raises(ValidationError):
+        ComplaintEscalated.model_validate(old | {"escalated_to": "Supervisor!"})
+
+
+async def test_the_role_escalated_to_answers_the_complaint_though_not_a_responder_c9_as_19() -> None:
+    settings = AftersalesSettings.model_validate(
+        {
+            "command_roles": '{"ResolveEscalatedComplaint": ["aftersales_service_dept"]}',
+            "escalation_role": "aftersales_service_dept",
+        }
+    )
+    k = Customers(settings.policy())
+    await k.given(
+        register(), customer_cmd(c.EscalateComplaint, complaint_id="cmp-1", reason="asks for a repair")
+    )
+
+    await k.when(customer_cmd(c.RespondToComplaint, SERVICE_DEPT, complaint_id="cmp-1", response="on it"))
+
+    assert k.types()[-1] == "ComplaintResponded"

@@ -1,11 +1,12 @@
 """The Complaint aggregate (SM-CMP): registered by customer service with a response due within the
-SLA (AS-15, AS-20; C13: 24 hours), responded to, escalated to the customer-service supervisor
-(AS-19) and resolved.
+SLA (AS-15, AS-20; C13: 24 hours), responded to, escalated to the escalation point (AS-19: the
+policy's `escalation_role`, the customer-service supervisor by default) and resolved.
 
 `ComplaintResponseOverdue` is a mark, not a state: the complaint stays open and can still be
 answered (late, `within_sla=false`). An escalated complaint can be answered by the agent or the
-supervisor, but only the supervisor resolves it (AS-19). Every decision is pure: state, command
-and `now` in, events out, or a refusal naming the rule.
+role it was escalated to, and only the roles of `ResolveEscalatedComplaint` resolve it (AS-19;
+they need no role of `ResolveComplaint`). Every decision is pure: state, command and `now` in,
+events out, or a refusal naming the rule.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ class ComplaintState:
     respond_by: datetime | None = None
     responded_at: datetime | None = None
     overdue: bool = False
+    escalated_to: str | None = None
+    """The role the complaint was escalated to (AS-19), None while not escalated."""
 
     @property
     def exists(self) -> bool:
@@ -71,7 +74,7 @@ def evolve(state: ComplaintState, event: EventData) -> ComplaintState:
         case ComplaintResponseOverdue():
             return replace(state, overdue=True)
         case ComplaintEscalated():
-            return replace(state, status=S.ESCALATED)
+            return replace(state, status=S.ESCALATED, escalated_to=event.escalated_to)
         case ComplaintResolved():
             return replace(state, status=S.RESOLVED)
     return state
@@ -114,7 +117,8 @@ def register(
 def respond(
     state: ComplaintState, cmd: c.RespondToComplaint, policy: AftersalesPolicy, now: datetime
 ) -> Sequence[EventData]:
-    policy.roles.require(cmd.actor, "RespondToComplaint")
+    if not (state.escalated_to and cmd.actor.has_any(state.escalated_to)):
+        policy.roles.require(cmd.actor, "RespondToComplaint")
     _expect(state, "RespondToComplaint", S.OPEN, S.ESCALATED)
     if state.responded_at is not None:
         raise RuleViolated(f"complaint {state.complaint_id} has been responded to already", "SM-CMP")
@@ -137,7 +141,11 @@ def escalate(
     _expect(state, "EscalateComplaint", S.OPEN, S.RESPONDED)
     return [
         ComplaintEscalated(
-            complaint_id=state.complaint_id, escalated_by=cmd.actor.id, reason=cmd.reason, escalated_at=now
+            complaint_id=state.complaint_id,
+            escalated_by=cmd.actor.id,
+            escalated_to=policy.escalation_role,
+            reason=cmd.reason,
+            escalated_at=now,
         )
     ]
 
@@ -145,16 +153,15 @@ def escalate(
 def resolve(
     state: ComplaintState, cmd: c.ResolveComplaint, policy: AftersalesPolicy, now: datetime
 ) -> Sequence[EventData]:
-    policy.roles.require(cmd.actor, "ResolveComplaint")
-    _expect(state, "ResolveComplaint", S.RESPONDED, S.ESCALATED)
-    if state.status == S.ESCALATED and not cmd.actor.has_any(
-        *policy.roles.roles("ResolveEscalatedComplaint")
-    ):
+    if state.status != S.ESCALATED:
+        policy.roles.require(cmd.actor, "ResolveComplaint")
+    elif not cmd.actor.has_any(*policy.roles.roles("ResolveEscalatedComplaint")):
         raise Forbidden(
             f"complaint {state.complaint_id} is escalated: "
             f"{' or '.join(policy.roles.roles('ResolveEscalatedComplaint'))} resolves it",
             "AS-19",
         )
+    _expect(state, "ResolveComplaint", S.RESPONDED, S.ESCALATED)
     return [
         ComplaintResolved(
             complaint_id=state.complaint_id,
