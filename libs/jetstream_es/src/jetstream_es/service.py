@@ -132,12 +132,14 @@ class ServiceRuntime:
             raise RuntimeError("service not started")
         return self._store
 
-    def aggregates(self, kind: AggregateType[S]) -> Aggregates[S]:
+    def aggregates(self, kind: AggregateType[S], *, cache_size: int | None = None) -> Aggregates[S]:
         """The runtime's repository and executor of aggregate type `kind` (one per type; the
-        store is resolved on first use). Declares `kind` as appended by this service."""
+        store is resolved on first use). Declares `kind` as appended by this service.
+        `cache_size` bounds its state cache (default `aggregate_cache_size`; the first call sets it)."""
         known = self._aggregates.get(kind.name)
         if known is None:
-            known = Aggregates(self.commands, lambda: self.store, kind, self.settings.aggregate_cache_size)
+            size = self.settings.aggregate_cache_size if cache_size is None else cache_size
+            known = Aggregates(self.commands, lambda: self.store, kind, size)
             self._aggregates[kind.name] = known
             self.publishes(kind)
         elif known.kind is not kind:

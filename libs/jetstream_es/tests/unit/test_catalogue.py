@@ -167,3 +167,17 @@ def test_the_asyncapi_document_describes_the_catalogues_consumers_0007() -> None
         runtime.engine.sync_engine.dispose()
     assert "consumer.sample-increment-on-open" in doc["channels"]
     assert doc["channels"]["consumer.sample-counter-totals"]["address"] == "sample.events.Counter.>"
+
+
+def test_an_aggregates_cache_size_is_set_by_its_first_declaration_0007() -> None:
+    runtime = sample_runtime("nats://127.0.0.1:1", "sqlite+aiosqlite:///:memory:", totals=False)
+    try:
+        gauge = AggregateType("Gauge", EventRegistry([]), CounterState, evolve)
+        weeks = runtime.aggregates(gauge, cache_size=64)
+        assert weeks._cache == 64
+        assert runtime.aggregates(COUNTER)._cache == runtime.settings.aggregate_cache_size
+        assert [a.name for a in runtime.appended] == ["Counter", "Gauge"]
+        with pytest.raises(ValueError, match="two aggregate types named 'Gauge'"):
+            runtime.aggregates(AggregateType("Gauge", EventRegistry([]), CounterState, evolve))
+    finally:
+        runtime.engine.sync_engine.dispose()
