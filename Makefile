@@ -37,7 +37,7 @@ $(RUN_ENV)/.synced: $(UV_BIN) $(LOCKED)
 install: .venv/.synced
 
 # RUN_ARGS: shop-run's options (`$(RUN_ENV)/bin/shop-run --help`), e.g. RUN_ARGS="--clock simulation";
-# ports and the NATS server also come from SHOP_* variables (README "Configuration")
+# ports and the NATS server also come from SHOP_* variables (docs/operators/running.md)
 run: $(RUN_ENV)/.synced
 	$(RUN_ENV)/bin/shop-run $(RUN_ARGS)
 

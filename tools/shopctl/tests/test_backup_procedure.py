@@ -1,7 +1,7 @@
-"""The README's backup and restore procedure, step by step, on a whole shop (issue 15; HR-38,
-decision 0006): a simulated shop day, `shopctl backup all`, the shop stopped and its NATS store
-and databases moved aside, a bare server provisioned, `shopctl restore`, the shop started again;
-every list and get query of every service answers as before, personal data included."""
+"""The backup and restore procedure of docs/operators/backup-restore.md, step by step, on a whole
+shop (issue 15; HR-38, decision 0006): a simulated shop day, `shopctl backup all`, the shop stopped
+and its NATS store and databases moved aside, a bare server provisioned, `shopctl restore`, the shop
+started again; every list and get query of every service answers as before, personal data included."""
 
 from __future__ import annotations
 

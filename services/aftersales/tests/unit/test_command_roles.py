@@ -26,7 +26,7 @@ from .customer_helpers import Customers, register
 from .customer_helpers import cmd as customer_cmd
 from .helpers import BUYER, CS, DELIVERED, PAID, PARCEL, PLACED, STAMPED, SUPERVISOR, Aftersales, cmd, request
 
-README = Path(__file__).resolve().parents[4] / "README.md"
+SERVICE_PAGE = Path(__file__).resolve().parents[4] / "docs" / "services" / "aftersales.md"
 SERVICE_DEPT = Actor(id="asd-1", roles=("aftersales_service_dept",))
 
 
@@ -117,12 +117,14 @@ async def test_an_override_moves_who_resolves_an_escalated_complaint_c9_as_19() 
     assert k.types()[-1] == "ComplaintResolved"
 
 
-def test_the_readmes_example_of_001s_mapping_is_the_declared_one_c9() -> None:
+def test_the_service_pages_example_of_001s_mapping_is_the_declared_one_c9() -> None:
     found = re.search(
-        r"AFTERSALES_COMMAND_ROLES='(\{[^']*\"ApproveRefundRequest\"[^']*\})'", README.read_text()
+        r"AFTERSALES_COMMAND_ROLES='(\{[^']*\"ApproveRefundRequest\"[^']*\})'", SERVICE_PAGE.read_text()
     )
 
-    assert found is not None, "README shows 001's mapping as a value of AFTERSALES_COMMAND_ROLES"
+    assert found is not None, (
+        "docs/services/aftersales.md shows 001's mapping as a value of AFTERSALES_COMMAND_ROLES"
+    )
     assert json.loads(found.group(1)) == SERVICE_DEPARTMENT_001
 
 

@@ -8,7 +8,7 @@ exit path stops what was started: Ctrl-C or SIGTERM while still starting, a serv
 its start-up, an error; and a supervisor killed outright takes its children with it (Linux
 `PR_SET_PDEATHSIG`: they get SIGTERM).
 
-Ports (README "Configuration"): every one is an option and an environment variable, and `auto`
+Ports (docs/operators/running.md): every one is an option and an environment variable, and `auto`
 (or 0) lets the supervisor choose free ones, so several shops can run on one host:
 
 - NATS clients `--port` / `SHOP_NATS_PORT` (4222), monitoring `--monitor-port` /

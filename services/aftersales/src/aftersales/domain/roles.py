@@ -5,7 +5,7 @@ flags AS-15..AS-21, SM-CMP, SM-CUST-FLAG; conflict C9: the table is a setting).
 decides and releases the refund, after-sales checks the goods (AS-2, AS-7, AS-8).
 `AFTERSALES_COMMAND_ROLES` (read in bootstrap.py) replaces the roles of the commands it names;
 `SERVICE_DEPARTMENT_001` is 001's alternative (AS-12: a separate after-sales service department
-handles returns, repairs and refunds), the example value of that setting in the README. The
+handles returns, repairs and refunds), the example value of that setting in docs/services/aftersales.md. The
 resulting `CommandRoles` reaches the decisions on `AftersalesPolicy.roles`.
 """
 
