@@ -78,7 +78,10 @@ class OvertimeWorked(EventData):
 
 
 class CompTimeFiled(EventData):
-    """The office filed the comp time of a rest-day overtime; only now is it recognised (HR-31)."""
+    """The comp time of a rest-day overtime was filed; only now is it recognised (HR-31).
+
+    `filed_with` is the body the filer acted for, one of the roles of `FileCompTime` (the office by
+    default, HR_COMMAND_ROLES, C9)."""
 
     overtime_id: str = Field(pattern=ID_PATTERN)
     employee_id: str = Field(pattern=ID_PATTERN)

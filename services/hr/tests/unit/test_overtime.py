@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from hr.bootstrap import HrSettings
 from hr.domain.overtime import COMP_TIME, CompTimeState
 from hr.domain.policy import HrPolicy, OvertimePolicy
 from jetstream_es.errors import Forbidden, RuleViolated
@@ -21,11 +22,17 @@ from shop_contracts.commands.hr_time import (
 )
 from shop_contracts.envelope import Actor
 from shop_contracts.events.hr_leave import LeaveType
-from shop_contracts.events.hr_time import CompTimeDrawn, CompTimeRestored, OvertimeRefused, OvertimeWorked
+from shop_contracts.events.hr_time import (
+    CompTimeDrawn,
+    CompTimeFiled,
+    CompTimeRestored,
+    OvertimeRefused,
+    OvertimeWorked,
+)
 from shop_contracts.messages import EventData
 
 from .attendance_helpers import DAY, DIRECT, EMPLOYEE, OFFICE, SUPERVISOR, Attendance, assign, at
-from .helpers import approve, leave
+from .helpers import HR, approve, leave
 
 SATURDAY = dt.date(2026, 3, 7)
 
@@ -189,3 +196,19 @@ async def test_comp_leave_is_not_extended_hr_31(hr: Attendance) -> None:
     with pytest.raises(RuleViolated) as refused:
         await hr.when(extend)
     assert refused.value.rule == "HR-31"
+
+
+async def test_comp_time_is_filed_with_the_body_the_setting_names_c9_hr_31() -> None:
+    """HR-31 files comp time with the office; with FileCompTime given to HR (HR_COMMAND_ROLES) the
+    record says it was filed with HR, not a fixed "office"."""
+    settings = HrSettings.model_validate({"command_roles": '{"FileCompTime": ["hr_dept"]}'})
+    hr = Attendance(settings.policy("Asia/Shanghai"), at("09:00", DAY))
+    await rest_day_overtime(hr)
+
+    with pytest.raises(Forbidden):
+        await hr.when(filed())
+    await hr.when(filed(actor=HR))
+
+    [record] = [e for e in overtime(hr, SATURDAY) if isinstance(e, CompTimeFiled)]
+    assert (record.filed_with, record.filed_by) == ("hr_dept", "hr-1")
+    assert await balance(hr) == 540

@@ -171,11 +171,14 @@ def file_comp_time(state: OvertimeState, cmd: FileCompTime, *, roles: CommandRol
             f"overtime {cmd.overtime_id} earns no comp time: only counted overtime on a rest day does",
             "HR-31",
         )
+    # C9: filed with the body the filer acts for, among the roles FileCompTime has (office by default)
+    body = next(role for role in roles.roles("FileCompTime") if cmd.actor.has_any(role))
     return [
         CompTimeFiled(
             overtime_id=cmd.overtime_id,
             employee_id=state.employee_id,
             minutes=state.comp_minutes,
+            filed_with=body,
             filed_by=cmd.actor.id,
         )
     ]
