@@ -91,6 +91,24 @@ class ResumeRefusedShipment(Command):
     invoice_no: str = Field(min_length=1, max_length=64, pattern=NAME)
 
 
+class ConfirmShipmentRecalled(Command):
+    """The keeper has a recalled parcel back (SM-SHIP: ShipmentRecallRequested → Cancelled); its stock
+    is released as in a cancellation."""
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    note: str = Field(default="", max_length=500)
+
+
+class DeclineShipmentRecall(Command):
+    """The recalled parcel already left with the courier (SM-SHIP): the recall closes and the shipment
+    goes on to the stamp."""
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    reason: str = Field(
+        min_length=1, max_length=500, pattern=r"\S", description="why the parcel cannot be got back"
+    )
+
+
 class DispatchShipment(Command):
     """The goods leave against the outbound note (FUL-5). `carrier` defaults to the buyer's
     logistics method from the remark."""

@@ -3,7 +3,8 @@ moment an order counts as shipped (FUL-6); ShipmentDelivered, which starts the 7
 (AS-11, FUL-11); ShipmentCancelled (AS-3); ReturnParcelReceived (AS-6); the shipping day's report,
 printed documents, packet, filling in and submission (FUL-1, FUL-3, FUL-7); the accessories check
 with its checklist, for after-sales to compare a returned parcel with (FUL-4); refusals and their
-resumption once the paperwork is fixed (FUL-5), dispatch, tracking and courier exceptions (FUL-10, FUL-11)."""
+resumption once the paperwork is fixed (FUL-5), dispatch, tracking and courier exceptions (FUL-10, FUL-11);
+the recall of a shipment a cancellation reached after its accessories check (SM-SHIP)."""
 
 from __future__ import annotations
 
@@ -71,8 +72,10 @@ class ShipmentDelivered(EventData):
 
 
 class ShipmentCancelled(EventData):
-    """Fulfilment cancelled or intercepted a shipment before it was stamped, e.g. after an approved
-    refund for goods not received (AS-3, SM-SHIP)."""
+    """Fulfilment cancelled a shipment before it left, e.g. after an approved refund for goods not
+    received (AS-3, SM-SHIP): from Queued|InPacket (or before it queued, or while refused) at once;
+    from AccessoriesChecked|Dispatched only once the keeper confirmed the recall
+    (ShipmentRecallConfirmed)."""
 
     shipment_id: str = Field(pattern=ID_PATTERN)
     order_id: str = Field(pattern=ID_PATTERN)
@@ -210,6 +213,55 @@ class ShipmentResumed(EventData):
     resumed_to: Literal["InPacket", "AccessoriesChecked"]
     reported_to: tuple[str, ...] = Field(min_length=1)
     resumed_at: AwareDatetime
+
+
+class ShipmentRecallRequested(EventData):
+    """A cancellation reached a shipment that may already be on its way out (SM-SHIP: cancellation is
+    allowed only from Queued|InPacket): it was AccessoriesChecked or Dispatched, so the goods may be
+    on the courier's van. Instead of a cancellation that releases stock the parcel may not be back
+    for, the shipment is held (no dispatch, no stamp) and the roles in `reported_to` (those who may
+    answer, by default the warehouse keeper) are asked to get it back: ShipmentRecallConfirmed (it is
+    back, then ShipmentCancelled) or ShipmentRecallDeclined (it already left, it goes on to the stamp).
+
+    `reason` is the cancellation's (`refund`, `order_cancelled`), `case_id` the refund case behind it."""
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    reason: str = Field(min_length=1, max_length=200)
+    case_id: str | None = Field(default=None, pattern=ID_PATTERN, description="the refund case behind it")
+    held_in: Literal["AccessoriesChecked", "Dispatched"] = Field(
+        description="the SM-SHIP state the shipment is held in"
+    )
+    reported_to: tuple[str, ...] = Field(
+        min_length=1, description="the roles asked to answer (who may confirm the recall), in ListNotices"
+    )
+    requested_at: AwareDatetime
+
+
+class ShipmentRecallConfirmed(EventData):
+    """The keeper has the parcel back (SM-SHIP): the recall ends in ShipmentCancelled, which releases
+    the shipment's stock as any cancellation does."""
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    keeper: str = Field(min_length=1, max_length=128)
+    note: str = Field(default="", max_length=500)
+    confirmed_at: AwareDatetime
+
+
+class ShipmentRecallDeclined(EventData):
+    """The parcel already left with the courier (SM-SHIP): the recall closes and the shipment goes on
+    to the stamp; after-sales then treats the goods as goods the buyer will receive. Reported to
+    `reported_to` (C14: the warehouse's reporting line), who see it in ListNotices."""
+
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    keeper: str = Field(min_length=1, max_length=128)
+    reason: str = Field(min_length=1, max_length=500, description="why it cannot be got back")
+    recall_reason: str = Field(min_length=1, max_length=200)
+    case_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    reported_to: tuple[str, ...] = Field(min_length=1)
+    declined_at: AwareDatetime
 
 
 class ShipmentDispatched(EventData):

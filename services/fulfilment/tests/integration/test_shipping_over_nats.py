@@ -260,3 +260,105 @@ async def test_restart_in_the_middle_of_a_batch_continues_state_and_numbering(
         assert (await stream_types(nc, "ShippingDay", DAY)).count("ShippingDocumentsPrinted") == 1
     finally:
         await restarted.stop()
+
+
+async def stock_of(nc: Client, sku: str) -> dict[str, int]:
+    (item,) = (await query(nc, "StockLevels", {"sku": sku, "with_lots": False}))["items"]
+    return {"on_hand": item["on_hand"], "reserved": item["reserved"]}
+
+
+async def test_sm_ship_a_refund_for_dispatched_shipments_is_a_recall_the_keeper_answers(
+    nats_server: NatsServer, nc: Client, tmp_path: Path
+) -> None:
+    """SM-SHIP over NATS: an approved refund (goods not received) reaches two dispatched shipments;
+    neither is cancelled while the goods may be on the van. Both are held (no stamp), the keeper
+    reads the recalls in ListNotices, confirms o-1 back (Cancelled, its stock released) and declines
+    o-2 (it left: stamped, its stock issued)."""
+    clock = FixedClock(MORNING)
+    runtime = await start_fulfilment(nats_server.url, nc, tmp_path / "f.db", clock, tmp_path / "docs")
+    try:
+        await stock_in(nc, "TV-55", 5)
+        for order_id in ("o-1", "o-2"):
+            await publish_order_facts(nc, order_id, MORNING)
+        await shipments_in(nc, "Queued", 2)
+        await eventually(
+            lambda: query(nc, "ListShipments", {"batch_date": DAY}),
+            lambda r: all(s["stock"] == "reserved" for s in r["shipments"]),
+        )
+        accessories = {"actor": KEEPER, "sku": "TV-55", "accessories": ["遙控器", "說明書"]}
+        assert (await command(nc, "DefineProductAccessories", {"command_id": "acc-1", **accessories}))["ok"]
+        await day_lists(nc, DAY, 2)
+        clock.set(CUTOFF)
+        assert (await command(nc, "GenerateDailyShippingReport", {"command_id": "gen-1", "actor": CLERK}))[
+            "ok"
+        ]
+        await shipments_in(nc, "InPacket", 2)
+        packet = {
+            "actor": CLERK,
+            "batch_date": DAY,
+            "to_keeper": "keeper-1",
+            "report_no": "DR00000001",
+            "waybill_nos": ["WB00000001", "WB00000002"],
+            "outbound_note_nos": ["CK00000001", "CK00000002"],
+            "invoice_nos": ["FP00000001", "FP00000002"],
+        }
+        assert (await command(nc, "HandOverShippingPacket", {"command_id": "hand-1", **packet}))["ok"]
+        for order_id in ("o-1", "o-2"):
+            body = {"actor": KEEPER, "shipment_id": order_id}
+            present = {"present": ["遙控器", "說明書"]}
+            assert (
+                await command(nc, "CheckAccessories", {"command_id": f"chk-{order_id}", **body, **present})
+            )["ok"]
+            assert (await command(nc, "DispatchShipment", {"command_id": f"dsp-{order_id}", **body}))["ok"]
+            approved = RefundRequestApproved(
+                case_id=f"c-{order_id}",
+                order_id=order_id,
+                approver="sup-1",
+                return_required=False,
+                approved_at=CUTOFF,
+            )
+            await publish_event(
+                nc, "aftersales", "RefundCase", f"c-{order_id}", approved, f"a-{order_id}", occurred_at=CUTOFF
+            )
+        notices = await eventually(
+            lambda: query(nc, "ListNotices", {"role": "warehouse_keeper", "kind": "ShipmentRecallRequested"}),
+            lambda r: r["total"] == 2,
+        )
+        assert {n["subject"] for n in notices["notices"]} == {"o-1", "o-2"}
+        assert {n["rule"] for n in notices["notices"]} == {"SM-SHIP"}
+        assert await stock_of(nc, "TV-55") == {"on_hand": 5, "reserved": 2}
+        held = await command(
+            nc, "StampOutboundNote", {"command_id": "stp-0", "actor": KEEPER, "shipment_id": "o-1"}
+        )
+        assert (held["error"]["code"], held["error"]["rule"]) == ("rule_violated", "SM-SHIP")
+
+        back = await command(
+            nc, "ConfirmShipmentRecalled", {"command_id": "rc-1", "actor": KEEPER, "shipment_id": "o-1"}
+        )
+        assert back["ok"], back
+        left = await command(
+            nc,
+            "DeclineShipmentRecall",
+            {"command_id": "rd-2", "actor": KEEPER, "shipment_id": "o-2", "reason": "courier left at 15:05"},
+        )
+        assert left["ok"], left
+        stamped = await command(
+            nc, "StampOutboundNote", {"command_id": "stp-2", "actor": KEEPER, "shipment_id": "o-2"}
+        )
+        assert stamped["ok"], stamped
+        await shipments_in(nc, "Cancelled", 1)
+        await shipments_in(nc, "Stamped", 1)
+        levels = await eventually(lambda: stock_of(nc, "TV-55"), lambda s: s == {"on_hand": 4, "reserved": 0})
+        assert levels == {"on_hand": 4, "reserved": 0}
+        assert (await stream_types(nc, "Shipment", "o-1"))[-3:] == [
+            "ShipmentRecallRequested",
+            "ShipmentRecallConfirmed",
+            "ShipmentCancelled",
+        ]
+        told = await eventually(
+            lambda: query(nc, "ListNotices", {"role": "store_manager", "kind": "ShipmentRecallDeclined"}),
+            lambda r: r["total"] == 1,
+        )
+        assert told["notices"][0]["subject"] == "o-2"
+    finally:
+        await runtime.stop()

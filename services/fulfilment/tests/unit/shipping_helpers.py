@@ -34,6 +34,7 @@ from shop_contracts.events.orders import (
     OrderPlaced,
     ShippingAddress,
 )
+from shop_contracts.events.refund_case import RefundRequestApproved
 from shop_contracts.events.stock import ReservedLot, ShortLine, StockReserved, StockShortage
 from shop_contracts.messages import Command, EventData
 
@@ -128,6 +129,8 @@ class Shipping:
             c.ResumeRefusedShipment: self.commands.resume_refused,
             c.DispatchShipment: self.commands.dispatch,
             c.StampOutboundNote: self.commands.stamp,
+            c.ConfirmShipmentRecalled: self.commands.confirm_recalled,
+            c.DeclineShipmentRecall: self.commands.decline_recall,
             c.RecordShipmentInTransit: self.commands.in_transit,
             c.RecordDelivery: self.commands.deliver,
             c.ReportCourierException: self.commands.report_exception,
@@ -304,6 +307,29 @@ async def short_of(h: Shipping, order_id: str = "o-1", sku: str = "TV-55") -> No
         detected_at=h.clock.now(),
     )
     await h.deliver(h.flow, short, h.clock.now(), aggregate="StockAllocation")
+
+
+def approved(return_required: bool) -> RefundRequestApproved:
+    """After-sales approved case c-1 of o-1 (AS-3: no return required means goods not received)."""
+    return RefundRequestApproved(
+        case_id="c-1",
+        order_id="o-1",
+        approver="sup-1",
+        return_required=return_required,
+        approved_at=AFTER_CUTOFF,
+    )
+
+
+def confirm_recalled(shipment_id: str = "o-1", actor: Actor = KEEPER) -> c.ConfirmShipmentRecalled:
+    return c.ConfirmShipmentRecalled(
+        command_id=cmd_id(), actor=actor, shipment_id=shipment_id, note="parcel taken back from the van"
+    )
+
+
+def decline_recall(
+    shipment_id: str = "o-1", actor: Actor = KEEPER, reason: str = "the courier left at 15:10"
+) -> c.DeclineShipmentRecall:
+    return c.DeclineShipmentRecall(command_id=cmd_id(), actor=actor, shipment_id=shipment_id, reason=reason)
 
 
 async def ready_to_dispatch(h: Shipping, *order_ids: str, reserved: bool = True) -> None:

@@ -15,8 +15,17 @@ from jetstream_es.errors import Forbidden
 from jetstream_es.settings import RuntimeSettings
 from shop_contracts.commands import stock as sc
 from shop_contracts.envelope import Actor
+from shop_contracts.events.fulfilment import ShipmentRecallRequested
 
-from .shipping_helpers import KEEPER, Shipping, accessories
+from .shipping_helpers import (
+    AFTER_CUTOFF,
+    KEEPER,
+    Shipping,
+    accessories,
+    approved,
+    confirm_recalled,
+    ready_to_dispatch,
+)
 from .stock_helpers import TODAY, Stock
 
 PRODUCT_MANAGER = Actor(id="pm-1", roles=("product_manager",))
@@ -93,3 +102,17 @@ def test_a_bad_command_roles_setting_stops_the_service_at_start_up_naming_it_c9(
         build(RuntimeSettings(var_dir=tmp_path))
 
     assert f"FULFILMENT_COMMAND_ROLES: {problem}" in str(refused.value)
+
+
+async def test_who_is_asked_to_answer_a_recall_follows_the_setting_c9_sm_ship() -> None:
+    """SM-SHIP, C9: the recall goes to the roles that may confirm it, as configured."""
+    h = shipping('{"ConfirmShipmentRecalled": ["store_manager"], "DeclineShipmentRecall": ["store_manager"]}')
+    await ready_to_dispatch(h)
+    await h.deliver(h.aftersales, approved(False), AFTER_CUTOFF, aggregate="RefundCase")
+    recall = h.events()[-1]
+    assert isinstance(recall, ShipmentRecallRequested)
+    assert recall.reported_to == ("store_manager",)
+    with pytest.raises(Forbidden):
+        await h.when(confirm_recalled(actor=KEEPER))
+    await h.when(confirm_recalled(actor=STORE_MANAGER))
+    assert h.types()[-1] == "ShipmentCancelled"

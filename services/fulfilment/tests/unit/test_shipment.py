@@ -1,5 +1,6 @@
 """The shipment's way out (SM-SHIP; FUL-4, FUL-5, FUL-6, FUL-10, FUL-11, FUL-20, FUL-22), its
-cancellation before the stamp (AS-3) and the return parcel (AS-6)."""
+cancellation from Queued|InPacket and its recall once checked or dispatched (AS-3, SM-SHIP) and the
+return parcel (AS-6)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
 
 from fulfilment.domain.policy import ShippingPolicy
 from jetstream_es.errors import Forbidden, RuleViolated
@@ -20,11 +22,13 @@ from shop_contracts.events.fulfilment import (
     ShipmentCancelled,
     ShipmentDelivered,
     ShipmentDispatched,
+    ShipmentRecallDeclined,
+    ShipmentRecallRequested,
     ShipmentResumed,
     ShipmentStamped,
 )
 from shop_contracts.events.order_progress import OrderCancelled
-from shop_contracts.events.refund_case import RefundRequestApproved, ReturnShippedByBuyer
+from shop_contracts.events.refund_case import ReturnShippedByBuyer
 from shop_contracts.queries.fulfilment import ShipmentStatus as S
 
 from .shipping_helpers import (
@@ -34,8 +38,11 @@ from .shipping_helpers import (
     KEEPER,
     Shipping,
     accessories,
+    approved,
     check,
     cmd_id,
+    confirm_recalled,
+    decline_recall,
     dispatch,
     full_packet,
     generate,
@@ -365,26 +372,121 @@ async def test_delivery_refused_before_the_stamp() -> None:
 # -- AS-3: cancellation before the stamp ------------------------------------------------------------
 
 
-def approved(return_required: bool) -> RefundRequestApproved:
-    return RefundRequestApproved(
-        case_id="c-1",
-        order_id="o-1",
-        approver="sup-1",
-        return_required=return_required,
-        approved_at=AFTER_CUTOFF,
-    )
-
-
-async def test_as3_refund_approved_for_goods_not_received_cancels_an_unstamped_shipment() -> None:
+async def test_as3_sm_ship_refund_approved_for_goods_not_received_cancels_an_in_packet_shipment() -> None:
+    """SM-SHIP: Queued|InPacket --(RefundRequestApproved, goods not received)--> Cancelled; once."""
     h = Shipping()
-    await ready_to_dispatch(h)
+    await in_packet(h)
+    assert (await h.shipment()).status is S.IN_PACKET
     await h.deliver(h.aftersales, approved(False), AFTER_CUTOFF, aggregate="RefundCase", event_id="ap-1")
     await h.deliver(h.aftersales, approved(False), AFTER_CUTOFF, aggregate="RefundCase", event_id="ap-1")
     cancelled = [e for e in h.events() if isinstance(e, ShipmentCancelled)]
     assert len(cancelled) == 1
     assert cancelled[0].reason == "refund"
     with pytest.raises(RuleViolated):
+        await h.when(check(("remote", "manual")))
+
+
+async def test_sm_ship_a_checked_shipment_is_not_cancelled_but_recalled_and_held() -> None:
+    """SM-SHIP allows ShipmentCancelled only from Queued|InPacket: checked, the goods may already be
+    on the courier's van, so the approved refund asks the keeper for a recall and holds the shipment."""
+    h = Shipping()
+    await ready_to_dispatch(h)
+    await h.deliver(h.aftersales, approved(False), AFTER_CUTOFF, aggregate="RefundCase", event_id="ap-1")
+    await h.deliver(h.aftersales, approved(False), AFTER_CUTOFF, aggregate="RefundCase", event_id="ap-1")
+    assert "ShipmentCancelled" not in h.types()
+    (recall,) = [e for e in h.events() if isinstance(e, ShipmentRecallRequested)]
+    assert (recall.reason, recall.case_id, recall.held_in) == ("refund", "c-1", "AccessoriesChecked")
+    assert recall.reported_to == ("warehouse_keeper",)
+    state = await h.shipment()
+    assert (state.status, state.recall_open) == (S.ACCESSORIES_CHECKED, True)
+    with pytest.raises(RuleViolated) as refused:
         await h.when(dispatch())
+    assert refused.value.rule == "SM-SHIP"
+    assert "ConfirmShipmentRecalled" in str(refused.value)
+    with pytest.raises(RuleViolated) as refused_outbound:
+        await h.when(refuse())
+    assert refused_outbound.value.rule == "SM-SHIP"
+
+
+async def test_sm_ship_a_dispatched_shipment_recalled_back_is_cancelled_and_never_stamped() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    await h.given(dispatch())
+    await h.deliver(h.aftersales, approved(False), AFTER_CUTOFF, aggregate="RefundCase")
+    (recall,) = [e for e in h.events() if isinstance(e, ShipmentRecallRequested)]
+    assert recall.held_in == "Dispatched"
+    with pytest.raises(RuleViolated) as refused:
+        await h.when(stamp())
+    assert refused.value.rule == "SM-SHIP"
+    await h.when(confirmed := confirm_recalled())
+    assert h.types()[-2:] == ["ShipmentRecallConfirmed", "ShipmentCancelled"]
+    cancelled = h.events()[-1]
+    assert isinstance(cancelled, ShipmentCancelled)
+    assert cancelled.reason == "refund"
+    assert (await h.shipment()).status is S.CANCELLED
+    with pytest.raises(RuleViolated):
+        await h.when(stamp())
+    with pytest.raises(RuleViolated) as again:
+        await h.when(confirmed.model_copy(update={"command_id": cmd_id()}))
+    assert again.value.rule == "SM-SHIP"
+
+
+async def test_sm_ship_a_declined_recall_closes_and_the_shipment_goes_on_to_the_stamp() -> None:
+    """SM-SHIP: the parcel already left with the courier; the recall closes, it is reported to the
+    warehouse's reporting line (C14), the stamp follows, and a later cancellation asks nothing again."""
+    h = Shipping()
+    await ready_to_dispatch(h)
+    await h.given(dispatch())
+    await h.deliver(h.aftersales, approved(False), AFTER_CUTOFF, aggregate="RefundCase")
+    await h.when(decline_recall())
+    declined = h.events()[-1]
+    assert isinstance(declined, ShipmentRecallDeclined)
+    assert (declined.case_id, declined.recall_reason) == ("c-1", "refund")
+    assert declined.reported_to == h.policy.report_recipients
+    await h.when(stamp())
+    assert (await h.shipment()).status is S.STAMPED
+    await h.order_event(
+        OrderCancelled(order_id="o-1", case_id="c-1", amount_refunded=Decimal(1), cancelled_at=AFTER_CUTOFF),
+        AFTER_CUTOFF,
+    )
+    assert h.types().count("ShipmentRecallRequested") == 1
+    assert "ShipmentCancelled" not in h.types()
+
+
+async def test_sm_ship_an_order_cancelled_after_dispatch_asks_for_a_recall_too() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    await h.given(dispatch())
+    await h.order_event(
+        OrderCancelled(order_id="o-1", case_id="c-9", amount_refunded=Decimal(1), cancelled_at=AFTER_CUTOFF),
+        AFTER_CUTOFF,
+    )
+    recall = h.events()[-1]
+    assert isinstance(recall, ShipmentRecallRequested)
+    assert (recall.reason, recall.case_id) == ("order_cancelled", "c-9")
+
+
+async def test_sm_ship_only_the_keeper_answers_a_recall_and_only_an_open_one() -> None:
+    h = Shipping()
+    await ready_to_dispatch(h)
+    with pytest.raises(RuleViolated) as nothing_open:
+        await h.when(confirm_recalled())
+    assert nothing_open.value.rule == "SM-SHIP"
+    with pytest.raises(RuleViolated):
+        await h.when(decline_recall())
+    await h.deliver(h.aftersales, approved(False), AFTER_CUTOFF, aggregate="RefundCase")
+    with pytest.raises(Forbidden):
+        await h.when(confirm_recalled(actor=AFTERSALES))
+    with pytest.raises(Forbidden):
+        await h.when(decline_recall(actor=CLERK))
+
+
+def test_sm_ship_a_decline_without_a_reason_is_invalid_at_its_field() -> None:
+    with pytest.raises(ValidationError) as err:
+        c.DeclineShipmentRecall.model_validate(
+            {"command_id": "x-1", "actor": KEEPER.model_dump(), "shipment_id": "o-1", "reason": "  "}
+        )
+    assert err.value.errors()[0]["loc"] == ("reason",)
 
 
 async def test_as3_a_partial_refund_without_return_leaves_the_shipment_to_ship() -> None:

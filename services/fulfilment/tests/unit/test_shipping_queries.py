@@ -19,7 +19,9 @@ from .shipping_helpers import (
     NOW,
     Shipping,
     accessories,
+    approved,
     check,
+    decline_recall,
     dispatch,
     fill,
     generate,
@@ -222,3 +224,30 @@ async def test_notices_are_paged(shop: tuple[Shipping, ReadModels]) -> None:
     page = await models.notices_for("ops_director", limit=2, offset=2)
     assert (page["total"], len(page["notices"])) == (3, 1)
     assert page["notices"][0]["subject"] == "o-1"
+
+
+async def test_sm_ship_a_recall_is_a_notice_for_the_keeper_and_shows_on_the_shipment(
+    shop: tuple[Shipping, ReadModels],
+) -> None:
+    """SM-SHIP: the keeper reads the recall in ListNotices; its decline reaches the C14 roles; the
+    shipment's row shows the recall and its answer."""
+    h, models = shop
+    await ready_to_dispatch(h)
+    await h.given(dispatch())
+    await h.deliver(h.aftersales, approved(False), AFTER_CUTOFF, aggregate="RefundCase")
+    (notice,) = (await models.notices_for("warehouse_keeper"))["notices"]
+    assert (notice["kind"], notice["rule"], notice["subject"]) == (
+        "ShipmentRecallRequested",
+        "SM-SHIP",
+        "o-1",
+    )
+    assert notice["details"]["case_id"] == "c-1"
+    assert "DeclineShipmentRecall" in notice["summary"]
+    await h.when(decline_recall())
+    for role in ("ops_director", "store_manager"):
+        (told,) = (await models.notices_for(role, kind="ShipmentRecallDeclined"))["notices"]
+        assert told["rule"] == "SM-SHIP"
+    (row,) = (await models.shipments(ListShipments(limit=10)))["shipments"]
+    recall = row["details"]["recall"]
+    assert (recall["status"], recall["case_id"], recall["held_in"]) == ("declined", "c-1", "Dispatched")
+    assert recall["answer"]["by"] == "keeper-1"

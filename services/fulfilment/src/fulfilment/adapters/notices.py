@@ -1,5 +1,6 @@
 """The warehouse's notices: every report fulfilment makes to a role, readable per recipient role
-(conflict C14; FUL-4, FUL-5, FUL-7, FUL-12, FUL-14, FUL-15, FUL-19).
+(conflict C14; FUL-4, FUL-5, FUL-7, FUL-12, FUL-14, FUL-15, FUL-19; SM-SHIP: a recall asks the
+keeper, by default, to get a parcel back, and its refusal is reported to the C14 roles).
 
 The events name their recipients (`reported_to`, or `to_role` for the daily report), taken from
 the service's settings when they were decided; this projection files one notice per event and
@@ -23,6 +24,8 @@ from shop_contracts.events.fulfilment import (
     AccessoriesMissing,
     DailyShippingReportSubmitted,
     OutboundRefused,
+    ShipmentRecallDeclined,
+    ShipmentRecallRequested,
     ShipmentResumed,
 )
 from shop_contracts.events.stock import (
@@ -39,6 +42,8 @@ from shop_contracts.queries.fulfilment import ListNotices
 NOTICE_EVENTS: tuple[type[EventData], ...] = (
     OutboundRefused,
     ShipmentResumed,
+    ShipmentRecallRequested,
+    ShipmentRecallDeclined,
     AccessoriesMissing,
     DailyShippingReportSubmitted,
     InboundReceived,
@@ -68,6 +73,36 @@ def notice_of(data: EventData) -> tuple[tuple[str, ...], str, str, str, dict[str
                 data.shipment_id,
                 f"refused outbound of order {data.order_id} resumed: {data.fixed}",
                 {"shipment_id": data.shipment_id, "order_id": data.order_id, "fixed": data.fixed},
+            )
+        case ShipmentRecallRequested():
+            case = f", case {data.case_id}" if data.case_id else ""
+            return (
+                data.reported_to,
+                "SM-SHIP",
+                data.shipment_id,
+                f"recall shipment of order {data.order_id} ({data.held_in}; {data.reason}{case}): "
+                "answer ConfirmShipmentRecalled if the parcel is back, DeclineShipmentRecall if it left",
+                {
+                    "shipment_id": data.shipment_id,
+                    "order_id": data.order_id,
+                    "reason": data.reason,
+                    "case_id": data.case_id,
+                    "held_in": data.held_in,
+                },
+            )
+        case ShipmentRecallDeclined():
+            return (
+                data.reported_to,
+                "SM-SHIP",
+                data.shipment_id,
+                f"recall of order {data.order_id} declined by {data.keeper} ({data.recall_reason}): "
+                f"{data.reason}; it ships",
+                {
+                    "shipment_id": data.shipment_id,
+                    "order_id": data.order_id,
+                    "reason": data.reason,
+                    "case_id": data.case_id,
+                },
             )
         case AccessoriesMissing():
             return (

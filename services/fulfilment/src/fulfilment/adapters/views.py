@@ -42,6 +42,9 @@ from shop_contracts.events.fulfilment import (
     ShipmentDelivered,
     ShipmentDispatched,
     ShipmentInTransit,
+    ShipmentRecallConfirmed,
+    ShipmentRecallDeclined,
+    ShipmentRecallRequested,
     ShipmentResumed,
     ShipmentStamped,
     ShippingDocumentsPrinted,
@@ -141,6 +144,7 @@ class ShippingViews(Projection):
                     "exceptions": [],
                     "tracking": [],
                     "refusal": None,
+                    "recall": None,
                     "cancellation": None,
                 },
                 "stock": "unknown",
@@ -241,6 +245,30 @@ class ShippingViews(Projection):
                         "at": data.resolved_at.isoformat(),
                     }
                     details["exceptions"] = [*details["exceptions"][:-1], last]
+            case ShipmentRecallRequested():
+                details["recall"] = {
+                    "status": "open",
+                    "reason": data.reason,
+                    "case_id": data.case_id,
+                    "held_in": data.held_in,
+                    "asked": list(data.reported_to),
+                    "at": data.requested_at.isoformat(),
+                    "answer": None,
+                }
+            case ShipmentRecallConfirmed():
+                recall = dict(details.get("recall") or {})
+                recall.update(
+                    status="recalled",
+                    answer={"by": data.keeper, "note": data.note, "at": data.confirmed_at.isoformat()},
+                )
+                details["recall"] = recall
+            case ShipmentRecallDeclined():
+                recall = dict(details.get("recall") or {"reason": data.recall_reason})
+                recall.update(
+                    status="declined",
+                    answer={"by": data.keeper, "reason": data.reason, "at": data.declined_at.isoformat()},
+                )
+                details["recall"] = recall
             case ShipmentCancelled():
                 values["status"] = S.CANCELLED.value
                 details["cancellation"] = {"reason": data.reason, "at": data.cancelled_at.isoformat()}

@@ -1,5 +1,6 @@
 """Command handlers of the shipping side: load, let the domain decide, append (SM-SHIP-BATCH,
-SM-SHIP; FUL-1..FUL-11, AS-6).
+SM-SHIP; FUL-1..FUL-11, AS-6), and the cancellations orders and after-sales cause (AS-3, SM-SHIP:
+a cancellation or a recall the keeper answers).
 
 Commands that look at several aggregates read the others and decide on one: hand-over and filling
 in the report read the day's shipments, dispatch reads its day (was the packet handed over,
@@ -209,6 +210,32 @@ class ShippingCommands:
             cmd,
             cmd.shipment_id,
             lambda s, now: shipment.dispatch(s, cmd.actor, cmd.carrier, handed_over, now),
+        )
+
+    async def cancel_shipment(
+        self, order_id: str, cause: Cause, reason: str, case_id: str | None = None
+    ) -> CommandResult:
+        """A cancellation from orders or after-sales (AS-3, SM-SHIP): at once while nothing can have
+        left, else a recall the roles who may confirm it (C9 table) are asked to answer."""
+        recall_to = self.policy.roles.roles(c.ConfirmShipmentRecalled.command_name)
+        return await self.shipments.execute(
+            order_id,
+            cause,
+            lambda s, now: shipment.cancel(s, order_id, reason, now, case_id=case_id, recall_to=recall_to),
+            must_exist=False,
+        )
+
+    async def confirm_recalled(self, cmd: c.ConfirmShipmentRecalled) -> CommandResult:
+        return await self._on_shipment(
+            cmd, cmd.shipment_id, lambda s, now: shipment.confirm_recalled(s, cmd.actor, cmd.note, now)
+        )
+
+    async def decline_recall(self, cmd: c.DeclineShipmentRecall) -> CommandResult:
+        recipients = self.policy.report_recipients
+        return await self._on_shipment(
+            cmd,
+            cmd.shipment_id,
+            lambda s, now: shipment.decline_recall(s, cmd.actor, cmd.reason, recipients, now),
         )
 
     async def stamp(self, cmd: c.StampOutboundNote) -> CommandResult:

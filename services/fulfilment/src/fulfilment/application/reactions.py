@@ -5,7 +5,9 @@
   moment decides (FUL-2). OrderDetailsCorrected (ORD-6) corrects its lines and address before
   its documents are printed. OrderCancelled cancels a shipment not yet stamped.
 - after-sales: RefundRequestApproved with no return required (goods not received) for the whole
-  order cancels the shipment if it is not stamped yet (AS-3); a partial refund leaves it to ship
+  order cancels the shipment if it is not stamped yet (AS-3). Either cancellation ends a shipment
+  at once only from Queued|InPacket (SM-SHIP); checked or dispatched it becomes a recall the keeper
+  answers (ShipmentRecallRequested, see domain/shipment.py); a partial refund leaves it to ship
   (several partial cases that add up to the whole order cancel it through OrderCancelled); ReturnShippedByBuyer announces a return parcel (AS-6).
 - fulfilment's own stream: OrderQueuedForShipping puts the shipment on its day's list (the next
   shipping day when that day's report is already made); ShippingDocumentsPrinted gives every
@@ -117,12 +119,7 @@ class OrdersReactions(ShippingReaction):
         data, cause = item.data, self.cause(item)
         policy = self.commands.policy
         if isinstance(data, OrderCancelled):
-            await self.commands.shipments.execute(
-                data.order_id,
-                cause,
-                lambda s, now: shipment.cancel(s, data.order_id, "order_cancelled", now),
-                must_exist=False,
-            )
+            await self.commands.cancel_shipment(data.order_id, cause, "order_cancelled", data.case_id)
             return
         if isinstance(data, OrderDetailsCorrected):
             await self.commands.shipments.execute(
@@ -147,12 +144,7 @@ class AftersalesReactions(ShippingReaction):
         data, cause = item.data, self.cause(item)
         match data:
             case RefundRequestApproved() if not data.return_required and data.whole_order is not False:
-                await self.commands.shipments.execute(
-                    data.order_id,
-                    cause,
-                    lambda s, now: shipment.cancel(s, data.order_id, "refund", now),
-                    must_exist=False,
-                )
+                await self.commands.cancel_shipment(data.order_id, cause, "refund", data.case_id)
             case ReturnShippedByBuyer():
                 expected = ReturnParcelExpected(
                     case_id=data.case_id,

@@ -1,5 +1,5 @@
 """Who may do what on the shipping side by default (rules.md §0 roles; FUL-1 actors, FUL-8, FUL-10;
-conflict C9: the table is a setting).
+conflict C9: the table is a setting; SM-SHIP: who answers a recall is also who is asked).
 
 `COMMAND_ROLES` (shipping) and `STOCK_COMMAND_ROLES` (stock ledger, stock_roles.py) are the
 documented defaults; `FULFILMENT_COMMAND_ROLES` (read in bootstrap.py) replaces the roles of the
@@ -37,6 +37,8 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "ResumeRefusedShipment": ((ORDER_CLERK,), "FUL-5"),
     "DispatchShipment": ((KEEPER,), "FUL-5"),
     "StampOutboundNote": ((KEEPER,), "FUL-6"),
+    "ConfirmShipmentRecalled": ((KEEPER,), "SM-SHIP"),
+    "DeclineShipmentRecall": ((KEEPER,), "SM-SHIP"),
     "RecordShipmentInTransit": ((KEEPER, AFTERSALES, SYSTEM), "FUL-11"),
     "RecordDelivery": ((KEEPER, AFTERSALES, SYSTEM), "FUL-11"),
     "ReportCourierException": ((AFTERSALES, SYSTEM), "FUL-10"),

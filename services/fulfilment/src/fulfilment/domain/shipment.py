@@ -7,8 +7,14 @@ batch (InPacket), accessories checked (FUL-4), dispatched only against an outbou
 and a handed-over packet (FUL-3) and only once the stock ledger reserved inspected stock for
 every line (FUL-20, FUL-22: neither a shortage nor a missing reservation ships), stamped with the
 shipping-only stamp (FUL-6: only now is it shipped, and again only from reserved stock), in
-transit, delivered; courier exceptions are reported and resolved (FUL-10). Before the stamp it may be
-cancelled (an approved refund for goods not received, AS-3, or a cancelled order) or refused for
+transit, delivered; courier exceptions are reported and resolved (FUL-10). A cancellation (an
+approved refund for goods not received, AS-3, or a cancelled order) cancels it at once only while
+nothing can have left (SM-SHIP: Queued|InPacket; also before it queued, or while refused). Once its
+accessories are checked or it is dispatched the goods may be on the courier's van: the cancellation
+becomes a recall (ShipmentRecallRequested), which holds the shipment (no dispatch, no stamp) until
+the keeper answers: the parcel is back (ConfirmShipmentRecalled: Cancelled, stock released) or it
+already left (DeclineShipmentRecall: it goes on to the stamp). Stamped or later there is nothing to
+cancel. Before the stamp it may also be refused for
 incomplete paperwork (FUL-5), which is reported to the roles of the C14 setting. A refusal holds
 the shipment, it does not end it: once the order clerk fixed the paperwork and handed its waybill,
 outbound note and invoice over again (ResumeRefusedShipment), it returns to the state it was refused
@@ -49,6 +55,9 @@ from shop_contracts.events.fulfilment import (
     ShipmentDispatched,
     ShipmentInTransit,
     ShipmentLine,
+    ShipmentRecallConfirmed,
+    ShipmentRecallDeclined,
+    ShipmentRecallRequested,
     ShipmentResumed,
     ShipmentStamped,
 )
@@ -59,7 +68,11 @@ from shop_contracts.queries.fulfilment import ShipmentStatus as S
 
 FACTS: tuple[Fact, ...] = ("placed", "paid", "remarked", "confirmed")
 STAMPED_OR_LATER = frozenset({S.STAMPED, S.IN_TRANSIT, S.DELIVERED, S.EXCEPTION})
-BEFORE_STAMP = frozenset({S.PENDING, S.QUEUED, S.IN_PACKET, S.ACCESSORIES_CHECKED, S.DISPATCHED, S.REFUSED})
+CANCELLABLE = frozenset({S.PENDING, S.QUEUED, S.IN_PACKET, S.REFUSED})
+"""SM-SHIP: a cancellation ends the shipment at once only while nothing can have left the warehouse
+(Queued|InPacket; before it queued; refused, held for its paperwork)."""
+RECALLABLE = frozenset({S.ACCESSORIES_CHECKED, S.DISPATCHED})
+"""SM-SHIP: checked or dispatched, the goods may be with the courier: a cancellation asks for a recall."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,11 @@ class ShipmentState:
     status_before_refusal: S | None = None
     refusal_reason: str | None = None
     refusal_reported_to: tuple[str, ...] = ()
+    recall_open: bool = False
+    """SM-SHIP: a recall is waiting for the keeper's answer; the shipment is held."""
+    recall_declined: bool = False
+    recall_reason: str | None = None
+    recall_case_id: str | None = None
 
     @property
     def exists(self) -> bool:
@@ -156,6 +174,12 @@ def evolve(state: ShipmentState, event: EventData) -> ShipmentState:
         case CourierExceptionResolved():
             after = S.DELIVERED if event.outcome == "delivered" else S.IN_TRANSIT
             return replace(state, status=after, status_before_exception=None)
+        case ShipmentRecallRequested():
+            return replace(state, recall_open=True, recall_reason=event.reason, recall_case_id=event.case_id)
+        case ShipmentRecallConfirmed():
+            return replace(state, recall_open=False)
+        case ShipmentRecallDeclined():
+            return replace(state, recall_open=False, recall_declined=True)
         case ShipmentCancelled():
             return replace(state, status=S.CANCELLED, shipment_id=event.shipment_id, order_id=event.order_id)
     return state
@@ -178,6 +202,9 @@ registry = EventRegistry(
         ShipmentDelivered,
         CourierExceptionReported,
         CourierExceptionResolved,
+        ShipmentRecallRequested,
+        ShipmentRecallConfirmed,
+        ShipmentRecallDeclined,
         ShipmentCancelled,
     ]
 )
@@ -265,14 +292,94 @@ def note_stock(state: ShipmentState, noted: ShipmentStockNoted) -> Sequence[Even
     return [noted]
 
 
-def cancel(state: ShipmentState, order_id: str, reason: str, now: datetime) -> Sequence[EventData]:
-    """An approved refund for goods not received, or a cancelled order, before the stamp (AS-3).
+def cancel(
+    state: ShipmentState,
+    order_id: str,
+    reason: str,
+    now: datetime,
+    *,
+    case_id: str | None = None,
+    recall_to: tuple[str, ...] = (),
+) -> Sequence[EventData]:
+    """An approved refund for goods not received, or a cancelled order (AS-3, SM-SHIP).
 
-    A cancellation that comes before any fact of the order still counts: the shipment is born
-    cancelled and never queues."""
-    if state.status not in BEFORE_STAMP:
-        return []
-    return [ShipmentCancelled(shipment_id=order_id, order_id=order_id, reason=reason, cancelled_at=now)]
+    Queued|InPacket (or before any fact: the shipment is born cancelled and never queues; or while
+    refused): cancelled at once. AccessoriesChecked|Dispatched: the goods may already be on the
+    courier's van, so the cancellation asks `recall_to` (the roles who may answer) for a recall
+    and holds the shipment; a recall already open or already declined decides nothing. Stamped or
+    later, cancelled: nothing to cancel."""
+    if state.status in CANCELLABLE:
+        return [ShipmentCancelled(shipment_id=order_id, order_id=order_id, reason=reason, cancelled_at=now)]
+    if state.status in RECALLABLE and not (state.recall_open or state.recall_declined):
+        if not recall_to:
+            raise ValueError("a recall needs the roles who may answer it (recall_to)")
+        return [
+            ShipmentRecallRequested(
+                shipment_id=state.shipment_id,
+                order_id=state.order_id,
+                reason=reason,
+                case_id=case_id,
+                held_in="Dispatched" if state.status is S.DISPATCHED else "AccessoriesChecked",
+                reported_to=recall_to,
+                requested_at=now,
+            )
+        ]
+    return []
+
+
+def _require_no_recall(state: ShipmentState, action: str) -> None:
+    """SM-SHIP: a shipment with an open recall is held; the keeper answers the recall first."""
+    if state.recall_open:
+        case = f", case {state.recall_case_id}" if state.recall_case_id else ""
+        raise RuleViolated(
+            f"shipment {state.shipment_id} cannot be {action}: a recall is open ({state.recall_reason}{case}); "
+            "answer it first with ConfirmShipmentRecalled (the parcel is back) or DeclineShipmentRecall "
+            "(it already left with the courier)",
+            "SM-SHIP",
+        )
+
+
+def confirm_recalled(state: ShipmentState, actor: Actor, note: str, now: datetime) -> Sequence[EventData]:
+    """SM-SHIP: the parcel is back in the warehouse; the recall ends in a cancellation, which
+    releases the stock as any cancellation does."""
+    if not state.recall_open:
+        raise _violation(state, "ConfirmShipmentRecalled", "held by an open recall (ShipmentRecallRequested)")
+    return [
+        ShipmentRecallConfirmed(
+            shipment_id=state.shipment_id,
+            order_id=state.order_id,
+            keeper=actor.id,
+            note=note.strip(),
+            confirmed_at=now,
+        ),
+        ShipmentCancelled(
+            shipment_id=state.shipment_id,
+            order_id=state.order_id,
+            reason=state.recall_reason or "refund",
+            cancelled_at=now,
+        ),
+    ]
+
+
+def decline_recall(
+    state: ShipmentState, actor: Actor, reason: str, recipients: tuple[str, ...], now: datetime
+) -> Sequence[EventData]:
+    """SM-SHIP: the parcel already left with the courier; the recall closes, the shipment goes on to
+    the stamp, and `recipients` (the C14 setting) are told."""
+    if not state.recall_open:
+        raise _violation(state, "DeclineShipmentRecall", "held by an open recall (ShipmentRecallRequested)")
+    return [
+        ShipmentRecallDeclined(
+            shipment_id=state.shipment_id,
+            order_id=state.order_id,
+            keeper=actor.id,
+            reason=reason.strip(),
+            recall_reason=state.recall_reason or "refund",
+            case_id=state.recall_case_id,
+            reported_to=recipients,
+            declined_at=now,
+        )
+    ]
 
 
 # -- the warehouse keeper (FUL-4, FUL-5, FUL-6) ------------------------------------------------
@@ -333,6 +440,7 @@ def refuse_outbound(
     setting). The shipment is held in Refused until its paperwork is fixed (`resume`)."""
     if state.status not in (S.IN_PACKET, S.ACCESSORIES_CHECKED):
         raise _violation(state, "RefuseOutbound", "InPacket or AccessoriesChecked")
+    _require_no_recall(state, "refused")
     return [
         OutboundRefused(
             shipment_id=state.shipment_id,
@@ -408,6 +516,7 @@ def dispatch(
         )
     if state.status in STAMPED_OR_LATER or state.status in (S.DISPATCHED, S.CANCELLED):
         raise _violation(state, "DispatchShipment", "AccessoriesChecked")
+    _require_no_recall(state, "dispatched")
     if state.outbound_note_no is None or state.waybill_no is None:
         raise RuleViolated(
             f"shipment {state.shipment_id} has no outbound note yet: goods leave only against an "
@@ -469,6 +578,7 @@ def stamp(state: ShipmentState, actor: Actor, now: datetime) -> Sequence[EventDa
     takes its reservation back)."""
     if state.status is not S.DISPATCHED or state.outbound_note_no is None or state.waybill_no is None:
         raise _violation(state, "StampOutboundNote", "Dispatched")
+    _require_no_recall(state, "stamped")
     require_reserved_stock(state, "stamped")
     return [
         ShipmentStamped(

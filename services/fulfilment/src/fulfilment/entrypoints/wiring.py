@@ -77,6 +77,8 @@ class ShippingService:
         rt.command(c.ResumeRefusedShipment, cmds.resume_refused)
         rt.command(c.DispatchShipment, cmds.dispatch)
         rt.command(c.StampOutboundNote, cmds.stamp)
+        rt.command(c.ConfirmShipmentRecalled, cmds.confirm_recalled)
+        rt.command(c.DeclineShipmentRecall, cmds.decline_recall)
         rt.command(c.RecordShipmentInTransit, cmds.in_transit)
         rt.command(c.RecordDelivery, cmds.deliver)
         rt.command(c.ReportCourierException, cmds.report_exception)
