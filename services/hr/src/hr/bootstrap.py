@@ -27,7 +27,7 @@ from hr.domain.people_policy import (
 )
 from hr.domain.people_roles import COMMAND_TABLE, DEFAULT_ROLES
 from hr.domain.policy import AttendancePolicy, HrPolicy, LadderPolicy, LeavePolicy, OvertimePolicy
-from hr.domain.roles import SETTING
+from hr.domain.roles import DIRECT_SUPERVISOR, SENIOR_LEADER, SETTING
 from hr.domain.shifts import SEED_SCHEDULES, parse
 from hr.entrypoints.people_wiring import CONSUMERS as PEOPLE_CONSUMERS
 from hr.entrypoints.people_wiring import PeopleService
@@ -41,6 +41,7 @@ from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from shop_contracts.events.hr_leave import LeaveType
 from shop_contracts.events.hr_people import Grade
+from shop_contracts.messages import ROLE_ID_PATTERN
 
 SPEC = ServiceSpec(name=NAME, module=NAME, consumers=(*CONSUMERS.values(), *PEOPLE_CONSUMERS.values()))
 
@@ -78,6 +79,16 @@ class HrSettings(BaseSettings):
         2,
         ge=0,
         description="HR-26: personal leave up to this many days → direct supervisor, longer → senior leader",
+    )
+    leave_direct_approver: str = Field(
+        DIRECT_SUPERVISOR,
+        pattern=ROLE_ID_PATTERN,
+        description="HR-22, HR-26 (C9): the role deciding leave up to the boundary (direct supervisor)",
+    )
+    leave_senior_approver: str = Field(
+        SENIOR_LEADER,
+        pattern=ROLE_ID_PATTERN,
+        description="HR-22, HR-26 (C9): the role deciding leave beyond the boundary (senior leader)",
     )
     unpaid_leave_types: list[LeaveType] = Field(
         default_factory=lambda: [LeaveType.PERSONAL, LeaveType.SICK],
@@ -135,6 +146,8 @@ class HrSettings(BaseSettings):
                 certificate_over_days=self.certificate_over_days,
                 sick_direct_max_days=self.sick_direct_max_days,
                 personal_direct_max_days=self.personal_direct_max_days,
+                direct_approver=self.leave_direct_approver,
+                senior_approver=self.leave_senior_approver,
                 unpaid_types=frozenset(self.unpaid_leave_types),
             ),
             attendance=AttendancePolicy(

@@ -17,7 +17,7 @@ from shop_contracts.commands import hr as c
 from shop_contracts.envelope import Actor
 from shop_contracts.events.hr_leave import LeaveType
 
-from .helpers import DIRECT, HR, OFFICE, TODAY, Hr, approve, file, leave
+from .helpers import DIRECT, HR, OFFICE, SENIOR, TODAY, Hr, approve, file, leave
 from .people_harness import MANAGER, SUPERVISOR, People, onboard
 
 TOMORROW = TODAY.fromordinal(TODAY.toordinal() + 1)
@@ -125,3 +125,30 @@ def test_a_bad_command_roles_setting_stops_the_service_at_start_up_naming_it_c9(
         build(RuntimeSettings(var_dir=tmp_path))
 
     assert f"HR_COMMAND_ROLES: {problem}" in str(refused.value)
+
+
+async def test_the_leave_approvers_are_settings_c9_hr_26() -> None:
+    """HR-26: personal leave over two days goes to the senior approver; with
+    HR_LEAVE_SENIOR_APPROVER=dept_manager the department manager decides it, the senior leader may not."""
+    policy = HrSettings.model_validate({"leave_senior_approver": "dept_manager"}).policy("Asia/Shanghai")
+    hr = Hr(policy)
+    await hr.given(leave(TOMORROW, TOMORROW.fromordinal(TOMORROW.toordinal() + 2)))
+
+    with pytest.raises(Forbidden) as refused:
+        await hr.when(approve(SENIOR))
+    await hr.when(approve(Actor(id="mgr-1", roles=("dept_manager",)), command_id="approve-2"))
+
+    assert refused.value.rule == "HR-26"
+    assert "decided by the dept_manager" in refused.value.message
+    assert hr.leave_types()[-1] == "LeaveApproved"
+
+
+def test_a_leave_approver_setting_must_be_a_role_id_hr_22(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HR_LEAVE_DIRECT_APPROVER", "Direct Supervisor")
+
+    with pytest.raises(ValidationError) as refused:
+        build(RuntimeSettings(var_dir=tmp_path))
+
+    assert "leave_direct_approver" in str(refused.value)

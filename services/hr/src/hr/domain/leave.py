@@ -14,7 +14,7 @@ import datetime as dt
 
 from hr.domain.leave_state import LeaveState
 from hr.domain.policy import LeavePolicy
-from hr.domain.roles import DIRECT_SUPERVISOR, HR_DEPT, OFFICE, SENIOR_LEADER, require_self
+from hr.domain.roles import HR_DEPT, OFFICE, require_self
 from jetstream_es.errors import Forbidden, InvalidCommand, NotFound, RuleViolated
 from jetstream_es.roles import CommandRoles
 from shop_contracts.commands.hr import (
@@ -47,12 +47,14 @@ IN_EFFECT = frozenset({L.APPROVED, L.FILED, L.EXTENDED})
 
 
 def route(leave_type: LeaveType, days: int, policy: LeavePolicy) -> str:
-    """The approver role for `days` consecutive days of leave (HR-22, HR-26)."""
+    """The approver role for `days` consecutive days of leave (HR-22, HR-26): the policy's direct
+    approver (direct supervisor) up to the type's boundary, its senior approver (senior leader)
+    beyond; both are settings (C9)."""
     limit = {
         LeaveType.SICK: policy.sick_direct_max_days,
         LeaveType.PERSONAL: policy.personal_direct_max_days,
     }.get(leave_type)
-    return DIRECT_SUPERVISOR if limit is None or days <= limit else SENIOR_LEADER
+    return policy.direct_approver if limit is None or days <= limit else policy.senior_approver
 
 
 def span(start: dt.date, end: dt.date) -> int:

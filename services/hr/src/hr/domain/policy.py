@@ -1,6 +1,6 @@
 """The business numbers of the absence ladder and of leave, given by configuration with the seeds'
 defaults (HR-16 fines and dismissal thresholds; HR-18/HR-24/HR-27 notice; HR-20, HR-21 sick leave;
-HR-22, HR-26 approver boundaries; HR-19 unpaid types; HR-1..HR-5 and C2 shift patterns; HR-12 and
+HR-22, HR-26 approver boundaries and the two approver roles (C9: role mapping); HR-19 unpaid types; HR-1..HR-5 and C2 shift patterns; HR-12 and
 C5 lateness and early-leave thresholds; HR-6 full attendance; C4 rest weekdays; HR-31, HR-32
 overtime and comp time)."""
 
@@ -12,6 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from hr.domain.people_roles import DEFAULT_ROLES
+from hr.domain.roles import DIRECT_SUPERVISOR, SENIOR_LEADER
 from hr.domain.shifts import SEED_SCHEDULES, Schedules, parse
 from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.roles import CommandRoles
@@ -41,6 +42,10 @@ class LeavePolicy:
     certificate_over_days: int = 1
     sick_direct_max_days: int = 3
     personal_direct_max_days: int = 2
+    direct_approver: str = DIRECT_SUPERVISOR
+    """HR-22, HR-26: the role deciding leave up to the boundary (HR_LEAVE_DIRECT_APPROVER)."""
+    senior_approver: str = SENIOR_LEADER
+    """HR-22, HR-26: the role deciding longer leave (HR_LEAVE_SENIOR_APPROVER)."""
     unpaid_types: frozenset[LeaveType] = frozenset({LeaveType.PERSONAL, LeaveType.SICK})
 
 
