@@ -29,8 +29,9 @@ from jetstream_es.provision import ConsumerSpec, ServiceSpec
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.envelope import EventEnvelope
 from shop_contracts.errors import Reply
+from shop_contracts.headers import Header
 from shop_contracts.messages import EventData
-from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER, stream_name
+from shop_contracts.subjects import stream_name
 
 ASYNCAPI_VERSION = "3.0.0"
 REF = "#/components/schemas/{model}"
@@ -157,8 +158,8 @@ def build_document(runtime: ServiceRuntime, spec: ServiceSpec | None = None) -> 
                 "headers": {
                     "type": "object",
                     "properties": {
-                        EVENT_TYPE_HEADER: {"const": model.event_type},
-                        MSG_ID_HEADER: {"type": "string", "description": "the event id (deduplication)"},
+                        Header.EVENT_TYPE: {"const": model.event_type},
+                        Header.MSG_ID: {"type": "string", "description": "the event id (deduplication)"},
                     },
                 },
                 "payload": {

@@ -42,11 +42,12 @@ from nats.aio.client import Client
 from nats.js.errors import NotFoundError
 
 from jetstream_es.jetstream.direct_get import DirectGetClient
-from shop_contracts.subjects import KEY_STREAMS, MSG_ID_HEADER
+from shop_contracts.headers import NATS_PREFIX, Header
+from shop_contracts.subjects import KEY_STREAMS
 from shopctl.connection import ShopctlError
 
 FORMAT = "shopctl-export/1"
-KEPT_NATS_HEADERS = {MSG_ID_HEADER}
+KEPT_NATS_HEADERS = {Header.MSG_ID}
 SECRET_STREAMS = frozenset(KEY_STREAMS.values())
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}
 CHECK = b"shopctl-export-check"
@@ -72,7 +73,9 @@ def manifest_path(path: Path) -> Path:
 
 
 def _kept(headers: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in sorted(headers.items()) if not k.startswith("Nats-") or k in KEPT_NATS_HEADERS}
+    return {
+        k: v for k, v in sorted(headers.items()) if not k.startswith(NATS_PREFIX) or k in KEPT_NATS_HEADERS
+    }
 
 
 def _content_line(subject: str, headers: dict[str, str], body: bytes) -> bytes:
@@ -146,15 +149,15 @@ async def export_stream(
                 )
                 for msg in msgs:
                     headers = dict(msg.headers or {})
-                    msg_seq = int(headers["Nats-Sequence"])
+                    msg_seq = int(headers[Header.SEQUENCE])
                     if msg_seq > last:
                         remaining = 0
                         break
-                    msg_subject = headers["Nats-Subject"]
+                    msg_subject = headers[Header.SUBJECT]
                     kept = _kept(headers)
                     record: dict[str, Any] = {
                         "seq": msg_seq,
-                        "time": headers.get("Nats-Time-Stamp"),
+                        "time": headers.get(Header.TIME_STAMP),
                         "subject": msg_subject,
                         "headers": kept,
                     }

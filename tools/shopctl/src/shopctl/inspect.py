@@ -17,6 +17,7 @@ from nats.aio.msg import Msg
 from nats.js.errors import NotFoundError
 
 from jetstream_es.jetstream.direct_get import DirectGetClient
+from shop_contracts.headers import Header
 from shop_contracts.subjects import SERVICES, stream_name
 
 
@@ -91,8 +92,8 @@ async def _first_unacked_time(nc: Client, stream: str, after: int, filters: list
             if not msgs:
                 continue
             headers = msgs[0].headers or {}
-            seq = int(headers.get("Nats-Sequence", "0"))
-            when = parse_nats_time(headers.get("Nats-Time-Stamp"))
+            seq = int(headers.get(Header.SEQUENCE, "0"))
+            when = parse_nats_time(headers.get(Header.TIME_STAMP))
             if when is not None and (earliest is None or seq < earliest[0]):
                 earliest = (seq, when)
         return earliest[1] if earliest else None
@@ -139,12 +140,16 @@ def decode_event(msg_headers: dict[str, str], data: bytes, subject: str, seq: in
     try:
         envelope = json.loads(data)
     except ValueError:
-        return {**row, "event_type": msg_headers.get("Event-Type"), "raw": data.decode("utf-8", "replace")}
+        return {
+            **row,
+            "event_type": msg_headers.get(Header.EVENT_TYPE),
+            "raw": data.decode("utf-8", "replace"),
+        }
     if not isinstance(envelope, dict):
-        return {**row, "event_type": msg_headers.get("Event-Type"), "raw": envelope}
+        return {**row, "event_type": msg_headers.get(Header.EVENT_TYPE), "raw": envelope}
     return {
         **row,
-        "event_type": envelope.get("event_type", msg_headers.get("Event-Type")),
+        "event_type": envelope.get("event_type", msg_headers.get(Header.EVENT_TYPE)),
         "aggregate": envelope.get("aggregate_type"),
         "aggregate_id": envelope.get("aggregate_id"),
         "version": envelope.get("version"),
@@ -157,8 +162,8 @@ def decode_event(msg_headers: dict[str, str], data: bytes, subject: str, seq: in
 
 def decode_msg(msg: Msg) -> dict[str, Any]:
     headers = dict(msg.headers or {})
-    if "Nats-Sequence" in headers:
-        seq, subject = int(headers["Nats-Sequence"]), headers.get("Nats-Subject", msg.subject)
+    if Header.SEQUENCE in headers:
+        seq, subject = int(headers[Header.SEQUENCE]), headers.get(Header.SUBJECT, msg.subject)
     else:
         seq, subject = int(msg.metadata.sequence.stream), msg.subject
     return decode_event(headers, msg.data, subject, seq)
@@ -175,7 +180,7 @@ async def read_subject(nc: Client, stream: str, subject: str, batch: int = 500) 
             found.extend(msgs)
             if not msgs or remaining <= 0:
                 return found
-            seq = int((msgs[-1].headers or {})["Nats-Sequence"]) + 1
+            seq = int((msgs[-1].headers or {})[Header.SEQUENCE]) + 1
     finally:
         await direct.stop()
 

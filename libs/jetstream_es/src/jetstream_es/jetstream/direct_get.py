@@ -18,6 +18,7 @@ from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
 from jetstream_es.errors import StreamUnavailable
+from shop_contracts.headers import Header
 
 
 @dataclass(slots=True)
@@ -50,15 +51,15 @@ class DirectGetClient:
         if entry is None or entry.done is None or entry.done.done():
             return
         headers = msg.headers
-        status = headers.get("Status") if headers else None
+        status = headers.get(Header.STATUS) if headers else None
         if status is None:
             entry.messages.append(msg)
         elif status == "204":
-            entry.done.set_result(int(headers.get("Nats-Num-Pending", "0")) if headers else 0)
+            entry.done.set_result(int(headers.get(Header.NUM_PENDING, "0")) if headers else 0)
         elif status == "404":
             entry.done.set_result(0)
         else:
-            description = headers.get("Description", "") if headers else ""
+            description = headers.get(Header.DESCRIPTION, "") if headers else ""
             entry.done.set_exception(StreamUnavailable(f"direct get failed: {status} {description}"))
 
     async def batch(self, subject: str, from_seq: int, batch: int = 1000) -> tuple[list[Msg], int]:

@@ -28,13 +28,8 @@ from jetstream_es.events import StoredEvent, parse_envelope
 from jetstream_es.jetstream.direct_get import DirectGetClient
 from jetstream_es.store import AggregateAppend, AggregateSubjects, AppendResult
 from shop_contracts.envelope import EventEnvelope
-from shop_contracts.subjects import (
-    EVENT_TYPE_HEADER,
-    EXPECTED_LAST_SUBJECT_SEQ_HEADER,
-    MSG_ID_HEADER,
-    SCHEMA_VERSION_HEADER,
-    stream_name,
-)
+from shop_contracts.headers import Header
+from shop_contracts.subjects import stream_name
 
 WRONG_LAST_SEQUENCE = 10071
 BATCH_DUPLICATE_MSG_ID = 10201
@@ -52,9 +47,9 @@ _batch_ids = itertools.count()
 
 def event_headers(envelope: EventEnvelope) -> dict[str, str]:
     return {
-        EVENT_TYPE_HEADER: envelope.event_type,
-        SCHEMA_VERSION_HEADER: str(envelope.schema_version),
-        MSG_ID_HEADER: envelope.event_id,
+        Header.EVENT_TYPE: envelope.event_type,
+        Header.SCHEMA_VERSION: str(envelope.schema_version),
+        Header.MSG_ID: envelope.event_id,
     }
 
 
@@ -99,7 +94,7 @@ class JetStreamEventStore(AggregateSubjects):
 
     async def _append_one(self, subject: str, envelope: EventEnvelope, expected: int) -> AppendResult:
         headers = event_headers(envelope)
-        headers[EXPECTED_LAST_SUBJECT_SEQ_HEADER] = str(expected)
+        headers[Header.EXPECTED_LAST_SUBJECT_SEQ] = str(expected)
         try:
             ack = await self._js.publish(
                 subject, envelope.model_dump_json().encode(), stream=self.stream, headers=headers
@@ -128,15 +123,15 @@ class JetStreamEventStore(AggregateSubjects):
         try:
             for position, (subject, envelope, expected) in enumerate(messages, start=1):
                 headers = event_headers(envelope)
-                headers["Nats-Batch-Id"] = batch_id
-                headers["Nats-Batch-Sequence"] = str(position)
+                headers[Header.BATCH_ID] = batch_id
+                headers[Header.BATCH_SEQUENCE] = str(position)
                 if expected is not None:
-                    headers[EXPECTED_LAST_SUBJECT_SEQ_HEADER] = str(expected)
+                    headers[Header.EXPECTED_LAST_SUBJECT_SEQ] = str(expected)
                 body = envelope.model_dump_json().encode()
                 if position < last:
                     await self._nc.publish(subject, body, headers=headers)
                 else:
-                    headers["Nats-Batch-Commit"] = "1"
+                    headers[Header.BATCH_COMMIT] = "1"
                     reply = await self._nc.request(subject, body, timeout=self._timeout, headers=headers)
         except _TRANSPORT_ERRORS as exc:
             raise StreamUnavailable(f"atomic append to {where} not confirmed: {type(exc).__name__}") from exc
@@ -168,7 +163,7 @@ class JetStreamEventStore(AggregateSubjects):
                 raise StreamUnavailable(f"load of {subject} failed: {type(exc).__name__}") from exc
             for msg in messages:
                 headers = msg.headers or {}
-                seq = int(headers["Nats-Sequence"])
+                seq = int(headers[Header.SEQUENCE])
                 events.append(StoredEvent(parse_envelope(msg.data), seq, subject))
                 next_seq = seq + 1
             if remaining <= 0 or not messages:

@@ -30,18 +30,11 @@ from hr.adapters.keys import SqlKeys, data_keys
 from jetstream_es.clock import Clock
 from jetstream_es.jetstream.direct_get import DirectGetClient
 from shop_contracts.events.hr_people import EmployeePersonalDataErased
-from shop_contracts.subjects import (
-    EVENT_TYPE_HEADER,
-    EXPECTED_LAST_SUBJECT_SEQ_HEADER,
-    KEY_STREAMS,
-    aggregate_filter,
-    keys_subject,
-    stream_name,
-)
+from shop_contracts.headers import Header
+from shop_contracts.subjects import KEY_STREAMS, aggregate_filter, keys_subject, stream_name
 
 SERVICE = "hr"
 KEYS_STREAM = KEY_STREAMS[SERVICE]
-STATE_HEADER = "Key-State"
 ACTIVE, ERASED = "active", "erased"
 WRONG_LAST_SEQUENCE = 10071
 
@@ -71,13 +64,13 @@ class StreamKeys:
         msg: Msg = msgs[0]
         headers = msg.headers or {}
         body: dict[str, Any] = json.loads(msg.data) if msg.data else {}
-        return int(headers["Nats-Sequence"]), headers.get(STATE_HEADER, ACTIVE), body
+        return int(headers[Header.SEQUENCE]), headers.get(Header.KEY_STATE, ACTIVE), body
 
     async def _publish(self, employee_id: str, state: str, body: dict[str, Any], expect: int | None) -> bool:
         """Write the employee's key message; False when `expect` (the last sequence) was wrong."""
-        headers = {STATE_HEADER: state}
+        headers: dict[str, str] = {Header.KEY_STATE: state}
         if expect is not None:
-            headers[EXPECTED_LAST_SUBJECT_SEQ_HEADER] = str(expect)
+            headers[Header.EXPECTED_LAST_SUBJECT_SEQ] = str(expect)
         try:
             await (
                 self._nc()
@@ -167,9 +160,9 @@ class StreamKeys:
                 msgs, remaining = await direct.batch(subject, seq, 1000)
                 for msg in msgs:
                     headers = msg.headers or {}
-                    if headers.get(EVENT_TYPE_HEADER) == EmployeePersonalDataErased.event_type:
-                        erased.append(headers["Nats-Subject"].rsplit(".", 1)[-1])
-                    seq = int(headers["Nats-Sequence"]) + 1
+                    if headers.get(Header.EVENT_TYPE) == EmployeePersonalDataErased.event_type:
+                        erased.append(headers[Header.SUBJECT].rsplit(".", 1)[-1])
+                    seq = int(headers[Header.SEQUENCE]) + 1
                 if not msgs or remaining <= 0:
                     return erased
         finally:
