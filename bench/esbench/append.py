@@ -27,7 +27,7 @@ from jetstream_es.errors import ConcurrencyConflict
 from jetstream_es.jetstream.store import JetStreamEventStore, event_headers
 from jetstream_es.store import aggregate_subject
 from shop_contracts.envelope import EventEnvelope
-from shop_contracts.subjects import EXPECTED_LAST_SUBJECT_SEQ_HEADER
+from shop_contracts.headers import Header
 
 Append = Callable[[str, EventEnvelope, int], Awaitable[int]]
 """(aggregate id, envelope, expected last sequence) -> stored sequence."""
@@ -43,7 +43,7 @@ class AppendTally:
 
 def nats_request(subject: str, event: EventEnvelope, expected: int) -> tuple[str, bytes, dict[str, str]]:
     headers = event_headers(event)
-    headers[EXPECTED_LAST_SUBJECT_SEQ_HEADER] = str(expected)
+    headers[Header.EXPECTED_LAST_SUBJECT_SEQ] = str(expected)
     return subject, event.model_dump_json().encode(), headers
 
 

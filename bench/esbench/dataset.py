@@ -25,6 +25,7 @@ from esbench.streams import stream_messages
 from jetstream_es.events import derive_event_id
 from jetstream_es.jetstream.store import event_headers
 from jetstream_es.store import aggregate_subject
+from shop_contracts.headers import Header
 
 WINDOW = 256
 DATASET_PREFIX = "c"
@@ -62,7 +63,7 @@ class Templates:
     def event(self, aggregate_id: str, version: int) -> tuple[bytes, dict[str, str]]:
         event_id = derive_event_id(AGGREGATE, aggregate_id, seed_cause(aggregate_id, version), 0)
         body = self.bodies[version - 1].replace(self.event_ids[version - 1], event_id)
-        headers = {**self.headers[version - 1], "Nats-Msg-Id": event_id}
+        headers = {**self.headers[version - 1], Header.MSG_ID: event_id}
         return body.replace(PLACEHOLDER, aggregate_id).encode(), headers
 
     def check(self, aggregate_id: str) -> None:

@@ -20,6 +20,7 @@ from jetstream_es.service import ServiceRuntime
 from jetstream_es.testing.harness import caught_up, eventually
 from jetstream_es.testing.nats_server import NatsServer
 from jetstream_es.testing.sample import SAMPLE_CONSUMER_SPEC, FlakyCounterTotals, registry, sample_runtime
+from shop_contracts.headers import Header
 
 from .helpers import ask, json_lines, place_body, shopctl, start_orders
 
@@ -315,7 +316,7 @@ async def test_the_key_stream_is_exported_only_encrypted_hr_38(
     nats_server: NatsServer, nc: Client, tmp_path: Path
 ) -> None:
     await nc.jetstream().publish(
-        "hr.keys.emp-1", b'{"data_key": "c2VjcmV0"}', headers={"Key-State": "active"}
+        "hr.keys.emp-1", b'{"data_key": "c2VjcmV0"}', headers={Header.KEY_STATE: "active"}
     )
     file = tmp_path / "keys.jsonl"
     plain = await shopctl("--url", nats_server.url, "export", "HR_KEYS", str(file))

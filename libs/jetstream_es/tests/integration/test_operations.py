@@ -26,6 +26,7 @@ from jetstream_es.testing.sample import (
     registry,
     sample_runtime,
 )
+from shop_contracts.headers import Header
 
 pytestmark = pytest.mark.integration
 ACTOR = {"id": "clerk-1", "roles": ["system"]}
@@ -113,7 +114,7 @@ async def test_a_complete_rebuild_ends_at_100_percent_when_the_stream_ends_with_
     nc: Client, sample: ServiceRuntime
 ) -> None:
     await counters(nc, ["q1"], 1)
-    await nc.jetstream().publish("sample.events.Other.o-1", b"{}", headers={"Event-Type": "OtherThing"})
+    await nc.jetstream().publish("sample.events.Other.o-1", b"{}", headers={Header.EVENT_TYPE: "OtherThing"})
     await caught_up(sample)
     seen: list[RebuildProgress] = []
 
@@ -175,7 +176,7 @@ async def test_a_dead_letter_retried_after_the_fix_is_applied_once(
     assert resolved.resolution is not None
     assert (resolved.resolution.by, resolved.resolution.reason) == ("ops", "fixed in 1.2")
     applied = await sample.runner("counter_totals").apply_dead_letter(
-        letter.dlq_seq, {"Event-Type": "CounterOpened"}, letter.data, letter.subject, letter.stream_seq
+        letter.dlq_seq, {Header.EVENT_TYPE: "CounterOpened"}, letter.data, letter.subject, letter.stream_seq
     )
     assert applied is False, "the projection database remembers the retry"
 

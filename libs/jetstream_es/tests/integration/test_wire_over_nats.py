@@ -17,8 +17,8 @@ from pydantic import Field
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.testing.contract import envelope
 from jetstream_es.testing.nats_server import NatsServer
+from shop_contracts.headers import Header
 from shop_contracts.messages import Query
-from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER
 
 from .helpers import sample_service
 
@@ -94,7 +94,7 @@ async def test_a_history_this_code_cannot_read_is_refused_permanently_over_nats_
     await nc.jetstream().publish(
         "sample.events.Counter.c9",
         unknown.model_dump_json().encode(),
-        headers={EVENT_TYPE_HEADER: "CounterRenamed", MSG_ID_HEADER: unknown.event_id},
+        headers={Header.EVENT_TYPE: "CounterRenamed", Header.MSG_ID: unknown.event_id},
     )
 
     reply = await request(

@@ -16,6 +16,7 @@ from hr.adapters.key_stream import KEYS_STREAM
 from hr.adapters.keys import SqlKeys
 from jetstream_es.clock import FixedClock
 from jetstream_es.testing.nats_server import NatsServer
+from shop_contracts.headers import Header
 from shop_contracts.subjects import keys_subject
 
 from .helpers import NOW, caught_up, command, query, start_hr
@@ -79,7 +80,7 @@ async def test_a_key_restored_from_before_an_erasure_is_erased_again_hr_38(
         await service.stop()
     # a key backup older than the erasure is imported over the tombstone
     await nc.jetstream().publish(
-        keys_subject("hr", "emp-1"), json.dumps(old).encode(), headers={"Key-State": "active"}
+        keys_subject("hr", "emp-1"), json.dumps(old).encode(), headers={Header.KEY_STATE: "active"}
     )
     restarted = await start_hr(nats_server.url, nc, tmp_path / "fresh.db", FixedClock(NOW))
     try:
