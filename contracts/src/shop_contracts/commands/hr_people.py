@@ -87,6 +87,13 @@ class RecordOffence(Command):
     serious: bool = False
     occurred_on: dt.date
     description: str = Field(min_length=1, max_length=1000)
+    fine: Decimal | None = Field(
+        default=None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        description="C10, DIS-8: the fine within the item's configured range; only for such an item",
+    )
 
 
 class DecideDisciplinaryDismissal(Command):

@@ -8,9 +8,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
 
 from hr.application.people import PeoplePolicies
-from hr.domain.people_policy import ClassPenalty, DisciplinePolicy
+from hr.bootstrap import PeopleSettings
+from hr.domain.people_policy import SEED_CATALOGUE, ClassPenalty, DisciplinePolicy, OffenceItem
 from jetstream_es.errors import Forbidden, InvalidCommand, NotFound, RuleViolated
 from shop_contracts.commands import hr_people as p
 from shop_contracts.events.hr_discipline import (
@@ -265,3 +267,54 @@ async def test_a_suspension_is_recorded_for_a_case_and_not_for_an_overturned_one
     with pytest.raises(Forbidden) as refused:
         await people.when(suspend().model_copy(update={"actor": EMPLOYEE_ACTOR, "command_id": "s2"}))
     assert refused.value.rule == "DIS-11"
+
+
+# C10 / DIS-8: a fine range for an item, given by the catalogue setting
+
+
+def pc_use_50_to_100() -> People:
+    """002's private PC use: 50-100 yuan (DIS-8) instead of 000's class-3 fixed 50 (C10)."""
+    catalogue = dict(SEED_CATALOGUE)
+    catalogue["3.1"] = OffenceItem(
+        3, "private use of company computers", fine_range=(Decimal(50), Decimal(100))
+    )
+    return People(PeoplePolicies(discipline=DisciplinePolicy(catalogue=catalogue)))
+
+
+async def test_an_item_with_a_fine_range_takes_the_recorders_fine_within_it_c10_dis_8() -> None:
+    people = pc_use_50_to_100()
+    await people.when(offence("3.1", "c1", fine=Decimal(80)))
+    assert fines(people) == [Decimal(80)]
+
+
+@pytest.mark.parametrize("fine", [None, Decimal(40), Decimal(120)])
+async def test_a_fine_outside_the_items_range_is_invalid_naming_the_field_c10_dis_8(
+    fine: Decimal | None,
+) -> None:
+    people = pc_use_50_to_100()
+    with pytest.raises(InvalidCommand) as refused:
+        await people.when(offence("3.1", "c1", fine=fine))
+    assert (refused.value.rule, refused.value.fields) == ("DIS-8", ("fine",))
+    assert "50 to 100" in refused.value.message
+    assert fines(people) == []
+
+
+async def test_a_fine_for_an_item_of_a_fixed_fine_is_invalid_dis_5(people: People) -> None:
+    with pytest.raises(InvalidCommand) as refused:
+        await people.when(offence("3.1", "c1", fine=Decimal(80)))
+    assert (refused.value.rule, refused.value.fields) == ("DIS-5", ("fine",))
+
+
+def test_the_catalogue_setting_reads_a_fine_range_c10() -> None:
+    settings = PeopleSettings.model_validate(
+        {"offence_catalogue": {"3.1": {"offence_class": 3, "title": "PC use", "fine_range": ["50", "100"]}}}
+    )
+    assert settings.offence_catalogue["3.1"].fine_range == (Decimal(50), Decimal(100))
+    with pytest.raises(ValidationError):
+        PeopleSettings.model_validate(
+            {
+                "offence_catalogue": {
+                    "3.1": {"offence_class": 3, "title": "PC use", "fine_range": ["100", "50"]}
+                }
+            }
+        )

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from hr.domain.people_policy import DisciplinePolicy
+from hr.domain.people_policy import ClassPenalty, DisciplinePolicy, OffenceItem
 from hr.domain.people_roles import require_own
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, NotFound, RuleViolated
@@ -162,7 +162,7 @@ def record_offence(
     ]
     if penalty.warning:
         events.append(WrittenWarningIssued(employee_id=employee, case_id=case_id, rule=rule))
-    fine = penalty.serious_fine if cmd.serious and penalty.serious_fine is not None else penalty.fine
+    fine = _fine(cmd, item, penalty)
     if fine > 0:
         events.append(
             DisciplinaryFineImposed(
@@ -180,6 +180,25 @@ def record_offence(
         DisciplinaryDismissalProposed(employee_id=employee, case_id=case_id, basis=basis, rule=rule)
     )
     return events
+
+
+def _fine(cmd: RecordOffence, item: OffenceItem, penalty: ClassPenalty) -> Decimal:
+    """The class's fine (DIS-2..DIS-4; the serious one if serious), or for an item with a fine range
+    the recorder's `fine` within it (C10, DIS-8)."""
+    if item.fine_range is None:
+        if cmd.fine is not None:
+            raise InvalidCommand(
+                f"item {cmd.item} has its class's fixed fine; give no fine", "DIS-5", fields=["fine"]
+            )
+        return penalty.serious_fine if cmd.serious and penalty.serious_fine is not None else penalty.fine
+    low, high = item.fine_range
+    if cmd.fine is None or not low <= cmd.fine <= high:
+        raise InvalidCommand(
+            f"item {cmd.item} is fined {low} to {high} yuan (C10); give fine within that range",
+            "DIS-8",
+            fields=["fine"],
+        )
+    return cmd.fine
 
 
 def _known(state: DisciplineState, employee_id: str, case_id: str) -> Case:

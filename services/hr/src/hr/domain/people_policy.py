@@ -1,6 +1,6 @@
 """The business numbers of HR part 2, given by configuration with the seeds' defaults: base salaries
 by grade (HR-39), resignation notice (DIS-7), the offence catalogue and its class → penalty table
-(DIS-1..DIS-5, C16), the appeal window (DIS-10, a gap), performance pay (HR-40, C6), the payday and
+(DIS-1..DIS-5, C16; an item's fine range, C10 and DIS-8), the appeal window (DIS-10, a gap), performance pay (HR-40, C6), the payday and
 the holiday calendar (HR-33, HR-34), and the new-hire deferral day (HR-35)."""
 
 from __future__ import annotations
@@ -33,6 +33,15 @@ class OffenceItem:
     title: str
     monthly_dismissal_threshold: int | None = None
     """DIS-3: this many offences of the item in a calendar month propose dismissal (falsification: 3)."""
+    fine_range: tuple[Decimal, Decimal] | None = None
+    """C10, DIS-8: the fine is chosen by whoever records the offence within this range (inclusive),
+    instead of the class's fixed fine (002: private PC use 50-100); None = the class's fine (000)."""
+
+    def __post_init__(self) -> None:
+        if self.fine_range is not None and not 0 <= self.fine_range[0] <= self.fine_range[1]:
+            raise ValueError(
+                f"fine_range {self.fine_range} of {self.title!r}: give [low, high], 0 <= low <= high"
+            )
 
 
 SEED_PENALTIES: dict[int, ClassPenalty] = {
