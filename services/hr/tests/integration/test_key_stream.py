@@ -27,7 +27,7 @@ pytestmark = pytest.mark.integration
 
 async def key_message(nc: Client, employee_id: str) -> tuple[str, dict[str, str]]:
     msg = await nc.jetstream().get_last_msg(KEYS_STREAM, keys_subject("hr", employee_id))
-    return (msg.headers or {}).get("Key-State", ""), json.loads(msg.data or b"{}")
+    return (msg.headers or {}).get(Header.KEY_STATE, ""), json.loads(msg.data or b"{}")
 
 
 async def test_personal_data_survives_a_fresh_projection_database_hr_38(
