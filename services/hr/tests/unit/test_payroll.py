@@ -588,6 +588,11 @@ async def test_a_demotion_pays_the_new_grade_pro_rata_from_its_effective_date_di
     assert march_slip.lines[1].sources == tuple(demoted)
     assert march_slip.lines[1].quantity == Decimal(16)
     assert march_slip.grade == "team_member"
+    view = await people.employee()
+    assert view is not None
+    assert [(d["new_grade"], d["new_base_salary"], d["effective_date"]) for d in view["demotions"]] == [
+        ("team_member", "2000", "2026-03-16")
+    ]
 
     people.at(MAY_1)
     await people.when(calculate("2026-04", "pay-2026-04"))

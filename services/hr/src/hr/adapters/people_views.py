@@ -1,5 +1,7 @@
 """The people read model (HR-38, DIS-6, DIS-7, DIS-12, DIS-13; SM-DISC): each employee's Employee
 and DisciplineRecord events in order, and the Employee and DisciplineRecord queries folding them.
+The Employee query shows the grade and base salary of joining and each demotion (DIS-11) with the
+new grade, its base salary (HR-39) and the date it takes effect.
 
 Personal data stays sealed in the table; the Employee query opens it with the employee's data key
 at read time, so after an erasure it shows `erased` — also after a rebuild of this projection.
@@ -50,9 +52,18 @@ async def employee(
 ) -> dict[str, Any] | None:
     async with engine.connect() as conn:
         history = await read_history(conn, tables["employees"], query.employee_id)
+        cases = await read_history(conn, tables["discipline"], query.employee_id)
     if not history:
         return None
     view: dict[str, Any] = {"employee_id": query.employee_id, "status": "onboarded", "safety_training": None}
+    view["demotions"] = [
+        {
+            k: entry["data"].get(k)
+            for k in ("case_id", "from_grade", "new_grade", "new_base_salary", "effective_date", "decided_by")
+        }
+        for entry in cases
+        if entry["event_type"] == "EmployeeDemoted"
+    ]
     sealed: SealedPersonalData | None = None
     for entry in history:
         data = entry["data"]
