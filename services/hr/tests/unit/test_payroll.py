@@ -701,3 +701,39 @@ async def test_a_fine_of_another_fund_stays_out_of_the_public_activity_fund_hr_3
 
     assert [e["amount"] for e in fund["entries"]] == ["100.00"]
     assert fund["credited"] == "100.00"
+
+
+async def test_a_day_of_unpaid_leave_is_deducted_at_the_base_of_its_part_of_the_month_dis_11_hr_36() -> None:
+    """Demoted from 16 March: 1-15 March (12 scheduled days, three Sundays) at 3500, 16-31 March
+    (14 scheduled days) at 2000. One unpaid personal day on 10 March deducts a day of the first
+    part: 3500 x 15 / 31 / 12; the second part pays in full."""
+    people = People()
+    await people.given(
+        onboard(join=dt.date(2026, 2, 1), grade=Grade.SUPERVISOR),
+        offence("3.4", "c1"),
+        demote(dt.date(2026, 3, 16)),
+    )
+    for day in MARCH:
+        outcome = DayOutcome.REST if day.day in SUNDAYS else DayOutcome.WORKED
+        leave_type = None
+        if day.day == 10:
+            outcome, leave_type = DayOutcome.LEAVE, "personal"
+        await people.day(day, outcome, "emp-1", leave_type)
+    people.at(APRIL_1)
+    await people.when(calculate())
+
+    slip = slips(people)["emp-1"]
+    assert [(line.kind.value, line.amount, line.description) for line in slip.lines[:3]] == [
+        (
+            "base_salary",
+            Decimal("1693.55"),
+            "monthly base salary (supervisor), 2026-03-01 to 2026-03-15: 15 of 31 days",
+        ),
+        (
+            "base_salary",
+            Decimal("1032.26"),
+            "monthly base salary (team_member), 2026-03-16 to 2026-03-31: 16 of 31 days",
+        ),
+        ("unpaid_leave", Decimal("-141.13"), "unpaid personal leave, 1 of 12 scheduled days (supervisor)"),
+    ]
+    assert (slip.scheduled_days, slip.paid_days) == (26, Decimal(25))
