@@ -15,17 +15,15 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from fulfilment.adapters.documents import DEFAULT_SETUP, DocumentSetup
-from fulfilment.domain.policy import (
-    DAILY_REPORT_ROLE,
-    DEFAULT_PREFIXES,
-    WAREHOUSE_REPORT_RECIPIENTS,
-    ShippingPolicy,
-)
-from fulfilment.domain.roles import ALL_COMMAND_ROLES, DEFAULT_ROLES, SETTING
-from fulfilment.domain.stock_policy import StockPolicy
-from fulfilment.entrypoints.stock_wiring import STOCK_CONSUMERS, StockService
-from fulfilment.entrypoints.wiring import CONSUMERS, ShippingService
+from fulfilment.shipping.adapters.documents import DEFAULT_SETUP, DocumentSetup
+from fulfilment.shipping.domain import roles as shipping_roles
+from fulfilment.shipping.domain.policy import DAILY_REPORT_ROLE, DEFAULT_PREFIXES, ShippingPolicy
+from fulfilment.shipping.wiring import CONSUMERS, ShippingService
+from fulfilment.stock.domain import roles as stock_roles
+from fulfilment.stock.domain.policy import StockPolicy
+from fulfilment.stock.wiring import STOCK_CONSUMERS, StockService
+from fulfilment.warehouse import ROLES_SETTING as SETTING
+from fulfilment.warehouse import WAREHOUSE_REPORT_RECIPIENTS
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
 from jetstream_es.department_calendar import (
@@ -39,6 +37,8 @@ from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 
 NAME = "fulfilment"
+ALL_COMMAND_ROLES = {**shipping_roles.COMMAND_ROLES, **stock_roles.COMMAND_ROLES}
+"""Every command of the service, both contexts' tables: one setting for both (C9)."""
 
 
 def _role_ids(setting: str, roles: list[str]) -> list[str]:
@@ -173,7 +173,7 @@ class StockSettings(BaseSettings):
     def policy(self, roles: CommandRoles | None = None) -> StockPolicy:
         """`roles`: who may issue which command (C9), from FULFILMENT_COMMAND_ROLES (FulfilmentSettings)."""
         return StockPolicy(
-            roles=DEFAULT_ROLES if roles is None else roles,
+            roles=stock_roles.DEFAULT_ROLES if roles is None else roles,
             accept_mismatched_inbound=self.accept_mismatched_inbound,
             report_recipients=tuple(self.report_recipients),
             check_points=tuple(self.check_points),

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from nats.aio.client import Client
 
-from fulfilment.application.stock_handlers import StockCommands
-from fulfilment.application.stock_reactions import StockReactions
-from fulfilment.domain.stock_policy import StockPolicy
+from fulfilment.stock.application.handlers import StockCommands
+from fulfilment.stock.application.reactions import StockReactions
+from fulfilment.stock.domain.policy import StockPolicy
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import Cause, CommandHandler
 from jetstream_es.jetstream.store import JetStreamEventStore

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from fulfilment.adapters import notices, queries
-from fulfilment.adapters.notices import WarehouseNotices
-from fulfilment.adapters.views import ShippingViews
+from fulfilment.shipping.adapters import notices, queries
+from fulfilment.shipping.adapters.notices import WarehouseNotices
+from fulfilment.shipping.adapters.views import ShippingViews
 from jetstream_es.memory_store import InMemoryEventStore
 from jetstream_es.projection import ApplyContext, Decoded, Projection
 from shop_contracts.queries.fulfilment import GetShippingDay, ListNotices, ListShipments, ShippingDayHistory

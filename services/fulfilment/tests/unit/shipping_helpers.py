@@ -11,14 +11,14 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fulfilment.application.handlers import ShippingCommands
-from fulfilment.application.reactions import AftersalesReactions, OrdersReactions, ShippingFlow
-from fulfilment.domain.numbering import DOCUMENT_REGISTER
-from fulfilment.domain.policy import ShippingPolicy
-from fulfilment.domain.products import PRODUCT
-from fulfilment.domain.returns import RETURN_PARCEL
-from fulfilment.domain.shipment import SHIPMENT, ShipmentState
-from fulfilment.domain.shipping_day import SHIPPING_DAY, ShippingDayState, day_id
+from fulfilment.shipping.application.handlers import ShippingCommands
+from fulfilment.shipping.application.reactions import AftersalesReactions, OrdersReactions, ShippingFlow
+from fulfilment.shipping.domain.numbering import DOCUMENT_REGISTER
+from fulfilment.shipping.domain.policy import ShippingPolicy
+from fulfilment.shipping.domain.products import PRODUCT
+from fulfilment.shipping.domain.returns import RETURN_PARCEL
+from fulfilment.shipping.domain.shipment import SHIPMENT, ShipmentState
+from fulfilment.shipping.domain.shipping_day import SHIPPING_DAY, ShippingDayState, day_id
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import CommandHandler, CommandResult
 from jetstream_es.events import EventRegistry, StoredEvent

@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from fulfilment.adapters import stock_queries
-from fulfilment.adapters.stock_views import StockViews
-from fulfilment.application.stock_handlers import StockCommands
-from fulfilment.application.stock_reactions import AllocationReactions, StockReactions
-from fulfilment.domain.stock_allocation import AllocationState
-from fulfilment.domain.stock_item import StockItemState, stock_item_id
-from fulfilment.domain.stock_policy import StockPolicy
+from fulfilment.stock.adapters import queries
+from fulfilment.stock.adapters.views import StockViews
+from fulfilment.stock.application.handlers import StockCommands
+from fulfilment.stock.application.reactions import AllocationReactions, StockReactions
+from fulfilment.stock.domain.allocation import AllocationState
+from fulfilment.stock.domain.item import StockItemState, stock_item_id
+from fulfilment.stock.domain.policy import StockPolicy
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import Cause, CommandHandler, CommandResult
 from jetstream_es.memory_store import InMemoryEventStore
@@ -134,7 +134,7 @@ class Stock:
         self.views = StockViews(TZ)
         self.metadata = MetaData()
         self.tables = self.views.define_tables(self.metadata, "_g1")
-        self.ledger = stock_queries.SqlLedgerReader(self.engine, lambda: self.tables, self._nothing)
+        self.ledger = queries.SqlLedgerReader(self.engine, lambda: self.tables, self._nothing)
         self.commands = StockCommands(
             CommandHandler(self.clock), lambda: self.store, policy or StockPolicy(), TZ, self.ledger
         )
@@ -236,14 +236,12 @@ class Stock:
         return (await self.commands.allocations.load(shipment_id, refresh=True)).state
 
     async def levels(self, sku: str | None = None, *, all_lots: bool = False) -> dict[str, Any]:
-        result = await stock_queries.stock_levels(
-            self.engine, self.tables, StockLevels(sku=sku, all_lots=all_lots)
-        )
+        result = await queries.stock_levels(self.engine, self.tables, StockLevels(sku=sku, all_lots=all_lots))
         items = {item["sku"]: item for item in result["items"]}
         return items[sku] if sku is not None else items
 
     async def monthly(self, month: str) -> dict[str, Any]:
-        return await stock_queries.monthly_report(
+        return await queries.monthly_report(
             self.engine, self.tables, MonthlyInventoryReport(month=month), self.today()
         )
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from fulfilment.domain.policy import ShippingPolicy
+from fulfilment.shipping.domain.policy import ShippingPolicy
 from jetstream_es.errors import Forbidden, RuleViolated
 from shop_contracts.commands import fulfilment as c
 from shop_contracts.events.fulfilment import (

@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from fulfilment.domain.policy import ShippingPolicy
+from fulfilment.shipping.domain.policy import ShippingPolicy
 from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from shop_contracts.events.fulfilment import (

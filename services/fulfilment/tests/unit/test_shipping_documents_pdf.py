@@ -19,10 +19,10 @@ import pytest
 from pydantic import ValidationError
 from pypdf import PdfReader
 
-from fulfilment.adapters import documents, pdf
-from fulfilment.adapters.documents import DocumentSetup
-from fulfilment.application.reactions import order_fact
 from fulfilment.bootstrap import FulfilmentSettings
+from fulfilment.shipping.adapters import documents, pdf
+from fulfilment.shipping.adapters.documents import DocumentSetup
+from fulfilment.shipping.application.reactions import order_fact
 from shop_contracts.events.orders import OrderLine, OrderPlaced, ShippingAddress
 from shop_contracts.queries.fulfilment import DocumentKind
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from fulfilment.domain.policy import ShippingPolicy
+from fulfilment.shipping.domain.policy import ShippingPolicy
 from shop_contracts.queries.fulfilment import GetShippingDay, ListShipments, ShippingDayHistory
 
 from .read_models import ReadModels

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from fulfilment.domain.stock_policy import StockPolicy
+from fulfilment.stock.domain.policy import StockPolicy
 from jetstream_es.errors import Conflict, Forbidden, RuleViolated
 from shop_contracts.commands import stock as c
 from shop_contracts.events.stock import InboundReceived, InboundRejected, Mismatch, StockReserved

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
-from fulfilment.adapters import stock_queries
+from fulfilment.stock.adapters import queries
 from jetstream_es.errors import RuleViolated
 from shop_contracts.commands import stock as c
 from shop_contracts.events.stock import DailyLedgerClosed, LedgerLine, MonthlyInventoryReportCompiled
@@ -106,7 +106,7 @@ async def test_ful14_the_live_report_of_an_uncompiled_month_shows_the_figures_so
 
 async def test_ful14_the_monthly_report_answers_one_page_of_item_lines(stock: Stock) -> None:
     await stock.run(receive(sku="CABLE", lot_no="C1", quantity=2), receive(sku="REMOTE", lot_no="R1"))
-    result = await stock_queries.monthly_report(
+    result = await queries.monthly_report(
         stock.engine, stock.tables, MonthlyInventoryReport(month="2026-03", limit=2, offset=1), stock.today()
     )
     assert (result["total"], result["limit"], result["offset"]) == (3, 2, 1)
@@ -115,7 +115,7 @@ async def test_ful14_the_monthly_report_answers_one_page_of_item_lines(stock: St
 
 async def test_stock_levels_answer_one_page_of_items_by_sku(stock: Stock) -> None:
     await stock.run(receive(sku="CABLE", lot_no="C1", quantity=2), receive(sku="REMOTE", lot_no="R1"))
-    first = await stock_queries.stock_levels(stock.engine, stock.tables, StockLevels(limit=2))
-    rest = await stock_queries.stock_levels(stock.engine, stock.tables, StockLevels(limit=2, offset=2))
+    first = await queries.stock_levels(stock.engine, stock.tables, StockLevels(limit=2))
+    rest = await queries.stock_levels(stock.engine, stock.tables, StockLevels(limit=2, offset=2))
     assert first["total"] == 3
     assert [i["sku"] for i in first["items"] + rest["items"]] == ["CABLE", "REMOTE", "TV-55"]

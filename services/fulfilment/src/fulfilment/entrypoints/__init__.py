@@ -1,1 +1,0 @@
-"""Fulfilment entrypoints: FastStream command, query and event subscribers; the deadline scheduler."""
