@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -136,6 +136,22 @@ class CommandHandler:
         self.max_attempts = max_attempts
         self.backoff_s = backoff_s
         self._locks = _KeyedLocks()
+        self._recorders: list[list[CommandResult]] = []
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[list[CommandResult]]:
+        """Collect the result of every command handled inside the block (tests: what a reaction
+        or a deadline firer did, `jetstream_es.testing.app`)."""
+        results: list[CommandResult] = []
+        self._recorders.append(results)
+        try:
+            yield results
+        finally:
+            self._recorders.remove(results)
+
+    def _record(self, *results: CommandResult) -> None:
+        for recorder in self._recorders:
+            recorder.extend(results)
 
     async def execute(
         self,
@@ -147,7 +163,9 @@ class CommandHandler:
         must_exist: bool = False,
     ) -> CommandResult:
         async with self._locks.hold((repo.aggregate.name, aggregate_id)):
-            return await self._execute(repo, aggregate_id, cause, decide, must_exist)
+            result = await self._execute(repo, aggregate_id, cause, decide, must_exist)
+        self._record(result)
+        return result
 
     async def _execute(
         self, repo: Repository[S], aggregate_id: str, cause: Cause, decide: Decide[S], must_exist: bool
@@ -197,7 +215,9 @@ class CommandHandler:
         async with contextlib.AsyncExitStack() as held:
             for key in sorted(keys):  # one lock order: two such commands never wait on each other
                 await held.enter_async_context(self._locks.hold(key))
-            return await self._execute_all(cause, steps)
+            results = await self._execute_all(cause, steps)
+        self._record(*results)
+        return results
 
     async def _execute_all(self, cause: Cause, steps: Sequence[Step[Any]]) -> tuple[CommandResult, ...]:
         fingerprint = fingerprint_for(cause.key)

@@ -146,10 +146,11 @@ class TestApp:
         occurred_at: datetime | None = None,
         actor: Actor = SYSTEM_ACTOR,
         version: int = 1,
-    ) -> list[str]:
+    ) -> list[CommandResult]:
         """Deliver one event of another aggregate (`source`: the only source of the reactions
-        reading this type, unless given) to every reaction it matches; their names, in wiring order.
-        The same `event_id` delivered twice is a redelivery (the reaction's ids derive from it)."""
+        reading this type, unless given) to every reaction it matches, in wiring order; the
+        results of the commands they issued (`then()` shows what they appended). The same
+        `event_id` delivered twice is a redelivery (the reaction's ids derive from it)."""
         reactions = [p for p, _ in self.runtime.projections if isinstance(p, Reaction)]
         readers = [r for r in reactions if data.event_type in r.handles]
         if source is None:
@@ -176,20 +177,22 @@ class TestApp:
             data=data.model_dump(mode="json"),
         )
         stored = StoredEvent(envelope, next(_foreign_seq), subject)
-        reacted = []
-        for reaction in readers:
-            if reaction.stream != source.stream:
-                continue
-            if not any(subject_matches(f, subject) for f in reaction.filter_subjects):
-                continue
-            await reaction.react(Decoded(stored, reaction.registry.decode(envelope)))
-            reacted.append(reaction.name)
-        if not reacted:
+        matching = [
+            r
+            for r in readers
+            if r.stream == source.stream and any(subject_matches(f, subject) for f in r.filter_subjects)
+        ]
+        if not matching:
             raise LookupError(f"no reaction of {self.runtime.name} reads {data.event_type} on {subject}")
-        return reacted
+        self._mark = len(self.store.all_events)
+        with self.runtime.commands.recording() as results:
+            for reaction in matching:
+                await reaction.react(Decoded(stored, reaction.registry.decode(envelope)))
+        return results
 
-    async def fire(self, deadline: Deadline, *, firer: type | None = None) -> None:
-        """Hand a due `deadline` to the scheduler whose firer is a `firer` (the only one if unset)."""
+    async def fire(self, deadline: Deadline, *, firer: type | None = None) -> list[CommandResult]:
+        """Hand a due `deadline` to the scheduler whose firer is a `firer` (the only one if unset);
+        the results of the commands it issued."""
         schedulers: list[DeadlineScheduler] = [
             s for s in self.runtime.schedulers if firer is None or isinstance(s.fire, firer)
         ]
@@ -198,7 +201,10 @@ class TestApp:
             raise LookupError(
                 f"say which firer fires {deadline.kind} (firer=...); {self.runtime.name} has {known}"
             )
-        await schedulers[0].fire(deadline)
+        self._mark = len(self.store.all_events)
+        with self.runtime.commands.recording() as results:
+            await schedulers[0].fire(deadline)
+        return results
 
 
 __all__ = ["TestApp", "bootstrap_test_app"]
