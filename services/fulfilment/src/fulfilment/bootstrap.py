@@ -18,10 +18,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from fulfilment.shipping.adapters.documents import DEFAULT_SETUP, DocumentSetup
 from fulfilment.shipping.domain import roles as shipping_roles
 from fulfilment.shipping.domain.policy import DAILY_REPORT_ROLE, DEFAULT_PREFIXES, ShippingPolicy
-from fulfilment.shipping.wiring import CONSUMERS, ShippingService
+from fulfilment.shipping.wiring import ShippingService
 from fulfilment.stock.domain import roles as stock_roles
 from fulfilment.stock.domain.policy import StockPolicy
-from fulfilment.stock.wiring import STOCK_CONSUMERS, StockService
+from fulfilment.stock.wiring import StockService
 from fulfilment.warehouse import ROLES_SETTING as SETTING
 from fulfilment.warehouse import WAREHOUSE_REPORT_RECIPIENTS
 from jetstream_es.bootstrap import run_service
@@ -35,6 +35,7 @@ from jetstream_es.provision import ServiceSpec
 from jetstream_es.roles import ROLE_ID, CommandRoles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
+from jetstream_es.store import EventStore
 
 NAME = "fulfilment"
 ALL_COMMAND_ROLES = {**shipping_roles.COMMAND_ROLES, **stock_roles.COMMAND_ROLES}
@@ -50,7 +51,7 @@ def _role_ids(setting: str, roles: list[str]) -> list[str]:
     return roles
 
 
-SPEC = ServiceSpec(name=NAME, module=NAME, consumers=(*CONSUMERS.values(), *STOCK_CONSUMERS.values()))
+SPEC = ServiceSpec(name=NAME, module=NAME)  # consumers come from the built runtime
 
 
 class FulfilmentSettings(BaseSettings):
@@ -186,24 +187,26 @@ def build(
     stock: StockSettings | None = None,
     *,
     clock: Clock | None = None,
+    store: EventStore | None = None,
+    calendar: DepartmentCalendar | None = None,
 ) -> ServiceRuntime:
-    """The service, wired; `clock` replaces the configured one (tests, FixedClock)."""
+    """The service, both contexts on one runtime; `clock`, `store` and `calendar` replace the
+    configured ones (tests: FixedClock, InMemoryEventStore, a DepartmentCalendar)."""
     runtime = runtime or RuntimeSettings()
     settings = settings or FulfilmentSettings()
     stock = stock or StockSettings()
     refuse_moved_settings("FULFILMENT_SHIP_ON_WEEKENDS", "FULFILMENT_HOLIDAYS")
-    service = ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock)
+    service = ServiceRuntime(
+        NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock, store=store
+    )
     documents = Path(settings.documents_dir) if settings.documents_dir else runtime.var_dir / "documents"
     ShippingService(
         service,
-        settings.policy(runtime.business_tz, tuple(stock.report_recipients)),
-        runtime.aggregate_cache_size,
+        settings.policy(runtime.business_tz, tuple(stock.report_recipients), calendar),
         documents,
         settings.document_setup(runtime.business_tz),
     ).wire()
-    StockService(
-        service, stock.policy(settings.roles()), runtime.business_tz, runtime.aggregate_cache_size
-    ).wire()
+    StockService(service, stock.policy(settings.roles()), runtime.business_tz).wire()
     return service
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from nats.aio.client import Client
 
-from fulfilment.bootstrap import SPEC, FulfilmentSettings, build
+from fulfilment.bootstrap import FulfilmentSettings, build
 from jetstream_es.clock import FixedClock
 from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.provision import provision, shop_streams
@@ -37,7 +37,6 @@ KEEPER = {"id": "keeper-1", "roles": ["warehouse_keeper"]}
 async def start_fulfilment(
     url: str, nc: Client, db: Path, clock: FixedClock, documents: Path | None = None
 ) -> ServiceRuntime:
-    await provision(nc, shop_streams(), list(SPEC.consumers))
     runtime = build(
         RuntimeSettings(nats_url=url, connect_timeout=2),
         FulfilmentSettings(
@@ -45,6 +44,7 @@ async def start_fulfilment(
         ),
         clock=clock,
     )
+    await provision(nc, shop_streams(), list(runtime.consumer_specs()))  # the built catalogue's
     await runtime.start()
     return runtime
 

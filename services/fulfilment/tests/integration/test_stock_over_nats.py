@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from nats.aio.client import Client
 
-from fulfilment.stock.application.handlers import StockCommands
-from fulfilment.stock.application.reactions import StockReactions
-from fulfilment.stock.domain.policy import StockPolicy
+from fulfilment.bootstrap import FulfilmentSettings, build
+from fulfilment.stock.application.reactions import ShippingStockReactions, StockReactions
 from jetstream_es.clock import FixedClock
-from jetstream_es.commands import Cause, CommandHandler
+from jetstream_es.commands import Cause
 from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.service import ServiceRuntime
+from jetstream_es.settings import RuntimeSettings
 from jetstream_es.testing.nats_server import NatsServer
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.refund_case import ReturnReceiptConfirmed
@@ -147,13 +147,16 @@ async def test_two_processes_reserving_one_sku_at_once_never_oversell(
 ) -> None:
     assert (await command(nc, "ReceiveInbound", receive_body("L1", 3, sku="MUG")))["ok"]
     stores = [JetStreamEventStore(nc, "fulfilment"), JetStreamEventStore(nc2, "fulfilment")]
-    processes = [
-        StockReactions(
-            StockCommands(
-                CommandHandler(FixedClock(NOW)), lambda s=s: s, StockPolicy(), "Asia/Shanghai", None
+    processes = [  # the stock ledger of two fulfilment processes, each its own build on its own connection
+        _stock_reactions(
+            build(
+                RuntimeSettings(),
+                FulfilmentSettings(database_url="sqlite+aiosqlite:///:memory:"),
+                clock=FixedClock(NOW),
+                store=store,
             )
-        )  # type: ignore[arg-type, misc]
-        for s in stores
+        )
+        for store in stores
     ]
     try:
         await asyncio.gather(
@@ -171,6 +174,11 @@ async def test_two_processes_reserving_one_sku_at_once_never_oversell(
     events = await events_of(nc, "StockItem", "MUG")
     assert events.count("SkuStockReserved") == 3
     assert events.count("SkuStockRequested") == 3
+
+
+def _stock_reactions(runtime: ServiceRuntime) -> StockReactions:
+    wired = [p for p, _ in runtime.projections if isinstance(p, ShippingStockReactions)]
+    return wired[0].reactions
 
 
 async def test_a_replayed_stock_read_model_shows_the_same_levels(service: ServiceRuntime, nc: Client) -> None:

@@ -1,31 +1,25 @@
-"""Given / when / then for the shipping side: commands through the real handlers and reactions on
-an in-memory event store with a FixedClock. Events of fulfilment's own stream are pumped through
-the shipping-flow reaction after every step, as the durable consumer would."""
+"""Given / when / then for the shipping context: the service's real `build()` on an in-memory event
+store with a FixedClock (`FulfilmentApp`, a `TestApp`). Events of fulfilment's own stream are
+pumped through the shipping reactions after every step, as their durable consumers would."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from fulfilment.bootstrap import FulfilmentSettings, StockSettings
 from fulfilment.shipping.application.handlers import ShippingCommands
 from fulfilment.shipping.application.reactions import AftersalesReactions, OrdersReactions, ShippingFlow
-from fulfilment.shipping.domain.numbering import DOCUMENT_REGISTER
-from fulfilment.shipping.domain.policy import ShippingPolicy
-from fulfilment.shipping.domain.products import PRODUCT
-from fulfilment.shipping.domain.returns import RETURN_PARCEL
 from fulfilment.shipping.domain.shipment import SHIPMENT, ShipmentState
 from fulfilment.shipping.domain.shipping_day import SHIPPING_DAY, ShippingDayState, day_id
-from jetstream_es.clock import FixedClock
-from jetstream_es.commands import CommandHandler, CommandResult
-from jetstream_es.events import EventRegistry, StoredEvent
-from jetstream_es.memory_store import InMemoryEventStore
-from jetstream_es.projection import Decoded, Reaction
+from jetstream_es.commands import CommandResult
+from jetstream_es.department_calendar import DepartmentCalendar
+from jetstream_es.projection import Reaction
+from shop_contracts.aggregates import AFTERSALES_REFUND_CASE, FULFILMENT_STOCK_ALLOCATION, ORDERS_ORDER
 from shop_contracts.commands import fulfilment as c
-from shop_contracts.envelope import SYSTEM_ACTOR, Actor, EventEnvelope
+from shop_contracts.envelope import Actor
 from shop_contracts.events.orders import (
     BuyerRemarkRecorded,
     OrderConfirmed,
@@ -37,6 +31,8 @@ from shop_contracts.events.orders import (
 from shop_contracts.events.refund_case import RefundRequestApproved
 from shop_contracts.events.stock import ReservedLot, ShortLine, StockReserved, StockShortage
 from shop_contracts.messages import Command, EventData
+
+from .fulfilment_app import FulfilmentApp
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 3, 2)  # a Monday
@@ -58,24 +54,6 @@ _ids = itertools.count(1)
 def local(day: date, hh: int, mm: int = 0, ss: int = 0) -> datetime:
     """A business-time (Asia/Shanghai) moment, as UTC."""
     return datetime(day.year, day.month, day.day, hh, mm, ss, tzinfo=SHANGHAI).astimezone(UTC)
-
-
-def envelope(
-    data: EventData, aggregate: str, aggregate_id: str, at: datetime, event_id: str
-) -> EventEnvelope:
-    return EventEnvelope(
-        event_id=event_id,
-        event_type=data.event_type,
-        schema_version=data.schema_version,
-        aggregate_type=aggregate,
-        aggregate_id=aggregate_id,
-        version=1,
-        occurred_at=at,
-        actor=SYSTEM_ACTOR,
-        correlation_id=event_id,
-        causation_id=event_id,
-        data=data.model_dump(mode="json"),
-    )
 
 
 def order_facts(order_id: str = "o-1") -> list[EventData]:
@@ -105,48 +83,34 @@ def order_facts(order_id: str = "o-1") -> list[EventData]:
     ]
 
 
-class Shipping:
-    """The harness: `given` commands or foreign events, `when` a command, `then` the events."""
+class Shipping(FulfilmentApp):
+    """The shipping context of the real service: `given` commands or foreign events, `when` a
+    command, `then` the events. The service's own new events are pumped to the shipping reactions
+    after every step (unless `pump=False`), as their durable consumers would."""
 
-    def __init__(self, policy: ShippingPolicy | None = None, *, pump: bool = True) -> None:
-        self.clock = FixedClock(NOW)
-        self.store = InMemoryEventStore("fulfilment")
-        self.policy = policy or ShippingPolicy()
-        self.commands = ShippingCommands(CommandHandler(self.clock), lambda: self.store, self.policy)
-        self.orders = OrdersReactions(self.commands)
-        self.aftersales = AftersalesReactions(self.commands)
-        self.flow = ShippingFlow(self.commands)
+    context = "shipping"
+
+    def __init__(
+        self,
+        settings: FulfilmentSettings | None = None,
+        stock: StockSettings | None = None,
+        *,
+        calendar: DepartmentCalendar | None = None,
+        pump: bool = True,
+    ) -> None:
+        super().__init__(NOW, settings, stock, calendar=calendar)
+        self.orders = self.reaction(OrdersReactions)
+        self.aftersales = self.reaction(AftersalesReactions)
+        self.flow = self.reaction(ShippingFlow)
+        self.commands: ShippingCommands = self.handlers(c.DispatchShipment)
+        self.policy = self.commands.policy
         self.auto_pump = pump
-        self._pumped = 0
-        self.routes: dict[type[Command], Callable[[Any], Awaitable[CommandResult]]] = {
-            c.GenerateDailyShippingReport: self.commands.generate_report,
-            c.HandOverShippingPacket: self.commands.hand_over_packet,
-            c.FillDailyShippingReport: self.commands.fill_report,
-            c.SubmitDailyShippingReport: self.commands.submit_report,
-            c.DefineProductAccessories: self.commands.define_accessories,
-            c.CheckAccessories: self.commands.check_accessories,
-            c.RefuseOutbound: self.commands.refuse_outbound,
-            c.ResumeRefusedShipment: self.commands.resume_refused,
-            c.DispatchShipment: self.commands.dispatch,
-            c.StampOutboundNote: self.commands.stamp,
-            c.ConfirmShipmentRecalled: self.commands.confirm_recalled,
-            c.DeclineShipmentRecall: self.commands.decline_recall,
-            c.RecordShipmentInTransit: self.commands.in_transit,
-            c.RecordDelivery: self.commands.deliver,
-            c.ReportCourierException: self.commands.report_exception,
-            c.ResolveCourierException: self.commands.resolve_exception,
-            c.ReceiveReturnParcel: self.commands.receive_return,
-        }
 
     async def when(self, command: Command) -> CommandResult:
-        result = await self.routes[type(command)](command)
+        result = await super().when(command)
         if self.auto_pump:
             await self.pump()
         return result
-
-    async def given(self, *commands: Command) -> None:
-        for command in commands:
-            await self.when(command)
 
     async def deliver(
         self,
@@ -159,8 +123,9 @@ class Shipping:
     ) -> None:
         """One delivery of another service's (or the stock ledger's) event to a reaction."""
         aggregate_id = str(getattr(data, "case_id", None) or getattr(data, "order_id", "x"))
-        env = envelope(data, aggregate, aggregate_id, at, event_id or f"ev-{next(_ids)}")
-        await reaction.react(Decoded(StoredEvent(env, 0, f"x.events.{aggregate}.{aggregate_id}"), data))
+        await self.deliver_to(
+            reaction, data, source=SOURCES[aggregate], aggregate_id=aggregate_id, at=at, event_id=event_id
+        )
         if self.auto_pump:
             await self.pump()
 
@@ -171,34 +136,26 @@ class Shipping:
         for fact in order_facts(order_id):
             await self.order_event(fact, at)
 
-    async def pump(self) -> None:
-        """Feed the new events of fulfilment's own stream to the shipping-flow reaction."""
-        registry: EventRegistry = self.flow.registry
-        while self._pumped < len(self.store.all_events):
-            event = self.store.all_events[self._pumped]
-            self._pumped += 1
-            if registry.knows(event.event_type):
-                await self.flow.react(Decoded(event, registry.decode(event.envelope)))
+    def events(  # type: ignore[override]
+        self, aggregate: str = "Shipment", aggregate_id: str = "o-1"
+    ) -> list[EventData]:
+        return super().events(aggregate_id, aggregate=aggregate)
 
-    def events(self, aggregate: str = "Shipment", aggregate_id: str = "o-1") -> list[EventData]:
-        kinds = {k.name: k for k in (SHIPMENT, SHIPPING_DAY, DOCUMENT_REGISTER, PRODUCT, RETURN_PARCEL)}
-        return [
-            kinds[aggregate].registry.decode(e.envelope)
-            for e in self.store.all_events
-            if e.envelope.aggregate_type == aggregate and e.envelope.aggregate_id == aggregate_id
-        ]
-
-    def types(self, aggregate: str = "Shipment", aggregate_id: str = "o-1") -> list[str]:
+    def types(self, aggregate: str = "Shipment", aggregate_id: str = "o-1") -> list[str]:  # type: ignore[override]
         return [e.event_type for e in self.events(aggregate, aggregate_id)]
 
     def all_types(self) -> list[str]:
         return [e.event_type for e in self.store.all_events]
 
     async def shipment(self, shipment_id: str = "o-1") -> ShipmentState:
-        return await self.commands.shipments.state(shipment_id, fresh=True)
+        return await self.state(SHIPMENT, shipment_id)
 
     async def day(self, batch_date: date = DAY) -> ShippingDayState:
-        return await self.commands.days.state(day_id(batch_date), fresh=True)
+        return await self.state(SHIPPING_DAY, day_id(batch_date))
+
+
+SOURCES = {ref.name: ref for ref in (ORDERS_ORDER, AFTERSALES_REFUND_CASE, FULFILMENT_STOCK_ALLOCATION)}
+"""The aggregates whose events reach the shipping reactions in these tests."""
 
 
 def cmd_id() -> str:

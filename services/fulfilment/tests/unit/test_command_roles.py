@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from fulfilment.bootstrap import FulfilmentSettings, StockSettings, build
+from fulfilment.bootstrap import FulfilmentSettings, build
 from jetstream_es.errors import Forbidden
 from jetstream_es.settings import RuntimeSettings
 from shop_contracts.commands import stock as sc
@@ -37,12 +37,12 @@ def settings(command_roles: str) -> FulfilmentSettings:
 
 
 def shipping(command_roles: str) -> Shipping:
-    return Shipping(settings(command_roles).policy("Asia/Shanghai", ("ops_director", "store_manager")))
+    return Shipping(settings(command_roles))
 
 
 @pytest.fixture
 async def stock() -> AsyncIterator[Stock]:
-    harness = Stock(StockSettings().policy(settings('{"RecordWarehouseCheck": ["store_manager"]}').roles()))
+    harness = Stock(settings('{"RecordWarehouseCheck": ["store_manager"]}'))
     yield harness
     await harness.close()
 

@@ -3,13 +3,15 @@ numbers per series."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, time, timedelta
 
 import pytest
 
-from fulfilment.shipping.domain.policy import ShippingPolicy
+from fulfilment.bootstrap import FulfilmentSettings
 from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
+from jetstream_es.store import AggregateAppend
 from shop_contracts.events.fulfilment import (
     DailyShippingReportFilled,
     DailyShippingReportSubmitted,
@@ -78,7 +80,7 @@ async def test_ful2_the_last_of_the_four_facts_decides_the_day() -> None:
 async def test_ful2_rest_weekdays_and_holidays_come_from_the_department_calendar_c4() -> None:
     saturday = date(2026, 3, 7)
     calendar = DepartmentCalendar(holidays=frozenset({date(2026, 3, 9)}), rest_weekdays=frozenset({6, 7}))
-    h = Shipping(ShippingPolicy(calendar=calendar))
+    h = Shipping(calendar=calendar)
     await h.queue_order("o-1", at=local(date(2026, 3, 6), 14, 30))  # Friday after the cut-off
     assert queued(h).batch_date == date(2026, 3, 10)  # Sat, Sun off, Monday a holiday
     h2 = Shipping()
@@ -87,7 +89,7 @@ async def test_ful2_rest_weekdays_and_holidays_come_from_the_department_calendar
 
 
 async def test_ful2_cutoff_is_configurable() -> None:
-    h = Shipping(ShippingPolicy(cutoff=time(16, 0)))
+    h = Shipping(FulfilmentSettings(cutoff=time(16, 0)))
     await h.queue_order("o-1", at=local(DAY, 15, 0))
     assert queued(h).batch_date == DAY
 
@@ -179,27 +181,26 @@ async def test_a_second_generate_for_the_same_day_is_refused_and_issues_no_numbe
     assert h.all_types().count("DocumentNumbersIssued") == 1
 
 
-async def test_generate_interrupted_after_numbering_reuses_the_numbers() -> None:
-    """Restart between the register's issue and the day's report: the retry uses the numbers
-    already issued, so nothing is skipped or issued twice."""
+async def test_generate_interrupted_after_numbering_reuses_the_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """FUL-1: a restart between the register's issue and the day's report (a store that appends the
+    two one after the other; JetStream's atomic batch stores both or neither): the retry uses the
+    numbers already issued, so nothing is skipped or issued twice."""
     h = Shipping()
     await h.queue_order("o-1")
     h.clock.set(AFTER_CUTOFF)
-    original = h.commands.days.execute
-    calls = 0
 
-    async def crash_once(*args: object, **kwargs: object) -> object:
-        nonlocal calls
-        calls += 1
-        if calls == 1:
-            raise ConnectionError("process stopped")
-        return await original(*args, **kwargs)  # type: ignore[arg-type]
+    async def register_then_crash(parts: Sequence[AggregateAppend]) -> object:
+        first = parts[0]
+        await h.store.append(first.aggregate_type, first.aggregate_id, first.events, first.expected_last_seq)
+        raise ConnectionError("process stopped")
 
-    h.commands.days.execute = crash_once  # type: ignore[method-assign]
-    with pytest.raises(ConnectionError):
-        await h.when(generate(command_id="gen-1"))
+    with monkeypatch.context() as patched:
+        patched.setattr(h.store, "append_all", register_then_crash)
+        with pytest.raises(ConnectionError):
+            await h.when(generate(command_id="gen-1"))
     assert h.all_types().count("DocumentNumbersIssued") == 1
-    h.commands.days.execute = original  # type: ignore[method-assign]
     await h.when(generate(command_id="gen-2"))
     printed = h.events("ShippingDay", DAY.isoformat())[-1]
     assert isinstance(printed, ShippingDocumentsPrinted)
@@ -279,7 +280,7 @@ async def test_fill_refused_while_a_shipment_is_neither_stamped_nor_refused() ->
 
 
 async def test_ful7_the_daily_report_goes_to_the_role_of_the_c14_setting() -> None:
-    h = Shipping(ShippingPolicy(daily_report_role="ops_director"))
+    h = Shipping(FulfilmentSettings(daily_report_to_role="ops_director"))
     await ready_to_dispatch(h)
     await h.given(dispatch(), stamp(), fill())
     await h.when(submit())

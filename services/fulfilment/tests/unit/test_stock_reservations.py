@@ -9,11 +9,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from jetstream_es.commands import Cause
-from shop_contracts.envelope import SYSTEM_ACTOR
+from fulfilment.stock.application.reactions import ShippingStockReactions
+from shop_contracts.aggregates import FULFILMENT_SHIPMENT
 from shop_contracts.events.stock import ReservedLot, ShortLine, StockIssued, StockReserved, StockShortage
 
-from .stock_helpers import Stock, cancelled, queued, receive, stamped
+from .stock_helpers import NOW, Stock, cancelled, queued, receive, stamped
 
 
 @pytest.fixture
@@ -120,8 +120,18 @@ async def test_a_shipment_stamped_without_full_cover_issues_what_is_sellable_and
 
 async def test_concurrent_reservations_for_one_sku_never_oversell(stock: Stock) -> None:
     await stock.run(receive(quantity=5))
+    reaction = stock.reaction(ShippingStockReactions)
     await asyncio.gather(
-        *(stock.reactions.queued(queued(f"s-{n}", f"o-{n}", TV_55=1), _cause(n)) for n in range(8))
+        *(
+            stock.deliver_to(
+                reaction,
+                queued(f"s-{n}", f"o-{n}", TV_55=1),
+                source=FULFILMENT_SHIPMENT,
+                aggregate_id=f"s-{n}",
+                at=NOW,
+            )
+            for n in range(8)
+        )
     )
     await stock.pump()
     item = await stock.item("TV-55")
@@ -129,7 +139,3 @@ async def test_concurrent_reservations_for_one_sku_never_oversell(stock: Stock) 
     assert len(reserved) == 5
     assert sum(lot.reserved for lot in item.lots.values()) == 5
     assert len(item.waiting()) == 3
-
-
-def _cause(n: int) -> Cause:
-    return Cause(key=f"t/{n}", actor=SYSTEM_ACTOR, correlation_id=f"c{n}", causation_id=f"t/{n}")

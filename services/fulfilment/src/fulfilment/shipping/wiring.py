@@ -1,6 +1,7 @@
-"""Wires the shipping side of the Fulfilment service onto the runtime (SM-SHIP-BATCH, SM-SHIP;
-FUL-1..FUL-11, AS-3, AS-6): its commands, queries, read models (with the warehouse's notices per
-recipient role, C14), reactions and their durable consumers (`CONSUMERS`; bootstrap merges them with the stock ledger's).
+"""The shipping context's composition (SM-SHIP-BATCH, SM-SHIP; FUL-1..FUL-11, AS-3, AS-6): its
+commands, queries, read models (with the warehouse's notices per recipient role, C14) and
+reactions on the fulfilment runtime; each projection's durable consumer derives from its `sources`
+(decision 0007). `fulfilment/bootstrap.py` wires this and the stock ledger onto one runtime.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from fulfilment.shipping.application.handlers import ShippingCommands
 from fulfilment.shipping.application.reactions import AftersalesReactions, OrdersReactions, ShippingFlow
 from fulfilment.shipping.domain.policy import ShippingPolicy
 from jetstream_es.projection import Projection, Tables
-from jetstream_es.provision import ConsumerSpec
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands import fulfilment as c
 from shop_contracts.queries.fulfilment import (
@@ -28,21 +28,6 @@ from shop_contracts.queries.fulfilment import (
     ShippingDayHistory,
 )
 
-NAME = "fulfilment"
-CONSUMERS: dict[str, ConsumerSpec] = {
-    ShippingViews.name: ConsumerSpec(
-        "FULFILMENT", "fulfilment-shipping-views", ShippingViews.filter_subjects
-    ),
-    ShippingFlow.name: ConsumerSpec("FULFILMENT", "fulfilment-shipping-flow", ShippingFlow.filter_subjects),
-    OrdersReactions.name: ConsumerSpec(
-        "ORDERS", "fulfilment-orders-reactions", OrdersReactions.filter_subjects
-    ),
-    AftersalesReactions.name: ConsumerSpec(
-        "AFTERSALES", "fulfilment-aftersales-reactions", AftersalesReactions.filter_subjects
-    ),
-    WarehouseNotices.name: ConsumerSpec("FULFILMENT", "fulfilment-notices", WarehouseNotices.filter_subjects),
-}
-
 
 class ShippingService:
     """The shipping side's running parts, kept so queries and tests find the live tables."""
@@ -51,12 +36,11 @@ class ShippingService:
         self,
         runtime: ServiceRuntime,
         policy: ShippingPolicy,
-        cache_size: int,
         documents_dir: Path,
         document_setup: DocumentSetup | None = None,
     ) -> None:
         self.runtime = runtime
-        self.commands = ShippingCommands(runtime.commands, lambda: runtime.store, policy, cache_size)
+        self.commands = ShippingCommands(runtime, policy)
         self.views = ShippingViews()
         self.notices = WarehouseNotices()
         self.documents_dir = documents_dir
@@ -92,7 +76,7 @@ class ShippingService:
             AftersalesReactions(cmds),
         )
         for projection in projections:
-            rt.projection(projection, CONSUMERS[projection.name].durable)
+            rt.projection(projection)
         rt.query(GetShippingDay, self.get_shipping_day)
         rt.query(ShippingDayHistory, self.shipping_day_history)
         rt.query(ListNotices, self.list_notices)

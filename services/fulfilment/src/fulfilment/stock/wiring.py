@@ -1,5 +1,6 @@
-"""Wires the stock ledger (FUL-12..FUL-24) onto the fulfilment runtime: its commands, queries,
-projections, reactions and durable consumers (all named `fulfilment-stock-*`)."""
+"""The stock ledger context's composition (FUL-12..FUL-24): its commands, queries, projections and
+reactions on the fulfilment runtime; each projection's durable consumer (`fulfilment-stock-*`)
+derives from its name and `sources` (decision 0007)."""
 
 from __future__ import annotations
 
@@ -14,31 +15,13 @@ from fulfilment.stock.application.reactions import (
     ShippingStockReactions,
     StockReactions,
 )
-from fulfilment.stock.domain.allocation import STOCK_ALLOCATION
-from fulfilment.stock.domain.count import STOCKTAKE
-from fulfilment.stock.domain.item import STOCK_ITEM
-from fulfilment.stock.domain.ledger import INVENTORY_MONTH, LEDGER_DAY, business_day
+from fulfilment.stock.domain.ledger import business_day
 from fulfilment.stock.domain.policy import StockPolicy
-from fulfilment.stock.domain.returns import ORDER_STOCK
-from fulfilment.stock.domain.warehouse import WAREHOUSE_LOG
 from jetstream_es.projection import Projection, Tables
-from jetstream_es.provision import ConsumerSpec
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands import stock as c
 from shop_contracts.queries.stock import MonthlyInventoryReport, StockLevels
 
-STOCK_CONSUMERS: dict[str, ConsumerSpec] = {
-    StockViews.name: ConsumerSpec("FULFILMENT", "fulfilment-stock-views", StockViews.filter_subjects),
-    ShippingStockReactions.name: ConsumerSpec(
-        "FULFILMENT", "fulfilment-stock-shipping", ShippingStockReactions.filter_subjects
-    ),
-    AllocationReactions.name: ConsumerSpec(
-        "FULFILMENT", "fulfilment-stock-allocations", AllocationReactions.filter_subjects
-    ),
-    AftersalesStockReactions.name: ConsumerSpec(
-        "AFTERSALES", "fulfilment-stock-aftersales", AftersalesStockReactions.filter_subjects
-    ),
-}
 STOCK_COMMANDS = (
     c.ReceiveInbound,
     c.RejectInbound,
@@ -58,20 +41,15 @@ STOCK_COMMANDS = (
 class StockService:
     """The stock ledger's running parts."""
 
-    def __init__(
-        self, runtime: ServiceRuntime, policy: StockPolicy, business_tz: str, cache_size: int
-    ) -> None:
+    def __init__(self, runtime: ServiceRuntime, policy: StockPolicy, business_tz: str) -> None:
         self.runtime = runtime
         self.policy = policy
         self.business_tz = business_tz
-        self.cache_size = cache_size
         self.views = StockViews(business_tz)
         ledger = queries.SqlLedgerReader(
             runtime.engine, lambda: self.tables(self.views), self._views_caught_up
         )
-        self.commands = StockCommands(
-            runtime.commands, lambda: runtime.store, policy, business_tz, ledger, cache_size
-        )
+        self.commands = StockCommands(runtime, policy, business_tz, ledger)
         self.reactions = StockReactions(self.commands)
 
     def tables(self, projection: Projection) -> Tables:
@@ -83,9 +61,6 @@ class StockService:
     def wire(self) -> None:
         """Register the stock ledger's endpoints and projections on the runtime."""
         rt, cmds = self.runtime, self.commands
-        rt.publishes(
-            STOCK_ITEM, STOCK_ALLOCATION, ORDER_STOCK, LEDGER_DAY, INVENTORY_MONTH, STOCKTAKE, WAREHOUSE_LOG
-        )
         rt.command(c.ReceiveInbound, cmds.receive)
         rt.command(c.RejectInbound, cmds.reject)
         rt.command(c.RecordLotInspection, cmds.inspect)
@@ -105,7 +80,7 @@ class StockService:
             AftersalesStockReactions(self.reactions),
         )
         for projection in projections:
-            rt.projection(projection, STOCK_CONSUMERS[projection.name].durable)
+            rt.projection(projection)
         rt.query(StockLevels, self.stock_levels)
         rt.query(MonthlyInventoryReport, self.monthly_report)
 

@@ -20,6 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from jetstream_es.events import EventRegistry
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, fetch_page, upsert
+from shop_contracts.aggregates import (
+    FULFILMENT_INVENTORY_MONTH,
+    FULFILMENT_SHIPMENT,
+    FULFILMENT_SHIPPING_DAY,
+    FULFILMENT_STOCK_ITEM,
+    FULFILMENT_STOCKTAKE,
+    FULFILMENT_WAREHOUSE_LOG,
+    whole_stream,
+)
 from shop_contracts.events.fulfilment import (
     AccessoriesMissing,
     DailyShippingReportSubmitted,
@@ -187,8 +196,15 @@ class WarehouseNotices(Projection):
     type (most of the stream) is skipped by its header, never decoded and never dead-lettered."""
 
     name = "fulfilment_notices"
-    stream = "FULFILMENT"
-    filter_subjects = ("fulfilment.events.>",)
+    sources = (
+        FULFILMENT_SHIPMENT,
+        FULFILMENT_SHIPPING_DAY,
+        FULFILMENT_STOCK_ITEM,
+        FULFILMENT_STOCKTAKE,
+        FULFILMENT_INVENTORY_MONTH,
+        FULFILMENT_WAREHOUSE_LOG,
+    )
+    filter_subjects = (whole_stream("fulfilment"),)  # the consumer's filter as deployed
     handles = frozenset(m.event_type for m in NOTICE_EVENTS)
     skip_unknown_types = True
 

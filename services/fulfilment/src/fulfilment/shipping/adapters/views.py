@@ -28,6 +28,7 @@ from jetstream_es.events import EventRegistry
 from jetstream_es.history import define_history_table, record_event
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, upsert
+from shop_contracts.aggregates import FULFILMENT_SHIPMENT, FULFILMENT_SHIPPING_DAY
 from shop_contracts.events.fulfilment import (
     AccessoriesChecked,
     AccessoriesMissing,
@@ -101,8 +102,7 @@ def define_views(metadata: MetaData, suffix: str) -> dict[str, Table]:
 
 class ShippingViews(Projection):
     name = "fulfilment_shipping_views"
-    stream = "FULFILMENT"
-    filter_subjects = ("fulfilment.events.Shipment.>", "fulfilment.events.ShippingDay.>")
+    sources = (FULFILMENT_SHIPMENT, FULFILMENT_SHIPPING_DAY)
 
     handles = shipment_registry.event_types | day_registry.event_types
 

@@ -2,12 +2,13 @@
 SM-SHIP; FUL-1..FUL-11, AS-6), and the cancellations orders and after-sales cause (AS-3, SM-SHIP:
 a cancellation or a recall the keeper answers).
 
+Handlers take their aggregates from the runtime (`runtime.aggregates(KIND)`, decision 0007).
 Commands that look at several aggregates read the others and decide on one: hand-over and filling
 in the report read the day's shipments, dispatch reads its day (was the packet handed over,
-FUL-3), the accessories check reads the products (FUL-4). GenerateDailyShippingReport takes two
-appends, the document register then the day (see domain/numbering.py for why that is gap-free):
-the register's issue is keyed by the shipping day, so a retry, a second clerk or a restart
-between the two appends reuses the numbers already issued.
+FUL-3), the accessories check reads the products (FUL-4). GenerateDailyShippingReport records on
+two, the document register and the day, in one `execute_all` (one atomic append; see
+domain/numbering.py for why that is gap-free): the register issues at most once per shipping day,
+so a retry or a second clerk reuses the numbers already issued.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from fulfilment.shipping.domain.products import PRODUCT, ProductState
 from fulfilment.shipping.domain.returns import RETURN_PARCEL, ReturnParcelState
 from fulfilment.shipping.domain.shipment import SHIPMENT, ShipmentState
 from fulfilment.shipping.domain.shipping_day import SHIPPING_DAY, ShippingDayState, day_id
-from jetstream_es.commands import Aggregates, Cause, CommandHandler, CommandResult, cause_of
+from jetstream_es.clock import Clock
+from jetstream_es.commands import Cause, CommandResult, cause_of
 from jetstream_es.errors import Conflict, InvalidCommand, NotFound
-from jetstream_es.events import derive_event_id
-from jetstream_es.store import EventStore
+from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands import fulfilment as c
 from shop_contracts.messages import Command, EventData
 
@@ -37,24 +38,18 @@ S = TypeVar("S")
 class ShippingCommands:
     """Every way the shipping side's aggregates change, by people (commands) or by reactions."""
 
-    def __init__(
-        self,
-        handler: CommandHandler,
-        store: Callable[[], EventStore],
-        policy: ShippingPolicy,
-        cache_size: int = 10_000,
-    ) -> None:
-        self.handler = handler
+    def __init__(self, runtime: ServiceRuntime, policy: ShippingPolicy) -> None:
+        self.clock: Clock = runtime.clock
         self.policy = policy
-        self.shipments = Aggregates(handler, store, SHIPMENT, cache_size)
-        self.days = Aggregates(handler, store, SHIPPING_DAY, cache_size)
-        self.register = Aggregates(handler, store, DOCUMENT_REGISTER, 16)
-        self.products = Aggregates(handler, store, PRODUCT, cache_size)
-        self.returns = Aggregates(handler, store, RETURN_PARCEL, cache_size)
+        self.shipments = runtime.aggregates(SHIPMENT)
+        self.days = runtime.aggregates(SHIPPING_DAY)
+        self.register = runtime.aggregates(DOCUMENT_REGISTER, cache_size=16)
+        self.products = runtime.aggregates(PRODUCT)
+        self.returns = runtime.aggregates(RETURN_PARCEL)
 
     @property
     def now(self) -> datetime:
-        return self.handler.clock.now()
+        return self.clock.now()
 
     async def _shipment_states(self, ids: Sequence[str]) -> dict[str, ShipmentState]:
         return {sid: await self.shipments.state(sid, fresh=True) for sid in ids}
@@ -62,45 +57,45 @@ class ShippingCommands:
     # -- the shipping day (SM-SHIP-BATCH) ----------------------------------------------------
 
     async def generate_report(self, cmd: c.GenerateDailyShippingReport) -> CommandResult:
+        """Two aggregates in one command (`execute_all`): the register issues the day's numbers
+        and the day prints them, in one atomic append. A repeat answers the earlier outcome; a
+        register that already issued numbers for the day (a report whose day append a store
+        without atomic appends lost) issues nothing and the day prints those numbers (FUL-1)."""
         self.policy.roles.require(cmd.actor, cmd.command_name)
         batch_date = cmd.batch_date or self.policy.today(self.now)
-        cause = cause_of(cmd)
-        loaded = await self.days.repo.load(day_id(batch_date), refresh=True)
-        first = self.days.repo.outcome(loaded, _first_event_id(SHIPPING_DAY.name, day_id(batch_date), cause))
-        if first is not None:
-            return CommandResult(day_id(batch_date), first.version, first.event_ids, repeated=True)
-        day = loaded.state
-        shipping_day.check_can_generate(day, batch_date, self.policy, self.now)
+        day = await self.days.state(day_id(batch_date), fresh=True)
         states = await self._shipment_states(list(day.shipments))
         to_ship = shipping_day.to_ship(day, states)
-        if not to_ship:
-            raise InvalidCommand(
-                f"every shipment of {batch_date} was cancelled: nothing to print",
-                "FUL-1",
-                fields=["batch_date"],
-            )
-        issue_cause = Cause(
-            key=f"issue-{batch_date.isoformat()}",
-            actor=cmd.actor,
-            correlation_id=cause.correlation_id,
-            causation_id=cause.causation_id,
-        )
-        await self.register.execute(
-            REGISTER_ID,
-            issue_cause,
-            lambda s, _: numbering.issue_numbers(s, batch_date, to_ship, self.policy),
-            must_exist=False,
-        )
         register: RegisterState = await self.register.state(REGISTER_ID, fresh=True)
-        issued: DocumentNumbersIssued | None = register.issued.get(batch_date)
-        if issued is None:
-            raise Conflict(f"the document register issued no numbers for {batch_date}; try again", "FUL-1")
-        return await self.days.execute(
-            day_id(batch_date),
-            cause,
-            lambda s, now: shipping_day.generate(s, cmd.actor, issued, self.policy, now),
-            must_exist=False,
+        issued: dict[str, DocumentNumbersIssued | None] = {"numbers": register.issued.get(batch_date)}
+
+        def issue(state: RegisterState, _now: datetime) -> Sequence[EventData]:
+            events = numbering.issue_numbers(state, batch_date, to_ship, self.policy)
+            found = events[0] if events else state.issued.get(batch_date)
+            issued["numbers"] = found if isinstance(found, DocumentNumbersIssued) else None
+            return events
+
+        def generate(state: ShippingDayState, now: datetime) -> Sequence[EventData]:
+            shipping_day.check_can_generate(state, batch_date, self.policy, now)
+            if not to_ship:
+                raise InvalidCommand(
+                    f"every shipment of {batch_date} was cancelled: nothing to print",
+                    "FUL-1",
+                    fields=["batch_date"],
+                )
+            numbers = issued["numbers"]
+            if numbers is None:
+                raise Conflict(
+                    f"the document register issued no numbers for {batch_date}; try again", "FUL-1"
+                )
+            return shipping_day.generate(state, cmd.actor, numbers, self.policy, now)
+
+        _, printed = await self.days.execute_all(
+            cause_of(cmd),
+            self.register.step(REGISTER_ID, issue, must_exist=False),
+            self.days.step(day_id(batch_date), generate, must_exist=False),
         )
+        return printed
 
     async def hand_over_packet(self, cmd: c.HandOverShippingPacket) -> CommandResult:
         self.policy.roles.require(cmd.actor, cmd.command_name)
@@ -278,10 +273,6 @@ class ShippingCommands:
 
     async def return_state(self, case_id: str) -> ReturnParcelState:
         return await self.returns.state(case_id)
-
-
-def _first_event_id(aggregate: str, aggregate_id: str, cause: Cause) -> str:
-    return derive_event_id(aggregate, aggregate_id, cause.key, 0)
 
 
 def _token(value: str) -> bool:

@@ -35,6 +35,13 @@ from fulfilment.shipping.domain.events import (
 from fulfilment.shipping.domain.shipping_day import day_id
 from jetstream_es.commands import Cause
 from jetstream_es.projection import Decoded, Reaction
+from shop_contracts.aggregates import (
+    AFTERSALES_REFUND_CASE,
+    FULFILMENT_SHIPMENT,
+    FULFILMENT_STOCK_ALLOCATION,
+    ORDERS_ORDER,
+    whole_stream,
+)
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.fulfilment import (
     OrderQueuedForShipping,
@@ -103,8 +110,8 @@ class ShippingReaction(Reaction):
 
 class OrdersReactions(ShippingReaction):
     name = "fulfilment_orders_reactions"
-    stream = "ORDERS"
-    filter_subjects = ("orders.events.>",)
+    sources = (ORDERS_ORDER,)
+    filter_subjects = (whole_stream("orders"),)  # the consumer's filter as deployed
     models = (
         OrderPlaced,
         OrderPaid,
@@ -135,8 +142,8 @@ class OrdersReactions(ShippingReaction):
 
 class AftersalesReactions(ShippingReaction):
     name = "fulfilment_aftersales_reactions"
-    stream = "AFTERSALES"
-    filter_subjects = ("aftersales.events.>",)
+    sources = (AFTERSALES_REFUND_CASE,)
+    filter_subjects = (whole_stream("aftersales"),)  # the consumer's filter as deployed
     models = (RefundRequestApproved, ReturnShippedByBuyer)
     handles = frozenset(m.event_type for m in models)
 
@@ -159,8 +166,8 @@ class AftersalesReactions(ShippingReaction):
 
 class ShippingFlow(ShippingReaction):
     name = "fulfilment_shipping_flow"
-    stream = "FULFILMENT"
-    filter_subjects = ("fulfilment.events.>",)
+    sources = (FULFILMENT_SHIPMENT, FULFILMENT_STOCK_ALLOCATION)
+    filter_subjects = (whole_stream("fulfilment"),)  # the consumer's filter as deployed
     models = (OrderQueuedForShipping, ShippingDocumentsPrinted, StockReserved, StockShortage)
     handles = frozenset(m.event_type for m in models)
 

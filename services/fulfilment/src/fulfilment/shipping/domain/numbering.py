@@ -31,6 +31,7 @@ from fulfilment.shipping.domain.events import DocumentNumbersIssued
 from fulfilment.shipping.domain.policy import SERIES, ShippingPolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import FULFILMENT_DOCUMENT_REGISTER
 from shop_contracts.events.fulfilment import ShipmentDocuments
 from shop_contracts.messages import EventData
 
@@ -54,8 +55,8 @@ def evolve(state: RegisterState, event: EventData) -> RegisterState:
 
 
 registry = EventRegistry([DocumentNumbersIssued])
-DOCUMENT_REGISTER: AggregateType[RegisterState] = AggregateType(
-    "DocumentRegister", registry, RegisterState, evolve
+DOCUMENT_REGISTER: AggregateType[RegisterState] = AggregateType.of(
+    FULFILMENT_DOCUMENT_REGISTER, registry, RegisterState, evolve
 )
 
 

@@ -11,6 +11,7 @@ from fulfilment.shipping.domain.events import ProductAccessoriesDefined
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import FULFILMENT_PRODUCT
 from shop_contracts.envelope import Actor
 from shop_contracts.messages import EventData
 
@@ -29,7 +30,7 @@ def evolve(state: ProductState, event: EventData) -> ProductState:
 
 
 registry = EventRegistry([ProductAccessoriesDefined])
-PRODUCT: AggregateType[ProductState] = AggregateType("Product", registry, ProductState, evolve)
+PRODUCT: AggregateType[ProductState] = AggregateType.of(FULFILMENT_PRODUCT, registry, ProductState, evolve)
 
 
 def define_accessories(

@@ -12,6 +12,7 @@ from fulfilment.shipping.domain.events import ReturnParcelExpected
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import FULFILMENT_RETURN_PARCEL
 from shop_contracts.events.fulfilment import ReturnParcelReceived
 from shop_contracts.messages import EventData
 
@@ -47,8 +48,8 @@ def evolve(state: ReturnParcelState, event: EventData) -> ReturnParcelState:
 
 
 registry = EventRegistry([ReturnParcelExpected, ReturnParcelReceived])
-RETURN_PARCEL: AggregateType[ReturnParcelState] = AggregateType(
-    "ReturnParcel", registry, ReturnParcelState, evolve
+RETURN_PARCEL: AggregateType[ReturnParcelState] = AggregateType.of(
+    FULFILMENT_RETURN_PARCEL, registry, ReturnParcelState, evolve
 )
 
 

@@ -41,6 +41,7 @@ from fulfilment.shipping.domain.policy import ShippingPolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, RuleViolated
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import FULFILMENT_SHIPMENT
 from shop_contracts.envelope import Actor
 from shop_contracts.events.fulfilment import (
     SHIPPING_ONLY_STAMP,
@@ -208,7 +209,9 @@ registry = EventRegistry(
         ShipmentCancelled,
     ]
 )
-SHIPMENT: AggregateType[ShipmentState] = AggregateType("Shipment", registry, ShipmentState, evolve)
+SHIPMENT: AggregateType[ShipmentState] = AggregateType.of(
+    FULFILMENT_SHIPMENT, registry, ShipmentState, evolve
+)
 
 
 def _violation(state: ShipmentState, action: str, allowed: str) -> RuleViolated:

@@ -25,6 +25,7 @@ from fulfilment.shipping.domain.shipment import STAMPED_OR_LATER, ShipmentState
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import FULFILMENT_SHIPPING_DAY
 from shop_contracts.envelope import Actor
 from shop_contracts.events.fulfilment import (
     DailyShippingReportFilled,
@@ -94,8 +95,8 @@ registry = EventRegistry(
         DailyShippingReportSubmitted,
     ]
 )
-SHIPPING_DAY: AggregateType[ShippingDayState] = AggregateType(
-    "ShippingDay", registry, ShippingDayState, evolve
+SHIPPING_DAY: AggregateType[ShippingDayState] = AggregateType.of(
+    FULFILMENT_SHIPPING_DAY, registry, ShippingDayState, evolve
 )
 
 

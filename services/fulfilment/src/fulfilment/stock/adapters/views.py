@@ -22,10 +22,10 @@ from fulfilment.stock.domain.events import (
     SkuStockReserved,
 )
 from fulfilment.stock.domain.item import registry as stock_item_registry
-from fulfilment.stock.domain.ledger import INVENTORY_MONTH, LEDGER_DAY
 from jetstream_es.events import EventRegistry
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, upsert
+from shop_contracts.aggregates import FULFILMENT_INVENTORY_MONTH, FULFILMENT_LEDGER_DAY, FULFILMENT_STOCK_ITEM
 from shop_contracts.events.stock import (
     DailyLedgerClosed,
     EventStockIssued,
@@ -106,12 +106,7 @@ def _lots_json(lots: tuple[LotQuantity, ...]) -> list[dict[str, Any]]:
 
 class StockViews(Projection):
     name = "fulfilment_stock_views"
-    stream = "FULFILMENT"
-    filter_subjects = (
-        "fulfilment.events.StockItem.>",
-        f"fulfilment.events.{LEDGER_DAY.name}.>",
-        f"fulfilment.events.{INVENTORY_MONTH.name}.>",
-    )
+    sources = (FULFILMENT_STOCK_ITEM, FULFILMENT_LEDGER_DAY, FULFILMENT_INVENTORY_MONTH)
     handles = registry.event_types
 
     def __init__(self, business_tz: str) -> None:

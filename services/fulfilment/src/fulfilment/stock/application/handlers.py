@@ -11,21 +11,19 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, Protocol, TypeVar, cast
+from typing import Protocol, TypeVar
 
 from fulfilment.stock.domain import count, ledger, moves, returns, warehouse
-from fulfilment.stock.domain.allocation import STOCK_ALLOCATION, AllocationState
-from fulfilment.stock.domain.count import STOCKTAKE, StocktakeState
+from fulfilment.stock.domain.allocation import STOCK_ALLOCATION
+from fulfilment.stock.domain.count import STOCKTAKE
 from fulfilment.stock.domain.item import STOCK_ITEM, StockItemState, stock_item_id
-from fulfilment.stock.domain.ledger import INVENTORY_MONTH, LEDGER_DAY, LedgerCloseState, business_day
+from fulfilment.stock.domain.ledger import INVENTORY_MONTH, LEDGER_DAY, business_day
 from fulfilment.stock.domain.policy import StockPolicy
 from fulfilment.stock.domain.returns import ORDER_STOCK, OrderStockState
-from fulfilment.stock.domain.warehouse import WAREHOUSE_LOG, WarehouseLogState
-from jetstream_es.aggregate import AggregateType
+from fulfilment.stock.domain.warehouse import WAREHOUSE_LOG
 from jetstream_es.clock import Clock
-from jetstream_es.commands import Cause, CommandHandler, CommandResult, Decide, cause_of
-from jetstream_es.repository import Repository
-from jetstream_es.store import EventStore
+from jetstream_es.commands import Cause, CommandResult, Decide, cause_of
+from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands import stock as c
 from shop_contracts.events.stock import LedgerLine
 from shop_contracts.messages import EventData
@@ -53,73 +51,32 @@ class StockCommands:
     """Every way the stock ledger's aggregates change, by people (commands) or by reactions."""
 
     def __init__(
-        self,
-        handler: CommandHandler,
-        store: Callable[[], EventStore],
-        policy: StockPolicy,
-        business_tz: str,
-        ledger: LedgerReader,
-        cache_size: int = 10_000,
+        self, runtime: ServiceRuntime, policy: StockPolicy, business_tz: str, ledger: LedgerReader
     ) -> None:
-        self.handler = handler
         self.policy = policy
         self.tz = business_tz
         self.ledger = ledger
-        self._store = store
-        self._cache_size = cache_size
-        self._repos: dict[str, Repository[Any]] = {}
-
-    @property
-    def clock(self) -> Clock:
-        return self.handler.clock
+        self.clock: Clock = runtime.clock
+        self.items = runtime.aggregates(STOCK_ITEM)
+        self.allocations = runtime.aggregates(STOCK_ALLOCATION)
+        self.orders = runtime.aggregates(ORDER_STOCK)
+        self.days = runtime.aggregates(LEDGER_DAY)
+        self.months = runtime.aggregates(INVENTORY_MONTH)
+        self.stocktakes = runtime.aggregates(STOCKTAKE)
+        self.logs = runtime.aggregates(WAREHOUSE_LOG)
 
     def today(self) -> date:
         return business_day(self.clock.now(), self.tz)
 
-    def _repo(self, aggregate: AggregateType[S]) -> Repository[S]:
-        """Created on first use: the store exists only once the service has started."""
-        repo = self._repos.get(aggregate.name)
-        if repo is None:
-            repo = self._repos[aggregate.name] = Repository(
-                self._store(), aggregate, cache_size=self._cache_size
-            )
-        return cast(Repository[S], repo)
-
-    @property
-    def items(self) -> Repository[StockItemState]:
-        return self._repo(STOCK_ITEM)
-
-    @property
-    def allocations(self) -> Repository[AllocationState]:
-        return self._repo(STOCK_ALLOCATION)
-
-    @property
-    def orders(self) -> Repository[OrderStockState]:
-        return self._repo(ORDER_STOCK)
-
-    @property
-    def days(self) -> Repository[LedgerCloseState]:
-        return self._repo(LEDGER_DAY)
-
-    @property
-    def months(self) -> Repository[LedgerCloseState]:
-        return self._repo(INVENTORY_MONTH)
-
-    @property
-    def stocktakes(self) -> Repository[StocktakeState]:
-        return self._repo(STOCKTAKE)
-
-    @property
-    def logs(self) -> Repository[WarehouseLogState]:
-        return self._repo(WAREHOUSE_LOG)
-
     async def on_item(
         self, sku: str, cause: Cause, decide: Callable[[StockItemState], Sequence[EventData]]
     ) -> CommandResult:
-        return await self.handler.execute(self.items, stock_item_id(sku), cause, decide)
+        return await self.items.execute(
+            stock_item_id(sku), cause, lambda s, _now: decide(s), must_exist=False
+        )
 
     async def item_state(self, sku: str) -> StockItemState:
-        return (await self.items.load(stock_item_id(sku))).state
+        return await self.items.state(stock_item_id(sku))
 
     # -- inbound and inspection (FUL-12, FUL-17, FUL-22, FUL-24) ----------------------------------------
 
@@ -166,11 +123,11 @@ class StockCommands:
         for line in cmd.lines:
             lot = (await self.item_state(line.sku)).lots.get(line.lot_no)
             book[(line.sku, line.lot_no)] = lot.on_hand if lot is not None else None
-        result = await self.handler.execute(
-            self.stocktakes,
+        result = await self.stocktakes.execute(
             cmd.stocktake_id,
             cause,
-            lambda s: count.record(s, cmd, book, today, self.policy, now),
+            lambda s, _now: count.record(s, cmd, book, today, self.policy, now),
+            must_exist=False,
         )
         reason = f"stocktake {cmd.stocktake_id}"
         for line in cmd.lines:
@@ -191,11 +148,11 @@ class StockCommands:
         lines: list[LedgerLine] = []
         if cmd.day <= today:
             lines, _ = await self.ledger.lines(cmd.day, cmd.day)
-        return await self.handler.execute(
-            self.days,
+        return await self.days.execute(
             cmd.day.isoformat(),
             cause_of(cmd),
-            lambda s: ledger.close_day(s, cmd.day, lines, today, cmd.actor, now),
+            lambda s, _now: ledger.close_day(s, cmd.day, lines, today, cmd.actor, now),
+            must_exist=False,
         )
 
     async def compile_month(self, cmd: c.CompileMonthlyInventoryReport) -> CommandResult:
@@ -207,13 +164,13 @@ class StockCommands:
         unclosed: list[date] = []
         if first <= last:
             lines, unclosed = await self.ledger.lines(first, last)
-        return await self.handler.execute(
-            self.months,
+        return await self.months.execute(
             cmd.month,
             cause_of(cmd),
-            lambda s: ledger.compile_month(
+            lambda s, _now: ledger.compile_month(
                 s, cmd.month, lines, unclosed, today, now, cmd.actor, self.policy, now
             ),
+            must_exist=False,
         )
 
     # -- warehouse log (FUL-18, FUL-19) --------------------------------------------------------------------
@@ -221,21 +178,21 @@ class StockCommands:
     async def record_check(self, cmd: c.RecordWarehouseCheck) -> CommandResult:
         self.policy.roles.require(cmd.actor, "RecordWarehouseCheck")
         now, today = self.clock.now(), self.today()
-        return await self.handler.execute(
-            self.logs,
+        return await self.logs.execute(
             cmd.day.isoformat(),
             cause_of(cmd),
-            lambda s: warehouse.check(s, cmd, today, self.policy, now),
+            lambda s, _now: warehouse.check(s, cmd, today, self.policy, now),
+            must_exist=False,
         )
 
     async def register_access(self, cmd: c.RegisterWarehouseAccess) -> CommandResult:
         self.policy.roles.require(cmd.actor, "RegisterWarehouseAccess")
         now, today = self.clock.now(), self.today()
-        return await self.handler.execute(
-            self.logs,
+        return await self.logs.execute(
             today.isoformat(),
             cause_of(cmd),
-            lambda s: warehouse.register_access(s, cmd, today, now),
+            lambda s, _now: warehouse.register_access(s, cmd, today, now),
+            must_exist=False,
         )
 
     # -- returns (FUL-22, FUL-24) --------------------------------------------------------------------------
@@ -243,15 +200,15 @@ class StockCommands:
     async def restock_by_hand(self, cmd: c.RestockReturnedGoods) -> CommandResult:
         self.policy.roles.require(cmd.actor, "RestockReturnedGoods")
         cause = cause_of(cmd)
-        result = await self.handler.execute(
-            self.orders, cmd.order_id, cause, lambda s: returns.plan_by_hand(s, cmd)
+        result = await self.orders.execute(
+            cmd.order_id, cause, lambda s, _now: returns.plan_by_hand(s, cmd), must_exist=False
         )
         await self.restock_planned(cmd.order_id, cmd.case_id, cause)
         return result
 
     async def restock_planned(self, order_id: str, case_id: str, cause: Cause) -> None:
         """Carry a return case's restock plan to each sku (idempotent per case and sku)."""
-        plan = (await self.orders.load(order_id)).state.restocked.get(case_id)
+        plan = (await self.orders.state(order_id)).restocked.get(case_id)
         if plan is None:
             return
         now = self.clock.now()
@@ -265,4 +222,4 @@ class StockCommands:
             )
 
     async def on_order(self, order_id: str, cause: Cause, decide: Decide[OrderStockState]) -> CommandResult:
-        return await self.handler.execute(self.orders, order_id, cause, decide)
+        return await self.orders.execute(order_id, cause, lambda s, _now: decide(s), must_exist=False)

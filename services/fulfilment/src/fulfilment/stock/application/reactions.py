@@ -27,6 +27,12 @@ from fulfilment.stock.domain.events import (
 )
 from jetstream_es.commands import Cause
 from jetstream_es.projection import Decoded, Reaction
+from shop_contracts.aggregates import (
+    AFTERSALES_REFUND_CASE,
+    FULFILMENT_SHIPMENT,
+    FULFILMENT_STOCK_ITEM,
+    whole_stream,
+)
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.fulfilment import OrderQueuedForShipping, ShipmentCancelled, ShipmentStamped
 from shop_contracts.events.refund_case import (
@@ -68,13 +74,13 @@ class StockReactions:
 
     async def queued(self, data: OrderQueuedForShipping, cause: Cause) -> None:
         cmds, now = self.commands, self.commands.clock.now()
-        await cmds.handler.execute(
-            cmds.allocations,
+        await cmds.allocations.execute(
             data.shipment_id,
             cause,
-            lambda s: allocation.open_allocation(s, data, now),
+            lambda s, _now: allocation.open_allocation(s, data, now),
+            must_exist=False,
         )
-        held = (await cmds.allocations.load(data.shipment_id)).state
+        held = await cmds.allocations.state(data.shipment_id)
         for sku, quantity in held.lines.items():
             await cmds.on_item(
                 sku,
@@ -86,31 +92,27 @@ class StockReactions:
 
     async def cancelled(self, data: ShipmentCancelled, cause: Cause) -> None:
         cmds, now = self.commands, self.commands.clock.now()
-        await cmds.handler.execute(
-            cmds.allocations, data.shipment_id, cause, lambda s: allocation.release(s, data.reason, now)
+        await cmds.allocations.execute(
+            data.shipment_id, cause, lambda s, _now: allocation.release(s, data.reason, now), must_exist=False
         )
-        held = (await cmds.allocations.load(data.shipment_id)).state
+        held = await cmds.allocations.state(data.shipment_id)
         if held.status != allocation.RELEASED:
-            log.info(
-                "stock_release_skipped", shipment_id=data.shipment_id, status=held.status or "unknown"
-            )
+            log.info("stock_release_skipped", shipment_id=data.shipment_id, status=held.status or "unknown")
             return
         for sku in held.lines:
             await cmds.on_item(sku, sub_cause(cause, sku), lambda s: moves.release(s, data.shipment_id, now))
 
     async def stamped(self, data: ShipmentStamped, cause: Cause) -> None:
         cmds, now = self.commands, self.commands.clock.now()
-        await cmds.handler.execute(
-            cmds.allocations,
+        await cmds.allocations.execute(
             data.shipment_id,
             cause,
-            lambda s: allocation.issue(s, data.outbound_note_no, now),
+            lambda s, _now: allocation.issue(s, data.outbound_note_no, now),
+            must_exist=False,
         )
-        held = (await cmds.allocations.load(data.shipment_id)).state
+        held = await cmds.allocations.state(data.shipment_id)
         if held.status != allocation.ISSUED:
-            log.warning(
-                "stock_issue_skipped", shipment_id=data.shipment_id, status=held.status or "unknown"
-            )
+            log.warning("stock_issue_skipped", shipment_id=data.shipment_id, status=held.status or "unknown")
             return
         for sku, quantity in held.lines.items():
             await cmds.on_item(
@@ -137,13 +139,13 @@ class StockReactions:
         if isinstance(data, SkuStockReserved):
             line = AllocationLineReserved(sku=data.sku, lots=data.lots)
         else:
-            current = (await cmds.allocations.load(data.shipment_id)).state
+            current = await cmds.allocations.state(data.shipment_id)
             requested = current.lines.get(data.sku, 0)
             if requested < 1:
                 return
             line = AllocationLineWaiting(sku=data.sku, requested=requested, available=data.available)
-        await cmds.handler.execute(
-            cmds.allocations, data.shipment_id, cause, lambda s: allocation.note_line(s, line, now)
+        await cmds.allocations.execute(
+            data.shipment_id, cause, lambda s, _now: allocation.note_line(s, line, now), must_exist=False
         )
 
 
@@ -158,23 +160,22 @@ class StockReaction(Reaction):
 
 class ShippingStockReactions(StockReaction):
     name = "fulfilment_stock_shipping"
-    stream = "FULFILMENT"
-    filter_subjects = ("fulfilment.events.>",)
+    sources = (FULFILMENT_SHIPMENT,)
+    filter_subjects = (whole_stream("fulfilment"),)  # the consumer's filter as deployed
     models = (OrderQueuedForShipping, ShipmentCancelled, ShipmentStamped)
     handles = frozenset(m.event_type for m in models)
 
 
 class AllocationReactions(StockReaction):
     name = "fulfilment_stock_allocations"
-    stream = "FULFILMENT"
-    filter_subjects = ("fulfilment.events.StockItem.>",)
+    sources = (FULFILMENT_STOCK_ITEM,)
     models = (SkuStockReserved, SkuStockRequested, SkuReservationWithdrawn)
     handles = frozenset(m.event_type for m in models)
 
 
 class AftersalesStockReactions(StockReaction):
     name = "fulfilment_stock_aftersales"
-    stream = "AFTERSALES"
-    filter_subjects = ("aftersales.events.>",)
+    sources = (AFTERSALES_REFUND_CASE,)
+    filter_subjects = (whole_stream("aftersales"),)  # the consumer's filter as deployed
     models = (ReturnInspectionPassed, ReturnInspectionFailed, ReturnReceiptConfirmed)
     handles = frozenset(m.event_type for m in models)

@@ -21,6 +21,7 @@ from fulfilment.stock.domain.events import (
 )
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import FULFILMENT_STOCK_ALLOCATION
 from shop_contracts.events.fulfilment import OrderQueuedForShipping
 from shop_contracts.events.stock import LotQuantity, ReservedLot, ShortLine, StockReserved, StockShortage
 from shop_contracts.messages import EventData
@@ -80,7 +81,7 @@ registry = EventRegistry(
     ]
 )
 
-STOCK_ALLOCATION = AggregateType[AllocationState]("StockAllocation", registry, AllocationState, evolve)
+STOCK_ALLOCATION = AggregateType.of(FULFILMENT_STOCK_ALLOCATION, registry, AllocationState, evolve)
 
 
 def open_allocation(state: AllocationState, event: OrderQueuedForShipping, now: datetime) -> list[EventData]:

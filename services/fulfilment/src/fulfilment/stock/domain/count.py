@@ -14,6 +14,7 @@ from fulfilment.stock.domain.policy import StockPolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import Conflict, InvalidCommand, NotFound, RuleViolated
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import FULFILMENT_STOCKTAKE
 from shop_contracts.commands.stock import RecordStocktake
 from shop_contracts.events.stock import StocktakeCompleted, StocktakeLine
 from shop_contracts.messages import EventData
@@ -30,8 +31,8 @@ def evolve(state: StocktakeState, event: EventData) -> StocktakeState:
     return state
 
 
-STOCKTAKE = AggregateType[StocktakeState](
-    "Stocktake", EventRegistry([StocktakeCompleted]), StocktakeState, evolve
+STOCKTAKE = AggregateType.of(
+    FULFILMENT_STOCKTAKE, EventRegistry([StocktakeCompleted]), StocktakeState, evolve
 )
 
 

@@ -21,6 +21,7 @@ from fulfilment.stock.domain.events import (
 )
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import FULFILMENT_STOCK_ITEM
 from shop_contracts.events.stock import (
     EventStockIssued,
     EventStockReturned,
@@ -244,4 +245,4 @@ registry = EventRegistry(
     ]
 )
 
-STOCK_ITEM = AggregateType[StockItemState]("StockItem", registry, StockItemState, evolve)
+STOCK_ITEM = AggregateType.of(FULFILMENT_STOCK_ITEM, registry, StockItemState, evolve)

@@ -15,6 +15,7 @@ from fulfilment.stock.domain.policy import StockPolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import FULFILMENT_INVENTORY_MONTH, FULFILMENT_LEDGER_DAY
 from shop_contracts.envelope import Actor
 from shop_contracts.events.stock import DailyLedgerClosed, LedgerLine, MonthlyInventoryReportCompiled
 from shop_contracts.messages import EventData
@@ -51,11 +52,11 @@ def evolve(state: LedgerCloseState, event: EventData) -> LedgerCloseState:
     return state
 
 
-LEDGER_DAY = AggregateType[LedgerCloseState](
-    "LedgerDay", EventRegistry([DailyLedgerClosed]), LedgerCloseState, evolve
+LEDGER_DAY = AggregateType.of(
+    FULFILMENT_LEDGER_DAY, EventRegistry([DailyLedgerClosed]), LedgerCloseState, evolve
 )
-INVENTORY_MONTH = AggregateType[LedgerCloseState](
-    "InventoryMonth", EventRegistry([MonthlyInventoryReportCompiled]), LedgerCloseState, evolve
+INVENTORY_MONTH = AggregateType.of(
+    FULFILMENT_INVENTORY_MONTH, EventRegistry([MonthlyInventoryReportCompiled]), LedgerCloseState, evolve
 )
 
 

@@ -18,6 +18,7 @@ from fulfilment.stock.domain.events import (
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import Conflict, RuleViolated
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import FULFILMENT_ORDER_STOCK
 from shop_contracts.commands.stock import RestockReturnedGoods
 from shop_contracts.events.stock import LotQuantity
 from shop_contracts.messages import EventData
@@ -61,7 +62,7 @@ def evolve(state: OrderStockState, event: EventData) -> OrderStockState:
 
 registry = EventRegistry([OrderGoodsIssued, ReturnInspectionNoted, ReturnRestockPlanned])
 
-ORDER_STOCK = AggregateType[OrderStockState]("OrderStock", registry, OrderStockState, evolve)
+ORDER_STOCK = AggregateType.of(FULFILMENT_ORDER_STOCK, registry, OrderStockState, evolve)
 
 
 def note_issued(

@@ -13,6 +13,7 @@ from fulfilment.stock.domain.policy import StockPolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import FULFILMENT_WAREHOUSE_LOG
 from shop_contracts.commands.stock import RecordWarehouseCheck, RegisterWarehouseAccess
 from shop_contracts.events.stock import WarehouseAccessRegistered, WarehouseCheckRecorded
 from shop_contracts.messages import EventData
@@ -33,8 +34,8 @@ def evolve(state: WarehouseLogState, event: EventData) -> WarehouseLogState:
     return state
 
 
-WAREHOUSE_LOG = AggregateType[WarehouseLogState](
-    "WarehouseLog",
+WAREHOUSE_LOG = AggregateType.of(
+    FULFILMENT_WAREHOUSE_LOG,
     EventRegistry([WarehouseCheckRecorded, WarehouseAccessRegistered]),
     WarehouseLogState,
     evolve,
