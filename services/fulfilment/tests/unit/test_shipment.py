@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from fulfilment.bootstrap import StockSettings
+from fulfilment.shipping.domain.state import ShipmentStatus as S
 from jetstream_es.errors import Forbidden, RuleViolated
 from shop_contracts.commands import fulfilment as c
 from shop_contracts.events.fulfilment import (
@@ -29,7 +30,6 @@ from shop_contracts.events.fulfilment import (
 )
 from shop_contracts.events.order_progress import OrderCancelled
 from shop_contracts.events.refund_case import ReturnShippedByBuyer
-from shop_contracts.queries.fulfilment import ShipmentStatus as S
 
 from .shipping_helpers import (
     AFTER_CUTOFF,

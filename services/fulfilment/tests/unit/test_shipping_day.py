@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from fulfilment.bootstrap import FulfilmentSettings
+from fulfilment.shipping.domain.state import ShipmentStatus, ShippingDayStatus
 from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from jetstream_es.store import AggregateAppend
@@ -18,7 +19,6 @@ from shop_contracts.events.fulfilment import (
     OrderQueuedForShipping,
     ShippingDocumentsPrinted,
 )
-from shop_contracts.queries.fulfilment import ShipmentStatus, ShippingDayStatus
 
 from .shipping_helpers import (
     AFTER_CUTOFF,

@@ -38,6 +38,7 @@ from fulfilment.shipping.domain.events import (
     ShipmentStockNoted,
 )
 from fulfilment.shipping.domain.policy import ShippingPolicy
+from fulfilment.shipping.domain.state import ShipmentStatus as S
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, RuleViolated
 from jetstream_es.events import EventRegistry
@@ -65,7 +66,6 @@ from shop_contracts.events.fulfilment import (
 from shop_contracts.events.orders import OrderDetailsCorrected, ShippingAddress
 from shop_contracts.events.stock import ShortLine
 from shop_contracts.messages import EventData
-from shop_contracts.queries.fulfilment import ShipmentStatus as S
 
 FACTS: tuple[Fact, ...] = ("placed", "paid", "remarked", "confirmed")
 STAMPED_OR_LATER = frozenset({S.STAMPED, S.IN_TRANSIT, S.DELIVERED, S.EXCEPTION})

@@ -22,6 +22,8 @@ from datetime import date, datetime
 from fulfilment.shipping.domain.events import DocumentNumbersIssued, ShipmentJoinedDay
 from fulfilment.shipping.domain.policy import ShippingPolicy
 from fulfilment.shipping.domain.shipment import STAMPED_OR_LATER, ShipmentState
+from fulfilment.shipping.domain.state import ShipmentStatus
+from fulfilment.shipping.domain.state import ShippingDayStatus as D
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
@@ -36,8 +38,6 @@ from shop_contracts.events.fulfilment import (
     ShippingPacketHandedOver,
 )
 from shop_contracts.messages import EventData
-from shop_contracts.queries.fulfilment import ShipmentStatus
-from shop_contracts.queries.fulfilment import ShippingDayStatus as D
 
 
 @dataclass(frozen=True)
