@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from hr.adapters.keys import EmployeeKeys
 from hr.application.people import PeoplePolicies
 from hr.domain.people_policy import (
     SEED_CATALOGUE,
@@ -29,9 +30,8 @@ from hr.domain.people_roles import COMMAND_TABLE, DEFAULT_ROLES
 from hr.domain.policy import AttendancePolicy, HrPolicy, LadderPolicy, LeavePolicy, OvertimePolicy
 from hr.domain.roles import DIRECT_SUPERVISOR, SENIOR_LEADER, SETTING
 from hr.domain.shifts import SEED_SCHEDULES, parse
-from hr.entrypoints.people_wiring import CONSUMERS as PEOPLE_CONSUMERS
 from hr.entrypoints.people_wiring import PeopleService
-from hr.entrypoints.wiring import CONSUMERS, NAME, HrService
+from hr.entrypoints.wiring import NAME, HrService
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
 from jetstream_es.department_calendar import CalendarSettings, DepartmentCalendar, refuse_moved_settings
@@ -39,11 +39,12 @@ from jetstream_es.provision import ServiceSpec
 from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
+from jetstream_es.store import EventStore
 from shop_contracts.events.hr_leave import LeaveType
 from shop_contracts.events.hr_people import Grade
 from shop_contracts.messages import ROLE_ID_PATTERN
 
-SPEC = ServiceSpec(name=NAME, module=NAME, consumers=(*CONSUMERS.values(), *PEOPLE_CONSUMERS.values()))
+SPEC = ServiceSpec(name=NAME, module=NAME)
 
 
 class HrSettings(BaseSettings):
@@ -246,22 +247,33 @@ def build(
     settings: HrSettings | None = None,
     *,
     clock: Clock | None = None,
+    store: EventStore | None = None,
     people: PeopleSettings | None = None,
 ) -> ServiceRuntime:
-    """The service, wired; `clock` replaces the configured one (tests, FixedClock)."""
+    """The service, wired; `clock` and `store` replace the configured ones (tests: FixedClock,
+    InMemoryEventStore)."""
     runtime = runtime or RuntimeSettings()
     settings = settings or HrSettings()
     refuse_moved_settings("HR_REST_WEEKDAYS", "HR_HOLIDAYS")
     calendar = CalendarSettings().calendar()
-    service = ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock)
-    HrService(service, settings.policy(runtime.business_tz, calendar), runtime.aggregate_cache_size).wire()
-    PeopleService(
-        service,
-        settings.policy(runtime.business_tz, calendar),
-        (people or PeopleSettings()).policies(calendar, settings.roles()),
-        runtime.aggregate_cache_size,
-    ).wire()
+    service = ServiceRuntime(
+        NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock, store=store
+    )
+    policy = settings.policy(runtime.business_tz, calendar)
+    wire(service, policy, (people or PeopleSettings()).policies(calendar, settings.roles()))
     return service
+
+
+def wire(
+    service: ServiceRuntime, policy: HrPolicy, people: PeoplePolicies, keys: EmployeeKeys | None = None
+) -> tuple[HrService, PeopleService]:
+    """Both contexts onto the one runtime (one service, one stream): time (attendance, leave,
+    rota, overtime) and people (employees, discipline, payroll). `keys` replaces HR's key stream."""
+    time = HrService(service, policy)
+    time.wire()
+    staff = PeopleService(service, policy, people, keys)
+    staff.wire()
+    return time, staff
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from nats.aio.client import Client
 
-from hr.bootstrap import SPEC, HrSettings, build
+from hr.bootstrap import HrSettings, build
 from jetstream_es.clock import FixedClock
 from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.provision import provision, shop_streams
@@ -37,12 +37,12 @@ OFFICE = {"id": "off-1", "roles": ["office"]}
 
 
 async def start_hr(url: str, nc: Client, db: Path, clock: FixedClock, **settings: Any) -> ServiceRuntime:
-    await provision(nc, shop_streams(), list(SPEC.consumers))
     runtime = build(
         RuntimeSettings(nats_url=url, connect_timeout=2),
         HrSettings(database_url=f"sqlite+aiosqlite:///{db}", **settings),
         clock=clock,
     )
+    await provision(nc, shop_streams(), list(runtime.consumer_specs()))
     await runtime.start()
     return runtime
 

@@ -1,34 +1,27 @@
-"""The attendance harness (SM-DAY): the HR harness plus the attendance commands, the real
-attendance-leave reaction run over the leave events, and the real deadlines projection and
-DeadlineScheduler on an in-memory SQLite database, driven by the FixedClock."""
+"""The attendance harness (SM-DAY): the HR harness with the wired attendance-leave and rota-shift
+reactions reading the service's own events, and the wired deadlines projection and evaluation
+firer under a DeadlineScheduler on an in-memory SQLite database, driven by the FixedClock."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import MetaData
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from hr.adapters.deadlines import AttendanceDeadlines
-from hr.application.deadlines import EvaluationFirer
-from hr.application.reactions import AttendanceLeaveReaction
-from hr.application.time_handlers import TimeCommands
-from hr.domain import rota
 from hr.domain.attendance_state import ATTENDANCE_DAY, AttendanceDayState, day_id
-from hr.domain.leave_state import LEAVE_REQUEST
 from hr.domain.policy import AttendancePolicy, HrPolicy
-from jetstream_es.commands import Cause, CommandResult
+from jetstream_es.commands import CommandResult
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.projection import ApplyContext, Decoded
+from jetstream_es.testing.app import TestApp
 from shop_contracts.commands import hr as c
-from shop_contracts.commands import hr_time as t
-from shop_contracts.envelope import SYSTEM_ACTOR, Actor
-from shop_contracts.events.hr_time import RotaPublished
+from shop_contracts.envelope import Actor
 from shop_contracts.messages import Command, EventData
 
-from .helpers import DIRECT, EMPLOYEE, OFFICE, SUPERVISOR, Hr
+from .helpers import DIRECT, EMPLOYEE, OFFICE, OPEN_ENGINES, SUPERVISOR, Hr
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = dt.date(2026, 3, 3)  # a Tuesday
@@ -107,15 +100,17 @@ def evaluate(day: dt.date = DAY, actor: Actor = SUPERVISOR) -> c.EvaluateAttenda
     return c.EvaluateAttendanceDay(command_id=f"eval-{day}", actor=actor, employee_id="emp-1", work_date=day)
 
 
-OPEN_ENGINES: list[AsyncEngine] = []
-"""Engines made by harnesses; conftest disposes them after each test (no thread outlives its loop)."""
-
-
 REGISTERED = ("emp-1", "emp-2", "emp-3", "amy", "bob", "cat", "dan")
 """Employees on the register, safety exam passed, in every attendance test (DIS-13)."""
 
 
 class Attendance(Hr):
+    """The HR harness with the attendance-leave and rota-shift reactions also reading the
+    service's own events, and the wired deadlines projection fed into an in-memory SQLite table
+    whose due deadlines a DeadlineScheduler hands to the wired evaluation firer."""
+
+    reactions = ("hr_attendance_leave", "hr_rota_shifts", "hr_absence_ladder")
+
     def __init__(
         self,
         policy: HrPolicy | None = None,
@@ -124,52 +119,25 @@ class Attendance(Hr):
     ) -> None:
         super().__init__(policy, now or at("07:00"))
         self._unregistered = list(registered)
-        cmds = self.commands
-        self.routes |= {
-            c.AssignShift: cmds.assign_shift,
-            c.RecordClockIn: cmds.clock_in,
-            c.RecordClockOut: cmds.clock_out,
-            c.ApproveBusinessErrand: cmds.approve_errand,
-            c.RecordOuting: cmds.record_outing,
-            c.RecordMakeUpLeave: cmds.record_make_up,
-            c.RecordReassignmentRefusal: cmds.record_refusal,
-            c.EvaluateAttendanceDay: cmds.evaluate_day,
-        }
-        self.time = TimeCommands(cmds)
-        self.routes |= {
-            t.PublishRota: self.time.publish_rota,
-            t.AssignOvertime: self.time.assign_overtime,
-            t.RecordOvertimeRefusal: self.time.refuse_overtime,
-            t.RecordOvertimeWorked: self.time.overtime_worked,
-            t.FileCompTime: self.time.file_comp_time,
-        }
-        self.leave_reaction = AttendanceLeaveReaction(cmds)
-        self.deadlines = AttendanceDeadlines(self.policy.attendance)
+        self.deadlines = self.time.deadlines
         self.engine = create_async_engine("sqlite+aiosqlite:///:memory:")
         OPEN_ENGINES.append(self.engine)
         self.table = self.deadlines.define_tables(MetaData(), "")["deadlines"]
-        self.scheduler = DeadlineScheduler(self.engine, lambda: self.table, self.clock, EvaluationFirer(cmds))
+        self.scheduler = DeadlineScheduler(
+            self.engine, lambda: self.table, self.clock, self.time.scheduler.fire
+        )
         self._scheduled = 0
 
     async def register(self, *employees: str, trained: bool = True) -> None:
         """Onboard `employees` (joined 1 January 2025) and, if `trained`, record the safety exam passed
-        the same day (DIS-13), through the real people commands."""
-        from hr.adapters.keys import EmployeeKeys
-        from hr.application.people import PeopleCommands, PeoplePolicies
+        the same day (DIS-13), through the service's people commands."""
         from shop_contracts.commands import hr_people as p
 
         from .people_harness import HR, onboard
 
-        people = PeopleCommands(
-            self.commands.handler,
-            lambda: self.store,
-            PeoplePolicies(),
-            EmployeeKeys(self.engine),
-            "Asia/Shanghai",
-        )
         joined = dt.date(2025, 1, 1)
         for employee in employees:
-            await people.onboard(onboard(employee, join=joined))
+            await TestApp.when(self, onboard(employee, join=joined))
             if trained:
                 exam = p.RecordSafetyTrainingResult(
                     command_id=f"training-{employee}",
@@ -179,29 +147,15 @@ class Attendance(Hr):
                     taken_on=joined,
                     score=95,
                 )
-                await people.record_training(exam)
+                await TestApp.when(self, exam)
 
     async def when(self, command: Command) -> CommandResult:
         if self._unregistered:
             staff, self._unregistered = self._unregistered, []
             await self.register(*staff)
-        result = await self.routes[type(command)](command)
-        await self.react()
+        result = await TestApp.when(self, command)
+        await self.pump()
         return result
-
-    async def react(self) -> None:
-        """The reactions over everything so far (each is idempotent by its cause)."""
-        ctx = ApplyContext(replaying=False, now=self.clock.now())
-        for stored in list(self.store.all_events):
-            if stored.envelope.aggregate_type == "LeaveRequest":
-                data = LEAVE_REQUEST.registry.decode(stored.envelope)
-                await self.leave_reaction.apply(cast(AsyncConnection, None), {}, Decoded(stored, data), ctx)
-            if stored.envelope.aggregate_type == "Rota":
-                published = rota.registry.decode(stored.envelope)
-                assert isinstance(published, RotaPublished)
-                cause = Cause.of_event("hr_rota_shifts", stored.envelope, SYSTEM_ACTOR)
-                await self.time.assign_rota_shifts(published, cause)
-        await super().react()
 
     async def run_deadlines(self) -> int:
         """Feed the new AttendanceDay events to the deadlines projection, then fire what is due."""
@@ -215,11 +169,11 @@ class Attendance(Hr):
                     await self.deadlines.apply(conn, {"deadlines": self.table}, Decoded(stored, data), ctx)
             self._scheduled = len(days)
         fired = await self.scheduler.run_due()
-        await self.react()
+        await self.pump()
         return fired
 
     def day(self, day: dt.date = DAY, employee: str = "emp-1") -> list[EventData]:
-        return self.events("AttendanceDay", day_id(employee, day))
+        return self.events(day_id(employee, day), aggregate="AttendanceDay")
 
     def day_types(self, day: dt.date = DAY, employee: str = "emp-1") -> list[str]:
         return [e.event_type for e in self.day(day, employee)]
@@ -232,7 +186,7 @@ class Attendance(Hr):
         return [t for t in types if t not in inputs]
 
     async def day_state(self, day: dt.date = DAY) -> AttendanceDayState:
-        return (await self.commands.repo(ATTENDANCE_DAY).load(day_id("emp-1", day), refresh=True)).state
+        return await self.state(ATTENDANCE_DAY, day_id("emp-1", day))
 
 
 __all__ = ["DIRECT", "EMPLOYEE", "OFFICE", "SUPERVISOR"]

@@ -2,7 +2,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from .attendance_helpers import OPEN_ENGINES
+from .helpers import OPEN_ENGINES
 
 
 @pytest.fixture(autouse=True)

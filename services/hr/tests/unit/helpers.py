@@ -1,28 +1,36 @@
-"""Given / when / then for the HR aggregates: commands through the real handlers on an in-memory
-event store with a FixedClock; the absence-ladder reaction is run by hand for each absence."""
+"""Given / when / then for the HR service (`jetstream_es.testing.app.TestApp`): its real wiring
+on an in-memory event store with a FixedClock; the wired absence-ladder reaction (HR-16) reads each
+recorded absence as its consumer would."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from hr.application.handlers import HrCommands
-from hr.domain.attendance import ATTENDANCE_DAY
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from hr.adapters.keys import EmployeeKeys
+from hr.application.people import PeoplePolicies
+from hr.bootstrap import wire
 from hr.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
 from hr.domain.leave_state import LEAVE_REQUEST, LeaveState
-from hr.domain.overtime import COMP_TIME, OVERTIME
 from hr.domain.policy import HrPolicy
-from hr.domain.rota import ROTA
-from jetstream_es.aggregate import AggregateType
+from hr.entrypoints.wiring import NAME
 from jetstream_es.clock import FixedClock
-from jetstream_es.commands import Cause, CommandHandler, CommandResult
+from jetstream_es.commands import CommandResult
 from jetstream_es.memory_store import InMemoryEventStore
+from jetstream_es.projection import Decoded, Reaction, subject_matches
+from jetstream_es.service import ServiceRuntime
+from jetstream_es.settings import RuntimeSettings
+from jetstream_es.testing.app import TestApp
 from shop_contracts.commands import hr as c
-from shop_contracts.envelope import SYSTEM_ACTOR, Actor
-from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded, AbsenceRescinded
+from shop_contracts.envelope import Actor
+from shop_contracts.events.hr import AbsenceKind
 from shop_contracts.events.hr_leave import LeaveType
 from shop_contracts.messages import Command, EventData
+
+OPEN_ENGINES: list[AsyncEngine] = []
+"""Engines made by harnesses; conftest disposes them after each test (no thread outlives its loop)."""
 
 NOW = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)  # Monday 2 March 2026, 09:00 in Shanghai
 TODAY = dt.date(2026, 3, 2)
@@ -74,78 +82,73 @@ def file(actor: Actor = OFFICE, leave_id: str = "lv-1") -> c.FileLeave:
     return c.FileLeave(command_id=f"file-{actor.id}-{leave_id}", actor=actor, leave_id=leave_id)
 
 
-class Hr:
-    """The harness: `given` commands, `when` a command, `then` the events appended."""
+class Hr(TestApp):
+    """The service's real composition (`hr.bootstrap.wire`: every command, projection and
+    reaction as in production) on an in-memory store with a FixedClock; `policy` replaces the
+    configured numbers. `given` commands, `when` a command, `then` the events it appended; after
+    a recorded absence the service's own new events go to the wired `reactions` (by name) as
+    their durable consumers would deliver them."""
 
-    def __init__(self, policy: HrPolicy | None = None, now: dt.datetime = NOW) -> None:
-        self.clock = FixedClock(now)
-        self.store = InMemoryEventStore("hr")
+    reactions: tuple[str, ...] = ("hr_absence_ladder",)
+
+    def __init__(
+        self,
+        policy: HrPolicy | None = None,
+        now: dt.datetime = NOW,
+        people: PeoplePolicies | None = None,
+    ) -> None:
         self.policy = policy or HrPolicy()
-        self.commands = HrCommands(CommandHandler(self.clock), lambda: self.store, self.policy)
-        cmds = self.commands
-        self.routes: dict[type[Command], Callable[[Any], Awaitable[CommandResult]]] = {
-            c.RecordAbsence: cmds.record_absence,
-            c.DismissEmployee: cmds.dismiss,
-            c.DeclineDismissal: cmds.decline_dismissal,
-            c.SubmitLeave: cmds.submit_leave,
-            c.AttachMedicalCertificate: cmds.attach_certificate,
-            c.ApproveLeave: cmds.approve_leave,
-            c.RejectLeave: cmds.reject_leave,
-            c.FileLeave: cmds.file_leave,
-            c.ExtendLeave: cmds.extend_leave,
-            c.WithdrawLeave: cmds.withdraw_leave,
-        }
-
-    async def given(self, *commands: Command) -> None:
-        for command in commands:
-            await self.when(command)
+        self.keys_engine = create_async_engine("sqlite+aiosqlite:///:memory:")
+        runtime = ServiceRuntime(
+            NAME,
+            RuntimeSettings(),
+            "sqlite+aiosqlite:///:memory:",
+            clock=FixedClock(now),
+            store=InMemoryEventStore(NAME),
+        )
+        OPEN_ENGINES.extend((self.keys_engine, runtime.engine))
+        self.time, self.people_service = wire(
+            runtime,
+            self.policy,
+            people or PeoplePolicies(roles=self.policy.roles),
+            EmployeeKeys(self.keys_engine),
+        )
+        super().__init__(runtime)
+        self.commands = self.time.commands
+        self._reacted = 0
 
     async def when(self, command: Command) -> CommandResult:
-        result = await self.routes[type(command)](command)
+        result = await super().when(command)
         if isinstance(command, c.RecordAbsence):
-            await self.react()
+            await self.pump()
         return result
 
-    async def react(self) -> None:
-        """What the absence-ladder reaction does: count each recorded absence once, and uncount
-        each rescinded one, in stream order."""
-        for stored in list(self.store.all_events):
-            envelope = stored.envelope
-            if envelope.event_type in (AbsenceRecorded.event_type, AbsenceRescinded.event_type):
-                data = ATTENDANCE_DAY.registry.decode(envelope)
-                cause = Cause.of_event("hr_absence_ladder", envelope, SYSTEM_ACTOR)
-                if isinstance(data, AbsenceRescinded):
-                    await self.commands.rescind_absence(data, cause)
-                else:
-                    assert isinstance(data, AbsenceRecorded)
-                    await self.commands.count_absence(data, cause)
-
-    def events(self, aggregate: str, aggregate_id: str) -> list[EventData]:
-        registry: dict[str, AggregateType[Any]] = {
-            "Rota": ROTA,
-            "Overtime": OVERTIME,
-            "CompTimeAccount": COMP_TIME,
-            "AbsenceRecord": ABSENCE_RECORD,
-            "LeaveRequest": LEAVE_REQUEST,
-            "AttendanceDay": ATTENDANCE_DAY,
-        }
-        return [
-            registry[aggregate].registry.decode(e.envelope)
-            for e in self.store.all_events
-            if e.envelope.aggregate_type == aggregate and e.envelope.aggregate_id == aggregate_id
+    async def pump(self) -> None:
+        """The service's new events, in stream order, to the wired reactions named in `reactions`
+        (each idempotent by its cause, as on redelivery)."""
+        wired = [
+            p for p, _ in self.runtime.projections if isinstance(p, Reaction) and p.name in self.reactions
         ]
+        while self._reacted < len(self.store.all_events):
+            stored = self.store.all_events[self._reacted]
+            self._reacted += 1
+            for reaction in wired:
+                if stored.event_type in reaction.handles and any(
+                    subject_matches(f, stored.subject) for f in reaction.filter_subjects
+                ):
+                    await reaction.react(Decoded(stored, reaction.registry.decode(stored.envelope)))
 
     def ladder(self, year: int, employee: str = "emp-1") -> list[EventData]:
-        return self.events("AbsenceRecord", record_id(employee, year))
+        return self.events(record_id(employee, year), aggregate="AbsenceRecord")
 
     def ladder_types(self, year: int, employee: str = "emp-1") -> list[str]:
         return [e.event_type for e in self.ladder(year, employee)]
 
     def leave_types(self, leave_id: str = "lv-1") -> list[str]:
-        return [e.event_type for e in self.events("LeaveRequest", leave_id)]
+        return [e.event_type for e in self.events(leave_id, aggregate="LeaveRequest")]
 
     async def ladder_state(self, year: int, employee: str = "emp-1") -> AbsenceRecordState:
-        return (await self.commands.repo(ABSENCE_RECORD).load(record_id(employee, year), refresh=True)).state
+        return await self.state(ABSENCE_RECORD, record_id(employee, year))
 
     async def leave_state(self, leave_id: str = "lv-1") -> LeaveState:
-        return (await self.commands.repo(LEAVE_REQUEST).load(leave_id, refresh=True)).state
+        return await self.state(LEAVE_REQUEST, leave_id)

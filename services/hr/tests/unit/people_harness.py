@@ -1,12 +1,13 @@
-"""The people and payroll harness: HR part 2's real command handlers on an in-memory event store
-with a FixedClock, the real key table, people views and payroll views on an in-memory SQLite
-database; part 1's facts (evaluated days, absences, ladder fines) are given as stored events."""
+"""The people and payroll harness: the HR service's real wiring (a `TestApp`) on an in-memory
+event store with a FixedClock, the real key table, and the wired people and payroll views on an
+in-memory SQLite database; the time context's facts (evaluated days, absences, ladder fines) are
+given as stored events."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -14,11 +15,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from hr.adapters import payroll_views, people_views
-from hr.adapters.keys import EmployeeKeys
-from hr.adapters.payroll_views import PayrollViews
-from hr.adapters.people_views import PeopleViews
-from hr.application.payroll import PayrollCommands
-from hr.application.people import PeopleCommands, PeoplePolicies
+from hr.application.people import PeoplePolicies
 from hr.domain.attendance_state import ATTENDANCE_DAY, day_id
 from hr.domain.discipline import DISCIPLINE_RECORD
 from hr.domain.employees import EMPLOYEE
@@ -26,20 +23,17 @@ from hr.domain.ladder import ABSENCE_RECORD, record_id
 from hr.domain.payroll import PeriodFacts
 from hr.domain.payroll_period import PAYROLL_PERIOD
 from jetstream_es.aggregate import AggregateType
-from jetstream_es.clock import FixedClock
-from jetstream_es.commands import Cause, CommandHandler, CommandResult
-from jetstream_es.memory_store import InMemoryEventStore
+from jetstream_es.commands import Cause
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
-from jetstream_es.repository import Repository
 from shop_contracts.commands import hr_people as p
 from shop_contracts.envelope import SYSTEM_ACTOR, Actor
 from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded, FineImposed
 from shop_contracts.events.hr_attendance import AttendanceDayEvaluated, DayOutcome, ShiftKind
 from shop_contracts.events.hr_people import Grade
-from shop_contracts.messages import Command, EventData
+from shop_contracts.messages import EventData
 from shop_contracts.queries import hr_people as q
 
-from .attendance_helpers import OPEN_ENGINES
+from .helpers import OPEN_ENGINES, Hr
 
 NOW = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)  # Monday 2 March 2026, 09:00 in Shanghai
 HR = Actor(id="hr-1", roles=("hr_dept",))
@@ -94,62 +88,37 @@ def offence(
     return p.RecordOffence(**(fields | kw))
 
 
-class People:
-    """`given` / `when` commands; `fact` stores part 1's events; `project` feeds the read models."""
+class People(Hr):
+    """The HR harness for the people context: `given` / `when` commands through the service's
+    wiring; `fact` stores the time context's events; `project` feeds the wired people and payroll
+    read models (in-memory SQLite), which the payroll run reads its facts from."""
+
+    reactions = ()
 
     def __init__(self, policies: PeoplePolicies | None = None, now: dt.datetime = NOW) -> None:
-        self.clock = FixedClock(now)
-        self.store = InMemoryEventStore("hr")
-        self.handler = CommandHandler(self.clock)
+        self.policies = policies or PeoplePolicies()
+        super().__init__(None, now, people=self.policies)
         self.engine = create_async_engine("sqlite+aiosqlite:///:memory:")
         OPEN_ENGINES.append(self.engine)
-        self.keys = EmployeeKeys(self.engine)
-        self.policies = policies or PeoplePolicies()
-        self.people = PeopleCommands(
-            self.handler, lambda: self.store, self.policies, self.keys, "Asia/Shanghai"
+        self.keys = self.people_service.keys
+        self.people = self.people_service.people
+        self.payroll = self.people_service.payroll
+        self.payroll.facts = self.facts  # the read model below, fed by `project`, not a live runner
+        self.people_views, self.payroll_views = (
+            self.people_service.people_views,
+            self.people_service.payroll_views,
         )
-        unpaid = frozenset({"personal", "sick"})
-        self.payroll = PayrollCommands(
-            self.handler, lambda: self.store, self.policies.payroll, unpaid, self.facts, "Asia/Shanghai"
-        )
-        self.people_views, self.payroll_views = PeopleViews(), PayrollViews()
         self._tables: dict[str, Tables] = {}
         self._applied = 0
-        pc, pay = self.people, self.payroll
-        self.routes: dict[type[Command], Callable[[Any], Awaitable[CommandResult]]] = {
-            p.OnboardEmployee: pc.onboard,
-            p.RecordSafetyTrainingResult: pc.record_training,
-            p.SubmitResignation: pc.resign,
-            p.CompleteHandover: pc.hand_over,
-            p.OffboardEmployee: pc.offboard,
-            p.EraseEmployeePersonalData: pc.erase,
-            p.RecordOffence: pc.record_offence,
-            p.DecideDisciplinaryDismissal: pc.decide_dismissal,
-            p.AppealPenalty: pc.appeal,
-            p.DecideAppeal: pc.decide_appeal,
-            p.DemoteEmployee: pc.demote,
-            p.SuspendEmployee: pc.suspend,
-            p.CalculatePayroll: pay.calculate,
-            p.ClosePayrollPeriod: pay.close,
-            p.RecordPayrollAdjustment: pay.adjust,
-            p.PaySalaries: pay.pay,
-        }
-
-    async def given(self, *commands: Command) -> None:
-        for command in commands:
-            await self.when(command)
-
-    async def when(self, command: Command) -> CommandResult:
-        return await self.routes[type(command)](command)
 
     def at(self, when: dt.datetime) -> None:
         self.clock.set(when)
 
     async def fact(self, aggregate: AggregateType[Any], aggregate_id: str, *events: EventData) -> list[str]:
-        """Part 1's events, stored as its aggregates would store them; returns their event ids."""
+        """The time context's events, stored as its aggregates would store them; their event ids."""
         cause = Cause.of_command(f"fact-{next(_ids)}", SYSTEM_ACTOR)
-        result = await self.handler.execute(
-            Repository(self.store, aggregate), aggregate_id, cause, lambda _: events
+        result = await self.runtime.aggregates(aggregate).execute(
+            aggregate_id, cause, lambda _s, _now: events, must_exist=False
         )
         return list(result.event_ids)
 
@@ -198,17 +167,6 @@ class People:
         )
         [event_id] = await self.fact(ABSENCE_RECORD, record_id(employee, day.year), fine)
         return event_id
-
-    def events(self, aggregate: str, aggregate_id: str) -> list[EventData]:
-        registry = AGGREGATES[aggregate].registry
-        return [
-            registry.decode(e.envelope)
-            for e in self.store.all_events
-            if e.envelope.aggregate_type == aggregate and e.envelope.aggregate_id == aggregate_id
-        ]
-
-    def types(self, aggregate: str, aggregate_id: str) -> list[str]:
-        return [e.event_type for e in self.events(aggregate, aggregate_id)]
 
     def event_ids(self, aggregate: str, aggregate_id: str, event_type: str) -> list[str]:
         return [

@@ -99,8 +99,8 @@ async def test_a_31_december_absence_recorded_after_1_january_still_finds_the_ru
 
 async def test_a_redelivered_absence_is_counted_once(hr: Hr) -> None:
     await hr.given(absence(MON))
-    await hr.react()
-    await hr.react()
+    await hr.pump()
+    await hr.pump()
     assert hr.ladder_types(2026) == ["AbsenceCounted", "FineImposed"]
 
 

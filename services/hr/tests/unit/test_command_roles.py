@@ -92,7 +92,7 @@ async def test_an_override_lets_the_manager_onboard_and_refuses_hr_c9_hr_38() ->
     await people.when(onboard(actor=MANAGER))
 
     assert refused.value.rule == "HR-38"
-    assert people.types("Employee", "emp-1") == ["EmployeeOnboarded"]
+    assert people.types("emp-1", aggregate="Employee") == ["EmployeeOnboarded"]
 
 
 async def test_without_an_override_the_defaults_hold_c9_hr_38() -> None:

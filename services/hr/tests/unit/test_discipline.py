@@ -34,25 +34,30 @@ def people() -> People:
 
 def fines(people: People) -> list[Decimal]:
     return [
-        e.amount for e in people.events("DisciplineRecord", "emp-1") if isinstance(e, DisciplinaryFineImposed)
+        e.amount
+        for e in people.events("emp-1", aggregate="DisciplineRecord")
+        if isinstance(e, DisciplinaryFineImposed)
     ]
 
 
 async def test_class_1_proposes_dismissal_without_a_fine_dis_1(people: People) -> None:
     await people.when(offence("1.17", "c1"))
-    assert people.types("DisciplineRecord", "emp-1") == ["OffenceRecorded", "DisciplinaryDismissalProposed"]
+    assert people.types("emp-1", aggregate="DisciplineRecord") == [
+        "OffenceRecorded",
+        "DisciplinaryDismissalProposed",
+    ]
 
 
 async def test_class_2_is_a_written_warning_without_a_fine_unless_serious_dis_2(people: People) -> None:
     await people.when(offence("2.1", "c1"))
-    assert people.types("DisciplineRecord", "emp-1") == ["OffenceRecorded", "WrittenWarningIssued"]
+    assert people.types("emp-1", aggregate="DisciplineRecord") == ["OffenceRecorded", "WrittenWarningIssued"]
     await people.when(offence("2.2", "c2", serious=True))
     assert fines(people) == [Decimal(20)]
 
 
 async def test_class_3_is_a_warning_and_50_yuan_dis_3(people: People) -> None:
     await people.when(offence("3.2", "c1"))
-    assert people.types("DisciplineRecord", "emp-1")[1:] == [
+    assert people.types("emp-1", aggregate="DisciplineRecord")[1:] == [
         "WrittenWarningIssued",
         "DisciplinaryFineImposed",
     ]
@@ -67,9 +72,9 @@ async def test_class_4_is_a_warning_and_100_yuan_dis_4(people: People) -> None:
 async def test_three_falsified_records_in_a_month_propose_dismissal_dis_3(people: People) -> None:
     await people.given(offence("3.8", "c1"), offence("3.8", "c2", occurred_on=dt.date(2026, 2, 27)))
     await people.when(offence("3.8", "c3"))
-    assert "DisciplinaryDismissalProposed" not in people.types("DisciplineRecord", "emp-1")
+    assert "DisciplinaryDismissalProposed" not in people.types("emp-1", aggregate="DisciplineRecord")
     await people.when(offence("3.8", "c4"))
-    proposal = people.events("DisciplineRecord", "emp-1")[-1]
+    proposal = people.events("emp-1", aggregate="DisciplineRecord")[-1]
     assert isinstance(proposal, DisciplinaryDismissalProposed)
     assert (proposal.basis, proposal.rule, proposal.case_id) == (
         DisciplinaryDismissalBasis.MONTHLY_REPEAT,
@@ -88,7 +93,7 @@ async def test_the_penalty_follows_the_table_not_the_class_number_dis_5() -> Non
     }
     people = People(PeoplePolicies(discipline=DisciplinePolicy(penalties=penalties)))
     await people.when(offence("2.1", "c1"))
-    assert people.types("DisciplineRecord", "emp-1")[1:] == [
+    assert people.types("emp-1", aggregate="DisciplineRecord")[1:] == [
         "WrittenWarningIssued",
         "DisciplinaryFineImposed",
         "DisciplinaryDismissalProposed",
@@ -145,7 +150,10 @@ def decide(upheld: bool, case_id: str = "c1") -> p.DecideAppeal:
 async def test_an_overturned_appeal_cancels_the_fine_dis_10(people: People) -> None:
     await people.given(offence("4.3", "c1"), appeal())
     await people.when(decide(upheld=False))
-    assert people.types("DisciplineRecord", "emp-1")[-2:] == ["AppealDecided", "DisciplinaryFineCancelled"]
+    assert people.types("emp-1", aggregate="DisciplineRecord")[-2:] == [
+        "AppealDecided",
+        "DisciplinaryFineCancelled",
+    ]
     record = await people.discipline()
     assert record["fined"] == "0.00"
     assert record["cases"][0]["appeal"]["status"] == "overturned"
@@ -197,13 +205,16 @@ async def test_moonlighting_is_a_class_1_offence_proposing_dismissal_dis_15(
     people: People, item: str
 ) -> None:
     await people.when(offence(item, "c1"))
-    assert people.types("DisciplineRecord", "emp-1") == ["OffenceRecorded", "DisciplinaryDismissalProposed"]
+    assert people.types("emp-1", aggregate="DisciplineRecord") == [
+        "OffenceRecorded",
+        "DisciplinaryDismissalProposed",
+    ]
     assert fines(people) == []
 
 
 async def test_lying_about_the_leave_reason_is_a_warning_and_50_yuan_hr_29(people: People) -> None:
     await people.when(offence("3.6", "c1"))
-    assert people.types("DisciplineRecord", "emp-1")[1:] == [
+    assert people.types("emp-1", aggregate="DisciplineRecord")[1:] == [
         "WrittenWarningIssued",
         "DisciplinaryFineImposed",
     ]
@@ -244,7 +255,9 @@ async def test_a_supervisor_is_demoted_for_a_recorded_case_dis_11() -> None:
     # when a manager demotes them to team member for that case
     await people.when(demote())
     # then the demotion is recorded with both grades
-    [demoted] = [e for e in people.events("DisciplineRecord", "emp-1") if isinstance(e, EmployeeDemoted)]
+    [demoted] = [
+        e for e in people.events("emp-1", aggregate="DisciplineRecord") if isinstance(e, EmployeeDemoted)
+    ]
     assert (demoted.from_grade, demoted.new_grade, demoted.case_id) == ("supervisor", "team_member", "c1")
 
 
@@ -262,7 +275,9 @@ async def test_a_suspension_is_recorded_for_a_case_and_not_for_an_overturned_one
     people = People()
     await people.given(onboard(), offence("3.4", "c1"))
     await people.when(suspend())
-    [suspended] = [e for e in people.events("DisciplineRecord", "emp-1") if isinstance(e, EmployeeSuspended)]
+    [suspended] = [
+        e for e in people.events("emp-1", aggregate="DisciplineRecord") if isinstance(e, EmployeeSuspended)
+    ]
     assert (suspended.start_date, suspended.end_date) == (dt.date(2026, 3, 5), dt.date(2026, 3, 6))
     with pytest.raises(Forbidden) as refused:
         await people.when(suspend().model_copy(update={"actor": EMPLOYEE_ACTOR, "command_id": "s2"}))

@@ -36,7 +36,7 @@ def hr() -> Hr:
 
 
 def requested(hr: Hr, leave_id: str = "lv-1") -> LeaveRequested:
-    first = hr.events("LeaveRequest", leave_id)[0]
+    first = hr.events(leave_id, aggregate="LeaveRequest")[0]
     assert isinstance(first, LeaveRequested)
     return first
 
@@ -78,7 +78,7 @@ async def test_an_emergency_is_approved_only_when_the_approver_accepts_it_hr_25(
     # then approving with the emergency accepted puts the leave in effect, and says so
     accepted = c.ApproveLeave(command_id="approve-2", actor=SENIOR, leave_id="lv-1", accept_emergency=True)
     await hr.when(accepted)
-    [approved] = [e for e in hr.events("LeaveRequest", "lv-1") if isinstance(e, LeaveApproved)]
+    [approved] = [e for e in hr.events("lv-1", aggregate="LeaveRequest") if isinstance(e, LeaveApproved)]
     assert approved.emergency_accepted
 
 
@@ -201,7 +201,7 @@ async def test_approved_leave_is_filed_with_the_office_and_hr_with_its_unpaid_da
     await hr.given(leave(TOMORROW, days(2)), approve(DIRECT))
     await hr.when(file(OFFICE))
     await hr.when(file(HR))
-    filed = [e for e in hr.events("LeaveRequest", "lv-1") if isinstance(e, LeaveFiled)]
+    filed = [e for e in hr.events("lv-1", aggregate="LeaveRequest") if isinstance(e, LeaveFiled)]
     assert [(f.filed_with, f.unpaid_days) for f in filed] == [("office", 2), ("hr_dept", 2)]
     state = await hr.leave_state()
     assert (state.status, state.filed_with) == (LeaveStatus.FILED, frozenset({"office", "hr_dept"}))
@@ -291,7 +291,9 @@ async def test_approved_leave_is_withdrawn_before_it_starts_not_after_sm_leave(h
     before = Hr()
     await before.given(leave(TOMORROW, days(2)), approve(DIRECT))
     await before.when(withdraw())
-    [withdrawn] = [e for e in before.events("LeaveRequest", "lv-1") if isinstance(e, LeaveWithdrawn)]
+    [withdrawn] = [
+        e for e in before.events("lv-1", aggregate="LeaveRequest") if isinstance(e, LeaveWithdrawn)
+    ]
     assert withdrawn.was_approved
 
 

@@ -6,6 +6,7 @@ office (HR-31); comp leave draws the balance and is refused beyond it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pytest
 
@@ -13,6 +14,7 @@ from hr.bootstrap import HrSettings
 from hr.domain.overtime import COMP_TIME, CompTimeState
 from hr.domain.policy import HrPolicy, OvertimePolicy
 from jetstream_es.errors import Forbidden, RuleViolated
+from jetstream_es.store import AggregateAppend, AppendResult
 from shop_contracts.commands import hr as c
 from shop_contracts.commands.hr_time import (
     AssignOvertime,
@@ -70,11 +72,11 @@ def comp_leave(day: dt.date, leave_id: str = "comp-1") -> c.SubmitLeave:
 
 
 def overtime(hr: Attendance, day: dt.date = DAY) -> list[EventData]:
-    return hr.events("Overtime", f"ot-{day}")
+    return hr.events(f"ot-{day}", aggregate="Overtime")
 
 
 async def balance(hr: Attendance) -> int:
-    state: CompTimeState = (await hr.commands.repo(COMP_TIME).load("emp-1", refresh=True)).state
+    state: CompTimeState = await hr.state(COMP_TIME, "emp-1")
     return state.balance
 
 
@@ -165,7 +167,10 @@ async def test_comp_leave_draws_the_balance_and_is_refused_beyond_it_hr_31(hr: A
     await hr.when(comp_leave(monday))
     await hr.when(comp_leave(monday))  # the same command again draws once
     assert (
-        next(e for e in hr.events("CompTimeAccount", "emp-1") if isinstance(e, CompTimeDrawn)).minutes == 510
+        next(
+            e for e in hr.events("emp-1", aggregate="CompTimeAccount") if isinstance(e, CompTimeDrawn)
+        ).minutes
+        == 510
     )
     assert await balance(hr) == 30
     with pytest.raises(RuleViolated, match="needs 510 minutes"):
@@ -178,7 +183,7 @@ async def test_a_rejected_comp_leave_gives_the_time_back_hr_31(hr: Attendance) -
     await rest_day_overtime(hr)
     await hr.given(filed(), comp_leave(DAY + dt.timedelta(days=6)))
     await hr.when(c.RejectLeave(command_id="rej", actor=DIRECT, leave_id="comp-1", reason="busy week"))
-    assert [type(e) for e in hr.events("CompTimeAccount", "emp-1")][-1] is CompTimeRestored
+    assert [type(e) for e in hr.events("emp-1", aggregate="CompTimeAccount")][-1] is CompTimeRestored
     assert await balance(hr) == 540
 
 
@@ -211,4 +216,59 @@ async def test_comp_time_is_filed_with_the_body_the_setting_names_c9_hr_31() -> 
 
     [record] = [e for e in overtime(hr, SATURDAY) if isinstance(e, CompTimeFiled)]
     assert (record.filed_with, record.filed_by) == ("hr_dept", "hr-1")
+    assert await balance(hr) == 540
+
+
+def count_atomic_appends(hr: Attendance) -> list[list[str]]:
+    """The aggregates of each atomic append (`append_all`) the store receives from here on."""
+    calls: list[list[str]] = []
+    append_all = hr.store.append_all
+
+    async def spy(parts: Sequence[AggregateAppend]) -> tuple[AppendResult, ...]:
+        calls.append(sorted(p.aggregate_type for p in parts))
+        return await append_all(parts)
+
+    hr.store.append_all = spy  # type: ignore[method-assign]
+    return calls
+
+
+async def test_a_comp_leave_and_its_draw_are_one_atomic_append_hr_31(hr: Attendance) -> None:
+    """HR-31 (issue 16): submitting a comp leave records the request and the draw on the comp-time
+    account in one atomic append (`execute_all`), not two appends that a crash could split."""
+    await rest_day_overtime(hr)
+    await hr.given(filed())
+    calls = count_atomic_appends(hr)
+    await hr.when(comp_leave(DAY + dt.timedelta(days=6)))
+    assert calls == [["CompTimeAccount", "LeaveRequest"]]
+    assert hr.leave_types("comp-1") == ["LeaveRequested"]
+    await hr.when(comp_leave(DAY + dt.timedelta(days=6)))  # a repeat appends nothing
+    assert calls == [["CompTimeAccount", "LeaveRequest"]]
+    assert hr.leave_types("comp-1") == ["LeaveRequested"]
+    assert [type(e) for e in hr.events("emp-1", aggregate="CompTimeAccount")][-1] is CompTimeDrawn
+    assert await balance(hr) == 30
+
+
+async def test_a_comp_leave_refused_draws_nothing_hr_31(hr: Attendance) -> None:
+    """HR-31: a comp leave the leave rules refuse (HR-18: no notice) draws nothing, though the
+    balance would cover it: both steps decide before anything is appended."""
+    await rest_day_overtime(hr)
+    await hr.given(filed())
+    with pytest.raises(RuleViolated):
+        await hr.when(comp_leave(hr.clock.now().date() - dt.timedelta(days=3)))
+    assert [e for e in hr.events("emp-1", aggregate="CompTimeAccount") if isinstance(e, CompTimeDrawn)] == []
+    assert await balance(hr) == 540
+
+
+async def test_rejecting_a_comp_leave_gives_the_time_back_in_the_same_append_hr_31(hr: Attendance) -> None:
+    """HR-31 (issue 16): the rejection and the comp time given back are one atomic append; a
+    rejection repeated gives nothing back twice."""
+    await rest_day_overtime(hr)
+    await hr.given(filed(), comp_leave(DAY + dt.timedelta(days=6)))
+    calls = count_atomic_appends(hr)
+    reject = c.RejectLeave(command_id="rej", actor=DIRECT, leave_id="comp-1", reason="busy week")
+    await hr.when(reject)
+    assert calls == [["CompTimeAccount", "LeaveRequest"]]
+    assert hr.leave_types("comp-1")[-1] == "LeaveRejected"
+    await hr.when(reject)
+    assert [type(e) for e in hr.events("emp-1", aggregate="CompTimeAccount")].count(CompTimeRestored) == 1
     assert await balance(hr) == 540

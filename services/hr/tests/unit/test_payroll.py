@@ -61,7 +61,7 @@ def lines(slip: PayslipCalculated) -> list[tuple[str, Decimal]]:
 
 
 def slips(people: People, period: str = "2026-03") -> dict[str, PayslipCalculated]:
-    found = [e for e in people.events("PayrollPeriod", period) if isinstance(e, PayslipCalculated)]
+    found = [e for e in people.events(period, aggregate="PayrollPeriod") if isinstance(e, PayslipCalculated)]
     latest = max(s.run for s in found)
     return {s.employee_id: s for s in found if s.run == latest}
 
@@ -156,13 +156,15 @@ async def test_a_full_month_computed_by_hand_hr_33_to_hr_41() -> None:
         ("performance_pay", Decimal("500.00")),
     ]
     assert (three.net, three.payable, three.deferred) == (Decimal("887.10"), Decimal(0), True)
-    [deferral] = [e for e in people.events("PayrollPeriod", "2026-03") if isinstance(e, FirstSalaryDeferred)]
+    [deferral] = [
+        e for e in people.events("2026-03", aggregate="PayrollPeriod") if isinstance(e, FirstSalaryDeferred)
+    ]
     assert (deferral.employee_id, deferral.amount, deferral.paid_with) == (
         "emp-3",
         Decimal("887.10"),
         "2026-04",
     )
-    assert people.types("PayrollPeriod", "2026-03")[-1] == "PayrollCalculated"
+    assert people.types("2026-03", aggregate="PayrollPeriod")[-1] == "PayrollCalculated"
     # every line names the events behind it
     personal, sick, fine, absence = one.lines[1], one.lines[2], one.lines[5], one.lines[3]
     assert set(personal.sources) == set(ids["personal"])
@@ -375,7 +377,7 @@ async def test_a_missing_plan_completion_means_the_period_cannot_be_calculated_h
     assert refused.value.rule == "HR-40"
     assert "emp-2" in refused.value.message
     assert "completion" in refused.value.message
-    assert people.events("PayrollPeriod", "2026-03") == []
+    assert people.events("2026-03", aggregate="PayrollPeriod") == []
 
 
 def test_a_pay_input_without_completion_is_invalid_hr_40() -> None:
@@ -410,7 +412,7 @@ async def test_the_cashier_records_the_salaries_paid_on_the_payday_and_the_perio
     # when the cashier records the transfer
     await people.when(pay())
     # then the period is Paid, with the run's total and the bank reference
-    [paid] = [e for e in people.events("PayrollPeriod", "2026-03") if isinstance(e, SalariesPaid)]
+    [paid] = [e for e in people.events("2026-03", aggregate="PayrollPeriod") if isinstance(e, SalariesPaid)]
     assert (paid.run, paid.total_payable, paid.pay_date, paid.bank_ref) == (
         1,
         Decimal("4798.76"),

@@ -47,11 +47,11 @@ HANDOVER = p.CompleteHandover(command_id="handover", actor=SUPERVISOR, employee_
 
 async def test_onboarding_records_post_grade_and_the_default_base_salary_hr_38_hr_39(people: People) -> None:
     await people.when(onboard(grade=Grade.SUPERVISOR))
-    [event] = people.events("Employee", "emp-1")
+    [event] = people.events("emp-1", aggregate="Employee")
     assert isinstance(event, EmployeeOnboarded)
     assert (event.grade, event.base_salary, event.id_copy_received) == (Grade.SUPERVISOR, Decimal(3500), True)
     await people.when(onboard("emp-2"))
-    [member] = people.events("Employee", "emp-2")
+    [member] = people.events("emp-2", aggregate="Employee")
     assert isinstance(member, EmployeeOnboarded)
     assert member.base_salary == Decimal(2000)
 
@@ -96,11 +96,11 @@ async def test_a_shift_before_the_safety_exam_is_flagged_and_after_it_is_not_dis
         assigned_by="sup-1",
     )
     await people.people.note_shift(shift, Cause.of_command("shift-1", SYSTEM_ACTOR))
-    assert people.types("Employee", "emp-1")[-1] == "RosteredBeforeSafetyTraining"
+    assert people.types("emp-1", aggregate="Employee")[-1] == "RosteredBeforeSafetyTraining"
     await people.when(training(day=dt.date(2026, 3, 1)))
     later = shift.model_copy(update={"work_date": dt.date(2026, 3, 3)})
     await people.people.note_shift(later, Cause.of_command("shift-2", SYSTEM_ACTOR))
-    assert people.types("Employee", "emp-1").count("RosteredBeforeSafetyTraining") == 1
+    assert people.types("emp-1", aggregate="Employee").count("RosteredBeforeSafetyTraining") == 1
     view = await people.employee()
     assert view is not None
     assert view["rostered_before_safety_training"] == ["2026-03-02"]
@@ -110,15 +110,15 @@ async def test_a_shift_before_the_safety_exam_is_flagged_and_after_it_is_not_dis
 async def test_a_failed_exam_keeps_the_gate_closed_and_a_pass_opens_it_dis_13(people: People) -> None:
     await people.given(onboard(), training(passed=False))
     await people.when(training(passed=True))
-    assert people.types("Employee", "emp-1")[1:] == ["SafetyTrainingFailed", "SafetyTrainingPassed"]
-    passed = people.events("Employee", "emp-1")[-1]
+    assert people.types("emp-1", aggregate="Employee")[1:] == ["SafetyTrainingFailed", "SafetyTrainingPassed"]
+    passed = people.events("emp-1", aggregate="Employee")[-1]
     assert isinstance(passed, SafetyTrainingPassed)
 
 
 async def test_one_months_notice_allows_the_final_settlement_dis_7(people: People) -> None:
     await people.given(onboard())
     await people.when(resign(dt.date(2026, 4, 2)))
-    event = people.events("Employee", "emp-1")[-1]
+    event = people.events("emp-1", aggregate="Employee")[-1]
     assert isinstance(event, ResignationSubmitted)
     assert (event.required_from, event.final_settlement_blocked) == (dt.date(2026, 4, 2), False)
 
@@ -126,7 +126,7 @@ async def test_one_months_notice_allows_the_final_settlement_dis_7(people: Peopl
 async def test_shorter_notice_blocks_the_final_settlement_naming_the_rule_dis_7(people: People) -> None:
     await people.given(onboard())
     await people.when(resign(dt.date(2026, 4, 1)))
-    event = people.events("Employee", "emp-1")[-1]
+    event = people.events("emp-1", aggregate="Employee")[-1]
     assert isinstance(event, ResignationSubmitted)
     assert (event.final_settlement_blocked, event.rule) == (True, "DIS-7")
     view = await people.employee()
@@ -154,7 +154,7 @@ async def test_offboarding_needs_a_witnessed_handover_dis_12(people: People) -> 
     assert refused.value.rule == "DIS-12"
     await people.when(HANDOVER)
     await people.when(leave)
-    assert people.types("Employee", "emp-1")[-2:] == ["HandoverCompleted", "EmployeeOffboarded"]
+    assert people.types("emp-1", aggregate="Employee")[-2:] == ["HandoverCompleted", "EmployeeOffboarded"]
     view = await people.employee()
     assert view is not None
     assert view["status"] == "left"
@@ -232,7 +232,7 @@ async def test_erasure_makes_personal_data_unreadable_and_keeps_the_history(peop
         "2000",
         True,
     )
-    assert people.types("Employee", "emp-1") == [
+    assert people.types("emp-1", aggregate="Employee") == [
         "EmployeeOnboarded",
         "SafetyTrainingPassed",
         "EmployeePersonalDataErased",
@@ -258,7 +258,7 @@ async def test_erasing_twice_appends_nothing_more(people: People) -> None:
     await people.when(erase)
     again = await people.when(erase.model_copy(update={"command_id": "erase-2"}))
     assert again.event_ids == ()
-    assert people.types("Employee", "emp-1").count("EmployeePersonalDataErased") == 1
+    assert people.types("emp-1", aggregate="Employee").count("EmployeePersonalDataErased") == 1
 
 
 def test_sealed_data_opens_only_for_its_own_employee() -> None:

@@ -77,7 +77,7 @@ async def test_a_rota_gives_a_duty_pair_each_day_and_everyone_else_the_administr
     hr: Attendance,
 ) -> None:
     await hr.when(rota(*WEEK3))
-    [published] = hr.events("Rota", "r-1")
+    [published] = hr.events("r-1", aggregate="Rota")
     assert isinstance(published, RotaPublished)
     assert published.revision == 1
     first = published.days[0]
@@ -186,7 +186,7 @@ async def test_a_republished_rota_is_a_new_revision_that_reassigns_the_days_hr_1
     await hr.when(rota(*WEEK3))
     swapped = rota(("cat", "dan"), ("amy", "bob"), ("dan", "cat"))
     await hr.when(swapped.model_copy(update={"command_id": "publish-again"}))
-    assert [e.revision for e in hr.events("Rota", "r-1") if isinstance(e, RotaPublished)] == [1, 2]
+    assert [e.revision for e in hr.events("r-1", aggregate="Rota") if isinstance(e, RotaPublished)] == [1, 2]
     assert shift(hr, "amy", MON) is ShiftKind.ADMINISTRATIVE
     with pytest.raises(RuleViolated, match="another rota_id"):
         await hr.when(rota(("amy", "bob")))

@@ -8,16 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from hr.adapters.keys import EmployeeKeys
-from hr.application.people import PeopleCommands, PeoplePolicies
 from jetstream_es.errors import RuleViolated
 from shop_contracts.commands import hr_people as p
 from shop_contracts.commands.hr_time import DutyPair, PublishRota
 from shop_contracts.envelope import Actor
 
-from .attendance_helpers import OPEN_ENGINES, SUPERVISOR, Attendance, assign, at
+from .attendance_helpers import SUPERVISOR, Attendance, assign, at
 from .people_harness import HR, offence, onboard
 
 DAY = dt.date(2026, 3, 3)
@@ -25,11 +22,7 @@ DAY = dt.date(2026, 3, 3)
 
 async def onboarded(trained_on: dt.date | None = None) -> Attendance:
     hr = Attendance(now=at("07:00", DAY), registered=())
-    engine = create_async_engine("sqlite+aiosqlite:///:memory:")
-    OPEN_ENGINES.append(engine)
-    people = PeopleCommands(
-        hr.commands.handler, lambda: hr.store, PeoplePolicies(), EmployeeKeys(engine), "Asia/Shanghai"
-    )
+    people = hr.people_service.people
     await people.onboard(onboard(join=dt.date(2026, 3, 1)))
     if trained_on is not None:
         await people.record_training(
@@ -121,11 +114,7 @@ async def test_a_rota_naming_an_employee_never_onboarded_is_refused_dis_13() -> 
 async def test_a_suspended_employee_gets_no_working_shift_on_the_suspended_days_dis_11() -> None:
     # given emp-1 trained, with a recorded case and a suspension on DAY
     hr = await onboarded(trained_on=DAY - dt.timedelta(days=1))
-    engine = create_async_engine("sqlite+aiosqlite:///:memory:")
-    OPEN_ENGINES.append(engine)
-    people = PeopleCommands(
-        hr.commands.handler, lambda: hr.store, PeoplePolicies(), EmployeeKeys(engine), "Asia/Shanghai"
-    )
+    people = hr.people_service.people
     manager = Actor(id="mgr-1", roles=("dept_manager",))
     await people.record_offence(offence("3.4", "c1").model_copy(update={"occurred_on": DAY}))
     await people.suspend(

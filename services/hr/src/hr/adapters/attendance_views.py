@@ -18,6 +18,7 @@ from hr.domain.attendance import MAKE_UP
 from hr.domain.attendance_state import registry
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import upsert
+from shop_contracts.aggregates import HR_ATTENDANCE_DAY
 from shop_contracts.events.hr import AbsenceRecorded, AbsenceRescinded
 from shop_contracts.events.hr_attendance import (
     AttendanceDayEvaluated,
@@ -34,8 +35,7 @@ WORKED = (DayOutcome.WORKED.value, DayOutcome.ERRAND.value)
 
 class AttendanceViews(Projection):
     name = "hr_attendance_views"
-    stream = "HR"
-    filter_subjects = ("hr.events.AttendanceDay.>",)
+    sources = (HR_ATTENDANCE_DAY,)
     handles = frozenset(
         e.event_type
         for e in (

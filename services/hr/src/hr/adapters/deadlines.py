@@ -16,6 +16,7 @@ from hr.domain.evaluation import EVALUATE_DAY
 from hr.domain.policy import AttendancePolicy
 from jetstream_es.deadlines import Deadline, define_deadlines_table, schedule
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
+from shop_contracts.aggregates import HR_ATTENDANCE_DAY
 from shop_contracts.events.hr_attendance import AttendanceDayEvaluated, ShiftAssigned
 
 
@@ -26,8 +27,7 @@ async def cancel_open(conn: AsyncConnection, table: Table, day_id: str, at: date
 
 class AttendanceDeadlines(Projection):
     name = "hr_attendance_deadlines"
-    stream = "HR"
-    filter_subjects = ("hr.events.AttendanceDay.>",)
+    sources = (HR_ATTENDANCE_DAY,)
     handles = frozenset({ShiftAssigned.event_type, AttendanceDayEvaluated.event_type})
     skip_unknown_types = True
 

@@ -53,6 +53,13 @@ from hr.domain.people_policy import PeoplePolicy
 from jetstream_es.events import EventRegistry
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import cents, fetch_page, money, upsert
+from shop_contracts.aggregates import (
+    HR_ABSENCE_RECORD,
+    HR_ATTENDANCE_DAY,
+    HR_DISCIPLINE_RECORD,
+    HR_EMPLOYEE,
+    HR_PAYROLL_PERIOD,
+)
 from shop_contracts.events.hr import AbsenceRecorded, AbsenceRescinded, FineImposed, FineReversed
 from shop_contracts.events.hr_attendance import AttendanceDayEvaluated
 from shop_contracts.events.hr_discipline import (
@@ -111,14 +118,7 @@ def ladder_key(employee_id: str, work_date: dt.date | str, amount: Decimal) -> s
 
 class PayrollViews(Projection):
     name = "hr_payroll_views"
-    stream = "HR"
-    filter_subjects = (
-        "hr.events.Employee.>",
-        "hr.events.AttendanceDay.>",
-        "hr.events.AbsenceRecord.>",
-        "hr.events.DisciplineRecord.>",
-        "hr.events.PayrollPeriod.>",
-    )
+    sources = (HR_EMPLOYEE, HR_ATTENDANCE_DAY, HR_ABSENCE_RECORD, HR_DISCIPLINE_RECORD, HR_PAYROLL_PERIOD)
     handles = frozenset(m.event_type for m in HANDLED)
     skip_unknown_types = True
 

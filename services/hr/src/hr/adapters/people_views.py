@@ -20,6 +20,7 @@ from hr.domain import discipline, employees
 from jetstream_es.events import EventRegistry
 from jetstream_es.history import define_history_table, read_history, record_event
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
+from shop_contracts.aggregates import HR_DISCIPLINE_RECORD, HR_EMPLOYEE
 from shop_contracts.events.hr_people import SealedPersonalData
 from shop_contracts.queries.hr_people import DisciplineRecord, Employee
 
@@ -29,8 +30,7 @@ ERASED = "erased"
 
 class PeopleViews(Projection):
     name = "hr_people_views"
-    stream = "HR"
-    filter_subjects = ("hr.events.Employee.>", "hr.events.DisciplineRecord.>")
+    sources = (HR_EMPLOYEE, HR_DISCIPLINE_RECORD)
     handles = employees.registry.event_types | discipline.registry.event_types
 
     def __init__(self) -> None:

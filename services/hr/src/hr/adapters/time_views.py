@@ -12,6 +12,7 @@ from hr.domain import rota
 from hr.domain.overtime import CompTimeState
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import upsert
+from shop_contracts.aggregates import HR_ROTA
 from shop_contracts.events.hr_time import RotaPublished
 from shop_contracts.queries.hr_time import CompTimeBalance, Rota
 
@@ -20,8 +21,7 @@ class RotaViews(Projection):
     """Each day of a published rota; the latest publication covering a day wins."""
 
     name = "hr_rota_views"
-    stream = "HR"
-    filter_subjects = ("hr.events.Rota.>",)
+    sources = (HR_ROTA,)
     handles = rota.registry.event_types
 
     def __init__(self) -> None:

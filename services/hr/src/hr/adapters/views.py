@@ -13,6 +13,7 @@ from hr.domain import ladder, leave_state
 from hr.domain.leave_state import Extension, LeaveState
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, upsert
+from shop_contracts.aggregates import HR_ABSENCE_RECORD, HR_LEAVE_REQUEST
 from shop_contracts.events.hr_leave import LeaveRequested, LeaveType
 from shop_contracts.queries.hr import LeaveStatus
 
@@ -21,8 +22,7 @@ class LadderViews(Projection):
     """Every ladder event of an employee's year, in order; the query sums them up."""
 
     name = "hr_ladder_views"
-    stream = "HR"
-    filter_subjects = ("hr.events.AbsenceRecord.>",)
+    sources = (HR_ABSENCE_RECORD,)
     handles = ladder.registry.event_types
 
     def __init__(self) -> None:
@@ -62,8 +62,7 @@ class LeaveViews(Projection):
     """One row per leave request; `approver_role` is whoever must decide next (HR-22, HR-26)."""
 
     name = "hr_leave_views"
-    stream = "HR"
-    filter_subjects = ("hr.events.LeaveRequest.>",)
+    sources = (HR_LEAVE_REQUEST,)
     handles = leave_state.registry.event_types
 
     def __init__(self) -> None:

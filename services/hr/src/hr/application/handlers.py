@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
 
 from hr.domain import attendance, employees, evaluation, ladder, leave, overtime
 from hr.domain.attendance import ATTENDANCE_DAY, day_id
@@ -24,15 +23,13 @@ from hr.domain.employees import EMPLOYEE
 from hr.domain.events import LeaveNotedForDay
 from hr.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
 from hr.domain.leave_state import LEAVE_REQUEST, LeaveState
-from hr.domain.overtime import COMP_TIME
+from hr.domain.overtime import COMP_TIME, OVERTIME, CompTimeState
 from hr.domain.policy import HrPolicy
-from jetstream_es.aggregate import AggregateType
+from hr.domain.rota import ROTA
 from jetstream_es.clock import Clock
-from jetstream_es.commands import Cause, CommandHandler, CommandResult
+from jetstream_es.commands import Cause, CommandResult, cause_of
 from jetstream_es.errors import RuleViolated
-from jetstream_es.events import derive_event_id
-from jetstream_es.repository import Repository
-from jetstream_es.store import EventStore
+from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands.hr import (
     ApproveBusinessErrand,
     ApproveLeave,
@@ -60,97 +57,51 @@ from shop_contracts.events.hr_leave import LeaveType
 from shop_contracts.messages import Command, EventData
 from shop_contracts.queries.hr import LeaveStatus
 
-S = TypeVar("S")
+LeaveDecision = Callable[[LeaveState, dt.datetime], Sequence[EventData]]
 
 OVERRUN_LOOKBACK_DAYS = 62
 """How far back the evaluation looks for the leave a run of absent or rest days follows (HR-25)."""
 
 
-def derive_first(leave_id: str, command_id: str) -> str:
-    """The first event id a leave command appends: known once the command has run."""
-    return derive_event_id(LEAVE_REQUEST.name, leave_id, command_id, 0)
-
-
 class HrCommands:
-    """Every way the HR aggregates are changed, by people (commands) or by the system."""
+    """Every way the time context's aggregates are changed, by people (commands) or by the system;
+    each through the runtime's `aggregates(KIND)` (decision 0007)."""
 
-    def __init__(
-        self,
-        handler: CommandHandler,
-        store: Callable[[], EventStore],
-        policy: HrPolicy,
-        cache_size: int = 10_000,
-    ) -> None:
-        self.handler = handler
+    def __init__(self, runtime: ServiceRuntime, policy: HrPolicy) -> None:
+        self.clock: Clock = runtime.clock
         self.policy = policy
-        self._store = store
-        self._cache_size = cache_size
-        self._repos: dict[str, Repository[Any]] = {}
-
-    @property
-    def clock(self) -> Clock:
-        return self.handler.clock
-
-    def repo(self, aggregate: AggregateType[S]) -> Repository[S]:
-        """Created on first use: the store exists only once the service has started."""
-        if aggregate.name not in self._repos:
-            self._repos[aggregate.name] = Repository(self._store(), aggregate, cache_size=self._cache_size)
-        repo: Repository[S] = self._repos[aggregate.name]
-        return repo
+        self.days = runtime.aggregates(ATTENDANCE_DAY)
+        self.ladders = runtime.aggregates(ABSENCE_RECORD)
+        self.leaves = runtime.aggregates(LEAVE_REQUEST)
+        self.comp_time = runtime.aggregates(COMP_TIME)
+        self.overtime = runtime.aggregates(OVERTIME)
+        self.rotas = runtime.aggregates(ROTA)
+        self.employees = runtime.aggregates(EMPLOYEE)
+        """Read only (DIS-13: who may work a shift); the people context appends it."""
+        self.records = runtime.aggregates(DISCIPLINE_RECORD)
+        """Read only (DIS-11: suspensions); the people context appends it."""
 
     def today(self) -> dt.date:
         return self.policy.today(self.clock.now())
 
-    async def execute(
-        self,
-        aggregate: AggregateType[S],
-        aggregate_id: str,
-        cause: Cause,
-        decide: Callable[[S], Sequence[EventData]],
-        *,
-        must_exist: bool = False,
-    ) -> CommandResult:
-        return await self.handler.execute(
-            self.repo(aggregate), aggregate_id, cause, decide, must_exist=must_exist
-        )
-
-    async def _command(
-        self,
-        cmd: Command,
-        aggregate: AggregateType[S],
-        aggregate_id: str,
-        decide: Callable[[S], Sequence[EventData]],
-    ) -> CommandResult:
-        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
-        return await self.execute(aggregate, aggregate_id, cause, decide)
-
     # attendance days (SM-DAY; HR-1..HR-14)
 
-    async def _day(
-        self,
-        cmd: Command,
-        employee_id: str,
-        work_date: dt.date,
-        decide: Callable[[attendance.AttendanceDayState], Sequence[EventData]],
-    ) -> CommandResult:
-        return await self._command(cmd, ATTENDANCE_DAY, day_id(employee_id, work_date), decide)
-
     async def record_absence(self, cmd: RecordAbsence) -> CommandResult:
-        return await self._day(
-            cmd,
-            cmd.employee_id,
-            cmd.work_date,
-            lambda s: attendance.record_absence(s, cmd, roles=self.policy.roles),
+        return await self.days.execute(
+            day_id(cmd.employee_id, cmd.work_date),
+            cause_of(cmd),
+            lambda s, _: attendance.record_absence(s, cmd, roles=self.policy.roles),
+            must_exist=False,
         )
 
     async def untrained_on(self, employee_id: str, work_dates: Iterable[dt.date]) -> list[str]:
         """DIS-13: for each of `work_dates` the employee may not work (not on the employee register,
         left, or the safety exam not yet passed), why; the employee's record is read once."""
-        state = (await self.repo(EMPLOYEE).load(employee_id, refresh=True)).state  # people commands append it
+        state = await self.employees.state(employee_id, fresh=True)  # people commands append it
         if not state.onboarded:  # named in a rota even on rest days only
             return [f"{employee_id} is not on the employee register (never onboarded)"]
         found = [employees.roster_problem(state, employee_id, day) for day in work_dates]
-        record = (await self.repo(DISCIPLINE_RECORD).load(employee_id, refresh=True)).state
+        record = await self.records.state(employee_id, fresh=True)
         for day in work_dates:
             if (case := record.suspended_on(day)) is not None:
                 found.append(f"{employee_id} is suspended on {day} for case {case} (DIS-11)")
@@ -168,62 +119,66 @@ class HrCommands:
         one_day = dt.timedelta(days=1)
         before = (await self.day_state(cmd.employee_id, cmd.work_date - one_day)).shift
         after = (await self.day_state(cmd.employee_id, cmd.work_date + one_day)).shift
-        return await self._day(
-            cmd,
-            cmd.employee_id,
-            cmd.work_date,
-            lambda s: attendance.assign_shift(s, cmd, policy, tz, before, after, roles=self.policy.roles),
+        return await self.days.execute(
+            day_id(cmd.employee_id, cmd.work_date),
+            cause_of(cmd),
+            lambda s, _: attendance.assign_shift(s, cmd, policy, tz, before, after, roles=self.policy.roles),
+            must_exist=False,
         )
 
     async def clock_in(self, cmd: RecordClockIn) -> CommandResult:
         day = self.policy.today(cmd.at)
-        return await self._day(
-            cmd, cmd.employee_id, day, lambda s: attendance.clock_in(s, cmd, day, roles=self.policy.roles)
+        return await self.days.execute(
+            day_id(cmd.employee_id, day),
+            cause_of(cmd),
+            lambda s, _: attendance.clock_in(s, cmd, day, roles=self.policy.roles),
+            must_exist=False,
         )
 
     async def clock_out(self, cmd: RecordClockOut) -> CommandResult:
         day = self.policy.today(cmd.at)
-        return await self._day(
-            cmd, cmd.employee_id, day, lambda s: attendance.clock_out(s, cmd, day, roles=self.policy.roles)
+        return await self.days.execute(
+            day_id(cmd.employee_id, day),
+            cause_of(cmd),
+            lambda s, _: attendance.clock_out(s, cmd, day, roles=self.policy.roles),
+            must_exist=False,
         )
 
     async def approve_errand(self, cmd: ApproveBusinessErrand) -> CommandResult:
-        return await self._day(
-            cmd,
-            cmd.employee_id,
-            cmd.work_date,
-            lambda s: attendance.approve_errand(s, cmd, roles=self.policy.roles),
+        return await self.days.execute(
+            day_id(cmd.employee_id, cmd.work_date),
+            cause_of(cmd),
+            lambda s, _: attendance.approve_errand(s, cmd, roles=self.policy.roles),
+            must_exist=False,
         )
 
     async def record_outing(self, cmd: RecordOuting) -> CommandResult:
         day = self.policy.today(cmd.left_at)
-        return await self._day(
-            cmd,
-            cmd.employee_id,
-            day,
-            lambda s: attendance.record_outing(s, cmd, day, roles=self.policy.roles),
+        return await self.days.execute(
+            day_id(cmd.employee_id, day),
+            cause_of(cmd),
+            lambda s, _: attendance.record_outing(s, cmd, day, roles=self.policy.roles),
+            must_exist=False,
         )
 
     async def record_make_up(self, cmd: RecordMakeUpLeave) -> CommandResult:
-        return await self._day(
-            cmd,
-            cmd.employee_id,
-            cmd.work_date,
-            lambda s: attendance.record_make_up(s, cmd, roles=self.policy.roles),
+        return await self.days.execute(
+            day_id(cmd.employee_id, cmd.work_date),
+            cause_of(cmd),
+            lambda s, _: attendance.record_make_up(s, cmd, roles=self.policy.roles),
+            must_exist=False,
         )
 
     async def record_refusal(self, cmd: RecordReassignmentRefusal) -> CommandResult:
-        return await self._day(
-            cmd,
-            cmd.employee_id,
-            cmd.work_date,
-            lambda s: attendance.record_refusal(s, cmd, roles=self.policy.roles),
+        return await self.days.execute(
+            day_id(cmd.employee_id, cmd.work_date),
+            cause_of(cmd),
+            lambda s, _: attendance.record_refusal(s, cmd, roles=self.policy.roles),
+            must_exist=False,
         )
 
     async def day_state(self, employee_id: str, work_date: dt.date) -> attendance.AttendanceDayState:
-        loaded = await self.repo(ATTENDANCE_DAY).load(day_id(employee_id, work_date))
-        state: attendance.AttendanceDayState = loaded.state
-        return state
+        return await self.days.state(day_id(employee_id, work_date))
 
     async def overrun(self, employee_id: str, work_date: dt.date) -> tuple[str, dt.date] | None:
         """The approved leave a run of absent (`leave_overrun`) or rest days before `work_date`
@@ -240,35 +195,41 @@ class HrCommands:
 
     async def _evaluate(
         self, employee_id: str, work_date: dt.date, actor: Actor
-    ) -> Callable[[attendance.AttendanceDayState], Sequence[EventData]]:
+    ) -> Callable[[attendance.AttendanceDayState, dt.datetime], Sequence[EventData]]:
         policy, tz = self.policy.attendance, self.policy.business_tz
         overrun = await self.overrun(employee_id, work_date)
-        return lambda s: evaluation.evaluate(
-            s, employee_id, work_date, policy, tz, self.clock.now(), actor.id, overrun
+        return lambda s, now: evaluation.evaluate(
+            s, employee_id, work_date, policy, tz, now, actor.id, overrun
         )
 
     async def evaluate_day(self, cmd: EvaluateAttendanceDay) -> CommandResult:
         """A supervisor (HR-7) evaluates a day whose shift has ended, before the deadline does."""
         self.policy.roles.require(cmd.actor, "EvaluateAttendanceDay")
         decide = await self._evaluate(cmd.employee_id, cmd.work_date, cmd.actor)
-        return await self._day(cmd, cmd.employee_id, cmd.work_date, decide)
+        return await self.days.execute(
+            day_id(cmd.employee_id, cmd.work_date), cause_of(cmd), decide, must_exist=False
+        )
 
     async def evaluate_when_due(self, employee_id: str, work_date: dt.date, cause: Cause) -> CommandResult:
         """The deadline's evaluation: a day already evaluated decides nothing (exactly once)."""
         decide = await self._evaluate(employee_id, work_date, cause.actor)
-        return await self.execute(
-            ATTENDANCE_DAY, day_id(employee_id, work_date), cause, lambda s: [] if s.evaluated else decide(s)
+        return await self.days.execute(
+            day_id(employee_id, work_date),
+            cause,
+            lambda s, now: [] if s.evaluated else decide(s, now),
+            must_exist=False,
         )
 
     async def note_leave(self, note: LeaveNotedForDay, cause: Cause) -> CommandResult:
         key = day_id(note.employee_id, note.work_date)
-        return await self.execute(ATTENDANCE_DAY, key, cause, lambda s: attendance.note_leave(s, note))
+        return await self.days.execute(
+            key, cause, lambda s, _: attendance.note_leave(s, note), must_exist=False
+        )
 
     # the absence ladder (HR-12, HR-16)
 
     async def _ladder_dates(self, employee_id: str, year: int) -> frozenset[dt.date]:
-        loaded = await self.repo(ABSENCE_RECORD).load(record_id(employee_id, year))
-        state: AbsenceRecordState = loaded.state
+        state: AbsenceRecordState = await self.ladders.state(record_id(employee_id, year))
         return frozenset(state.dates)
 
     async def count_absence(self, absence: AbsenceRecorded, cause: Cause) -> CommandResult:
@@ -277,11 +238,11 @@ class HrCommands:
         neighbours = await self._ladder_dates(employee, year - 1) | await self._ladder_dates(
             employee, year + 1
         )
-        return await self.execute(
-            ABSENCE_RECORD,
+        return await self.ladders.execute(
             record_id(employee, year),
             cause,
-            lambda s: ladder.count_absence(s, absence, neighbours, self.policy.ladder),
+            lambda s, _: ladder.count_absence(s, absence, neighbours, self.policy.ladder),
+            must_exist=False,
         )
 
     async def rescind_absence(self, rescinded: AbsenceRescinded, cause: Cause) -> CommandResult:
@@ -292,99 +253,125 @@ class HrCommands:
         neighbours = await self._ladder_dates(employee, year - 1) | await self._ladder_dates(
             employee, year + 1
         )
-        result = await self.execute(
-            ABSENCE_RECORD,
+        result = await self.ladders.execute(
             record_id(employee, year),
             cause,
-            lambda s: ladder.rescind_absence(s, rescinded, neighbours, policy),
+            lambda s, _: ladder.rescind_absence(s, rescinded, neighbours, policy),
+            must_exist=False,
         )
         why = f"the absence on {rescinded.work_date} was rescinded ({rescinded.rule})"
         for other in (year - 1, year + 1):
-            around = await self._ladder_dates(employee, other - 1) | await self._ladder_dates(
-                employee, other + 1
-            )
-            await self.execute(
-                ABSENCE_RECORD,
-                record_id(employee, other),
-                cause,
-                functools.partial(ladder.recheck, neighbours=around, policy=policy, why=why),
-            )
+            await self._recheck(employee, other, cause, why)
         return result
+
+    async def _recheck(self, employee: str, year: int, cause: Cause, why: str) -> CommandResult:
+        policy = self.policy.ladder
+        around = await self._ladder_dates(employee, year - 1) | await self._ladder_dates(employee, year + 1)
+        return await self.ladders.execute(
+            record_id(employee, year),
+            cause,
+            lambda s, _: ladder.recheck(s, neighbours=around, policy=policy, why=why),
+            must_exist=False,
+        )
 
     async def dismiss(self, cmd: DismissEmployee) -> CommandResult:
         key = record_id(cmd.employee_id, cmd.year)
-        return await self._command(
-            cmd, ABSENCE_RECORD, key, lambda s: ladder.dismiss(s, cmd, roles=self.policy.roles)
+        return await self.ladders.execute(
+            key, cause_of(cmd), lambda s, _: ladder.dismiss(s, cmd, roles=self.policy.roles), must_exist=False
         )
 
     async def decline_dismissal(self, cmd: DeclineDismissal) -> CommandResult:
         key = record_id(cmd.employee_id, cmd.year)
-        return await self._command(
-            cmd, ABSENCE_RECORD, key, lambda s: ladder.decline(s, cmd, roles=self.policy.roles)
+        return await self.ladders.execute(
+            key, cause_of(cmd), lambda s, _: ladder.decline(s, cmd, roles=self.policy.roles), must_exist=False
         )
 
     # leave (HR-18..HR-26)
 
     async def submit_leave(self, cmd: SubmitLeave) -> CommandResult:
-        def decide(s: LeaveState) -> Sequence[EventData]:
-            return leave.submit(s, cmd, self.policy.leave, self.clock.now(), self.today())
+        """A comp leave (HR-31) draws the comp-time balance in the same append as the request
+        (`execute_all`): a refusal of either appends nothing, a repeat draws once."""
 
-        if cmd.leave_type is LeaveType.COMP:
-            loaded = await self.repo(LEAVE_REQUEST).load(cmd.leave_id)
-            if self.repo(LEAVE_REQUEST).outcome(loaded, derive_first(cmd.leave_id, cmd.command_id)) is None:
-                decide(loaded.state)  # refuses before anything is drawn
-                days = leave.span(cmd.start_date, cmd.end_date)
-                cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
-                await self.execute(
-                    COMP_TIME,
-                    cmd.employee_id,
-                    cause,
-                    lambda s: overtime.draw(s, cmd.employee_id, cmd.leave_id, days, self.policy.overtime),
-                )
-        return await self._command(cmd, LEAVE_REQUEST, cmd.leave_id, decide)
+        def decide(s: LeaveState, now: dt.datetime) -> Sequence[EventData]:
+            return leave.submit(s, cmd, self.policy.leave, now, self.policy.today(now))
+
+        if cmd.leave_type is not LeaveType.COMP:
+            return await self.leaves.execute(cmd.leave_id, cause_of(cmd), decide, must_exist=False)
+        days = leave.span(cmd.start_date, cmd.end_date)
+        submitted, _drawn = await self.leaves.execute_all(
+            cause_of(cmd),
+            self.leaves.step(cmd.leave_id, decide, must_exist=False),
+            self.comp_time.step(
+                cmd.employee_id,
+                lambda s, _: overtime.draw(s, cmd.employee_id, cmd.leave_id, days, self.policy.overtime),
+                must_exist=False,
+            ),
+        )
+        return submitted
 
     async def attach_certificate(self, cmd: AttachMedicalCertificate) -> CommandResult:
-        return await self._command(
-            cmd,
-            LEAVE_REQUEST,
+        return await self.leaves.execute(
             cmd.leave_id,
-            lambda s: leave.attach_certificate(s, cmd, roles=self.policy.roles),
+            cause_of(cmd),
+            lambda s, _: leave.attach_certificate(s, cmd, roles=self.policy.roles),
+            must_exist=False,
         )
 
     async def approve_leave(self, cmd: ApproveLeave) -> CommandResult:
-        return await self._command(cmd, LEAVE_REQUEST, cmd.leave_id, lambda s: leave.approve(s, cmd))
+        return await self.leaves.execute(
+            cmd.leave_id, cause_of(cmd), lambda s, _: leave.approve(s, cmd), must_exist=False
+        )
+
+    async def _ending_comp_leave(
+        self, cmd: Command, leave_id: str, decide: LeaveDecision, ended: LeaveStatus
+    ) -> CommandResult:
+        """A leave command that may end a comp leave (`ended`: rejected, cancelled): when it does,
+        the drawn comp time is given back in the same append (`execute_all`, HR-31)."""
+        known = await self.leaves.state(leave_id, fresh=True)
+        if known.leave_type is not LeaveType.COMP:
+            return await self.leaves.execute(leave_id, cause_of(cmd), decide, must_exist=False)
+        ends = [known.status is ended]  # a repeat: the request has ended already
+
+        def end(s: LeaveState, now: dt.datetime) -> Sequence[EventData]:
+            events = decide(s, now)
+            ends[0] = functools.reduce(LEAVE_REQUEST.evolve, events, s).status is ended
+            return events
+
+        def give_back(s: CompTimeState, _: dt.datetime) -> Sequence[EventData]:
+            return overtime.restore(s, leave_id) if ends[0] else []
+
+        result, _restored = await self.leaves.execute_all(
+            cause_of(cmd),
+            self.leaves.step(leave_id, end, must_exist=False),
+            self.comp_time.step(known.employee_id, give_back, must_exist=False),
+        )
+        return result
 
     async def reject_leave(self, cmd: RejectLeave) -> CommandResult:
-        result = await self._command(cmd, LEAVE_REQUEST, cmd.leave_id, lambda s: leave.reject(s, cmd))
-        state: LeaveState = (await self.repo(LEAVE_REQUEST).load(cmd.leave_id)).state
-        if state.leave_type is LeaveType.COMP and state.status is LeaveStatus.REJECTED:
-            cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
-            await self.execute(
-                COMP_TIME, state.employee_id, cause, lambda s: overtime.restore(s, cmd.leave_id)
-            )
-        return result
+        return await self._ending_comp_leave(
+            cmd, cmd.leave_id, lambda s, _: leave.reject(s, cmd), LeaveStatus.REJECTED
+        )
 
     async def withdraw_leave(self, cmd: WithdrawLeave) -> CommandResult:
-        result = await self._command(
-            cmd, LEAVE_REQUEST, cmd.leave_id, lambda s: leave.withdraw(s, cmd, self.today())
+        return await self._ending_comp_leave(
+            cmd,
+            cmd.leave_id,
+            lambda s, now: leave.withdraw(s, cmd, self.policy.today(now)),
+            LeaveStatus.CANCELLED,
         )
-        state: LeaveState = (await self.repo(LEAVE_REQUEST).load(cmd.leave_id)).state
-        if state.leave_type is LeaveType.COMP and state.status is LeaveStatus.CANCELLED:
-            cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
-            await self.execute(
-                COMP_TIME, state.employee_id, cause, lambda s: overtime.restore(s, cmd.leave_id)
-            )
-        return result
 
     async def file_leave(self, cmd: FileLeave) -> CommandResult:
-        return await self._command(
-            cmd, LEAVE_REQUEST, cmd.leave_id, lambda s: leave.file(s, cmd, roles=self.policy.roles)
+        return await self.leaves.execute(
+            cmd.leave_id,
+            cause_of(cmd),
+            lambda s, _: leave.file(s, cmd, roles=self.policy.roles),
+            must_exist=False,
         )
 
     async def extend_leave(self, cmd: ExtendLeave) -> CommandResult:
-        return await self._command(
-            cmd,
-            LEAVE_REQUEST,
+        return await self.leaves.execute(
             cmd.leave_id,
-            lambda s: leave.extend(s, cmd, self.policy.leave, self.today()),
+            cause_of(cmd),
+            lambda s, _: leave.extend(s, cmd, self.policy.leave, self.today()),
+            must_exist=False,
         )

@@ -5,15 +5,16 @@ payslips, not a recomputation, are what queries, the fund ledger and later perio
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
+from zoneinfo import ZoneInfo
 
-from hr.application.people import Aggregates
 from hr.domain import payroll_period
 from hr.domain.payroll import PeriodFacts
 from hr.domain.payroll_period import PAYROLL_PERIOD
 from hr.domain.people_policy import PayrollPolicy
-from jetstream_es.commands import CommandHandler, CommandResult
-from jetstream_es.store import EventStore
+from jetstream_es.commands import CommandResult, cause_of
+from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands.hr_people import (
     CalculatePayroll,
     ClosePayrollPeriod,
@@ -24,53 +25,61 @@ from shop_contracts.commands.hr_people import (
 Facts = Callable[[str], Awaitable[Sequence[PeriodFacts]]]
 
 
-class PayrollCommands(Aggregates):
+class PayrollCommands:
+    """Payroll runs, closings, payments and adjustments on the PayrollPeriod aggregate, through
+    the runtime's `aggregates(PAYROLL_PERIOD)` (decision 0007)."""
+
     def __init__(
         self,
-        handler: CommandHandler,
-        store: Callable[[], EventStore],
+        runtime: ServiceRuntime,
         policy: PayrollPolicy,
         unpaid_types: frozenset[str],
         facts: Facts,
         business_tz: str,
-        cache_size: int = 10_000,
     ) -> None:
-        super().__init__(handler, store, business_tz, cache_size)
+        self.clock = runtime.clock
+        self.tz = ZoneInfo(business_tz)
+        self.periods = runtime.aggregates(PAYROLL_PERIOD)
         self.policy = policy
         self.unpaid_types = unpaid_types
         self.facts = facts
 
+    def today(self) -> dt.date:
+        return self.clock.now().astimezone(self.tz).date()
+
     async def calculate(self, cmd: CalculatePayroll) -> CommandResult:
         facts, today = await self.facts(cmd.period), self.today()
-        return await self.command(
-            cmd,
-            PAYROLL_PERIOD,
+        return await self.periods.execute(
             cmd.period,
-            lambda s: payroll_period.calculate(
+            cause_of(cmd),
+            lambda s, _: payroll_period.calculate(
                 s, cmd, facts, self.policy, self.unpaid_types, today, roles=self.policy.roles
             ),
+            must_exist=False,
         )
 
     async def close(self, cmd: ClosePayrollPeriod) -> CommandResult:
-        return await self.command(
-            cmd, PAYROLL_PERIOD, cmd.period, lambda s: payroll_period.close(s, cmd, roles=self.policy.roles)
+        return await self.periods.execute(
+            cmd.period,
+            cause_of(cmd),
+            lambda s, _: payroll_period.close(s, cmd, roles=self.policy.roles),
+            must_exist=False,
         )
 
     async def pay(self, cmd: PaySalaries) -> CommandResult:
         today = self.today()
-        return await self.command(
-            cmd,
-            PAYROLL_PERIOD,
+        return await self.periods.execute(
             cmd.period,
-            lambda s: payroll_period.pay(s, cmd, self.policy, today, roles=self.policy.roles),
+            cause_of(cmd),
+            lambda s, _: payroll_period.pay(s, cmd, self.policy, today, roles=self.policy.roles),
+            must_exist=False,
         )
 
     async def adjust(self, cmd: RecordPayrollAdjustment) -> CommandResult:
-        corrected = await self.repo(PAYROLL_PERIOD).load(cmd.corrects_period, refresh=True)
-        closed = corrected.state.closed
-        return await self.command(
-            cmd,
-            PAYROLL_PERIOD,
+        closed = (await self.periods.state(cmd.corrects_period, fresh=True)).closed
+        return await self.periods.execute(
             cmd.period,
-            lambda s: payroll_period.adjust(s, cmd, closed, roles=self.policy.roles),
+            cause_of(cmd),
+            lambda s, _: payroll_period.adjust(s, cmd, closed, roles=self.policy.roles),
+            must_exist=False,
         )

@@ -9,9 +9,7 @@ onboarded employee who has not passed the safety exam.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from hr.adapters.keys import EmployeeKeys, seal
@@ -21,13 +19,12 @@ from hr.domain.employees import EMPLOYEE
 from hr.domain.ladder import ABSENCE_RECORD
 from hr.domain.people_policy import DisciplinePolicy, PayrollPolicy, PeoplePolicy
 from hr.domain.people_roles import DEFAULT_ROLES
-from jetstream_es.aggregate import AggregateType
-from jetstream_es.commands import Cause, CommandHandler, CommandResult
+from jetstream_es.commands import Cause, CommandResult, cause_of
 from jetstream_es.errors import DomainError
 from jetstream_es.projection import Decoded, Reaction
-from jetstream_es.repository import Repository
 from jetstream_es.roles import CommandRoles
-from jetstream_es.store import EventStore
+from jetstream_es.service import ServiceRuntime
+from shop_contracts.aggregates import HR_ATTENDANCE_DAY
 from shop_contracts.commands.hr_people import (
     AppealPenalty,
     CompleteHandover,
@@ -44,9 +41,6 @@ from shop_contracts.commands.hr_people import (
 )
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.hr_attendance import ShiftAssigned
-from shop_contracts.messages import Command, EventData
-
-S = TypeVar("S")
 
 
 @dataclass(frozen=True)
@@ -58,51 +52,24 @@ class PeoplePolicies:
     """C9: who may issue which command (the one HR table, HR_COMMAND_ROLES)."""
 
 
-class Aggregates:
-    """Repositories made on first use (the store exists only once the service has started)."""
+class PeopleCommands:
+    """Every way the people context's aggregates are changed; each through the runtime's
+    `aggregates(KIND)` (decision 0007)."""
 
     def __init__(
-        self, handler: CommandHandler, store: Callable[[], EventStore], business_tz: str, cache_size: int
+        self, runtime: ServiceRuntime, policies: PeoplePolicies, keys: EmployeeKeys, business_tz: str
     ) -> None:
-        self.handler = handler
-        self._store = store
-        self._cache_size = cache_size
-        self._repos: dict[str, Repository[Any]] = {}
-        self.tz = ZoneInfo(business_tz)
-
-    def repo(self, aggregate: AggregateType[S]) -> Repository[S]:
-        if aggregate.name not in self._repos:
-            self._repos[aggregate.name] = Repository(self._store(), aggregate, cache_size=self._cache_size)
-        repo: Repository[S] = self._repos[aggregate.name]
-        return repo
-
-    def today(self) -> dt.date:
-        return self.handler.clock.now().astimezone(self.tz).date()
-
-    async def command(
-        self,
-        cmd: Command,
-        aggregate: AggregateType[S],
-        aggregate_id: str,
-        decide: Callable[[S], Sequence[EventData]],
-    ) -> CommandResult:
-        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
-        return await self.handler.execute(self.repo(aggregate), aggregate_id, cause, decide)
-
-
-class PeopleCommands(Aggregates):
-    def __init__(
-        self,
-        handler: CommandHandler,
-        store: Callable[[], EventStore],
-        policies: PeoplePolicies,
-        keys: EmployeeKeys,
-        business_tz: str,
-        cache_size: int = 10_000,
-    ) -> None:
-        super().__init__(handler, store, business_tz, cache_size)
+        self.clock = runtime.clock
         self.policies = policies
         self.keys = keys
+        self.tz = ZoneInfo(business_tz)
+        self.employees = runtime.aggregates(EMPLOYEE)
+        self.records = runtime.aggregates(DISCIPLINE_RECORD)
+        self.ladders = runtime.aggregates(ABSENCE_RECORD)
+        """Read only (DIS-11: a confirmed ladder dismissal); the time context appends it."""
+
+    def today(self) -> dt.date:
+        return self.clock.now().astimezone(self.tz).date()
 
     # employees (HR-38, HR-39, DIS-6, DIS-7, DIS-12, DIS-13)
 
@@ -111,57 +78,60 @@ class PeopleCommands(Aggregates):
         sealed = seal(key, cmd.employee_id, cmd.personal.model_dump())
         policy = self.policies.people
         try:
-            return await self.command(
-                cmd,
-                EMPLOYEE,
+            return await self.employees.execute(
                 cmd.employee_id,
-                lambda s: employees.onboard(s, cmd, sealed, policy, roles=self.policies.roles),
+                cause_of(cmd),
+                lambda s, _: employees.onboard(s, cmd, sealed, policy, roles=self.policies.roles),
+                must_exist=False,
             )
         except DomainError:
-            if not (await self.repo(EMPLOYEE).load(cmd.employee_id, refresh=True)).exists:
+            if not (await self.employees.repo.load(cmd.employee_id, refresh=True)).exists:
                 await self.keys.erase(cmd.employee_id)  # refused: keep no key for nobody
             raise
 
     async def record_training(self, cmd: RecordSafetyTrainingResult) -> CommandResult:
-        return await self.command(
-            cmd,
-            EMPLOYEE,
+        return await self.employees.execute(
             cmd.employee_id,
-            lambda s: employees.record_training(s, cmd, roles=self.policies.roles),
+            cause_of(cmd),
+            lambda s, _: employees.record_training(s, cmd, roles=self.policies.roles),
+            must_exist=False,
         )
 
     async def resign(self, cmd: SubmitResignation) -> CommandResult:
         today, policy = self.today(), self.policies.people
-        return await self.command(
-            cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.resign(s, cmd, today, policy)
+        return await self.employees.execute(
+            cmd.employee_id,
+            cause_of(cmd),
+            lambda s, _: employees.resign(s, cmd, today, policy),
+            must_exist=False,
         )
 
     async def hand_over(self, cmd: CompleteHandover) -> CommandResult:
         today = self.today()
-        return await self.command(
-            cmd,
-            EMPLOYEE,
+        return await self.employees.execute(
             cmd.employee_id,
-            lambda s: employees.hand_over(s, cmd, today, roles=self.policies.roles),
+            cause_of(cmd),
+            lambda s, _: employees.hand_over(s, cmd, today, roles=self.policies.roles),
+            must_exist=False,
         )
 
     async def demote(self, cmd: DemoteEmployee) -> CommandResult:
-        employee = (await self.repo(EMPLOYEE).load(cmd.employee_id, refresh=True)).state
+        employee = await self.employees.state(cmd.employee_id, fresh=True)
         grade = employee.grade.value if employee.onboarded and employee.grade is not None else None
         salaries = {g.value: amount for g, amount in self.policies.people.base_salaries.items()}
-        return await self.command(
-            cmd,
-            DISCIPLINE_RECORD,
+        return await self.records.execute(
             cmd.employee_id,
-            lambda s: discipline.demote(s, cmd, grade, salaries, roles=self.policies.roles),
+            cause_of(cmd),
+            lambda s, _: discipline.demote(s, cmd, grade, salaries, roles=self.policies.roles),
+            must_exist=False,
         )
 
     async def suspend(self, cmd: SuspendEmployee) -> CommandResult:
-        return await self.command(
-            cmd,
-            DISCIPLINE_RECORD,
+        return await self.records.execute(
             cmd.employee_id,
-            lambda s: discipline.suspend(s, cmd, roles=self.policies.roles),
+            cause_of(cmd),
+            lambda s, _: discipline.suspend(s, cmd, roles=self.policies.roles),
+            must_exist=False,
         )
 
     async def dismissal_basis(self, employee_id: str, reference: str | None) -> str | None:
@@ -170,71 +140,77 @@ class PeopleCommands(Aggregates):
         an absence-ladder year (`<employee>_<year>`) whose dismissal was confirmed (HR-16)."""
         if not reference:
             return None
-        cases = (await self.repo(DISCIPLINE_RECORD).load(employee_id, refresh=True)).state.cases
+        cases = (await self.records.state(employee_id, fresh=True)).cases
         case = cases.get(reference)
         if case is not None and case.dismissal == "dismissed":
             return f"discipline case {reference} (item {case.item}, dismissal confirmed)"
         if reference.startswith(f"{employee_id}_"):
-            ladder = (await self.repo(ABSENCE_RECORD).load(reference, refresh=True)).state
+            ladder = await self.ladders.state(reference, fresh=True)
             if ladder.dismissed:
                 return f"absence ladder {reference} (dismissal confirmed, HR-16)"
         return None
 
     async def offboard(self, cmd: OffboardEmployee) -> CommandResult:
         basis = await self.dismissal_basis(cmd.employee_id, cmd.reference)
-        return await self.command(
-            cmd,
-            EMPLOYEE,
+        return await self.employees.execute(
             cmd.employee_id,
-            lambda s: employees.offboard(s, cmd, basis, roles=self.policies.roles),
+            cause_of(cmd),
+            lambda s, _: employees.offboard(s, cmd, basis, roles=self.policies.roles),
+            must_exist=False,
         )
 
     async def erase(self, cmd: EraseEmployeePersonalData) -> CommandResult:
         """Record the erasure, then delete the key (also when repeated: deleting twice is harmless)."""
-        result = await self.command(
-            cmd, EMPLOYEE, cmd.employee_id, lambda s: employees.erase(s, cmd, roles=self.policies.roles)
+        result = await self.employees.execute(
+            cmd.employee_id,
+            cause_of(cmd),
+            lambda s, _: employees.erase(s, cmd, roles=self.policies.roles),
+            must_exist=False,
         )
         await self.keys.erase(cmd.employee_id)
         return result
 
     async def note_shift(self, shift: ShiftAssigned, cause: Cause) -> CommandResult:
-        return await self.handler.execute(
-            self.repo(EMPLOYEE), shift.employee_id, cause, lambda s: employees.note_shift(s, shift)
+        return await self.employees.execute(
+            shift.employee_id, cause, lambda s, _: employees.note_shift(s, shift), must_exist=False
         )
 
     # discipline (SM-DISC; DIS-1..DIS-11)
 
     async def record_offence(self, cmd: RecordOffence) -> CommandResult:
         today, policy = self.today(), self.policies.discipline
-        return await self.command(
-            cmd,
-            DISCIPLINE_RECORD,
+        return await self.records.execute(
             cmd.employee_id,
-            lambda s: discipline.record_offence(s, cmd, policy, today, roles=self.policies.roles),
+            cause_of(cmd),
+            lambda s, _: discipline.record_offence(s, cmd, policy, today, roles=self.policies.roles),
+            must_exist=False,
         )
 
     async def decide_dismissal(self, cmd: DecideDisciplinaryDismissal) -> CommandResult:
         today = self.today()
-        return await self.command(
-            cmd,
-            DISCIPLINE_RECORD,
+        return await self.records.execute(
             cmd.employee_id,
-            lambda s: discipline.decide_dismissal(s, cmd, today, roles=self.policies.roles),
+            cause_of(cmd),
+            lambda s, _: discipline.decide_dismissal(s, cmd, today, roles=self.policies.roles),
+            must_exist=False,
         )
 
     async def appeal(self, cmd: AppealPenalty) -> CommandResult:
         today, policy = self.today(), self.policies.discipline
-        return await self.command(
-            cmd, DISCIPLINE_RECORD, cmd.employee_id, lambda s: discipline.appeal(s, cmd, policy, today)
+        return await self.records.execute(
+            cmd.employee_id,
+            cause_of(cmd),
+            lambda s, _: discipline.appeal(s, cmd, policy, today),
+            must_exist=False,
         )
 
     async def decide_appeal(self, cmd: DecideAppeal) -> CommandResult:
         today = self.today()
-        return await self.command(
-            cmd,
-            DISCIPLINE_RECORD,
+        return await self.records.execute(
             cmd.employee_id,
-            lambda s: discipline.decide_appeal(s, cmd, today, roles=self.policies.roles),
+            cause_of(cmd),
+            lambda s, _: discipline.decide_appeal(s, cmd, today, roles=self.policies.roles),
+            must_exist=False,
         )
 
 
@@ -243,8 +219,7 @@ class SafetyGateReaction(Reaction):
     (RosteredBeforeSafetyTraining), once per date; a redelivered event appends nothing."""
 
     name = "hr_safety_gate"
-    stream = "HR"
-    filter_subjects = ("hr.events.AttendanceDay.>",)
+    sources = (HR_ATTENDANCE_DAY,)
     models = (ShiftAssigned,)
     handles = frozenset({ShiftAssigned.event_type})
 

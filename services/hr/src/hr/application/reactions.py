@@ -16,9 +16,10 @@ import structlog
 from hr.application.handlers import HrCommands
 from hr.application.time_handlers import TimeCommands
 from hr.domain.events import LeaveNotedForDay
-from hr.domain.leave_state import LEAVE_REQUEST, LeaveState
+from hr.domain.leave_state import LeaveState
 from jetstream_es.commands import Cause
 from jetstream_es.projection import Decoded, Reaction
+from shop_contracts.aggregates import HR_ATTENDANCE_DAY, HR_LEAVE_REQUEST, HR_ROTA
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.hr import AbsenceRecorded, AbsenceRescinded
 from shop_contracts.events.hr_leave import LeaveApproved, LeaveExtended, LeaveRequested, LeaveWithdrawn
@@ -29,8 +30,7 @@ log = structlog.get_logger(__name__)
 
 class AbsenceLadderReaction(Reaction):
     name = "hr_absence_ladder"
-    stream = "HR"
-    filter_subjects = ("hr.events.AttendanceDay.>",)
+    sources = (HR_ATTENDANCE_DAY,)
     models = (AbsenceRecorded, AbsenceRescinded)
     handles = frozenset({AbsenceRecorded.event_type, AbsenceRescinded.event_type})
 
@@ -60,8 +60,7 @@ class AttendanceLeaveReaction(Reaction):
     day with `Cause.of_event`, so a redelivered event appends nothing."""
 
     name = "hr_attendance_leave"
-    stream = "HR"
-    filter_subjects = ("hr.events.LeaveRequest.>",)
+    sources = (HR_LEAVE_REQUEST,)
     models = (LeaveRequested, LeaveApproved, LeaveExtended, LeaveWithdrawn)
     handles = frozenset(m.event_type for m in models)
 
@@ -71,8 +70,7 @@ class AttendanceLeaveReaction(Reaction):
 
     async def react(self, item: Decoded) -> None:
         envelope, data = item.event.envelope, item.data
-        loaded = await self.commands.repo(LEAVE_REQUEST).load(envelope.aggregate_id, refresh=True)
-        state: LeaveState = loaded.state
+        state: LeaveState = await self.commands.leaves.state(envelope.aggregate_id, fresh=True)
         withdrawn = False
         match data:
             case LeaveRequested():
@@ -106,8 +104,7 @@ class RotaShiftsReaction(Reaction):
     redelivered RotaPublished appends nothing; an evaluated day is left as it is."""
 
     name = "hr_rota_shifts"
-    stream = "HR"
-    filter_subjects = ("hr.events.Rota.>",)
+    sources = (HR_ROTA,)
     models = (RotaPublished,)
     handles = frozenset({RotaPublished.event_type})
 

@@ -11,12 +11,11 @@ the credit is there.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 from hr.application.handlers import HrCommands
 from hr.domain import attendance, overtime, rota
-from hr.domain.attendance_state import ATTENDANCE_DAY, day_id
-from hr.domain.overtime import COMP_TIME, OVERTIME, OvertimeState
+from hr.domain.attendance_state import day_id
+from hr.domain.overtime import OvertimeState
 from jetstream_es.commands import Cause, CommandResult, cause_of
 from jetstream_es.errors import RuleViolated
 from shop_contracts.commands.hr_time import (
@@ -53,58 +52,62 @@ class TimeCommands:
             [e for e in cmd.employees if (await self.hr.day_state(e, before)).shift is ShiftKind.MAIN]
         )
         policy = self.hr.policy.attendance
-        return await self.hr.execute(
-            rota.ROTA,
+        return await self.hr.rotas.execute(
             cmd.rota_id,
             cause_of(cmd),
-            lambda s: rota.publish(s, cmd, policy, mains, roles=self.hr.policy.roles),
+            lambda s, _: rota.publish(s, cmd, policy, mains, roles=self.hr.policy.roles),
+            must_exist=False,
         )
 
     async def assign_rota_shifts(self, published: RotaPublished, cause: Cause) -> int:
         """Each employee's shift of each rota day onto the attendance day (SM-DAY input)."""
-        policy, tz = self.hr.policy.attendance, self.hr.policy.business_tz
         appended = 0
         for day in published.days:
             for employee, shift in rota.shifts_of(day):
-                result = await self.hr.execute(
-                    ATTENDANCE_DAY,
-                    day_id(employee, day.work_date),
-                    cause,
-                    functools.partial(
-                        attendance.assign_from_rota,
-                        employee_id=employee,
-                        work_date=day.work_date,
-                        shift=shift,
-                        schedule=published.schedule,
-                        rota_id=published.rota_id,
-                        published_by=published.published_by,
-                        policy=policy,
-                        business_tz=tz,
-                    ),
-                )
+                result = await self._assign_from_rota(published, employee, day.work_date, shift, cause)
                 appended += len(result.event_ids)
         return appended
 
+    async def _assign_from_rota(
+        self, published: RotaPublished, employee: str, work_date: dt.date, shift: ShiftKind, cause: Cause
+    ) -> CommandResult:
+        policy, tz = self.hr.policy.attendance, self.hr.policy.business_tz
+        return await self.hr.days.execute(
+            day_id(employee, work_date),
+            cause,
+            lambda s, _: attendance.assign_from_rota(
+                s,
+                employee_id=employee,
+                work_date=work_date,
+                shift=shift,
+                schedule=published.schedule,
+                rota_id=published.rota_id,
+                published_by=published.published_by,
+                policy=policy,
+                business_tz=tz,
+            ),
+            must_exist=False,
+        )
+
     async def assign_overtime(self, cmd: AssignOvertime) -> CommandResult:
         work_date = self.hr.policy.today(cmd.start_at)
-        return await self.hr.execute(
-            OVERTIME,
+        return await self.hr.overtime.execute(
             cmd.overtime_id,
             cause_of(cmd),
-            lambda s: overtime.assign(s, cmd, work_date, roles=self.hr.policy.roles),
+            lambda s, _: overtime.assign(s, cmd, work_date, roles=self.hr.policy.roles),
+            must_exist=False,
         )
 
     async def refuse_overtime(self, cmd: RecordOvertimeRefusal) -> CommandResult:
-        return await self.hr.execute(
-            OVERTIME,
+        return await self.hr.overtime.execute(
             cmd.overtime_id,
             cause_of(cmd),
-            lambda s: overtime.refuse(s, cmd, roles=self.hr.policy.roles),
+            lambda s, _: overtime.refuse(s, cmd, roles=self.hr.policy.roles),
+            must_exist=False,
         )
 
     async def _overtime(self, overtime_id: str) -> OvertimeState:
-        state: OvertimeState = (await self.hr.repo(OVERTIME).load(overtime_id)).state
-        return state
+        return await self.hr.overtime.state(overtime_id)
 
     async def overtime_worked(self, cmd: RecordOvertimeWorked) -> CommandResult:
         work_date = self.hr.policy.today(cmd.started_at)
@@ -115,19 +118,19 @@ class TimeCommands:
             rest_weekday = day.shift is None and self.hr.policy.attendance.calendar.is_rest_weekday(work_date)
             rest_day = day.shift is ShiftKind.REST or rest_weekday
         policy = self.hr.policy.overtime
-        return await self.hr.execute(
-            OVERTIME,
+        return await self.hr.overtime.execute(
             cmd.overtime_id,
             cause_of(cmd),
-            lambda s: overtime.worked(s, cmd, work_date, rest_day, policy, roles=self.hr.policy.roles),
+            lambda s, _: overtime.worked(s, cmd, work_date, rest_day, policy, roles=self.hr.policy.roles),
+            must_exist=False,
         )
 
     async def file_comp_time(self, cmd: FileCompTime) -> CommandResult:
-        result = await self.hr.execute(
-            OVERTIME,
+        result = await self.hr.overtime.execute(
             cmd.overtime_id,
             cause_of(cmd),
-            lambda s: overtime.file_comp_time(s, cmd, roles=self.hr.policy.roles),
+            lambda s, _: overtime.file_comp_time(s, cmd, roles=self.hr.policy.roles),
+            must_exist=False,
         )
         state = await self._overtime(cmd.overtime_id)
         if not state.filed:
@@ -140,5 +143,7 @@ class TimeCommands:
         )
         key = f"comp-time-filed/{cmd.overtime_id}"
         cause = Cause(key=key, actor=cmd.actor, correlation_id=cmd.correlation_id or key, causation_id=key)
-        await self.hr.execute(COMP_TIME, state.employee_id, cause, lambda s: overtime.credit(s, filed))
+        await self.hr.comp_time.execute(
+            state.employee_id, cause, lambda s, _: overtime.credit(s, filed), must_exist=False
+        )
         return result

@@ -14,6 +14,7 @@ from decimal import Decimal
 from hr.domain.events import LeaveNotedForDay
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import HR_ATTENDANCE_DAY
 from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded, AbsenceRescinded
 from shop_contracts.events.hr_attendance import (
     AttendanceDayEvaluated,
@@ -127,4 +128,4 @@ registry = EventRegistry(
         AbsenceRescinded,
     ]
 )
-ATTENDANCE_DAY = AggregateType[AttendanceDayState]("AttendanceDay", registry, AttendanceDayState, evolve)
+ATTENDANCE_DAY = AggregateType.of(HR_ATTENDANCE_DAY, registry, AttendanceDayState, evolve)

@@ -26,6 +26,7 @@ from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, NotFound, RuleViolated
 from jetstream_es.events import EventRegistry
 from jetstream_es.roles import CommandRoles
+from shop_contracts.aggregates import HR_DISCIPLINE_RECORD
 from shop_contracts.commands.hr_people import (
     AppealPenalty,
     DecideAppeal,
@@ -362,4 +363,4 @@ registry = EventRegistry(
         EmployeeSuspended,
     ]
 )
-DISCIPLINE_RECORD = AggregateType[DisciplineState]("DisciplineRecord", registry, DisciplineState, evolve)
+DISCIPLINE_RECORD = AggregateType.of(HR_DISCIPLINE_RECORD, registry, DisciplineState, evolve)

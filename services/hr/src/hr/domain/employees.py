@@ -20,6 +20,7 @@ from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, RuleViolated
 from jetstream_es.events import EventRegistry
 from jetstream_es.roles import CommandRoles
+from shop_contracts.aggregates import HR_EMPLOYEE
 from shop_contracts.commands.hr_people import (
     CompleteHandover,
     EraseEmployeePersonalData,
@@ -299,4 +300,4 @@ registry = EventRegistry(
         EmployeePersonalDataErased,
     ]
 )
-EMPLOYEE = AggregateType[EmployeeState]("Employee", registry, EmployeeState, evolve)
+EMPLOYEE = AggregateType.of(HR_EMPLOYEE, registry, EmployeeState, evolve)

@@ -28,6 +28,7 @@ from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
 from jetstream_es.roles import CommandRoles
+from shop_contracts.aggregates import HR_ABSENCE_RECORD
 from shop_contracts.commands.hr import DeclineDismissal, DismissEmployee
 from shop_contracts.events.hr import (
     AbsenceRecorded,
@@ -290,4 +291,4 @@ registry = EventRegistry(
         DismissalThresholdWithdrawn,
     ]
 )
-ABSENCE_RECORD = AggregateType[AbsenceRecordState]("AbsenceRecord", registry, AbsenceRecordState, evolve)
+ABSENCE_RECORD = AggregateType.of(HR_ABSENCE_RECORD, registry, AbsenceRecordState, evolve)

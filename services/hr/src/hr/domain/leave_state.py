@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import HR_LEAVE_REQUEST
 from shop_contracts.events.hr_leave import (
     LeaveApproved,
     LeaveExtended,
@@ -117,4 +118,4 @@ registry = EventRegistry(
         LeaveWithdrawn,
     ]
 )
-LEAVE_REQUEST = AggregateType[LeaveState]("LeaveRequest", registry, LeaveState, evolve)
+LEAVE_REQUEST = AggregateType.of(HR_LEAVE_REQUEST, registry, LeaveState, evolve)

@@ -26,6 +26,7 @@ from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import Forbidden, InvalidCommand, NotFound, RuleViolated
 from jetstream_es.events import EventRegistry
 from jetstream_es.roles import CommandRoles
+from shop_contracts.aggregates import HR_COMP_TIME_ACCOUNT, HR_OVERTIME
 from shop_contracts.commands.hr_time import (
     AssignOvertime,
     FileCompTime,
@@ -242,14 +243,14 @@ def restore(state: CompTimeState, leave_id: str) -> list[EventData]:
     ]
 
 
-OVERTIME = AggregateType[OvertimeState](
-    "Overtime",
+OVERTIME = AggregateType.of(
+    HR_OVERTIME,
     EventRegistry([OvertimeAssigned, OvertimeRefused, OvertimeWorked, CompTimeFiled]),
     OvertimeState,
     evolve_overtime,
 )
-COMP_TIME = AggregateType[CompTimeState](
-    "CompTimeAccount",
+COMP_TIME = AggregateType.of(
+    HR_COMP_TIME_ACCOUNT,
     EventRegistry([CompTimeCredited, CompTimeDrawn, CompTimeRestored]),
     CompTimeState,
     evolve_account,

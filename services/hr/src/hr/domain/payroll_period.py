@@ -19,6 +19,7 @@ from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, RuleViolated
 from jetstream_es.events import EventRegistry
 from jetstream_es.roles import CommandRoles
+from shop_contracts.aggregates import HR_PAYROLL_PERIOD
 from shop_contracts.commands.hr_people import (
     CalculatePayroll,
     ClosePayrollPeriod,
@@ -214,4 +215,4 @@ registry = EventRegistry(
         SalariesPaid,
     ]
 )
-PAYROLL_PERIOD = AggregateType[PayrollPeriodState]("PayrollPeriod", registry, PayrollPeriodState, evolve)
+PAYROLL_PERIOD = AggregateType.of(HR_PAYROLL_PERIOD, registry, PayrollPeriodState, evolve)

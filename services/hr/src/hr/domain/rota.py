@@ -22,6 +22,7 @@ from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, RuleViolated
 from jetstream_es.events import EventRegistry
 from jetstream_es.roles import CommandRoles
+from shop_contracts.aggregates import HR_ROTA
 from shop_contracts.commands.hr_time import DutyPair, PublishRota
 from shop_contracts.events.hr_attendance import ShiftKind
 from shop_contracts.events.hr_time import RotaDay, RotaPublished
@@ -187,4 +188,4 @@ def shifts_of(day: RotaDay) -> list[tuple[str, ShiftKind]]:
 
 
 registry = EventRegistry([RotaPublished])
-ROTA = AggregateType[RotaState]("Rota", registry, RotaState, evolve)
+ROTA = AggregateType.of(HR_ROTA, registry, RotaState, evolve)

@@ -19,7 +19,6 @@ from hr.domain.payroll import PeriodFacts
 from hr.domain.policy import HrPolicy
 from jetstream_es.errors import NotFound
 from jetstream_es.projection import Projection, Tables
-from jetstream_es.provision import ConsumerSpec
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands.hr_people import (
     AppealPenalty,
@@ -41,34 +40,23 @@ from shop_contracts.commands.hr_people import (
 )
 from shop_contracts.queries.hr_people import ActivityFund, DisciplineRecord, Employee, PayrollPeriod, Payslip
 
-CONSUMERS: dict[str, ConsumerSpec] = {
-    PeopleViews.name: ConsumerSpec("HR", "hr-people-views", PeopleViews.filter_subjects),
-    PayrollViews.name: ConsumerSpec("HR", "hr-payroll-views", PayrollViews.filter_subjects),
-    SafetyGateReaction.name: ConsumerSpec("HR", "hr-safety-gate", SafetyGateReaction.filter_subjects),
-}
-
 
 class PeopleService:
     """HR part 2's parts, kept so queries and tests find the live projection tables."""
 
     def __init__(
-        self, runtime: ServiceRuntime, hr: HrPolicy, policies: PeoplePolicies, cache_size: int
+        self,
+        runtime: ServiceRuntime,
+        hr: HrPolicy,
+        policies: PeoplePolicies,
+        keys: EmployeeKeys | None = None,
     ) -> None:
+        """`keys`: the employees' data keys; HR's key stream (decision 0006) unless given (tests)."""
         self.runtime = runtime
-        self.keys = EmployeeKeys(StreamKeys(lambda: runtime.nc, runtime.clock, legacy=runtime.engine))
-        self.people = PeopleCommands(
-            runtime.commands, lambda: runtime.store, policies, self.keys, hr.business_tz, cache_size
-        )
+        self.keys = keys or EmployeeKeys(StreamKeys(lambda: runtime.nc, runtime.clock, legacy=runtime.engine))
+        self.people = PeopleCommands(runtime, policies, self.keys, hr.business_tz)
         unpaid = frozenset(str(t) for t in hr.leave.unpaid_types)
-        self.payroll = PayrollCommands(
-            runtime.commands,
-            lambda: runtime.store,
-            policies.payroll,
-            unpaid,
-            self.facts,
-            hr.business_tz,
-            cache_size,
-        )
+        self.payroll = PayrollCommands(runtime, policies.payroll, unpaid, self.facts, hr.business_tz)
         self.people_views = PeopleViews()
         self.payroll_views = PayrollViews()
 
@@ -104,7 +92,7 @@ class PeopleService:
             SafetyGateReaction(people),
         )
         for projection in projections:
-            rt.projection(projection, CONSUMERS[projection.name].durable)
+            rt.projection(projection)
         rt.query(Employee, self.employee)
         rt.query(DisciplineRecord, self.discipline_record)
         rt.query(ActivityFund, self.activity_fund)

@@ -1,6 +1,6 @@
 """Wires the HR service onto the runtime: commands, queries, projections, the absence-ladder and
 attendance-leave reactions and the end-of-day evaluation scheduler (SM-ABS, SM-LEAVE, SM-DAY;
-HR-1..HR-26), and the durable consumers they need.
+HR-1..HR-26); their durable consumers derive from the projections' sources (decision 0007).
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ from hr.application.deadlines import EvaluationFirer
 from hr.application.handlers import HrCommands
 from hr.application.reactions import AbsenceLadderReaction, AttendanceLeaveReaction, RotaShiftsReaction
 from hr.application.time_handlers import TimeCommands
-from hr.domain.overtime import COMP_TIME, CompTimeState
+from hr.domain.overtime import CompTimeState
 from hr.domain.policy import HrPolicy
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.projection import Projection, Tables
-from jetstream_es.provision import ConsumerSpec
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands.hr import (
     ApproveBusinessErrand,
@@ -53,30 +52,14 @@ from shop_contracts.queries.hr import AbsenceLadder, AttendanceMonth, LeaveReque
 from shop_contracts.queries.hr_time import CompTimeBalance, Rota
 
 NAME = "hr"
-CONSUMERS: dict[str, ConsumerSpec] = {
-    AbsenceLadderReaction.name: ConsumerSpec(
-        "HR", "hr-absence-ladder", AbsenceLadderReaction.filter_subjects
-    ),
-    LadderViews.name: ConsumerSpec("HR", "hr-ladder-views", LadderViews.filter_subjects),
-    LeaveViews.name: ConsumerSpec("HR", "hr-leave-views", LeaveViews.filter_subjects),
-    AttendanceLeaveReaction.name: ConsumerSpec(
-        "HR", "hr-attendance-leave", AttendanceLeaveReaction.filter_subjects
-    ),
-    AttendanceDeadlines.name: ConsumerSpec(
-        "HR", "hr-attendance-deadlines", AttendanceDeadlines.filter_subjects
-    ),
-    AttendanceViews.name: ConsumerSpec("HR", "hr-attendance-views", AttendanceViews.filter_subjects),
-    RotaShiftsReaction.name: ConsumerSpec("HR", "hr-rota-shifts", RotaShiftsReaction.filter_subjects),
-    RotaViews.name: ConsumerSpec("HR", "hr-rota-views", RotaViews.filter_subjects),
-}
 
 
 class HrService:
     """The running service's parts, kept so queries and tests find the live projection tables."""
 
-    def __init__(self, runtime: ServiceRuntime, policy: HrPolicy, cache_size: int) -> None:
+    def __init__(self, runtime: ServiceRuntime, policy: HrPolicy) -> None:
         self.runtime = runtime
-        self.commands = HrCommands(runtime.commands, lambda: runtime.store, policy, cache_size)
+        self.commands = HrCommands(runtime, policy)
         self.ladder_views = LadderViews()
         self.leave_views = LeaveViews()
         self.attendance_views = AttendanceViews()
@@ -130,7 +113,7 @@ class HrService:
             self.rota_views,
         )
         for projection in projections:
-            rt.projection(projection, CONSUMERS[projection.name].durable)
+            rt.projection(projection)
         rt.scheduler(self.scheduler)
         rt.query(AbsenceLadder, self.absence_ladder)
         rt.query(LeaveRequests, self.leave_requests)
@@ -149,8 +132,7 @@ class HrService:
 
     async def comp_time_balance(self, query: CompTimeBalance) -> dict[str, Any]:
         """Read from the employee's account itself: the balance comp leave is checked against."""
-        loaded = await self.commands.repo(COMP_TIME).load(query.employee_id, refresh=True)
-        state: CompTimeState = loaded.state
+        state: CompTimeState = await self.commands.comp_time.state(query.employee_id, fresh=True)
         return comp_time_balance(state, query, self.commands.policy.overtime.comp_day_minutes)
 
     async def attendance_month(self, query: AttendanceMonth) -> dict[str, Any]:
