@@ -1,1 +1,0 @@
-"""HR entrypoints: FastStream command, query and event subscribers; the deadline scheduler."""
