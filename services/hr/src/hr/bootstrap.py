@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from hr.adapters.keys import EmployeeKeys
-from hr.application.people import PeoplePolicies
-from hr.domain.people_policy import (
+from hr.people.adapters.keys import EmployeeKeys
+from hr.people.application.handlers import PeoplePolicies
+from hr.people.domain.policy import (
     SEED_CATALOGUE,
     SEED_PENALTIES,
     ClassPenalty,
@@ -26,12 +26,13 @@ from hr.domain.people_policy import (
     PeoplePolicy,
     PerformanceScheme,
 )
-from hr.domain.people_roles import COMMAND_TABLE, DEFAULT_ROLES
-from hr.domain.policy import AttendancePolicy, HrPolicy, LadderPolicy, LeavePolicy, OvertimePolicy
-from hr.domain.roles import DIRECT_SUPERVISOR, SENIOR_LEADER, SETTING
-from hr.domain.shifts import SEED_SCHEDULES, parse
-from hr.entrypoints.people_wiring import PeopleService
-from hr.entrypoints.wiring import NAME, HrService
+from hr.people.domain.roles import PEOPLE_ROLES
+from hr.people.wiring import PeopleService
+from hr.shared.roles import DIRECT_SUPERVISOR, SENIOR_LEADER, SETTING
+from hr.time.domain.policy import AttendancePolicy, HrPolicy, LadderPolicy, LeavePolicy, OvertimePolicy
+from hr.time.domain.roles import COMMAND_ROLES
+from hr.time.domain.shifts import SEED_SCHEDULES, parse
+from hr.time.wiring import NAME, TimeService
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
 from jetstream_es.department_calendar import CalendarSettings, DepartmentCalendar, refuse_moved_settings
@@ -45,6 +46,10 @@ from shop_contracts.events.hr_people import Grade
 from shop_contracts.messages import ROLE_ID_PATTERN
 
 SPEC = ServiceSpec(name=NAME, module=NAME)
+
+COMMAND_TABLE: Final = {**COMMAND_ROLES, **PEOPLE_ROLES}
+"""C9: every HR command's default roles, the two contexts' tables as one for the setting
+`HR_COMMAND_ROLES`, which replaces the roles of the commands it names."""
 
 
 class HrSettings(BaseSettings):
@@ -210,10 +215,11 @@ class PeopleSettings(BaseSettings):
     )
 
     def policies(
-        self, calendar: DepartmentCalendar | None = None, roles: CommandRoles = DEFAULT_ROLES
+        self, calendar: DepartmentCalendar | None = None, roles: CommandRoles | None = None
     ) -> PeoplePolicies:
         """`calendar`: the one department calendar (HR-34: SHOP_CALENDAR_HOLIDAYS, banking weekdays);
         `roles`: who may issue which command (C9, HrSettings.roles from HR_COMMAND_ROLES)."""
+        roles = roles or CommandRoles.configured(COMMAND_TABLE, setting=SETTING)
         return PeoplePolicies(
             roles=roles,
             people=PeoplePolicy(
@@ -266,12 +272,13 @@ def build(
 
 def wire(
     service: ServiceRuntime, policy: HrPolicy, people: PeoplePolicies, keys: EmployeeKeys | None = None
-) -> tuple[HrService, PeopleService]:
+) -> tuple[TimeService, PeopleService]:
     """Both contexts onto the one runtime (one service, one stream): time (attendance, leave,
     rota, overtime) and people (employees, discipline, payroll). `keys` replaces HR's key stream."""
-    time = HrService(service, policy)
+    time = TimeService(service, policy)
     time.wire()
-    staff = PeopleService(service, policy, people, keys)
+    unpaid = frozenset(str(t) for t in policy.leave.unpaid_types)
+    staff = PeopleService(service, people, policy.business_tz, unpaid, keys)
     staff.wire()
     return time, staff
 

@@ -12,8 +12,8 @@ import pytest
 from nats.aio.client import Client
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from hr.adapters.key_stream import KEYS_STREAM
-from hr.adapters.keys import SqlKeys
+from hr.people.adapters.key_stream import KEYS_STREAM
+from hr.people.adapters.keys import SqlKeys
 from jetstream_es.clock import FixedClock
 from jetstream_es.testing.nats_server import NatsServer
 from shop_contracts.headers import Header

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from hr.domain.attendance_state import ATTENDANCE_DAY, AttendanceDayState, day_id
-from hr.domain.policy import AttendancePolicy, HrPolicy
+from hr.time.domain.attendance_state import ATTENDANCE_DAY, AttendanceDayState, day_id
+from hr.time.domain.policy import AttendancePolicy, HrPolicy
 from jetstream_es.commands import CommandResult
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.projection import ApplyContext, Decoded

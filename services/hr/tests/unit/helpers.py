@@ -9,13 +9,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from hr.adapters.keys import EmployeeKeys
-from hr.application.people import PeoplePolicies
 from hr.bootstrap import wire
-from hr.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
-from hr.domain.leave_state import LEAVE_REQUEST, LeaveState
-from hr.domain.policy import HrPolicy
-from hr.entrypoints.wiring import NAME
+from hr.people.adapters.keys import EmployeeKeys
+from hr.people.application.handlers import PeoplePolicies
+from hr.time.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
+from hr.time.domain.leave_state import LEAVE_REQUEST, LeaveState
+from hr.time.domain.policy import HrPolicy
+from hr.time.wiring import NAME
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import CommandResult
 from jetstream_es.memory_store import InMemoryEventStore
@@ -110,7 +110,7 @@ class Hr(TestApp):
         self.time, self.people_service = wire(
             runtime,
             self.policy,
-            people or PeoplePolicies(roles=self.policy.roles),
+            people or PeoplePolicies(),
             EmployeeKeys(self.keys_engine),
         )
         super().__init__(runtime)

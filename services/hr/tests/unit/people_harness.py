@@ -14,14 +14,15 @@ from typing import Any
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from hr.adapters import payroll_views, people_views
-from hr.application.people import PeoplePolicies
-from hr.domain.attendance_state import ATTENDANCE_DAY, day_id
-from hr.domain.discipline import DISCIPLINE_RECORD
-from hr.domain.employees import EMPLOYEE
-from hr.domain.ladder import ABSENCE_RECORD, record_id
-from hr.domain.payroll import PeriodFacts
-from hr.domain.payroll_period import PAYROLL_PERIOD
+from hr.people.adapters import payroll_views
+from hr.people.adapters import views as people_views
+from hr.people.application.handlers import PeoplePolicies
+from hr.people.domain.discipline import DISCIPLINE_RECORD
+from hr.people.domain.employees import EMPLOYEE
+from hr.people.domain.payroll import PeriodFacts
+from hr.people.domain.payroll_period import PAYROLL_PERIOD
+from hr.time.domain.attendance_state import ATTENDANCE_DAY, day_id
+from hr.time.domain.ladder import ABSENCE_RECORD, record_id
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.commands import Cause
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from hr.domain.policy import HrPolicy, LadderPolicy
+from hr.time.domain.policy import HrPolicy, LadderPolicy
 from jetstream_es.errors import Forbidden, RuleViolated
 from shop_contracts.commands import hr as c
 from shop_contracts.events.hr import DismissalBasis, DismissalThresholdReached, FineImposed

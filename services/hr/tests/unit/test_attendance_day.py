@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import pytest
 
-from hr.domain.attendance_state import day_id
+from hr.time.domain.attendance_state import day_id
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from shop_contracts.envelope import Actor
 from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded, FineImposed

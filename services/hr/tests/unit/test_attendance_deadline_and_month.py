@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from hr.adapters.attendance_views import AttendanceViews, attendance_month
-from hr.application.deadlines import EvaluationFirer
-from hr.domain.attendance_state import ATTENDANCE_DAY
+from hr.time.adapters.attendance_views import AttendanceViews, attendance_month
+from hr.time.application.deadlines import EvaluationFirer
+from hr.time.domain.attendance_state import ATTENDANCE_DAY
 from jetstream_es.deadlines import Deadline
 from jetstream_es.errors import Forbidden, RuleViolated
 from jetstream_es.projection import ApplyContext, Decoded

@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from hr.application.people import PeoplePolicies
 from hr.bootstrap import PeopleSettings
-from hr.domain.people_policy import SEED_CATALOGUE, ClassPenalty, DisciplinePolicy, OffenceItem
+from hr.people.application.handlers import PeoplePolicies
+from hr.people.domain.policy import SEED_CATALOGUE, ClassPenalty, DisciplinePolicy, OffenceItem
 from jetstream_es.errors import Forbidden, InvalidCommand, NotFound, RuleViolated
 from shop_contracts.commands import hr_people as p
 from shop_contracts.events.hr_discipline import (

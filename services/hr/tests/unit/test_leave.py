@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from hr.domain.policy import HrPolicy, LeavePolicy
+from hr.time.domain.policy import HrPolicy, LeavePolicy
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from shop_contracts.commands import hr as c
 from shop_contracts.envelope import Actor

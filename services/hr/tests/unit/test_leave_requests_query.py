@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from hr.adapters.queries import leave_requests
-from hr.adapters.views import LeaveViews
-from hr.domain.leave_state import LEAVE_REQUEST
+from hr.time.adapters.queries import leave_requests
+from hr.time.adapters.views import LeaveViews
+from hr.time.domain.leave_state import LEAVE_REQUEST
 from jetstream_es.projection import ApplyContext, Decoded
 from shop_contracts.commands import hr as c
 from shop_contracts.envelope import Actor

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import pytest
 
 from hr.bootstrap import HrSettings
-from hr.domain.overtime import COMP_TIME, CompTimeState
-from hr.domain.policy import HrPolicy, OvertimePolicy
+from hr.time.domain.overtime import COMP_TIME, CompTimeState
+from hr.time.domain.policy import HrPolicy, OvertimePolicy
 from jetstream_es.errors import Forbidden, RuleViolated
 from jetstream_es.store import AggregateAppend, AppendResult
 from shop_contracts.commands import hr as c

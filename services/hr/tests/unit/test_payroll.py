@@ -10,10 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from hr.application.people import PeoplePolicies
-from hr.domain.attendance_state import ATTENDANCE_DAY, day_id
-from hr.domain.ladder import ABSENCE_RECORD, record_id
-from hr.domain.people_policy import PayrollPolicy, PerformanceScheme
+from hr.people.application.handlers import PeoplePolicies
+from hr.people.domain.policy import PayrollPolicy, PerformanceScheme
+from hr.time.domain.attendance_state import ATTENDANCE_DAY, day_id
+from hr.time.domain.ladder import ABSENCE_RECORD, record_id
 from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from shop_contracts.commands import hr_people as p

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from hr.adapters.keys import KeyErased, seal, unseal
+from hr.people.adapters.keys import KeyErased, seal, unseal
 from jetstream_es.commands import Cause
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from shop_contracts.commands import hr_people as p

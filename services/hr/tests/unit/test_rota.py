@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from hr.domain.policy import AttendancePolicy, HrPolicy
+from hr.time.domain.policy import AttendancePolicy, HrPolicy
 from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.errors import Forbidden, RuleViolated
 from shop_contracts.commands.hr import AssignShift

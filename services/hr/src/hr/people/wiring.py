@@ -8,15 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from hr.adapters import payroll_views, people_views
-from hr.adapters.key_stream import StreamKeys
-from hr.adapters.keys import EmployeeKeys
-from hr.adapters.payroll_views import PayrollViews
-from hr.adapters.people_views import PeopleViews
-from hr.application.payroll import PayrollCommands
-from hr.application.people import PeopleCommands, PeoplePolicies, SafetyGateReaction
-from hr.domain.payroll import PeriodFacts
-from hr.domain.policy import HrPolicy
+from hr.people.adapters import payroll_views
+from hr.people.adapters import views as people_views
+from hr.people.adapters.key_stream import StreamKeys
+from hr.people.adapters.keys import EmployeeKeys
+from hr.people.adapters.payroll_views import PayrollViews
+from hr.people.adapters.views import PeopleViews
+from hr.people.application.handlers import PeopleCommands, PeoplePolicies
+from hr.people.application.payroll import PayrollCommands
+from hr.people.application.reactions import SafetyGateReaction
+from hr.people.domain.payroll import PeriodFacts
 from jetstream_es.errors import NotFound
 from jetstream_es.projection import Projection, Tables
 from jetstream_es.service import ServiceRuntime
@@ -42,21 +43,22 @@ from shop_contracts.queries.hr_people import ActivityFund, DisciplineRecord, Emp
 
 
 class PeopleService:
-    """HR part 2's parts, kept so queries and tests find the live projection tables."""
+    """The people context's parts, kept so queries and tests find the live projection tables."""
 
     def __init__(
         self,
         runtime: ServiceRuntime,
-        hr: HrPolicy,
         policies: PeoplePolicies,
+        business_tz: str,
+        unpaid_leave_types: frozenset[str],
         keys: EmployeeKeys | None = None,
     ) -> None:
-        """`keys`: the employees' data keys; HR's key stream (decision 0006) unless given (tests)."""
+        """`unpaid_leave_types`: the time context's (HR-19), which payroll deducts; `keys`: the
+        employees' data keys, HR's key stream (decision 0006) unless given (tests)."""
         self.runtime = runtime
         self.keys = keys or EmployeeKeys(StreamKeys(lambda: runtime.nc, runtime.clock, legacy=runtime.engine))
-        self.people = PeopleCommands(runtime, policies, self.keys, hr.business_tz)
-        unpaid = frozenset(str(t) for t in hr.leave.unpaid_types)
-        self.payroll = PayrollCommands(runtime, policies.payroll, unpaid, self.facts, hr.business_tz)
+        self.people = PeopleCommands(runtime, policies, self.keys, business_tz)
+        self.payroll = PayrollCommands(runtime, policies.payroll, unpaid_leave_types, self.facts, business_tz)
         self.people_views = PeopleViews()
         self.payroll_views = PayrollViews()
 

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from hr.adapters import queries
-from hr.adapters.attendance_views import AttendanceViews, attendance_month
-from hr.adapters.deadlines import AttendanceDeadlines
-from hr.adapters.time_views import RotaViews, comp_time_balance, rota_days
-from hr.adapters.views import LadderViews, LeaveViews
-from hr.application.deadlines import EvaluationFirer
-from hr.application.handlers import HrCommands
-from hr.application.reactions import AbsenceLadderReaction, AttendanceLeaveReaction, RotaShiftsReaction
-from hr.application.time_handlers import TimeCommands
-from hr.domain.overtime import CompTimeState
-from hr.domain.policy import HrPolicy
+from hr.time.adapters import queries
+from hr.time.adapters.attendance_views import AttendanceViews, attendance_month
+from hr.time.adapters.deadlines import AttendanceDeadlines
+from hr.time.adapters.time_views import RotaViews, comp_time_balance, rota_days
+from hr.time.adapters.views import LadderViews, LeaveViews
+from hr.time.application.deadlines import EvaluationFirer
+from hr.time.application.handlers import HrCommands
+from hr.time.application.reactions import AbsenceLadderReaction, AttendanceLeaveReaction, RotaShiftsReaction
+from hr.time.application.time_handlers import TimeCommands
+from hr.time.domain.overtime import CompTimeState
+from hr.time.domain.policy import HrPolicy
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.projection import Projection, Tables
 from jetstream_es.service import ServiceRuntime
@@ -54,7 +54,7 @@ from shop_contracts.queries.hr_time import CompTimeBalance, Rota
 NAME = "hr"
 
 
-class HrService:
+class TimeService:
     """The running service's parts, kept so queries and tests find the live projection tables."""
 
     def __init__(self, runtime: ServiceRuntime, policy: HrPolicy) -> None:

@@ -26,7 +26,7 @@ from nats.aio.msg import Msg
 from nats.js.errors import APIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hr.adapters.keys import SqlKeys, data_keys
+from hr.people.adapters.keys import SqlKeys, data_keys
 from jetstream_es.clock import Clock
 from jetstream_es.jetstream.direct_get import DirectGetClient
 from shop_contracts.events.hr_people import EmployeePersonalDataErased

@@ -36,10 +36,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from hr.domain import discipline, employees
-from hr.domain.attendance_state import ATTENDANCE_DAY
-from hr.domain.ladder import ABSENCE_RECORD
-from hr.domain.payroll import (
+from hr.people.domain import discipline, employees
+from hr.people.domain.payroll import (
     DayFact,
     EmployeeFacts,
     FineFact,
@@ -48,8 +46,10 @@ from hr.domain.payroll import (
     bounds,
     shift_period,
 )
-from hr.domain.payroll_period import PAYROLL_PERIOD
-from hr.domain.people_policy import PeoplePolicy
+from hr.people.domain.payroll_period import PAYROLL_PERIOD
+from hr.people.domain.policy import PeoplePolicy
+from hr.time.domain.attendance_state import ATTENDANCE_DAY
+from hr.time.domain.ladder import ABSENCE_RECORD
 from jetstream_es.events import EventRegistry
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import cents, fetch_page, money, upsert

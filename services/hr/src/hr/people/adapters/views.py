@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import MetaData, Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from hr.adapters.keys import EmployeeKeys
-from hr.domain import discipline, employees
+from hr.people.adapters.keys import EmployeeKeys
+from hr.people.domain import discipline, employees
 from jetstream_es.events import EventRegistry
 from jetstream_es.history import define_history_table, read_history, record_event
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables

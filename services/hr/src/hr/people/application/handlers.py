@@ -1,9 +1,6 @@
 """Command handlers for employees and discipline (HR-38, DIS-1..DIS-13; SM-DISC): load the
 aggregate, let the domain decide, append. Personal data is sealed here, with the employee's own
 data key, before it reaches the domain or the stream; erasure deletes that key after recording it.
-
-The safety-gate reaction (DIS-13) reads every ShiftAssigned and flags a working shift given to an
-onboarded employee who has not passed the safety exam.
 """
 
 from __future__ import annotations
@@ -12,19 +9,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from hr.adapters.keys import EmployeeKeys, seal
-from hr.domain import discipline, employees
-from hr.domain.discipline import DISCIPLINE_RECORD
-from hr.domain.employees import EMPLOYEE
-from hr.domain.ladder import ABSENCE_RECORD
-from hr.domain.people_policy import DisciplinePolicy, PayrollPolicy, PeoplePolicy
-from hr.domain.people_roles import DEFAULT_ROLES
+from hr.people.adapters.keys import EmployeeKeys, seal
+from hr.people.domain import discipline, employees
+from hr.people.domain.discipline import DISCIPLINE_RECORD
+from hr.people.domain.employees import EMPLOYEE
+from hr.people.domain.policy import DisciplinePolicy, PayrollPolicy, PeoplePolicy
+from hr.people.domain.roles import DEFAULT_ROLES
+from hr.time.domain.ladder import ABSENCE_RECORD
 from jetstream_es.commands import Cause, CommandResult, cause_of
 from jetstream_es.errors import DomainError
-from jetstream_es.projection import Decoded, Reaction
 from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
-from shop_contracts.aggregates import HR_ATTENDANCE_DAY
 from shop_contracts.commands.hr_people import (
     AppealPenalty,
     CompleteHandover,
@@ -39,7 +34,6 @@ from shop_contracts.commands.hr_people import (
     SubmitResignation,
     SuspendEmployee,
 )
-from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.hr_attendance import ShiftAssigned
 
 
@@ -212,22 +206,3 @@ class PeopleCommands:
             lambda s, _: discipline.decide_appeal(s, cmd, today, roles=self.policies.roles),
             must_exist=False,
         )
-
-
-class SafetyGateReaction(Reaction):
-    """DIS-13: a working shift for an onboarded employee without a passed safety exam is flagged
-    (RosteredBeforeSafetyTraining), once per date; a redelivered event appends nothing."""
-
-    name = "hr_safety_gate"
-    sources = (HR_ATTENDANCE_DAY,)
-    models = (ShiftAssigned,)
-    handles = frozenset({ShiftAssigned.event_type})
-
-    def __init__(self, commands: PeopleCommands) -> None:
-        super().__init__()
-        self.commands = commands
-
-    async def react(self, item: Decoded) -> None:
-        if isinstance(item.data, ShiftAssigned):
-            cause = Cause.of_event(self.name, item.event.envelope, SYSTEM_ACTOR)
-            await self.commands.note_shift(item.data, cause)

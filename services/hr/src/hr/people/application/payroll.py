@@ -9,10 +9,10 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from zoneinfo import ZoneInfo
 
-from hr.domain import payroll_period
-from hr.domain.payroll import PeriodFacts
-from hr.domain.payroll_period import PAYROLL_PERIOD
-from hr.domain.people_policy import PayrollPolicy
+from hr.people.domain import payroll_period
+from hr.people.domain.payroll import PeriodFacts
+from hr.people.domain.payroll_period import PAYROLL_PERIOD
+from hr.people.domain.policy import PayrollPolicy
 from jetstream_es.commands import CommandResult, cause_of
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands.hr_people import (

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from hr.domain.people_policy import ClassPenalty, DisciplinePolicy, OffenceItem
-from hr.domain.people_roles import require_own
+from hr.people.domain.policy import ClassPenalty, DisciplinePolicy, OffenceItem
+from hr.shared.roles import require_own
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, NotFound, RuleViolated
 from jetstream_es.events import EventRegistry

@@ -14,8 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from hr.domain.people_policy import PeoplePolicy
-from hr.domain.people_roles import require_own
+from hr.people.domain.policy import PeoplePolicy
+from hr.shared.roles import require_own
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, RuleViolated
 from jetstream_es.events import EventRegistry

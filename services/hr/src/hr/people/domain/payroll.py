@@ -36,7 +36,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from hr.domain.people_policy import PayrollPolicy, PerformanceScheme
+from hr.people.domain.policy import PayrollPolicy, PerformanceScheme
 from shop_contracts.commands.hr_people import PayInput
 from shop_contracts.events.hr_payroll import FirstSalaryDeferred, PayLine, PayLineKind, PayslipCalculated
 from shop_contracts.messages import EventData

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from hr.domain.payroll import Adjustment, PeriodFacts, bounds, employed_days, payslip
-from hr.domain.people_policy import PayrollPolicy
+from hr.people.domain.payroll import Adjustment, PeriodFacts, bounds, employed_days, payslip
+from hr.people.domain.policy import PayrollPolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, RuleViolated
 from jetstream_es.events import EventRegistry

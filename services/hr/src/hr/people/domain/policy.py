@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from hr.domain.people_roles import DEFAULT_ROLES
+from hr.people.domain.roles import DEFAULT_ROLES
 from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.roles import CommandRoles
 from shop_contracts.events.hr_people import Grade

@@ -7,22 +7,18 @@ from __future__ import annotations
 
 from typing import Final
 
-from hr.domain.roles import (
-    COMMAND_ROLES,
+from hr.shared.roles import (
+    CASHIER,
     DEPT_MANAGER,
     DIRECT_SUPERVISOR,
     ECOM_SUPERVISOR,
+    GENERAL_MANAGER,
     HR_DEPT,
     SENIOR_LEADER,
     SETTING,
 )
-from jetstream_es.errors import Forbidden
 from jetstream_es.roles import CommandRoles
-from shop_contracts.envelope import Actor
 
-GENERAL_MANAGER: Final = "general_manager"
-CASHIER: Final = "cashier"
-"""出納 (000, 002): pays by bank transfer (HR-33); SM-PAY names finance."""
 LEADERS: Final = (ECOM_SUPERVISOR, DEPT_MANAGER, SENIOR_LEADER, GENERAL_MANAGER)
 
 PEOPLE_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
@@ -44,13 +40,6 @@ PEOPLE_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
 """Command name → (roles allowed, rule cited when refused). Resigning and appealing are the
 employee's own acts (DIS-7, DIS-10)."""
 
-COMMAND_TABLE: Final = {**COMMAND_ROLES, **PEOPLE_ROLES}
-"""C9: every HR command's default roles, one table for the setting `HR_COMMAND_ROLES` (bootstrap.py),
-which replaces the roles of the commands it names; decisions get the result as `roles`."""
-
-DEFAULT_ROLES: Final = CommandRoles.configured(COMMAND_TABLE, setting=SETTING)
-
-
-def require_own(actor: Actor, employee_id: str, command: str, rule: str) -> None:
-    if actor.id != employee_id:
-        raise Forbidden(f"{command} is the employee's own act; {actor.id} is not {employee_id}", rule)
+DEFAULT_ROLES: Final = CommandRoles.configured(PEOPLE_ROLES, setting=SETTING)
+"""The people context's default roles; the service passes every HR command's roles with
+HR_COMMAND_ROLES applied (bootstrap.COMMAND_TABLE)."""

@@ -1,1 +1,1 @@
-"""HR adapters: Projection tables (SQLAlchemy Core) and repositories."""
+"""HR time adapters: Projection tables (SQLAlchemy Core) and repositories."""

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from hr.domain.attendance import MAKE_UP
-from hr.domain.attendance_state import registry
+from hr.time.domain.attendance import MAKE_UP
+from hr.time.domain.attendance_state import registry
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import upsert
 from shop_contracts.aggregates import HR_ATTENDANCE_DAY

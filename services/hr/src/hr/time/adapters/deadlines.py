@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import MetaData, Table, and_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from hr.domain.attendance_state import registry
-from hr.domain.evaluation import EVALUATE_DAY
-from hr.domain.policy import AttendancePolicy
+from hr.time.domain.attendance_state import registry
+from hr.time.domain.evaluation import EVALUATE_DAY
+from hr.time.domain.policy import AttendancePolicy
 from jetstream_es.deadlines import Deadline, define_deadlines_table, schedule
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from shop_contracts.aggregates import HR_ATTENDANCE_DAY

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from hr.domain import rota
-from hr.domain.overtime import CompTimeState
+from hr.time.domain import rota
+from hr.time.domain.overtime import CompTimeState
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import upsert
 from shop_contracts.aggregates import HR_ROTA

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from hr.domain import ladder, leave_state
-from hr.domain.leave_state import Extension, LeaveState
+from hr.time.domain import ladder, leave_state
+from hr.time.domain.leave_state import Extension, LeaveState
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, upsert
 from shop_contracts.aggregates import HR_ABSENCE_RECORD, HR_LEAVE_REQUEST

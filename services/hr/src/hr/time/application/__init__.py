@@ -1,1 +1,1 @@
-"""HR application: Command handlers and reactions (process managers): load, decide, append."""
+"""HR time application: Command handlers and reactions (process managers): load, decide, append."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hr.application.handlers import HrCommands
+from hr.time.application.handlers import HrCommands
 from jetstream_es.commands import Cause
 from jetstream_es.deadlines import Deadline
 from shop_contracts.envelope import SYSTEM_ACTOR

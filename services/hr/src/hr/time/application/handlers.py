@@ -16,16 +16,17 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Sequence
 
-from hr.domain import attendance, employees, evaluation, ladder, leave, overtime
-from hr.domain.attendance import ATTENDANCE_DAY, day_id
-from hr.domain.discipline import DISCIPLINE_RECORD
-from hr.domain.employees import EMPLOYEE
-from hr.domain.events import LeaveNotedForDay
-from hr.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
-from hr.domain.leave_state import LEAVE_REQUEST, LeaveState
-from hr.domain.overtime import COMP_TIME, OVERTIME, CompTimeState
-from hr.domain.policy import HrPolicy
-from hr.domain.rota import ROTA
+from hr.people.domain import employees
+from hr.people.domain.discipline import DISCIPLINE_RECORD
+from hr.people.domain.employees import EMPLOYEE
+from hr.time.domain import attendance, evaluation, ladder, leave, overtime
+from hr.time.domain.attendance import ATTENDANCE_DAY, day_id
+from hr.time.domain.events import LeaveNotedForDay
+from hr.time.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
+from hr.time.domain.leave_state import LEAVE_REQUEST, LeaveState
+from hr.time.domain.overtime import COMP_TIME, OVERTIME, CompTimeState
+from hr.time.domain.policy import HrPolicy
+from hr.time.domain.rota import ROTA
 from jetstream_es.clock import Clock
 from jetstream_es.commands import Cause, CommandResult, cause_of
 from jetstream_es.errors import RuleViolated

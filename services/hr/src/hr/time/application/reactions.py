@@ -13,10 +13,10 @@ import datetime as dt
 
 import structlog
 
-from hr.application.handlers import HrCommands
-from hr.application.time_handlers import TimeCommands
-from hr.domain.events import LeaveNotedForDay
-from hr.domain.leave_state import LeaveState
+from hr.time.application.handlers import HrCommands
+from hr.time.application.time_handlers import TimeCommands
+from hr.time.domain.events import LeaveNotedForDay
+from hr.time.domain.leave_state import LeaveState
 from jetstream_es.commands import Cause
 from jetstream_es.projection import Decoded, Reaction
 from shop_contracts.aggregates import HR_ATTENDANCE_DAY, HR_LEAVE_REQUEST, HR_ROTA

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hr.application.handlers import HrCommands
-from hr.domain import attendance, overtime, rota
-from hr.domain.attendance_state import day_id
-from hr.domain.overtime import OvertimeState
+from hr.time.application.handlers import HrCommands
+from hr.time.domain import attendance, overtime, rota
+from hr.time.domain.attendance_state import day_id
+from hr.time.domain.overtime import OvertimeState
 from jetstream_es.commands import Cause, CommandResult, cause_of
 from jetstream_es.errors import RuleViolated
 from shop_contracts.commands.hr_time import (

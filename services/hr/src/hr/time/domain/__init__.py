@@ -1,1 +1,1 @@
-"""HR domain: Aggregates, events and policies: pure functions, no I/O."""
+"""HR time domain: Aggregates, events and policies: pure functions, no I/O."""

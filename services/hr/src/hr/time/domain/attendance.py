@@ -19,10 +19,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from hr.domain.attendance_state import ATTENDANCE_DAY, AttendanceDayState, day_id
-from hr.domain.events import LeaveNotedForDay
-from hr.domain.policy import AttendancePolicy
-from hr.domain.shifts import breaks_rest_after_main, resolve
+from hr.time.domain.attendance_state import ATTENDANCE_DAY, AttendanceDayState, day_id
+from hr.time.domain.events import LeaveNotedForDay
+from hr.time.domain.policy import AttendancePolicy
+from hr.time.domain.shifts import breaks_rest_after_main, resolve
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from jetstream_es.roles import CommandRoles
 from shop_contracts.commands.hr import (

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from hr.domain.events import LeaveNotedForDay
+from hr.time.domain.events import LeaveNotedForDay
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.events import EventRegistry
 from shop_contracts.aggregates import HR_ATTENDANCE_DAY

@@ -26,9 +26,9 @@ import datetime as dt
 import math
 from decimal import Decimal
 
-from hr.domain.attendance_state import AttendanceDayState, Span
-from hr.domain.policy import AttendancePolicy
-from hr.domain.shifts import missed_minutes, resolve
+from hr.time.domain.attendance_state import AttendanceDayState, Span
+from hr.time.domain.policy import AttendancePolicy
+from hr.time.domain.shifts import missed_minutes, resolve
 from jetstream_es.errors import RuleViolated
 from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded
 from shop_contracts.events.hr_attendance import (

@@ -22,8 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from hr.domain.events import AbsenceCounted, AbsenceUncounted
-from hr.domain.policy import LadderPolicy
+from hr.time.domain.events import AbsenceCounted, AbsenceUncounted
+from hr.time.domain.policy import LadderPolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry

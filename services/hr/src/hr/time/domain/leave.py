@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hr.domain.leave_state import LeaveState
-from hr.domain.policy import LeavePolicy
-from hr.domain.roles import HR_DEPT, OFFICE, require_self
+from hr.shared.roles import HR_DEPT, OFFICE, require_own
+from hr.time.domain.leave_state import LeaveState
+from hr.time.domain.policy import LeavePolicy
 from jetstream_es.errors import Forbidden, InvalidCommand, NotFound, RuleViolated
 from jetstream_es.roles import CommandRoles
 from shop_contracts.commands.hr import (
@@ -70,7 +70,7 @@ def existing(state: LeaveState, leave_id: str) -> LeaveState:
 def submit(
     state: LeaveState, cmd: SubmitLeave, policy: LeavePolicy, now: dt.datetime, today: dt.date
 ) -> list[EventData]:
-    require_self(cmd.actor, cmd.employee_id, "SubmitLeave", "HR-18")
+    require_own(cmd.actor, cmd.employee_id, "SubmitLeave", "HR-18", what="application")
     if state.exists:
         raise RuleViolated(f"leave request {cmd.leave_id} exists already", "SM-LEAVE")
     days = span(cmd.start_date, cmd.end_date)
@@ -238,7 +238,7 @@ def file(state: LeaveState, cmd: FileLeave, *, roles: CommandRoles) -> list[Even
 
 def extend(state: LeaveState, cmd: ExtendLeave, policy: LeavePolicy, today: dt.date) -> list[EventData]:
     existing(state, cmd.leave_id)
-    require_self(cmd.actor, state.employee_id, "ExtendLeave", "HR-25")
+    require_own(cmd.actor, state.employee_id, "ExtendLeave", "HR-25", what="application")
     if state.leave_type is LeaveType.COMP:
         raise RuleViolated(
             f"comp leave {cmd.leave_id} is not extended; apply for more comp leave against the balance",
@@ -282,7 +282,7 @@ WITHDRAWABLE = frozenset({L.AWAITING_CERTIFICATE, L.PENDING_APPROVAL})
 def withdraw(state: LeaveState, cmd: WithdrawLeave, today: dt.date) -> list[EventData]:
     """SM-LEAVE: the employee withdraws a pending request, or approved leave before it starts."""
     existing(state, cmd.leave_id)
-    require_self(cmd.actor, state.employee_id, "WithdrawLeave", "SM-LEAVE")
+    require_own(cmd.actor, state.employee_id, "WithdrawLeave", "SM-LEAVE", what="application")
     approved = state.status in (L.APPROVED, L.FILED)
     if state.status not in WITHDRAWABLE and not (approved and today < state.start_date):
         raise RuleViolated(

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from hr.domain.policy import OvertimePolicy
+from hr.time.domain.policy import OvertimePolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import Forbidden, InvalidCommand, NotFound, RuleViolated
 from jetstream_es.events import EventRegistry

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from hr.domain.people_roles import DEFAULT_ROLES
-from hr.domain.roles import DIRECT_SUPERVISOR, SENIOR_LEADER
-from hr.domain.shifts import SEED_SCHEDULES, Schedules, parse
+from hr.shared.roles import DIRECT_SUPERVISOR, SENIOR_LEADER
+from hr.time.domain.roles import DEFAULT_ROLES
+from hr.time.domain.shifts import SEED_SCHEDULES, Schedules, parse
 from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.roles import CommandRoles
 from shop_contracts.events.hr_attendance import ShiftKind

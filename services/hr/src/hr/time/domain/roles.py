@@ -2,24 +2,22 @@
 HR-18/HR-22/HR-26 leave approvers, HR-18 and C18 filing with the office and HR; HR-10 clock records
 by the terminal (system), the office or HR, or the employee; HR-11 errands signed by the direct
 supervisor; HR-13 outings announced to the office; conflict C9: the table is a setting, see
-people_roles.COMMAND_TABLE)."""
+bootstrap.COMMAND_TABLE)."""
 
 from __future__ import annotations
 
 from typing import Final
 
-from jetstream_es.errors import Forbidden
-from shop_contracts.envelope import Actor
-
-SYSTEM: Final = "system"
-ECOM_SUPERVISOR: Final = "ecom_supervisor"
-DEPT_MANAGER: Final = "dept_manager"
-DIRECT_SUPERVISOR: Final = "direct_supervisor"
-SENIOR_LEADER: Final = "senior_leader"
-OFFICE: Final = "office"
-HR_DEPT: Final = "hr_dept"
-
-SETTING: Final = "HR_COMMAND_ROLES"
+from hr.shared.roles import (
+    DEPT_MANAGER,
+    DIRECT_SUPERVISOR,
+    ECOM_SUPERVISOR,
+    HR_DEPT,
+    OFFICE,
+    SETTING,
+    SYSTEM,
+)
+from jetstream_es.roles import CommandRoles
 
 COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "RecordAbsence": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR), "HR-7"),
@@ -42,14 +40,13 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "RecordOvertimeWorked": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR, DEPT_MANAGER, OFFICE), "HR-30"),
     "FileCompTime": ((OFFICE,), "HR-31"),
 }
-"""Command name → (roles allowed, rule cited when refused): the documented default, with
-people_roles.py one table for `HR_COMMAND_ROLES` (C9). Leave approval is routed per request
+"""The time context's commands: name → (roles allowed, rule cited when refused), the documented
+default; with the people context's table it is the one table of `HR_COMMAND_ROLES` (C9). Leave approval is routed per request
 (see leave.py); submitting and extending leave is the employee's own act.
 `AttachMedicalCertificate` lists who may attach a hospital certificate to someone else's sick
 leave (HR-21, C18: the office keeps the form, HR the record); the employee may always attach
 their own."""
 
-
-def require_self(actor: Actor, employee_id: str, command: str, rule: str) -> None:
-    if actor.id != employee_id:
-        raise Forbidden(f"{command} is the employee's own application; {actor.id} is not {employee_id}", rule)
+DEFAULT_ROLES: Final = CommandRoles.configured(COMMAND_ROLES, setting=SETTING)
+"""The time context's default roles; the service passes every HR command's roles with
+HR_COMMAND_ROLES applied (bootstrap.COMMAND_TABLE)."""

@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from hr.domain.policy import AttendancePolicy
-from hr.domain.shifts import breaks_rest_after_main
+from hr.time.domain.policy import AttendancePolicy
+from hr.time.domain.shifts import breaks_rest_after_main
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, RuleViolated
 from jetstream_es.events import EventRegistry

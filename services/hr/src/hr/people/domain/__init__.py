@@ -1,0 +1,2 @@
+"""HR people domain: employees, discipline and payroll aggregates, events and policies: pure
+functions, no I/O."""
