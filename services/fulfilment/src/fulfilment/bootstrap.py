@@ -1,38 +1,45 @@
 """The Fulfilment service's composition root: the only module that reads settings.
 
-It builds the runtime (NATS, event store, projection database, clock) and wires the shipping
-side (FUL-1..FUL-11) and the stock ledger (FUL-12..FUL-24) onto it. Every business number is a
-setting citing its rule (env prefixes `FULFILMENT_` and `FULFILMENT_STOCK_`).
+It builds one runtime (NATS, event store, projection database, clock) on the one stream
+`FULFILMENT` and wires both bounded contexts onto it: shipping (FUL-1..FUL-11,
+fulfilment/shipping/wiring.py) and the stock ledger (FUL-12..FUL-24, fulfilment/stock/wiring.py).
+Every business number is declared once, with its default, bounds and rule, on the contexts'
+policies (`ShippingPolicy`, `StockPolicy`, and the shared reporting line of C14 in
+fulfilment/warehouse.py); `FulfilmentSettings` inherits both and adds only the infrastructure
+settings. Environment prefixes: `FULFILMENT_` for shipping, `FULFILMENT_STOCK_` for the stock
+ledger's numbers and the reporting line.
 """
 
 from __future__ import annotations
 
-from datetime import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from fulfilment.shipping.adapters.documents import DEFAULT_SETUP, DocumentSetup
 from fulfilment.shipping.domain import roles as shipping_roles
-from fulfilment.shipping.domain.policy import DAILY_REPORT_ROLE, DEFAULT_PREFIXES, ShippingPolicy
+from fulfilment.shipping.domain.policy import ShippingPolicy
 from fulfilment.shipping.wiring import ShippingService
 from fulfilment.stock.domain import roles as stock_roles
 from fulfilment.stock.domain.policy import StockPolicy
 from fulfilment.stock.wiring import StockService
 from fulfilment.warehouse import ROLES_SETTING as SETTING
-from fulfilment.warehouse import WAREHOUSE_REPORT_RECIPIENTS
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
-from jetstream_es.department_calendar import (
-    CalendarSettings,
-    DepartmentCalendar,
-    refuse_moved_settings,
-)
+from jetstream_es.department_calendar import CalendarSettings, DepartmentCalendar, refuse_moved_settings
 from jetstream_es.provision import ServiceSpec
-from jetstream_es.roles import ROLE_ID, CommandRoles
+from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.store import EventStore
@@ -42,33 +49,37 @@ ALL_COMMAND_ROLES = {**shipping_roles.COMMAND_ROLES, **stock_roles.COMMAND_ROLES
 """Every command of the service, both contexts' tables: one setting for both (C9)."""
 
 
-def _role_ids(setting: str, roles: list[str]) -> list[str]:
-    bad = [role for role in roles if not ROLE_ID.match(role)]
-    if bad:
-        raise ValueError(f"{setting}: {bad} are not role ids (lower case letters, digits and _)")
-    if not roles:
-        raise ValueError(f"{setting}: name at least one role (C14); nobody would be told otherwise")
-    return roles
-
-
 SPEC = ServiceSpec(name=NAME, module=NAME)  # consumers come from the built runtime
 
+STOCK_SETTINGS: frozenset[str] = frozenset(StockPolicy.model_fields) - StockPolicy.FROM_ELSEWHERE
+"""The fields read with the prefix FULFILMENT_STOCK_ (the stock ledger's and the reporting line)."""
+NOT_SETTINGS: frozenset[str] = ShippingPolicy.FROM_ELSEWHERE | StockPolicy.FROM_ELSEWHERE
+"""Policy fields that come from elsewhere (the runtime, the department calendar, the roles table)."""
 
-class FulfilmentSettings(BaseSettings):
-    """Shipping settings (FUL-1..FUL-11)."""
 
-    model_config = SettingsConfigDict(env_prefix="FULFILMENT_", extra="ignore")
+class _Environment(EnvSettingsSource):
+    """The environment with one prefix, for some of the fields only."""
+
+    def __init__(self, settings_cls: type[BaseSettings], prefix: str, read: Callable[[str], bool]) -> None:
+        super().__init__(settings_cls, env_prefix=prefix)
+        self._read = read
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        if not self._read(field_name):
+            return None, field_name, False
+        return super().get_field_value(field, field_name)
+
+
+class FulfilmentSettings(BaseSettings, ShippingPolicy, StockPolicy):
+    """The service's settings: both contexts' policies (inherited, each number declared there once)
+    and the infrastructure. `FULFILMENT_<FIELD>` for shipping and the infrastructure,
+    `FULFILMENT_STOCK_<FIELD>` for the stock ledger's fields and the reporting line (C14)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FULFILMENT_", extra="ignore", frozen=False, arbitrary_types_allowed=True
+    )
 
     database_url: str | None = None
-    cutoff: time = Field(
-        time(14, 0),
-        description="FUL-2: the daily report is made at this local time; orders eligible from it on "
-        "go to the next shipping day",
-    )
-    document_prefixes: dict[str, str] = Field(
-        default_factory=lambda: dict(DEFAULT_PREFIXES),
-        description="FUL-1: number prefix per document series (report, waybill, outbound_note, invoice)",
-    )
     documents_dir: str | None = Field(
         None, description="where RenderDocument writes files when asked to (default <SHOP_VAR_DIR>/documents)"
     )
@@ -89,29 +100,34 @@ class FulfilmentSettings(BaseSettings):
         description="FUL-1: the VAT included in order prices, shown per invoice line (designer default "
         "0.13, the standard rate on goods)",
     )
-    daily_report_to_role: str = Field(
-        DAILY_REPORT_ROLE,
-        description="FUL-7 (C14, 000): the role the filled daily shipping report is submitted to",
-    )
-
     command_roles: Annotated[dict[str, list[str]], NoDecode] = Field(
         default_factory=dict,
         description="C9: who may issue which command (shipping and stock ledger), a JSON object "
-        "command -> roles replacing the defaults of fulfilment/domain/roles.py for the commands it names",
+        "command -> roles replacing the defaults of the contexts' domain/roles.py for the commands it names",
     )
 
-    @field_validator("daily_report_to_role")
     @classmethod
-    def _daily_role(cls, value: str) -> str:
-        return _role_ids("FULFILMENT_DAILY_REPORT_TO_ROLE", [value])[0]
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            _Environment(settings_cls, "FULFILMENT_", lambda f: f not in STOCK_SETTINGS | NOT_SETTINGS),
+            _Environment(settings_cls, "FULFILMENT_STOCK_", lambda f: f in STOCK_SETTINGS),
+        )
 
     @field_validator("command_roles", mode="before")
     @classmethod
     def _command_roles(cls, value: object) -> dict[str, list[str]]:
         return CommandRoles.from_setting(ALL_COMMAND_ROLES, value, setting=SETTING).overrides()
 
-    def roles(self) -> CommandRoles:
-        """C9: the command -> roles table of both sides, the defaults with the setting applied."""
+    def configured_roles(self) -> CommandRoles:
+        """C9: the command -> roles table of both contexts, the defaults with the setting applied."""
         return CommandRoles.configured(ALL_COMMAND_ROLES, self.command_roles, setting=SETTING)
 
     def document_setup(self, business_tz: str) -> DocumentSetup:
@@ -125,66 +141,28 @@ class FulfilmentSettings(BaseSettings):
             tax_rate=self.invoice_tax_rate,
         )
 
-    def policy(
-        self,
-        business_tz: str,
-        report_recipients: tuple[str, ...],
-        calendar: DepartmentCalendar | None = None,
-    ) -> ShippingPolicy:
-        """`report_recipients`: the warehouse's one reporting line (C14), from the stock settings;
-        `calendar`: the one department calendar (C4, holidays: `SHOP_CALENDAR_*`)."""
-        return ShippingPolicy(
-            cutoff=self.cutoff,
-            business_tz=business_tz,
-            calendar=calendar or CalendarSettings().calendar(),
-            prefixes={**DEFAULT_PREFIXES, **self.document_prefixes},
-            report_recipients=report_recipients,
-            daily_report_role=self.daily_report_to_role,
-            roles=self.roles(),
+    def shipping_policy(self, business_tz: str, calendar: DepartmentCalendar | None = None) -> ShippingPolicy:
+        """The shipping numbers as set, with the runtime's zone, the one department calendar (C4,
+        holidays: `SHOP_CALENDAR_*`) and the roles table (C9)."""
+        numbers = self.model_dump(include=set(ShippingPolicy.model_fields) - ShippingPolicy.FROM_ELSEWHERE)
+        return ShippingPolicy.model_validate(
+            numbers
+            | {
+                "business_tz": business_tz,
+                "calendar": calendar or CalendarSettings().calendar(),
+                "roles": self.configured_roles(),
+            }
         )
 
-
-class StockSettings(BaseSettings):
-    """Stock ledger settings (FUL-12..FUL-24)."""
-
-    model_config = SettingsConfigDict(env_prefix="FULFILMENT_STOCK_", extra="ignore")
-
-    accept_mismatched_inbound: bool = Field(
-        True,
-        description="FUL-12: a delivery that does not match its note may be received with the mismatch "
-        "recorded (true), or must be refused with RejectInbound (false)",
-    )
-    report_recipients: list[str] = Field(
-        default_factory=lambda: list(WAREHOUSE_REPORT_RECIPIENTS),
-        description="FUL-4, FUL-5, FUL-12, FUL-14, FUL-15, FUL-19 (C14, 002): the roles the whole warehouse "
-        "reports to: refused outbounds, missing accessories, inbound mismatches, discrepancies, stocktakes, "
-        "anomalies and the monthly report (JSON list; each role sees them in ListNotices)",
-    )
-
-    @field_validator("report_recipients")
-    @classmethod
-    def _recipients(cls, value: list[str]) -> list[str]:
-        return _role_ids("FULFILMENT_STOCK_REPORT_RECIPIENTS", value)
-
-    check_points: list[str] = Field(
-        default_factory=lambda: ["before_work", "after_work"],
-        description="FUL-19: the keeper's daily checks (JSON list)",
-    )
-
-    def policy(self, roles: CommandRoles | None = None) -> StockPolicy:
-        """`roles`: who may issue which command (C9), from FULFILMENT_COMMAND_ROLES (FulfilmentSettings)."""
-        return StockPolicy(
-            roles=stock_roles.DEFAULT_ROLES if roles is None else roles,
-            accept_mismatched_inbound=self.accept_mismatched_inbound,
-            report_recipients=tuple(self.report_recipients),
-            check_points=tuple(self.check_points),
-        )
+    def stock_policy(self) -> StockPolicy:
+        """The stock ledger's numbers as set, with the roles table (C9)."""
+        numbers = self.model_dump(include=set(StockPolicy.model_fields) - StockPolicy.FROM_ELSEWHERE)
+        return StockPolicy.model_validate(numbers | {"roles": self.configured_roles()})
 
 
 def build(
     runtime: RuntimeSettings | None = None,
     settings: FulfilmentSettings | None = None,
-    stock: StockSettings | None = None,
     *,
     clock: Clock | None = None,
     store: EventStore | None = None,
@@ -194,7 +172,6 @@ def build(
     configured ones (tests: FixedClock, InMemoryEventStore, a DepartmentCalendar)."""
     runtime = runtime or RuntimeSettings()
     settings = settings or FulfilmentSettings()
-    stock = stock or StockSettings()
     refuse_moved_settings("FULFILMENT_SHIP_ON_WEEKENDS", "FULFILMENT_HOLIDAYS")
     service = ServiceRuntime(
         NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock, store=store
@@ -202,11 +179,11 @@ def build(
     documents = Path(settings.documents_dir) if settings.documents_dir else runtime.var_dir / "documents"
     ShippingService(
         service,
-        settings.policy(runtime.business_tz, tuple(stock.report_recipients), calendar),
+        settings.shipping_policy(runtime.business_tz, calendar),
         documents,
         settings.document_setup(runtime.business_tz),
     ).wire()
-    StockService(service, stock.policy(settings.roles()), runtime.business_tz).wire()
+    StockService(service, settings.stock_policy(), runtime.business_tz).wire()
     return service
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from nats.aio.client import Client
 
-from fulfilment.bootstrap import FulfilmentSettings, StockSettings, build
+from fulfilment.bootstrap import FulfilmentSettings, build
 from jetstream_es.clock import FixedClock
 from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.provision import provision, shop_streams
@@ -37,8 +37,9 @@ LABEL = {
 async def start_fulfilment(url: str, nc: Client, db: Path, clock: FixedClock, **stock: Any) -> ServiceRuntime:
     runtime = build(
         RuntimeSettings(nats_url=url, connect_timeout=2),
-        FulfilmentSettings(database_url=f"sqlite+aiosqlite:///{db}", documents_dir=str(db.parent / "docs")),
-        StockSettings(**stock),
+        FulfilmentSettings(
+            database_url=f"sqlite+aiosqlite:///{db}", documents_dir=str(db.parent / "docs"), **stock
+        ),
         clock=clock,
     )
     await provision(nc, shop_streams(), list(runtime.consumer_specs()))  # the built catalogue's

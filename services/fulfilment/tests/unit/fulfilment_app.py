@@ -13,7 +13,7 @@ import itertools
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
-from fulfilment.bootstrap import FulfilmentSettings, StockSettings, build
+from fulfilment.bootstrap import FulfilmentSettings, build
 from jetstream_es.clock import FixedClock
 from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.events import StoredEvent
@@ -39,14 +39,12 @@ class FulfilmentApp(TestApp):
         self,
         now: datetime,
         settings: FulfilmentSettings | None = None,
-        stock: StockSettings | None = None,
         *,
         calendar: DepartmentCalendar | None = None,
     ) -> None:
         runtime = build(
             RuntimeSettings(),
             settings or FulfilmentSettings(),
-            stock or StockSettings(),
             clock=FixedClock(now),
             store=InMemoryEventStore("fulfilment"),
             calendar=calendar,

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from fulfilment.bootstrap import FulfilmentSettings, StockSettings
+from fulfilment.bootstrap import FulfilmentSettings
 from fulfilment.shipping.application.handlers import ShippingCommands
 from fulfilment.shipping.application.reactions import AftersalesReactions, OrdersReactions, ShippingFlow
 from fulfilment.shipping.domain.shipment import SHIPMENT, ShipmentState
@@ -93,12 +93,11 @@ class Shipping(FulfilmentApp):
     def __init__(
         self,
         settings: FulfilmentSettings | None = None,
-        stock: StockSettings | None = None,
         *,
         calendar: DepartmentCalendar | None = None,
         pump: bool = True,
     ) -> None:
-        super().__init__(NOW, settings, stock, calendar=calendar)
+        super().__init__(NOW, settings, calendar=calendar)
         self.orders = self.reaction(OrdersReactions)
         self.aftersales = self.reaction(AftersalesReactions)
         self.flow = self.reaction(ShippingFlow)

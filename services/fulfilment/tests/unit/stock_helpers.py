@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from fulfilment.bootstrap import FulfilmentSettings, StockSettings
+from fulfilment.bootstrap import FulfilmentSettings
 from fulfilment.stock.adapters import queries
 from fulfilment.stock.adapters.views import StockViews
 from fulfilment.stock.application.handlers import StockCommands
@@ -112,10 +112,8 @@ class Stock(FulfilmentApp):
 
     context = "stock"
 
-    def __init__(
-        self, settings: FulfilmentSettings | None = None, stock: StockSettings | None = None
-    ) -> None:
-        super().__init__(NOW, settings, stock)
+    def __init__(self, settings: FulfilmentSettings | None = None) -> None:
+        super().__init__(NOW, settings)
         self.engine = create_async_engine("sqlite+aiosqlite:///:memory:")
         self.views = next(p for p, _ in self.runtime.projections if isinstance(p, StockViews))
         self.metadata = MetaData()

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from fulfilment.bootstrap import StockSettings
+from fulfilment.bootstrap import FulfilmentSettings
 from fulfilment.shipping.domain.state import ShipmentStatus as S
 from jetstream_es.errors import Forbidden, RuleViolated
 from shop_contracts.commands import fulfilment as c
@@ -164,7 +164,7 @@ async def test_ful5_refused_outbound_is_reported_to_ops_director_and_store_manag
 
 
 async def test_ful5_refusal_is_reported_to_the_roles_of_the_c14_setting() -> None:
-    h = Shipping(stock=StockSettings(report_recipients=["store_manager", "dept_manager"]))
+    h = Shipping(FulfilmentSettings(report_recipients=("store_manager", "dept_manager")))
     await in_packet(h)
     await h.when(refuse())
     refused = h.events()[-1]
@@ -173,7 +173,7 @@ async def test_ful5_refusal_is_reported_to_the_roles_of_the_c14_setting() -> Non
 
 
 async def test_ful4_missing_accessories_are_escalated_to_the_roles_of_the_c14_setting() -> None:
-    h = Shipping(stock=StockSettings(report_recipients=["ops_director"]))
+    h = Shipping(FulfilmentSettings(report_recipients=("ops_director",)))
     await in_packet(h)
     await h.when(check(("manual",)))
     missing = h.events()[-1]

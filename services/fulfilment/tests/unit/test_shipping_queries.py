@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from fulfilment.bootstrap import StockSettings
+from fulfilment.bootstrap import FulfilmentSettings
 from shop_contracts.queries.fulfilment import GetShippingDay, ListShipments, ShippingDayHistory
 
 from .read_models import ReadModels
@@ -167,7 +167,7 @@ async def test_ful5_a_refused_outbound_is_a_notice_for_each_recipient_role(
 
 async def test_ful5_the_recipients_are_those_of_the_setting(shop: tuple[Shipping, ReadModels]) -> None:
     _, models = shop
-    h = Shipping(stock=StockSettings(report_recipients=["dept_manager"]))
+    h = Shipping(FulfilmentSettings(report_recipients=("dept_manager",)))
     models.store = h.store
     await ready_to_dispatch(h)
     await h.when(refuse())

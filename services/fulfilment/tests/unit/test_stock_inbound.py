@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from fulfilment.bootstrap import StockSettings
+from fulfilment.bootstrap import FulfilmentSettings
 from jetstream_es.errors import Conflict, Forbidden, RuleViolated
 from shop_contracts.commands import stock as c
 from shop_contracts.events.stock import InboundReceived, InboundRejected, Mismatch, StockReserved
@@ -57,7 +57,7 @@ async def test_ful12_a_short_delivery_is_received_as_counted_and_the_mismatch_re
 
 
 async def test_ful12_with_mismatches_refused_by_policy_a_mismatched_delivery_must_be_rejected() -> None:
-    stock = Stock(stock=StockSettings(accept_mismatched_inbound=False))
+    stock = Stock(FulfilmentSettings(accept_mismatched_inbound=False))
     try:
         with pytest.raises(RuleViolated) as refused:
             await stock.run(receive(quantity=4, note_quantity=5))

@@ -1,4 +1,4 @@
-"""The shipping side's business numbers as plain data, and the shipping calendar (FUL-1, FUL-2);
+"""The shipping side's business numbers, declared once (FUL-1, FUL-2), and the shipping calendar;
 who the warehouse reports to (C14: FUL-4, FUL-5, FUL-7); who may issue which command (C9, `roles`).
 
 FUL-2 (designer note made explicit): an order joins the batch of the day on which it becomes
@@ -11,13 +11,14 @@ at or after the cut-off of its day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Final
+from typing import ClassVar, Final
 from zoneinfo import ZoneInfo
 
+from pydantic import ConfigDict, Field, field_validator
+
 from fulfilment.shipping.domain.roles import DEFAULT_ROLES
-from fulfilment.warehouse import WAREHOUSE_REPORT_RECIPIENTS
+from fulfilment.warehouse import WarehouseReporting, role_ids
 from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.roles import CommandRoles
 
@@ -28,20 +29,55 @@ DAILY_REPORT_ROLE: Final = "dept_manager"
 the setting `FULFILMENT_DAILY_REPORT_TO_ROLE`."""
 
 
-@dataclass(frozen=True)
-class ShippingPolicy:
-    cutoff: time = time(14, 0)
-    business_tz: str = "Asia/Shanghai"
-    calendar: DepartmentCalendar = field(default_factory=DepartmentCalendar)
-    """FUL-2, C4: the department calendar (SHOP_CALENDAR_*): holidays and rest weekdays do not ship."""
-    prefixes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PREFIXES))
-    number_width: int = 8
-    report_recipients: tuple[str, ...] = WAREHOUSE_REPORT_RECIPIENTS
-    """FUL-4, FUL-5 (C14): the roles a refused outbound or missing accessories are reported to."""
-    daily_report_role: str = DAILY_REPORT_ROLE
-    """FUL-7 (C14): the role the filled daily report goes to."""
-    roles: CommandRoles = DEFAULT_ROLES
-    """C9: who may issue which command (defaults in roles.py, overridden by FULFILMENT_COMMAND_ROLES)."""
+class ShippingPolicy(WarehouseReporting):
+    """The shipping side's numbers, each declared once in the units operators set (env prefix
+    `FULFILMENT_`, the settings class inherits them), and what comes from elsewhere: the business
+    time zone and the department calendar (the runtime's), who may do what (C9)."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    NUMBER_WIDTH: ClassVar[int] = 8
+    """FUL-1: digits of a document number after its prefix."""
+    FROM_ELSEWHERE: ClassVar[frozenset[str]] = frozenset({"business_tz", "calendar", "roles"})
+    """Fields that are no `FULFILMENT_` setting: the runtime's, the calendar's, the roles table."""
+
+    cutoff: time = Field(
+        time(14, 0),
+        description="FUL-2: the daily report is made at this local time; orders eligible from it on "
+        "go to the next shipping day",
+    )
+    document_prefixes: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_PREFIXES),
+        description="FUL-1: number prefix per document series (report, waybill, outbound_note, invoice)",
+    )
+    daily_report_to_role: str = Field(
+        DAILY_REPORT_ROLE,
+        description="FUL-7 (C14, 000): the role the filled daily shipping report is submitted to",
+    )
+    business_tz: str = Field("Asia/Shanghai", description="the runtime's SHOP_BUSINESS_TZ (FUL-2 cut-off)")
+    calendar: DepartmentCalendar = Field(
+        default_factory=DepartmentCalendar,
+        description="FUL-2, C4: the department calendar (SHOP_CALENDAR_*): holidays and rest weekdays do not ship",
+    )
+    roles: CommandRoles = Field(
+        DEFAULT_ROLES,
+        description="C9: who may issue which command (defaults in roles.py, FULFILMENT_COMMAND_ROLES applied)",
+    )
+
+    @field_validator("daily_report_to_role")
+    @classmethod
+    def _daily_role(cls, value: str) -> str:
+        return role_ids("FULFILMENT_DAILY_REPORT_TO_ROLE", [value])[0]
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """FUL-1: every series' prefix, the configured ones over the defaults."""
+        return {**DEFAULT_PREFIXES, **self.document_prefixes}
+
+    @property
+    def daily_report_role(self) -> str:
+        """FUL-7 (C14): the role the filled daily report goes to."""
+        return self.daily_report_to_role
 
     @property
     def tz(self) -> ZoneInfo:
@@ -70,4 +106,4 @@ class ShippingPolicy:
         return now.astimezone(self.tz).date()
 
     def number(self, series: str, n: int) -> str:
-        return f"{self.prefixes.get(series, DEFAULT_PREFIXES[series])}{n:0{self.number_width}d}"
+        return f"{self.prefixes[series]}{n:0{self.NUMBER_WIDTH}d}"
