@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from hr.time.domain.policy import HrPolicy, LeavePolicy
+from hr.time.domain.state import LeaveStatus
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from shop_contracts.commands import hr as c
 from shop_contracts.envelope import Actor
@@ -18,7 +19,6 @@ from shop_contracts.events.hr_leave import (
     LeaveType,
     LeaveWithdrawn,
 )
-from shop_contracts.queries.hr import LeaveStatus
 
 from .helpers import DIRECT, EMPLOYEE, HR, OFFICE, SENIOR, TODAY, Hr, approve, file, leave
 

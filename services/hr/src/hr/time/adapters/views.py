@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hr.time.domain import ladder, leave_state
 from hr.time.domain.leave_state import Extension, LeaveState
+from hr.time.domain.state import LeaveStatus
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, upsert
 from shop_contracts.aggregates import HR_ABSENCE_RECORD, HR_LEAVE_REQUEST
 from shop_contracts.events.hr_leave import LeaveRequested, LeaveType
-from shop_contracts.queries.hr import LeaveStatus
 
 
 class LadderViews(Projection):

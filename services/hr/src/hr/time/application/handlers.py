@@ -27,6 +27,7 @@ from hr.time.domain.leave_state import LEAVE_REQUEST, LeaveState
 from hr.time.domain.overtime import COMP_TIME, OVERTIME, CompTimeState
 from hr.time.domain.policy import HrPolicy
 from hr.time.domain.rota import ROTA
+from hr.time.domain.state import LeaveStatus
 from jetstream_es.clock import Clock
 from jetstream_es.commands import Cause, CommandResult, cause_of
 from jetstream_es.errors import RuleViolated
@@ -56,7 +57,6 @@ from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded, AbsenceRescin
 from shop_contracts.events.hr_attendance import ShiftKind
 from shop_contracts.events.hr_leave import LeaveType
 from shop_contracts.messages import Command, EventData
-from shop_contracts.queries.hr import LeaveStatus
 
 LeaveDecision = Callable[[LeaveState, dt.datetime], Sequence[EventData]]
 

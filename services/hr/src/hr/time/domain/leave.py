@@ -15,6 +15,7 @@ import datetime as dt
 from hr.shared.roles import HR_DEPT, OFFICE, require_own
 from hr.time.domain.leave_state import LeaveState
 from hr.time.domain.policy import LeavePolicy
+from hr.time.domain.state import LeaveStatus as L
 from jetstream_es.errors import Forbidden, InvalidCommand, NotFound, RuleViolated
 from jetstream_es.roles import CommandRoles
 from shop_contracts.commands.hr import (
@@ -40,7 +41,6 @@ from shop_contracts.events.hr_leave import (
     MedicalCertificateAttached,
 )
 from shop_contracts.messages import EventData
-from shop_contracts.queries.hr import LeaveStatus as L
 
 ROUTING_RULE = {LeaveType.SICK: "HR-22", LeaveType.PERSONAL: "HR-26"}
 IN_EFFECT = frozenset({L.APPROVED, L.FILED, L.EXTENDED})

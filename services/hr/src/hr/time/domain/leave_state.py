@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from hr.time.domain.state import LeaveStatus as L
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.events import EventRegistry
 from shop_contracts.aggregates import HR_LEAVE_REQUEST
@@ -26,7 +27,6 @@ from shop_contracts.events.hr_leave import (
     MedicalCertificateAttached,
 )
 from shop_contracts.messages import EventData
-from shop_contracts.queries.hr import LeaveStatus as L
 
 
 @dataclass(frozen=True)
