@@ -9,6 +9,7 @@ shipments are read by that column one page at a time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -100,6 +101,286 @@ def define_views(metadata: MetaData, suffix: str) -> dict[str, Table]:
     }
 
 
+# One small function per event type, what it changes on the row (`values`) and its JSON details;
+# the projection looks the function up by event type.
+
+
+def _shipment_order_fact_noted(data: OrderFactNoted, values: dict[str, Any], details: dict[str, Any]) -> None:
+    details["facts"] = sorted({*details["facts"], data.fact})
+    if data.fact == "placed":
+        details["lines"] = [line.model_dump(mode="json") for line in data.lines]
+        details["shipping"] = data.shipping.model_dump(mode="json") if data.shipping else None
+        details["amount"] = str(data.amount) if data.amount is not None else None
+    if data.fact == "remarked":
+        details["logistics_method"] = data.logistics_method
+        details["requirements"] = data.requirements
+
+
+def _shipment_shipment_details_corrected(
+    data: ShipmentDetailsCorrected, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    details["lines"] = [line.model_dump(mode="json") for line in data.lines]
+    details["shipping"] = data.shipping.model_dump(mode="json") if data.shipping else None
+    details["corrected"] = [*details.get("corrected", []), *data.fields]
+
+
+def _shipment_order_queued_for_shipping(
+    data: OrderQueuedForShipping, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values.update(status=S.QUEUED.value, batch_date=data.batch_date, queued_at=data.queued_at)
+
+
+def _shipment_shipment_documents_assigned(
+    data: ShipmentDocumentsAssigned, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    if values["status"] == S.QUEUED.value:
+        values["status"] = S.IN_PACKET.value
+    values.update(
+        batch_date=data.batch_date,
+        report_no=data.report_no,
+        waybill_no=data.waybill_no,
+        outbound_note_no=data.outbound_note_no,
+        invoice_no=data.invoice_no,
+    )
+
+
+def _shipment_shipment_stock_noted(
+    data: ShipmentStockNoted, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values["stock"] = "reserved" if data.reserved else "short"
+    details["short"] = [line.model_dump(mode="json") for line in data.short]
+
+
+def _shipment_accessories_checked(
+    data: AccessoriesChecked, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values.update(status=S.ACCESSORIES_CHECKED.value, keeper=data.keeper)
+    details["checklist"], details["missing"] = list(data.checklist), []
+
+
+def _shipment_accessories_missing(
+    data: AccessoriesMissing, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    details["checklist"], details["missing"] = list(data.checklist), list(data.missing)
+
+
+def _shipment_outbound_refused(
+    data: OutboundRefused, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values.update(status=S.REFUSED.value, keeper=data.keeper)
+    details["refusal"] = {
+        "reason": data.reason,
+        "reported_to": list(data.reported_to),
+        "at": data.refused_at.isoformat(),
+        "resumed": None,
+    }
+
+
+def _shipment_shipment_resumed(
+    data: ShipmentResumed, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values["status"] = data.resumed_to
+    refusal = dict(details.get("refusal") or {"reason": data.refusal_reason})
+    refusal["resumed"] = {
+        "fixed": data.fixed,
+        "by": data.handed_over_by,
+        "to_keeper": data.to_keeper,
+        "at": data.resumed_at.isoformat(),
+    }
+    details["refusal"] = refusal
+
+
+def _shipment_shipment_dispatched(
+    data: ShipmentDispatched, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values.update(
+        status=S.DISPATCHED.value,
+        carrier=data.carrier,
+        keeper=data.keeper,
+        dispatched_at=data.dispatched_at,
+    )
+
+
+def _shipment_shipment_stamped(
+    data: ShipmentStamped, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values.update(status=S.STAMPED.value, keeper=data.keeper, stamped_at=data.stamped_at)
+    details["stamp"] = data.stamp
+
+
+def _shipment_shipment_in_transit(
+    data: ShipmentInTransit, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values["status"] = S.IN_TRANSIT.value
+    details["tracking"] = [
+        *details["tracking"],
+        {"location": data.location, "at": data.scanned_at.isoformat()},
+    ]
+
+
+def _shipment_shipment_delivered(
+    data: ShipmentDelivered, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values.update(status=S.DELIVERED.value, delivered_at=data.delivered_at)
+
+
+def _shipment_courier_exception_reported(
+    data: CourierExceptionReported, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values["status"] = S.EXCEPTION.value
+    details["exceptions"] = [
+        *details["exceptions"],
+        {
+            "kind": data.kind,
+            "note": data.note,
+            "reported_by": data.reported_by,
+            "reported_at": data.reported_at.isoformat(),
+            "resolved": None,
+        },
+    ]
+
+
+def _shipment_courier_exception_resolved(
+    data: CourierExceptionResolved, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values["status"] = S.DELIVERED.value if data.outcome == "delivered" else S.IN_TRANSIT.value
+    if details["exceptions"]:
+        last = dict(details["exceptions"][-1])
+        last["resolved"] = {
+            "outcome": data.outcome,
+            "note": data.note,
+            "at": data.resolved_at.isoformat(),
+        }
+        details["exceptions"] = [*details["exceptions"][:-1], last]
+
+
+def _shipment_shipment_recall_requested(
+    data: ShipmentRecallRequested, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    details["recall"] = {
+        "status": "open",
+        "reason": data.reason,
+        "case_id": data.case_id,
+        "held_in": data.held_in,
+        "asked": list(data.reported_to),
+        "at": data.requested_at.isoformat(),
+        "answer": None,
+    }
+
+
+def _shipment_shipment_recall_confirmed(
+    data: ShipmentRecallConfirmed, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    recall = dict(details.get("recall") or {})
+    recall.update(
+        status="recalled",
+        answer={"by": data.keeper, "note": data.note, "at": data.confirmed_at.isoformat()},
+    )
+    details["recall"] = recall
+
+
+def _shipment_shipment_recall_declined(
+    data: ShipmentRecallDeclined, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    recall = dict(details.get("recall") or {"reason": data.recall_reason})
+    recall.update(
+        status="declined",
+        answer={"by": data.keeper, "reason": data.reason, "at": data.declined_at.isoformat()},
+    )
+    details["recall"] = recall
+
+
+def _shipment_shipment_cancelled(
+    data: ShipmentCancelled, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values["status"] = S.CANCELLED.value
+    details["cancellation"] = {"reason": data.reason, "at": data.cancelled_at.isoformat()}
+
+
+SHIPMENT_ROW: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], None]] = {
+    OrderFactNoted.event_type: _shipment_order_fact_noted,
+    ShipmentDetailsCorrected.event_type: _shipment_shipment_details_corrected,
+    OrderQueuedForShipping.event_type: _shipment_order_queued_for_shipping,
+    ShipmentDocumentsAssigned.event_type: _shipment_shipment_documents_assigned,
+    ShipmentStockNoted.event_type: _shipment_shipment_stock_noted,
+    AccessoriesChecked.event_type: _shipment_accessories_checked,
+    AccessoriesMissing.event_type: _shipment_accessories_missing,
+    OutboundRefused.event_type: _shipment_outbound_refused,
+    ShipmentResumed.event_type: _shipment_shipment_resumed,
+    ShipmentDispatched.event_type: _shipment_shipment_dispatched,
+    ShipmentStamped.event_type: _shipment_shipment_stamped,
+    ShipmentInTransit.event_type: _shipment_shipment_in_transit,
+    ShipmentDelivered.event_type: _shipment_shipment_delivered,
+    CourierExceptionReported.event_type: _shipment_courier_exception_reported,
+    CourierExceptionResolved.event_type: _shipment_courier_exception_resolved,
+    ShipmentRecallRequested.event_type: _shipment_shipment_recall_requested,
+    ShipmentRecallConfirmed.event_type: _shipment_shipment_recall_confirmed,
+    ShipmentRecallDeclined.event_type: _shipment_shipment_recall_declined,
+    ShipmentCancelled.event_type: _shipment_shipment_cancelled,
+}
+
+
+def _day_shipment_joined_day(
+    data: ShipmentJoinedDay, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    details["shipments"] = [*details["shipments"], data.shipment_id]
+    if data.carried_from is not None:
+        details["carried_in"] = [*details["carried_in"], data.shipment_id]
+
+
+def _day_daily_shipping_report_generated(
+    data: DailyShippingReportGenerated, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values.update(status=D.REPORT_GENERATED.value, report_no=data.report_no, generated_at=data.generated_at)
+    details["generated_by"] = data.generated_by
+
+
+def _day_shipping_documents_printed(
+    data: ShippingDocumentsPrinted, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    details["documents"] = [d.model_dump(mode="json") for d in data.documents]
+
+
+def _day_shipping_packet_handed_over(
+    data: ShippingPacketHandedOver, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values.update(status=D.HANDED_TO_WAREHOUSE.value, handed_over_at=data.handed_over_at)
+    details["handed_over_to"] = data.to_keeper
+
+
+def _day_daily_shipping_report_filled(
+    data: DailyShippingReportFilled, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values.update(status=D.REPORT_FILLED.value, filled_at=data.filled_at)
+    details["filled"] = {
+        "by": data.filled_by,
+        "shipped": list(data.shipped),
+        "refused": list(data.refused),
+        "cancelled": list(data.cancelled),
+    }
+
+
+def _day_daily_shipping_report_submitted(
+    data: DailyShippingReportSubmitted, values: dict[str, Any], details: dict[str, Any]
+) -> None:
+    values.update(status=D.CLOSED.value, submitted_at=data.submitted_at)
+    details["submitted"] = {
+        "by": data.submitted_by,
+        "to_role": data.to_role,
+        "to_manager": data.to_manager,
+    }
+
+
+DAY_ROW: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], None]] = {
+    ShipmentJoinedDay.event_type: _day_shipment_joined_day,
+    DailyShippingReportGenerated.event_type: _day_daily_shipping_report_generated,
+    ShippingDocumentsPrinted.event_type: _day_shipping_documents_printed,
+    ShippingPacketHandedOver.event_type: _day_shipping_packet_handed_over,
+    DailyShippingReportFilled.event_type: _day_daily_shipping_report_filled,
+    DailyShippingReportSubmitted.event_type: _day_daily_shipping_report_submitted,
+}
+
+
 class ShippingViews(Projection):
     name = "fulfilment_shipping_views"
     sources = (FULFILMENT_SHIPMENT, FULFILMENT_SHIPPING_DAY)
@@ -153,125 +434,9 @@ class ShippingViews(Projection):
             values = {c.name: getattr(row, c.name) for c in table.columns}
             values["details"] = dict(row.details)
         details = values["details"]
-        match data:
-            case OrderFactNoted():
-                details["facts"] = sorted({*details["facts"], data.fact})
-                if data.fact == "placed":
-                    details["lines"] = [line.model_dump(mode="json") for line in data.lines]
-                    details["shipping"] = data.shipping.model_dump(mode="json") if data.shipping else None
-                    details["amount"] = str(data.amount) if data.amount is not None else None
-                if data.fact == "remarked":
-                    details["logistics_method"] = data.logistics_method
-                    details["requirements"] = data.requirements
-            case ShipmentDetailsCorrected():
-                details["lines"] = [line.model_dump(mode="json") for line in data.lines]
-                details["shipping"] = data.shipping.model_dump(mode="json") if data.shipping else None
-                details["corrected"] = [*details.get("corrected", []), *data.fields]
-            case OrderQueuedForShipping():
-                values.update(status=S.QUEUED.value, batch_date=data.batch_date, queued_at=data.queued_at)
-            case ShipmentDocumentsAssigned():
-                if values["status"] == S.QUEUED.value:
-                    values["status"] = S.IN_PACKET.value
-                values.update(
-                    batch_date=data.batch_date,
-                    report_no=data.report_no,
-                    waybill_no=data.waybill_no,
-                    outbound_note_no=data.outbound_note_no,
-                    invoice_no=data.invoice_no,
-                )
-            case ShipmentStockNoted():
-                values["stock"] = "reserved" if data.reserved else "short"
-                details["short"] = [line.model_dump(mode="json") for line in data.short]
-            case AccessoriesChecked():
-                values.update(status=S.ACCESSORIES_CHECKED.value, keeper=data.keeper)
-                details["checklist"], details["missing"] = list(data.checklist), []
-            case AccessoriesMissing():
-                details["checklist"], details["missing"] = list(data.checklist), list(data.missing)
-            case OutboundRefused():
-                values.update(status=S.REFUSED.value, keeper=data.keeper)
-                details["refusal"] = {
-                    "reason": data.reason,
-                    "reported_to": list(data.reported_to),
-                    "at": data.refused_at.isoformat(),
-                    "resumed": None,
-                }
-            case ShipmentResumed():
-                values["status"] = data.resumed_to
-                refusal = dict(details.get("refusal") or {"reason": data.refusal_reason})
-                refusal["resumed"] = {
-                    "fixed": data.fixed,
-                    "by": data.handed_over_by,
-                    "to_keeper": data.to_keeper,
-                    "at": data.resumed_at.isoformat(),
-                }
-                details["refusal"] = refusal
-            case ShipmentDispatched():
-                values.update(
-                    status=S.DISPATCHED.value,
-                    carrier=data.carrier,
-                    keeper=data.keeper,
-                    dispatched_at=data.dispatched_at,
-                )
-            case ShipmentStamped():
-                values.update(status=S.STAMPED.value, keeper=data.keeper, stamped_at=data.stamped_at)
-                details["stamp"] = data.stamp
-            case ShipmentInTransit():
-                values["status"] = S.IN_TRANSIT.value
-                details["tracking"] = [
-                    *details["tracking"],
-                    {"location": data.location, "at": data.scanned_at.isoformat()},
-                ]
-            case ShipmentDelivered():
-                values.update(status=S.DELIVERED.value, delivered_at=data.delivered_at)
-            case CourierExceptionReported():
-                values["status"] = S.EXCEPTION.value
-                details["exceptions"] = [
-                    *details["exceptions"],
-                    {
-                        "kind": data.kind,
-                        "note": data.note,
-                        "reported_by": data.reported_by,
-                        "reported_at": data.reported_at.isoformat(),
-                        "resolved": None,
-                    },
-                ]
-            case CourierExceptionResolved():
-                values["status"] = S.DELIVERED.value if data.outcome == "delivered" else S.IN_TRANSIT.value
-                if details["exceptions"]:
-                    last = dict(details["exceptions"][-1])
-                    last["resolved"] = {
-                        "outcome": data.outcome,
-                        "note": data.note,
-                        "at": data.resolved_at.isoformat(),
-                    }
-                    details["exceptions"] = [*details["exceptions"][:-1], last]
-            case ShipmentRecallRequested():
-                details["recall"] = {
-                    "status": "open",
-                    "reason": data.reason,
-                    "case_id": data.case_id,
-                    "held_in": data.held_in,
-                    "asked": list(data.reported_to),
-                    "at": data.requested_at.isoformat(),
-                    "answer": None,
-                }
-            case ShipmentRecallConfirmed():
-                recall = dict(details.get("recall") or {})
-                recall.update(
-                    status="recalled",
-                    answer={"by": data.keeper, "note": data.note, "at": data.confirmed_at.isoformat()},
-                )
-                details["recall"] = recall
-            case ShipmentRecallDeclined():
-                recall = dict(details.get("recall") or {"reason": data.recall_reason})
-                recall.update(
-                    status="declined",
-                    answer={"by": data.keeper, "reason": data.reason, "at": data.declined_at.isoformat()},
-                )
-                details["recall"] = recall
-            case ShipmentCancelled():
-                values["status"] = S.CANCELLED.value
-                details["cancellation"] = {"reason": data.reason, "at": data.cancelled_at.isoformat()}
+        change = SHIPMENT_ROW.get(data.event_type)
+        if change is not None:
+            change(data, values, details)
         values.update(details=details, updated_at=at, version=envelope.version)
         stmt = upsert(conn, table).values(values)
         await conn.execute(stmt.on_conflict_do_update(index_elements=["shipment_id"], set_=values))
@@ -311,36 +476,9 @@ class ShippingViews(Projection):
             values = {c.name: getattr(row, c.name) for c in table.columns}
             values["details"] = dict(row.details)
         details = values["details"]
-        match data:
-            case ShipmentJoinedDay():
-                details["shipments"] = [*details["shipments"], data.shipment_id]
-                if data.carried_from is not None:
-                    details["carried_in"] = [*details["carried_in"], data.shipment_id]
-            case DailyShippingReportGenerated():
-                values.update(
-                    status=D.REPORT_GENERATED.value, report_no=data.report_no, generated_at=data.generated_at
-                )
-                details["generated_by"] = data.generated_by
-            case ShippingDocumentsPrinted():
-                details["documents"] = [d.model_dump(mode="json") for d in data.documents]
-            case ShippingPacketHandedOver():
-                values.update(status=D.HANDED_TO_WAREHOUSE.value, handed_over_at=data.handed_over_at)
-                details["handed_over_to"] = data.to_keeper
-            case DailyShippingReportFilled():
-                values.update(status=D.REPORT_FILLED.value, filled_at=data.filled_at)
-                details["filled"] = {
-                    "by": data.filled_by,
-                    "shipped": list(data.shipped),
-                    "refused": list(data.refused),
-                    "cancelled": list(data.cancelled),
-                }
-            case DailyShippingReportSubmitted():
-                values.update(status=D.CLOSED.value, submitted_at=data.submitted_at)
-                details["submitted"] = {
-                    "by": data.submitted_by,
-                    "to_role": data.to_role,
-                    "to_manager": data.to_manager,
-                }
+        change = DAY_ROW.get(data.event_type)
+        if change is not None:
+            change(data, values, details)
         values.update(details=details, updated_at=at, version=envelope.version)
         stmt = upsert(conn, table).values(values)
         await conn.execute(stmt.on_conflict_do_update(index_elements=["batch_date"], set_=values))
