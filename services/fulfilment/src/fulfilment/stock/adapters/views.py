@@ -8,6 +8,7 @@ A redelivered event changes nothing (the runner's checkpoint); a replay rebuilds
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -112,6 +113,21 @@ class StockViews(Projection):
     def __init__(self, business_tz: str) -> None:
         super().__init__(registry)
         self.tz = ZoneInfo(business_tz)
+        self._changes: dict[str, Callable[[AsyncConnection, Tables, Any, datetime, int], Awaitable[None]]] = {
+            InboundReceived.event_type: self._inbound_received,
+            LotInspectionRecorded.event_type: self._lot_inspection_recorded,
+            SkuStockRequested.event_type: self._sku_stock_requested,
+            SkuStockReserved.event_type: self._sku_stock_reserved,
+            SkuReservationWithdrawn.event_type: self._sku_reservation_withdrawn,
+            SkuReservationReleased.event_type: self._sku_reservation_released,
+            StockIssued.event_type: self._stock_issued,
+            ReturnedGoodsRestocked.event_type: self._returned_goods_restocked,
+            StockAdjusted.event_type: self._stock_adjusted,
+            EventStockIssued.event_type: self._event_stock_issued,
+            EventStockReturned.event_type: self._event_stock_returned,
+            DailyLedgerClosed.event_type: self._daily_ledger_closed,
+            MonthlyInventoryReportCompiled.event_type: self._monthly_inventory_report_compiled,
+        }
 
     def define_tables(self, metadata: MetaData, suffix: str) -> dict[str, Table]:
         return define_stock_tables(metadata, suffix)
@@ -164,150 +180,199 @@ class StockViews(Projection):
         )
 
     async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
+        change = self._changes.get(item.data.event_type)
+        if change is not None:
+            await change(conn, tables, item.data, item.event.envelope.occurred_at, item.event.stream_seq)
+
+    # -- one small method per event type (the dispatch table `_changes`) --------------------------
+
+    async def _inbound_received(
+        self, conn: AsyncConnection, tables: Tables, data: InboundReceived, at: datetime, seq: int
+    ) -> None:
+        lots, ledger = tables["lots"], tables["ledger"]
+        await self._new_lot(
+            conn,
+            lots,
+            seq,
+            at,
+            sku=data.sku,
+            lot_no=data.lot_no,
+            kind="inbound",
+            supplier=data.supplier,
+            delivery_note_no=data.delivery_note_no,
+            mismatches=[m.model_dump() for m in data.mismatches],
+            label=data.label.model_dump(mode="json"),
+            custodian=data.custodian,
+            marking=data.marking,
+            inspection=data.inspection,
+            on_hand=data.received_quantity,
+        )
+        await self._book(conn, ledger, at, data.sku, data.received_quantity, 0, data.on_hand)
+
+    async def _lot_inspection_recorded(
+        self, conn: AsyncConnection, tables: Tables, data: LotInspectionRecorded, at: datetime, seq: int
+    ) -> None:
+        lots = tables["lots"]
+        await conn.execute(
+            update(lots)
+            .where(and_(lots.c.sku == data.sku, lots.c.lot_no == data.lot_no))
+            .values(inspection=data.inspection)
+        )
+
+    async def _sku_stock_requested(
+        self, conn: AsyncConnection, tables: Tables, data: SkuStockRequested, at: datetime, seq: int
+    ) -> None:
+        claims = tables["claims"]
+        await conn.execute(
+            upsert(conn, claims)
+            .values(
+                sku=data.sku,
+                shipment_id=data.shipment_id,
+                order_id=data.order_id,
+                quantity=data.quantity,
+                reserved=False,
+                lots=[],
+            )
+            .on_conflict_do_nothing()
+        )
+
+    async def _sku_stock_reserved(
+        self, conn: AsyncConnection, tables: Tables, data: SkuStockReserved, at: datetime, seq: int
+    ) -> None:
+        lots, claims = tables["lots"], tables["claims"]
+        await self._lot_delta(conn, lots, data.sku, data.lots, "reserved", 1)
+        row = upsert(conn, claims).values(
+            sku=data.sku,
+            shipment_id=data.shipment_id,
+            order_id=data.order_id,
+            quantity=sum(p.quantity for p in data.lots),
+            reserved=True,
+            lots=_lots_json(data.lots),
+        )
+        await conn.execute(
+            row.on_conflict_do_update(
+                index_elements=[claims.c.sku, claims.c.shipment_id],
+                set_={"reserved": True, "lots": row.excluded.lots},
+            )
+        )
+
+    async def _sku_reservation_withdrawn(
+        self, conn: AsyncConnection, tables: Tables, data: SkuReservationWithdrawn, at: datetime, seq: int
+    ) -> None:
+        lots, claims = tables["lots"], tables["claims"]
+        await self._lot_delta(conn, lots, data.sku, data.lots, "reserved", -1)
+        await conn.execute(
+            update(claims)
+            .where(and_(claims.c.sku == data.sku, claims.c.shipment_id == data.shipment_id))
+            .values(reserved=False, lots=[])
+        )
+
+    async def _sku_reservation_released(
+        self, conn: AsyncConnection, tables: Tables, data: SkuReservationReleased, at: datetime, seq: int
+    ) -> None:
+        lots, claims = tables["lots"], tables["claims"]
+        await self._lot_delta(conn, lots, data.sku, data.lots, "reserved", -1)
+        await self._drop_claim(conn, claims, data.sku, data.shipment_id)
+
+    async def _stock_issued(
+        self, conn: AsyncConnection, tables: Tables, data: StockIssued, at: datetime, seq: int
+    ) -> None:
         lots, claims, ledger = tables["lots"], tables["claims"], tables["ledger"]
-        data, at, seq = item.data, item.event.envelope.occurred_at, item.event.stream_seq
-        match data:
-            case InboundReceived():
-                await self._new_lot(
-                    conn,
-                    lots,
-                    seq,
-                    at,
-                    sku=data.sku,
-                    lot_no=data.lot_no,
-                    kind="inbound",
-                    supplier=data.supplier,
-                    delivery_note_no=data.delivery_note_no,
-                    mismatches=[m.model_dump() for m in data.mismatches],
-                    label=data.label.model_dump(mode="json"),
-                    custodian=data.custodian,
-                    marking=data.marking,
-                    inspection=data.inspection,
-                    on_hand=data.received_quantity,
+        claim = (
+            await conn.execute(
+                select(claims).where(and_(claims.c.sku == data.sku, claims.c.shipment_id == data.shipment_id))
+            )
+        ).first()
+        if claim is not None and claim.reserved:
+            held = [(p["lot_no"], p["quantity"]) for p in claim.lots]
+            await self._lot_delta(conn, lots, data.sku, held, "reserved", -1)
+        await self._drop_claim(conn, claims, data.sku, data.shipment_id)
+        await self._lot_delta(conn, lots, data.sku, data.lots, "on_hand", -1)
+        issued = sum(p.quantity for p in data.lots)
+        await self._book(conn, ledger, at, data.sku, 0, issued, data.on_hand)
+
+    async def _returned_goods_restocked(
+        self, conn: AsyncConnection, tables: Tables, data: ReturnedGoodsRestocked, at: datetime, seq: int
+    ) -> None:
+        lots, ledger = tables["lots"], tables["ledger"]
+        source = (
+            await conn.execute(
+                select(lots.c.label, lots.c.custodian).where(
+                    and_(lots.c.sku == data.sku, lots.c.lot_no.in_(data.source_lots))
                 )
-                await self._book(conn, ledger, at, data.sku, data.received_quantity, 0, data.on_hand)
-            case LotInspectionRecorded():
-                await conn.execute(
-                    update(lots)
-                    .where(and_(lots.c.sku == data.sku, lots.c.lot_no == data.lot_no))
-                    .values(inspection=data.inspection)
-                )
-            case SkuStockRequested():
-                await conn.execute(
-                    upsert(conn, claims)
-                    .values(
-                        sku=data.sku,
-                        shipment_id=data.shipment_id,
-                        order_id=data.order_id,
-                        quantity=data.quantity,
-                        reserved=False,
-                        lots=[],
-                    )
-                    .on_conflict_do_nothing()
-                )
-            case SkuStockReserved():
-                await self._lot_delta(conn, lots, data.sku, data.lots, "reserved", 1)
-                row = upsert(conn, claims).values(
-                    sku=data.sku,
-                    shipment_id=data.shipment_id,
-                    order_id=data.order_id,
-                    quantity=sum(p.quantity for p in data.lots),
-                    reserved=True,
-                    lots=_lots_json(data.lots),
-                )
-                await conn.execute(
-                    row.on_conflict_do_update(
-                        index_elements=[claims.c.sku, claims.c.shipment_id],
-                        set_={"reserved": True, "lots": row.excluded.lots},
-                    )
-                )
-            case SkuReservationWithdrawn():
-                await self._lot_delta(conn, lots, data.sku, data.lots, "reserved", -1)
-                await conn.execute(
-                    update(claims)
-                    .where(and_(claims.c.sku == data.sku, claims.c.shipment_id == data.shipment_id))
-                    .values(reserved=False, lots=[])
-                )
-            case SkuReservationReleased():
-                await self._lot_delta(conn, lots, data.sku, data.lots, "reserved", -1)
-                await self._drop_claim(conn, claims, data.sku, data.shipment_id)
-            case StockIssued():
-                claim = (
-                    await conn.execute(
-                        select(claims).where(
-                            and_(claims.c.sku == data.sku, claims.c.shipment_id == data.shipment_id)
-                        )
-                    )
-                ).first()
-                if claim is not None and claim.reserved:
-                    held = [(p["lot_no"], p["quantity"]) for p in claim.lots]
-                    await self._lot_delta(conn, lots, data.sku, held, "reserved", -1)
-                await self._drop_claim(conn, claims, data.sku, data.shipment_id)
-                await self._lot_delta(conn, lots, data.sku, data.lots, "on_hand", -1)
-                issued = sum(p.quantity for p in data.lots)
-                await self._book(conn, ledger, at, data.sku, 0, issued, data.on_hand)
-            case ReturnedGoodsRestocked():
-                source = (
-                    await conn.execute(
-                        select(lots.c.label, lots.c.custodian).where(
-                            and_(lots.c.sku == data.sku, lots.c.lot_no.in_(data.source_lots))
-                        )
-                    )
-                ).first()
-                await self._new_lot(
-                    conn,
-                    lots,
-                    seq,
-                    at,
-                    sku=data.sku,
-                    lot_no=data.lot_no,
-                    kind="returned" if data.sellable else "quarantine",
-                    supplier=data.supplier,
-                    delivery_note_no=None,
-                    mismatches=[],
-                    label=source.label if source else None,
-                    custodian=source.custodian if source else None,
-                    marking=None,
-                    inspection="passed" if data.sellable else "failed",
-                    on_hand=data.qty,
-                )
-                await self._book(conn, ledger, at, data.sku, data.qty, 0, data.on_hand)
-            case StockAdjusted():
-                await conn.execute(
-                    update(lots)
-                    .where(and_(lots.c.sku == data.sku, lots.c.lot_no == data.lot_no))
-                    .values(on_hand=lots.c.on_hand + data.delta, damaged=data.damaged)
-                )
-                await self._book(
-                    conn, ledger, at, data.sku, max(data.delta, 0), max(-data.delta, 0), data.on_hand
-                )
-            case EventStockIssued():
-                await self._lot_delta(conn, lots, data.sku, data.lots, "on_hand", -1)
-                await self._book(
-                    conn, ledger, at, data.sku, 0, sum(p.quantity for p in data.lots), data.on_hand
-                )
-            case EventStockReturned():
-                await self._lot_delta(conn, lots, data.sku, data.lots, "on_hand", 1)
-                await self._book(
-                    conn, ledger, at, data.sku, sum(p.quantity for p in data.lots), 0, data.on_hand
-                )
-            case DailyLedgerClosed():
-                await conn.execute(
-                    upsert(conn, tables["closes"])
-                    .values(
-                        day=data.day.isoformat(),
-                        closed_by=data.closed_by,
-                        closed_at=data.closed_at,
-                        data=data.model_dump(mode="json"),
-                    )
-                    .on_conflict_do_nothing()
-                )
-            case MonthlyInventoryReportCompiled():
-                await conn.execute(
-                    upsert(conn, tables["months"])
-                    .values(month=data.month, data=data.model_dump(mode="json"))
-                    .on_conflict_do_nothing()
-                )
+            )
+        ).first()
+        await self._new_lot(
+            conn,
+            lots,
+            seq,
+            at,
+            sku=data.sku,
+            lot_no=data.lot_no,
+            kind="returned" if data.sellable else "quarantine",
+            supplier=data.supplier,
+            delivery_note_no=None,
+            mismatches=[],
+            label=source.label if source else None,
+            custodian=source.custodian if source else None,
+            marking=None,
+            inspection="passed" if data.sellable else "failed",
+            on_hand=data.qty,
+        )
+        await self._book(conn, ledger, at, data.sku, data.qty, 0, data.on_hand)
+
+    async def _stock_adjusted(
+        self, conn: AsyncConnection, tables: Tables, data: StockAdjusted, at: datetime, seq: int
+    ) -> None:
+        lots, ledger = tables["lots"], tables["ledger"]
+        await conn.execute(
+            update(lots)
+            .where(and_(lots.c.sku == data.sku, lots.c.lot_no == data.lot_no))
+            .values(on_hand=lots.c.on_hand + data.delta, damaged=data.damaged)
+        )
+        await self._book(conn, ledger, at, data.sku, max(data.delta, 0), max(-data.delta, 0), data.on_hand)
+
+    async def _event_stock_issued(
+        self, conn: AsyncConnection, tables: Tables, data: EventStockIssued, at: datetime, seq: int
+    ) -> None:
+        lots, ledger = tables["lots"], tables["ledger"]
+        await self._lot_delta(conn, lots, data.sku, data.lots, "on_hand", -1)
+        await self._book(conn, ledger, at, data.sku, 0, sum(p.quantity for p in data.lots), data.on_hand)
+
+    async def _event_stock_returned(
+        self, conn: AsyncConnection, tables: Tables, data: EventStockReturned, at: datetime, seq: int
+    ) -> None:
+        lots, ledger = tables["lots"], tables["ledger"]
+        await self._lot_delta(conn, lots, data.sku, data.lots, "on_hand", 1)
+        await self._book(conn, ledger, at, data.sku, sum(p.quantity for p in data.lots), 0, data.on_hand)
+
+    async def _daily_ledger_closed(
+        self, conn: AsyncConnection, tables: Tables, data: DailyLedgerClosed, at: datetime, seq: int
+    ) -> None:
+        await conn.execute(
+            upsert(conn, tables["closes"])
+            .values(
+                day=data.day.isoformat(),
+                closed_by=data.closed_by,
+                closed_at=data.closed_at,
+                data=data.model_dump(mode="json"),
+            )
+            .on_conflict_do_nothing()
+        )
+
+    async def _monthly_inventory_report_compiled(
+        self,
+        conn: AsyncConnection,
+        tables: Tables,
+        data: MonthlyInventoryReportCompiled,
+        at: datetime,
+        seq: int,
+    ) -> None:
+        await conn.execute(
+            upsert(conn, tables["months"])
+            .values(month=data.month, data=data.model_dump(mode="json"))
+            .on_conflict_do_nothing()
+        )
 
     @staticmethod
     async def _drop_claim(conn: AsyncConnection, claims: Table, sku: str, shipment_id: str) -> None:
