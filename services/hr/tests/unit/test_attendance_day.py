@@ -281,7 +281,7 @@ async def test_make_up_leave_excuses_early_leave_over_the_hour_hr_12_b() -> None
 
 
 async def test_at_threshold_0_every_early_leave_is_absence_hr_9_c5() -> None:
-    hr = Attendance(policy(early_leave_absence_threshold=dt.timedelta(0)))
+    hr = Attendance(policy(early_leave_absence_threshold_minutes=0))
     await hr.given(assign(), clock_in("08:30"), clock_out("17:59"))
     assert await end_of_day(hr) == ["EarlyLeaveRecorded", "AbsenceRecorded", "AttendanceDayEvaluated"]
     assert absence_kinds(hr) == [AbsenceKind.EARLY_LEAVE]
@@ -297,7 +297,7 @@ async def test_an_unannounced_outing_counts_as_early_leave_hr_13(hr: Attendance)
 
 
 async def test_an_unannounced_outing_is_absence_at_threshold_0_hr_13_c5() -> None:
-    hr = Attendance(policy(early_leave_absence_threshold=dt.timedelta(0)))
+    hr = Attendance(policy(early_leave_absence_threshold_minutes=0))
     await hr.given(
         assign(), clock_in("08:30"), clock_out("18:00"), outing("15:00", "15:30", False, SUPERVISOR)
     )

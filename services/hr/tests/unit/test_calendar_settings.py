@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from hr.bootstrap import HrSettings, PeopleSettings, build
+from hr.bootstrap import HrSettings, build
 
 
 def test_c4_rest_weekdays_of_the_department_calendar_reach_attendance(
@@ -25,7 +25,7 @@ def test_hr_34_the_payday_skips_the_department_calendars_holidays_and_the_weeken
 ) -> None:
     monkeypatch.setenv("SHOP_CALENDAR_HOLIDAYS", '["2027-04-19", "2027-04-20"]')
 
-    payroll = PeopleSettings().policies().payroll
+    payroll = HrSettings().policies().payroll
 
     assert payroll.pay_date("2027-03") == dt.date(2027, 4, 16)  # Friday before the holidays
 

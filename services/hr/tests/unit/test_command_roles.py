@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from hr.bootstrap import HrSettings, PeopleSettings, build
+from hr.bootstrap import HrSettings, build
 from jetstream_es.errors import Forbidden, RuleViolated
 from jetstream_es.settings import RuntimeSettings
 from shop_contracts.commands import hr as c
@@ -84,8 +84,7 @@ async def test_by_default_the_office_attaches_a_certificate_and_a_supervisor_may
 
 
 async def test_an_override_lets_the_manager_onboard_and_refuses_hr_c9_hr_38() -> None:
-    roles = settings('{"OnboardEmployee": ["dept_manager"]}').roles()
-    people = People(PeopleSettings().policies(roles=roles))
+    people = People(settings('{"OnboardEmployee": ["dept_manager"]}').policies())
 
     with pytest.raises(Forbidden) as refused:
         await people.when(onboard())
@@ -96,7 +95,7 @@ async def test_an_override_lets_the_manager_onboard_and_refuses_hr_c9_hr_38() ->
 
 
 async def test_without_an_override_the_defaults_hold_c9_hr_38() -> None:
-    people = People(PeopleSettings().policies(roles=HrSettings().roles()))
+    people = People(HrSettings().policies())
 
     with pytest.raises(Forbidden) as refused:
         await people.when(onboard(actor=SUPERVISOR))

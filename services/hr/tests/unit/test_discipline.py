@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from hr.bootstrap import PeopleSettings
+from hr.bootstrap import HrSettings
 from hr.people.application.handlers import PeoplePolicies
 from hr.people.domain.policy import SEED_CATALOGUE, ClassPenalty, DisciplinePolicy, OffenceItem
 from jetstream_es.errors import Forbidden, InvalidCommand, NotFound, RuleViolated
@@ -91,7 +91,7 @@ async def test_the_penalty_follows_the_table_not_the_class_number_dis_5() -> Non
         3: ClassPenalty(),
         4: ClassPenalty(),
     }
-    people = People(PeoplePolicies(discipline=DisciplinePolicy(penalties=penalties)))
+    people = People(PeoplePolicies(discipline=DisciplinePolicy(offence_penalties=penalties)))
     await people.when(offence("2.1", "c1"))
     assert people.types("emp-1", aggregate="DisciplineRecord")[1:] == [
         "WrittenWarningIssued",
@@ -293,7 +293,7 @@ def pc_use_50_to_100() -> People:
     catalogue["3.1"] = OffenceItem(
         3, "private use of company computers", fine_range=(Decimal(50), Decimal(100))
     )
-    return People(PeoplePolicies(discipline=DisciplinePolicy(catalogue=catalogue)))
+    return People(PeoplePolicies(discipline=DisciplinePolicy(offence_catalogue=catalogue)))
 
 
 async def test_an_item_with_a_fine_range_takes_the_recorders_fine_within_it_c10_dis_8() -> None:
@@ -321,12 +321,12 @@ async def test_a_fine_for_an_item_of_a_fixed_fine_is_invalid_dis_5(people: Peopl
 
 
 def test_the_catalogue_setting_reads_a_fine_range_c10() -> None:
-    settings = PeopleSettings.model_validate(
+    settings = HrSettings.model_validate(
         {"offence_catalogue": {"3.1": {"offence_class": 3, "title": "PC use", "fine_range": ["50", "100"]}}}
     )
     assert settings.offence_catalogue["3.1"].fine_range == (Decimal(50), Decimal(100))
     with pytest.raises(ValidationError):
-        PeopleSettings.model_validate(
+        HrSettings.model_validate(
             {
                 "offence_catalogue": {
                     "3.1": {"offence_class": 3, "title": "PC use", "fine_range": ["100", "50"]}

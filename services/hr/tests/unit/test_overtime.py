@@ -125,7 +125,7 @@ async def test_61_minutes_are_overtime_hr_32(hr: Attendance) -> None:
 
 
 async def test_the_one_hour_rule_is_a_setting_hr_32() -> None:
-    hr = Attendance(HrPolicy(overtime=OvertimePolicy(not_overtime_up_to=dt.timedelta(0))), at("09:00", DAY))
+    hr = Attendance(HrPolicy(overtime=OvertimePolicy(overtime_not_counted_up_to_minutes=0)), at("09:00", DAY))
     await hr.given(order(), worked("18:00", "18:30"))
     [done] = [e for e in overtime(hr) if isinstance(e, OvertimeWorked)]
     assert done.counted_minutes == 30

@@ -299,7 +299,7 @@ async def test_a_fine_cancelled_after_its_period_closed_is_refunded_once_in_the_
 
 async def test_joining_on_the_25th_is_deferred_by_default_and_paid_at_once_when_configured_hr_35() -> None:
     for defer, expected in ((True, True), (False, False)):
-        people = People(PeoplePolicies(payroll=PayrollPolicy(defer_on_deferral_day=defer)))
+        people = People(PeoplePolicies(payroll=PayrollPolicy(defer_joins_on_deferral_day=defer)))
         await people.given(onboard(join=dt.date(2026, 3, 25)))
         people.at(APRIL_1)
         await people.when(calculate())

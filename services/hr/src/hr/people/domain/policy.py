@@ -1,4 +1,5 @@
-"""The business numbers of HR part 2, given by configuration with the seeds' defaults: base salaries
+"""The people context's business numbers, each declared once with its default, bounds and rule in the
+units operators set (env prefix `HR_`: the settings class inherits these models): base salaries
 by grade (HR-39), resignation notice (DIS-7), the offence catalogue and its class → penalty table
 (DIS-1..DIS-5, C16; an item's fine range, C10 and DIS-8), the appeal window (DIS-10, a gap), performance pay (HR-40, C6), the payday and
 the holiday calendar (HR-33, HR-34), and the new-hire deferral day (HR-35)."""
@@ -6,9 +7,12 @@ the holiday calendar (HR-33, HR-34), and the new-hire deferral day (HR-35)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hr.people.domain.roles import DEFAULT_ROLES
 from jetstream_es.department_calendar import DepartmentCalendar
@@ -88,24 +92,60 @@ SEED_CATALOGUE: dict[str, OffenceItem] = {
 }
 
 
-@dataclass(frozen=True)
-class PeoplePolicy:
-    base_salaries: dict[Grade, Decimal] = field(
-        default_factory=lambda: {Grade.SUPERVISOR: Decimal(3500), Grade.TEAM_MEMBER: Decimal(2000)}
+class PeoplePolicy(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    base_salary_supervisor: Decimal = Field(Decimal(3500), ge=0, description="HR-39: supervisor base salary")
+    base_salary_team_member: Decimal = Field(
+        Decimal(2000), ge=0, description="HR-39: team member base salary"
     )
-    notice_months: int = 1
+    resignation_notice_months: int = Field(1, ge=0, description="DIS-7: written notice before leaving")
+
+    @property
+    def base_salaries(self) -> dict[Grade, Decimal]:
+        return {
+            Grade.SUPERVISOR: self.base_salary_supervisor,
+            Grade.TEAM_MEMBER: self.base_salary_team_member,
+        }
+
+    @property
+    def notice_months(self) -> int:
+        return self.resignation_notice_months
 
 
-@dataclass(frozen=True)
-class DisciplinePolicy:
-    penalties: dict[int, ClassPenalty] = field(default_factory=lambda: dict(SEED_PENALTIES))
-    catalogue: dict[str, OffenceItem] = field(default_factory=lambda: dict(SEED_CATALOGUE))
-    appeal_window_days: int = 7
+class DisciplinePolicy(BaseModel):
+    model_config = ConfigDict(frozen=True)
 
-    def __post_init__(self) -> None:
-        missing = sorted({i.offence_class for i in self.catalogue.values()} - set(self.penalties))
+    offence_penalties: dict[int, ClassPenalty] = Field(
+        default_factory=lambda: dict(SEED_PENALTIES),
+        description="DIS-1..DIS-5, C16: offence class -> warning, fine, serious_fine, propose_dismissal",
+    )
+    offence_catalogue: dict[str, OffenceItem] = Field(
+        default_factory=lambda: dict(SEED_CATALOGUE),
+        description="DIS-1..DIS-4: item code -> class, title, monthly_dismissal_threshold (3.8: 3, DIS-3)",
+    )
+    appeal_window_days: int = Field(
+        7, ge=0, description="DIS-10: days to appeal a penalty (a gap: designer default)"
+    )
+
+    @model_validator(mode="after")
+    def _every_class_has_a_penalty(self) -> DisciplinePolicy:
+        missing = sorted(
+            {i.offence_class for i in self.offence_catalogue.values()} - set(self.offence_penalties)
+        )
         if missing:
-            raise ValueError(f"offence classes {missing} of the catalogue have no penalty (DIS-5)")
+            raise ValueError(
+                f"offence_catalogue: offence classes {missing} have no penalty in offence_penalties (DIS-5)"
+            )
+        return self
+
+    @property
+    def penalties(self) -> dict[int, ClassPenalty]:
+        return self.offence_penalties
+
+    @property
+    def catalogue(self) -> dict[str, OffenceItem]:
+        return self.offence_catalogue
 
 
 class PerformanceScheme(StrEnum):
@@ -115,21 +155,44 @@ class PerformanceScheme(StrEnum):
     PERCENT_OF_BASE = "percent_of_base"
 
 
-@dataclass(frozen=True)
-class PayrollPolicy:
-    roles: CommandRoles = DEFAULT_ROLES
-    """C9: who may issue which command (the one HR table, HR_COMMAND_ROLES)."""
-    performance_scheme: PerformanceScheme = PerformanceScheme.FLAT
-    performance_flat: Decimal = Decimal(500)
-    performance_percent: Decimal = Decimal(30)
-    performance_floor: Decimal = Decimal("0.30")
-    """KPI-2, KPI-3 (001): plan completion below this ratio pays no performance pay."""
-    payday: int = 20
-    calendar: DepartmentCalendar = field(default_factory=DepartmentCalendar)
-    """HR-34: the one department calendar (SHOP_CALENDAR_*): its holidays and banking weekdays."""
-    deferral_day: int = 25
-    defer_on_deferral_day: bool = True
-    """HR-35 is ambiguous on the 25th itself; the designer note reads it as "after" (deferred)."""
+class PayrollPolicy(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    FROM_ELSEWHERE: ClassVar[frozenset[str]] = frozenset({"calendar", "roles"})
+    """Fields that are no `HR_` setting: the department calendar (SHOP_CALENDAR_*) and the roles."""
+
+    performance_scheme: PerformanceScheme = Field(
+        PerformanceScheme.FLAT,
+        description="HR-40, C6: flat (001, 500 x completion) or percent_of_base (002, 30 %)",
+    )
+    performance_flat: Decimal = Field(Decimal(500), ge=0, description="HR-40 (001): flat performance pay")
+    performance_percent: Decimal = Field(Decimal(30), ge=0, description="HR-40 (002): percent of base salary")
+    performance_floor: Decimal = Field(
+        Decimal("0.30"), ge=0, le=1, description="KPI-2, KPI-3: completion below this pays no performance pay"
+    )
+    payday: int = Field(20, ge=1, le=28, description="HR-33: day of the next month salaries are paid")
+    first_salary_deferral_day: int = Field(
+        25, ge=1, le=31, description="HR-35: joined after this day → first pay with the next month's"
+    )
+    defer_joins_on_deferral_day: bool = Field(
+        True, description="HR-35 (ambiguous): whether joining on the deferral day itself counts as after"
+    )
+    calendar: DepartmentCalendar = Field(
+        default_factory=DepartmentCalendar,
+        description="HR-34: the one department calendar (SHOP_CALENDAR_*): its holidays and banking weekdays",
+    )
+    roles: CommandRoles = Field(
+        DEFAULT_ROLES, description="C9: who may issue which command (the one HR table, HR_COMMAND_ROLES)"
+    )
+
+    @property
+    def deferral_day(self) -> int:
+        return self.first_salary_deferral_day
+
+    @property
+    def defer_on_deferral_day(self) -> bool:
+        """HR-35 is ambiguous on the 25th itself; the designer note reads it as "after" (deferred)."""
+        return self.defer_joins_on_deferral_day
 
     def pay_date(self, period: str) -> dt.date:
         """The payday of the month after the period (HR-33); when it is no banking day (a holiday or a
