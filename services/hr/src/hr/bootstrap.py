@@ -140,31 +140,25 @@ def build(
     *,
     clock: Clock | None = None,
     store: EventStore | None = None,
+    calendar: DepartmentCalendar | None = None,
+    keys: EmployeeKeys | None = None,
 ) -> ServiceRuntime:
-    """The service, wired; `clock` and `store` replace the configured ones (tests: FixedClock,
-    InMemoryEventStore)."""
+    """The service, both contexts wired onto one runtime (one service, one stream): time
+    (attendance, leave, rota, overtime) and people (employees, discipline, payroll). `clock`,
+    `store`, `calendar` (SHOP_CALENDAR_*, C4) and `keys` (HR's key stream, decision 0006) replace
+    the configured ones (tests: FixedClock, InMemoryEventStore, a calendar, SQL keys)."""
     runtime = runtime or RuntimeSettings()
     settings = settings or HrSettings()
     refuse_moved_settings("HR_REST_WEEKDAYS", "HR_HOLIDAYS")
-    calendar = CalendarSettings().calendar()
+    calendar = calendar or CalendarSettings().calendar()
     service = ServiceRuntime(
         NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock, store=store
     )
-    wire(service, settings.policy(runtime.business_tz, calendar), settings.policies(calendar))
-    return service
-
-
-def wire(
-    service: ServiceRuntime, policy: HrPolicy, people: PeoplePolicies, keys: EmployeeKeys | None = None
-) -> tuple[TimeService, PeopleService]:
-    """Both contexts onto the one runtime (one service, one stream): time (attendance, leave,
-    rota, overtime) and people (employees, discipline, payroll). `keys` replaces HR's key stream."""
-    time = TimeService(service, policy)
-    time.wire()
+    policy = settings.policy(runtime.business_tz, calendar)
+    TimeService(service, policy).wire()
     unpaid = frozenset(str(t) for t in policy.leave.unpaid_types)
-    staff = PeopleService(service, people, policy.business_tz, unpaid, keys)
-    staff.wire()
-    return time, staff
+    PeopleService(service, settings.policies(calendar), policy.business_tz, unpaid, keys).wire()
+    return service
 
 
 def main() -> None:

@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from hr.bootstrap import HrSettings
+from hr.time.adapters.deadlines import AttendanceDeadlines
 from hr.time.domain.attendance_state import ATTENDANCE_DAY, AttendanceDayState, day_id
-from hr.time.domain.policy import AttendancePolicy, HrPolicy
 from jetstream_es.commands import CommandResult
 from jetstream_es.deadlines import DeadlineScheduler
+from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.projection import ApplyContext, Decoded
 from jetstream_es.testing.app import TestApp
 from shop_contracts.commands import hr as c
@@ -33,8 +35,8 @@ def at(hhmm: str, day: dt.date = DAY) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.fromisoformat(hhmm), SHANGHAI)
 
 
-def policy(**attendance: Any) -> HrPolicy:
-    return HrPolicy(attendance=AttendancePolicy(**attendance))
+def policy(**attendance: Any) -> HrSettings:
+    return HrSettings(**attendance)
 
 
 def assign(
@@ -113,19 +115,20 @@ class Attendance(Hr):
 
     def __init__(
         self,
-        policy: HrPolicy | None = None,
+        settings: HrSettings | None = None,
         now: dt.datetime | None = None,
         registered: tuple[str, ...] = REGISTERED,
+        *,
+        calendar: DepartmentCalendar | None = None,
     ) -> None:
-        super().__init__(policy, now or at("07:00"))
+        super().__init__(settings, now or at("07:00"), calendar=calendar)
         self._unregistered = list(registered)
-        self.deadlines = self.time.deadlines
+        self.deadlines = self.wired(AttendanceDeadlines)
         self.engine = create_async_engine("sqlite+aiosqlite:///:memory:")
         OPEN_ENGINES.append(self.engine)
         self.table = self.deadlines.define_tables(MetaData(), "")["deadlines"]
-        self.scheduler = DeadlineScheduler(
-            self.engine, lambda: self.table, self.clock, self.time.scheduler.fire
-        )
+        [wired] = self.runtime.schedulers
+        self.scheduler = DeadlineScheduler(self.engine, lambda: self.table, self.clock, wired.fire)
         self._scheduled = 0
 
     async def register(self, *employees: str, trained: bool = True) -> None:

@@ -1,26 +1,25 @@
-"""Given / when / then for the HR service (`jetstream_es.testing.app.TestApp`): its real wiring
+"""Given / when / then for the HR service (`jetstream_es.testing.app.TestApp`): its real `build()`
 on an in-memory event store with a FixedClock; the wired absence-ladder reaction (HR-16) reads each
 recorded absence as its consumer would."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from hr.bootstrap import wire
+from hr.bootstrap import HrSettings, build
 from hr.people.adapters.keys import EmployeeKeys
-from hr.people.application.handlers import PeoplePolicies
+from hr.time.application.handlers import HrCommands
 from hr.time.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
 from hr.time.domain.leave_state import LEAVE_REQUEST, LeaveState
-from hr.time.domain.policy import HrPolicy
 from hr.time.wiring import NAME
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import CommandResult
+from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.memory_store import InMemoryEventStore
-from jetstream_es.projection import Decoded, Reaction, subject_matches
-from jetstream_es.service import ServiceRuntime
+from jetstream_es.projection import Decoded, Projection, Reaction, subject_matches
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.testing.app import TestApp
 from shop_contracts.commands import hr as c
@@ -29,6 +28,7 @@ from shop_contracts.events.hr import AbsenceKind
 from shop_contracts.events.hr_leave import LeaveType
 from shop_contracts.messages import Command, EventData
 
+P = TypeVar("P", bound=Projection)
 OPEN_ENGINES: list[AsyncEngine] = []
 """Engines made by harnesses; conftest disposes them after each test (no thread outlives its loop)."""
 
@@ -83,39 +83,43 @@ def file(actor: Actor = OFFICE, leave_id: str = "lv-1") -> c.FileLeave:
 
 
 class Hr(TestApp):
-    """The service's real composition (`hr.bootstrap.wire`: every command, projection and
-    reaction as in production) on an in-memory store with a FixedClock; `policy` replaces the
-    configured numbers. `given` commands, `when` a command, `then` the events it appended; after
-    a recorded absence the service's own new events go to the wired `reactions` (by name) as
-    their durable consumers would deliver them."""
+    """The service booted from its real `build()` (every command, projection and reaction as in
+    production) on an in-memory store with a FixedClock and SQL data keys; `settings` replace the
+    defaults. `given` commands, `when` a command, `then` the events it appended; after a recorded
+    absence the service's own new events go to the wired `reactions` (by name) as their durable
+    consumers would deliver them."""
 
     reactions: tuple[str, ...] = ("hr_absence_ladder",)
 
     def __init__(
         self,
-        policy: HrPolicy | None = None,
+        settings: HrSettings | None = None,
         now: dt.datetime = NOW,
-        people: PeoplePolicies | None = None,
+        *,
+        calendar: DepartmentCalendar | None = None,
     ) -> None:
-        self.policy = policy or HrPolicy()
         self.keys_engine = create_async_engine("sqlite+aiosqlite:///:memory:")
-        runtime = ServiceRuntime(
-            NAME,
+        runtime = build(
             RuntimeSettings(),
-            "sqlite+aiosqlite:///:memory:",
+            settings or HrSettings(),
             clock=FixedClock(now),
             store=InMemoryEventStore(NAME),
+            calendar=calendar,
+            keys=EmployeeKeys(self.keys_engine),
         )
         OPEN_ENGINES.extend((self.keys_engine, runtime.engine))
-        self.time, self.people_service = wire(
-            runtime,
-            self.policy,
-            people or PeoplePolicies(),
-            EmployeeKeys(self.keys_engine),
-        )
         super().__init__(runtime)
-        self.commands = self.time.commands
+        self.commands: HrCommands = self.handlers(c.RecordAbsence)
         self._reacted = 0
+
+    def handlers(self, command: type[Command]) -> Any:
+        """The object whose method the runtime serves `command` with (a context's commands)."""
+        return self.runtime.command_handlers[command].__self__  # type: ignore[attr-defined]
+
+    def wired(self, kind: type[P]) -> P:
+        """The runtime's own projection (or reaction) of type `kind`."""
+        [found] = [p for p, _ in self.runtime.projections if isinstance(p, kind)]
+        return found
 
     async def when(self, command: Command) -> CommandResult:
         result = await super().when(command)

@@ -14,9 +14,13 @@ from typing import Any
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from hr.bootstrap import HrSettings
 from hr.people.adapters import payroll_views
 from hr.people.adapters import views as people_views
-from hr.people.application.handlers import PeoplePolicies
+from hr.people.adapters.payroll_views import PayrollViews
+from hr.people.adapters.views import PeopleViews
+from hr.people.application.handlers import PeopleCommands
+from hr.people.application.payroll import PayrollCommands
 from hr.people.domain.discipline import DISCIPLINE_RECORD
 from hr.people.domain.employees import EMPLOYEE
 from hr.people.domain.payroll import PeriodFacts
@@ -25,6 +29,7 @@ from hr.time.domain.attendance_state import ATTENDANCE_DAY, day_id
 from hr.time.domain.ladder import ABSENCE_RECORD, record_id
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.commands import Cause
+from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from shop_contracts.commands import hr_people as p
 from shop_contracts.envelope import SYSTEM_ACTOR, Actor
@@ -96,19 +101,21 @@ class People(Hr):
 
     reactions = ()
 
-    def __init__(self, policies: PeoplePolicies | None = None, now: dt.datetime = NOW) -> None:
-        self.policies = policies or PeoplePolicies()
-        super().__init__(None, now, people=self.policies)
+    def __init__(
+        self,
+        settings: HrSettings | None = None,
+        now: dt.datetime = NOW,
+        *,
+        calendar: DepartmentCalendar | None = None,
+    ) -> None:
+        super().__init__(settings, now, calendar=calendar)
         self.engine = create_async_engine("sqlite+aiosqlite:///:memory:")
         OPEN_ENGINES.append(self.engine)
-        self.keys = self.people_service.keys
-        self.people = self.people_service.people
-        self.payroll = self.people_service.payroll
+        self.people: PeopleCommands = self.handlers(p.OnboardEmployee)
+        self.payroll: PayrollCommands = self.handlers(p.CalculatePayroll)
+        self.keys = self.people.keys
         self.payroll.facts = self.facts  # the read model below, fed by `project`, not a live runner
-        self.people_views, self.payroll_views = (
-            self.people_service.people_views,
-            self.people_service.payroll_views,
-        )
+        self.people_views, self.payroll_views = self.wired(PeopleViews), self.wired(PayrollViews)
         self._tables: dict[str, Tables] = {}
         self._applied = 0
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from hr.time.domain.policy import HrPolicy, LadderPolicy
+from hr.bootstrap import HrSettings
 from jetstream_es.errors import Forbidden, RuleViolated
 from shop_contracts.commands import hr as c
 from shop_contracts.events.hr import DismissalBasis, DismissalThresholdReached, FineImposed
@@ -161,18 +161,16 @@ async def test_only_management_decides_a_dismissal_hr_16(hr: Hr) -> None:
 
 
 async def test_the_fines_and_thresholds_are_configuration_hr_16() -> None:
-    policy = HrPolicy(
-        ladder=LadderPolicy(
-            absence_fines=[Decimal(50)], dismissal_consecutive_days=3, dismissal_days_per_year=5
-        )
+    settings = HrSettings(
+        absence_fines=[Decimal(50)], dismissal_consecutive_days=3, dismissal_days_per_year=5
     )
-    hr = Hr(policy)
+    hr = Hr(settings)
     await hr.given(absence(MON), absence(MON + dt.timedelta(days=1)))
     assert fines(hr) == [Decimal(50)]
     assert proposals(hr) == []
 
 
 async def test_a_ladder_year_starting_in_april_counts_march_in_the_previous_year_hr_16() -> None:
-    hr = Hr(HrPolicy(ladder=LadderPolicy(ladder_year_start_month=4)))
+    hr = Hr(HrSettings(ladder_year_start_month=4))
     await hr.when(absence(MON))
     assert fines(hr, 2025) == [Decimal(100)]

@@ -29,7 +29,7 @@ def settings(command_roles: str) -> HrSettings:
 
 
 async def test_an_override_lets_hr_alone_file_leave_and_refuses_the_office_c9_hr_18() -> None:
-    hr = Hr(settings('{"FileLeave": ["hr_dept"]}').policy("Asia/Shanghai"))
+    hr = Hr(settings('{"FileLeave": ["hr_dept"]}'))
     await hr.given(leave(TOMORROW), approve(DIRECT))
 
     with pytest.raises(Forbidden) as refused:
@@ -41,7 +41,7 @@ async def test_an_override_lets_hr_alone_file_leave_and_refuses_the_office_c9_hr
 
 
 async def test_leave_is_still_filed_with_a_body_when_another_role_may_file_it_c9_hr_18_c18() -> None:
-    hr = Hr(settings('{"FileLeave": ["office", "ecom_supervisor"]}').policy("Asia/Shanghai"))
+    hr = Hr(settings('{"FileLeave": ["office", "ecom_supervisor"]}'))
     await hr.given(leave(TOMORROW), approve(DIRECT))
 
     with pytest.raises(RuleViolated) as refused:
@@ -60,7 +60,7 @@ def certificate(actor: Actor) -> c.AttachMedicalCertificate:
 async def test_an_override_changes_who_may_attach_a_certificate_c9_hr_21() -> None:
     """HR-21: by default the office or HR attaches a certificate to someone's sick leave; with
     `AttachMedicalCertificate` overridden to the direct supervisor, the office is refused."""
-    hr = Hr(settings('{"AttachMedicalCertificate": ["direct_supervisor"]}').policy("Asia/Shanghai"))
+    hr = Hr(settings('{"AttachMedicalCertificate": ["direct_supervisor"]}'))
     await hr.given(leave(TOMORROW, TOMORROW.fromordinal(TOMORROW.toordinal() + 1), leave_type=SICK))
 
     with pytest.raises(Forbidden) as refused:
@@ -73,7 +73,7 @@ async def test_an_override_changes_who_may_attach_a_certificate_c9_hr_21() -> No
 
 
 async def test_by_default_the_office_attaches_a_certificate_and_a_supervisor_may_not_c9_hr_21() -> None:
-    hr = Hr(HrSettings().policy("Asia/Shanghai"))
+    hr = Hr(HrSettings())
     await hr.given(leave(TOMORROW, TOMORROW.fromordinal(TOMORROW.toordinal() + 1), leave_type=SICK))
 
     with pytest.raises(Forbidden):
@@ -84,7 +84,7 @@ async def test_by_default_the_office_attaches_a_certificate_and_a_supervisor_may
 
 
 async def test_an_override_lets_the_manager_onboard_and_refuses_hr_c9_hr_38() -> None:
-    people = People(settings('{"OnboardEmployee": ["dept_manager"]}').policies())
+    people = People(settings('{"OnboardEmployee": ["dept_manager"]}'))
 
     with pytest.raises(Forbidden) as refused:
         await people.when(onboard())
@@ -95,7 +95,7 @@ async def test_an_override_lets_the_manager_onboard_and_refuses_hr_c9_hr_38() ->
 
 
 async def test_without_an_override_the_defaults_hold_c9_hr_38() -> None:
-    people = People(HrSettings().policies())
+    people = People(HrSettings())
 
     with pytest.raises(Forbidden) as refused:
         await people.when(onboard(actor=SUPERVISOR))
@@ -129,8 +129,7 @@ def test_a_bad_command_roles_setting_stops_the_service_at_start_up_naming_it_c9(
 async def test_the_leave_approvers_are_settings_c9_hr_26() -> None:
     """HR-26: personal leave over two days goes to the senior approver; with
     HR_LEAVE_SENIOR_APPROVER=dept_manager the department manager decides it, the senior leader may not."""
-    policy = HrSettings.model_validate({"leave_senior_approver": "dept_manager"}).policy("Asia/Shanghai")
-    hr = Hr(policy)
+    hr = Hr(HrSettings.model_validate({"leave_senior_approver": "dept_manager"}))
     await hr.given(leave(TOMORROW, TOMORROW.fromordinal(TOMORROW.toordinal() + 2)))
 
     with pytest.raises(Forbidden) as refused:

@@ -11,8 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from hr.bootstrap import HrSettings
-from hr.people.application.handlers import PeoplePolicies
-from hr.people.domain.policy import SEED_CATALOGUE, ClassPenalty, DisciplinePolicy, OffenceItem
+from hr.people.domain.policy import SEED_CATALOGUE, ClassPenalty, OffenceItem
 from jetstream_es.errors import Forbidden, InvalidCommand, NotFound, RuleViolated
 from shop_contracts.commands import hr_people as p
 from shop_contracts.events.hr_discipline import (
@@ -91,7 +90,7 @@ async def test_the_penalty_follows_the_table_not_the_class_number_dis_5() -> Non
         3: ClassPenalty(),
         4: ClassPenalty(),
     }
-    people = People(PeoplePolicies(discipline=DisciplinePolicy(offence_penalties=penalties)))
+    people = People(HrSettings(offence_penalties=penalties))
     await people.when(offence("2.1", "c1"))
     assert people.types("emp-1", aggregate="DisciplineRecord")[1:] == [
         "WrittenWarningIssued",
@@ -293,7 +292,7 @@ def pc_use_50_to_100() -> People:
     catalogue["3.1"] = OffenceItem(
         3, "private use of company computers", fine_range=(Decimal(50), Decimal(100))
     )
-    return People(PeoplePolicies(discipline=DisciplinePolicy(offence_catalogue=catalogue)))
+    return People(HrSettings(offence_catalogue=catalogue))
 
 
 async def test_an_item_with_a_fine_range_takes_the_recorders_fine_within_it_c10_dis_8() -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from hr.time.domain.policy import HrPolicy, LeavePolicy
+from hr.bootstrap import HrSettings
 from hr.time.domain.state import LeaveStatus
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from shop_contracts.commands import hr as c
@@ -169,7 +169,7 @@ async def test_three_personal_days_need_the_senior_leader_hr_26(hr: Hr) -> None:
 
 
 async def test_the_approver_boundaries_are_configuration_hr_22() -> None:
-    hr = Hr(HrPolicy(leave=LeavePolicy(sick_direct_max_days=4)))
+    hr = Hr(HrSettings(sick_direct_max_days=4))
     await hr.when(leave(TOMORROW, days(4), leave_type=SICK, certificate_ref="H-1"))
     assert requested(hr).approver_role == "direct_supervisor"
 

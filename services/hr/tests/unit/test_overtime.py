@@ -12,7 +12,6 @@ import pytest
 
 from hr.bootstrap import HrSettings
 from hr.time.domain.overtime import COMP_TIME, CompTimeState
-from hr.time.domain.policy import HrPolicy, OvertimePolicy
 from jetstream_es.errors import Forbidden, RuleViolated
 from jetstream_es.store import AggregateAppend, AppendResult
 from shop_contracts.commands import hr as c
@@ -125,7 +124,7 @@ async def test_61_minutes_are_overtime_hr_32(hr: Attendance) -> None:
 
 
 async def test_the_one_hour_rule_is_a_setting_hr_32() -> None:
-    hr = Attendance(HrPolicy(overtime=OvertimePolicy(overtime_not_counted_up_to_minutes=0)), at("09:00", DAY))
+    hr = Attendance(HrSettings(overtime_not_counted_up_to_minutes=0), at("09:00", DAY))
     await hr.given(order(), worked("18:00", "18:30"))
     [done] = [e for e in overtime(hr) if isinstance(e, OvertimeWorked)]
     assert done.counted_minutes == 30
@@ -207,7 +206,7 @@ async def test_comp_time_is_filed_with_the_body_the_setting_names_c9_hr_31() -> 
     """HR-31 files comp time with the office; with FileCompTime given to HR (HR_COMMAND_ROLES) the
     record says it was filed with HR, not a fixed "office"."""
     settings = HrSettings.model_validate({"command_roles": '{"FileCompTime": ["hr_dept"]}'})
-    hr = Attendance(settings.policy("Asia/Shanghai"), at("09:00", DAY))
+    hr = Attendance(settings, at("09:00", DAY))
     await rest_day_overtime(hr)
 
     with pytest.raises(Forbidden):

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from hr.people.application.handlers import PeoplePolicies
+from hr.bootstrap import HrSettings
 from hr.people.domain.policy import PayrollPolicy, PerformanceScheme
 from hr.time.domain.attendance_state import ATTENDANCE_DAY, day_id
 from hr.time.domain.ladder import ABSENCE_RECORD, record_id
@@ -29,9 +29,7 @@ MARCH = [dt.date(2026, 3, d) for d in range(1, 32)]
 SUNDAYS = {1, 8, 15, 22, 29}  # March 2026 starts on a Sunday
 APRIL_1 = dt.datetime(2026, 4, 1, 2, 0, tzinfo=dt.UTC)
 MAY_1 = dt.datetime(2026, 5, 1, 2, 0, tzinfo=dt.UTC)
-HOLIDAY_20_APRIL = PeoplePolicies(
-    payroll=PayrollPolicy(calendar=DepartmentCalendar(holidays=frozenset({dt.date(2026, 4, 20)})))
-)
+HOLIDAY_20_APRIL = DepartmentCalendar(holidays=frozenset({dt.date(2026, 4, 20)}))
 
 
 MARCH_STAFF = ("emp-1", "emp-2", "emp-3")
@@ -111,7 +109,7 @@ INPUTS = (
 
 
 async def test_a_full_month_computed_by_hand_hr_33_to_hr_41() -> None:
-    people = People(HOLIDAY_20_APRIL)
+    people = People(calendar=HOLIDAY_20_APRIL)
     ids = await march(people)
     await people.when(calculate(inputs=INPUTS))
     result = slips(people)
@@ -299,7 +297,7 @@ async def test_a_fine_cancelled_after_its_period_closed_is_refunded_once_in_the_
 
 async def test_joining_on_the_25th_is_deferred_by_default_and_paid_at_once_when_configured_hr_35() -> None:
     for defer, expected in ((True, True), (False, False)):
-        people = People(PeoplePolicies(payroll=PayrollPolicy(defer_joins_on_deferral_day=defer)))
+        people = People(HrSettings(defer_joins_on_deferral_day=defer))
         await people.given(onboard(join=dt.date(2026, 3, 25)))
         people.at(APRIL_1)
         await people.when(calculate())
@@ -307,9 +305,7 @@ async def test_joining_on_the_25th_is_deferred_by_default_and_paid_at_once_when_
 
 
 async def test_performance_pay_as_30_percent_of_base_c6_hr_40() -> None:
-    people = People(
-        PeoplePolicies(payroll=PayrollPolicy(performance_scheme=PerformanceScheme.PERCENT_OF_BASE))
-    )
+    people = People(HrSettings(performance_scheme=PerformanceScheme.PERCENT_OF_BASE))
     await people.given(onboard(join=dt.date(2026, 2, 1), grade=Grade.SUPERVISOR))
     people.at(APRIL_1)
     await people.when(calculate())
@@ -351,17 +347,13 @@ async def test_flat_performance_pay_follows_the_seed_formula_kpi_2_hr_40(
 
 async def test_percent_of_base_performance_pay_worked_by_hand_c6_hr_40_kpi_2() -> None:
     # given the 002 scheme and a supervisor (3500, HR-39), when the plan is 45 % complete
-    people = People(
-        PeoplePolicies(payroll=PayrollPolicy(performance_scheme=PerformanceScheme.PERCENT_OF_BASE))
-    )
+    people = People(HrSettings(performance_scheme=PerformanceScheme.PERCENT_OF_BASE))
     # then 3500 x 30 % = 1050 full; 1050 x 0.45 = 472.50
     assert await one_month(people, "0.45", Grade.SUPERVISOR) == Decimal("472.50")
 
 
 async def test_percent_of_base_performance_pay_has_the_30_percent_floor_too_kpi_2_hr_40() -> None:
-    people = People(
-        PeoplePolicies(payroll=PayrollPolicy(performance_scheme=PerformanceScheme.PERCENT_OF_BASE))
-    )
+    people = People(HrSettings(performance_scheme=PerformanceScheme.PERCENT_OF_BASE))
     assert await one_month(people, "0.25", Grade.SUPERVISOR) == Decimal("0.00")
 
 
@@ -405,7 +397,7 @@ def pay(actor: Actor = CASHIER, command_id: str = "pay-salaries-2026-03") -> p.P
 
 async def test_the_cashier_records_the_salaries_paid_on_the_payday_and_the_period_is_paid_sm_pay() -> None:
     # given March calculated and closed, and the payday (20 April 2026 a holiday: Friday the 17th)
-    people = People(HOLIDAY_20_APRIL)
+    people = People(calendar=HOLIDAY_20_APRIL)
     await march(people)
     await people.given(calculate(inputs=INPUTS), close())
     people.at(dt.datetime(2026, 4, 17, 2, 0, tzinfo=dt.UTC))

@@ -9,7 +9,6 @@ import datetime as dt
 
 import pytest
 
-from hr.time.domain.policy import AttendancePolicy, HrPolicy
 from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.errors import Forbidden, RuleViolated
 from shop_contracts.commands.hr import AssignShift
@@ -167,10 +166,7 @@ async def test_by_default_everyone_works_the_weekend_c4(hr: Attendance) -> None:
 
 
 async def test_with_weekend_rest_days_only_the_duty_pair_works_the_weekend_c4() -> None:
-    hr = Attendance(
-        HrPolicy(attendance=AttendancePolicy(calendar=DepartmentCalendar(rest_weekdays=frozenset({6, 7})))),
-        at("07:00", MON),
-    )
+    hr = Attendance(now=at("07:00", MON), calendar=DepartmentCalendar(rest_weekdays=frozenset({6, 7})))
     saturday = dt.date(2026, 3, 7)
     await hr.when(rota(("amy", "bob"), ("cat", "dan"), ("amy", "bob"), start=day(3)))
     assert [shift(hr, e, saturday) for e in STAFF] == [

@@ -22,7 +22,7 @@ DAY = dt.date(2026, 3, 3)
 
 async def onboarded(trained_on: dt.date | None = None) -> Attendance:
     hr = Attendance(now=at("07:00", DAY), registered=())
-    people = hr.people_service.people
+    people = hr.handlers(p.OnboardEmployee)
     await people.onboard(onboard(join=dt.date(2026, 3, 1)))
     if trained_on is not None:
         await people.record_training(
@@ -114,7 +114,7 @@ async def test_a_rota_naming_an_employee_never_onboarded_is_refused_dis_13() -> 
 async def test_a_suspended_employee_gets_no_working_shift_on_the_suspended_days_dis_11() -> None:
     # given emp-1 trained, with a recorded case and a suspension on DAY
     hr = await onboarded(trained_on=DAY - dt.timedelta(days=1))
-    people = hr.people_service.people
+    people = hr.handlers(p.OnboardEmployee)
     manager = Actor(id="mgr-1", roles=("dept_manager",))
     await people.record_offence(offence("3.4", "c1").model_copy(update={"occurred_on": DAY}))
     await people.suspend(
