@@ -23,12 +23,11 @@ from pydantic_settings import (
 )
 
 from hr.people.adapters.keys import EmployeeKeys
-from hr.people.application.handlers import PeoplePolicies
-from hr.people.domain.policy import DisciplinePolicy, PayrollPolicy, PeoplePolicy
+from hr.people.domain.policy import DisciplinePolicy, PayrollPolicy, PeoplePolicies, PeoplePolicy
 from hr.people.domain.roles import PEOPLE_ROLES
 from hr.people.wiring import PeopleService
 from hr.shared.roles import SETTING
-from hr.time.domain.policy import AttendancePolicy, HrPolicy, LadderPolicy, LeavePolicy, OvertimePolicy
+from hr.time.domain.policy import AttendancePolicy, LadderPolicy, LeavePolicy, OvertimePolicy, TimePolicy
 from hr.time.domain.roles import COMMAND_ROLES
 from hr.time.wiring import NAME, TimeService
 from jetstream_es.bootstrap import run_service
@@ -105,11 +104,11 @@ class HrSettings(
     def _numbers(self, policy: type[Any]) -> dict[str, Any]:
         return self.model_dump(include=set(policy.model_fields) - NOT_SETTINGS)
 
-    def policy(self, business_tz: str, calendar: DepartmentCalendar | None = None) -> HrPolicy:
+    def policy(self, business_tz: str, calendar: DepartmentCalendar | None = None) -> TimePolicy:
         """The time context's policies; `calendar`: the one department calendar (C4:
         SHOP_CALENDAR_REST_WEEKDAYS)."""
         calendar = calendar or CalendarSettings().calendar()
-        return HrPolicy(
+        return TimePolicy(
             ladder=LadderPolicy.model_validate(self._numbers(LadderPolicy)),
             leave=LeavePolicy.model_validate(self._numbers(LeavePolicy)),
             attendance=AttendancePolicy.model_validate(

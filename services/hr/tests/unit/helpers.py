@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from hr.bootstrap import HrSettings, build
 from hr.people.adapters.keys import EmployeeKeys
-from hr.time.application.handlers import HrCommands
+from hr.time.application.handlers import AttendanceCommands
 from hr.time.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
 from hr.time.domain.leave_state import LEAVE_REQUEST, LeaveState
 from hr.time.wiring import NAME
@@ -109,7 +109,7 @@ class Hr(TestApp):
         )
         OPEN_ENGINES.extend((self.keys_engine, runtime.engine))
         super().__init__(runtime)
-        self.commands: HrCommands = self.handlers(c.RecordAbsence)
+        self.commands: AttendanceCommands = self.handlers(c.RecordAbsence)
         self._reacted = 0
 
     def handlers(self, command: type[Command]) -> Any:

@@ -14,10 +14,11 @@ from hr.people.adapters.key_stream import StreamKeys
 from hr.people.adapters.keys import EmployeeKeys
 from hr.people.adapters.payroll_views import PayrollViews
 from hr.people.adapters.views import PeopleViews
-from hr.people.application.handlers import PeopleCommands, PeoplePolicies
+from hr.people.application.handlers import PeopleCommands
 from hr.people.application.payroll import PayrollCommands
 from hr.people.application.reactions import SafetyGateReaction
 from hr.people.domain.payroll import PeriodFacts
+from hr.people.domain.policy import PeoplePolicies
 from jetstream_es.errors import NotFound
 from jetstream_es.projection import Projection, Tables
 from jetstream_es.service import ServiceRuntime

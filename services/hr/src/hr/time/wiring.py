@@ -13,11 +13,11 @@ from hr.time.adapters.deadlines import AttendanceDeadlines
 from hr.time.adapters.time_views import RotaViews, comp_time_balance, rota_days
 from hr.time.adapters.views import LadderViews, LeaveViews
 from hr.time.application.deadlines import EvaluationFirer
-from hr.time.application.handlers import HrCommands
+from hr.time.application.handlers import AttendanceCommands
 from hr.time.application.reactions import AbsenceLadderReaction, AttendanceLeaveReaction, RotaShiftsReaction
-from hr.time.application.time_handlers import TimeCommands
+from hr.time.application.rota_handlers import RotaCommands
 from hr.time.domain.overtime import CompTimeState
-from hr.time.domain.policy import HrPolicy
+from hr.time.domain.policy import TimePolicy
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.projection import Projection, Tables
 from jetstream_es.service import ServiceRuntime
@@ -57,13 +57,13 @@ NAME = "hr"
 class TimeService:
     """The running service's parts, kept so queries and tests find the live projection tables."""
 
-    def __init__(self, runtime: ServiceRuntime, policy: HrPolicy) -> None:
+    def __init__(self, runtime: ServiceRuntime, policy: TimePolicy) -> None:
         self.runtime = runtime
-        self.commands = HrCommands(runtime, policy)
+        self.commands = AttendanceCommands(runtime, policy)
         self.ladder_views = LadderViews()
         self.leave_views = LeaveViews()
         self.attendance_views = AttendanceViews()
-        self.time = TimeCommands(self.commands)
+        self.time = RotaCommands(self.commands)
         self.rota_views = RotaViews()
         self.deadlines = AttendanceDeadlines(policy.attendance)
         self.full_attendance_days = policy.attendance.full_attendance_days

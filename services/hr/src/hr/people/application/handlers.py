@@ -6,19 +6,16 @@ data key, before it reaches the domain or the stream; erasure deletes that key a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from hr.people.adapters.keys import EmployeeKeys, seal
 from hr.people.domain import discipline, employees
 from hr.people.domain.discipline import DISCIPLINE_RECORD
 from hr.people.domain.employees import EMPLOYEE
-from hr.people.domain.policy import DisciplinePolicy, PayrollPolicy, PeoplePolicy
-from hr.people.domain.roles import DEFAULT_ROLES
+from hr.people.domain.policy import PeoplePolicies
 from hr.time.domain.ladder import ABSENCE_RECORD
 from jetstream_es.commands import Cause, CommandResult, cause_of
 from jetstream_es.errors import DomainError
-from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands.hr_people import (
     AppealPenalty,
@@ -35,15 +32,6 @@ from shop_contracts.commands.hr_people import (
     SuspendEmployee,
 )
 from shop_contracts.events.hr_attendance import ShiftAssigned
-
-
-@dataclass(frozen=True)
-class PeoplePolicies:
-    people: PeoplePolicy = field(default_factory=PeoplePolicy)
-    discipline: DisciplinePolicy = field(default_factory=DisciplinePolicy)
-    payroll: PayrollPolicy = field(default_factory=PayrollPolicy)
-    roles: CommandRoles = DEFAULT_ROLES
-    """C9: who may issue which command (the one HR table, HR_COMMAND_ROLES)."""
 
 
 class PeopleCommands:

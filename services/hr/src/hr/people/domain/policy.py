@@ -7,7 +7,7 @@ the holiday calendar (HR-33, HR-34), and the new-hire deferral day (HR-35)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
@@ -206,3 +206,14 @@ class PayrollPolicy(BaseModel):
         if join_date.day == self.deferral_day:
             return self.defer_on_deferral_day
         return join_date.day > self.deferral_day
+
+
+@dataclass(frozen=True)
+class PeoplePolicies:
+    """The people context's policies together, with who may issue which command (C9)."""
+
+    people: PeoplePolicy = field(default_factory=PeoplePolicy)
+    discipline: DisciplinePolicy = field(default_factory=DisciplinePolicy)
+    payroll: PayrollPolicy = field(default_factory=PayrollPolicy)
+    roles: CommandRoles = DEFAULT_ROLES
+    """C9: who may issue which command (the one HR table, HR_COMMAND_ROLES)."""

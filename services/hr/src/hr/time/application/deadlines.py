@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hr.time.application.handlers import HrCommands
+from hr.time.application.handlers import AttendanceCommands
 from jetstream_es.commands import Cause
 from jetstream_es.deadlines import Deadline
 from shop_contracts.envelope import SYSTEM_ACTOR
 
 
 class EvaluationFirer:
-    def __init__(self, commands: HrCommands) -> None:
+    def __init__(self, commands: AttendanceCommands) -> None:
         self.commands = commands
 
     async def __call__(self, deadline: Deadline) -> None:

@@ -25,7 +25,7 @@ from hr.time.domain.events import LeaveNotedForDay
 from hr.time.domain.ladder import ABSENCE_RECORD, AbsenceRecordState, record_id
 from hr.time.domain.leave_state import LEAVE_REQUEST, LeaveState
 from hr.time.domain.overtime import COMP_TIME, OVERTIME, CompTimeState
-from hr.time.domain.policy import HrPolicy
+from hr.time.domain.policy import TimePolicy
 from hr.time.domain.rota import ROTA
 from hr.time.domain.state import LeaveStatus
 from jetstream_es.clock import Clock
@@ -64,11 +64,11 @@ OVERRUN_LOOKBACK_DAYS = 62
 """How far back the evaluation looks for the leave a run of absent or rest days follows (HR-25)."""
 
 
-class HrCommands:
+class AttendanceCommands:
     """Every way the time context's aggregates are changed, by people (commands) or by the system;
     each through the runtime's `aggregates(KIND)` (decision 0007)."""
 
-    def __init__(self, runtime: ServiceRuntime, policy: HrPolicy) -> None:
+    def __init__(self, runtime: ServiceRuntime, policy: TimePolicy) -> None:
         self.clock: Clock = runtime.clock
         self.policy = policy
         self.days = runtime.aggregates(ATTENDANCE_DAY)

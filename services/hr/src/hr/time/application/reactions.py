@@ -13,8 +13,8 @@ import datetime as dt
 
 import structlog
 
-from hr.time.application.handlers import HrCommands
-from hr.time.application.time_handlers import TimeCommands
+from hr.time.application.handlers import AttendanceCommands
+from hr.time.application.rota_handlers import RotaCommands
 from hr.time.domain.events import LeaveNotedForDay
 from hr.time.domain.leave_state import LeaveState
 from jetstream_es.commands import Cause
@@ -34,7 +34,7 @@ class AbsenceLadderReaction(Reaction):
     models = (AbsenceRecorded, AbsenceRescinded)
     handles = frozenset({AbsenceRecorded.event_type, AbsenceRescinded.event_type})
 
-    def __init__(self, commands: HrCommands) -> None:
+    def __init__(self, commands: AttendanceCommands) -> None:
         super().__init__()
         self.commands = commands
 
@@ -64,7 +64,7 @@ class AttendanceLeaveReaction(Reaction):
     models = (LeaveRequested, LeaveApproved, LeaveExtended, LeaveWithdrawn)
     handles = frozenset(m.event_type for m in models)
 
-    def __init__(self, commands: HrCommands) -> None:
+    def __init__(self, commands: AttendanceCommands) -> None:
         super().__init__()
         self.commands = commands
 
@@ -108,7 +108,7 @@ class RotaShiftsReaction(Reaction):
     models = (RotaPublished,)
     handles = frozenset({RotaPublished.event_type})
 
-    def __init__(self, commands: TimeCommands) -> None:
+    def __init__(self, commands: RotaCommands) -> None:
         super().__init__()
         self.commands = commands
 

@@ -6,7 +6,7 @@ attendance day (HR-1..HR-5 and C2 shift patterns; HR-12 and C5 lateness and earl
 thresholds; HR-6 full attendance; SM-DAY evaluation grace) and overtime (HR-31, HR-32).
 
 What does not come from `HR_` settings is named in `FROM_ELSEWHERE`: the department calendar (C4,
-SHOP_CALENDAR_*), and, on `HrPolicy`, the business time zone and who may do what (C9)."""
+SHOP_CALENDAR_*), and, on `TimePolicy`, the business time zone and who may do what (C9)."""
 
 from __future__ import annotations
 
@@ -203,7 +203,7 @@ class OvertimePolicy(BaseModel):
 
 
 @dataclass(frozen=True)
-class HrPolicy:
+class TimePolicy:
     """The time context's policies together, with what comes from elsewhere: the business time zone
     (SHOP_BUSINESS_TZ) and who may issue which command (C9, HR_COMMAND_ROLES)."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hr.time.application.handlers import HrCommands
+from hr.time.application.handlers import AttendanceCommands
 from hr.time.domain import attendance, overtime, rota
 from hr.time.domain.attendance_state import day_id
 from hr.time.domain.overtime import OvertimeState
@@ -29,8 +29,8 @@ from shop_contracts.events.hr_attendance import ShiftKind
 from shop_contracts.events.hr_time import CompTimeFiled, RotaPublished
 
 
-class TimeCommands:
-    def __init__(self, hr: HrCommands) -> None:
+class RotaCommands:
+    def __init__(self, hr: AttendanceCommands) -> None:
         self.hr = hr
 
     async def publish_rota(self, cmd: PublishRota) -> CommandResult:
