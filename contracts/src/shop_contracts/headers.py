@@ -4,7 +4,8 @@ Three kinds, told apart by their prefix:
 
 - the shop's own: `Event-Type` and `Event-Schema-Version` on every event (ARCHITECTURE.md "The event
   store is JetStream"; a projection routes on the type without decoding the body), `Key-State` on a
-  data key in a service's key stream (HR-38, decision 0006);
+  data key in a service's key stream (HR-38, decision 0006), `Shop-Actor-Token` on a request (the
+  signed actor, decision 0009);
 - JetStream's (`Nats-*`): deduplication and the per-subject optimistic-concurrency check when
   publishing (`Nats-Msg-Id`, `Nats-Expected-Last-Subject-Sequence`), atomic batch publishing, and the
   stored message's coordinates on direct-get replies (`Nats-Sequence`, `Nats-Subject`, ...);
@@ -31,6 +32,8 @@ class Header(StrEnum):
     EVENT_TYPE = "Event-Type"
     SCHEMA_VERSION = "Event-Schema-Version"
     KEY_STATE = "Key-State"
+    ACTOR_TOKEN = "Shop-Actor-Token"
+    """A request's signed actor assertion (jetstream_es.identity, decision 0009)."""
 
     # JetStream: publishing
     MSG_ID = "Nats-Msg-Id"
