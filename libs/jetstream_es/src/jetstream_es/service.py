@@ -69,6 +69,7 @@ async def connect_nats(settings: RuntimeSettings, name: str) -> Client:
         "connect_timeout": settings.connect_timeout,
         "max_reconnect_attempts": -1,
         "reconnect_time_wait": 0.5,
+        "inbox_prefix": settings.inbox_prefix(name),  # its own reply inboxes (decision 0010)
     }
     if settings.nats_creds:
         options["user_credentials"] = str(settings.nats_creds)
