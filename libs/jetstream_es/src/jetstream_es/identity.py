@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -103,6 +104,24 @@ class SigningKey:
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError(f"signing key {kid}: not an Ed25519 private key")
         return cls(kid, issuer, key)
+
+    def save(self, path: Path) -> None:
+        """Write the key as JSON (`kid`, `issuer`, `private_key` PEM), readable by the owner only."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        document = {"kid": self.kid, "issuer": self.issuer, "private_key": self.private_pem().decode()}
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump(document, out)
+        path.chmod(0o600)
+
+    @classmethod
+    def load(cls, path: Path) -> SigningKey:
+        """A key written by `save` (`SHOP_IDENTITY_KEY` names the file a program signs with)."""
+        try:
+            document = json.loads(path.read_text())
+            return cls.from_pem(document["kid"], document["issuer"], document["private_key"].encode())
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"identity key file {path}: {exc}") from exc
 
     def trusted(
         self, *, actors: Iterable[str] | None = None, roles: Iterable[str] | None = None

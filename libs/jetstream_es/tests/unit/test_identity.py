@@ -85,7 +85,9 @@ def test_rotation_two_keys_trusted_at_once_through_the_trust_file(key: SigningKe
     for signer in (key, new):
         assert verifier.verify(Issuer(signer, now=clock).mint(SUPERVISOR, SUBJECT, BODY), SUBJECT, BODY)
     assert read_trust(path)[new.kid].roles == frozenset({"dept_supervisor"})
-    restored = SigningKey.from_pem(new.kid, new.issuer, new.private_pem())
+    new.save(tmp_path / "keys" / "issuer.json")
+    assert (tmp_path / "keys" / "issuer.json").stat().st_mode & 0o777 == 0o600
+    restored = SigningKey.load(tmp_path / "keys" / "issuer.json")
     assert verifier.verify(Issuer(restored, now=clock).mint(SUPERVISOR, SUBJECT, BODY), SUBJECT, BODY)
 
 
