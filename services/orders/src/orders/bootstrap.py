@@ -21,11 +21,13 @@ from jetstream_es.provision import ServiceSpec
 from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
+from jetstream_es.store import EventStore
 from orders.domain.policy import CorrectionPolicy, OrderPolicy
 from orders.domain.roles import COMMAND_ROLES, SETTING
-from orders.entrypoints.wiring import CONSUMERS, NAME, OrdersService
+from orders.entrypoints.wiring import NAME, OrdersService
 
-SPEC = ServiceSpec(name=NAME, module=NAME, consumers=tuple(CONSUMERS.values()))
+SPEC = ServiceSpec(name=NAME, module=NAME)
+"""Its consumers come from the built runtime's catalogue (decision 0007)."""
 
 
 class OrdersSettings(BaseSettings):
@@ -85,13 +87,17 @@ def build(
     settings: OrdersSettings | None = None,
     *,
     clock: Clock | None = None,
+    store: EventStore | None = None,
 ) -> ServiceRuntime:
-    """The service, wired; `clock` replaces the configured one (tests, FixedClock)."""
+    """The service, wired; `clock` replaces the configured one and `store` the JetStream event
+    store (tests: FixedClock and InMemoryEventStore, `jetstream_es.testing.app`)."""
     runtime = runtime or RuntimeSettings()
     settings = settings or OrdersSettings()
-    service = ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock)
+    service = ServiceRuntime(
+        NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock, store=store
+    )
     policy = settings.policy(runtime.business_tz)
-    OrdersService(service, policy, runtime.business_tz, runtime.aggregate_cache_size).wire()
+    OrdersService(service, policy, runtime.business_tz).wire()
     return service
 
 

@@ -15,7 +15,7 @@ from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.testing.harness import ask, caught_up, eventually, publish_event, request, send_command
-from orders.bootstrap import SPEC, OrdersSettings, build
+from orders.bootstrap import OrdersSettings, build
 from shop_contracts.messages import EventData
 
 T = TypeVar("T")
@@ -27,12 +27,12 @@ AFTERSALES = {"id": "as-1", "roles": ["aftersales_cs"]}
 
 
 async def start_orders(url: str, nc: Client, db: Path, clock: FixedClock, **settings: Any) -> ServiceRuntime:
-    await provision(nc, shop_streams(), list(SPEC.consumers))
     runtime = build(
         RuntimeSettings(nats_url=url, connect_timeout=2),
         OrdersSettings(database_url=f"sqlite+aiosqlite:///{db}", company_accounts=[ACCOUNT], **settings),
         clock=clock,
     )
+    await provision(nc, shop_streams(), list(runtime.consumer_specs()))  # from the catalogue (0007)
     await runtime.start()
     return runtime
 

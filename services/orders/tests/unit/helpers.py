@@ -1,25 +1,26 @@
-"""Given / when / then for the Order aggregate: commands through the real handlers on an
-in-memory event store with a FixedClock."""
+"""Given / when / then for the Orders service: its real wiring on an in-memory event store with a
+FixedClock, driven by the shared helper `jetstream_es.testing.app` (decision 0007)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from jetstream_es.clock import FixedClock
-from jetstream_es.commands import Cause, CommandHandler, CommandResult
+from jetstream_es.commands import CommandResult
 from jetstream_es.deadlines import Deadline
 from jetstream_es.memory_store import InMemoryEventStore
+from jetstream_es.service import ServiceRuntime
+from jetstream_es.settings import RuntimeSettings
+from jetstream_es.testing.app import TestApp
 from orders.application.deadlines import DeadlineFirer
-from orders.application.handlers import OrderCommands
-from orders.application.reactions import decision
 from orders.domain.policy import OrderPolicy
 from orders.domain.sla import DeadlineKind, deadline_id
 from orders.domain.state import ORDER, OrderState
+from orders.entrypoints.wiring import NAME, OrdersService
 from shop_contracts.commands import orders as c
-from shop_contracts.envelope import SYSTEM_ACTOR, Actor, EventEnvelope
+from shop_contracts.envelope import Actor
 from shop_contracts.events.orders import OrderLine, ShippingAddress
 from shop_contracts.messages import Command, EventData
 
@@ -99,70 +100,50 @@ def correct(
     )
 
 
-def foreign(data: EventData, event_id: str, aggregate: str = "Shipment") -> EventEnvelope:
-    return EventEnvelope(
-        event_id=event_id,
-        event_type=data.event_type,
-        schema_version=data.schema_version,
-        aggregate_type=aggregate,
-        aggregate_id=getattr(data, "case_id", None) or getattr(data, "shipment_id", "x"),
-        version=1,
-        occurred_at=NOW,
-        actor=SYSTEM_ACTOR,
-        correlation_id=event_id,
-        causation_id=event_id,
-        data=data.model_dump(mode="json"),
-    )
-
-
 class Orders:
-    """The harness: `given` commands, `when` a command, `then` the events it appended."""
+    """The harness: the service's own wiring (`entrypoints/wiring.py`) booted on the in-memory
+    event store and a FixedClock, driven by the shared `jetstream_es.testing.app.TestApp`:
+    commands go through the runtime's handler table, foreign events through the real reactions,
+    deadlines through the real firers (decision 0007)."""
 
     def __init__(self, policy: OrderPolicy | None = None) -> None:
-        self.clock = FixedClock(NOW)
-        self.store = InMemoryEventStore("orders")
         self.policy = policy or OrderPolicy(company_accounts=frozenset({ACCOUNT}))
-        self.commands = OrderCommands(CommandHandler(self.clock), lambda: self.store, self.policy)
-        self.routes: dict[type[Command], Callable[[Any], Awaitable[CommandResult]]] = {
-            c.PlaceOrder: self.commands.place,
-            c.RecordPayment: self.commands.record_payment,
-            c.RecordBuyerRemark: self.commands.record_buyer_remark,
-            c.MarkOrderViewed: self.commands.mark_viewed,
-            c.RecordCustomerContact: self.commands.record_contact,
-            c.ConfirmOrder: self.commands.confirm,
-            c.HandOverOrder: self.commands.hand_over,
-            c.NotifyOutOfStock: self.commands.notify_out_of_stock,
-            c.CorrectOrderDetails: self.commands.correct_details,
-        }
+        runtime = ServiceRuntime(
+            NAME,
+            RuntimeSettings(),
+            "sqlite+aiosqlite:///:memory:",
+            clock=FixedClock(NOW),
+            store=InMemoryEventStore(NAME),
+        )
+        self.service = OrdersService(runtime, self.policy, self.policy.business_tz)
+        self.service.wire()
+        self.app = TestApp(runtime)
+        self.clock = self.app.clock
+        self.store = self.app.store
+        self.commands = self.service.commands
 
     async def given(self, *commands: Command) -> None:
-        for command in commands:
-            await self.when(command)
+        await self.app.given(*commands)
 
     async def when(self, command: Command) -> CommandResult:
-        return await self.routes[type(command)](command)
+        return await self.app.when(command)
 
-    async def react(self, data: EventData, event_id: str, reaction: str = "test_reaction") -> CommandResult:
-        """What the reaction projections do for one delivery of a foreign event."""
-        found = decision(data)
-        assert found is not None
-        order_id, decide = found
-        cause = Cause.of_event(reaction, foreign(data, event_id), SYSTEM_ACTOR)
-        return await self.commands.execute(order_id, cause, decide)
+    async def react(self, data: EventData, event_id: str) -> CommandResult:
+        """One delivery of another service's event to the reaction reading it (keyed as its owner
+        keys it: the case or the shipment); the result of the one command it issued."""
+        aggregate_id = str(getattr(data, "case_id", None) or getattr(data, "shipment_id", "x"))
+        [result] = await self.app.react(data, aggregate_id=aggregate_id, event_id=event_id, occurred_at=NOW)
+        return result
 
     async def fire(self, kind: DeadlineKind, due_in: timedelta, order_id: str = "o-1") -> None:
         deadline = Deadline(deadline_id(kind, order_id), str(kind), order_id, NOW + due_in, {})
-        await DeadlineFirer(self.commands)(deadline)
+        await self.app.fire(deadline, firer=DeadlineFirer)
 
     def events(self, order_id: str = "o-1") -> list[EventData]:
-        return [
-            ORDER.registry.decode(e.envelope)
-            for e in self.store.all_events
-            if e.envelope.aggregate_id == order_id
-        ]
+        return self.app.events(order_id, aggregate=ORDER.name)
 
     def types(self, order_id: str = "o-1") -> list[str]:
         return [e.event_type for e in self.events(order_id)]
 
     async def state(self, order_id: str = "o-1") -> OrderState:
-        return (await self.commands.repo.load(order_id, refresh=True)).state
+        return await self.app.state(ORDER, order_id)

@@ -22,6 +22,7 @@ from orders.domain.backup import BACKUP_DEADLINE, deadline_id, next_week, week_e
 from orders.domain.backup import registry as backup_registry
 from orders.domain.policy import OrderPolicy
 from orders.domain.state import registry as order_registry
+from shop_contracts.aggregates import ORDERS_ORDER, ORDERS_ORDER_BACKUP
 from shop_contracts.events.orders import OrderPlaced, OrdersBackedUp, OrdersBackupOverdue
 from shop_contracts.queries.orders import BackupStatus, OrderBackups
 
@@ -30,8 +31,7 @@ EVENTS = (OrderPlaced, OrdersBackedUp, OrdersBackupOverdue)
 
 class BackupDeadlines(Projection):
     name = "orders_backup_deadlines"
-    stream = "ORDERS"
-    filter_subjects = ("orders.events.Order.>", "orders.events.OrderBackup.>")
+    sources = (ORDERS_ORDER, ORDERS_ORDER_BACKUP)
     handles = frozenset(m.event_type for m in EVENTS)
 
     def __init__(self, policy: OrderPolicy) -> None:

@@ -24,6 +24,7 @@ from orders.domain.lifecycle import COMPLETABLE, completes_at
 from orders.domain.policy import OrderPolicy
 from orders.domain.sla import DeadlineKind, deadline_id
 from orders.domain.state import registry
+from shop_contracts.aggregates import ORDERS_ORDER
 from shop_contracts.events.order_progress import (
     CustomerContacted,
     OrderCancelled,
@@ -51,8 +52,7 @@ async def cancel_open(
 
 class OrderDeadlines(Projection):
     name = "orders_deadlines"
-    stream = "ORDERS"
-    filter_subjects = ("orders.events.Order.>",)
+    sources = (ORDERS_ORDER,)
     handles = frozenset(
         m.event_type
         for m in (

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from jetstream_es.events import EventRegistry
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, upsert
+from shop_contracts.aggregates import AFTERSALES_CUSTOMER_FLAG
 from shop_contracts.events.aftersales import CustomerFlagConfirmed
 
 INFERIOR_CUSTOMER: Final = "inferior_customer"
@@ -33,8 +34,7 @@ registry = EventRegistry([CustomerFlagConfirmed])
 
 class BuyerRiskViews(Projection):
     name = "orders_buyer_risk"
-    stream = "AFTERSALES"
-    filter_subjects = ("aftersales.events.CustomerFlag.>",)
+    sources = (AFTERSALES_CUSTOMER_FLAG,)
     handles = registry.event_types
     skip_unknown_types = True
 

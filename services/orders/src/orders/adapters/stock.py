@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from jetstream_es.events import EventRegistry
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, upsert
+from shop_contracts.aggregates import FULFILMENT_STOCK_ALLOCATION
 from shop_contracts.events.stock import StockReserved, StockShortage
 
 SHORT: Final = "short"
@@ -28,8 +29,7 @@ registry = EventRegistry([StockShortage, StockReserved])
 
 class StockSignals(Projection):
     name = "orders_stock_signals"
-    stream = "FULFILMENT"
-    filter_subjects = ("fulfilment.events.StockAllocation.>",)
+    sources = (FULFILMENT_STOCK_ALLOCATION,)
     handles = registry.event_types
     skip_unknown_types = True
 

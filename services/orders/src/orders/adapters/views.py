@@ -26,6 +26,7 @@ from orders.domain.events import (
 )
 from orders.domain.policy import OrderPolicy
 from orders.domain.state import registry
+from shop_contracts.aggregates import ORDERS_ORDER
 from shop_contracts.events.order_progress import (
     CustomerContacted,
     OrderCancelled,
@@ -129,8 +130,7 @@ PIPELINE = (OrderHandedOver, OrderMarkedShipped, OrderMarkedDelivered)
 
 class OrderViews(Projection):
     name = "orders_views"
-    stream = "ORDERS"
-    filter_subjects = ("orders.events.Order.>",)
+    sources = (ORDERS_ORDER,)
     handles = registry.event_types
 
     def __init__(self, policy: OrderPolicy, business_tz: str) -> None:

@@ -14,14 +14,12 @@ from datetime import datetime
 import structlog
 
 from jetstream_es.clock import Clock
-from jetstream_es.commands import Cause, CommandHandler, CommandResult
+from jetstream_es.commands import Aggregates, Cause, CommandResult, cause_of
 from jetstream_es.errors import RuleViolated
-from jetstream_es.repository import Repository
-from jetstream_es.store import EventStore
 from orders.domain import backup, corrections, placing
 from orders.domain.errors import AmendmentRefused
 from orders.domain.policy import OrderPolicy
-from orders.domain.state import ORDER, OrderState
+from orders.domain.state import OrderState
 from shop_contracts.commands.orders import (
     BackUpOrders,
     ConfirmOrder,
@@ -41,52 +39,39 @@ Decide = Callable[[OrderState, datetime], Sequence[EventData]]
 
 
 class OrderCommands:
-    """Every way the Order aggregate is changed, by people (commands) or by the system."""
+    """Every way the Order aggregate is changed, by people (commands) or by the system. The
+    aggregates are the runtime's (`runtime.aggregates(ORDER)`, `runtime.aggregates(ORDER_BACKUP)`)."""
 
     def __init__(
-        self,
-        handler: CommandHandler,
-        store: Callable[[], EventStore],
-        policy: OrderPolicy,
-        cache_size: int = 10_000,
+        self, orders: Aggregates[OrderState], backups: Aggregates[backup.BackupWeek], policy: OrderPolicy
     ) -> None:
-        self.handler = handler
+        self.orders = orders
+        self.backups = backups
         self.policy = policy
-        self._store = store
-        self._cache_size = cache_size
-        self._repo: Repository[OrderState] | None = None
-        self._backups: Repository[backup.BackupWeek] | None = None
 
     @property
     def clock(self) -> Clock:
-        return self.handler.clock
-
-    @property
-    def repo(self) -> Repository[OrderState]:
-        """Created on first use: the store exists only once the service has started."""
-        if self._repo is None:
-            self._repo = Repository(self._store(), ORDER, cache_size=self._cache_size)
-        return self._repo
+        return self.orders.handler.clock
 
     async def execute(
         self, order_id: str, cause: Cause, decide: Decide, *, must_exist: bool = True
     ) -> CommandResult:
         refused: list[AmendmentRefused] = []
 
-        def recorded(state: OrderState) -> Sequence[EventData]:
+        def recorded(state: OrderState, now: datetime) -> Sequence[EventData]:
             refused.clear()
             try:
-                return decide(state, self.clock.now())
+                return decide(state, now)
             except AmendmentRefused as exc:
                 refused.append(exc)
                 return [exc.event]
 
-        result = await self.handler.execute(self.repo, order_id, cause, recorded, must_exist=must_exist)
+        result = await self.orders.execute(order_id, cause, recorded, must_exist=must_exist)
         if refused:
             log.warning("order_amendment_rejected", order_id=order_id, rule=refused[0].rule, key=cause.key)
             raise RuleViolated(refused[0].message, refused[0].rule)
         if result.repeated:
-            rejection = (await self.repo.load(order_id)).state.rejections.get(cause.key)
+            rejection = (await self.orders.state(order_id)).rejections.get(cause.key)
             if rejection is not None:
                 raise RuleViolated(rejection[1], rejection[0])
         return result
@@ -94,8 +79,7 @@ class OrderCommands:
     async def _command(
         self, cmd: Command, order_id: str, decide: Decide, must_exist: bool = True
     ) -> CommandResult:
-        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
-        return await self.execute(order_id, cause, decide, must_exist=must_exist)
+        return await self.execute(order_id, cause_of(cmd), decide, must_exist=must_exist)
 
     async def place(self, cmd: PlaceOrder) -> CommandResult:
         return await self._command(
@@ -142,23 +126,14 @@ class OrderCommands:
             cmd, cmd.order_id, lambda s, _: corrections.correct_details(s, cmd, self.policy)
         )
 
-    @property
-    def backups(self) -> Repository[backup.BackupWeek]:
-        if self._backups is None:
-            self._backups = Repository(self._store(), backup.ORDER_BACKUP, cache_size=64)
-        return self._backups
-
     async def back_up(self, cmd: BackUpOrders) -> CommandResult:
         """ORD-4: record the week's verified backup (aggregate `OrderBackup.<week>`)."""
-        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
-        now = self.clock.now()
-        return await self.handler.execute(
-            self.backups, cmd.week, cause, lambda s: backup.back_up(s, cmd, now, self.policy)
+        return await self.backups.execute(
+            cmd.week, cause_of(cmd), lambda s, now: backup.back_up(s, cmd, now, self.policy), must_exist=False
         )
 
     async def backup_overdue(self, week: str, due_at: datetime, cause: Cause) -> CommandResult:
         """ORD-4: the week ended; flag it if it has no backup (the deadline scheduler's command)."""
-        now = self.clock.now()
-        return await self.handler.execute(
-            self.backups, week, cause, lambda s: backup.backup_overdue(s, week, due_at, now)
+        return await self.backups.execute(
+            week, cause, lambda s, now: backup.backup_overdue(s, week, due_at, now), must_exist=False
         )

@@ -22,6 +22,7 @@ from jetstream_es.projection import Decoded, Reaction
 from orders.application.handlers import OrderCommands
 from orders.domain import lifecycle
 from orders.domain.state import OrderState
+from shop_contracts.aggregates import AFTERSALES_REFUND_CASE, FULFILMENT_SHIPMENT, whole_stream
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
 from shop_contracts.events.fulfilment import (
@@ -77,15 +78,15 @@ class OrderReaction(Reaction):
 
 class FulfilmentReactions(OrderReaction):
     name = "orders_fulfilment_reactions"
-    stream = "FULFILMENT"
-    filter_subjects = ("fulfilment.events.>",)
+    sources = (FULFILMENT_SHIPMENT,)
+    filter_subjects = (whole_stream("fulfilment"),)  # as the deployed consumer reads
     models = (ShipmentStamped, ShipmentDelivered, OutboundRefused, ShipmentResumed)
     handles = frozenset(m.event_type for m in models)
 
 
 class AftersalesReactions(OrderReaction):
     name = "orders_aftersales_reactions"
-    stream = "AFTERSALES"
-    filter_subjects = ("aftersales.events.>",)
+    sources = (AFTERSALES_REFUND_CASE,)
+    filter_subjects = (whole_stream("aftersales"),)  # as the deployed consumer reads
     models = (RefundRequested, RefundIssued, RefundCaseClosed)
     handles = frozenset(m.event_type for m in models)

@@ -23,6 +23,7 @@ from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
 from orders.domain.policy import OrderPolicy
+from shop_contracts.aggregates import ORDERS_ORDER_BACKUP
 from shop_contracts.commands.orders import BackUpOrders
 from shop_contracts.events.orders import OrdersBackedUp, OrdersBackupOverdue
 from shop_contracts.messages import EventData
@@ -46,7 +47,7 @@ def evolve(state: BackupWeek, event: EventData) -> BackupWeek:
     return state
 
 
-ORDER_BACKUP = AggregateType[BackupWeek]("OrderBackup", registry, BackupWeek, evolve)
+ORDER_BACKUP: AggregateType[BackupWeek] = AggregateType.of(ORDERS_ORDER_BACKUP, registry, BackupWeek, evolve)
 
 
 def week_of(at: datetime, tz: ZoneInfo) -> str:

@@ -21,6 +21,7 @@ from orders.domain.events import (
     OrderShipmentRefused,
     OrderShipmentResumed,
 )
+from shop_contracts.aggregates import ORDERS_ORDER
 from shop_contracts.events.order_progress import (
     CustomerContacted,
     CustomerContactOverdue,
@@ -234,4 +235,4 @@ registry = EventRegistry(
     ]
 )
 
-ORDER = AggregateType[OrderState]("Order", registry, OrderState, evolve)
+ORDER: AggregateType[OrderState] = AggregateType.of(ORDERS_ORDER, registry, OrderState, evolve)

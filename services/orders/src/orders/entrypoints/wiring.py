@@ -1,7 +1,8 @@
 """Wires the Orders service onto the runtime: commands, queries, projections, reactions and the
 deadline scheduler (SM-ORD; ORD-1..ORD-16 through the domain), the weekly backup deadlines with
 their own scheduler (ORD-4), the buyer risk read model fed by
-after-sales' confirmed customer flags (AS-18), and the durable consumers they need.
+after-sales' confirmed customer flags (AS-18). Each projection names its source aggregates; the
+runtime derives the durable consumers they need from them (decision 0007).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from typing import Any
 
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.projection import Projection, Tables
-from jetstream_es.provision import ConsumerSpec
 from jetstream_es.service import ServiceRuntime
 from orders.adapters import queries
 from orders.adapters.backups import BackupDeadlines, order_backups
@@ -39,19 +39,6 @@ from shop_contracts.commands.orders import (
 from shop_contracts.queries.orders import DailySales, GetOrder, ListOrders, OrderBackups, SlaBoard
 
 NAME = "orders"
-CONSUMERS: dict[str, ConsumerSpec] = {
-    OrderViews.name: ConsumerSpec("ORDERS", "orders-views", OrderViews.filter_subjects),
-    OrderDeadlines.name: ConsumerSpec("ORDERS", "orders-deadlines", OrderDeadlines.filter_subjects),
-    BackupDeadlines.name: ConsumerSpec("ORDERS", "orders-backup-deadlines", BackupDeadlines.filter_subjects),
-    FulfilmentReactions.name: ConsumerSpec(
-        "FULFILMENT", "orders-fulfilment-reactions", FulfilmentReactions.filter_subjects
-    ),
-    AftersalesReactions.name: ConsumerSpec(
-        "AFTERSALES", "orders-aftersales-reactions", AftersalesReactions.filter_subjects
-    ),
-    BuyerRiskViews.name: ConsumerSpec("AFTERSALES", "orders-buyer-risk", BuyerRiskViews.filter_subjects),
-    StockSignals.name: ConsumerSpec("FULFILMENT", "orders-stock-signals", StockSignals.filter_subjects),
-}
 COMMANDS = (
     PlaceOrder,
     RecordPayment,
@@ -69,11 +56,11 @@ COMMANDS = (
 class OrdersService:
     """The running service's parts, kept so queries and tests find the live projection tables."""
 
-    def __init__(
-        self, runtime: ServiceRuntime, policy: OrderPolicy, business_tz: str, cache_size: int
-    ) -> None:
+    def __init__(self, runtime: ServiceRuntime, policy: OrderPolicy, business_tz: str) -> None:
         self.runtime = runtime
-        self.commands = OrderCommands(runtime.commands, lambda: runtime.store, policy, cache_size)
+        self.commands = OrderCommands(
+            runtime.aggregates(ORDER), runtime.aggregates(ORDER_BACKUP, cache_size=64), policy
+        )
         self.views = OrderViews(policy, business_tz)
         self.deadlines = OrderDeadlines(policy)
         self.risk = BuyerRiskViews()
@@ -107,7 +94,6 @@ class OrdersService:
         rt.command(NotifyOutOfStock, cmds.notify_out_of_stock)
         rt.command(CorrectOrderDetails, cmds.correct_details)
         rt.command(BackUpOrders, cmds.back_up)
-        rt.publishes(ORDER, ORDER_BACKUP)
         projections: tuple[Projection, ...] = (
             self.views,
             self.deadlines,
@@ -118,7 +104,7 @@ class OrdersService:
             self.stock,
         )
         for projection in projections:
-            rt.projection(projection, CONSUMERS[projection.name].durable)
+            rt.projection(projection)
         rt.scheduler(self.scheduler)
         rt.scheduler(self.backup_scheduler)
         rt.query(GetOrder, self.get_order)
