@@ -17,6 +17,10 @@ A cross-field check raises `FieldError` naming the fields it is about, never a b
 Names come from the class: an event type is its `EventData` subclass's name, a command's and a
 query's wire name their model's name, and `schema_version` is 1; a class sets the attribute only
 to differ (an older version kept for upcasting, a wire name that is not the class's).
+
+The actor is proven, not claimed (decision 0009): a command's `actor` is the one its request's
+signed token names (a body may omit it; one that differs is refused), and a query declares who may
+read it (`read_roles`, `read_rule`).
 """
 
 from __future__ import annotations
@@ -77,7 +81,8 @@ class EventData(BaseModel):
 
 
 class Command(BaseModel):
-    """Every command carries a client-chosen `command_id` (idempotency key) and the acting `actor`."""
+    """Every command carries a client-chosen `command_id` (idempotency key) and the acting `actor`:
+    the runtime sets `actor` from the request's signed token before the handler runs (decision 0009)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -94,9 +99,18 @@ class Command(BaseModel):
 
 
 class Query(BaseModel):
+    """A question to a service. The runtime answers it only to a proven actor (decision 0009): the
+    request's token names who asks, and `read_roles` who may read the answer."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     query_name: ClassVar[str]
+    read_roles: ClassVar[tuple[str, ...] | None] = None
+    """The roles (rules.md §0 role ids) that may read it; None: any proven actor, the handler
+    narrowing it to the reader's own data where the rules say so (`current_actor()`, an employee's
+    payslip). Anyone else is answered `forbidden` before the handler runs."""
+    read_rule: ClassVar[str | None] = None
+    """The rule a refusal cites (the rule that says who reads it)."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

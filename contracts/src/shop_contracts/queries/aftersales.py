@@ -5,11 +5,27 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Final
 
 from pydantic import AwareDatetime, Field, model_validator
 
 from shop_contracts.commands.aftersales import CASE_ID_PATTERN
 from shop_contracts.messages import FieldError, Query
+
+CASE_READERS: Final = (
+    "aftersales_cs",
+    "presales_cs",
+    "cs_supervisor",
+    "dept_supervisor",
+    "dept_manager",
+    "ecom_supervisor",
+    "order_clerk",
+    "warehouse_keeper",
+)
+"""Who reads refund cases (rules.md §0, AS-1..AS-9): customer service, the supervisor deciding them,
+the order clerk issuing return notes and the warehouse keeper receiving returns."""
+CS_READERS: Final = ("aftersales_cs", "presales_cs", "cs_supervisor", "duty_cs_manager", "ecom_supervisor")
+"""Who reads complaints, customer flags and reviews (AS-15..AS-19): customer service and its supervisors."""
 
 
 class RefundCaseStatus(StrEnum):
@@ -32,11 +48,17 @@ class RefundCaseStatus(StrEnum):
 class GetRefundCase(Query):
     """One refund case: state, branch, amounts and its full history."""
 
+    read_roles = CASE_READERS
+    read_rule = "AS-2"
+
     case_id: str = Field(pattern=CASE_ID_PATTERN)
 
 
 class ListRefundCases(Query):
     """Cases by state, order, and age (requested before/after), oldest first, one page at a time."""
+
+    read_roles = CASE_READERS
+    read_rule = "AS-2"
 
     status: RefundCaseStatus | None = None
     order_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)
@@ -50,6 +72,9 @@ class RefundLedger(Query):
     """Issued refunds with their platform references per business day (AS-9), days inclusive: the
     totals of every day, and one page of the refunds in issue order (`limit`, `offset`; `total` is
     how many there are)."""
+
+    read_roles = ("dept_supervisor", "cashier", "cs_supervisor", "dept_manager", "ecom_supervisor")
+    read_rule = "AS-9"
 
     date_from: dt.date
     date_to: dt.date
@@ -87,12 +112,18 @@ class ComplaintBoard(Query):
     response within the SLA, AS-15) and escalated to the supervisor (AS-19); each list one page at a
     time (`limit`, `offset`), `counts` says how long each is."""
 
+    read_roles = CS_READERS
+    read_rule = "AS-15"
+
     limit: int = Field(default=100, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
 
 
 class CustomerFlags(Query):
     """Inferior-customer flags by state or customer (AS-18), newest first."""
+
+    read_roles = CS_READERS
+    read_rule = "AS-18"
 
     status: CustomerFlagStatus | None = None
     customer_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)
@@ -110,6 +141,9 @@ class ReviewStatus(StrEnum):
 class ReviewBoard(Query):
     """Negative reviews, those awaiting a reply first, oldest first within each, with the counts per
     state (AS-16); by state or customer, one page at a time."""
+
+    read_roles = CS_READERS
+    read_rule = "AS-16"
 
     status: ReviewStatus | None = None
     customer_id: str | None = Field(default=None, pattern=CASE_ID_PATTERN)

@@ -5,11 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import Field, model_validator
 
 from shop_contracts.messages import ID_PATTERN, ROLE_ID_PATTERN, FieldError, Query
+
+SHIPPING_READERS: Final = (
+    "order_clerk",
+    "warehouse_keeper",
+    "aftersales_cs",
+    "dept_manager",
+    "dept_supervisor",
+    "ecom_supervisor",
+    "ops_director",
+    "store_manager",
+)
+"""Who reads the shipping days, shipments and their documents (rules.md §0, FUL-1..FUL-11): the order
+clerk and the warehouse keeper who work them, after-sales following couriers, the managers receiving
+the reports."""
 
 
 class ShippingDayStatus(StrEnum):
@@ -53,6 +67,9 @@ class GetShippingDay(Query):
     shipments in queueing order (`limit`, `offset`; `total` is how many it has), SM-SHIP-BATCH.
     Page on with `offset` until `offset + limit >= total`. The day's history is ShippingDayHistory."""
 
+    read_roles = SHIPPING_READERS
+    read_rule = "FUL-1"
+
     batch_date: dt.date
     limit: int = Field(default=100, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
@@ -60,6 +77,9 @@ class GetShippingDay(Query):
 
 class ShippingDayHistory(Query):
     """The shipping day's events in order, one page at a time (SM-SHIP-BATCH)."""
+
+    read_roles = SHIPPING_READERS
+    read_rule = "FUL-1"
 
     batch_date: dt.date
     limit: int = Field(default=50, ge=1, le=500)
@@ -69,6 +89,9 @@ class ShippingDayHistory(Query):
 class ListShipments(Query):
     """Shipments by shipping day, status, stock answer or order, queued first, one page at a time.
     `stock="short"` lists the shipments waiting for stock (FUL-20)."""
+
+    read_roles = SHIPPING_READERS
+    read_rule = "FUL-1"
 
     batch_date: dt.date | None = None
     status: ShipmentStatus | None = None
@@ -85,6 +108,9 @@ class ListNotices(Query):
     stocktakes (FUL-15), anomalies of the daily checks (FUL-19). Who receives them is the service's
     setting, recorded on each event."""
 
+    read_roles = SHIPPING_READERS
+    read_rule = "C14"
+
     role: str = Field(pattern=ROLE_ID_PATTERN)
     kind: str | None = Field(default=None, pattern=r"^[A-Za-z]{1,64}$", description="an event type")
     limit: int = Field(default=50, ge=1, le=500)
@@ -94,6 +120,9 @@ class ListNotices(Query):
 class GetShipment(Query):
     """One shipment: state, documents, stock, accessories, tracking and history (SM-SHIP)."""
 
+    read_roles = SHIPPING_READERS
+    read_rule = "FUL-1"
+
     shipment_id: str = Field(pattern=ID_PATTERN)
 
 
@@ -101,6 +130,9 @@ class RenderDocument(Query):
     """A printable document as PDF: the day's report (`batch_date`) or a shipment's waybill,
     outbound note or invoice (`shipment_id`). Answers `pdf_base64`, or writes the file into the
     service's documents directory and answers its `path` when `to_file` is set."""
+
+    read_roles = ("order_clerk", "warehouse_keeper", "dept_manager", "ecom_supervisor")
+    read_rule = "FUL-3"
 
     kind: DocumentKind
     batch_date: dt.date | None = None

@@ -8,13 +8,26 @@ from pydantic import Field
 from shop_contracts.commands.hr import EMPLOYEE_ID_PATTERN
 from shop_contracts.events.hr_payroll import PERIOD_PATTERN
 from shop_contracts.messages import Query
+from shop_contracts.queries.hr import HR_DEPT, SUPERVISORS
 
 
 class Employee(Query):
+    """One employee's record. The personal part (name, ID number, phone, address, bank account) is
+    for HR and the employee themself only (HR-38); the employee's line reads the rest; anyone else is
+    refused (the handler checks the reader)."""
+
+    read_roles = None
+    read_rule = "HR-38"
+
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
 
 
 class DisciplineRecord(Query):
+    """One employee's offences, penalties and appeals (SM-DISC): HR and the employee's line."""
+
+    read_roles = (*SUPERVISORS, "general_manager")
+    read_rule = "DIS-10"
+
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
 
 
@@ -22,7 +35,11 @@ class ActivityFund(Query):
     """The public activity fund ledger (HR-37): the fines of the public activity fund, credited when
     imposed, collected through a closed payroll period, refunded when cancelled after collection;
     one employee's if given, one pay period's if given (fines imposed, collected or refunded in it).
-    `balance` is the money the fund holds: collected minus refunded, never a fine not yet collected."""
+    `balance` is the money the fund holds: collected minus refunded, never a fine not yet collected.
+    HR and the department manager who collects the fines read it (HR-37)."""
+
+    read_roles = (HR_DEPT, "dept_manager", "ecom_supervisor", "cashier")
+    read_rule = "HR-37"
 
     employee_id: str | None = Field(default=None, pattern=EMPLOYEE_ID_PATTERN)
     period: str | None = Field(
@@ -33,11 +50,22 @@ class ActivityFund(Query):
 
 
 class Payslip(Query):
+    """One employee's payslip of a period: the employee reads their own, HR reads all (the handler
+    checks the reader)."""
+
+    read_roles = None
+    read_rule = "HR-36"
+
     period: str = Field(pattern=PERIOD_PATTERN)
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
 
 
 class PayrollPeriod(Query):
+    """A pay period's payslips and totals: HR only (payroll data, HR-33..HR-36)."""
+
+    read_roles = (HR_DEPT,)
+    read_rule = "HR-33"
+
     period: str = Field(pattern=PERIOD_PATTERN)
     limit: int = Field(default=200, ge=1, le=1000, description="payslips per page (the totals cover all)")
     offset: int = Field(default=0, ge=0)

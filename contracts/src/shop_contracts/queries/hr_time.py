@@ -9,10 +9,15 @@ from pydantic import Field, model_validator
 
 from shop_contracts.commands.hr import EMPLOYEE_ID_PATTERN
 from shop_contracts.messages import FieldError, Query
+from shop_contracts.queries.hr import SUPERVISORS
 
 
 class Rota(Query):
-    """Per day in the period (both ends included): the duty pair, the administrative shift, rest."""
+    """Per day in the period (both ends included): the duty pair, the administrative shift, rest.
+    The published rota is for everyone (HR-1..HR-4): any proven actor reads it."""
+
+    read_roles = None
+    read_rule = "HR-1"
 
     start_date: dt.date
     end_date: dt.date
@@ -27,6 +32,10 @@ class Rota(Query):
 
 
 class CompTimeBalance(Query):
-    """An employee's filed comp time, what comp leave drew, and what is left (HR-31)."""
+    """An employee's filed comp time, what comp leave drew, and what is left (HR-31): HR, the office
+    that files comp time and the employee's line."""
+
+    read_roles = (*SUPERVISORS, "office")
+    read_rule = "HR-31"
 
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)

@@ -4,11 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Final
 
 from pydantic import AwareDatetime, Field, model_validator
 
 from shop_contracts.commands.orders import ORDER_ID_PATTERN
 from shop_contracts.messages import FieldError, Query
+
+ORDER_READERS: Final = (
+    "backoffice_order_staff",
+    "product_ops_staff",
+    "sales_staff",
+    "presales_cs",
+    "aftersales_cs",
+    "cs_supervisor",
+    "order_clerk",
+    "dept_supervisor",
+    "dept_manager",
+    "ecom_supervisor",
+)
+"""Who reads orders (rules.md §0): the staff who handle them (ORD-1..ORD-11) and their supervisors."""
+SALES_READERS: Final = (
+    "ecom_supervisor",
+    "dept_supervisor",
+    "dept_manager",
+    "general_manager",
+    "ops_director",
+    "store_manager",
+)
+"""Who reads the sales figures commissions are computed from (ORD-16, KPI)."""
 
 
 class OrderStatus(StrEnum):
@@ -31,12 +55,18 @@ class GetOrder(Query):
     """One order: its current state, its full history, and the buyer's `risk_tags` with their
     `risks` (`inferior_customer`: after-sales confirmed the flag on the buyer id, AS-18)."""
 
+    read_roles = ORDER_READERS
+    read_rule = "ORD-7"
+
     order_id: str = Field(pattern=ORDER_ID_PATTERN)
 
 
 class ListOrders(Query):
     """Orders by status, placement time range and sales owner, newest first, one page at a time;
     each with the buyer's `risk_tags` (AS-18)."""
+
+    read_roles = ORDER_READERS
+    read_rule = "ORD-7"
 
     status: OrderStatus | None = None
     placed_from: AwareDatetime | None = None
@@ -51,6 +81,15 @@ class SlaBoard(Query):
     `offset`; `overdue_total` is how many there are), and the next `upcoming` items to become
     overdue."""
 
+    read_roles = (
+        "backoffice_order_staff",
+        "product_ops_staff",
+        "ecom_supervisor",
+        "dept_supervisor",
+        "dept_manager",
+    )
+    read_rule = "ORD-1"
+
     upcoming: int = Field(default=20, ge=0, le=500)
     limit: int = Field(default=100, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
@@ -60,6 +99,9 @@ class DailySales(Query):
     """Order amount minus every refund per business day and sales owner (ORD-16), days inclusive:
     the totals of every day, and one page of the day × sales-owner rows (`limit`, `offset`;
     `total` is how many rows there are)."""
+
+    read_roles = SALES_READERS
+    read_rule = "ORD-16"
 
     date_from: dt.date
     date_to: dt.date
@@ -89,6 +131,9 @@ class OrderBackups(Query):
     """The calendar weeks since the first order, newest first, one page at a time: each week's
     deadline (its end in the business time zone), its backups and whether it ended without one
     (`overdue`, ORD-4); `overdue` counts the weeks still without a backup."""
+
+    read_roles = ("backoffice_order_staff", "ecom_supervisor", "dept_supervisor", "dept_manager")
+    read_rule = "ORD-4"
 
     status: BackupStatus | None = None
     limit: int = Field(default=52, ge=1, le=500)
