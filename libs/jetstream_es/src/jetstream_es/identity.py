@@ -17,17 +17,25 @@ for a program's own key, the actors and roles that key may assert at most: a ser
 demo driver cannot assert a supervisor. A `Verifier` refuses a missing, malformed, unknown-key,
 forged, expired, not-yet-valid or mismatching token with `IdentityRefused`, whose `reason` is one of
 `REASONS` and is what the `forbidden` reply names.
+
+The runtime verifies every request before its handler runs and sets the proven actor for the
+request (`current_actor()`, a context variable): a command's `actor` is replaced by it, and query
+handlers read it for the rules on own data (`require_own_or`: an employee reads their own payslip,
+HR reads all). In-process reactions and deadline schedulers never pass the runtime's endpoints: they
+act with their own system actors (`Cause.of_event`, `SYSTEM_ACTOR`) and need no token.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import contextvars
 import hashlib
 import json
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -280,6 +288,47 @@ class Verifier:
             ) from None
 
 
+_current: contextvars.ContextVar[Actor | None] = contextvars.ContextVar(
+    "jetstream_es_current_actor", default=None
+)
+
+
+def current_actor() -> Actor:
+    """The proven actor of the request being handled (set by the runtime from its token).
+
+    Outside a verified request (a handler called in-process, verification switched off) there is
+    none, and whatever needs one is refused: `IdentityRefused("missing_token")`."""
+    actor = _current.get()
+    if actor is None:
+        raise IdentityRefused("missing_token", "no proven actor: the request carries no verified token")
+    return actor
+
+
+@contextlib.contextmanager
+def acting_as(actor: Actor) -> Iterator[Actor]:
+    """While the block runs, `current_actor()` is `actor` (the runtime, around each request)."""
+    token = _current.set(actor)
+    try:
+        yield actor
+    finally:
+        _current.reset(token)
+
+
+def require_own_or(owner_id: str, roles: Iterable[str], *, what: str, rule: str | None) -> Actor:
+    """The reader is `owner_id` themself or holds one of `roles`; otherwise `Forbidden` citing `rule`.
+
+    For the rules on own data: an employee reads their own payslip, HR (`roles`) reads everyone's."""
+    actor = current_actor()
+    allowed = tuple(roles)
+    if actor.id != owner_id and not actor.has_any(*allowed):
+        raise Forbidden(
+            f"{what} of {owner_id} is theirs and {' or '.join(allowed)}'s to read; {actor.id} is neither",
+            rule,
+            details=[{"reason": "not_own_data", "roles": list(allowed)}],
+        )
+    return actor
+
+
 __all__ = [
     "REASONS",
     "IdentityRefused",
@@ -287,7 +336,10 @@ __all__ = [
     "SigningKey",
     "TrustedKey",
     "Verifier",
+    "acting_as",
+    "current_actor",
     "read_trust",
     "request_binding",
+    "require_own_or",
     "write_trust",
 ]

@@ -5,6 +5,10 @@ Environment variables with the `SHOP_` prefix, e.g. `SHOP_NATS_URL`, `SHOP_CLOCK
 Reply inboxes (decision 0010): every connection gets its own inbox prefix, `_INBOX_<user>` for the
 NATS user it connects as (`_INBOX_<connection name>` without a user, the embedded `make run`), or
 `SHOP_NATS_INBOX_PREFIX`. The cluster's permissions let a user subscribe to its own prefix only.
+
+Identity (decision 0009): `SHOP_IDENTITY_TRUST` names the trust file (the public keys of the issuers
+the service accepts actor tokens from); `SHOP_IDENTITY_VERIFY` is true unless a test that does not
+exercise identity switches it off. With verification on and no trust file the service does not start.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from jetstream_es.identity import Verifier, read_trust
 
 INBOX_PREFIX_BASE = "_INBOX_"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -37,6 +43,10 @@ def progress_inbox(prefix: str, service: str, token: str) -> str:
     """Where `service` publishes replay progress for a requester with inbox `prefix`: a subject
     under the requester's own prefix that only `service` (and the requester) may publish to."""
     return f"{prefix}.progress.{service}.{token}"
+
+
+class IdentitySettingError(ValueError):
+    """The service cannot verify actor tokens as configured; the message names the setting."""
 
 
 class RuntimeSettings(BaseSettings):
@@ -62,6 +72,13 @@ class RuntimeSettings(BaseSettings):
     aggregate_cache_size: int = Field(10_000, ge=0)
     projection_batch_size: int = Field(256, ge=1, le=10_000)
     max_deliver: int = Field(5, ge=1, le=100)
+    identity_trust: Path | None = Field(
+        None, description="the trust file of actor-token keys (SHOP_IDENTITY_TRUST, decision 0009)"
+    )
+    identity_verify: bool = Field(
+        True,
+        description="verify every request's actor token; false only in tests that do not exercise identity",
+    )
 
     @field_validator("nats_inbox_prefix")
     @classmethod
@@ -79,6 +96,27 @@ class RuntimeSettings(BaseSettings):
         if self.nats_inbox_prefix:
             return self.nats_inbox_prefix
         return inbox_prefix(self.nats_user or connection_name)
+
+    def verifier(self) -> Verifier | None:
+        """The verifier of every request's actor token (decision 0009); None only when verification
+        is switched off (`SHOP_IDENTITY_VERIFY=false`, tests). Raises IdentitySettingError, naming
+        SHOP_IDENTITY_TRUST, when there is no usable trust file: the service must not start."""
+        if not self.identity_verify:
+            return None
+        if self.identity_trust is None:
+            raise IdentitySettingError(
+                "SHOP_IDENTITY_TRUST is not set: a service verifies every request's actor token against "
+                "the trust file it names (make run writes var/identity/trust.json; decision 0009)"
+            )
+        try:
+            keys = read_trust(self.identity_trust)
+        except ValueError as exc:
+            raise IdentitySettingError(f"SHOP_IDENTITY_TRUST: {exc}") from None
+        if not keys:
+            raise IdentitySettingError(
+                f"SHOP_IDENTITY_TRUST: {self.identity_trust} trusts no key; nobody could be proven"
+            )
+        return Verifier(keys)
 
     def database_url(self, service: str, override: str | None) -> str:
         if override:

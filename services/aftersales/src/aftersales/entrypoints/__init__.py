@@ -1,1 +1,0 @@
-"""Aftersales entrypoints: FastStream command, query and event subscribers; the deadline scheduler."""
