@@ -20,7 +20,13 @@ Ports (docs/operators/running.md): every one is an option and an environment var
   `SHOP_NATS_PASSWORD` or `SHOP_NATS_CREDS`.
 
 The ports chosen are printed and written to `<var>/shop-run.json` (`url`, `monitor_url`,
-`health`; removed on exit). When nats-server cannot start, its own fatal error (e.g. a port in use) is shown.
+`health`, `identity`; removed on exit). When nats-server cannot start, its own fatal error (e.g. a port in use) is shown.
+
+Identity (issue 17, decision 0009): on every start the supervisor runs `shopops identity init` on
+`<var>/identity` (`SHOP_IDENTITY_DIR`): keys are generated on the first start and kept after, and
+every service gets `SHOP_IDENTITY_TRUST=<var>/identity/trust.json`, so each verifies every
+request's token. Verification is never switched off here: an inherited `SHOP_IDENTITY_VERIFY` is
+dropped from the services' environment (with a warning when it said false).
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ import nats.errors
 from jetstream_es.provision import ServiceSpec, connect_options, installed_services, provision_installed
 from jetstream_es.testing.nats_server import die_with_parent, find_nats_server
 from shop_contracts.subjects import health_subject
+from shopops import identity
 
 GRACE_S = 10.0
 
@@ -203,12 +210,17 @@ async def wait_until_ready(url: str, names: list[str], children: list[Child], se
         await nc.close()
 
 
-def write_ports(var: Path, url: str, monitor: int, health: dict[str, int]) -> None:
-    """`<var>/shop-run.json`: where this shop answers (for shopctl, make demo, a second terminal)."""
+def write_ports(var: Path, url: str, monitor: int, health: dict[str, int], identity_dir: Path) -> None:
+    """`<var>/shop-run.json`: where this shop answers and where its identity keys are (for shopctl,
+    make demo, a second terminal)."""
     record = {
         "url": url,
         "monitor_url": f"http://127.0.0.1:{monitor}" if monitor != OFF else None,
         "health": {name: f"http://127.0.0.1:{port}" for name, port in health.items()},
+        "identity": {
+            "trust": str(identity.trust_path(identity_dir)),
+            "keys": str(identity_dir / "keys"),
+        },
         "pid": os.getpid(),
     }
     (var / "shop-run.json").write_text(json.dumps(record, indent=2) + "\n")
@@ -230,6 +242,15 @@ def health_ports(names: list[str], base: int) -> dict[str, int]:
 async def supervise(args: argparse.Namespace) -> int:
     var = Path(args.var).resolve()  # noqa: ASYNC240 - once, at start-up
     (var / "log").mkdir(parents=True, exist_ok=True)
+    identity_dir = Path(os.environ.get("SHOP_IDENTITY_DIR") or var / "identity").resolve()  # noqa: ASYNC240
+    made = identity.init(identity_dir)
+    trust = identity.trust_path(identity_dir)
+    say(
+        f"identity: {'generated keys ' + ', '.join(made) if made else 'keys kept'} in {identity_dir / 'keys'}; "
+        f"services verify against {trust}"
+    )
+    if os.environ.get("SHOP_IDENTITY_VERIFY", "").strip().lower() in ("false", "0", "no", "off"):
+        say("SHOP_IDENTITY_VERIFY=false is ignored: make run always verifies every request's token")
     url: str = args.url
     monitor: int = OFF
     nats_child: Child | None = None
@@ -274,7 +295,7 @@ async def supervise(args: argparse.Namespace) -> int:
             url = f"nats://127.0.0.1:{port}"
             shown = f"monitoring http://127.0.0.1:{monitor}, " if monitor != OFF else ""
             say(f"nats-server up at {url} ({shown}data {var / 'nats'})")
-        write_ports(var, url, monitor, health)
+        write_ports(var, url, monitor, health, identity_dir)
         report = await provision_installed(url, **connect_options())
         say(
             f"provisioned: {len(report.created)} created, {len(report.updated)} updated, "
@@ -284,7 +305,15 @@ async def supervise(args: argparse.Namespace) -> int:
             env = dict(os.environ)
             # what this supervisor decided wins over inherited settings (one port per service)
             env.pop("SHOP_HEALTH_PORT", None)
-            env.update({"SHOP_NATS_URL": url, "SHOP_VAR_DIR": str(var), "SHOP_CLOCK": args.clock})
+            env.pop("SHOP_IDENTITY_VERIFY", None)  # the default: verify (never switched off here)
+            env.update(
+                {
+                    "SHOP_NATS_URL": url,
+                    "SHOP_VAR_DIR": str(var),
+                    "SHOP_CLOCK": args.clock,
+                    "SHOP_IDENTITY_TRUST": str(trust),
+                }
+            )
             if spec.name in health:
                 env["SHOP_HEALTH_PORT"] = str(health[spec.name])
             child = Child(
