@@ -2,7 +2,9 @@
 backups (issue 9; ORD-4 weekly order backup through `shopctl backup orders`).
 
 Every command works against the embedded server of `make run` by default, or any server by
-`--url` / `SHOP_NATS_URL` with credentials by flag or environment (see connection.py). Errors
+`--url` / `SHOP_NATS_URL` with credentials by flag or environment (see connection.py). Every
+request to a service carries an actor token minted for it: the person of `shopctl login`, or a
+program key with `--as-program` (issue 17; see identity.py). Errors
 are printed plainly and end with a non-zero exit code: 2 for a wrong URL, unknown service or
 projection, corrupt export and other usage errors; 1 for a refused request or a passed threshold.
 """
@@ -18,7 +20,7 @@ import time
 from collections.abc import Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
 import nats.errors
 import typer
@@ -33,8 +35,9 @@ from rich.table import Table
 
 from jetstream_es.dlq import DeadLetterError, dead_letter, dead_letters, resolve
 from jetstream_es.provision import shop_streams
+from jetstream_es.settings import progress_inbox
 from shop_contracts.subjects import DLQ_STREAM, SERVICES, health_subject, stream_name
-from shopctl import archive, inspect
+from shopctl import archive, identity, inspect
 from shopctl.connection import (
     DEFAULT_URL,
     ShopctlError,
@@ -54,6 +57,7 @@ app.add_typer(backup_app, name="backup")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 _target = Target()
+_credentials = identity.Credentials()
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="JSON (lines) instead of a table")]
 
@@ -87,10 +91,97 @@ def _root(
     user: Annotated[str | None, typer.Option(envvar="SHOP_NATS_USER")] = None,
     password: Annotated[str | None, typer.Option(envvar="SHOP_NATS_PASSWORD")] = None,
     timeout: Annotated[float, typer.Option(help="seconds to wait for a server or a reply")] = 5.0,
+    key: Annotated[
+        Path, typer.Option(envvar="SHOP_IDENTITY_KEY", help="the person issuer's key file (shopctl login)")
+    ] = identity.DEFAULT_KEY,
+    as_program: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SHOP_AS_PROGRAM",
+            help="sign as this program with its own key (e.g. shopctl-operator) instead of the logged-in person",
+        ),
+    ] = None,
+    trust: Annotated[
+        Path | None, typer.Option(envvar="SHOP_IDENTITY_TRUST", help="the trust file (program keys' roles)")
+    ] = None,
 ) -> None:
     """Operate the shop's event streams and services."""
-    global _target
+    global _target, _credentials
     _target = Target(url=url, creds=creds, user=user, password=password, timeout=timeout)
+    _credentials = identity.Credentials(
+        key_file=key, as_program=as_program, trust_file=trust, timeout=timeout
+    )
+
+
+async def _ask(
+    nc: Client,
+    subject: str,
+    body: dict[str, Any],
+    seconds: float,
+    body_actor: Literal["keep", "fill", "replace"] = "keep",
+) -> dict[str, Any]:
+    """A request signed for whoever shopctl speaks for (identity.py). `body_actor`: a command's
+    body names the token's actor too ("fill": when it names none; "replace": always), so it is
+    accepted by services that read the body's actor and by those that check it against the token."""
+    signer = await _credentials.signer(nc, subject)
+    if signer is None:
+        reply = await request(nc, subject, body, seconds)
+        error = reply.get("error") or {}
+        if error.get("code") == "forbidden" and {"reason": "missing_token"} in (error.get("details") or []):
+            error["message"] = f"{error.get('message', '')}; {identity.MISSING_HINT}"
+        return reply
+    issuer, actor = signer
+    if body_actor == "replace" or (body_actor == "fill" and "actor" not in body):
+        body = {**body, "actor": actor.model_dump(mode="json")}
+    return await request(
+        nc, subject, body, seconds, headers=lambda data: issuer.headers(actor, subject, data)
+    )
+
+
+# -- who shopctl speaks for --------------------------------------------------------------------
+
+
+@app.command()
+def login(
+    person: Annotated[str, typer.Argument(help="your person id (staff: the HR employee id)")],
+) -> None:
+    """Sign in as PERSON: the identity service says which roles they hold now (RolesOf); every
+    request after this carries a token for them, valid for one request (until `shopctl logout`,
+    8 hours at most; roles are asked again when older than a minute)."""
+
+    async def go() -> identity.Session:
+        async with connected(_target) as nc:
+            return await identity.login(nc, _credentials.key_file, person, _target.timeout)
+
+    session = run(go())
+    roles = ", ".join(session.roles) or "none granted (ask an administrator: docs/staff/README.md)"
+    until = datetime.fromtimestamp(session.expires_at, UTC).isoformat(timespec="minutes")
+    out.print(f"logged in as [bold]{session.person}[/], roles: {roles}; until {until}", highlight=False)
+
+
+@app.command()
+def logout() -> None:
+    """End the session of `shopctl login`."""
+    if identity.logout(_credentials.key_file):
+        out.print("logged out", highlight=False)
+    else:
+        out.print("nobody was logged in", highlight=False)
+
+
+@app.command()
+def whoami() -> None:
+    """Who the next request speaks for, with which roles."""
+
+    async def go() -> tuple[Any, Any] | None:
+        async with connected(_target) as nc:
+            return await _credentials.signer(nc, "shopctl.whoami")
+
+    signer = run(go())
+    if signer is None:
+        out.print(identity.MISSING_HINT, highlight=False)
+        raise typer.Exit(1)
+    actor = signer[1]
+    out.print(f"{actor.id} (roles: {', '.join(actor.roles) or 'none'})", highlight=False)
 
 
 # -- streams, events, lag -------------------------------------------------------------------
@@ -294,7 +385,7 @@ def lag(
 
 
 async def _projections(nc: Client, service: str) -> list[dict[str, Any]]:
-    reply = await request(nc, health_subject(service), {}, _target.timeout)
+    reply = await _ask(nc, health_subject(service), {}, _target.timeout)
     if not reply.get("ok"):
         raise ShopctlError(f"{service} health: {reply_error(reply)}", 1)
     projections: list[dict[str, Any]] = reply["result"]["projections"]
@@ -304,7 +395,9 @@ async def _projections(nc: Client, service: str) -> list[dict[str, Any]]:
 async def _replay_one(
     nc: Client, service: str, projection: str, from_seq: int, dry_run: bool, seconds: float
 ) -> dict[str, Any]:
-    inbox = nc.new_inbox()
+    # progress under our own inbox prefix, where only this service may publish (decision 0010)
+    prefix, token = nc.new_inbox().rsplit(".", 1)
+    inbox = progress_inbox(prefix, service, token)
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -334,7 +427,7 @@ async def _replay_one(
     body = {"projection": projection, "from_seq": from_seq, "dry_run": dry_run, "progress_subject": inbox}
     try:
         with progress:
-            reply = await request(nc, f"{service}.admin.ReplayProjection", body, seconds)
+            reply = await _ask(nc, f"{service}.admin.ReplayProjection", body, seconds)
             if reply.get("ok"):  # the last progress message may still be on its way: the reply says done
                 done = progress.tasks[0]
                 progress.update(task, total=done.total or 1, completed=done.total or 1)
@@ -432,7 +525,7 @@ def _operator() -> str:
 
 async def _service_now(nc: Client, service: str) -> datetime:
     """The service's own clock (its Health answer): every time in a dead letter is the service's."""
-    reply = await request(nc, health_subject(service), {}, _target.timeout)
+    reply = await _ask(nc, health_subject(service), {}, _target.timeout)
     if not reply.get("ok"):
         raise ShopctlError(f"{service} health: {reply_error(reply)}", 1)
     return datetime.fromisoformat(reply["result"]["now"])
@@ -503,9 +596,7 @@ def dlq_retry(
             except DeadLetterError as exc:
                 raise ShopctlError(str(exc), 1) from None
             body = {"dlq_seq": dlq_seq, "by": by or _operator(), "reason": reason}
-            reply = await request(
-                nc, f"{letter.service}.admin.RetryDeadLetter", body, max(_target.timeout, 30)
-            )
+            reply = await _ask(nc, f"{letter.service}.admin.RetryDeadLetter", body, max(_target.timeout, 30))
             if not reply.get("ok"):
                 raise ShopctlError(f"retry of dead letter {dlq_seq} refused: {reply_error(reply)}", 1)
             result: dict[str, Any] = reply["result"]
@@ -716,8 +807,12 @@ def restore(
 @backup_app.command("orders")
 def backup_orders(
     directory: Annotated[Path, typer.Option("--dir", help="where backups are kept")] = Path("var/backups"),
-    by: Annotated[str, typer.Option(help="who records it (the scheduled job: system)")] = "system",
-    role: Annotated[str, typer.Option(help="the role acted in: system or backoffice_order_staff")] = "system",
+    by: Annotated[
+        str, typer.Option(help="who records it, when nobody is logged in and no --as-program (system)")
+    ] = "system",
+    role: Annotated[
+        str, typer.Option(help="the role acted in then: system or backoffice_order_staff")
+    ] = "system",
     week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W09 (default: now)")] = None,
 ) -> None:
     """ORD-4: export ORDERS, verify the export, record OrdersBackedUp with its checksum.
@@ -741,7 +836,9 @@ def backup_orders(
                 "checksum": manifest["content_sha256"],
                 "last_seq": manifest["last_seq"],
             }
-            reply = await request(nc, "orders.commands.BackUpOrders", body, max(_target.timeout, 10))
+            reply = await _ask(
+                nc, "orders.commands.BackUpOrders", body, max(_target.timeout, 10), body_actor="replace"
+            )
             if not reply.get("ok"):
                 raise ShopctlError(f"backup written to {path} but not recorded: {reply_error(reply)}", 1)
             return {**manifest, "recorded": reply, "path": path, "week": iso}
@@ -777,7 +874,13 @@ def _talk(service: str, kind: str, name: str, raw: str) -> None:
 
     async def go() -> dict[str, Any]:
         async with connected(_target) as nc:
-            return await request(nc, f"{service}.{kind}.{name}", body, _target.timeout)
+            return await _ask(
+                nc,
+                f"{service}.{kind}.{name}",
+                body,
+                _target.timeout,
+                body_actor="fill" if kind == "commands" else "keep",
+            )
 
     reply = run(go())
     if reply.get("ok"):

@@ -4,13 +4,17 @@ By default the embedded server of `make run` (`nats://127.0.0.1:4222`, data in `
 shopops.supervisor); any server by `--url` or `SHOP_NATS_URL`, with credentials by
 `--creds` / `SHOP_NATS_CREDS` or `--user` / `--password` (`SHOP_NATS_USER`, `SHOP_NATS_PASSWORD`).
 Services are found through the `shop.services` entry points, never by import.
+
+Reply inboxes (decision 0010): shopctl's are `_INBOX_<user>.>`, `_INBOX_operator.>` when the user
+is not named (a `.creds` file, or the embedded server without users): the operator's own inboxes,
+under which the services may publish replay progress.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +25,7 @@ import nats.errors
 from nats.aio.client import Client
 
 from jetstream_es.provision import ServiceSpec, installed_services
+from jetstream_es.settings import inbox_prefix
 
 DEFAULT_URL = "nats://127.0.0.1:4222"
 
@@ -42,6 +47,11 @@ class Target:
     password: str | None = None
     timeout: float = 5.0
 
+    @property
+    def inbox_prefix(self) -> str:
+        """The reply inbox prefix of this connection (decision 0010)."""
+        return inbox_prefix(self.user or "operator")
+
 
 async def _quiet(_exc: Exception) -> None:
     """nats-py prints connection errors itself; shopctl reports them once, plainly."""
@@ -55,6 +65,7 @@ async def connected(target: Target) -> AsyncIterator[Client]:
         "connect_timeout": min(target.timeout, 5.0),
         "allow_reconnect": False,
         "error_cb": _quiet,
+        "inbox_prefix": target.inbox_prefix,
     }
     if target.creds:
         if not target.creds.exists():
@@ -86,10 +97,18 @@ def service_spec(name: str) -> ServiceSpec:
     return known[name]
 
 
-async def request(nc: Client, subject: str, body: dict[str, Any], seconds: float) -> dict[str, Any]:
-    """A request/reply round trip; a service that is not running is said so plainly."""
+async def request(
+    nc: Client,
+    subject: str,
+    body: dict[str, Any],
+    seconds: float,
+    headers: Callable[[bytes], dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """A request/reply round trip; a service that is not running is said so plainly. `headers`
+    makes the request's headers from its exact body (the actor token is bound to it)."""
+    data = json.dumps(body).encode()
     try:
-        msg = await nc.request(subject, json.dumps(body).encode(), timeout=seconds)
+        msg = await nc.request(subject, data, timeout=seconds, headers=headers(data) if headers else None)
     except nats.errors.NoRespondersError:
         service = subject.split(".", 1)[0]
         raise ShopctlError(f"nobody answers {subject}: is the {service} service running?") from None
