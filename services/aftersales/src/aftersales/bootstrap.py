@@ -21,7 +21,7 @@ from aftersales.domain.policy import (
     check_escalation_role,
 )
 from aftersales.domain.roles import COMMAND_ROLES, SETTING
-from aftersales.entrypoints.wiring import CONSUMERS, NAME, AftersalesService
+from aftersales.wiring import NAME, AftersalesService
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
 from jetstream_es.department_calendar import TransitSettings, refuse_moved_settings
@@ -29,9 +29,10 @@ from jetstream_es.provision import ServiceSpec
 from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
+from jetstream_es.store import EventStore
 from shop_contracts.messages import ROLE_ID_PATTERN
 
-SPEC = ServiceSpec(name=NAME, module=NAME, consumers=tuple(CONSUMERS.values()))
+SPEC = ServiceSpec(name=NAME, module=NAME)  # consumers come from the built runtime
 
 
 class AftersalesSettings(BaseSettings):
@@ -104,13 +105,16 @@ def build(
     settings: AftersalesSettings | None = None,
     *,
     clock: Clock | None = None,
+    store: EventStore | None = None,
 ) -> ServiceRuntime:
-    """The service, wired; `clock` replaces the configured one (tests, FixedClock)."""
+    """The service, wired; `clock` and `store` replace the configured ones (tests: FixedClock,
+    InMemoryEventStore)."""
     runtime = runtime or RuntimeSettings()
     settings = settings or AftersalesSettings()
     refuse_moved_settings("AFTERSALES_TRANSIT_DAYS", replaced_by="SHOP_TRANSIT_DAYS", rule="AS-11")
-    service = ServiceRuntime(NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock)
-    AftersalesService(service, settings.policy(), runtime.business_tz, runtime.aggregate_cache_size).wire()
+    database_url = runtime.database_url(NAME, settings.database_url)
+    service = ServiceRuntime(NAME, runtime, database_url, clock=clock, store=store)
+    AftersalesService(service, settings.policy(), runtime.business_tz).wire()
     return service
 
 

@@ -1,8 +1,8 @@
 """Wires the Aftersales service onto the runtime: refund-case commands (SM-RET, AS-1..AS-11),
 complaint, customer-flag, review, consultation and revisit commands (SM-CMP, SM-CUST-FLAG,
 AS-15..AS-21), queries, the views (the review board of AS-16 among them), the complaint response
-deadlines and their scheduler (AS-15), the reactions to orders and fulfilment, and the durable
-consumers they need."""
+deadlines and their scheduler (AS-15) and the reactions to orders and fulfilment. Every projection and
+reaction names its source aggregates; its durable consumer derives from them (decision 0007)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from aftersales.application.reactions import FulfilmentReactions, OrderReactions
 from aftersales.domain.policy import AftersalesPolicy
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.projection import Projection, Tables
-from jetstream_es.provision import ConsumerSpec
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands import aftersales as c
 from shop_contracts.queries.aftersales import (
@@ -32,40 +31,16 @@ from shop_contracts.queries.aftersales import (
 )
 
 NAME = "aftersales"
-CONSUMERS: dict[str, ConsumerSpec] = {
-    RefundCaseViews.name: ConsumerSpec(
-        "AFTERSALES", "aftersales-refund-views", RefundCaseViews.filter_subjects
-    ),
-    OrderReactions.name: ConsumerSpec("ORDERS", "aftersales-order-reactions", OrderReactions.filter_subjects),
-    PaymentReactions.name: ConsumerSpec(
-        "ORDERS", "aftersales-payment-reactions", PaymentReactions.filter_subjects
-    ),
-    FulfilmentReactions.name: ConsumerSpec(
-        "FULFILMENT", "aftersales-fulfilment-reactions", FulfilmentReactions.filter_subjects
-    ),
-    ComplaintViews.name: ConsumerSpec(
-        "AFTERSALES", "aftersales-complaint-views", ComplaintViews.filter_subjects
-    ),
-    ComplaintDeadlines.name: ConsumerSpec(
-        "AFTERSALES", "aftersales-complaint-deadlines", ComplaintDeadlines.filter_subjects
-    ),
-    CustomerFlagViews.name: ConsumerSpec(
-        "AFTERSALES", "aftersales-customer-flag-views", CustomerFlagViews.filter_subjects
-    ),
-    ReviewViews.name: ConsumerSpec("AFTERSALES", "aftersales-review-views", ReviewViews.filter_subjects),
-}
 
 
 class AftersalesService:
     """The running service's parts, kept so queries and tests find the live projection tables."""
 
-    def __init__(
-        self, runtime: ServiceRuntime, policy: AftersalesPolicy, business_tz: str, cache_size: int
-    ) -> None:
+    def __init__(self, runtime: ServiceRuntime, policy: AftersalesPolicy, business_tz: str) -> None:
         self.runtime = runtime
-        self.refunds = RefundCommands(runtime.commands, lambda: runtime.store, policy, cache_size)
+        self.refunds = RefundCommands(runtime, policy)
         self.views = RefundCaseViews(business_tz)
-        self.customers = CustomerCommands(runtime.commands, lambda: runtime.store, policy, cache_size)
+        self.customers = CustomerCommands(runtime, policy)
         self.complaint_views = ComplaintViews()
         self.flag_views = CustomerFlagViews()
         self.review_views = ReviewViews()
@@ -115,7 +90,7 @@ class AftersalesService:
             self.review_views,
         )
         for projection in projections:
-            rt.projection(projection, CONSUMERS[projection.name].durable)
+            rt.projection(projection)
         rt.scheduler(self.scheduler)
         rt.query(GetRefundCase, self.get_refund_case)
         rt.query(ListRefundCases, self.list_refund_cases)

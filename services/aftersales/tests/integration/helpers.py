@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from nats.aio.client import Client
 
-from aftersales.bootstrap import SPEC, AftersalesSettings, build
+from aftersales.bootstrap import AftersalesSettings, build
 from jetstream_es.clock import FixedClock
 from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
@@ -26,12 +26,12 @@ CS = {"id": "as-1", "roles": ["aftersales_cs"]}
 
 
 async def start_aftersales(url: str, nc: Client, db: Path, clock: FixedClock) -> ServiceRuntime:
-    await provision(nc, shop_streams(), list(SPEC.consumers))
     runtime = build(
         RuntimeSettings(nats_url=url, connect_timeout=2),
         AftersalesSettings(database_url=f"sqlite+aiosqlite:///{db}"),
         clock=clock,
     )
+    await provision(nc, shop_streams(), list(runtime.consumer_specs()))  # from the catalogue (0007)
     await runtime.start()
     return runtime
 

@@ -1,22 +1,24 @@
 """Given / when / then for complaints, customer flags, reviews and contacts (SM-CMP,
-SM-CUST-FLAG, AS-15..AS-21): commands through the real handlers on an in-memory event store with
-a FixedClock; deadlines fired through the real firer."""
+SM-CUST-FLAG, AS-15..AS-21): the service's real wiring on an in-memory event store with a
+FixedClock, driven by `jetstream_es.testing.app.TestApp`; deadlines fired through the real firer."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aftersales.application.customers import CustomerCommands
 from aftersales.application.deadlines import ComplaintDeadlineFirer
 from aftersales.domain.complaints import COMPLAINT, RESPONSE_DEADLINE, response_deadline_id
 from aftersales.domain.policy import AftersalesPolicy
+from aftersales.wiring import NAME, AftersalesService
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.clock import FixedClock
-from jetstream_es.commands import CommandHandler, CommandResult
+from jetstream_es.commands import CommandResult
 from jetstream_es.deadlines import Deadline
 from jetstream_es.memory_store import InMemoryEventStore
+from jetstream_es.service import ServiceRuntime
+from jetstream_es.settings import RuntimeSettings
+from jetstream_es.testing.app import TestApp
 from shop_contracts.commands import aftersales as c
 from shop_contracts.envelope import Actor
 from shop_contracts.messages import Command, EventData
@@ -44,43 +46,33 @@ class Customers:
     """The harness: `given` commands, `when` a command, `then` the events appended."""
 
     def __init__(self, policy: AftersalesPolicy | None = None) -> None:
-        self.clock = FixedClock(NOW)
-        self.store = InMemoryEventStore("aftersales")
-        self.commands = CustomerCommands(
-            CommandHandler(self.clock), lambda: self.store, policy or AftersalesPolicy()
+        settings = RuntimeSettings()
+        runtime = ServiceRuntime(
+            NAME,
+            settings,
+            "sqlite+aiosqlite:///:memory:",
+            clock=FixedClock(NOW),
+            store=InMemoryEventStore(NAME),
         )
-        k = self.commands
-        self.routes: dict[type[Command], Callable[[Any], Awaitable[CommandResult]]] = {
-            c.RegisterComplaint: k.register_complaint,
-            c.RespondToComplaint: k.respond,
-            c.EscalateComplaint: k.escalate,
-            c.ResolveComplaint: k.resolve,
-            c.FlagCustomer: k.flag,
-            c.ConfirmCustomerFlag: k.confirm_flag,
-            c.RejectCustomerFlag: k.reject_flag,
-            c.RecordNegativeReview: k.record_review,
-            c.ReplyToReview: k.reply_to_review,
-            c.LogConsultation: k.log_consultation,
-            c.RecordRevisit: k.record_revisit,
-        }
+        self.service = AftersalesService(runtime, policy or AftersalesPolicy(), settings.business_tz)
+        self.service.wire()
+        self.app = TestApp(runtime)
+        self.clock = self.app.clock
+        self.store = self.app.store
+        self.commands = self.service.customers
 
     async def given(self, *commands: Command) -> None:
-        for command in commands:
-            await self.when(command)
+        await self.app.given(*commands)
 
     async def when(self, command: Command) -> CommandResult:
-        return await self.routes[type(command)](command)
+        return await self.app.when(command)
 
     async def fire(self, complaint_id: str = "cmp-1", due: datetime = NOW + SLA) -> None:
         deadline = Deadline(response_deadline_id(complaint_id), RESPONSE_DEADLINE, complaint_id, due, {})
-        await ComplaintDeadlineFirer(self.commands)(deadline)
+        await self.app.fire(deadline, firer=ComplaintDeadlineFirer)
 
     def events(self, aggregate_id: str = "cmp-1", kind: AggregateType[Any] = COMPLAINT) -> list[EventData]:
-        return [
-            kind.registry.decode(e.envelope)
-            for e in self.store.all_events
-            if e.envelope.aggregate_id == aggregate_id and e.envelope.aggregate_type == kind.name
-        ]
+        return self.app.events(aggregate_id, aggregate=kind.name)
 
     def types(self, aggregate_id: str = "cmp-1", kind: AggregateType[Any] = COMPLAINT) -> list[str]:
         return [e.event_type for e in self.events(aggregate_id, kind)]

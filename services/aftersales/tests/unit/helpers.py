@@ -1,22 +1,30 @@
-"""Given / when / then for refund cases: commands through the real handlers on an in-memory event
-store with a FixedClock, foreign events through the reactions' decision function."""
+"""Given / when / then for refund cases (SM-RET): the service's real wiring on an in-memory event
+store with a FixedClock, driven by the shared `jetstream_es.testing.app.TestApp` (decision 0007):
+commands through the runtime's handler table, foreign events through the real reactions."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from aftersales.application.handlers import RefundCommands
-from aftersales.application.reactions import react
 from aftersales.domain.policy import AftersalesPolicy
 from aftersales.domain.state import REFUND_CASE, RefundCaseState
+from aftersales.wiring import NAME, AftersalesService
 from jetstream_es.clock import FixedClock
-from jetstream_es.commands import Cause, CommandHandler, CommandResult
+from jetstream_es.commands import CommandResult
 from jetstream_es.memory_store import InMemoryEventStore
+from jetstream_es.service import ServiceRuntime
+from jetstream_es.settings import RuntimeSettings
+from jetstream_es.testing.app import TestApp
+from shop_contracts.aggregates import (
+    FULFILMENT_RETURN_PARCEL,
+    FULFILMENT_SHIPMENT,
+    ORDERS_ORDER,
+    AggregateRef,
+)
 from shop_contracts.commands import aftersales as c
-from shop_contracts.envelope import SYSTEM_ACTOR, Actor, EventEnvelope
+from shop_contracts.envelope import Actor
 from shop_contracts.events.fulfilment import ReturnParcelReceived, ShipmentDelivered, ShipmentStamped
 from shop_contracts.events.orders import OrderLine, OrderPaid, OrderPlaced, ShippingAddress
 from shop_contracts.messages import Command, EventData
@@ -69,69 +77,57 @@ def request(received: bool = True, reason: str = "quality", **fields: Any) -> c.
     return result
 
 
-def envelope(data: EventData, event_id: str) -> EventEnvelope:
-    return EventEnvelope(
-        event_id=event_id,
-        event_type=data.event_type,
-        schema_version=data.schema_version,
-        aggregate_type="Foreign",
-        aggregate_id="x",
-        version=1,
-        occurred_at=NOW,
-        actor=SYSTEM_ACTOR,
-        correlation_id=event_id,
-        causation_id=event_id,
-        data=data.model_dump(mode="json"),
-    )
+def source(data: EventData) -> tuple[AggregateRef, str]:
+    """The aggregate another service appends `data` to, and its id (as the owner keys it)."""
+    if isinstance(data, ReturnParcelReceived):
+        return FULFILMENT_RETURN_PARCEL, data.waybill_no
+    if isinstance(data, OrderPlaced | OrderPaid):
+        return ORDERS_ORDER, data.order_id
+    return FULFILMENT_SHIPMENT, str(getattr(data, "shipment_id", data.order_id))
 
 
 class Aftersales:
-    """The harness: `given` facts and commands, `when` a command, `then` the events appended."""
+    """The harness: `given` facts and commands, `when` a command, `then` the events appended; the
+    service's own wiring (`aftersales/wiring.py`) booted on the in-memory store."""
 
     def __init__(self, policy: AftersalesPolicy | None = None) -> None:
-        self.clock = FixedClock(NOW)
-        self.store = InMemoryEventStore("aftersales")
-        self.commands = RefundCommands(
-            CommandHandler(self.clock), lambda: self.store, policy or AftersalesPolicy()
+        settings = RuntimeSettings()
+        runtime = ServiceRuntime(
+            NAME,
+            settings,
+            "sqlite+aiosqlite:///:memory:",
+            clock=FixedClock(NOW),
+            store=InMemoryEventStore(NAME),
         )
-        r = self.commands
-        self.routes: dict[type[Command], Callable[[Any], Awaitable[CommandResult]]] = {
-            c.RequestRefund: r.request,
-            c.ApproveRefundRequest: r.approve,
-            c.RejectRefundRequest: r.reject,
-            c.ConcludeNegotiation: r.conclude,
-            c.WithdrawRefundRequest: r.withdraw,
-            c.RecordReturnDispatch: r.record_dispatch,
-            c.IssueReturnNote: r.issue_return_note,
-            c.InspectReturn: r.inspect,
-            c.ConfirmReturnReceipt: r.confirm_receipt,
-            c.IssueRefund: r.issue_refund,
-        }
+        self.service = AftersalesService(runtime, policy or AftersalesPolicy(), settings.business_tz)
+        self.service.wire()
+        self.app = TestApp(runtime)
+        self.clock = self.app.clock
+        self.store = self.app.store
+        self.commands = self.service.refunds
 
     async def facts(self, *events: EventData) -> None:
         for index, data in enumerate(events):
             await self.react(data, f"fact-{data.event_type}-{index}")
 
     async def react(self, data: EventData, event_id: str) -> CommandResult | None:
-        cause = Cause.of_event("test_reaction", envelope(data, event_id), SYSTEM_ACTOR)
-        return await react(self.commands, data, cause)
+        """One delivery of another service's event to the reaction reading it; the result of the
+        one command it issued."""
+        ref, aggregate_id = source(data)
+        results = await self.app.react(data, aggregate_id=aggregate_id, source=ref, event_id=event_id)
+        return results[0] if results else None
 
     async def given(self, *commands: Command) -> None:
-        for command in commands:
-            await self.when(command)
+        await self.app.given(*commands)
 
     async def when(self, command: Command) -> CommandResult:
-        return await self.routes[type(command)](command)
+        return await self.app.when(command)
 
     def events(self, aggregate_id: str = "case-1") -> list[EventData]:
-        return [
-            REFUND_CASE.registry.decode(e.envelope)
-            for e in self.store.all_events
-            if e.envelope.aggregate_id == aggregate_id and e.envelope.aggregate_type == "RefundCase"
-        ]
+        return self.app.events(aggregate_id, aggregate=REFUND_CASE.name)
 
     def types(self, aggregate_id: str = "case-1") -> list[str]:
         return [e.event_type for e in self.events(aggregate_id)]
 
     async def state(self, case_id: str = "case-1") -> RefundCaseState:
-        return (await self.commands.cases.repo.load(case_id, refresh=True)).state
+        return await self.app.state(REFUND_CASE, case_id)

@@ -14,6 +14,7 @@ from aftersales.domain import complaints, flags
 from aftersales.domain.contacts import REVIEW
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, upsert
+from shop_contracts.aggregates import AFTERSALES_COMPLAINT, AFTERSALES_CUSTOMER_FLAG, AFTERSALES_REVIEW
 from shop_contracts.events.aftersales import (
     ComplaintEscalated,
     ComplaintRegistered,
@@ -52,8 +53,7 @@ def complaint_changes(data: EventData) -> dict[str, Any]:
 
 class ComplaintViews(Projection):
     name = "aftersales_complaint_views"
-    stream = "AFTERSALES"
-    filter_subjects = ("aftersales.events.Complaint.>",)
+    sources = (AFTERSALES_COMPLAINT,)
     handles = complaints.registry.event_types
 
     def __init__(self) -> None:
@@ -117,8 +117,7 @@ class ComplaintViews(Projection):
 
 class CustomerFlagViews(Projection):
     name = "aftersales_customer_flag_views"
-    stream = "AFTERSALES"
-    filter_subjects = ("aftersales.events.CustomerFlag.>",)
+    sources = (AFTERSALES_CUSTOMER_FLAG,)
     handles = flags.registry.event_types
 
     def __init__(self) -> None:
@@ -187,8 +186,7 @@ class CustomerFlagViews(Projection):
 
 class ReviewViews(Projection):
     name = "aftersales_review_views"
-    stream = "AFTERSALES"
-    filter_subjects = ("aftersales.events.Review.>",)
+    sources = (AFTERSALES_REVIEW,)
     handles = REVIEW.registry.event_types
 
     def __init__(self) -> None:

@@ -14,13 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from aftersales.domain.complaints import RESPONSE_DEADLINE, registry, response_deadline_id
 from jetstream_es.deadlines import Deadline, cancel, define_deadlines_table, schedule
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
+from shop_contracts.aggregates import AFTERSALES_COMPLAINT
 from shop_contracts.events.aftersales import ComplaintRegistered, ComplaintResolved, ComplaintResponded
 
 
 class ComplaintDeadlines(Projection):
     name = "aftersales_complaint_deadlines"
-    stream = "AFTERSALES"
-    filter_subjects = ("aftersales.events.Complaint.>",)
+    sources = (AFTERSALES_COMPLAINT,)
     handles = frozenset(m.event_type for m in (ComplaintRegistered, ComplaintResponded, ComplaintResolved))
 
     def __init__(self) -> None:

@@ -14,6 +14,7 @@ from aftersales.domain.state import registry
 from jetstream_es.history import define_history_table, record_event
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, cents, upsert
+from shop_contracts.aggregates import AFTERSALES_REFUND_CASE
 from shop_contracts.events.aftersales import RefundIssued, RefundRequested
 from shop_contracts.events.refund_case import (
     NegotiationConcluded,
@@ -100,8 +101,7 @@ def changes(data: EventData) -> dict[str, Any]:
 
 class RefundCaseViews(Projection):
     name = "aftersales_refund_views"
-    stream = "AFTERSALES"
-    filter_subjects = ("aftersales.events.RefundCase.>",)
+    sources = (AFTERSALES_REFUND_CASE,)
     handles = registry.event_types
 
     def __init__(self, business_tz: str) -> None:

@@ -5,34 +5,25 @@ domain decide, append. Each aggregate is keyed by its own id; the customer flag 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from aftersales.domain import complaints, contacts, flags
 from aftersales.domain.complaints import COMPLAINT
 from aftersales.domain.contacts import CUSTOMER_CONTACT, REVIEW
 from aftersales.domain.flags import CUSTOMER_FLAG
 from aftersales.domain.policy import AftersalesPolicy
-from jetstream_es.commands import Aggregates, CommandHandler, CommandResult, cause_of
-from jetstream_es.store import EventStore
+from jetstream_es.commands import CommandResult, cause_of
+from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands import aftersales as c
 
 
 class CustomerCommands:
     """Every way a complaint, a customer flag, a review or a contact entry is changed."""
 
-    def __init__(
-        self,
-        handler: CommandHandler,
-        store: Callable[[], EventStore],
-        policy: AftersalesPolicy,
-        cache_size: int = 10_000,
-    ) -> None:
-        self.handler = handler
+    def __init__(self, runtime: ServiceRuntime, policy: AftersalesPolicy) -> None:
         self.policy = policy
-        self.complaints = Aggregates(handler, store, COMPLAINT, cache_size)
-        self.flags = Aggregates(handler, store, CUSTOMER_FLAG, cache_size)
-        self.reviews = Aggregates(handler, store, REVIEW, cache_size)
-        self.contacts = Aggregates(handler, store, CUSTOMER_CONTACT, cache_size)
+        self.complaints = runtime.aggregates(COMPLAINT)
+        self.flags = runtime.aggregates(CUSTOMER_FLAG)
+        self.reviews = runtime.aggregates(REVIEW)
+        self.contacts = runtime.aggregates(CUSTOMER_CONTACT)
 
     async def register_complaint(self, cmd: c.RegisterComplaint) -> CommandResult:
         return await self.complaints.execute(

@@ -3,80 +3,67 @@
 Two aggregates take part in a refund: the RefundCase (per case) and OrderFacts (per order).
 RequestRefund reads the order's facts (paid, goods received, delivery time, amount left), decides
 on the case, holds the case's amount on OrderFacts (refused if the other open cases leave less,
-ORD-16), then opens the case; a case withdrawn or finally rejected releases its hold. IssueRefund first books the refund on OrderFacts, which refuses a second booking of the
-case and any amount above what is left of the order, then records RefundIssued on the case. Both
-steps use the command id as cause key: if the second step fails, sending the same command again
-finds the booking already made (a repeat) and completes the case.
+ORD-16) and opens the case, in one `execute_all`: both decisions are taken before anything is
+appended, and a refusal of either appends nothing. A case withdrawn or finally rejected releases
+its hold. IssueRefund books the refund on OrderFacts (refused for a second booking of the case and
+any amount above what is left of the order) and records RefundIssued on the case, also in one
+`execute_all`. A repeat of either command answers the first outcome; a step a crash left out (on
+a store without atomic appends) is completed by the repeat.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TypeVar
 
 from aftersales.domain import refunds
 from aftersales.domain.facts import ORDER_FACTS, OrderFacts, book_refund, release_refund, reserve_refund
 from aftersales.domain.policy import AftersalesPolicy
 from aftersales.domain.state import REFUND_CASE, RefundCaseState
-from jetstream_es.clock import Clock
-from jetstream_es.commands import Aggregates, CommandHandler, CommandResult, cause_of
+from jetstream_es.commands import CommandResult, cause_of
 from jetstream_es.errors import NotFound
-from jetstream_es.events import derive_event_id
-from jetstream_es.store import EventStore
+from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands import aftersales as c
 from shop_contracts.events.aftersales import RefundRequested
 from shop_contracts.messages import Command, EventData
 from shop_contracts.queries.aftersales import RefundCaseStatus
 
-S = TypeVar("S")
 CaseDecide = Callable[[RefundCaseState, datetime], Sequence[EventData]]
-FactsDecide = Callable[[OrderFacts, datetime], Sequence[EventData]]
 
 
 class RefundCommands:
     """Every way a refund case and the order facts behind it are changed."""
 
-    def __init__(
-        self,
-        handler: CommandHandler,
-        store: Callable[[], EventStore],
-        policy: AftersalesPolicy,
-        cache_size: int = 10_000,
-    ) -> None:
-        self.handler = handler
+    def __init__(self, runtime: ServiceRuntime, policy: AftersalesPolicy) -> None:
         self.policy = policy
-        self.cases = Aggregates(handler, store, REFUND_CASE, cache_size)
-        self.facts = Aggregates(handler, store, ORDER_FACTS, cache_size)
-
-    @property
-    def clock(self) -> Clock:
-        return self.handler.clock
+        self.cases = runtime.aggregates(REFUND_CASE)
+        self.facts = runtime.aggregates(ORDER_FACTS)
 
     async def _case(self, cmd: Command, case_id: str, decide: CaseDecide) -> CommandResult:
         return await self.cases.execute(case_id, cause_of(cmd), decide)
 
     async def request(self, cmd: c.RequestRefund) -> CommandResult:
-        """Decide on the case, hold its amount on the order's facts, then open the case. A repeat
-        of the command finds the hold made and opens the case (or answers the first outcome)."""
-        loaded = await self.cases.repo.load(cmd.case_id, refresh=True)
-        if self.cases.repo.outcome(loaded, _first_event_id(cmd, cmd.case_id)) is None:
-            facts = await self.facts.state(cmd.order_id)
-            decided = refunds.request(loaded.state, cmd, facts, self.policy, self.clock.now())
+        """Hold the case's amount on the order's facts and open the case, in one `execute_all`
+        (the facts step decides first: the case is opened on the facts it saw)."""
+        case = await self.cases.state(cmd.case_id, fresh=True)
+        seen = [await self.facts.state(cmd.order_id, fresh=True)]
+
+        def hold(facts: OrderFacts, now: datetime) -> Sequence[EventData]:
+            seen[0] = facts
+            decided = refunds.request(case, cmd, facts, self.policy, now)
             amount = next(e.amount for e in decided if isinstance(e, RefundRequested))
-            await self.facts.execute(
-                cmd.order_id,
-                cause_of(cmd),
-                lambda f, now: reserve_refund(f, cmd.case_id, amount, now),
-                must_exist=False,
-            )
-        facts = await self.facts.state(cmd.order_id)
-        return await self.cases.execute(
-            cmd.case_id,
+            return reserve_refund(facts, cmd.case_id, amount, now)
+
+        _, opened = await self.cases.execute_all(
             cause_of(cmd),
-            lambda s, now: refunds.request(s, cmd, facts, self.policy, now),
-            must_exist=False,
+            self.facts.step(cmd.order_id, hold, must_exist=False),
+            self.cases.step(
+                cmd.case_id,
+                lambda s, now: refunds.request(s, cmd, seen[0], self.policy, now),
+                must_exist=False,
+            ),
         )
+        return opened
 
     async def _release_if_closed(self, cmd: Command, result: CommandResult, case_id: str) -> CommandResult:
         """A case that ended without a refund frees what it held on the order (ORD-16)."""
@@ -124,19 +111,18 @@ class RefundCommands:
         )
 
     async def issue_refund(self, cmd: c.IssueRefund) -> CommandResult:
-        loaded = await self.cases.repo.load(cmd.case_id, refresh=True)
-        if not loaded.exists:
+        """Book the refund on the order's facts and record it on the case, in one `execute_all`."""
+        case = await self.cases.state(cmd.case_id, fresh=True)
+        if not case.exists:
             raise NotFound(f"RefundCase {cmd.case_id} does not exist")
-        case = loaded.state
-        if self.cases.repo.outcome(loaded, _first_event_id(cmd, case.case_id)) is None:
+
+        def book(facts: OrderFacts, now: datetime) -> Sequence[EventData]:
             refunds.check_refundable(case, cmd, self.policy)
-            await self.facts.execute(
-                case.order_id, cause_of(cmd), lambda f, now: book_refund(f, case.case_id, case.amount, now)
-            )
-        return await self._case(
-            cmd, cmd.case_id, lambda s, now: refunds.issue_refund(s, cmd, self.policy, now)
+            return book_refund(facts, case.case_id, case.amount, now)
+
+        _, issued = await self.cases.execute_all(
+            cause_of(cmd),
+            self.facts.step(case.order_id, book),
+            self.cases.step(cmd.case_id, lambda s, now: refunds.issue_refund(s, cmd, self.policy, now)),
         )
-
-
-def _first_event_id(cmd: Command, case_id: str) -> str:
-    return derive_event_id(REFUND_CASE.name, case_id, cmd.command_id, 0)
+        return issued

@@ -19,6 +19,12 @@ from aftersales.application.handlers import RefundCommands
 from aftersales.domain import facts, refunds
 from jetstream_es.commands import Cause, CommandResult
 from jetstream_es.projection import Decoded, Reaction
+from shop_contracts.aggregates import (
+    FULFILMENT_RETURN_PARCEL,
+    FULFILMENT_SHIPMENT,
+    ORDERS_ORDER,
+    whole_stream,
+)
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.fulfilment import (
     AccessoriesChecked,
@@ -68,23 +74,21 @@ class AftersalesReaction(Reaction):
 
 class OrderReactions(AftersalesReaction):
     name = "aftersales_order_reactions"
-    stream = "ORDERS"
-    filter_subjects = ("orders.events.Order.>",)
+    sources = (ORDERS_ORDER,)
     models = (OrderPlaced,)
     handles = frozenset(m.event_type for m in models)
 
 
 class PaymentReactions(AftersalesReaction):
     name = "aftersales_payment_reactions"
-    stream = "ORDERS"
-    filter_subjects = ("orders.events.Order.>",)
+    sources = (ORDERS_ORDER,)
     models = (OrderPaid,)
     handles = frozenset(m.event_type for m in models)
 
 
 class FulfilmentReactions(AftersalesReaction):
     name = "aftersales_fulfilment_reactions"
-    stream = "FULFILMENT"
-    filter_subjects = ("fulfilment.events.>",)
+    sources = (FULFILMENT_SHIPMENT, FULFILMENT_RETURN_PARCEL)
+    filter_subjects = (whole_stream("fulfilment"),)  # as the deployed consumer reads
     models = (AccessoriesChecked, ShipmentStamped, ShipmentDelivered, ShipmentCancelled, ReturnParcelReceived)
     handles = frozenset(m.event_type for m in models)

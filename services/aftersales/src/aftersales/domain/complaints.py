@@ -19,6 +19,7 @@ from aftersales.domain.policy import AftersalesPolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import Forbidden, RuleViolated
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import AFTERSALES_COMPLAINT
 from shop_contracts.commands import aftersales as c
 from shop_contracts.events.aftersales import (
     ComplaintEscalated,
@@ -83,7 +84,7 @@ def evolve(state: ComplaintState, event: EventData) -> ComplaintState:
 registry = EventRegistry(
     [ComplaintRegistered, ComplaintResponded, ComplaintResponseOverdue, ComplaintEscalated, ComplaintResolved]
 )
-COMPLAINT = AggregateType[ComplaintState]("Complaint", registry, ComplaintState, evolve)
+COMPLAINT = AggregateType.of(AFTERSALES_COMPLAINT, registry, ComplaintState, evolve)
 
 
 def _expect(state: ComplaintState, command: str, *allowed: S) -> None:

@@ -17,6 +17,7 @@ from aftersales.domain.policy import AftersalesPolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import AFTERSALES_CUSTOMER_CONTACT, AFTERSALES_REVIEW
 from shop_contracts.commands import aftersales as c
 from shop_contracts.events.aftersales import (
     ConsultationLogged,
@@ -48,8 +49,8 @@ def evolve_review(state: ReviewState, event: EventData) -> ReviewState:
     return state
 
 
-REVIEW = AggregateType[ReviewState](
-    "Review", EventRegistry([NegativeReviewRecorded, ReviewReplied]), ReviewState, evolve_review
+REVIEW = AggregateType.of(
+    AFTERSALES_REVIEW, EventRegistry([NegativeReviewRecorded, ReviewReplied]), ReviewState, evolve_review
 )
 
 
@@ -66,8 +67,11 @@ def evolve_contact(state: ContactState, event: EventData) -> ContactState:
     return replace(state, kind=event.event_type)
 
 
-CUSTOMER_CONTACT = AggregateType[ContactState](
-    "CustomerContact", EventRegistry([ConsultationLogged, RevisitRecorded]), ContactState, evolve_contact
+CUSTOMER_CONTACT = AggregateType.of(
+    AFTERSALES_CUSTOMER_CONTACT,
+    EventRegistry([ConsultationLogged, RevisitRecorded]),
+    ContactState,
+    evolve_contact,
 )
 
 

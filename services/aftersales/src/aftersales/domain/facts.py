@@ -42,6 +42,7 @@ from aftersales.domain.events import (
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import AFTERSALES_ORDER_FACTS
 from shop_contracts.events.fulfilment import (
     AccessoriesChecked,
     ShipmentCancelled,
@@ -124,7 +125,7 @@ registry = EventRegistry(
         RefundReleased,
     ]
 )
-ORDER_FACTS = AggregateType[OrderFacts]("OrderFacts", registry, OrderFacts, evolve)
+ORDER_FACTS = AggregateType.of(AFTERSALES_ORDER_FACTS, registry, OrderFacts, evolve)
 
 
 def goods_received(facts: OrderFacts, claimed: bool) -> tuple[bool, Basis]:

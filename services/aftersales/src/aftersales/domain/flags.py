@@ -16,6 +16,7 @@ from aftersales.domain.policy import AftersalesPolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import AFTERSALES_CUSTOMER_FLAG
 from shop_contracts.commands import aftersales as c
 from shop_contracts.events.aftersales import CustomerFlagConfirmed, CustomerFlagProposed, CustomerFlagRejected
 from shop_contracts.messages import EventData
@@ -52,7 +53,7 @@ def evolve(state: CustomerFlagState, event: EventData) -> CustomerFlagState:
 
 
 registry = EventRegistry([CustomerFlagProposed, CustomerFlagConfirmed, CustomerFlagRejected])
-CUSTOMER_FLAG = AggregateType[CustomerFlagState]("CustomerFlag", registry, CustomerFlagState, evolve)
+CUSTOMER_FLAG = AggregateType.of(AFTERSALES_CUSTOMER_FLAG, registry, CustomerFlagState, evolve)
 
 
 def _expect_proposed(state: CustomerFlagState, command: str) -> None:

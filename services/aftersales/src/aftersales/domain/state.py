@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.events import EventRegistry
+from shop_contracts.aggregates import AFTERSALES_REFUND_CASE
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
 from shop_contracts.events.refund_case import (
     NegotiationConcluded,
@@ -125,4 +126,4 @@ registry = EventRegistry(
     ]
 )
 
-REFUND_CASE = AggregateType[RefundCaseState]("RefundCase", registry, RefundCaseState, evolve)
+REFUND_CASE = AggregateType.of(AFTERSALES_REFUND_CASE, registry, RefundCaseState, evolve)
