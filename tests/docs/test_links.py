@@ -86,3 +86,19 @@ def test_a_broken_link_and_a_missing_anchor_are_found(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", markdown_files(), ids=lambda p: str(p.relative_to(REPO)))
 def test_every_relative_link_points_to_an_existing_file_and_anchor(path: Path) -> None:
     assert broken_links(path) == []
+
+
+def test_the_readme_is_a_short_front_page_pointing_to_each_audiences_docs() -> None:
+    """README.md is the front page (issue 16 deliverable 5): what it is, the two commands, where to go."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 120, "README.md is the front page: move details to docs/"
+    assert "make run" in text
+    assert "make test" in text
+    for page in (
+        "docs/staff/README.md",
+        "docs/operators/README.md",
+        "docs/services/README.md",
+        "docs/development/README.md",
+        "docs/rules/index.md",
+    ):
+        assert f"]({page})" in text, f"README.md links {page}"
