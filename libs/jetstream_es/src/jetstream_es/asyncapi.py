@@ -26,7 +26,7 @@ from pydantic.json_schema import models_json_schema
 
 from jetstream_es.aggregate import defined_aggregates
 from jetstream_es.provision import ConsumerSpec, ServiceSpec
-from jetstream_es.service import ServiceRuntime
+from jetstream_es.service.runtime import ServiceRuntime
 from shop_contracts.envelope import EventEnvelope
 from shop_contracts.errors import Reply
 from shop_contracts.headers import Header

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 from jetstream_es.logging import configure_logging
-from jetstream_es.service import ServiceRuntime
+from jetstream_es.service.runtime import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 
 

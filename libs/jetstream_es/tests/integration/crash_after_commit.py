@@ -10,7 +10,7 @@ import sys
 import nats
 
 from jetstream_es.clock import FixedClock
-from jetstream_es.projection import ProjectionRunner, RunnerSettings
+from jetstream_es.projection.runner import ProjectionRunner, RunnerSettings
 from jetstream_es.sql import make_engine
 from jetstream_es.testing.sample import CounterTotals, registry
 

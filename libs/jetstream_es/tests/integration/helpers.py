@@ -7,7 +7,7 @@ from typing import Any
 from nats.aio.client import Client
 
 from jetstream_es.provision import ConsumerSpec, provision
-from jetstream_es.service import ServiceRuntime
+from jetstream_es.service.runtime import ServiceRuntime
 from jetstream_es.testing.sample import (
     sample_runtime,
 )

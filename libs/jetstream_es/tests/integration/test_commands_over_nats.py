@@ -17,7 +17,7 @@ from nats.aio.client import Client
 
 from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.repository import Repository
-from jetstream_es.service import ServiceRuntime
+from jetstream_es.service.runtime import ServiceRuntime
 from jetstream_es.testing.nats_server import NatsServer
 from jetstream_es.testing.sample import COUNTER, CounterTotals, registry
 

@@ -15,9 +15,9 @@ from nats.aio.client import Client
 from sqlalchemy import delete
 
 from jetstream_es.dlq import DeadLetterError, dead_letter, dead_letters, resolve
-from jetstream_es.projection import RebuildProgress
+from jetstream_es.projection.rebuild import RebuildProgress
 from jetstream_es.provision import provision
-from jetstream_es.service import ServiceRuntime
+from jetstream_es.service.runtime import ServiceRuntime
 from jetstream_es.testing.harness import caught_up, eventually
 from jetstream_es.testing.sample import (
     SAMPLE_CONSUMER_SPEC,

@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import Cause, CommandHandler
 from jetstream_es.jetstream.store import JetStreamEventStore
-from jetstream_es.projection import ApplyContext, Decoded, ProjectionRunner, RunnerSettings, Tables
+from jetstream_es.projection.base import ApplyContext, Decoded, Tables
+from jetstream_es.projection.runner import ProjectionRunner, RunnerSettings
 from jetstream_es.repository import Repository
 from jetstream_es.sql import make_engine
 from jetstream_es.testing.harness import eventually

@@ -14,7 +14,7 @@ import pytest
 from nats.aio.client import Client
 from pydantic import Field
 
-from jetstream_es.service import ServiceRuntime
+from jetstream_es.service.runtime import ServiceRuntime
 from jetstream_es.testing.contract import envelope
 from jetstream_es.testing.nats_server import NatsServer
 from shop_contracts.headers import Header

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.asyncapi import build_document
 from jetstream_es.events import EventRegistry
-from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
+from jetstream_es.projection.base import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.provision import ConsumerSpec, ServiceSpec
 from jetstream_es.testing.sample import (
     COUNTER,

@@ -83,6 +83,16 @@ def test_a_negative_transit_allowance_is_refused_naming_the_setting_as_11(
         TransitSettings()
 
 
+def test_the_return_window_is_one_department_setting_as_11(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AS-11, SM-ORD: SHOP_RETURN_WINDOW_DAYS (default 7) is read by orders and after-sales alike."""
+    assert TransitSettings().return_window == dt.timedelta(days=7)
+    monkeypatch.setenv("SHOP_RETURN_WINDOW_DAYS", "10")
+    assert TransitSettings().return_window == dt.timedelta(days=10)
+    monkeypatch.setenv("SHOP_RETURN_WINDOW_DAYS", "-1")
+    with pytest.raises(ValueError, match="return_window_days"):
+        TransitSettings()
+
+
 def test_a_moved_setting_names_the_one_that_replaced_it_as_11() -> None:
     with pytest.raises(ValueError, match=r"AFTERSALES_TRANSIT_DAYS.*AS-11.*use SHOP_TRANSIT_DAYS"):
         refuse_moved_settings(

@@ -13,7 +13,6 @@ from pydantic import AwareDatetime, ValidationError, model_validator
 
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import Cause, CommandHandler, CommandResult
-from jetstream_es.endpoints import run_command, run_query, validation_reply
 from jetstream_es.errors import (
     ConcurrencyConflict,
     Conflict,
@@ -26,6 +25,7 @@ from jetstream_es.errors import (
 )
 from jetstream_es.memory_store import InMemoryEventStore
 from jetstream_es.repository import Repository
+from jetstream_es.service.endpoints import run_command, run_query, validation_reply
 from jetstream_es.testing.sample import COUNTER, Increment, increment
 from shop_contracts.commands.orders import OrderChanges
 from shop_contracts.errors import ErrorBody, ErrorCode, Reply

@@ -10,7 +10,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jetstream_es.events import StoredEvent
-from jetstream_es.projection import ApplyContext, Decoded, Reaction
+from jetstream_es.projection.base import ApplyContext, Decoded, Reaction
 from jetstream_es.testing.contract import envelope
 from jetstream_es.testing.sample import CounterIncremented
 

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, ProgrammingError
 
-from jetstream_es.projection import store_unavailable
+from jetstream_es.projection.failures import store_unavailable
 
 
 @pytest.mark.parametrize(

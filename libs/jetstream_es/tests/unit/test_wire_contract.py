@@ -12,11 +12,11 @@ import pytest
 
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import CommandHandler, CommandResult, cause_of, command_fingerprint, handling
-from jetstream_es.endpoints import run_command
 from jetstream_es.errors import Conflict
 from jetstream_es.events import derive_event_id
 from jetstream_es.memory_store import InMemoryEventStore
 from jetstream_es.repository import Repository
+from jetstream_es.service.endpoints import run_command
 from jetstream_es.testing.contract import envelope
 from jetstream_es.testing.sample import COUNTER, CounterState, Increment, OpenCounter, increment, open_counter
 from shop_contracts.errors import ErrorCode, Reply

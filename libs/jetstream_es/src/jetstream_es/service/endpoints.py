@@ -8,14 +8,22 @@ Bodies are validated strictly (decision 0005): a JSON value of the wrong type is
 path. Every `invalid` names its fields: a model validator's `FieldError` and the domain's
 `InvalidCommand` list theirs. An aggregate whose history this code cannot read is answered
 `unreadable_history` (permanent), and a reply too large for one NATS message `too_large`.
+
+Serving (decision 0004): `start_endpoints` subscribes one queue group per subject declared on the
+runtime and runs each request as its own task (at most `handler_concurrency`); `send_reply` sends
+the reply, or `too_large` when it exceeds the server's max payload; `answer_unknown` answers
+requests to a command or query nobody serves with `invalid` instead of a time-out.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import nats.errors
 import structlog
+from nats.aio.msg import Msg
 from pydantic import BaseModel, ValidationError
 
 from jetstream_es.commands import CommandResult, handling
@@ -28,6 +36,9 @@ from jetstream_es.errors import (
 )
 from shop_contracts.errors import ErrorCode, Reply
 from shop_contracts.messages import Command, FieldError, Query, validate_wire
+
+if TYPE_CHECKING:
+    from jetstream_es.service.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
 C = TypeVar("C", bound=Command)
@@ -138,3 +149,79 @@ async def run_query(model: type[Q], handler: Callable[[Q], Awaitable[Any]], raw:
         log.warning("query_failed", query=model.query_name, error=repr(exc))
         return error_reply(exc, parsed)
     return Reply(ok=True, result=result)
+
+
+async def start_endpoints(runtime: ServiceRuntime) -> None:
+    """One queue subscription per subject; each request runs as its own task, at most
+    `handler_concurrency` at a time (the subscription waits when that many are running)."""
+    slots = asyncio.Semaphore(runtime.settings.handler_concurrency)
+
+    async def answer(msg: Msg, run: Callable[[bytes], Awaitable[Reply]]) -> None:
+        try:
+            await send_reply(runtime, msg, await run(msg.data))
+        finally:
+            slots.release()
+
+    for subject, queue, run in runtime._endpoints:
+
+        async def on_request(msg: Msg, run: Callable[[bytes], Awaitable[Reply]] = run) -> None:
+            if not msg.reply:
+                log.warning("request_without_reply_subject", subject=msg.subject)
+                return
+            await slots.acquire()
+            task = asyncio.create_task(answer(msg, run))
+            runtime._in_flight.add(task)
+            task.add_done_callback(runtime._in_flight.discard)
+
+        await runtime.nc.subscribe(subject, queue=queue, cb=on_request)
+
+
+async def send_reply(runtime: ServiceRuntime, msg: Msg, reply: Reply) -> None:
+    """Send `reply`, or, when it cannot be sent as it is, an error that says why (decision 0005):
+    a reply larger than the server's max payload is answered `too_large` with its size."""
+    try:
+        data = reply.model_dump_json(exclude_none=True).encode()
+    except Exception as exc:  # a handler returned something that is not JSON
+        log.error("reply_not_serialisable", subject=msg.subject, error=repr(exc))
+        data = _encoded(
+            Reply.failure(ErrorCode.UNAVAILABLE, f"internal error ({type(exc).__name__}); it was logged")
+        )
+    limit = runtime.nc.max_payload
+    if len(data) > limit:
+        log.error("reply_too_large", subject=msg.subject, size=len(data), limit=limit)
+        data = _encoded(too_large_reply(len(data), limit, msg.subject))
+    try:
+        await runtime.nc.publish(msg.reply, data)
+    except nats.errors.MaxPayloadError:
+        log.error("reply_too_large", subject=msg.subject, size=len(data), limit=limit)
+        await runtime.nc.publish(msg.reply, _encoded(too_large_reply(len(data), limit, msg.subject)))
+
+
+async def answer_unknown(runtime: ServiceRuntime) -> None:
+    """Requests to a command or query nobody serves get an `invalid` reply, not a time-out.
+
+    A plain NATS subscription in its own queue group sees every request and answers only
+    those whose name is not served here; it costs a callback per request.
+    """
+    for kind, known in runtime._known.items():
+
+        async def answer(msg: Msg, kind: str = kind, known: set[str] = known) -> None:
+            name = msg.subject.rsplit(".", 1)[-1]
+            if name in known or not msg.reply:
+                return
+            listed = ", ".join(sorted(known)) or "none"
+            problem = f"unknown {kind[:-1]} {name!r} for {runtime.name}; known: {listed}"
+            reply = Reply.failure(
+                ErrorCode.INVALID,
+                problem,
+                details=[{"field": "(subject)", "problem": problem, "type": f"unknown_{kind[:-1]}"}],
+            )
+            await runtime.nc.publish(msg.reply, reply.model_dump_json(exclude_none=True).encode())
+
+        await runtime.nc.subscribe(
+            f"{runtime.name}.{kind}.*", queue=f"{runtime.name}-unknown-{kind}", cb=answer
+        )
+
+
+def _encoded(reply: Reply) -> bytes:
+    return reply.model_dump_json(exclude_none=True).encode()

@@ -29,8 +29,8 @@ from jetstream_es.deadlines import Deadline, DeadlineScheduler
 from jetstream_es.events import StoredEvent
 from jetstream_es.fingerprint import handling
 from jetstream_es.memory_store import InMemoryEventStore
-from jetstream_es.projection import Decoded, Reaction, subject_matches
-from jetstream_es.service import ServiceRuntime
+from jetstream_es.projection.base import Decoded, Reaction, subject_matches
+from jetstream_es.service.runtime import ServiceRuntime
 from shop_contracts.aggregates import AggregateRef
 from shop_contracts.envelope import SYSTEM_ACTOR, Actor, EventEnvelope
 from shop_contracts.messages import Command, EventData

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from jetstream_es.events import StoredEvent
-from jetstream_es.projection import Decoded
+from jetstream_es.projection.base import Decoded
 from shop_contracts.envelope import SYSTEM_ACTOR, EventEnvelope
 from shop_contracts.messages import EventData
 

@@ -21,8 +21,8 @@ from jetstream_es.commands import Cause, CommandResult, cause_of
 from jetstream_es.deadlines import Deadline, DeadlineScheduler
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
-from jetstream_es.projection import ApplyContext, Decoded, Projection, Reaction, Tables
-from jetstream_es.service import ServiceRuntime
+from jetstream_es.projection.base import ApplyContext, Decoded, Projection, Reaction, Tables
+from jetstream_es.service.runtime import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.store import EventStore
 from shop_contracts.aggregates import AggregateRef
