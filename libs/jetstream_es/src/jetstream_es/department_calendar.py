@@ -1,5 +1,5 @@
 """The department calendar: one source for holidays and rest weekdays (conflict C4; FUL-2, HR-3..HR-6,
-HR-34), and the department's one transit allowance (AS-11, SM-ORD).
+HR-34), and the department's one transit allowance and return window (AS-11, SM-ORD).
 
 Fulfilment (which days ship), HR's rota and attendance (on which weekdays only the duty pair works)
 and HR's payroll (which days are banking days for the payday) read the same calendar, so they cannot
@@ -15,6 +15,11 @@ disagree. Every service's bootstrap builds it from the same settings:
   carrier never reports a delivery (AS-11; designer default 3, the seeds do not say what "received"
   means). After-sales decides the quality window from it and orders completes an order that was
   shipped but never reported delivered from it: one setting, so the two cannot disagree.
+- `SHOP_RETURN_WINDOW_DAYS`: the days after receipt within which a buyer may return goods for a
+  quality problem (AS-11, 7). After-sales refuses a quality return after it and orders completes an
+  order when it has passed: one setting, so an order is never completed while after-sales would
+  still accept a quality return (the former `ORDERS_RETURN_WINDOW_DAYS` and
+  `AFTERSALES_QUALITY_WINDOW_DAYS` are refused at start-up, naming it).
 """
 
 from __future__ import annotations
@@ -111,7 +116,8 @@ class CalendarSettings(BaseSettings):
 
 
 class TransitSettings(BaseSettings):
-    """`SHOP_TRANSIT_DAYS`: the one transit allowance orders and after-sales read (AS-11, SM-ORD)."""
+    """`SHOP_TRANSIT_DAYS` and `SHOP_RETURN_WINDOW_DAYS`: the one transit allowance and the one
+    return window orders and after-sales read (AS-11, SM-ORD)."""
 
     model_config = SettingsConfigDict(env_prefix="SHOP_", extra="ignore")
 
@@ -123,9 +129,26 @@ class TransitSettings(BaseSettings):
         "orders' completion of a shipped order the carrier never reported delivered",
     )
 
+    return_window_days: int = Field(
+        7,
+        ge=0,
+        description="AS-11, SM-ORD: days after receipt (the delivery, or the stamp plus SHOP_TRANSIT_DAYS) "
+        "for a quality return: after-sales refuses a quality return after them and orders completes the "
+        "order when they have passed",
+    )
+
     @property
     def transit_allowance(self) -> timedelta:
         return timedelta(days=self.transit_days)
+
+    @property
+    def return_window(self) -> timedelta:
+        return timedelta(days=self.return_window_days)
+
+
+RETURN_WINDOW_SETTING = "SHOP_RETURN_WINDOW_DAYS"
+MOVED_RETURN_WINDOW_SETTINGS = ("ORDERS_RETURN_WINDOW_DAYS", "AFTERSALES_QUALITY_WINDOW_DAYS")
+"""AS-11: each service's own return window of before `SHOP_RETURN_WINDOW_DAYS`; refused at start-up."""
 
 
 CALENDAR_SETTINGS = "SHOP_CALENDAR_HOLIDAYS and SHOP_CALENDAR_REST_WEEKDAYS"

@@ -2,8 +2,9 @@
 
 It builds the runtime (NATS, event store, projection database, clock) and wires the service's
 endpoints, projections and reactions onto it. Every business number is a setting citing its rule
-(env prefix `AFTERSALES_`); the transit allowance of AS-11 is the department's one
-`SHOP_TRANSIT_DAYS`, shared with orders (the old `AFTERSALES_TRANSIT_DAYS` is refused at start-up).
+(env prefix `AFTERSALES_`); the transit allowance and the quality return window of AS-11 are the
+department's one `SHOP_TRANSIT_DAYS` and `SHOP_RETURN_WINDOW_DAYS`, shared with orders (the old
+`AFTERSALES_TRANSIT_DAYS` and `AFTERSALES_QUALITY_WINDOW_DAYS` are refused at start-up).
 """
 
 from __future__ import annotations
@@ -24,7 +25,12 @@ from aftersales.domain.roles import COMMAND_ROLES, SETTING
 from aftersales.wiring import NAME, AftersalesService
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
-from jetstream_es.department_calendar import TransitSettings, refuse_moved_settings
+from jetstream_es.department_calendar import (
+    MOVED_RETURN_WINDOW_SETTINGS,
+    RETURN_WINDOW_SETTING,
+    TransitSettings,
+    refuse_moved_settings,
+)
 from jetstream_es.provision import ServiceSpec
 from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
@@ -48,7 +54,6 @@ class AftersalesSettings(BaseSettings):
         default_factory=lambda: ["quality"],
         description="AS-11: reasons that count as a quality problem, limited to the window (JSON list)",
     )
-    quality_window_days: int = Field(7, ge=0, description="AS-11: days after delivery for quality returns")
     complaint_response_hours: int = Field(
         24, ge=1, description="AS-15 (C13): hours within which a complaint gets a response"
     )
@@ -77,13 +82,14 @@ class AftersalesSettings(BaseSettings):
         return CommandRoles.from_setting(COMMAND_ROLES, value, setting=SETTING).overrides()
 
     def policy(self, transit: TransitSettings | None = None) -> AftersalesPolicy:
-        """`transit`: the department's one transit allowance (AS-11, `SHOP_TRANSIT_DAYS`), shared with
-        orders."""
+        """`transit`: the department's one transit allowance and return window (AS-11,
+        `SHOP_TRANSIT_DAYS`, `SHOP_RETURN_WINDOW_DAYS`), shared with orders."""
+        transit = transit or TransitSettings()
         return AftersalesPolicy(
             refund_reasons=frozenset(self.refund_reasons),
             quality_reasons=frozenset(self.quality_reasons),
-            quality_window=timedelta(days=self.quality_window_days),
-            transit_allowance=(transit or TransitSettings()).transit_allowance,
+            quality_window=transit.return_window,
+            transit_allowance=transit.transit_allowance,
             complaint_response_within=timedelta(hours=self.complaint_response_hours),
             departments=frozenset(self.consultation_departments),
             satisfaction_target=self.satisfaction_target,
@@ -112,6 +118,7 @@ def build(
     runtime = runtime or RuntimeSettings()
     settings = settings or AftersalesSettings()
     refuse_moved_settings("AFTERSALES_TRANSIT_DAYS", replaced_by="SHOP_TRANSIT_DAYS", rule="AS-11")
+    refuse_moved_settings(*MOVED_RETURN_WINDOW_SETTINGS, replaced_by=RETURN_WINDOW_SETTING, rule="AS-11")
     database_url = runtime.database_url(NAME, settings.database_url)
     service = ServiceRuntime(NAME, runtime, database_url, clock=clock, store=store)
     AftersalesService(service, settings.policy(), runtime.business_tz).wire()

@@ -157,6 +157,24 @@ def test_the_old_aftersales_transit_setting_is_refused_naming_the_new_one_as_11(
         build()
 
 
+def test_the_quality_window_is_the_department_return_window_shared_with_orders_as_11(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """AS-11: SHOP_RETURN_WINDOW_DAYS, the one window orders completes orders by, bounds quality returns."""
+    assert AftersalesSettings().policy().quality_window == timedelta(days=7)
+    monkeypatch.setenv("SHOP_RETURN_WINDOW_DAYS", "10")
+    assert AftersalesSettings().policy().quality_window == timedelta(days=10)
+
+
+def test_the_old_aftersales_quality_window_setting_is_refused_naming_the_new_one_as_11(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """AS-11: a window set for after-sales alone would disagree with orders' completion; refuse it."""
+    monkeypatch.setenv("AFTERSALES_QUALITY_WINDOW_DAYS", "14")
+    with pytest.raises(ValueError, match=r"AFTERSALES_QUALITY_WINDOW_DAYS.*AS-11.*SHOP_RETURN_WINDOW_DAYS"):
+        build()
+
+
 async def test_a_non_quality_return_after_the_window_is_accepted_as_11() -> None:
     a = Aftersales()
     late = NOW - timedelta(days=30)

@@ -2,8 +2,10 @@
 
 It builds the runtime (NATS, event store, projection database, clock) and wires the service's
 endpoints, projections, reactions and deadline scheduler onto it. Every business number is a
-setting citing its rule (env prefix `ORDERS_`); the transit allowance of AS-11 is the department's one
-`SHOP_TRANSIT_DAYS` (jetstream_es.department_calendar), shared with after-sales.
+setting citing its rule (env prefix `ORDERS_`); the transit allowance and the return window of AS-11
+are the department's one `SHOP_TRANSIT_DAYS` and `SHOP_RETURN_WINDOW_DAYS`
+(jetstream_es.department_calendar), shared with after-sales (`ORDERS_RETURN_WINDOW_DAYS` is refused
+at start-up).
 """
 
 from __future__ import annotations
@@ -16,7 +18,12 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
-from jetstream_es.department_calendar import TransitSettings
+from jetstream_es.department_calendar import (
+    MOVED_RETURN_WINDOW_SETTINGS,
+    RETURN_WINDOW_SETTING,
+    TransitSettings,
+    refuse_moved_settings,
+)
 from jetstream_es.provision import ServiceSpec
 from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
@@ -39,12 +46,6 @@ class OrdersSettings(BaseSettings):
         10, ge=1, description="ORD-2: contact the customer within this of acceptance"
     )
     handover_hours: int = Field(24, ge=1, description="ORD-3: hand a confirmed order over within this")
-    return_window_days: int = Field(
-        7,
-        ge=0,
-        description="AS-11, SM-ORD: orders complete this long after receipt: the delivery, or the stamp "
-        "plus SHOP_TRANSIT_DAYS when the carrier never reports one",
-    )
     company_accounts: list[str] = Field(
         default_factory=list,
         description="ORD-12: the company's own payee accounts (JSON list); payments elsewhere are refused",
@@ -67,15 +68,16 @@ class OrdersSettings(BaseSettings):
     def policy(
         self, business_tz: str = "Asia/Shanghai", transit: TransitSettings | None = None
     ) -> OrderPolicy:
-        """`transit`: the department's one transit allowance (AS-11, `SHOP_TRANSIT_DAYS`), shared with
-        after-sales."""
+        """`transit`: the department's one transit allowance and return window (AS-11,
+        `SHOP_TRANSIT_DAYS`, `SHOP_RETURN_WINDOW_DAYS`), shared with after-sales."""
+        transit = transit or TransitSettings()
         return OrderPolicy(
             business_tz=business_tz,
             refresh_within=timedelta(minutes=self.refresh_minutes),
             contact_within=timedelta(minutes=self.contact_minutes),
             handover_within=timedelta(hours=self.handover_hours),
-            return_window=timedelta(days=self.return_window_days),
-            transit_allowance=(transit or TransitSettings()).transit_allowance,
+            return_window=transit.return_window,
+            transit_allowance=transit.transit_allowance,
             company_accounts=frozenset(self.company_accounts),
             corrections=self.correction_policy,
             roles=CommandRoles.configured(COMMAND_ROLES, self.command_roles, setting=SETTING),
@@ -93,6 +95,7 @@ def build(
     store (tests: FixedClock and InMemoryEventStore, `jetstream_es.testing.app`)."""
     runtime = runtime or RuntimeSettings()
     settings = settings or OrdersSettings()
+    refuse_moved_settings(*MOVED_RETURN_WINDOW_SETTINGS, replaced_by=RETURN_WINDOW_SETTING, rule="AS-11")
     service = ServiceRuntime(
         NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock, store=store
     )
