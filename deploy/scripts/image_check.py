@@ -9,7 +9,9 @@ what runs is what compose and Kubernetes would start:
    (loopback, free port) and exits 0;
 2. every service image starts, answers `<service>.queries.Health` over NATS and `/healthz` over
    HTTP (the image's own HEALTHCHECK command, run inside its container), and accepts one command
-   of its own (`ok: true`);
+   of its own (`ok: true`) signed by the person issuer; the same command without an actor token
+   is refused `forbidden` (`missing_token`): the image verifies tokens by default (issue 17),
+   against the trust file `shopops identity init` made, mounted where SHOP_IDENTITY_TRUST points;
 3. the images run as uid 10001 and the services' images keep their HEALTHCHECK (`--format docker`).
 
 Run with the workspace's Python (it needs nats-py and jetstream_es): `.venv/bin/python
@@ -32,7 +34,12 @@ from typing import Any
 
 import nats
 
+from jetstream_es.identity import Issuer, SigningKey
 from jetstream_es.testing.nats_server import NatsServer, free_port
+from shop_contracts.envelope import Actor
+from shopops import identity
+
+TRUST_IN_IMAGE = "/etc/shop/identity/trust.json"  # the Dockerfile's SHOP_IDENTITY_TRUST
 
 SERVICES = ("orders", "fulfilment", "aftersales", "hr")
 UID = "10001"
@@ -101,14 +108,19 @@ def command_of(config: dict[str, Any]) -> list[str]:
     return argv
 
 
-def run_argv(container: str, env: dict[str, str], argv: list[str]) -> list[str]:
-    flags = [f"--env={k}={v}" for k, v in env.items()]
+def run_argv(
+    container: str, env: dict[str, str], argv: list[str], volumes: tuple[str, ...] = ()
+) -> list[str]:
+    flags = [f"--env={k}={v}" for k, v in env.items()] + [f"--volume={v}" for v in volumes]
     return ["buildah", "run", "--isolation", "chroot", *flags, container, "--", *argv]
 
 
 class Check:
     def __init__(self, work: Path) -> None:
         self.work = work
+        self.identity = work / "identity"
+        identity.init(self.identity)
+        self.issuer = Issuer(SigningKey.load(identity.key_path(self.identity, identity.ISSUER)))
         self.containers: list[str] = []
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.service_containers: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -158,8 +170,9 @@ class Check:
             "SHOP_LOG_LEVEL": "INFO",
         }
         log = (self.work / f"{name}.log").open("wb")
+        trust = f"{identity.trust_path(self.identity)}:{TRUST_IN_IMAGE}:ro"
         self.processes[name] = subprocess.Popen(
-            run_argv(container, env, command_of(config)),
+            run_argv(container, env, command_of(config), (trust,)),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -214,17 +227,26 @@ class Check:
         nc = await nats.connect(url, connect_timeout=2)
         try:
             for name, (command, body) in COMMANDS.items():
-                payload = {"command_id": f"{STAMP}-{name}", **body}
+                subject = f"{name}.commands.{command}"
+                unsigned = json.dumps({"command_id": f"{STAMP}-{name}-unsigned", **body}).encode()
+                data = json.dumps({"command_id": f"{STAMP}-{name}", **body}).encode()
+                headers = self.issuer.headers(Actor(**body["actor"]), subject, data)
                 try:
-                    msg = await nc.request(
-                        f"{name}.commands.{command}", json.dumps(payload).encode(), timeout=10
-                    )
+                    refused = json.loads((await nc.request(subject, unsigned, timeout=10)).data)
+                    msg = await nc.request(subject, data, timeout=10, headers=headers)
                 except (nats.errors.Error, TimeoutError) as exc:
                     self.fail(f"shop/{name} {command}: no answer ({type(exc).__name__})")
                     continue
+                error = refused.get("error") or {}
+                if error.get("code") == "forbidden" and {"reason": "missing_token"} in error.get(
+                    "details", []
+                ):
+                    say(f"shop/{name}: {command} without a token refused (missing_token)")
+                else:
+                    self.fail(f"shop/{name} {command} without a token was not refused: {refused}")
                 reply = json.loads(msg.data)
                 if reply.get("ok"):
-                    say(f"shop/{name}: {command} accepted")
+                    say(f"shop/{name}: {command} accepted with the issuer's token")
                 else:
                     self.fail(f"shop/{name} {command} refused: {reply.get('error')}")
         finally:

@@ -26,7 +26,7 @@ Identity (issue 17, decision 0009): on every start the supervisor runs `shopops 
 `<var>/identity` (`SHOP_IDENTITY_DIR`): keys are generated on the first start and kept after, and
 every service gets `SHOP_IDENTITY_TRUST=<var>/identity/trust.json`, so each verifies every
 request's token. Verification is never switched off here: an inherited `SHOP_IDENTITY_VERIFY` is
-dropped from the services' environment (with a warning when it said false).
+dropped from the services' environment, so they verify (the default).
 """
 
 from __future__ import annotations
@@ -249,8 +249,6 @@ async def supervise(args: argparse.Namespace) -> int:
         f"identity: {'generated keys ' + ', '.join(made) if made else 'keys kept'} in {identity_dir / 'keys'}; "
         f"services verify against {trust}"
     )
-    if os.environ.get("SHOP_IDENTITY_VERIFY", "").strip().lower() in ("false", "0", "no", "off"):
-        say("SHOP_IDENTITY_VERIFY=false is ignored: make run always verifies every request's token")
     url: str = args.url
     monitor: int = OFF
     nats_child: Child | None = None
