@@ -1,9 +1,10 @@
 """Command handlers: load the order, let the domain decide, append (SM-ORD, ORD-1..ORD-14).
 
-A refused amendment (ORD-5, ORD-13) is the one refusal that is recorded: the decision raises
-`AmendmentRefused` carrying an OrderAmendmentRejected event; the handler appends that event as the
-command's outcome and then answers `rule_violated`. The same command sent again finds its
-rejection in the order's state (keyed by command id) and gets the same answer, appending nothing.
+A refused amendment (ORD-5, ORD-13) is the one refusal that is recorded: the decision returns an
+OrderAmendmentRejected event as data, like any other decision; the handler appends it as the
+command's outcome and then answers `rule_violated` with the rule and reason the event records. The
+same command sent again finds its rejection in the order's state (keyed by command id) and gets
+the same answer, appending nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from jetstream_es.clock import Clock
 from jetstream_es.commands import Aggregates, Cause, CommandResult, cause_of
 from jetstream_es.errors import RuleViolated
 from orders.domain import backup, corrections, placing
-from orders.domain.errors import AmendmentRefused
 from orders.domain.policy import OrderPolicy
 from orders.domain.state import OrderState
 from shop_contracts.commands.orders import (
@@ -56,24 +56,14 @@ class OrderCommands:
     async def execute(
         self, order_id: str, cause: Cause, decide: Decide, *, must_exist: bool = True
     ) -> CommandResult:
-        refused: list[AmendmentRefused] = []
-
-        def recorded(state: OrderState, now: datetime) -> Sequence[EventData]:
-            refused.clear()
-            try:
-                return decide(state, now)
-            except AmendmentRefused as exc:
-                refused.append(exc)
-                return [exc.event]
-
-        result = await self.orders.execute(order_id, cause, recorded, must_exist=must_exist)
-        if refused:
-            log.warning("order_amendment_rejected", order_id=order_id, rule=refused[0].rule, key=cause.key)
-            raise RuleViolated(refused[0].message, refused[0].rule)
-        if result.repeated:
+        result = await self.orders.execute(order_id, cause, decide, must_exist=must_exist)
+        if result.event_ids:  # appended now, or by the same command before (repeated)
             rejection = (await self.orders.state(order_id)).rejections.get(cause.key)
             if rejection is not None:
-                raise RuleViolated(rejection[1], rejection[0])
+                rule, reason = rejection
+                if not result.repeated:
+                    log.warning("order_amendment_rejected", order_id=order_id, rule=rule, key=cause.key)
+                raise RuleViolated(reason, rule)
         return result
 
     async def _command(

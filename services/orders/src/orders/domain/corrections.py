@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from jetstream_es.errors import InvalidCommand
-from orders.domain.errors import AmendmentRefused
 from orders.domain.placing import existing
 from orders.domain.policy import CorrectionPolicy, OrderPolicy
 from orders.domain.state import BEFORE_CONFIRMATION, OrderState
@@ -26,8 +25,10 @@ from shop_contracts.messages import EventData
 CORRECTABLE = frozenset({"recipient", "phone", "address", "sku", "size"})
 
 
-def _refuse(cmd: CorrectOrderDetails, rule: str, reason: str) -> AmendmentRefused:
-    return AmendmentRefused(
+def _refuse(cmd: CorrectOrderDetails, rule: str, reason: str) -> list[EventData]:
+    """The decision to record a refused amendment (ORD-5, ORD-13): the handler appends it and
+    answers `rule_violated` with its rule and reason."""
+    return [
         OrderAmendmentRejected(
             order_id=cmd.order_id,
             command_id=cmd.command_id,
@@ -37,7 +38,7 @@ def _refuse(cmd: CorrectOrderDetails, rule: str, reason: str) -> AmendmentRefuse
             rule=rule,
             reason=reason,
         )
-    )
+    ]
 
 
 def _corrections(state: OrderState, cmd: CorrectOrderDetails) -> list[FieldCorrection]:
@@ -67,21 +68,21 @@ def correct_details(state: OrderState, cmd: CorrectOrderDetails, policy: OrderPo
     existing(state, cmd.order_id)
     fields = cmd.changes.changed_fields()
     if cmd.changes.sales_owner is not None:
-        raise _refuse(cmd, "ORD-13", "the sales owner is set once and never reassigned (ORD-13)")
+        return _refuse(cmd, "ORD-13", "the sales owner is set once and never reassigned (ORD-13)")
     if policy.corrections is CorrectionPolicy.FORBID:
-        raise _refuse(
+        return _refuse(
             cmd, "ORD-5", "orders cannot be changed once placed; corrections are switched off (ORD-5)"
         )
     binding = [f for f in fields if f.rsplit(".", 1)[-1] not in CORRECTABLE]
     if binding:
-        raise _refuse(cmd, "ORD-5", f"{', '.join(binding)} cannot be changed once the order exists (ORD-5)")
+        return _refuse(cmd, "ORD-5", f"{', '.join(binding)} cannot be changed once the order exists (ORD-5)")
     allowed = policy.roles.roles("CorrectOrderDetails")
     if not cmd.actor.has_any(*allowed):
-        raise _refuse(
+        return _refuse(
             cmd, "ORD-5", f"only {' or '.join(allowed)} may correct an order (ORD-6); others may not (ORD-5)"
         )
     if state.status not in BEFORE_CONFIRMATION:
-        raise _refuse(
+        return _refuse(
             cmd, "ORD-5", f"order {cmd.order_id} is {state.status}; corrections end at confirmation (ORD-5)"
         )
     corrections = _corrections(state, cmd)

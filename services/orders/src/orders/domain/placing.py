@@ -12,7 +12,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from jetstream_es.errors import NotFound, RuleViolated
-from orders.domain.errors import AmendmentRefused
 from orders.domain.policy import OrderPolicy
 from orders.domain.state import BEFORE_CONFIRMATION, ENDED, OrderState
 from shop_contracts.commands.orders import (
@@ -85,7 +84,7 @@ def place_order(
     if not differing:
         raise RuleViolated(reason, "ORD-5")
     rule = "ORD-13" if "sales_owner" in differing else "ORD-5"
-    raise AmendmentRefused(
+    return [  # recorded, then refused by the handler (ORD-5, ORD-13)
         OrderAmendmentRejected(
             order_id=cmd.order_id,
             command_id=cmd.command_id,
@@ -95,7 +94,7 @@ def place_order(
             rule=rule,
             reason=f"{reason} with other {', '.join(differing)} ({rule})",
         )
-    )
+    ]
 
 
 def record_payment(
