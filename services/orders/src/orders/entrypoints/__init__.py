@@ -1,1 +1,0 @@
-"""Orders entrypoints: FastStream command, query and event subscribers; the deadline scheduler."""
