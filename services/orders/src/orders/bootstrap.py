@@ -31,7 +31,7 @@ from jetstream_es.settings import RuntimeSettings
 from jetstream_es.store import EventStore
 from orders.domain.policy import CorrectionPolicy, OrderPolicy
 from orders.domain.roles import COMMAND_ROLES, SETTING
-from orders.entrypoints.wiring import NAME, OrdersService
+from orders.wiring import NAME, OrdersService
 
 SPEC = ServiceSpec(name=NAME, module=NAME)
 """Its consumers come from the built runtime's catalogue (decision 0007)."""

@@ -18,7 +18,7 @@ from orders.application.deadlines import DeadlineFirer
 from orders.domain.policy import OrderPolicy
 from orders.domain.sla import DeadlineKind, deadline_id
 from orders.domain.state import ORDER, OrderState
-from orders.entrypoints.wiring import NAME, OrdersService
+from orders.wiring import NAME, OrdersService
 from shop_contracts.commands import orders as c
 from shop_contracts.envelope import Actor
 from shop_contracts.events.orders import OrderLine, ShippingAddress
@@ -101,7 +101,7 @@ def correct(
 
 
 class Orders:
-    """The harness: the service's own wiring (`entrypoints/wiring.py`) booted on the in-memory
+    """The harness: the service's own wiring (`orders/wiring.py`) booted on the in-memory
     event store and a FixedClock, driven by the shared `jetstream_es.testing.app.TestApp`:
     commands go through the runtime's handler table, foreign events through the real reactions,
     deadlines through the real firers (decision 0007)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from jetstream_es.memory_store import InMemoryEventStore
 from jetstream_es.settings import RuntimeSettings
 from orders.bootstrap import SPEC, OrdersSettings, build
-from orders.entrypoints.wiring import COMMANDS
+from orders.wiring import COMMANDS
 
 DEPLOYED = {
     "orders-views": ("ORDERS", ("orders.events.Order.>",)),
