@@ -78,7 +78,10 @@ async def test_a_body_with_more_roles_than_the_token_is_forbidden() -> None:
     [
         (lambda raw: Request(SUBJECT, raw, None), "missing_token"),
         (lambda raw: Request(SUBJECT, raw, "not-a-jwt"), "malformed_token"),
-        (lambda raw: Request(SUBJECT, raw, ISSUER.mint(CLERK, "sample.commands.OpenCounter", raw)), "wrong_request"),
+        (
+            lambda raw: Request(SUBJECT, raw, ISSUER.mint(CLERK, "sample.commands.OpenCounter", raw)),
+            "wrong_request",
+        ),
         (lambda raw: Request(SUBJECT, raw, ISSUER.mint(CLERK, SUBJECT, raw + b" ")), "wrong_request"),
         (
             lambda raw: Request(
@@ -86,7 +89,10 @@ async def test_a_body_with_more_roles_than_the_token_is_forbidden() -> None:
             ),
             "bad_signature",
         ),
-        (lambda raw: Request(SUBJECT, raw, Issuer(KEY, now=lambda: 0.0).mint(CLERK, SUBJECT, raw)), "expired"),
+        (
+            lambda raw: Request(SUBJECT, raw, Issuer(KEY, now=lambda: 0.0).mint(CLERK, SUBJECT, raw)),
+            "expired",
+        ),
     ],
 )
 async def test_a_bad_token_is_forbidden_naming_the_reason_before_the_body_is_read(

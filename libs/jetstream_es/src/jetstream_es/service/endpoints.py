@@ -9,6 +9,14 @@ path. Every `invalid` names its fields: a model validator's `FieldError` and the
 `InvalidCommand` list theirs. An aggregate whose history this code cannot read is answered
 `unreadable_history` (permanent), and a reply too large for one NATS message `too_large`.
 
+Identity (decision 0009): every request's `Shop-Actor-Token` is verified against its subject and
+raw body before anything else is read. A command's body may omit `actor`; one that is present
+must equal the token's (`body_actor_mismatch` otherwise); the token's actor is put into the
+command, which is then validated strictly as before. A query's reader must hold one of its
+`read_roles` (`read_role_required`); `Health` needs no token. Handlers find the proven actor in
+`jetstream_es.identity.current_actor()`. Every refusal is `forbidden` with its reason in `details`
+and runs no handler, so nothing is appended.
+
 Serving (decision 0004): `start_endpoints` subscribes one queue group per subject declared on the
 runtime and runs each request as its own task (at most `handler_concurrency`); `send_reply` sends
 the reply, or `too_large` when it exceeds the server's max payload; `answer_unknown` answers
@@ -18,8 +26,11 @@ requests to a command or query nobody serves with `invalid` instead of a time-ou
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import nats.errors
 import structlog
@@ -30,11 +41,15 @@ from jetstream_es.commands import CommandResult, handling
 from jetstream_es.errors import (
     DomainError,
     EventStoreError,
+    Forbidden,
     InvalidAggregateId,
     StreamUnavailable,
     UnreadableHistory,
 )
+from jetstream_es.identity import IdentityRefused, Verifier, acting_as
+from shop_contracts.envelope import Actor
 from shop_contracts.errors import ErrorCode, Reply
+from shop_contracts.headers import Header
 from shop_contracts.messages import Command, FieldError, Query, validate_wire
 
 if TYPE_CHECKING:
@@ -114,16 +129,101 @@ def parse(model: type[BaseModel], raw: bytes) -> BaseModel | Reply:
         return validation_reply(exc, model.__name__)
 
 
-async def run_command(model: type[C], handler: Callable[[C], Awaitable[CommandResult]], raw: bytes) -> Reply:
-    parsed = parse(model, raw)
+READ_ROLE_REQUIRED: Final = "read_role_required"
+"""The `forbidden` reason of a query whose reader holds none of its `read_roles`."""
+NOT_OWN_DATA: Final = "not_own_data"
+"""The `forbidden` reason of a handler's own-data check (`identity.require_own_or`)."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request as received: what its actor token is verified against (subject, exact body)."""
+
+    subject: str
+    body: bytes
+    token: str | None = None
+
+    @classmethod
+    def of(cls, msg: Msg) -> Request:
+        return cls(msg.subject, msg.data, (msg.headers or {}).get(Header.ACTOR_TOKEN))
+
+
+Run = Callable[[Request], Awaitable[Reply]]
+
+
+def _request(request: Request | bytes) -> Request:
+    return request if isinstance(request, Request) else Request("", request)
+
+
+def _prove(verifier: Verifier | None, request: Request) -> Actor | Reply | None:
+    """The token's actor, a `forbidden` reply naming why it is refused, or None (verification off)."""
+    if verifier is None:
+        return None
+    try:
+        return verifier.verify(request.token, request.subject, request.body)
+    except IdentityRefused as exc:
+        log.warning("request_refused", subject=request.subject, reason=exc.reason)
+        return error_reply(exc)
+
+
+def with_actor(raw: bytes, actor: Actor) -> bytes | Reply:
+    """The command body carrying the token's `actor`: inserted when the body has none; when it has
+    one, it must be the token's (id and roles), or the reply is `forbidden` (`body_actor_mismatch`).
+    A body that is not a JSON object, or whose actor is malformed, is left for the model to refuse."""
+    try:
+        document = json.loads(raw or b"{}")
+    except ValueError:
+        return raw
+    if not isinstance(document, dict):
+        return raw
+    if "actor" in document:
+        try:
+            claimed = validate_wire(Actor, json.dumps(document["actor"]))
+        except ValidationError:
+            return raw  # `invalid` at actor.<field>, as before
+        if claimed.id != actor.id or set(claimed.roles) != set(actor.roles):
+            refusal = IdentityRefused(
+                "body_actor_mismatch",
+                f"the body names the actor {claimed.id} with roles [{', '.join(claimed.roles)}], the token "
+                f"{actor.id} with [{', '.join(actor.roles)}]; leave actor out or send the token's",
+            )
+            log.warning("request_refused", actor=actor.id, claimed=claimed.id, reason=refusal.reason)
+            return error_reply(refusal)
+        return raw
+    inner = (raw or b"{}").lstrip()[1:]  # the object's members after its "{", exactly as sent
+    return b'{"actor":' + actor.model_dump_json().encode() + (b"," if document else b"") + inner
+
+
+async def run_command(
+    model: type[C],
+    handler: Callable[[C], Awaitable[CommandResult]],
+    request: Request | bytes,
+    verifier: Verifier | None = None,
+) -> Reply:
+    """Verify the request's token, put its actor into the body, validate, handle, reply. Without a
+    verifier (verification off, tests) the body's own actor is taken as it is."""
+    request = _request(request)
+    proven = _prove(verifier, request)
+    if isinstance(proven, Reply):
+        return proven
+    body = request.body if proven is None else with_actor(request.body, proven)
+    if isinstance(body, Reply):
+        return body
+    parsed = parse(model, body)
     if isinstance(parsed, Reply):
         return parsed
     assert isinstance(parsed, model)
-    with structlog.contextvars.bound_contextvars(
-        command=model.command_name,
-        command_id=parsed.command_id,
-        correlation_id=parsed.correlation_id or parsed.command_id,
-        causation_id=parsed.command_id,
+    if proven is not None and parsed.actor != proven:  # the same roles in another order
+        parsed = parsed.model_copy(update={"actor": proven})
+    with (
+        structlog.contextvars.bound_contextvars(
+            command=model.command_name,
+            command_id=parsed.command_id,
+            correlation_id=parsed.correlation_id or parsed.command_id,
+            causation_id=parsed.command_id,
+            actor=parsed.actor.id,
+        ),
+        acting_as(parsed.actor),
     ):
         try:
             with handling(parsed):
@@ -138,17 +238,74 @@ async def run_command(model: type[C], handler: Callable[[C], Awaitable[CommandRe
     )
 
 
-async def run_query(model: type[Q], handler: Callable[[Q], Awaitable[Any]], raw: bytes) -> Reply:
-    parsed = parse(model, raw)
+def may_read(model: type[Query], actor: Actor) -> Reply | None:
+    """None when `actor` holds one of the query's `read_roles` (or it has none); else `forbidden`."""
+    roles = model.read_roles
+    if roles is None or actor.has_any(*roles):
+        return None
+    refusal = Forbidden(
+        f"{model.query_name} is read by {' or '.join(roles)}; {actor.id} holds none of them",
+        model.read_rule,
+        details=[{"reason": READ_ROLE_REQUIRED, "roles": list(roles)}],
+    )
+    log.warning("query_refused", query=model.query_name, actor=actor.id, reason=READ_ROLE_REQUIRED)
+    return error_reply(refusal)
+
+
+async def run_query(
+    model: type[Q],
+    handler: Callable[[Q], Awaitable[Any]],
+    request: Request | bytes,
+    verifier: Verifier | None = None,
+    *,
+    anonymous: bool = False,
+) -> Reply:
+    """Verify the request's token and the reader's roles (unless `anonymous`: `Health`), validate,
+    handle with the reader as `current_actor()`, reply."""
+    request = _request(request)
+    proven = None if anonymous else _prove(verifier, request)
+    if isinstance(proven, Reply):
+        return proven
+    if proven is not None and (refused := may_read(model, proven)) is not None:
+        return refused
+    parsed = parse(model, request.body)
     if isinstance(parsed, Reply):
         return parsed
     assert isinstance(parsed, model)
     try:
-        result = await handler(parsed)
+        with acting_as(proven) if proven is not None else contextlib.nullcontext(None):
+            result = await handler(parsed)
     except Exception as exc:
         log.warning("query_failed", query=model.query_name, error=repr(exc))
         return error_reply(exc, parsed)
     return Reply(ok=True, result=result)
+
+
+OPERATOR: Final = "operator"
+"""The role the operators' admin endpoints (`<service>.admin.*`) need (decision 0009)."""
+
+
+async def run_operators(
+    name: str, run: Callable[[bytes], Awaitable[Reply]], request: Request | bytes, verifier: Verifier | None
+) -> Reply:
+    """An admin request: its token verified and its actor holding `operator`, then `run(body)`
+    with the operator as `current_actor()`."""
+    request = _request(request)
+    proven = _prove(verifier, request)
+    if isinstance(proven, Reply):
+        return proven
+    if proven is None:
+        return await run(request.body)
+    if not proven.has_any(OPERATOR):
+        log.warning("admin_refused", request=name, actor=proven.id, reason=READ_ROLE_REQUIRED)
+        return error_reply(
+            Forbidden(
+                f"{name} is an operators' endpoint: it needs the role {OPERATOR}; {proven.id} does not hold it",
+                details=[{"reason": READ_ROLE_REQUIRED, "roles": [OPERATOR]}],
+            )
+        )
+    with acting_as(proven):
+        return await run(request.body)
 
 
 async def start_endpoints(runtime: ServiceRuntime) -> None:
@@ -156,15 +313,15 @@ async def start_endpoints(runtime: ServiceRuntime) -> None:
     `handler_concurrency` at a time (the subscription waits when that many are running)."""
     slots = asyncio.Semaphore(runtime.settings.handler_concurrency)
 
-    async def answer(msg: Msg, run: Callable[[bytes], Awaitable[Reply]]) -> None:
+    async def answer(msg: Msg, run: Run) -> None:
         try:
-            await send_reply(runtime, msg, await run(msg.data))
+            await send_reply(runtime, msg, await run(Request.of(msg)))
         finally:
             slots.release()
 
     for subject, queue, run in runtime._endpoints:
 
-        async def on_request(msg: Msg, run: Callable[[bytes], Awaitable[Reply]] = run) -> None:
+        async def on_request(msg: Msg, run: Run = run) -> None:
             if not msg.reply:
                 log.warning("request_without_reply_subject", subject=msg.subject)
                 return
