@@ -26,6 +26,7 @@ import nats.errors
 import pytest
 from nats.aio.client import Client
 
+from shop_contracts.envelope import Actor
 from shopops.cluster import Cluster, Ports
 from shopops.security import CLIENT, OPERATOR
 
@@ -119,8 +120,10 @@ class Workload:
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             self.figures.attempts += 1
+            # a fresh token per attempt (issue 17): the person issuer's, for the body's actor
+            headers = self.cluster.headers(Actor(**body["actor"]), subject, data) if "actor" in body else None
             try:
-                msg = await self.nc.request(subject, data, timeout=3.0)
+                msg = await self.nc.request(subject, data, timeout=3.0, headers=headers)
             except (nats.errors.Error, TimeoutError):
                 await asyncio.sleep(0.2)
                 continue
@@ -339,13 +342,10 @@ class Workload:
                 if not projection["replayable"]:
                     continue
                 body = {"projection": projection["name"], "dry_run": True}
-                reply = json.loads(
-                    (
-                        await self.op.request(
-                            f"{name}.admin.ReplayProjection", json.dumps(body).encode(), timeout=120
-                        )
-                    ).data
-                )
+                subject, data = f"{name}.admin.ReplayProjection", json.dumps(body).encode()
+                operator = Actor(id="shopctl-operator", roles=("operator",))
+                headers = self.cluster.headers(operator, subject, data, program="shopctl-operator")
+                reply = json.loads((await self.op.request(subject, data, timeout=120, headers=headers)).data)
                 assert reply.get("ok"), f"replay of {projection['name']}: {reply}"
                 tables = reply["result"].get("changes") or []
                 differences = sum(t["added"] + t["removed"] + t["changed"] for t in tables)

@@ -7,7 +7,9 @@ installed service runs as its own process with its own NATS user and database. T
 drives the fault tests in `tests/cluster` (kill a service, stop a node, restart PostgreSQL).
 
 Everything lives under one directory (default `var/cluster`: `secrets/` with the generated
-credentials and server configurations, `nats/n1..n3`, `pg/`, `log/`). Run it with
+credentials and server configurations, `identity/` with the signing keys and the trust file every
+service verifies actor tokens against (`shopops identity init`, issue 17), `nats/n1..n3`, `pg/`,
+`log/`). Run it with
 `python -m shopops.cluster` (`--ports auto` or `SHOP_PORTS=auto`: free loopback ports,
 printed when ready); Ctrl-C stops services, nodes and PostgreSQL. Only processes started here
 are ever signalled, by their PID.
@@ -37,9 +39,12 @@ import nats
 import nats.errors
 from nats.aio.client import Client
 
+from jetstream_es.identity import Issuer, SigningKey
 from jetstream_es.provision import ProvisionReport, ServiceSpec, installed_services, provision, shop_streams
 from jetstream_es.testing.nats_server import die_with_parent, find_nats_server
+from shop_contracts.envelope import Actor
 from shop_contracts.subjects import health_subject
+from shopops import identity
 from shopops.security import OPERATOR, ROUTE, Credentials, generate_credentials
 
 NODES = 3
@@ -349,6 +354,18 @@ class Cluster:
             raise RuntimeError("cluster not prepared")
         return self._credentials
 
+    @property
+    def identity_dir(self) -> Path:
+        return self.root / "identity"
+
+    def signer(self, program: str | None = None) -> Issuer:
+        """The person issuer (None) or a program's own key (e.g. `shopctl-operator`)."""
+        return Issuer(SigningKey.load(identity.key_path(self.identity_dir, program or identity.ISSUER)))
+
+    def headers(self, actor: Actor, subject: str, data: bytes, program: str | None = None) -> dict[str, str]:
+        """The actor token of one request (issue 17): the issuer's for people, a program's own."""
+        return self.signer(program).headers(actor, subject, data)
+
     async def connect(self, user: str = OPERATOR, **options: object) -> Client:
         """A client connection as one of the generated users (reconnects across nodes)."""
         defaults: dict[str, object] = {
@@ -370,6 +387,7 @@ class Cluster:
         os.chmod(self.root, 0o755)  # PostgreSQL's own user must reach pg/
         self.log_dir.mkdir(exist_ok=True)
         self._credentials = generate_credentials(self.secrets, self.specs)
+        identity.init(self.identity_dir)
         for index in range(NODES):
             store = self.root / "nats" / f"n{index + 1}"
             store.mkdir(parents=True, exist_ok=True)
@@ -472,6 +490,7 @@ class Cluster:
                 "SHOP_NATS_URL": self.url,
                 "SHOP_VAR_DIR": str(self.root / "var"),
                 "SHOP_LOG_JSON": "true",
+                "SHOP_IDENTITY_TRUST": str(identity.trust_path(self.identity_dir)),
                 f"{spec.name.upper()}_DATABASE_URL": self.database_urls[spec.name],
             }
         )
@@ -572,6 +591,10 @@ async def _run(args: argparse.Namespace) -> int:
                 + ", ".join(f"{s.name} {p}" for s, p in zip(cluster.specs, health, strict=True) if p)
             )
         say(f"credentials: {cluster.secrets}/<user>.env (operator.env for shopctl); Ctrl-C stops everything")
+        say(
+            f"identity: keys in {cluster.identity_dir / 'keys'} "
+            f"(shopctl: SHOP_IDENTITY_KEY={identity.key_path(cluster.identity_dir, identity.ISSUER)})"
+        )
         if args.check:
             return 0
         restarts: dict[str, list[float]] = {}
