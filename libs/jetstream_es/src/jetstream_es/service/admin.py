@@ -2,22 +2,26 @@
 
 `ReplayProjection` (with `dry_run` and progress messages), `RetryDeadLetter`, `PauseProjection`,
 `ResumeProjection`: the request models and their handlers. They change state, so they are not
-queries; the wire is the one of queries (a JSON body, a `Reply`).
+queries: their base is `AdminRequest`, served by `run_admin`; the wire is the one of queries (a JSON
+body, a `Reply`), unchanged.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import structlog
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from jetstream_es.dlq import DeadLetterError, dead_letter, original_headers, resolve
 from jetstream_es.errors import Conflict, InvalidCommand, NotFound
 from jetstream_es.projection.failures import DeadLetterRefused
 from jetstream_es.projection.rebuild import RebuildProgress
+from jetstream_es.service.endpoints import error_reply, parse
+from shop_contracts.errors import Reply
 from shop_contracts.messages import Command, Query
 
 log = structlog.get_logger(__name__)
@@ -109,7 +113,42 @@ async def resume(runtime: ServiceRuntime, query: ResumeProjection) -> dict[str, 
     return {"projection": runner.projection.name, "paused": False}
 
 
-class ReplayProjection(Query):
+class AdminRequest(BaseModel):
+    """An operator's request to a service (`<service>.admin.<Name>`, what `shopctl` sends).
+
+    Not a `Query`: it changes state (a rebuild, a dead letter applied, a projection paused). Its
+    wire is a query's (a JSON body validated strictly, answered with a `Reply`); `admin_name` is
+    the class name unless the class declares another."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    admin_name: ClassVar[str]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if "admin_name" not in cls.__dict__:
+            cls.admin_name = cls.__name__
+
+
+A = TypeVar("A", bound=AdminRequest)
+
+
+async def run_admin(model: type[A], handler: Callable[[A], Awaitable[Any]], raw: bytes) -> Reply:
+    """Validate `raw` as `model`, run `handler`, and answer with a reply, also on failure."""
+    parsed = parse(model, raw)
+    if isinstance(parsed, Reply):
+        return parsed
+    assert isinstance(parsed, model)
+    try:
+        result = await handler(parsed)
+    except Exception as exc:
+        log.warning("admin_request_failed", request=model.admin_name, error=repr(exc))
+        return error_reply(exc, parsed)
+    return Reply(ok=True, result=result)
+
+
+class ReplayProjection(AdminRequest):
     """Rebuild one projection into a fresh table generation and swap it in (operators)."""
 
     projection: str = Field(min_length=1, max_length=128)
@@ -120,7 +159,7 @@ class ReplayProjection(Query):
     )
 
 
-class RetryDeadLetter(Query):
+class RetryDeadLetter(AdminRequest):
     """Apply a dead letter of this service again after a fix (operators); at most once."""
 
     dlq_seq: int = Field(ge=1, description="the dead letter's sequence in the DLQ stream")
@@ -128,13 +167,13 @@ class RetryDeadLetter(Query):
     reason: str = Field(default="", max_length=2000, description="e.g. the fix that was deployed")
 
 
-class PauseProjection(Query):
+class PauseProjection(AdminRequest):
     """Stop a projection's fetching; it keeps its place (operators, tests of `shopctl lag`)."""
 
     projection: str = Field(min_length=1, max_length=128)
 
 
-class ResumeProjection(Query):
+class ResumeProjection(AdminRequest):
     projection: str = Field(min_length=1, max_length=128)
 
 

@@ -14,6 +14,10 @@ Building a runtime connects nowhere; `store=` injects an event store (tests: the
 `jetstream_es.testing.app`), otherwise `start()` binds the JetStream one.
 Every request is answered, also when its reply cannot be sent as it is: a reply larger than the
 server's max payload becomes a `too_large` error naming the size, the limit and how to page.
+Every request's actor is proven (decision 0009): `start()` builds the `Verifier` of the trust file
+(`SHOP_IDENTITY_TRUST`) before it connects, and refuses to start without one while verification
+is on; the endpoints verify each request's token before its handler runs. Admin endpoints need
+the role `operator`, `Health` no token.
 """
 
 from __future__ import annotations
@@ -35,11 +39,14 @@ from jetstream_es.clock import Clock, SimulationClock, SystemClock
 from jetstream_es.commands import Aggregates, CommandHandler, CommandResult
 from jetstream_es.deadlines import DeadlineScheduler
 from jetstream_es.errors import NotFound
+from jetstream_es.identity import Verifier
 from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.projection.base import Projection
 from jetstream_es.projection.runner import ProjectionRunner, RunnerSettings
 from jetstream_es.provision import ConsumerSpec
 from jetstream_es.service.admin import (
+    A,
+    AdminRequest,
     PauseProjection,
     ReplayProjection,
     ResumeProjection,
@@ -49,8 +56,17 @@ from jetstream_es.service.admin import (
     replay,
     resume,
     retry_dead_letter,
+    run_admin,
 )
-from jetstream_es.service.endpoints import answer_unknown, run_command, run_query, send_reply, start_endpoints
+from jetstream_es.service.endpoints import (
+    Run,
+    answer_unknown,
+    run_command,
+    run_operators,
+    run_query,
+    send_reply,
+    start_endpoints,
+)
 from jetstream_es.service.health import _HealthQuery, health_report, serve_http
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.sql import create_runtime_tables, make_engine
@@ -105,17 +121,19 @@ class ServiceRuntime:
         self._injected_store = store is not None
         self._http: asyncio.AbstractServer | None = None
         self._stop = asyncio.Event()
-        self._endpoints: list[tuple[str, str, Callable[[bytes], Awaitable[Reply]]]] = []
+        self._endpoints: list[tuple[str, str, Run]] = []
+        self.verifier: Verifier | None = None
+        """Checks every request's actor token; built by `start()` (None: verification off, tests)."""
         self._in_flight: set[asyncio.Task[None]] = set()
         self._known: dict[str, set[str]] = {"commands": set(), "queries": set()}
         self.command_models: dict[str, type[Command]] = {}
         self.query_models: dict[str, type[Query]] = {}
-        self.admin_models: dict[str, type[Query]] = {}
+        self.admin_models: dict[str, type[AdminRequest]] = {}
         self.command_handlers: dict[type[Command], Callable[[Any], Awaitable[CommandResult]]] = {}
         self.query_handlers: dict[type[Query], Callable[[Any], Awaitable[Any]]] = {}
         self.appended: list[AggregateType[Any]] = []
         self._aggregates: dict[str, Aggregates[Any]] = {}
-        self.query(_HealthQuery, self._health, subject=health_subject(name))
+        self.query(_HealthQuery, self._health, subject=health_subject(name), anonymous=True)
         self._admin(ReplayProjection, self._replay)
         self._admin(RetryDeadLetter, self._retry_dead_letter)
         self._admin(PauseProjection, self._pause)
@@ -159,31 +177,44 @@ class ServiceRuntime:
         self._serve(
             command_subject(self.name, model.command_name),
             f"{self.name}-commands",
-            lambda raw: run_command(model, handler, raw),
+            lambda request: run_command(model, handler, request, self.verifier),
         )
 
     def query(
-        self, model: type[Q], handler: Callable[[Q], Awaitable[Any]], *, subject: str | None = None
+        self,
+        model: type[Q],
+        handler: Callable[[Q], Awaitable[Any]],
+        *,
+        subject: str | None = None,
+        anonymous: bool = False,
     ) -> None:
+        """Answer `model` to readers holding one of its `read_roles` (decision 0009); `anonymous`
+        (the runtime's `Health` only) answers without a token."""
         if subject is None or subject == query_subject(self.name, model.query_name):
             self.query_models[model.query_name] = model
             self.query_handlers[model] = handler
         self._serve(
             subject or query_subject(self.name, model.query_name),
             f"{self.name}-queries",
-            lambda raw: run_query(model, handler, raw),
+            lambda request: run_query(model, handler, request, self.verifier, anonymous=anonymous),
         )
 
-    def _admin(self, model: type[Q], handler: Callable[[Q], Awaitable[Any]]) -> None:
-        self.admin_models[model.query_name] = model
-        self.query(model, handler, subject=admin_subject(self.name, model.query_name))
+    def _admin(self, model: type[A], handler: Callable[[A], Awaitable[Any]]) -> None:
+        self.admin_models[model.admin_name] = model
+        self._serve(
+            admin_subject(self.name, model.admin_name),
+            f"{self.name}-queries",
+            lambda request: run_operators(
+                model.admin_name, lambda raw: run_admin(model, handler, raw), request, self.verifier
+            ),
+        )
 
     @property
     def projections(self) -> list[tuple[Projection, str]]:
         """The wired projections and reactions with their durable consumers (before and after start)."""
         return list(self._projections)
 
-    def _serve(self, subject: str, queue: str, run: Callable[[bytes], Awaitable[Reply]]) -> None:
+    def _serve(self, subject: str, queue: str, run: Run) -> None:
         """Answer requests on `subject` (from `start()` on), always with a reply."""
         kind, _, served = subject.removeprefix(f"{self.name}.").partition(".")
         if kind in self._known:
@@ -244,6 +275,9 @@ class ServiceRuntime:
     # -- lifecycle -------------------------------------------------------------------------
 
     async def start(self) -> None:
+        self.verifier = self.settings.verifier()  # no trust file, no start (decision 0009)
+        if self.verifier is None:
+            log.warning("identity_verification_off", service=self.name, setting="SHOP_IDENTITY_VERIFY")
         self._nc = await connect_nats(self.settings, f"{self.name}-runtime")
         if not self._injected_store:
             self._store = JetStreamEventStore(self._nc, self.name, timeout=self.settings.request_timeout)
