@@ -15,12 +15,12 @@ from pydantic import ValidationError
 
 from aftersales.bootstrap import AftersalesSettings, build
 from aftersales.domain.roles import SERVICE_DEPARTMENT_001
+from aftersales.domain.status import RefundCaseStatus as S
 from jetstream_es.errors import Forbidden
 from jetstream_es.settings import RuntimeSettings
 from shop_contracts.commands import aftersales as c
 from shop_contracts.envelope import Actor
 from shop_contracts.events.aftersales import ComplaintEscalated
-from shop_contracts.queries.aftersales import RefundCaseStatus as S
 
 from .customer_helpers import Customers, register
 from .customer_helpers import cmd as customer_cmd

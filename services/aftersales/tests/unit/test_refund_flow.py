@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 
 from aftersales.domain.facts import OrderFacts, book_refund
+from aftersales.domain.status import RefundCaseStatus as S
 from jetstream_es.errors import Forbidden, RuleViolated
 from shop_contracts.commands import aftersales as c
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
 from shop_contracts.events.refund_case import RefundRequestApproved
-from shop_contracts.queries.aftersales import RefundCaseStatus as S
 
 from .helpers import (
     AMOUNT,

@@ -11,13 +11,13 @@ import pytest
 
 from aftersales.bootstrap import AftersalesSettings, build
 from aftersales.domain.policy import AftersalesPolicy
+from aftersales.domain.status import RefundCaseStatus
 from jetstream_es.errors import Forbidden, NotFound, RuleViolated
 from shop_contracts.commands import aftersales as c
 from shop_contracts.envelope import Actor
 from shop_contracts.events.aftersales import RefundRequested
 from shop_contracts.events.fulfilment import ShipmentCancelled, ShipmentDelivered, ShipmentStamped
 from shop_contracts.events.refund_case import RefundRequestApproved
-from shop_contracts.queries.aftersales import RefundCaseStatus
 
 from .helpers import AMOUNT, CS, DELIVERED, NOW, PAID, PLACED, STAMPED, SUPERVISOR, Aftersales, cmd, request
 

@@ -12,6 +12,7 @@ from jetstream_es.errors import RuleViolated
 from orders.bootstrap import OrdersSettings
 from orders.domain.policy import OrderPolicy
 from orders.domain.sla import DeadlineKind as K
+from orders.domain.status import OrderStatus
 from shop_contracts.commands import orders as c
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
 from shop_contracts.events.fulfilment import ShipmentDelivered, ShipmentStamped
@@ -23,7 +24,6 @@ from shop_contracts.events.order_progress import (
     OrderRefreshOverdue,
     OrderRefunded,
 )
-from shop_contracts.queries.orders import OrderStatus
 
 from .helpers import ACCOUNT, AMOUNT, NOW, SALES, Orders, confirm, contact, hand_over, pay, place, view
 

@@ -10,10 +10,10 @@ import pytest
 
 from jetstream_es.errors import Forbidden, NotFound, RuleViolated
 from orders.domain.policy import OrderPolicy
+from orders.domain.status import OrderStatus
 from shop_contracts.commands import orders as c
 from shop_contracts.events.order_progress import CustomerContacted, OrderHandedOver, OrderViewed
 from shop_contracts.events.orders import OrderPaid, OrderPlaced
-from shop_contracts.queries.orders import OrderStatus
 
 from .helpers import (
     AFTERSALES,

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from orders.domain.status import OrderStatus
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
 from shop_contracts.events.fulfilment import ShipmentDelivered, ShipmentStamped
 from shop_contracts.events.order_progress import OrderCancelled, OrderPartiallyRefunded, OrderRefunded
-from shop_contracts.queries.orders import OrderStatus
 
 from .helpers import AMOUNT, NOW, Orders, confirm, contact, pay, place
 

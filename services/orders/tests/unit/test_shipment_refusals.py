@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from orders.domain.events import OrderShipmentRefused, OrderShipmentResumed
+from orders.domain.status import OrderStatus
 from shop_contracts.events.fulfilment import OutboundRefused, ShipmentResumed, ShipmentStamped
-from shop_contracts.queries.orders import OrderStatus
 
 from .helpers import NOW, Orders, confirm, contact, pay, place
 

@@ -20,13 +20,13 @@ from aftersales.domain import refunds
 from aftersales.domain.facts import ORDER_FACTS, OrderFacts, book_refund, release_refund, reserve_refund
 from aftersales.domain.policy import AftersalesPolicy
 from aftersales.domain.state import REFUND_CASE, RefundCaseState
+from aftersales.domain.status import RefundCaseStatus
 from jetstream_es.commands import CommandResult, cause_of
 from jetstream_es.errors import NotFound
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands import aftersales as c
 from shop_contracts.events.aftersales import RefundRequested
 from shop_contracts.messages import Command, EventData
-from shop_contracts.queries.aftersales import RefundCaseStatus
 
 CaseDecide = Callable[[RefundCaseState, datetime], Sequence[EventData]]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from aftersales.domain.policy import AftersalesPolicy
+from aftersales.domain.status import ComplaintStatus as S
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import Forbidden, RuleViolated
 from jetstream_es.events import EventRegistry
@@ -29,7 +30,6 @@ from shop_contracts.events.aftersales import (
     ComplaintResponseOverdue,
 )
 from shop_contracts.messages import EventData
-from shop_contracts.queries.aftersales import ComplaintStatus as S
 
 RESPONSE_DEADLINE = "complaint_response"
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from aftersales.domain.policy import AftersalesPolicy
+from aftersales.domain.status import CustomerFlagStatus as S
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import RuleViolated
 from jetstream_es.events import EventRegistry
@@ -20,7 +21,6 @@ from shop_contracts.aggregates import AFTERSALES_CUSTOMER_FLAG
 from shop_contracts.commands import aftersales as c
 from shop_contracts.events.aftersales import CustomerFlagConfirmed, CustomerFlagProposed, CustomerFlagRejected
 from shop_contracts.messages import EventData
-from shop_contracts.queries.aftersales import CustomerFlagStatus as S
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import datetime
 from aftersales.domain.facts import OrderFacts, check_amount, check_paid, goods_received
 from aftersales.domain.policy import AftersalesPolicy
 from aftersales.domain.state import OPEN_FOR_WITHDRAWAL, RefundCaseState
+from aftersales.domain.status import RefundCaseStatus as S
 from jetstream_es.errors import Forbidden, NotFound, RuleViolated
 from shop_contracts.commands import aftersales as c
 from shop_contracts.envelope import Actor
@@ -36,7 +37,6 @@ from shop_contracts.events.refund_case import (
     ReturnShippedByBuyer,
 )
 from shop_contracts.messages import EventData
-from shop_contracts.queries.aftersales import RefundCaseStatus as S
 
 
 def _expect(state: RefundCaseState, command: str, *allowed: S) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
+from aftersales.domain.status import RefundCaseStatus
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.events import EventRegistry
 from shop_contracts.aggregates import AFTERSALES_REFUND_CASE
@@ -30,7 +31,6 @@ from shop_contracts.events.refund_case import (
     ReturnShippedByBuyer,
 )
 from shop_contracts.messages import EventData
-from shop_contracts.queries.aftersales import RefundCaseStatus
 
 S = RefundCaseStatus
 OPEN_FOR_WITHDRAWAL = frozenset({S.AWAITING_DECISION, S.NEGOTIATION})

@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
+from orders.domain.status import OrderStatus
 from shop_contracts.messages import ID_PATTERN, EventData
-from shop_contracts.queries.orders import OrderStatus
 
 
 class OrderRefundPending(EventData):

@@ -22,6 +22,7 @@ from orders.domain.events import (
 from orders.domain.placing import hours_between, minutes_between
 from orders.domain.policy import OrderPolicy
 from orders.domain.state import ENDED, OrderState
+from orders.domain.status import OrderStatus as S
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
 from shop_contracts.events.fulfilment import (
     OutboundRefused,
@@ -41,7 +42,6 @@ from shop_contracts.events.order_progress import (
     OrderRefunded,
 )
 from shop_contracts.messages import EventData
-from shop_contracts.queries.orders import OrderStatus as S
 
 SHIPPABLE = frozenset({S.CONFIRMED, S.HANDED_OVER})
 REFUNDABLE = frozenset({S.PAID, S.CONTACTED, S.CONFIRMED, S.HANDED_OVER, S.SHIPPED, S.DELIVERED, S.COMPLETED})

@@ -14,6 +14,7 @@ from decimal import Decimal
 from jetstream_es.errors import NotFound, RuleViolated
 from orders.domain.policy import OrderPolicy
 from orders.domain.state import BEFORE_CONFIRMATION, ENDED, OrderState
+from orders.domain.status import OrderStatus as S
 from shop_contracts.commands.orders import (
     ConfirmOrder,
     HandOverOrder,
@@ -38,7 +39,6 @@ from shop_contracts.events.orders import (
     OrderPlaced,
 )
 from shop_contracts.messages import EventData
-from shop_contracts.queries.orders import OrderStatus as S
 
 
 def minutes_between(start: datetime | None, end: datetime) -> int:

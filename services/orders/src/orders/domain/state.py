@@ -21,6 +21,7 @@ from orders.domain.events import (
     OrderShipmentRefused,
     OrderShipmentResumed,
 )
+from orders.domain.status import OrderStatus
 from shop_contracts.aggregates import ORDERS_ORDER
 from shop_contracts.events.order_progress import (
     CustomerContacted,
@@ -48,7 +49,6 @@ from shop_contracts.events.orders import (
     ShippingAddress,
 )
 from shop_contracts.messages import EventData
-from shop_contracts.queries.orders import OrderStatus
 
 S = OrderStatus
 BEFORE_CONFIRMATION = frozenset({S.PLACED, S.PAID, S.CONTACTED})

@@ -1,0 +1,44 @@
+"""The states of a refund case (SM-RET), a complaint (SM-CMP) and a customer flag (SM-CUST-FLAG,
+AS-18), owned by the domain.
+
+The read side's query contract (`shop_contracts.queries.aftersales`) reports the same values; a
+unit test keeps the enums equal so they cannot drift.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RefundCaseStatus(StrEnum):
+    """The states of SM-RET (`Requested` passes straight on to `AwaitingDecision`)."""
+
+    AWAITING_DECISION = "AwaitingDecision"
+    APPROVED_NO_RETURN = "Approved_NoReturn"
+    AWAITING_RETURN_SHIPMENT = "AwaitingReturnShipment"
+    RETURN_IN_TRANSIT = "ReturnInTransit"
+    RETURN_ARRIVED = "ReturnArrived"
+    RETURN_NOTE_ISSUED = "ReturnNoteIssued"
+    INSPECTED = "Inspected"
+    RECEIPT_CONFIRMED = "ReceiptConfirmed"
+    NEGOTIATION = "Negotiation"
+    REFUNDED = "Refunded"
+    WITHDRAWN = "Withdrawn"
+    CLOSED_REJECTED = "ClosedRejected"
+
+
+class ComplaintStatus(StrEnum):
+    """The states of SM-CMP; an overdue response (AS-15) is a mark on an open complaint, not a state."""
+
+    OPEN = "Open"
+    RESPONDED = "Responded"
+    ESCALATED = "Escalated"
+    RESOLVED = "Resolved"
+
+
+class CustomerFlagStatus(StrEnum):
+    """The states of SM-CUST-FLAG (AS-18)."""
+
+    PROPOSED = "Proposed"
+    CONFIRMED = "Confirmed"
+    DISMISSED = "Dismissed"
