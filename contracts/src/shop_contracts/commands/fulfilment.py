@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from shop_contracts.messages import ID_PATTERN, Command
 
@@ -131,10 +132,18 @@ class RecordShipmentInTransit(Command):
 
 
 class RecordDelivery(Command):
-    """The carrier delivered the parcel (FUL-11; starts the 7-day window, AS-11)."""
+    """The carrier delivered the parcel (FUL-11; starts the 7-day window, AS-11). The delivery time
+    is the service's clock at receipt: a client-chosen `delivered_at` could shorten the buyer's
+    return window, so a body naming one is refused at that field."""
 
     shipment_id: str = Field(pattern=ID_PATTERN)
-    delivered_at: AwareDatetime | None = Field(default=None, description="defaults to now")
+    delivered_at: SkipJsonSchema[None] = Field(default=None, exclude=True)
+    """Not part of the command: present only so a body naming it is refused at that field."""
+
+    @field_validator("delivered_at", mode="before")
+    @classmethod
+    def _stamped(cls, value: object) -> None:
+        raise ValueError("the delivery time is the service clock's at receipt (FUL-11, AS-11)")
 
 
 class ReportCourierException(Command):

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from shop_contracts.events.hr import AbsenceKind
-from shop_contracts.events.hr_attendance import ShiftKind
+from shop_contracts.events.hr_attendance import PunchKind, ShiftKind
 from shop_contracts.events.hr_leave import LeaveType
 from shop_contracts.messages import ID_PATTERN, Command, FieldError
 
@@ -123,20 +124,51 @@ class AssignShift(Command):
     schedule: str | None = Field(default=None, min_length=1, max_length=32, description="default: setting")
 
 
+SERVICE_STAMPED = (
+    "the punch time is the service clock's at receipt (HR-10); HR corrects a punch with CorrectClockPunch"
+)
+
+
 class RecordClockIn(Command):
-    """A clock record of arrival; the work date is the business-time date of `at` (HR-10)."""
+    """A clock record of arrival, stamped with the service's clock at receipt; the work date is the
+    business-time date of that instant (HR-10). A body with `at` is refused: see CorrectClockPunch."""
 
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
-    at: AwareDatetime
     source: str = Field(default="terminal", min_length=1, max_length=64)
+    at: SkipJsonSchema[None] = Field(default=None, exclude=True)
+    """Not part of the command: present only so a body naming it is refused at `at` (HR-10)."""
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _stamped(cls, value: object) -> None:
+        raise ValueError(SERVICE_STAMPED)
 
 
 class RecordClockOut(Command):
-    """A clock record of departure (HR-10)."""
+    """A clock record of departure, stamped with the service's clock at receipt (HR-10)."""
 
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
-    at: AwareDatetime
     source: str = Field(default="terminal", min_length=1, max_length=64)
+    at: SkipJsonSchema[None] = Field(default=None, exclude=True)
+    """Not part of the command: present only so a body naming it is refused at `at` (HR-10)."""
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _stamped(cls, value: object) -> None:
+        raise ValueError(SERVICE_STAMPED)
+
+
+class CorrectClockPunch(Command):
+    """HR corrects (or supplies a missing) clock-in or clock-out of a work date, with a reason
+    (HR-10): its own event, the original kept; the day's lateness and early leave are judged on the
+    corrected time, and a day already evaluated is judged again. The corrected time lies on the
+    work date (business time) and not in the future."""
+
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    work_date: dt.date
+    punch: PunchKind
+    at: AwareDatetime = Field(description="the corrected time of the punch")
+    reason: str = Field(min_length=1, max_length=500)
 
 
 class ApproveBusinessErrand(Command):

@@ -54,6 +54,27 @@ class ClockedOut(EventData):
     source: str = Field(default="terminal", max_length=64)
 
 
+class PunchKind(StrEnum):
+    """Which clock record of the day (HR-10)."""
+
+    IN = "in"
+    OUT = "out"
+
+
+class ClockPunchCorrected(EventData):
+    """HR corrected a clock record of the day (HR-10); `original` is the punch it replaces (None
+    when the day had none). The evaluation uses `at`."""
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    work_date: dt.date
+    punch: PunchKind
+    at: AwareDatetime
+    original: AwareDatetime | None = None
+    corrected_by: str = Field(min_length=1, max_length=128)
+    corrected_at: AwareDatetime = Field(description="the service's clock when the correction was recorded")
+    reason: str = Field(min_length=1, max_length=500)
+
+
 class BusinessErrandApproved(EventData):
     """The direct supervisor signed an errand, filed with the office: it excuses the clock (HR-11)."""
 
@@ -136,3 +157,17 @@ class AttendanceDayEvaluated(EventData):
     leave_id: str | None = None
     leave_type: str | None = Field(default=None, max_length=32)
     evaluated_by: str = Field(min_length=1, max_length=128)
+
+
+class AttendanceDayRejudged(EventData):
+    """A clock correction on a day already evaluated (HR-10): the evaluation's findings on the
+    corrected punches, replacing the day's lateness (HR-8), early leave (HR-9) and outcome. A
+    changed absence comes with AbsenceRescinded / AbsenceRecorded, which the ladder counts (HR-16)."""
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    work_date: dt.date
+    outcome: DayOutcome
+    lateness_minutes: int = Field(ge=0)
+    early_leaves: int = Field(ge=0)
+    early_leave_minutes: int = Field(ge=0)
+    rejudged_by: str = Field(min_length=1, max_length=128)

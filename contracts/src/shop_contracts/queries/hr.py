@@ -3,6 +3,7 @@ SM-LEAVE, SM-DAY)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Final
 
@@ -63,6 +64,19 @@ class LeaveRequests(Query):
     employee_id: str | None = Field(default=None, pattern=EMPLOYEE_ID_PATTERN)
     limit: int = Field(default=100, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
+
+
+class AttendanceDay(Query):
+    """One employee's attendance day as recorded: the shift, every clock punch as the service
+    stamped it, HR's corrections (who, when, why, the punch replaced), the times the day is judged
+    on and what the evaluation found (HR-8..HR-16, HR-10 corrections). The employee reads their
+    own; HR reads all (the handler checks the reader)."""
+
+    read_roles = None
+    read_rule = "HR-10"
+
+    employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    work_date: dt.date
 
 
 class AttendanceMonth(Query):

@@ -23,7 +23,7 @@ from shop_contracts.commands import hr as c
 from shop_contracts.envelope import Actor
 from shop_contracts.messages import Command, EventData
 
-from .helpers import DIRECT, EMPLOYEE, OFFICE, OPEN_ENGINES, SUPERVISOR, Hr
+from .helpers import DIRECT, EMPLOYEE, HR, OFFICE, OPEN_ENGINES, SUPERVISOR, Hr
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = dt.date(2026, 3, 3)  # a Tuesday
@@ -52,15 +52,42 @@ def assign(
     )
 
 
+PUNCH_TIMES: dict[str, dt.datetime] = {}
+"""command id → the moment the terminal sends the punch. The service stamps a punch with its own
+clock (HR-10), so `Attendance.when` sets the FixedClock to that moment for the punch, then puts it back."""
+
+
+def punch_in(moment: dt.datetime, command_id: str | None = None, actor: Actor = CLOCK) -> c.RecordClockIn:
+    command_id = command_id or f"in-{moment.isoformat()}"
+    PUNCH_TIMES[command_id] = moment
+    return c.RecordClockIn(command_id=command_id, actor=actor, employee_id="emp-1")
+
+
+def punch_out(moment: dt.datetime, command_id: str | None = None, actor: Actor = CLOCK) -> c.RecordClockOut:
+    command_id = command_id or f"out-{moment.isoformat()}"
+    PUNCH_TIMES[command_id] = moment
+    return c.RecordClockOut(command_id=command_id, actor=actor, employee_id="emp-1")
+
+
 def clock_in(hhmm: str, day: dt.date = DAY, actor: Actor = CLOCK) -> c.RecordClockIn:
-    return c.RecordClockIn(
-        command_id=f"in-{day}-{hhmm.replace(':', '')}", actor=actor, employee_id="emp-1", at=at(hhmm, day)
-    )
+    return punch_in(at(hhmm, day), f"in-{day}-{hhmm.replace(':', '')}", actor)
 
 
 def clock_out(hhmm: str, day: dt.date = DAY, actor: Actor = CLOCK) -> c.RecordClockOut:
-    return c.RecordClockOut(
-        command_id=f"out-{day}-{hhmm.replace(':', '')}", actor=actor, employee_id="emp-1", at=at(hhmm, day)
+    return punch_out(at(hhmm, day), f"out-{day}-{hhmm.replace(':', '')}", actor)
+
+
+def correct(
+    punch: str, hhmm: str, day: dt.date = DAY, actor: Actor = HR, reason: str = "the terminal was down"
+) -> c.CorrectClockPunch:
+    return c.CorrectClockPunch(
+        command_id=f"correct-{punch}-{day}-{hhmm.replace(':', '')}-{actor.id}",
+        actor=actor,
+        employee_id="emp-1",
+        work_date=day,
+        punch=punch,
+        at=at(hhmm, day),
+        reason=reason,
     )
 
 
@@ -156,7 +183,16 @@ class Attendance(Hr):
         if self._unregistered:
             staff, self._unregistered = self._unregistered, []
             await self.register(*staff)
-        result = await TestApp.when(self, command)
+        moment = PUNCH_TIMES.get(command.command_id)
+        if moment is not None and isinstance(command, c.RecordClockIn | c.RecordClockOut):
+            before = self.clock.now()
+            self.clock.set(moment)
+            try:
+                result = await TestApp.when(self, command)
+            finally:
+                self.clock.set(before)
+        else:
+            result = await TestApp.when(self, command)
         await self.pump()
         return result
 
@@ -185,7 +221,7 @@ class Attendance(Hr):
         """What the evaluation appended: the events after the last input."""
         types = self.day_types(day)
         inputs = {"ShiftAssigned", "ClockedIn", "ClockedOut", "BusinessErrandApproved", "OutingRecorded"}
-        inputs |= {"MakeUpLeaveRecorded", "ReassignmentRefused", "LeaveNotedForDay"}
+        inputs |= {"MakeUpLeaveRecorded", "ReassignmentRefused", "LeaveNotedForDay", "ClockPunchCorrected"}
         return [t for t in types if t not in inputs]
 
     async def day_state(self, day: dt.date = DAY) -> AttendanceDayState:

@@ -39,6 +39,7 @@ from .attendance_helpers import (
     make_up,
     outing,
     policy,
+    punch_in,
     refusal,
 )
 from .helpers import absence
@@ -231,11 +232,7 @@ async def test_61_minutes_late_is_absence_late_over_1h_hr_12_b(hr: Attendance) -
 
 async def test_one_second_over_the_hour_is_over_the_hour_hr_12_b(hr: Attendance) -> None:
     await hr.given(assign())
-    await hr.when(
-        clock_in("09:30").model_copy(
-            update={"command_id": "in-late", "at": at("09:30") + dt.timedelta(seconds=1)}
-        )
-    )
+    await hr.when(punch_in(at("09:30") + dt.timedelta(seconds=1), "in-late"))
     await end_of_day(hr)
     assert absence_kinds(hr) == [AbsenceKind.LATE_OVER_1H]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from hr.time.adapters import queries
-from hr.time.adapters.attendance_views import AttendanceViews, attendance_month
+from hr.time.adapters.attendance_views import AttendanceViews, attendance_day, attendance_month
 from hr.time.adapters.deadlines import AttendanceDeadlines
 from hr.time.adapters.time_views import RotaViews, comp_time_balance, rota_days
 from hr.time.adapters.views import LadderViews, LeaveViews
@@ -16,9 +16,11 @@ from hr.time.application.deadlines import EvaluationFirer
 from hr.time.application.handlers import AttendanceCommands
 from hr.time.application.reactions import AbsenceLadderReaction, AttendanceLeaveReaction, RotaShiftsReaction
 from hr.time.application.rota_handlers import RotaCommands
+from hr.time.domain.attendance_state import day_id
 from hr.time.domain.overtime import CompTimeState
 from hr.time.domain.policy import TimePolicy
 from jetstream_es.deadlines import DeadlineScheduler
+from jetstream_es.identity import require_own_or
 from jetstream_es.projection import Projection, Tables
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands.hr import (
@@ -26,6 +28,7 @@ from shop_contracts.commands.hr import (
     ApproveLeave,
     AssignShift,
     AttachMedicalCertificate,
+    CorrectClockPunch,
     DeclineDismissal,
     DismissEmployee,
     EvaluateAttendanceDay,
@@ -48,7 +51,7 @@ from shop_contracts.commands.hr_time import (
     RecordOvertimeRefusal,
     RecordOvertimeWorked,
 )
-from shop_contracts.queries.hr import AbsenceLadder, AttendanceMonth, LeaveRequests
+from shop_contracts.queries.hr import HR_DEPT, AbsenceLadder, AttendanceDay, AttendanceMonth, LeaveRequests
 from shop_contracts.queries.hr_time import CompTimeBalance, Rota
 
 NAME = "hr"
@@ -92,6 +95,7 @@ class TimeService:
         rt.command(AssignShift, cmds.assign_shift)
         rt.command(RecordClockIn, cmds.clock_in)
         rt.command(RecordClockOut, cmds.clock_out)
+        rt.command(CorrectClockPunch, cmds.correct_punch)
         rt.command(ApproveBusinessErrand, cmds.approve_errand)
         rt.command(RecordOuting, cmds.record_outing)
         rt.command(RecordMakeUpLeave, cmds.record_make_up)
@@ -118,6 +122,7 @@ class TimeService:
         rt.query(AbsenceLadder, self.absence_ladder)
         rt.query(LeaveRequests, self.leave_requests)
         rt.query(AttendanceMonth, self.attendance_month)
+        rt.query(AttendanceDay, self.attendance_day)
         rt.query(Rota, self.rota)
         rt.query(CompTimeBalance, self.comp_time_balance)
 
@@ -138,3 +143,9 @@ class TimeService:
     async def attendance_month(self, query: AttendanceMonth) -> dict[str, Any]:
         tables = self.tables(self.attendance_views)
         return await attendance_month(self.runtime.engine, tables, query, self.full_attendance_days)
+
+    async def attendance_day(self, query: AttendanceDay) -> dict[str, Any]:
+        """Read from the day itself: its punches and HR's corrections of them (HR-10)."""
+        require_own_or(query.employee_id, (HR_DEPT,), what="the attendance day", rule="HR-10")
+        state = await self.commands.days.state(day_id(query.employee_id, query.work_date), fresh=True)
+        return attendance_day(state, query)

@@ -4,7 +4,8 @@ what the runs decided, kept from HR's own events.
 - employees (EmployeeOnboarded, EmployeeOffboarded): grade, base salary, join and leaving dates;
 - grades (EmployeeDemoted, DIS-11): each change of grade and base salary (HR-39) from its effective
   date, which payroll pays pro rata from that day (HR-36);
-- days (AttendanceDayEvaluated, AbsenceRecorded, AbsenceRescinded): outcome, leave type, absence;
+- days (AttendanceDayEvaluated, AttendanceDayRejudged after an HR-10 clock correction, AbsenceRecorded,
+  AbsenceRescinded): outcome, leave type, absence;
 - fines (FineImposed / FineReversed of the absence ladder, DisciplinaryFineImposed / Cancelled):
   one row per fine with the period whose latest run deducted it (each fine once) and the period
   that refunded a cancelled one — the public activity fund ledger (HR-37) reads the same rows,
@@ -61,7 +62,7 @@ from shop_contracts.aggregates import (
     HR_PAYROLL_PERIOD,
 )
 from shop_contracts.events.hr import AbsenceRecorded, AbsenceRescinded, FineImposed, FineReversed
-from shop_contracts.events.hr_attendance import AttendanceDayEvaluated
+from shop_contracts.events.hr_attendance import AttendanceDayEvaluated, AttendanceDayRejudged
 from shop_contracts.events.hr_discipline import (
     DisciplinaryFineCancelled,
     DisciplinaryFineImposed,
@@ -83,6 +84,7 @@ HANDLED = (
     EmployeeOffboarded,
     EmployeeDemoted,
     AttendanceDayEvaluated,
+    AttendanceDayRejudged,
     AbsenceRecorded,
     AbsenceRescinded,
     FineImposed,
@@ -233,7 +235,7 @@ class PayrollViews(Projection):
                     "base_cents": None if data.new_base_salary is None else cents(data.new_base_salary),
                 }
                 await conn.execute(upsert(conn, tables["grades"]).values(**row).on_conflict_do_nothing())
-            case AttendanceDayEvaluated() | AbsenceRecorded() | AbsenceRescinded():
+            case AttendanceDayEvaluated() | AttendanceDayRejudged() | AbsenceRecorded() | AbsenceRescinded():
                 await self._day(conn, tables["days"], data, event_id)
             case FineImposed():
                 await self._fine(
@@ -293,7 +295,7 @@ class PayrollViews(Projection):
         self,
         conn: AsyncConnection,
         days: Table,
-        data: AttendanceDayEvaluated | AbsenceRecorded | AbsenceRescinded,
+        data: AttendanceDayEvaluated | AttendanceDayRejudged | AbsenceRecorded | AbsenceRescinded,
         event_id: str,
     ) -> None:
         day = data.work_date.isoformat()
@@ -307,6 +309,8 @@ class PayrollViews(Projection):
         match data:
             case AttendanceDayEvaluated():
                 values |= {"outcome": data.outcome.value, "leave_type": data.leave_type}
+            case AttendanceDayRejudged():  # a clock correction judged the day again (HR-10)
+                values["outcome"] = data.outcome.value
             case AbsenceRecorded():
                 values["absence_days"] = str(data.days)
             case AbsenceRescinded():

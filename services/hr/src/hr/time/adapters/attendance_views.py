@@ -3,32 +3,37 @@ query over it: worked days, lateness (HR-8), early leave (HR-9, HR-13), absences
 days by type, lateness made up as personal leave (HR-14), and full attendance at 26 worked days
 (HR-6). A worked day is a clocked (or errand, HR-11) day with no absence recorded. A rescinded
 absence (AbsenceRescinded) leaves the day: covered by leave it becomes a leave day of that type
-(HR-20, HR-25), made up it becomes a worked day with its lateness as personal leave (HR-14).
+(HR-20, HR-25), made up it becomes a worked day with its lateness as personal leave (HR-14);
+taken away by a clock correction (HR-10) the day keeps the outcome AttendanceDayRejudged gives it,
+with the re-judged lateness and early leave. The AttendanceDay query reads the day's aggregate
+itself: its punches and HR's corrections with who, when and why (HR-10).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from hr.time.domain.attendance import MAKE_UP
-from hr.time.domain.attendance_state import registry
+from hr.time.domain.attendance import CLOCK_CORRECTION, MAKE_UP
+from hr.time.domain.attendance_state import AttendanceDayState, registry
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import upsert
 from shop_contracts.aggregates import HR_ATTENDANCE_DAY
 from shop_contracts.events.hr import AbsenceRecorded, AbsenceRescinded
 from shop_contracts.events.hr_attendance import (
     AttendanceDayEvaluated,
+    AttendanceDayRejudged,
     DayOutcome,
     EarlyLeaveRecorded,
     LatenessRecorded,
     MakeUpLeaveRecorded,
     ShiftAssigned,
 )
-from shop_contracts.queries.hr import AttendanceMonth
+from shop_contracts.queries.hr import AttendanceDay, AttendanceMonth
 
 WORKED = (DayOutcome.WORKED.value, DayOutcome.ERRAND.value)
 
@@ -46,6 +51,7 @@ class AttendanceViews(Projection):
             AttendanceDayEvaluated,
             AbsenceRescinded,
             MakeUpLeaveRecorded,
+            AttendanceDayRejudged,
         )
     )
     skip_unknown_types = True
@@ -106,7 +112,9 @@ class AttendanceViews(Projection):
                 values["made_up"] = True
             case AbsenceRescinded():
                 values |= {"absence_kind": None, "absence_days": None}
-                if data.covered_by != MAKE_UP:
+                if data.covered_by == CLOCK_CORRECTION:
+                    pass  # AttendanceDayRejudged follows with the day's outcome
+                elif data.covered_by != MAKE_UP:
                     values |= {"outcome": DayOutcome.LEAVE.value, "leave_type": data.leave_type}
                 elif row.outcome is not None:
                     values["outcome"] = DayOutcome.WORKED.value
@@ -117,6 +125,13 @@ class AttendanceViews(Projection):
                 }
             case AbsenceRecorded():
                 values |= {"absence_kind": data.kind.value, "absence_days": str(data.days)}
+            case AttendanceDayRejudged():
+                values |= {
+                    "outcome": data.outcome.value,
+                    "lateness_minutes": data.lateness_minutes,
+                    "early_leaves": data.early_leaves,
+                    "early_leave_minutes": data.early_leave_minutes,
+                }
             case AttendanceDayEvaluated():
                 values |= {
                     "outcome": data.outcome.value,
@@ -159,4 +174,37 @@ async def attendance_month(
         "evaluated_days": sum(1 for r in rows if r.outcome is not None),
         "full_attendance_days": full_attendance_days,
         "full_attendance": len(worked) >= full_attendance_days,
+    }
+
+
+def attendance_day(state: AttendanceDayState, query: AttendanceDay) -> dict[str, Any]:
+    """The day's punches as stamped, HR's corrections and what the day is judged on (HR-10)."""
+
+    def at(value: dt.datetime | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    return {
+        "employee_id": query.employee_id,
+        "work_date": query.work_date.isoformat(),
+        "shift": None if state.shift is None else state.shift.value,
+        "punches": [
+            {"punch": p.punch.value, "at": p.at.isoformat(), "source": p.source} for p in state.punches
+        ],
+        "corrections": [
+            {
+                "punch": c.punch.value,
+                "at": c.at.isoformat(),
+                "original": at(c.original),
+                "corrected_by": c.corrected_by,
+                "corrected_at": c.corrected_at.isoformat(),
+                "reason": c.reason,
+            }
+            for c in state.corrections
+        ],
+        "clock_in": at(state.clock_in),
+        "clock_out": at(state.clock_out),
+        "evaluated": state.evaluated,
+        "lateness_minutes": state.lateness_minutes,
+        "early_leave_minutes": state.early_leave_minutes,
+        "absence": None if state.absence is None else state.absence.value,
     }

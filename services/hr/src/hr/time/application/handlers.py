@@ -1,5 +1,6 @@
 """Command handlers: load the aggregate, let the domain decide, append (SM-ABS, SM-LEAVE, SM-DAY;
-HR-1..HR-16, HR-18..HR-26). Clock records and outings fall on the business-time date of `at`.
+HR-1..HR-16, HR-18..HR-26). Clock records are stamped with the service's clock and fall on that instant's business-time
+date (HR-10); outings fall on the business-time date of `left_at`.
 
 Counting an absence on the ladder (HR-16) reads the neighbouring ladder years' absence dates, so
 two consecutive days across 31 December and 1 January reach the dismissal threshold; rescinding one
@@ -37,6 +38,7 @@ from shop_contracts.commands.hr import (
     ApproveLeave,
     AssignShift,
     AttachMedicalCertificate,
+    CorrectClockPunch,
     DeclineDismissal,
     DismissEmployee,
     EvaluateAttendanceDay,
@@ -128,20 +130,38 @@ class AttendanceCommands:
         )
 
     async def clock_in(self, cmd: RecordClockIn) -> CommandResult:
-        day = self.policy.today(cmd.at)
+        """The punch is the service clock's now, on that instant's business date (HR-10)."""
+        now = self.clock.now()
+        day = self.policy.today(now)
         return await self.days.execute(
             day_id(cmd.employee_id, day),
             cause_of(cmd),
-            lambda s, _: attendance.clock_in(s, cmd, day, roles=self.policy.roles),
+            lambda s, _: attendance.clock_in(s, cmd, day, now, roles=self.policy.roles),
             must_exist=False,
         )
 
     async def clock_out(self, cmd: RecordClockOut) -> CommandResult:
-        day = self.policy.today(cmd.at)
+        now = self.clock.now()
+        day = self.policy.today(now)
         return await self.days.execute(
             day_id(cmd.employee_id, day),
             cause_of(cmd),
-            lambda s, _: attendance.clock_out(s, cmd, day, roles=self.policy.roles),
+            lambda s, _: attendance.clock_out(s, cmd, day, now, roles=self.policy.roles),
+            must_exist=False,
+        )
+
+    async def correct_punch(self, cmd: CorrectClockPunch) -> CommandResult:
+        """HR's correction of a punch; an evaluated day is judged again (HR-10)."""
+        self.policy.roles.require(cmd.actor, "CorrectClockPunch")
+        policy, tz = self.policy.attendance, self.policy.business_tz
+        overrun = await self.overrun(cmd.employee_id, cmd.work_date)
+        punch_date = self.policy.today(cmd.at)
+        return await self.days.execute(
+            day_id(cmd.employee_id, cmd.work_date),
+            cause_of(cmd),
+            lambda s, now: attendance.correct_punch(
+                s, cmd, punch_date, now, policy, tz, overrun, roles=self.policy.roles
+            ),
             must_exist=False,
         )
 

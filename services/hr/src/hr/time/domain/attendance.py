@@ -1,6 +1,9 @@
 """Attendance-day decisions (SM-DAY): the supervisor assigns the shift from a pattern set (HR-1..HR-5,
 C2) and records what the clock cannot see (HR-7, HR-12: absences, a refused reassignment, HR-14
-make-up leave); clock records decide arrival and departure (HR-10); the direct supervisor signs
+make-up leave); clock records decide arrival and departure (HR-10): a punch is stamped with the
+service's clock at receipt, never a time the caller chose, and only HR corrects one, with a reason
+(CorrectClockPunch: its own event, the original kept; a day already evaluated is judged again on
+the corrected punch, its absence rescinded or recorded as the ladder needs); the direct supervisor signs
 business errands (HR-11); outings are announced to the office or count as early leave (HR-13).
 A published rota assigns the shifts of its days (HR-1..HR-4, rota.py). Nothing else changes a day
 after its end-of-day evaluation (see evaluation.py), except what rescinds its absence, with
@@ -17,9 +20,11 @@ An attendance day records at most one absence: each occurrence counts as one day
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
-from hr.time.domain.attendance_state import ATTENDANCE_DAY, AttendanceDayState, day_id
+from hr.time.domain.attendance_state import ATTENDANCE_DAY, AttendanceDayState, day_id, evolve
+from hr.time.domain.evaluation import evaluate
 from hr.time.domain.events import LeaveNotedForDay
 from hr.time.domain.policy import AttendancePolicy
 from hr.time.domain.shifts import breaks_rest_after_main, resolve
@@ -28,6 +33,7 @@ from jetstream_es.roles import CommandRoles
 from shop_contracts.commands.hr import (
     ApproveBusinessErrand,
     AssignShift,
+    CorrectClockPunch,
     RecordAbsence,
     RecordClockIn,
     RecordClockOut,
@@ -38,11 +44,17 @@ from shop_contracts.commands.hr import (
 from shop_contracts.envelope import Actor
 from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded, AbsenceRescinded
 from shop_contracts.events.hr_attendance import (
+    AttendanceDayEvaluated,
+    AttendanceDayRejudged,
     BusinessErrandApproved,
     ClockedIn,
     ClockedOut,
+    ClockPunchCorrected,
+    EarlyLeaveRecorded,
+    LatenessRecorded,
     MakeUpLeaveRecorded,
     OutingRecorded,
+    PunchKind,
     ReassignmentRefused,
     ShiftAssigned,
     ShiftKind,
@@ -54,6 +66,19 @@ __all__ = ["ATTENDANCE_DAY", "AttendanceDayState", "day_id"]
 LEAVE_COVERS = frozenset({AbsenceKind.FULL_DAY, AbsenceKind.NO_LEAVE_PROCEDURE, AbsenceKind.LEAVE_OVERRUN})
 """Absences an approved leave covering the day rescinds (HR-18, HR-20, HR-25)."""
 MAKE_UP = "make_up_leave"
+CLOCK_CORRECTION = "clock_correction"
+"""`covered_by` of an absence a clock correction took away (HR-10)."""
+CLOCK_DECIDED = frozenset(
+    {
+        AbsenceKind.FULL_DAY,
+        AbsenceKind.NO_LEAVE_PROCEDURE,
+        AbsenceKind.LEAVE_OVERRUN,
+        AbsenceKind.REFUSED_ASSIGNMENT,
+        AbsenceKind.LATE_OVER_1H,
+        AbsenceKind.EARLY_LEAVE,
+    }
+)
+"""Absences the evaluation decides from the clock records; a correction judges them again."""
 
 
 def _open(state: AttendanceDayState, employee_id: str, work_date: dt.date) -> None:
@@ -135,21 +160,152 @@ def _clock_actor(actor: Actor, employee_id: str, command: str, *, roles: Command
 
 
 def clock_in(
-    state: AttendanceDayState, cmd: RecordClockIn, work_date: dt.date, *, roles: CommandRoles
+    state: AttendanceDayState,
+    cmd: RecordClockIn,
+    work_date: dt.date,
+    now: dt.datetime,
+    *,
+    roles: CommandRoles,
 ) -> list[EventData]:
+    """`now`: the service's clock at receipt, the punch's time (HR-10)."""
     _clock_actor(cmd.actor, cmd.employee_id, roles=roles, command="RecordClockIn")
     _open(state, cmd.employee_id, work_date)
-    return [ClockedIn(employee_id=cmd.employee_id, work_date=work_date, at=cmd.at, source=cmd.source)]
+    return [ClockedIn(employee_id=cmd.employee_id, work_date=work_date, at=now, source=cmd.source)]
 
 
 def clock_out(
-    state: AttendanceDayState, cmd: RecordClockOut, work_date: dt.date, *, roles: CommandRoles
+    state: AttendanceDayState,
+    cmd: RecordClockOut,
+    work_date: dt.date,
+    now: dt.datetime,
+    *,
+    roles: CommandRoles,
 ) -> list[EventData]:
     _clock_actor(cmd.actor, cmd.employee_id, roles=roles, command="RecordClockOut")
     _open(state, cmd.employee_id, work_date)
-    if state.clock_in is None or cmd.at <= state.clock_in:
-        raise RuleViolated(f"{cmd.employee_id} has no clock-in before {cmd.at} on {work_date}", "HR-10")
-    return [ClockedOut(employee_id=cmd.employee_id, work_date=work_date, at=cmd.at, source=cmd.source)]
+    if state.clock_in is None or now <= state.clock_in:
+        raise RuleViolated(f"{cmd.employee_id} has no clock-in before {now} on {work_date}", "HR-10")
+    return [ClockedOut(employee_id=cmd.employee_id, work_date=work_date, at=now, source=cmd.source)]
+
+
+def correct_punch(
+    state: AttendanceDayState,
+    cmd: CorrectClockPunch,
+    punch_date: dt.date,
+    now: dt.datetime,
+    policy: AttendancePolicy,
+    business_tz: str,
+    overrun: tuple[str, dt.date] | None = None,
+    *,
+    roles: CommandRoles,
+) -> list[EventData]:
+    """HR corrects a punch (HR-10). `punch_date`: the business-time date of the corrected time,
+    which must be the work date; the corrected time may not lie in the future. On a day already
+    evaluated the evaluation runs again on the corrected punches (`overrun` as for the evaluation)."""
+    roles.require(cmd.actor, "CorrectClockPunch")
+    if cmd.actor.id == cmd.employee_id:
+        raise Forbidden(f"{cmd.actor.id} may not correct their own clock record", "HR-10")
+    if punch_date != cmd.work_date:
+        raise InvalidCommand(
+            f"the corrected time {cmd.at.isoformat()} falls on {punch_date}, not on the work date "
+            f"{cmd.work_date} (HR-10)",
+            "HR-10",
+            fields=["at"],
+        )
+    if cmd.at > now:
+        raise InvalidCommand(
+            f"the corrected time {cmd.at.isoformat()} lies in the future (HR-10)", "HR-10", fields=["at"]
+        )
+    original = state.clock_in if cmd.punch is PunchKind.IN else state.clock_out
+    if original == cmd.at:
+        raise RuleViolated(
+            f"{cmd.employee_id}'s clock-{cmd.punch} on {cmd.work_date} is {cmd.at} already", "HR-10"
+        )
+    if cmd.punch is PunchKind.IN and state.clock_out is not None and cmd.at >= state.clock_out:
+        raise RuleViolated(
+            f"the corrected clock-in is not before the clock-out at {state.clock_out}", "HR-10"
+        )
+    if cmd.punch is PunchKind.OUT and (state.clock_in is None or cmd.at <= state.clock_in):
+        raise RuleViolated(
+            f"{cmd.employee_id} has no clock-in before the corrected clock-out on {cmd.work_date}", "HR-10"
+        )
+    corrected = ClockPunchCorrected(
+        employee_id=cmd.employee_id,
+        work_date=cmd.work_date,
+        punch=cmd.punch,
+        at=cmd.at,
+        original=original,
+        corrected_by=cmd.actor.id,
+        corrected_at=now,
+        reason=cmd.reason,
+    )
+    if not state.evaluated:
+        return [corrected]
+    return [corrected, *_rejudge(state, corrected, now, policy, business_tz, overrun)]
+
+
+def _rejudge(
+    state: AttendanceDayState,
+    corrected: ClockPunchCorrected,
+    now: dt.datetime,
+    policy: AttendancePolicy,
+    business_tz: str,
+    overrun: tuple[str, dt.date] | None,
+) -> list[EventData]:
+    """The evaluation again on the corrected day, the way late facts change an evaluated day
+    (make-up leave, leave approved afterwards): the old clock-decided absence is rescinded when it
+    no longer stands, a new one recorded, and the day's findings replaced (HR-8, HR-9, HR-12)."""
+    old = state.absence if state.absence in CLOCK_DECIDED else None
+    fresh_state = replace(
+        evolve(state, corrected),
+        evaluated=False,
+        absence=state.absence if old is None else None,
+        absence_days=state.absence_days if old is None else Decimal(0),
+        lateness_minutes=0,
+        early_leave_minutes=0,
+    )
+    fresh = evaluate(
+        fresh_state,
+        corrected.employee_id,
+        corrected.work_date,
+        policy,
+        business_tz,
+        now,
+        corrected.corrected_by,
+        overrun,
+    )
+    new = next((e for e in fresh if isinstance(e, AbsenceRecorded)), None)
+    closed = next(e for e in fresh if isinstance(e, AttendanceDayEvaluated))
+    early = [e for e in fresh if isinstance(e, EarlyLeaveRecorded)]
+    events: list[EventData] = []
+    if old is not None and (new is None or new.kind is not old):
+        events.append(
+            AbsenceRescinded(
+                employee_id=corrected.employee_id,
+                work_date=corrected.work_date,
+                kind=old,
+                days=state.absence_days,
+                covered_by=CLOCK_CORRECTION,
+                rule="HR-10",
+                reason=f"clock-{corrected.punch} corrected to {corrected.at.isoformat()}: {corrected.reason}"[
+                    :500
+                ],
+            )
+        )
+    if new is not None and new.kind is not old:
+        events.append(new)
+    events.append(
+        AttendanceDayRejudged(
+            employee_id=corrected.employee_id,
+            work_date=corrected.work_date,
+            outcome=closed.outcome,
+            lateness_minutes=sum(e.minutes for e in fresh if isinstance(e, LatenessRecorded)),
+            early_leaves=len(early),
+            early_leave_minutes=sum(e.minutes for e in early),
+            rejudged_by=corrected.corrected_by,
+        )
+    )
+    return events
 
 
 def approve_errand(

@@ -1,5 +1,5 @@
 """The AttendanceDay aggregate's state, one per employee per work date (SM-DAY): the assigned
-shift (HR-1..HR-4), clock records (HR-10), errands (HR-11), outings (HR-13), make-up leave (HR-14),
+shift (HR-1..HR-4), clock records and HR's corrections of them (HR-10), errands (HR-11), outings (HR-13), make-up leave (HR-14),
 a refused reassignment (HR-12 (c)), the leave covering the day, what the evaluation found, and an
 absence rescinded afterwards (HR-14, HR-20, HR-25).
 """
@@ -18,13 +18,16 @@ from shop_contracts.aggregates import HR_ATTENDANCE_DAY
 from shop_contracts.events.hr import AbsenceKind, AbsenceRecorded, AbsenceRescinded
 from shop_contracts.events.hr_attendance import (
     AttendanceDayEvaluated,
+    AttendanceDayRejudged,
     BusinessErrandApproved,
     ClockedIn,
     ClockedOut,
+    ClockPunchCorrected,
     EarlyLeaveRecorded,
     LatenessRecorded,
     MakeUpLeaveRecorded,
     OutingRecorded,
+    PunchKind,
     ReassignmentRefused,
     ShiftAssigned,
     ShiftKind,
@@ -45,6 +48,27 @@ class LeaveNote:
 
 
 @dataclass(frozen=True)
+class Punch:
+    """A clock record as the terminal (or office) sent it, stamped by the service (HR-10)."""
+
+    punch: PunchKind
+    at: dt.datetime
+    source: str
+
+
+@dataclass(frozen=True)
+class Correction:
+    """HR's correction of a punch: who, when, why, and the punch it replaced (HR-10)."""
+
+    punch: PunchKind
+    at: dt.datetime
+    original: dt.datetime | None
+    corrected_by: str
+    corrected_at: dt.datetime
+    reason: str
+
+
+@dataclass(frozen=True)
 class AttendanceDayState:
     employee_id: str = ""
     work_date: dt.date | None = None
@@ -54,7 +78,11 @@ class AttendanceDayState:
     rota_id: str | None = None
     periods: tuple[Span, ...] = ()
     clock_in: dt.datetime | None = None
+    """The arrival the day is judged on: HR's latest correction, else the first clock-in (HR-10)."""
     clock_out: dt.datetime | None = None
+    """The departure the day is judged on: HR's latest correction, else the last clock-out."""
+    punches: tuple[Punch, ...] = ()
+    corrections: tuple[Correction, ...] = ()
     errand: bool = False
     unannounced_outings: tuple[tuple[dt.datetime, dt.datetime | None], ...] = ()
     made_up: bool = False
@@ -63,6 +91,10 @@ class AttendanceDayState:
     evaluated: bool = False
     lateness_minutes: int = 0
     early_leave_minutes: int = 0
+
+    def corrected(self, punch: PunchKind) -> bool:
+        """HR corrected this punch: later clock records of the same kind no longer move it."""
+        return any(c.punch is punch for c in self.corrections)
 
 
 def _day(state: AttendanceDayState, event: EventData) -> AttendanceDayState:
@@ -85,11 +117,31 @@ def evolve(state: AttendanceDayState, event: EventData) -> AttendanceDayState:
         case ShiftAssigned():
             return replace(state, shift=event.shift, periods=event.periods, rota_id=event.rota_id)
         case ClockedIn():
+            punches = (*state.punches, Punch(PunchKind.IN, event.at, event.source))
+            if state.corrected(PunchKind.IN):
+                return replace(state, punches=punches)
             first = event.at if state.clock_in is None else min(state.clock_in, event.at)
-            return replace(state, clock_in=first)
+            return replace(state, clock_in=first, punches=punches)
         case ClockedOut():
+            punches = (*state.punches, Punch(PunchKind.OUT, event.at, event.source))
+            if state.corrected(PunchKind.OUT):
+                return replace(state, punches=punches)
             last = event.at if state.clock_out is None else max(state.clock_out, event.at)
-            return replace(state, clock_out=last)
+            return replace(state, clock_out=last, punches=punches)
+        case ClockPunchCorrected():
+            correction = Correction(
+                event.punch, event.at, event.original, event.corrected_by, event.corrected_at, event.reason
+            )
+            state = replace(state, corrections=(*state.corrections, correction))
+            if event.punch is PunchKind.IN:
+                return replace(state, clock_in=event.at)
+            return replace(state, clock_out=event.at)
+        case AttendanceDayRejudged():
+            return replace(
+                state,
+                lateness_minutes=event.lateness_minutes,
+                early_leave_minutes=event.early_leave_minutes,
+            )
         case BusinessErrandApproved():
             return replace(state, errand=True)
         case OutingRecorded(announced=False):
@@ -126,6 +178,8 @@ registry = EventRegistry(
         EarlyLeaveRecorded,
         AttendanceDayEvaluated,
         AbsenceRescinded,
+        ClockPunchCorrected,
+        AttendanceDayRejudged,
     ]
 )
 ATTENDANCE_DAY = AggregateType.of(HR_ATTENDANCE_DAY, registry, AttendanceDayState, evolve)

@@ -1,6 +1,6 @@
 """Who may do what in HR (rules.md §0 roles; HR-7 attendance owner, HR-16 dismissal decision,
 HR-18/HR-22/HR-26 leave approvers, HR-18 and C18 filing with the office and HR; HR-10 clock records
-by the terminal (system), the office or HR, or the employee; HR-11 errands signed by the direct
+by the terminal (system), the office or HR, or the employee, corrected by HR only; HR-11 errands signed by the direct
 supervisor; HR-13 outings announced to the office; conflict C9: the table is a setting, see
 bootstrap.COMMAND_TABLE)."""
 
@@ -28,6 +28,7 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "AssignShift": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR), "HR-7"),
     "RecordClockIn": ((SYSTEM, OFFICE, HR_DEPT), "HR-10"),
     "RecordClockOut": ((SYSTEM, OFFICE, HR_DEPT), "HR-10"),
+    "CorrectClockPunch": ((HR_DEPT,), "HR-10"),
     "ApproveBusinessErrand": ((DIRECT_SUPERVISOR,), "HR-11"),
     "RecordAnnouncedOuting": ((OFFICE,), "HR-13"),
     "RecordOuting": ((OFFICE, ECOM_SUPERVISOR, DIRECT_SUPERVISOR), "HR-13"),
