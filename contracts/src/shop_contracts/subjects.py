@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from shop_contracts.headers import Header
-
 SERVICES: Final = ("orders", "fulfilment", "aftersales", "hr")
 STREAMS: Final = {service: service.upper() for service in SERVICES}
 DLQ_STREAM: Final = "DLQ"
@@ -20,13 +18,6 @@ KEY_STREAMS: Final = {"hr": "HR_KEYS"}
 """Secrets a service needs to read its own history (HR's per-employee data keys, HR-38), one stream
 per service outside its event stream: one message per subject (`<service>.keys.<id>`, the latest
 wins), so an erasure replaces the key and it is gone. Exports of these are encrypted (decision 0006)."""
-
-# Aliases of `shop_contracts.headers.Header` members, kept while the last modules move to the enum
-# (use `Header` in new code).
-EVENT_TYPE_HEADER: Final = Header.EVENT_TYPE
-SCHEMA_VERSION_HEADER: Final = Header.SCHEMA_VERSION
-MSG_ID_HEADER: Final = Header.MSG_ID
-EXPECTED_LAST_SUBJECT_SEQ_HEADER: Final = Header.EXPECTED_LAST_SUBJECT_SEQ
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")
 

@@ -30,7 +30,7 @@ from jetstream_es.sql import make_engine
 from jetstream_es.testing.harness import eventually
 from jetstream_es.testing.nats_server import NatsServer
 from jetstream_es.testing.sample import COUNTER, CounterTotals, OpenCounter, increment, open_counter, registry
-from shop_contracts.subjects import EVENT_TYPE_HEADER
+from shop_contracts.headers import Header
 
 from .helpers import ACTOR, CONSUMER, provision_consumer
 
@@ -150,14 +150,14 @@ async def test_poison_messages_go_to_the_dlq_with_a_reason_and_later_events_stil
     await open_and_increment(store, "p1", 1)
     good = (await store.read("Counter", "p1"))[-1].envelope
     await js.publish(
-        "sample.events.Counter.p1", b"{not json", headers={EVENT_TYPE_HEADER: "CounterIncremented"}
+        "sample.events.Counter.p1", b"{not json", headers={Header.EVENT_TYPE: "CounterIncremented"}
     )
-    await js.publish("sample.events.Counter.p1", b"{}", headers={EVENT_TYPE_HEADER: "CounterExploded"})
+    await js.publish("sample.events.Counter.p1", b"{}", headers={Header.EVENT_TYPE: "CounterExploded"})
     bad_schema = good.model_copy(update={"event_id": "bad-schema", "version": 3, "data": {"by": "lots"}})
     await js.publish(
         "sample.events.Counter.p1",
         bad_schema.model_dump_json().encode(),
-        headers={EVENT_TYPE_HEADER: "CounterIncremented"},
+        headers={Header.EVENT_TYPE: "CounterIncremented"},
     )
     await js.publish("sample.events.Counter.p1", b"{}")
     await open_and_increment(store, "p2", 2)
@@ -186,7 +186,7 @@ async def test_an_unknown_event_type_on_another_services_stream_is_skipped_not_d
     await provision_consumer(nc)
     await open_and_increment(store, "f1", 1)
     await nc.jetstream().publish(
-        "sample.events.Counter.f1", b"{}", headers={EVENT_TYPE_HEADER: "CounterRenamed"}
+        "sample.events.Counter.f1", b"{}", headers={Header.EVENT_TYPE: "CounterRenamed"}
     )
     await open_and_increment(store, "f2", 2)
     runner = ProjectionRunner(
@@ -250,7 +250,7 @@ async def test_a_failing_handler_is_retried_then_dead_lettered_and_the_runner_mo
     assert dead[0]["Dlq-Reason"] == "handler_failed"
     assert dead[0]["Dlq-Attempts"] == str(FAST.max_deliver)
     assert "projection table is broken" in dead[0]["Dlq-Error"]
-    assert dead[0][EVENT_TYPE_HEADER] == "CounterIncremented", "original headers travel with it"
+    assert dead[0][Header.EVENT_TYPE] == "CounterIncremented", "original headers travel with it"
     await runner.stop()
     await store.close()
 

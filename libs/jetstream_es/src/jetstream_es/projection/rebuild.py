@@ -27,6 +27,7 @@ from jetstream_es.jetstream.direct_get import DirectGetClient
 from jetstream_es.projection.base import ApplyContext, Decoded, Tables, _matches
 from jetstream_es.projection.failures import _Poison
 from jetstream_es.sql import projection_state
+from shop_contracts.headers import Header
 
 if TYPE_CHECKING:
     from jetstream_es.projection.runner import ProjectionRunner
@@ -223,7 +224,7 @@ class _Replay:
                 msgs, remaining = await pending
                 if not msgs:
                     return
-                last = int((msgs[-1].headers or {})["Nats-Sequence"])
+                last = int((msgs[-1].headers or {})[Header.SEQUENCE])
                 more = remaining > 0 and (stop_at is None or last < stop_at)
                 if more:
                     pending = asyncio.ensure_future(self._fetch(last + 1))
@@ -240,7 +241,7 @@ class _Replay:
         filters = self.runner.projection.filter_subjects
         for msg in msgs:
             headers = msg.headers or {}
-            seq, subject = int(headers["Nats-Sequence"]), headers["Nats-Subject"]
+            seq, subject = int(headers[Header.SEQUENCE]), headers[Header.SUBJECT]
             if stop_at is not None and seq > stop_at:
                 break
             last = seq

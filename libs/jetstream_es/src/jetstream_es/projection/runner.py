@@ -58,7 +58,8 @@ from jetstream_es.projection.failures import (
 )
 from jetstream_es.projection.rebuild import ProgressCallback, RebuildReport, rebuild
 from jetstream_es.sql import create_runtime_tables, projection_state
-from shop_contracts.subjects import EVENT_TYPE_HEADER, MSG_ID_HEADER, stream_name
+from shop_contracts.headers import Header
+from shop_contracts.subjects import stream_name
 
 log = structlog.get_logger(__name__)
 
@@ -296,7 +297,7 @@ class ProjectionRunner:
     def _decode_parts(
         self, headers: Mapping[str, str], data: bytes, subject: str, seq: int
     ) -> Decoded | None:
-        event_type = headers.get(EVENT_TYPE_HEADER)
+        event_type = headers.get(Header.EVENT_TYPE)
         if event_type is None:
             raise _Poison("missing_event_type", "message has no Event-Type header")
         if event_type not in self.projection.handles:
@@ -333,7 +334,7 @@ class ProjectionRunner:
     async def _process_one(self, msg: Msg) -> None:
         headers = msg.headers or {}
         with bound_event(
-            event_id=headers.get(MSG_ID_HEADER), subject=msg.subject, stream_seq=_stream_seq(msg)
+            event_id=headers.get(Header.MSG_ID), subject=msg.subject, stream_seq=_stream_seq(msg)
         ):
             await self._retry_one(msg)
 

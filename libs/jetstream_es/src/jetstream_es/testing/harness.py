@@ -13,10 +13,9 @@ from nats.aio.client import Client
 
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.envelope import SYSTEM_ACTOR, EventEnvelope
+from shop_contracts.headers import Header
 from shop_contracts.messages import EventData
 from shop_contracts.subjects import (
-    EVENT_TYPE_HEADER,
-    MSG_ID_HEADER,
     command_subject,
     event_subject,
     query_subject,
@@ -75,7 +74,7 @@ async def publish_event(
     await nc.jetstream().publish(
         event_subject(service, aggregate, aggregate_id),
         envelope.model_dump_json().encode(),
-        headers={EVENT_TYPE_HEADER: data.event_type, MSG_ID_HEADER: f"{event_id}-{next(_deliveries)}"},
+        headers={Header.EVENT_TYPE: data.event_type, Header.MSG_ID: f"{event_id}-{next(_deliveries)}"},
     )
 
 
