@@ -78,6 +78,9 @@ HR_LEAVE_REQUEST: Final = AggregateRef("hr", "LeaveRequest")
 HR_OVERTIME: Final = AggregateRef("hr", "Overtime")
 HR_COMP_TIME_ACCOUNT: Final = AggregateRef("hr", "CompTimeAccount")
 
+# identity: who holds which role (issue 17)
+IDENTITY_ROLE_HOLDER: Final = AggregateRef("identity", "RoleHolder")
+
 ALL: Final[tuple[AggregateRef, ...]] = tuple(
     value for value in list(globals().values()) if isinstance(value, AggregateRef)
 )
