@@ -1,4 +1,4 @@
-"""Projection runner: exactly-once read models from a durable pull consumer.
+"""The live projection runner: exactly-once read models from a durable pull consumer (decision 0002).
 
 - The projection update and its checkpoint commit in ONE transaction; the message is acked after
   the commit; a redelivered sequence at or below the checkpoint is acked and skipped.
@@ -11,21 +11,11 @@
   event type it does not know at all is skipped on another service's stream (the producer may
   add types: tolerant reader) and with `skip_unknown_types`; on its own service's stream it is
   parked in the DLQ: this service wrote it, so this code is older than the writer or misses a
-  registration, and skipping would silently drop it from the read model (decisions 0002, 0005).
-- A message that cannot be decoded (bad JSON, missing type, schema violation) goes straight to
-  the `DLQ` stream with the reason. A handler error is retried with backoff, in order, holding the
-  message (`in_progress`); after `max_deliver` attempts it goes to the DLQ and the runner moves on.
-  An unreachable projection store (`store_unavailable`: a restarting database, a lost connection,
-  a locked SQLite file) is not the event's fault: the runner waits for the store, logging
-  `projection_store_unavailable`, and never dead-letters for it.
-- `rebuild()` replays the stream (batch direct gets) into a fresh table generation while the
-  old one keeps serving, then swaps it in with the live checkpoint; side effects are suppressed.
-  It reports its progress to a callback; `dry_run=True` compares the fresh generation with the
-  serving one, reports the differences per table and swaps nothing.
-- `apply_dead_letter()` applies a dead letter again after a fix (an operator's retry), at most once
-  (`dead_letters_applied`, same transaction), leaving the checkpoint where it is.
+  registration (decisions 0002, 0005).
 - `pause()` / `resume()` stop and restart fetching without unbinding (what `shopctl lag` shows).
-See docs/decisions/0002-projection-runner.md.
+
+Retries, the DLQ and waiting for an unreachable store are `jetstream_es.projection.failures`;
+`rebuild()` (replay, dry-run compare, progress) is `jetstream_es.projection.rebuild`.
 """
 
 from __future__ import annotations
