@@ -18,6 +18,7 @@ from nats.aio.client import Client
 from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.repository import Repository
 from jetstream_es.service.runtime import ServiceRuntime
+from jetstream_es.testing.harness import request as signed_request
 from jetstream_es.testing.nats_server import NatsServer
 from jetstream_es.testing.sample import COUNTER, CounterTotals, registry
 
@@ -37,10 +38,8 @@ async def service(nats_server: NatsServer, nc: Client, tmp_path: Path) -> AsyncI
 
 
 async def send(nc: Client, command: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
-    payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-    reply = await nc.request(f"sample.commands.{command}", payload, timeout=5)
-    result: dict[str, Any] = json.loads(reply.data)
-    return result
+    """A command signed as the actor its body names (the session's test identity)."""
+    return await signed_request(nc, f"sample.commands.{command}", body)
 
 
 async def test_a_command_replies_with_the_aggregate_version_and_event_ids(
@@ -141,11 +140,11 @@ async def test_an_operator_replays_a_projection_over_nats(
         await send(nc, "OpenCounter", {"command_id": "o1", "actor": ACTOR, "counter_id": "c1", "name": "A"})
         await runtime.runners[0].wait_caught_up()
         request = json.dumps({"projection": "counter_totals"}).encode()
-        reply = json.loads((await nc.request("sample.admin.ReplayProjection", request, timeout=30)).data)
+        reply = await signed_request(nc, "sample.admin.ReplayProjection", request)
         assert reply["ok"] is True
         assert (reply["result"]["generation"], reply["result"]["events"]) == (2, 1)
         unknown = json.dumps({"projection": "nope"}).encode()
-        reply = json.loads((await nc.request("sample.admin.ReplayProjection", unknown, timeout=5)).data)
+        reply = await signed_request(nc, "sample.admin.ReplayProjection", unknown)
         assert reply["error"]["code"] == "not_found"
         assert "counter_totals" in reply["error"]["message"]
     finally:
@@ -178,7 +177,7 @@ async def test_a_reaction_cannot_be_replayed_over_nats(
     await runtime.start()
     try:
         request = json.dumps({"projection": "counter_totals"}).encode()
-        reply = json.loads((await nc.request("sample.admin.ReplayProjection", request, timeout=5)).data)
+        reply = await signed_request(nc, "sample.admin.ReplayProjection", request)
         assert reply["error"]["code"] == "invalid"
         assert "never replayed" in reply["error"]["message"]
     finally:

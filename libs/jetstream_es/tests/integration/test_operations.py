@@ -5,7 +5,6 @@ is resolved twice."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from jetstream_es.dlq import DeadLetterError, dead_letter, dead_letters, resolve
 from jetstream_es.projection.rebuild import RebuildProgress
 from jetstream_es.provision import provision
 from jetstream_es.service.runtime import ServiceRuntime
-from jetstream_es.testing.harness import caught_up, eventually
+from jetstream_es.testing.harness import caught_up, eventually, request
 from jetstream_es.testing.sample import (
     SAMPLE_CONSUMER_SPEC,
     CounterTotals,
@@ -33,9 +32,8 @@ ACTOR = {"id": "clerk-1", "roles": ["system"]}
 
 
 async def ask(nc: Client, subject: str, body: dict[str, Any]) -> dict[str, Any]:
-    reply = await nc.request(subject, json.dumps(body).encode(), timeout=10)
-    result: dict[str, Any] = json.loads(reply.data)
-    return result
+    """Signed as the body's actor, or as the test reader (who holds `operator`) for admin requests."""
+    return await request(nc, subject, body)
 
 
 async def counters(nc: Client, ids: list[str], increments: int) -> None:

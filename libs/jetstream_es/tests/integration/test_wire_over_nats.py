@@ -5,7 +5,6 @@ payload is still answered (`too_large`, with the size, the limit and how to page
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from pydantic import Field
 
 from jetstream_es.service.runtime import ServiceRuntime
 from jetstream_es.testing.contract import envelope
+from jetstream_es.testing.harness import request as signed_request
 from jetstream_es.testing.nats_server import NatsServer
 from shop_contracts.headers import Header
 from shop_contracts.messages import Query
@@ -51,9 +51,7 @@ async def service(nats_server: NatsServer, nc: Client, tmp_path: Path) -> AsyncI
 
 
 async def request(nc: Client, subject: str, body: dict[str, Any]) -> dict[str, Any]:
-    reply = await nc.request(f"sample.{subject}", json.dumps(body).encode(), timeout=5)
-    answer: dict[str, Any] = json.loads(reply.data)
-    return answer
+    return await signed_request(nc, f"sample.{subject}", body)
 
 
 async def open_counter(nc: Client, counter_id: str = "c1") -> None:

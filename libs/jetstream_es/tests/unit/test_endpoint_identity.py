@@ -61,7 +61,8 @@ async def test_a_body_naming_another_actor_is_forbidden_and_not_handled() -> Non
     handler = Handler()
     raw = body(actor={"id": "boss", "roles": ["dept_supervisor"]})
     reply = await run_command(Increment, handler, signed(raw), VERIFIER)
-    assert reply.error is not None and reply.error.code == "forbidden"
+    assert reply.error is not None
+    assert reply.error.code == "forbidden"
     assert reply.error.details == [{"reason": "body_actor_mismatch"}]
     assert handler.seen == []
 
@@ -70,7 +71,8 @@ async def test_a_body_with_more_roles_than_the_token_is_forbidden() -> None:
     handler = Handler()
     raw = body(actor={"id": "clerk-1", "roles": ["system", "dept_supervisor"]})
     reply = await run_command(Increment, handler, signed(raw), VERIFIER)
-    assert reply.error is not None and reply.error.details == [{"reason": "body_actor_mismatch"}]
+    assert reply.error is not None
+    assert reply.error.details == [{"reason": "body_actor_mismatch"}]
 
 
 @pytest.mark.parametrize(
@@ -100,20 +102,23 @@ async def test_a_bad_token_is_forbidden_naming_the_reason_before_the_body_is_rea
 ) -> None:
     handler = Handler()
     reply = await run_command(Increment, handler, request_of(body()), VERIFIER)
-    assert reply.error is not None and reply.error.code == "forbidden", reply
+    assert reply.error is not None
+    assert reply.error.code == "forbidden", reply
     assert reply.error.details == [{"reason": reason}]
     assert handler.seen == []
 
 
 async def test_an_invalid_body_with_a_valid_token_is_still_invalid_at_its_path() -> None:
     reply = await run_command(Increment, Handler(), signed(body(by=0)), VERIFIER)
-    assert reply.error is not None and reply.error.code == "invalid"
+    assert reply.error is not None
+    assert reply.error.code == "invalid"
     assert [d["field"] for d in reply.error.details or []] == ["by"]
 
 
 async def test_an_unsigned_malformed_body_is_refused_for_its_token_first() -> None:
     reply = await run_command(Increment, Handler(), Request(SUBJECT, b'{"command_id": ', None), VERIFIER)
-    assert reply.error is not None and reply.error.details == [{"reason": "missing_token"}]
+    assert reply.error is not None
+    assert reply.error.details == [{"reason": "missing_token"}]
 
 
 class Payroll(Query):
@@ -133,19 +138,22 @@ def asked(actor: Actor, raw: bytes = b'{"period": "2026-03"}') -> Request:
 
 async def test_a_query_is_answered_to_a_reader_with_its_role_who_is_the_current_actor() -> None:
     reply = await run_query(Payroll, answer, asked(Actor(id="hr-1", roles=("hr_dept",))), VERIFIER)
-    assert reply.ok and reply.result == {"period": "2026-03", "reader": "hr-1"}
+    assert reply.ok
+    assert reply.result == {"period": "2026-03", "reader": "hr-1"}
 
 
 async def test_a_query_is_forbidden_to_a_reader_without_its_roles_citing_its_rule_hr_33() -> None:
     reply = await run_query(Payroll, answer, asked(Actor(id="emp-1", roles=())), VERIFIER)
-    assert reply.error is not None and reply.error.code == "forbidden"
+    assert reply.error is not None
+    assert reply.error.code == "forbidden"
     assert reply.error.rule == "HR-33"
     assert reply.error.details == [{"reason": "read_role_required", "roles": ["hr_dept"]}]
 
 
 async def test_a_query_without_a_token_is_forbidden() -> None:
     reply = await run_query(Payroll, answer, Request("hr.queries.Payroll", b"{}", None), VERIFIER)
-    assert reply.error is not None and reply.error.details == [{"reason": "missing_token"}]
+    assert reply.error is not None
+    assert reply.error.details == [{"reason": "missing_token"}]
 
 
 def test_verification_on_without_a_trust_file_refuses_naming_the_setting() -> None:

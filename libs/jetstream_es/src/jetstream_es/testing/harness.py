@@ -1,4 +1,8 @@
-"""Helpers for services' integration tests: requests, another service's events, waiting, polling."""
+"""Helpers for services' integration tests: requests, another service's events, waiting, polling.
+
+Every request is signed with the session's test identity (decision 0009, `testing.identity`): as
+the actor its body names, or `actor=` (queries name none: `READER`, who holds every role, unless
+the test names one). `signed=False` sends none, `token=` a token of the test's own making."""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from typing import Any, TypeVar
 from nats.aio.client import Client
 
 from jetstream_es.service import ServiceRuntime
-from shop_contracts.envelope import SYSTEM_ACTOR, EventEnvelope
+from jetstream_es.testing.identity import READER, actor_of, session_identity
+from shop_contracts.envelope import SYSTEM_ACTOR, Actor, EventEnvelope
 from shop_contracts.headers import Header
 from shop_contracts.messages import EventData
 from shop_contracts.subjects import (
@@ -25,22 +30,52 @@ T = TypeVar("T")
 _deliveries = itertools.count()
 
 
-async def request(nc: Client, subject: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
-    """The JSON reply to `body` (a dict, or raw bytes to send malformed input)."""
+ActorLike = Actor | dict[str, Any]
+
+
+def _actor(actor: ActorLike | None, body: dict[str, Any] | bytes) -> Actor:
+    if isinstance(actor, Actor):
+        return actor
+    if actor is not None:
+        return Actor.model_validate(actor)
+    return actor_of(body) or READER
+
+
+async def request(
+    nc: Client,
+    subject: str,
+    body: dict[str, Any] | bytes,
+    *,
+    actor: ActorLike | None = None,
+    signed: bool = True,
+    token: str | None = None,
+) -> dict[str, Any]:
+    """The JSON reply to `body` (a dict, or raw bytes to send malformed input), signed as `actor`
+    (default: the body's actor, else `READER`); `token` sends that token instead, `signed=False` none."""
     payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-    reply = await nc.request(subject, payload, timeout=10)
+    headers: dict[str, str] | None = None
+    if token is not None:
+        headers = {Header.ACTOR_TOKEN: token}
+    elif signed:
+        headers = session_identity().headers(_actor(actor, body), subject, payload)
+    reply = await nc.request(subject, payload, timeout=10, headers=headers)
     result: dict[str, Any] = json.loads(reply.data)
     return result
 
 
-async def send_command(nc: Client, service: str, name: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
-    """The whole reply of `service`'s command `name`: success or error alike."""
-    return await request(nc, command_subject(service, name), body)
+async def send_command(
+    nc: Client, service: str, name: str, body: dict[str, Any] | bytes, **signing: Any
+) -> dict[str, Any]:
+    """The whole reply of `service`'s command `name`: success or error alike (signed as `request`)."""
+    return await request(nc, command_subject(service, name), body, **signing)
 
 
-async def ask(nc: Client, service: str, name: str, body: dict[str, Any]) -> Any:
-    """The result of `service`'s query `name`; a failed reply fails the test."""
-    reply = await request(nc, query_subject(service, name), body)
+async def ask(
+    nc: Client, service: str, name: str, body: dict[str, Any], *, actor: ActorLike | None = None
+) -> Any:
+    """The result of `service`'s query `name` asked by `actor` (default `READER`); a failed reply
+    fails the test."""
+    reply = await request(nc, query_subject(service, name), body, actor=actor)
     assert reply["ok"], reply
     return reply["result"]
 

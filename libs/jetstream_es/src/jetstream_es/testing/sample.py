@@ -25,6 +25,7 @@ from jetstream_es.projection.base import ApplyContext, Decoded, Projection, Reac
 from jetstream_es.service.runtime import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.store import EventStore
+from jetstream_es.testing.identity import session_identity
 from shop_contracts.aggregates import AggregateRef
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.messages import Command, EventData
@@ -253,10 +254,11 @@ def sample_runtime(
 ) -> ServiceRuntime:
     """A `sample` service: OpenCounter, Increment and Shout commands, and (unless `totals=False`)
     the counter totals projection on consumer `sample-counter-totals` (provision it with
-    `SAMPLE_CONSUMER_SPEC`); `reactions=True` adds `IncrementOnOpen` (in-memory tests)."""
+    `SAMPLE_CONSUMER_SPEC`); `reactions=True` adds `IncrementOnOpen` (in-memory tests). It trusts
+    the session's test identity (`testing.identity`) unless `settings` say otherwise."""
     service = ServiceRuntime(
         "sample",
-        RuntimeSettings(nats_url=url, connect_timeout=2, **settings),
+        RuntimeSettings(nats_url=url, connect_timeout=2, **{**session_identity().settings(), **settings}),
         database_url,
         clock=clock,
         store=store,
