@@ -4,6 +4,7 @@ return parcel (AS-6)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 from fulfilment.bootstrap import FulfilmentSettings
 from fulfilment.shipping.domain.state import ShipmentStatus as S
 from jetstream_es.errors import Forbidden, RuleViolated
+from jetstream_es.service.endpoints import validation_reply
 from shop_contracts.commands import fulfilment as c
 from shop_contracts.events.fulfilment import (
     AccessoriesChecked,
@@ -30,6 +32,7 @@ from shop_contracts.events.fulfilment import (
 )
 from shop_contracts.events.order_progress import OrderCancelled
 from shop_contracts.events.refund_case import ReturnShippedByBuyer
+from shop_contracts.messages import validate_wire
 
 from .shipping_helpers import (
     AFTER_CUTOFF,
@@ -335,6 +338,19 @@ async def test_ful11_in_transit_then_delivered() -> None:
     delivered = h.events()[-1]
     assert isinstance(delivered, ShipmentDelivered)
     assert delivered.delivered_at == AFTER_CUTOFF + timedelta(days=1)
+
+
+def test_ful11_a_delivery_body_with_a_time_is_invalid_at_delivered_at() -> None:
+    """FUL-11, AS-11: the delivery time is the service's, so a back-dated one cannot shorten the
+    buyer's return window."""
+    body = {"command_id": "d-1", "actor": {"id": "cs-1", "roles": ["aftersales_cs"]}, "shipment_id": "o-1"}
+    with pytest.raises(ValidationError) as refused:
+        validate_wire(c.RecordDelivery, json.dumps(body | {"delivered_at": "2026-03-04T10:20:00+08:00"}))
+    reply = validation_reply(refused.value, "RecordDelivery")
+    assert reply.error is not None
+    [detail] = reply.error.details
+    assert detail["field"] == "delivered_at"
+    assert "FUL-11" in detail["problem"]
 
 
 async def test_ful10_courier_exception_reported_and_resolved_as_delivered() -> None:

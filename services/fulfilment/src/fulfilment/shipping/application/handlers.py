@@ -242,9 +242,7 @@ class ShippingCommands:
         )
 
     async def deliver(self, cmd: c.RecordDelivery) -> CommandResult:
-        return await self._on_shipment(
-            cmd, cmd.shipment_id, lambda s, now: shipment.deliver(s, cmd.delivered_at or now, now)
-        )
+        return await self._on_shipment(cmd, cmd.shipment_id, lambda s, now: shipment.deliver(s, now))
 
     async def report_exception(self, cmd: c.ReportCourierException) -> CommandResult:
         return await self._on_shipment(

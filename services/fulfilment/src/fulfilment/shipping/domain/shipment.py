@@ -613,18 +613,12 @@ def in_transit(state: ShipmentState, location: str, now: datetime) -> Sequence[E
     ]
 
 
-def deliver(state: ShipmentState, delivered_at: datetime, now: datetime) -> Sequence[EventData]:
+def deliver(state: ShipmentState, now: datetime) -> Sequence[EventData]:
+    """The delivery time is the service's clock at receipt, never the caller's: it starts the buyer's
+    7-day window (FUL-11, AS-11), which a back-dated time would shorten."""
     if state.status not in (S.STAMPED, S.IN_TRANSIT):
         raise _violation(state, "RecordDelivery", "Stamped or InTransit")
-    if delivered_at > now:
-        raise InvalidCommand("delivered_at lies in the future", "FUL-11", fields=["delivered_at"])
-    if state.stamped_at is not None and delivered_at < state.stamped_at:
-        raise InvalidCommand(
-            "delivered_at is before the shipment was stamped", "FUL-11", fields=["delivered_at"]
-        )
-    return [
-        ShipmentDelivered(shipment_id=state.shipment_id, order_id=state.order_id, delivered_at=delivered_at)
-    ]
+    return [ShipmentDelivered(shipment_id=state.shipment_id, order_id=state.order_id, delivered_at=now)]
 
 
 def report_exception(
