@@ -15,14 +15,15 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from aftersales.domain.policy import (
+from aftersales.customers.wiring import CustomersContext
+from aftersales.refunds.wiring import RefundsContext
+from aftersales.shared.policy import (
     DEFAULT_DEPARTMENTS,
     DEFAULT_REASONS,
     AftersalesPolicy,
     check_escalation_role,
 )
-from aftersales.domain.roles import COMMAND_ROLES, SETTING
-from aftersales.wiring import NAME, AftersalesService
+from aftersales.shared.roles import COMMAND_ROLES, SETTING
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
 from jetstream_es.department_calendar import (
@@ -38,6 +39,7 @@ from jetstream_es.settings import RuntimeSettings
 from jetstream_es.store import EventStore
 from shop_contracts.messages import ROLE_ID_PATTERN
 
+NAME = "aftersales"
 SPEC = ServiceSpec(name=NAME, module=NAME)  # consumers come from the built runtime
 
 
@@ -72,7 +74,7 @@ class AftersalesSettings(BaseSettings):
     command_roles: Annotated[dict[str, list[str]], NoDecode] = Field(
         default_factory=dict,
         description="C9: who may issue which command, a JSON object command -> roles replacing the "
-        "defaults of aftersales/domain/roles.py (000: the department supervisor decides and refunds) for the "
+        "defaults of aftersales/shared/roles.py (000: the department supervisor decides and refunds) for the "
         "commands it names; roles.SERVICE_DEPARTMENT_001 is 001's separate after-sales service department",
     )
 
@@ -104,6 +106,19 @@ class AftersalesSettings(BaseSettings):
         if self.escalation_role is not None:
             check_escalation_role(self.escalation_role, roles)
         return self
+
+
+class AftersalesService:
+    """Both contexts on one runtime: the refund context (SM-RET) and the customer context (SM-CMP,
+    SM-CUST-FLAG), wired in that order."""
+
+    def __init__(self, runtime: ServiceRuntime, policy: AftersalesPolicy, business_tz: str) -> None:
+        self.refunds = RefundsContext(runtime, policy, business_tz)
+        self.customers = CustomersContext(runtime, policy)
+
+    def wire(self) -> None:
+        self.refunds.wire()
+        self.customers.wire()
 
 
 def build(

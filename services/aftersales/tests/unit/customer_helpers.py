@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aftersales.application.deadlines import ComplaintDeadlineFirer
-from aftersales.domain.complaints import COMPLAINT, RESPONSE_DEADLINE, response_deadline_id
-from aftersales.domain.policy import AftersalesPolicy
-from aftersales.wiring import NAME, AftersalesService
+from aftersales.bootstrap import NAME, AftersalesService
+from aftersales.customers.application.deadlines import ComplaintDeadlineFirer
+from aftersales.customers.domain.complaints import COMPLAINT, RESPONSE_DEADLINE, response_deadline_id
+from aftersales.shared.policy import AftersalesPolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import CommandResult
@@ -59,7 +59,7 @@ class Customers:
         self.app = TestApp(runtime)
         self.clock = self.app.clock
         self.store = self.app.store
-        self.commands = self.service.customers
+        self.commands = self.service.customers.commands
 
     async def given(self, *commands: Command) -> None:
         await self.app.given(*commands)

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from aftersales.domain.policy import AftersalesPolicy
-from aftersales.domain.state import REFUND_CASE, RefundCaseState
-from aftersales.wiring import NAME, AftersalesService
+from aftersales.bootstrap import NAME, AftersalesService
+from aftersales.refunds.domain.state import REFUND_CASE, RefundCaseState
+from aftersales.shared.policy import AftersalesPolicy
 from jetstream_es.clock import FixedClock
 from jetstream_es.commands import CommandResult
 from jetstream_es.memory_store import InMemoryEventStore
@@ -88,7 +88,7 @@ def source(data: EventData) -> tuple[AggregateRef, str]:
 
 class Aftersales:
     """The harness: `given` facts and commands, `when` a command, `then` the events appended; the
-    service's own wiring (`aftersales/wiring.py`) booted on the in-memory store."""
+    service's own wiring (`aftersales.bootstrap.AftersalesService`: both contexts) booted on the in-memory store."""
 
     def __init__(self, policy: AftersalesPolicy | None = None) -> None:
         settings = RuntimeSettings()
@@ -104,7 +104,7 @@ class Aftersales:
         self.app = TestApp(runtime)
         self.clock = self.app.clock
         self.store = self.app.store
-        self.commands = self.service.refunds
+        self.commands = self.service.refunds.commands
 
     async def facts(self, *events: EventData) -> None:
         for index, data in enumerate(events):

@@ -14,8 +14,8 @@ import pytest
 from pydantic import ValidationError
 
 from aftersales.bootstrap import AftersalesSettings, build
-from aftersales.domain.roles import SERVICE_DEPARTMENT_001
-from aftersales.domain.status import RefundCaseStatus as S
+from aftersales.refunds.domain.status import RefundCaseStatus as S
+from aftersales.shared.roles import SERVICE_DEPARTMENT_001
 from jetstream_es.errors import Forbidden
 from jetstream_es.settings import RuntimeSettings
 from shop_contracts.commands import aftersales as c

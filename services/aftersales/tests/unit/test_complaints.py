@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from aftersales.domain.policy import AftersalesPolicy
+from aftersales.shared.policy import AftersalesPolicy
 from jetstream_es.errors import Forbidden, NotFound, RuleViolated
 from shop_contracts.commands import aftersales as c
 from shop_contracts.events.aftersales import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.domain.flags import CUSTOMER_FLAG
+from aftersales.customers.domain.flags import CUSTOMER_FLAG
 from jetstream_es.errors import Forbidden, NotFound, RuleViolated
 from shop_contracts.commands import aftersales as c
 from shop_contracts.envelope import Actor

@@ -3,7 +3,7 @@ redelivered event appends nothing, and a parcel for a case not expecting one is 
 
 from __future__ import annotations
 
-from aftersales.application.reactions import FulfilmentReactions
+from aftersales.refunds.application.reactions import FulfilmentReactions
 from jetstream_es.testing.events import decoded_event
 from shop_contracts.commands import aftersales as c
 from shop_contracts.events.fulfilment import ReturnParcelReceived

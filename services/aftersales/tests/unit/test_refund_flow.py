@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from aftersales.domain.facts import OrderFacts, book_refund
-from aftersales.domain.status import RefundCaseStatus as S
+from aftersales.refunds.domain.facts import OrderFacts, book_refund
+from aftersales.refunds.domain.status import RefundCaseStatus as S
 from jetstream_es.errors import Forbidden, RuleViolated
 from shop_contracts.commands import aftersales as c
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested

@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 
 from aftersales.bootstrap import AftersalesSettings, build
-from aftersales.domain.policy import AftersalesPolicy
-from aftersales.domain.status import RefundCaseStatus
+from aftersales.refunds.domain.status import RefundCaseStatus
+from aftersales.shared.policy import AftersalesPolicy
 from jetstream_es.errors import Forbidden, NotFound, RuleViolated
 from shop_contracts.commands import aftersales as c
 from shop_contracts.envelope import Actor

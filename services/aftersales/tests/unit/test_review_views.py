@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import MetaData, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from aftersales.adapters.customer_views import ReviewViews
+from aftersales.customers.adapters.views import ReviewViews
 from jetstream_es.projection import ApplyContext, Decoded
 from jetstream_es.testing.events import decoded_event
 from shop_contracts.events.aftersales import NegativeReviewRecorded, ReviewReplied

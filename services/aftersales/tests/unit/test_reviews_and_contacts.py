@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from aftersales.domain.contacts import CUSTOMER_CONTACT, REVIEW
-from aftersales.domain.policy import AftersalesPolicy
+from aftersales.customers.domain.contacts import CUSTOMER_CONTACT, REVIEW
+from aftersales.shared.policy import AftersalesPolicy
 from jetstream_es.errors import Forbidden, NotFound, RuleViolated
 from shop_contracts.commands import aftersales as c
 from shop_contracts.events.aftersales import ConsultationLogged, ReviewReplied, RevisitRecorded

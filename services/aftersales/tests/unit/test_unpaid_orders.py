@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.domain.facts import OrderFacts, book_refund
+from aftersales.refunds.domain.facts import OrderFacts, book_refund
 from jetstream_es.errors import RuleViolated
 from shop_contracts.commands import aftersales as c
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from aftersales.domain.roles import DEFAULT_ROLES
+from aftersales.shared.roles import DEFAULT_ROLES
 from jetstream_es.roles import CommandRoles
 
 DEFAULT_REASONS = frozenset(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData, Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from aftersales.domain.complaints import RESPONSE_DEADLINE, registry, response_deadline_id
+from aftersales.customers.domain.complaints import RESPONSE_DEADLINE, registry, response_deadline_id
 from jetstream_es.deadlines import Deadline, cancel, define_deadlines_table, schedule
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from shop_contracts.aggregates import AFTERSALES_COMPLAINT

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from aftersales.domain import complaints, flags
-from aftersales.domain.contacts import REVIEW
+from aftersales.customers.domain import complaints, flags
+from aftersales.customers.domain.contacts import REVIEW
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, upsert
 from shop_contracts.aggregates import AFTERSALES_COMPLAINT, AFTERSALES_CUSTOMER_FLAG, AFTERSALES_REVIEW

@@ -5,11 +5,11 @@ domain decide, append. Each aggregate is keyed by its own id; the customer flag 
 
 from __future__ import annotations
 
-from aftersales.domain import complaints, contacts, flags
-from aftersales.domain.complaints import COMPLAINT
-from aftersales.domain.contacts import CUSTOMER_CONTACT, REVIEW
-from aftersales.domain.flags import CUSTOMER_FLAG
-from aftersales.domain.policy import AftersalesPolicy
+from aftersales.customers.domain import complaints, contacts, flags
+from aftersales.customers.domain.complaints import COMPLAINT
+from aftersales.customers.domain.contacts import CUSTOMER_CONTACT, REVIEW
+from aftersales.customers.domain.flags import CUSTOMER_FLAG
+from aftersales.shared.policy import AftersalesPolicy
 from jetstream_es.commands import CommandResult, cause_of
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands import aftersales as c

@@ -7,8 +7,8 @@ A complaint answered or resolved meanwhile decides nothing.
 
 from __future__ import annotations
 
-from aftersales.application.customers import CustomerCommands
-from aftersales.domain import complaints
+from aftersales.customers.application.commands import CustomerCommands
+from aftersales.customers.domain import complaints
 from jetstream_es.commands import Cause
 from jetstream_es.deadlines import Deadline
 from shop_contracts.envelope import SYSTEM_ACTOR

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from aftersales.domain.policy import AftersalesPolicy
-from aftersales.domain.status import ComplaintStatus as S
+from aftersales.customers.domain.status import ComplaintStatus as S
+from aftersales.shared.policy import AftersalesPolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import Forbidden, RuleViolated
 from jetstream_es.events import EventRegistry

@@ -1,1 +1,1 @@
-"""Aftersales adapters: Projection tables (SQLAlchemy Core) and repositories."""
+"""The refund context's adapters: the refund case views and their queries (SQLAlchemy Core)."""

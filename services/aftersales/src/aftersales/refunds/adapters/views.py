@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from aftersales.domain.state import registry
+from aftersales.refunds.domain.state import registry
 from jetstream_es.history import define_history_table, record_event
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import UtcDateTime, cents, upsert

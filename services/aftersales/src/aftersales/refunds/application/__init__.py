@@ -1,1 +1,1 @@
-"""Aftersales application: command handlers, reactions (process managers) and deadline firing."""
+"""The refund context's application: command handlers and the reactions to orders and fulfilment."""

@@ -16,11 +16,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from aftersales.domain import refunds
-from aftersales.domain.facts import ORDER_FACTS, OrderFacts, book_refund, release_refund, reserve_refund
-from aftersales.domain.policy import AftersalesPolicy
-from aftersales.domain.state import REFUND_CASE, RefundCaseState
-from aftersales.domain.status import RefundCaseStatus
+from aftersales.refunds.domain import refunds
+from aftersales.refunds.domain.facts import (
+    ORDER_FACTS,
+    OrderFacts,
+    book_refund,
+    release_refund,
+    reserve_refund,
+)
+from aftersales.refunds.domain.state import REFUND_CASE, RefundCaseState
+from aftersales.refunds.domain.status import RefundCaseStatus
+from aftersales.shared.policy import AftersalesPolicy
 from jetstream_es.commands import CommandResult, cause_of
 from jetstream_es.errors import NotFound
 from jetstream_es.service import ServiceRuntime

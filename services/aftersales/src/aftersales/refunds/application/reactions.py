@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import structlog
 
-from aftersales.application.handlers import RefundCommands
-from aftersales.domain import facts, refunds
+from aftersales.refunds.application.handlers import RefundCommands
+from aftersales.refunds.domain import facts, refunds
 from jetstream_es.commands import Cause, CommandResult
 from jetstream_es.projection import Decoded, Reaction
 from shop_contracts.aggregates import (

@@ -1,1 +1,2 @@
-"""Aftersales domain: Aggregates, events and policies: pure functions, no I/O."""
+"""The refund context's domain: RefundCase and OrderFacts aggregates, events, decisions: pure
+functions, no I/O."""

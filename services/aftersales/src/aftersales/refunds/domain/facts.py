@@ -28,7 +28,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from aftersales.domain.events import (
+from aftersales.refunds.domain.events import (
     DeliveryNoted,
     OrderFactsRecorded,
     PaymentNoted,

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from aftersales.domain.facts import OrderFacts, check_amount, check_paid, goods_received
-from aftersales.domain.policy import AftersalesPolicy
-from aftersales.domain.state import OPEN_FOR_WITHDRAWAL, RefundCaseState
-from aftersales.domain.status import RefundCaseStatus as S
+from aftersales.refunds.domain.facts import OrderFacts, check_amount, check_paid, goods_received
+from aftersales.refunds.domain.state import OPEN_FOR_WITHDRAWAL, RefundCaseState
+from aftersales.refunds.domain.status import RefundCaseStatus as S
+from aftersales.shared.policy import AftersalesPolicy
 from jetstream_es.errors import Forbidden, NotFound, RuleViolated
 from shop_contracts.commands import aftersales as c
 from shop_contracts.envelope import Actor

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from aftersales.domain.status import RefundCaseStatus
+from aftersales.refunds.domain.status import RefundCaseStatus
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.events import EventRegistry
 from shop_contracts.aggregates import AFTERSALES_REFUND_CASE

@@ -1,5 +1,4 @@
-"""The states of a refund case (SM-RET), a complaint (SM-CMP) and a customer flag (SM-CUST-FLAG,
-AS-18), owned by the domain.
+"""The states of a refund case (SM-RET), owned by the domain.
 
 The read side's query contract (`shop_contracts.queries.aftersales`) reports the same values; a
 unit test keeps the enums equal so they cannot drift.
@@ -25,20 +24,3 @@ class RefundCaseStatus(StrEnum):
     REFUNDED = "Refunded"
     WITHDRAWN = "Withdrawn"
     CLOSED_REJECTED = "ClosedRejected"
-
-
-class ComplaintStatus(StrEnum):
-    """The states of SM-CMP; an overdue response (AS-15) is a mark on an open complaint, not a state."""
-
-    OPEN = "Open"
-    RESPONDED = "Responded"
-    ESCALATED = "Escalated"
-    RESOLVED = "Resolved"
-
-
-class CustomerFlagStatus(StrEnum):
-    """The states of SM-CUST-FLAG (AS-18)."""
-
-    PROPOSED = "Proposed"
-    CONFIRMED = "Confirmed"
-    DISMISSED = "Dismissed"

@@ -1,0 +1,1 @@
+"""The customer context's application: command handlers and the complaint deadline firer."""
