@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from shopdemo.client import Actor, ShopClient
+from shopdemo.client import Actor, ShopClient, SimClock
 from shopdemo.staff import (
     AFTERSALES,
     BACKOFFICE,
@@ -329,15 +329,16 @@ async def assign_shift(
     )
 
 
-async def clock_in(client: ShopClient, employee_id: str, at: dt.datetime) -> None:
-    """The attendance terminal's record decides (HR-10)."""
-    await client.send("hr", "RecordClockIn", {"employee_id": employee_id, "at": at.isoformat()}, actor=SYSTEM)
+async def clock_in(client: ShopClient, clock: SimClock, employee_id: str, at: dt.datetime) -> None:
+    """The attendance terminal's record decides (HR-10). The service stamps the punch with its own
+    clock, so the driver moves the simulation clock to the arrival and sends no time."""
+    await clock.set(at, services=("hr",))
+    await client.send("hr", "RecordClockIn", {"employee_id": employee_id}, actor=SYSTEM)
 
 
-async def clock_out(client: ShopClient, employee_id: str, at: dt.datetime) -> None:
-    await client.send(
-        "hr", "RecordClockOut", {"employee_id": employee_id, "at": at.isoformat()}, actor=SYSTEM
-    )
+async def clock_out(client: ShopClient, clock: SimClock, employee_id: str, at: dt.datetime) -> None:
+    await clock.set(at, services=("hr",))
+    await client.send("hr", "RecordClockOut", {"employee_id": employee_id}, actor=SYSTEM)
 
 
 async def calculate_payroll(client: ShopClient, period: str, employee_ids: tuple[str, ...]) -> None:

@@ -158,13 +158,15 @@ class ShopDay:
     async def morning(self, day: dt.date, run: str) -> None:
         self.progress("staff clock in")
         absent = self.report.employees[-1]
+        arrivals: list[tuple[dt.datetime, str]] = []
         for employee in self.report.employees:
             if employee == absent:
                 continue
             late = self.rng.random() < self.settings.late_share
             minute = self.rng.randint(35, 95) if late else self.rng.randint(0, 25)
-            arrival = self.at(day, 8) + dt.timedelta(minutes=minute)
-            await self.attempt("clock in", flows.clock_in(self.client, employee, arrival))
+            arrivals.append((self.at(day, 8) + dt.timedelta(minutes=minute), employee))
+        for arrival, employee in sorted(arrivals):  # the clock moves forward to each punch (HR-10)
+            await self.attempt("clock in", flows.clock_in(self.client, self.clock, employee, arrival))
         await self.clock.set(self.at(day, 9, 40))
 
         self.progress(f"{self.settings.orders} orders arrive")
@@ -296,12 +298,14 @@ class ShopDay:
 
     async def evening(self, day: dt.date) -> None:
         self.progress("staff clock out; the day is evaluated")
-        await self.clock.set(self.at(day, 18, 5))
         absent = self.report.employees[-1]
-        for employee in self.report.employees:
-            if employee != absent:
-                leave = self.at(day, 18) + dt.timedelta(minutes=self.rng.randint(0, 20))
-                await self.attempt("clock out", flows.clock_out(self.client, employee, leave))
+        leaving = sorted(
+            (self.at(day, 18) + dt.timedelta(minutes=self.rng.randint(0, 20)), employee)
+            for employee in self.report.employees
+            if employee != absent
+        )
+        for leave, employee in leaving:  # the clock moves forward to each punch (HR-10)
+            await self.attempt("clock out", flows.clock_out(self.client, self.clock, employee, leave))
         await self.clock.set(self.at(day, 18, 45))
         await self.client.quiesce()
 
