@@ -45,6 +45,7 @@ from esbench.config import RAW_BENCH_TOOL
 from esbench.progress import log
 from esbench.stats import percentile_ms
 
+from jetstream_es.settings import inbox_prefix
 from jetstream_es.testing.nats_server import NatsServer
 from shopdemo import flows
 from shopdemo.client import Refused, ShopClient, SimClock
@@ -288,7 +289,7 @@ async def run(sizes: Sizes, work: Path) -> dict[str, Any]:
             url=server.url,
         )
         try:
-            nc = await nats.connect(server.url, connect_timeout=2)
+            nc = await nats.connect(server.url, connect_timeout=2, inbox_prefix=inbox_prefix("bench"))
             client = ShopClient(nc, prefix="bench", timeout=60)
             clock = SimClock(client)
             await clock.set(at(9))

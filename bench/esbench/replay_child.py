@@ -34,6 +34,7 @@ from jetstream_es.clock import SystemClock
 from jetstream_es.logging import configure_logging
 from jetstream_es.projection import ApplyContext, Decoded, Projection, ProjectionRunner, Tables
 from jetstream_es.provision import ConsumerSpec, provision
+from jetstream_es.settings import inbox_prefix
 from jetstream_es.sql import make_engine
 from jetstream_es.testing.sample import CounterTotals, registry
 
@@ -150,7 +151,7 @@ async def start_runner(
 
 async def rebuild(args: argparse.Namespace) -> dict[str, Any]:
     watch = ProcessWatch()
-    nc = await nats.connect(args.url, error_cb=watch.on_error)
+    nc = await nats.connect(args.url, error_cb=watch.on_error, inbox_prefix=inbox_prefix("esbench-replay"))
     stream_events = int((await nc.jetstream().stream_info(STREAM)).state.messages)
     projection = CountedCounterTotals(registry)
     runner = await start_runner(nc, f"sqlite+aiosqlite:///{args.db}", args.consumer, projection)

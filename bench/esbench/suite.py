@@ -26,6 +26,7 @@ from esbench.profiling import profiled
 from esbench.progress import log
 from esbench.replay import run_replay
 from esbench.streams import fresh_sample_stream
+from jetstream_es.settings import inbox_prefix
 
 T = TypeVar("T")
 
@@ -51,7 +52,7 @@ class Workspace:
 
 
 async def project_figures(ws: Workspace) -> dict[str, Any]:
-    nc = await nats.connect(ws.url, name="esbench")
+    nc = await nats.connect(ws.url, name="esbench", inbox_prefix=inbox_prefix("esbench"))
     try:
         figures: dict[str, Any] = {}
         for way in APPEND_WAYS:

@@ -1,5 +1,6 @@
 """Security of the cluster topology (issue 11): per-service NATS users with subject permissions,
-no anonymous access, generated credentials that stay private and out of git."""
+no anonymous access, generated credentials that stay private and out of git; each user its own
+reply inboxes (issue 17, decision 0010)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,11 @@ import nats
 import nats.errors
 import pytest
 from nats.aio.client import Client
+from nats.aio.msg import Msg
 
 from jetstream_es.clock import SimulationClock, SimulationDriver
+from jetstream_es.jetstream.direct_get import DirectGetClient
+from jetstream_es.settings import progress_inbox
 from jetstream_es.testing.harness import eventually
 from shop_contracts.subjects import SIM_CLOCK_BUCKET
 from shopops.cluster import Cluster
@@ -184,3 +188,115 @@ async def test_a_service_reaches_only_its_own_database(cluster: Cluster) -> None
             password=passwords["orders"],
             database="hr",
         )
+
+
+# -- own reply inboxes (issue 17 deliverable 5, decision 0010) ----------------------------------
+
+
+@pytest.mark.parametrize("subject", ["_INBOX.>", "_INBOX_client.>", "_INBOX_hr.>", ">"])
+async def test_a_service_cannot_subscribe_to_other_users_inboxes(cluster: Cluster, subject: str) -> None:
+    """Decision 0010: the orders credentials subscribe to `_INBOX_orders.>` only."""
+    errors, nc = await connect_watching(cluster, "orders")
+    try:
+        await nc.subscribe(subject)
+        await nc.flush(timeout=5)
+        await errors.first(within=5.0)
+    finally:
+        await nc.close()
+    assert any("permissions violation for subscription" in e.lower() for e in errors.seen), errors.seen
+
+
+async def test_with_the_orders_credentials_no_reply_of_hr_to_a_client_is_received(cluster: Cluster) -> None:
+    """Decision 0010: HR answers a client; the orders credentials, subscribed to all they may and
+    trying the shared inboxes, receive none of it (nor HR's own consumer deliveries)."""
+    spy = await cluster.connect("orders")
+    seen: list[str] = []
+
+    async def record(msg: Msg) -> None:
+        seen.append(msg.subject)
+
+    client = await cluster.connect(CLIENT)
+    try:
+        for subject in ("_INBOX.>", "_INBOX_client.>", "_INBOX_hr.>", "orders.>", "_INBOX_orders.>"):
+            await spy.subscribe(subject, cb=record)
+        await spy.flush(timeout=5)
+        reply = await client.request("hr.queries.Health", b"{}", timeout=5)
+        assert json.loads(reply.data)["ok"] is True
+        assert reply.subject.startswith("_INBOX_client.")  # the client's own inbox
+        await asyncio.sleep(0.5)
+    finally:
+        await client.close()
+        await spy.close()
+    assert [s for s in seen if not s.startswith("_INBOX_orders.")] == []
+    assert not any(s.startswith(("_INBOX_client.", "_INBOX_hr.", "_INBOX.")) for s in seen)
+
+
+@pytest.mark.parametrize("subject", ["_INBOX_client.forged", "_INBOX.forged", "_INBOX_hr.forged"])
+async def test_a_service_cannot_write_into_another_users_inbox(cluster: Cluster, subject: str) -> None:
+    """Decision 0010: no inbox publish right; only `allow_responses` to requests it received."""
+    refused = await violations_of(cluster, "orders", subject)
+    assert refused, f"orders could publish to {subject}"
+
+
+async def test_a_forged_reply_does_not_reach_a_waiting_client(cluster: Cluster) -> None:
+    """The client waits on its inbox; a service guessing that inbox cannot answer in its place."""
+    client = await cluster.connect(CLIENT)
+    errors, orders = await connect_watching(cluster, "orders")
+    got: list[bytes] = []
+
+    async def record(msg: Msg) -> None:
+        got.append(msg.data)
+
+    try:
+        inbox = client.new_inbox()
+        await client.subscribe(inbox, cb=record)
+        await client.flush(timeout=5)
+        await orders.publish(inbox, b'{"ok": true, "result": "forged"}')
+        await orders.flush(timeout=5)
+        await errors.first(within=3.0)
+        await asyncio.sleep(0.3)
+    finally:
+        await orders.close()
+        await client.close()
+    assert got == []
+    assert any("permissions violation" in e.lower() for e in errors.seen), errors.seen
+
+
+async def test_a_service_reads_streams_by_direct_get_under_its_own_inbox(cluster: Cluster) -> None:
+    """Direct gets answer into `_INBOX_orders.…` (nc.new_inbox follows the prefix)."""
+    errors, nc = await connect_watching(cluster, "orders")
+    try:
+        reader = DirectGetClient(nc, "ORDERS")
+        messages, remaining = await reader.batch("orders.events.>", 1, batch=5)
+        await reader.stop()
+        assert remaining >= 0
+        assert all(m.subject.startswith("orders.events.") for m in messages)
+    finally:
+        await nc.close()
+    assert [e for e in errors.seen if "permissions violation" in e.lower()] == []
+
+
+async def test_replay_progress_reaches_the_operator_under_its_own_inbox(cluster: Cluster) -> None:
+    """`shopctl replay` (operator): the service publishes progress to
+    `_INBOX_operator.progress.<svc>.*` and answers through `allow_responses`."""
+    op = await cluster.connect(OPERATOR)
+    progress: list[dict[str, object]] = []
+
+    async def record(msg: Msg) -> None:
+        progress.append(json.loads(msg.data))
+
+    try:
+        health = json.loads((await op.request("orders.queries.Health", b"{}", timeout=5)).data)
+        name = next(p["name"] for p in health["result"]["projections"] if p["replayable"])
+        prefix, token = op.new_inbox().rsplit(".", 1)
+        assert prefix == "_INBOX_operator"
+        subject = progress_inbox(prefix, "orders", token)
+        await op.subscribe(subject, cb=record)
+        body = {"projection": name, "dry_run": True, "progress_subject": subject}
+        reply = json.loads(
+            (await op.request("orders.admin.ReplayProjection", json.dumps(body).encode(), 60)).data
+        )
+        assert reply["ok"] is True, reply
+        await eventually(lambda: asyncio.sleep(0, progress), lambda seen: any(p.get("done") for p in seen))
+    finally:
+        await op.close()

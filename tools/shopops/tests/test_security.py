@@ -1,4 +1,5 @@
-"""Unit tests of the NATS users and permissions generated for the cluster (issue 11, security)."""
+"""Unit tests of the NATS users and permissions generated for the cluster (issue 11, security;
+issue 17 and decision 0010: each user its own reply inboxes, replies through `allow_responses`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from shopops.cluster import Ports, node_config
 from shopops.security import (
     CLIENT,
     OPERATOR,
+    RESPONSE_EXPIRES,
     ROUTE,
+    Responses,
     client_permissions,
     generate_credentials,
     render_authorization,
@@ -55,23 +58,40 @@ def test_jetstream_api_is_narrowed_to_the_services_streams_and_durables() -> Non
     assert not any(".CREATE.ORDERS" in s or "DELETE.ORDERS" in s or "STREAM.UPDATE" in s for s in api)
 
 
-def test_a_service_subscribes_to_its_own_endpoints_and_inboxes_only() -> None:
+def test_a_service_subscribes_to_its_own_endpoints_and_own_inboxes_only() -> None:
     perms = service_permissions(HR)
-    assert perms.subscribe == ("hr.commands.>", "hr.queries.>", "hr.admin.>", "_INBOX.>")
+    assert perms.subscribe == ("hr.commands.>", "hr.queries.>", "hr.admin.>", "_INBOX_hr.>")
+
+
+def test_a_service_has_no_inbox_publish_right_but_answers_requests_it_received() -> None:
+    """Decision 0010: replies go through `allow_responses`, progress under the operator's inbox."""
+    perms = service_permissions(ORDERS)
+    assert perms.publish is not None
+    inboxes = [s for s in perms.publish if s.startswith("_INBOX")]
+    assert inboxes == ["_INBOX_operator.progress.orders.*"]
+    assert perms.responses == Responses(max=2, expires=RESPONSE_EXPIRES)
 
 
 def test_clients_send_commands_and_queries_but_no_admin_or_events() -> None:
     perms = client_permissions(["orders", "hr"])
     assert perms.publish == ("orders.commands.>", "orders.queries.>", "hr.commands.>", "hr.queries.>")
-    assert perms.subscribe == ("_INBOX.>",)
+    assert perms.subscribe == ("_INBOX_client.>",)
+    assert perms.responses is None
 
 
-def test_server_configuration_quotes_dollar_subjects_and_gives_operators_everything(tmp_path: Path) -> None:
+def test_server_configuration_quotes_dollar_subjects_and_keeps_operators_out_of_inboxes(
+    tmp_path: Path,
+) -> None:
     creds = generate_credentials(tmp_path / "secrets", [ORDERS, HR])
     conf = render_authorization(creds.users)
     assert '"$JS.API.DIRECT.GET.ORDERS"' in conf  # quoted: not a configuration variable
     operator_line = next(line for line in conf.splitlines() if f'"{OPERATOR}"' in line)
-    assert "permissions" not in operator_line
+    others = '["_INBOX_orders.>", "_INBOX_hr.>", "_INBOX_client.>"]'
+    assert f'publish: {{allow: [">"], deny: {others}}}' in operator_line
+    assert f'subscribe: {{allow: [">"], deny: {others}}}' in operator_line
+    orders_line = next(line for line in conf.splitlines() if '"orders"' in line)
+    assert 'allow_responses: {max: 2, expires: "2m"}' in orders_line
+    assert '"_INBOX.>"' not in conf
     assert conf.count("{user:") == 4  # orders, hr, operator, client (routes authenticate apart)
 
 

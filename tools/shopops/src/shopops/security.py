@@ -1,20 +1,25 @@
-"""NATS users, subject permissions and credentials for the cluster deployment (issue 11).
+"""NATS users, subject permissions and credentials for the cluster deployment (issues 11, 17).
 
 Every service connects as its own NATS user. From its `ServiceSpec` (name and durable consumers)
 it gets exactly the subjects it uses:
 
 - publish: its own events (`<svc>.events.>`, the appends and atomic batches), its dead letters
-  (`dlq.<svc>.>`), its own keys (`<svc>.keys.>` and direct gets on its key stream, HR only), replies (`_INBOX.>`), its own health query (the start-up self check), and the
-  JetStream API narrowed to its streams and consumers: direct gets on its own stream, the
-  streams it consumes and the DLQ; info, next-message requests and acks of its own durables;
-  stream info of those streams; the simulation clock bucket (read and watch only);
-- subscribe: its own `commands`, `queries` and `admin` subjects and `_INBOX.>` (replies, pulled
-  messages, direct-get answers).
+  (`dlq.<svc>.>`), its own keys (`<svc>.keys.>` and direct gets on its key stream, HR only), its own
+  health query (the start-up self check), replay progress under the operator's inbox
+  (`_INBOX_operator.progress.<svc>.*`), and the JetStream API narrowed to its streams and
+  consumers: direct gets on its own stream, the streams it consumes and the DLQ; info,
+  next-message requests and acks of its own durables; stream info of those streams; the
+  simulation clock bucket (read and watch only);
+- replies: no inbox publish right at all; `allow_responses` lets it answer, within `RESPONSE_EXPIRES`, only the reply subject of a request it received (decision 0010);
+- subscribe: its own `commands`, `queries` and `admin` subjects and its own reply inboxes
+  `_INBOX_<svc>.>` (replies, pulled messages, direct-get answers, the clock watch); nobody but the
+  operator may subscribe to `_INBOX.>` or another user's inboxes (decision 0010).
 
-Everything else is refused by the server, e.g. the orders service publishing to `hr.events.>`.
-Two more users: `operator` (everything: provisioning, `shopctl`, admin endpoints) and `client`
-(front ends and staff tools: commands and queries of every service, nothing else). Commands
-carry their `actor` inside the body; the NATS user says which program sent it, not which person.
+Everything else is refused by the server, e.g. the orders service publishing to `hr.events.>` or
+subscribing to `_INBOX_client.>`. Two more users: `operator` (provisioning, `shopctl`, admin
+endpoints: everything except other users' inboxes) and `client` (front ends and staff tools:
+commands and queries of every service, its own inboxes `_INBOX_client.>`). Commands carry their
+`actor` inside the body; the NATS user says which program sent it, not which person.
 
 Credentials are random passwords, generated once per deployment into a directory that is never
 committed (`var/`, `deploy/secrets/`), each file readable by its owner only; running the
@@ -24,6 +29,7 @@ generator again keeps existing passwords. Run as `python -m shopops.security --o
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import secrets
@@ -33,22 +39,43 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jetstream_es.provision import ServiceSpec, installed_services
+from jetstream_es.settings import inbox_prefix, progress_inbox
 from shop_contracts.subjects import DLQ_STREAM, KEY_STREAMS, SIM_CLOCK_BUCKET, keys_filter, stream_name
 
 OPERATOR = "operator"
 CLIENT = "client"
 ROUTE = "route"
-INBOX = "_INBOX.>"
+RESPONSE_EXPIRES = "2m"  # a reply later than this is refused (clients give up after seconds)
 USERS_FILE = "users.json"
 AUTH_CONF = "auth.conf"
 
 
+def inbox(user: str) -> str:
+    """The reply inboxes of NATS user `user`, as a subscription: `_INBOX_<user>.>`."""
+    return f"{inbox_prefix(user)}.>"
+
+
+@dataclass(frozen=True)
+class Responses:
+    """NATS `allow_responses`: publish to the reply subject of a received request, `max` times
+    within `expires` (decision 0010)."""
+
+    # 2, not 1: a request reaches two subscriptions of the service (its handler and the catch-all
+    # that answers unknown names), and the server counts the second delivery against the limit
+    max: int = 2
+    expires: str = RESPONSE_EXPIRES
+
+
 @dataclass(frozen=True)
 class Permissions:
-    """Subjects a user may publish to and subscribe to; `None` lists mean everything."""
+    """Subjects a user may publish to and subscribe to; `None` lists mean everything (`>`) but
+    the `deny` lists; `responses`: the replies it may send without a publish right."""
 
     publish: tuple[str, ...] | None
     subscribe: tuple[str, ...] | None
+    publish_deny: tuple[str, ...] = ()
+    subscribe_deny: tuple[str, ...] = ()
+    responses: Responses | None = None
 
 
 @dataclass(frozen=True)
@@ -71,8 +98,8 @@ def service_permissions(spec: ServiceSpec) -> Permissions:
     publish: list[str] = [
         f"{svc}.events.>",
         f"dlq.{svc}.>",
-        INBOX,
         f"{svc}.queries.Health",
+        progress_inbox(inbox_prefix(OPERATOR), svc, "*"),  # `shopctl replay` progress (0010)
     ]
     if svc in KEY_STREAMS:  # its own key stream (decision 0006): write and read its keys
         publish.append(keys_filter(svc))
@@ -98,18 +125,22 @@ def service_permissions(spec: ServiceSpec) -> Permissions:
         f"$JS.API.CONSUMER.DELETE.{kv}.>",
         f"$JS.FC.{kv}.>",
     ]
-    subscribe = [f"{svc}.commands.>", f"{svc}.queries.>", f"{svc}.admin.>", INBOX]
-    return Permissions(_unique(publish), _unique(subscribe))
+    subscribe = [f"{svc}.commands.>", f"{svc}.queries.>", f"{svc}.admin.>", inbox(svc)]
+    return Permissions(_unique(publish), _unique(subscribe), responses=Responses())
 
 
 def client_permissions(services: Sequence[str]) -> Permissions:
-    """Front ends and staff tools: send commands and queries, read their replies."""
+    """Front ends and staff tools: send commands and queries, read their own replies only."""
     publish = [f"{s}.{kind}.>" for s in services for kind in ("commands", "queries")]
-    return Permissions(tuple(publish), (INBOX,))
+    return Permissions(tuple(publish), (inbox(CLIENT),))
 
 
-def operator_permissions() -> Permissions:
-    return Permissions(None, None)
+def operator_permissions(services: Sequence[str] = ()) -> Permissions:
+    """Everything (provisioning, `shopctl`, admin endpoints) except the reply inboxes of the other
+    users: it neither reads nor writes into them (decision 0010). Tools with nats-py's default
+    `_INBOX` prefix keep working: no other user may subscribe there."""
+    others = tuple(inbox(user) for user in (*services, CLIENT))
+    return Permissions(None, None, publish_deny=others, subscribe_deny=others)
 
 
 def make_users(specs: Sequence[ServiceSpec], passwords: dict[str, str]) -> list[NatsUser]:
@@ -119,7 +150,7 @@ def make_users(specs: Sequence[ServiceSpec], passwords: dict[str, str]) -> list[
     if clashes:
         raise ValueError(f"service names clash with built-in users: {sorted(clashes)}")
     users = [NatsUser(s.name, passwords[s.name], service_permissions(s)) for s in specs]
-    users.append(NatsUser(OPERATOR, passwords[OPERATOR], operator_permissions()))
+    users.append(NatsUser(OPERATOR, passwords[OPERATOR], operator_permissions(names)))
     users.append(NatsUser(CLIENT, passwords[CLIENT], client_permissions(names)))
     return users
 
@@ -132,10 +163,22 @@ def render_authorization(users: Sequence[NatsUser]) -> str:
         entry = f"    {{user: {json.dumps(user.name)}, password: {json.dumps(user.password)}"
         perms = user.permissions
         parts = []
-        if perms.publish is not None:
-            parts.append(f"publish: {{allow: {json.dumps(list(perms.publish))}}}")
-        if perms.subscribe is not None:
-            parts.append(f"subscribe: {{allow: {json.dumps(list(perms.subscribe))}}}")
+        for kind, allow, deny in (
+            ("publish", perms.publish, perms.publish_deny),
+            ("subscribe", perms.subscribe, perms.subscribe_deny),
+        ):
+            rules = []
+            if allow is not None:
+                rules.append(f"allow: {json.dumps(list(allow))}")
+            elif deny:
+                rules.append(f"allow: {json.dumps(['>'])}")
+            if deny:
+                rules.append(f"deny: {json.dumps(list(deny))}")
+            if rules:
+                parts.append(f"{kind}: {{{', '.join(rules)}}}")
+        if perms.responses is not None:
+            expires = json.dumps(perms.responses.expires)
+            parts.append(f"allow_responses: {{max: {perms.responses.max}, expires: {expires}}}")
         if parts:
             entry += f", permissions: {{{', '.join(parts)}}}"
         lines.append(entry + "}")
@@ -214,10 +257,7 @@ def main(argv: list[str] | None = None) -> int:
             known = ", ".join(u.name for u in credentials.users)
             print(f"no user {args.show!r}; known: {known}", file=sys.stderr)
             return 2
-        perms = user.permissions
-        print(
-            json.dumps({"user": user.name, "publish": perms.publish, "subscribe": perms.subscribe}, indent=2)
-        )
+        print(json.dumps({"user": user.name, **dataclasses.asdict(user.permissions)}, indent=2))
         return 0
     names = ", ".join(u.name for u in credentials.users)
     print(f"credentials for {names} in {credentials.directory} (auth.conf, users.json, <user>.env)")
