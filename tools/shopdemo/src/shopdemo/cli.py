@@ -24,6 +24,7 @@ import nats
 from rich.console import Console
 from rich.table import Table
 
+from jetstream_es.settings import inbox_prefix
 from shop_contracts.subjects import SERVICES
 from shopdemo.client import Refused, ShopClient, SimClock, Unreachable
 from shopdemo.scenario import DemoReport, DemoSettings, ShopDay
@@ -138,7 +139,7 @@ async def run(args: argparse.Namespace) -> int:
             clock="simulation",
             env={"ORDERS_COMPANY_ACCOUNTS": json.dumps([COMPANY_ACCOUNT])},
         )
-    nc = await nats.connect(url, connect_timeout=2)
+    nc = await nats.connect(url, connect_timeout=2, inbox_prefix=inbox_prefix("shopdemo"))  # decision 0010
     client = ShopClient(nc, prefix=f"demo-s{args.seed}", timeout=30)
     try:
         if not await _all_answer(client):

@@ -45,6 +45,7 @@ from jetstream_es.testing.nats_server import die_with_parent, find_nats_server
 from shop_contracts.envelope import Actor
 from shop_contracts.subjects import health_subject
 from shopops import identity
+from jetstream_es.settings import inbox_prefix
 from shopops.security import OPERATOR, ROUTE, Credentials, generate_credentials
 
 NODES = 3
@@ -375,6 +376,7 @@ class Cluster:
             "reconnect_time_wait": 0.25,
             "user": user,
             "password": self.credentials.passwords[user],
+            "inbox_prefix": inbox_prefix(user),  # its own reply inboxes (decision 0010)
         }
         defaults.update(options)
         return await nats.connect(**defaults)  # type: ignore[arg-type]
