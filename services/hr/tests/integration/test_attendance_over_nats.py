@@ -1,6 +1,7 @@
 """The attendance day over NATS (SM-DAY): a shift assigned by a supervisor, clock records, the
 end-of-day evaluation fired once by the deadline scheduler at the shift end plus the grace, its
-AbsenceRecorded counted on the ladder (HR-12 (b), HR-16), and the AttendanceMonth query (HR-6)."""
+AbsenceRecorded counted on the ladder (HR-12 (b), HR-16), and the AttendanceMonth query (HR-6).
+Punches carry no time: the service's clock stamps them and a back-dated `at` is refused (HR-10)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,25 @@ from nats.aio.client import Client
 
 from jetstream_es.clock import FixedClock
 from jetstream_es.service import ServiceRuntime
+from jetstream_es.testing.harness import ask
 from jetstream_es.testing.nats_server import NatsServer
 
-from .helpers import NOW, SUPERVISOR, caught_up, command, eventually, hr_events, query, register, start_hr
+from .helpers import (
+    EMPLOYEE,
+    NOW,
+    SUPERVISOR,
+    caught_up,
+    command,
+    eventually,
+    hr_events,
+    query,
+    register,
+    start_hr,
+)
 
 pytestmark = pytest.mark.integration
+
+HR = {"id": "hr-1", "roles": ["hr_dept"]}
 
 
 async def fired(runtime: ServiceRuntime) -> int:
@@ -40,11 +55,18 @@ async def test_a_late_day_is_evaluated_once_by_its_deadline_and_fined_hr_12_hr_1
         }
         assert (await command(nc, "AssignShift", assign))["ok"]
         clocked = {"command_id": "in-1", "actor": {"id": "t-1", "roles": ["system"]}, "employee_id": "emp-1"}
-        assert (await command(nc, "RecordClockIn", clocked | {"at": "2026-03-02T09:31:00+08:00"}))["ok"]
-        out = clocked | {"command_id": "out-1", "at": "2026-03-02T18:00:00+08:00"}
-        assert (await command(nc, "RecordClockOut", out))["ok"]
+        back_dated = clocked | {"command_id": "in-0", "at": "2026-03-02T08:25:00+08:00"}
+        refused = await command(nc, "RecordClockIn", back_dated)  # HR-10: the service's clock decides
+        assert refused["error"]["code"] == "invalid"
+        assert [d["field"] for d in refused["error"]["details"]] == ["at"]
+        assert "HR-10" in refused["error"]["details"][0]["problem"]
+        assert "ClockedIn" not in await hr_events(nc, "AttendanceDay", "emp-1_2026-03-02")
+        clock.set(NOW + timedelta(minutes=31))  # the employee arrives at 09:31
+        assert (await command(nc, "RecordClockIn", clocked))["ok"]
+        clock.set(NOW + timedelta(hours=9))  # and leaves at 18:00
+        assert (await command(nc, "RecordClockOut", clocked | {"command_id": "out-1"}))["ok"]
         await caught_up(runtime)
-        clock.advance(timedelta(hours=9, minutes=30))  # 18:30, the shift end plus 30 minutes' grace
+        clock.advance(timedelta(minutes=30))  # 18:30, the shift end plus 30 minutes' grace
         day = await eventually(
             lambda: hr_events(nc, "AttendanceDay", "emp-1_2026-03-02"),
             lambda e: "AttendanceDayEvaluated" in e,
@@ -60,5 +82,28 @@ async def test_a_late_day_is_evaluated_once_by_its_deadline_and_fined_hr_12_hr_1
         assert month["lateness"] == {"count": 1, "minutes": 61}
         assert month["absences"] == [{"work_date": "2026-03-02", "kind": "late_over_1h", "days": "1"}]
         assert (month["worked_days"], month["full_attendance"]) == (0, False)
+
+        fix = {
+            "command_id": "fix-1",
+            "actor": EMPLOYEE,
+            "employee_id": "emp-1",
+            "work_date": "2026-03-02",
+            "punch": "in",
+            "at": "2026-03-02T08:29:00+08:00",
+            "reason": "the terminal queued the punch",
+        }
+        assert (await command(nc, "CorrectClockPunch", fix))["error"]["code"] == "forbidden"  # HR-10
+        assert (await command(nc, "CorrectClockPunch", fix | {"command_id": "fix-2", "actor": HR}))["ok"]
+        ladder = await eventually(lambda: hr_events(nc, "AbsenceRecord", "emp-1_2026"), lambda e: len(e) >= 4)
+        assert "AbsenceUncounted" in ladder
+        await caught_up(runtime)
+        month = await query(nc, "AttendanceMonth", {"employee_id": "emp-1", "month": "2026-03"})
+        assert (month["absences"], month["lateness"]["count"], month["worked_days"]) == ([], 0, 1)
+        day = await ask(
+            nc, "hr", "AttendanceDay", {"employee_id": "emp-1", "work_date": "2026-03-02"}, actor=HR
+        )
+        [correction] = day["corrections"]
+        assert (correction["punch"], correction["corrected_by"]) == ("in", "hr-1")
+        assert [p["punch"] for p in day["punches"]] == ["in", "out"]
     finally:
         await runtime.stop()
