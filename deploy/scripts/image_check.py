@@ -41,7 +41,7 @@ from shopops import identity
 
 TRUST_IN_IMAGE = "/etc/shop/identity/trust.json"  # the Dockerfile's SHOP_IDENTITY_TRUST
 
-SERVICES = ("orders", "fulfilment", "aftersales", "hr")
+SERVICES = ("orders", "fulfilment", "aftersales", "hr", "identity")
 UID = "10001"
 STAMP = f"img-{int(time.time())}"
 COMMANDS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -80,6 +80,15 @@ COMMANDS: dict[str, tuple[str, dict[str, Any]]] = {
             "actor": {"id": "system", "roles": ["system"]},
             "employee_id": f"e-{STAMP}",
             "at": datetime.now(UTC).isoformat(),
+        },
+    ),
+    "identity": (
+        "GrantRole",
+        {
+            "actor": {"id": "shop-setup", "roles": ["identity_admin"]},
+            "person_id": f"e-{STAMP}",
+            "role": "sales_staff",
+            "reason": "image check",
         },
     ),
 }
