@@ -1,5 +1,9 @@
-"""One whole shop per test module: `shop-run` (embedded NATS and all four services as real
-processes) on loopback, on the simulation clock, with its data in a temporary folder."""
+"""One whole shop per test module: `shop-run` (embedded NATS and every service as real processes)
+on loopback, on the simulation clock, with its data in a temporary folder. Its identity keys are
+the ones `shop-run` generated in `<var>/identity`: the client signs every request with them
+(shopdemo.identity: people through the issuer with the roles their grants give them, granted on
+first sight by the demo's administrator; the platform connector and the demo program with their
+own keys)."""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ import pytest
 
 from jetstream_es.testing.nats_server import free_port
 from shopdemo.client import ShopClient, SimClock
-from shopdemo.staff import COMPANY_ACCOUNT
+from shopdemo.identity import Identity
+from shopdemo.staff import COMPANY_ACCOUNT, READER
 from shopdemo.system import RunningShop, start_shop
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -41,7 +46,13 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningShop]:
 async def client(shop: RunningShop, request: pytest.FixtureRequest) -> AsyncIterator[ShopClient]:
     nc = await nats.connect(shop.url, connect_timeout=2)
     try:
-        yield ShopClient(nc, prefix=request.node.name[:40].replace("[", "-").replace("]", ""), timeout=15)
+        yield ShopClient(
+            nc,
+            prefix=request.node.name[:40].replace("[", "-").replace("]", ""),
+            timeout=15,
+            identity=Identity(nc, shop.var / "identity", program="shop-demo", timeout=15),
+            reader=READER,
+        )
     finally:
         await nc.close()
 

@@ -1,7 +1,8 @@
 """`make run`'s supervisor end to end: the embedded NATS server, provisioning, every installed
 service answering its health query, and a clean stop on Ctrl-C (SIGINT) leaving nothing behind;
 two shops side by side on one host with ports chosen for them (`SHOP_PORTS=auto`), and a port in
-use named as the reason a shop cannot start (issue 15)."""
+use named as the reason a shop cannot start (issue 15). Tokens are on (issue 17): the supervisor
+generates the identity keys on the first start and every service verifies against them."""
 
 from __future__ import annotations
 
@@ -19,9 +20,12 @@ from pathlib import Path
 
 import nats
 import pytest
+from nats.aio.client import Client
 
+from jetstream_es.identity import Issuer, SigningKey
 from jetstream_es.provision import installed_services
 from jetstream_es.testing.nats_server import free_port
+from shop_contracts.envelope import Actor
 from shopops.supervisor import AUTO, start_nats_server
 
 pytestmark = pytest.mark.integration
@@ -74,13 +78,15 @@ async def test_shop_run_starts_every_service_and_ctrl_c_stops_all_of_it(tmp_path
         lines = wait_for_line(proc, "ready:", 120)
         pids = [int(line.split("(pid ")[1].split(",")[0]) for line in lines if "(pid " in line]
         names = {spec.name for spec in installed_services()}
-        assert len(pids) == len(names) == 4
+        assert len(pids) == len(names)
+        assert any("identity: generated keys issuer" in line for line in lines), lines
         nc = await nats.connect(f"nats://127.0.0.1:{port}", connect_timeout=2)
         for name in names:
             reply = json.loads((await nc.request(f"{name}.queries.Health", b"{}", timeout=5)).data)
             assert reply["result"]["status"] == "ok", reply
         streams = {s.config.name for s in await nc.jetstream().streams_info()}
         assert {"ORDERS", "FULFILMENT", "AFTERSALES", "HR", "DLQ"} <= streams
+        await tokens_are_on(nc, tmp_path / "identity")
         await nc.close()
         await asyncio.sleep(2)  # let every projection runner settle into an idle fetch
         os.killpg(proc.pid, signal.SIGINT)
@@ -93,6 +99,34 @@ async def test_shop_run_starts_every_service_and_ctrl_c_stops_all_of_it(tmp_path
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+async def tokens_are_on(nc: Client, identity: Path) -> None:
+    """Issue 17: a command without a token, or with a program key's token for a person the key may
+    not speak for, is refused `forbidden` naming the reason; the issuer's token is accepted."""
+    assert (identity / "keys" / "issuer.json").stat().st_mode & 0o077 == 0, "keys are owner-only"
+    subject = "fulfilment.commands.DefineProductAccessories"
+    keeper = Actor(id="keeper-run", roles=("warehouse_keeper",))
+
+    async def send(command_id: str, key: str | None) -> dict[str, object]:
+        data = json.dumps({"command_id": command_id, "sku": "SKU-RUN", "accessories": ["manual"]}).encode()
+        headers = None
+        if key is not None:
+            headers = Issuer(SigningKey.load(identity / "keys" / f"{key}.json")).headers(
+                keeper, subject, data
+            )
+        reply: dict[str, object] = json.loads(
+            (await nc.request(subject, data, timeout=10, headers=headers)).data
+        )
+        return reply
+
+    refused = await send("run-unsigned", None)
+    assert refused["error"]["code"] == "forbidden", refused  # type: ignore[index]
+    assert refused["error"]["details"] == [{"reason": "missing_token"}], refused  # type: ignore[index]
+    foreign = await send("run-connector", "platform-connector")
+    assert foreign["error"]["details"] == [{"reason": "actor_not_allowed"}], foreign  # type: ignore[index]
+    accepted = await send("run-signed", "issuer")
+    assert accepted["ok"] is True, accepted
 
 
 def nats_server_pid(var: Path) -> int:
@@ -118,7 +152,7 @@ def test_a_shop_stopped_while_its_services_start_leaves_no_service_and_no_nats_s
     try:
         lines = wait_for_line(proc, "started orders", 120)
         pids = [int(line.split("(pid ")[1].split(",")[0]) for line in lines if "(pid " in line]
-        assert len(pids) == 4
+        assert len(pids) == len(installed_services())  # orders is the last one started
         assert not any("ready:" in line for line in lines)
         server = nats_server_pid(tmp_path)
         os.kill(proc.pid, sig)

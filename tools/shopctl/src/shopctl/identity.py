@@ -45,8 +45,8 @@ DEFAULT_KEY = Path("var/identity/keys/issuer.json")
 SESSION_TTL_S = 8 * 3600.0
 ROLES_FRESH_S = 60.0
 ROLES_OF = "identity.queries.RolesOf"
-# the person issuer's own identity when it asks the grants (RolesOf reads it: issue 17)
-ISSUER_PROGRAM = Actor(id="shop-issuer", roles=())
+# the person issuer's own identity when it asks the grants (RolesOf: identity_issuer, IDN-6)
+ISSUER_PROGRAM = Actor(id="shop-issuer", roles=("identity_issuer",))
 OPERATOR_PROGRAM = "shopctl-operator"
 
 

@@ -4,6 +4,14 @@ summary a department manager reads.
 It uses the shop at `--url` when one answers there (it must run on the simulation clock and accept
 payments into the demo's company account), and otherwise starts one itself (`shop-run
 --clock simulation`, data under `var/demo`), which it stops at the end unless `--keep-running`.
+
+Every request carries a real actor token (issue 17, shopdemo.identity), signed with the keys of the
+shop's identity directory (`--identity`; `<var>/identity` of a shop the demo starts, else
+`var/identity`, make run's): first the roles are bootstrapped through the identity service (the
+`shop-setup` program makes the first administrator, who grants each staff member their role), then
+each staff member acts through the person issuer with the roles RolesOf returns, the platform's
+orders come from the platform connector's key and the clock terminal's and carrier's reports from
+the demo's own program key (`shop-demo`).
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import sys
 from collections import Counter
@@ -27,8 +36,9 @@ from rich.table import Table
 from jetstream_es.settings import inbox_prefix
 from shop_contracts.subjects import SERVICES
 from shopdemo.client import Refused, ShopClient, SimClock, Unreachable
+from shopdemo.identity import Identity, IdentityUnavailable
 from shopdemo.scenario import DemoReport, DemoSettings, ShopDay
-from shopdemo.staff import COMPANY_ACCOUNT
+from shopdemo.staff import COMPANY_ACCOUNT, READER, STAFF
 from shopdemo.system import RunningShop, start_shop
 
 console = Console()
@@ -145,6 +155,17 @@ async def run(args: argparse.Namespace) -> int:
         if not await _all_answer(client):
             console.print(f"[red]not every service answers at {url}[/red]: {', '.join(SERVICES)} are needed")
             return 2
+        directory = Path(args.identity or (Path(args.var) / "identity" if started else "var/identity"))
+        client.identity = Identity(nc, directory, program="shop-demo", timeout=30)
+        client.reader = READER
+        try:
+            granted = await client.identity.bootstrap((person.id, person.roles) for person in STAFF)
+        except IdentityUnavailable as exc:
+            console.print(
+                f"[red]identity: {exc}[/red] (is --identity the running shop's identity directory?)"
+            )
+            return 2
+        console.log(f"identity: {len(granted)} staff granted their roles (keys in {directory})")
         clock = SimClock(client)
         settings = DemoSettings(orders=args.orders, staff=args.staff, seed=args.seed)
         with console.status("starting") as status:
@@ -192,6 +213,12 @@ def main(argv: list[str] | None = None) -> int:
         "--tz", default="Asia/Shanghai", help="the shop's business time zone (SHOP_BUSINESS_TZ)"
     )
     parser.add_argument("--var", default="var/demo", help="data folder of a shop the demo starts")
+    parser.add_argument(
+        "--identity",
+        help="the shop's identity directory (keys/, trust.json): <var>/identity of a shop the demo "
+        "starts, else var/identity (make run's); SHOP_IDENTITY_DIR",
+        default=os.environ.get("SHOP_IDENTITY_DIR"),
+    )
     parser.add_argument("--monitor-port", type=int, default=8322)
     parser.add_argument("--no-start", action="store_true", help="never start a shop; fail if none runs")
     parser.add_argument("--keep-running", action="store_true", help="leave a shop the demo started running")

@@ -3,7 +3,10 @@
 It speaks only the public wire contract (ARCHITECTURE.md): request/reply on
 `<service>.commands.<Name>` and `<service>.queries.<Name>`, JSON bodies, `Reply` envelopes.
 A refused command raises `Refused` with the service's error code, message and rule id, so a
-caller never mistakes a refusal for success.
+caller never mistakes a refusal for success. With an `Identity` (shopdemo.identity) every command
+and query carries an actor token minted for it: the body's actor is the token's (the person with
+the roles the grants give them, a program as itself); queries are asked as `actor`, else as the
+client's `reader`; `Health` needs no token.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from nats.errors import TimeoutError as NatsTimeout
 
 from jetstream_es.clock import SimulationDriver
 from shop_contracts.subjects import SERVICES, SIM_CLOCK_BUCKET, command_subject, query_subject
+from shopdemo.identity import Identity
 
 
 @dataclass
@@ -61,6 +65,8 @@ class ShopClient:
     nc: Client
     prefix: str = "cmd"
     timeout: float = 10.0
+    identity: Identity | None = None
+    reader: Actor | None = None
     sent: int = 0
     refused: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -68,13 +74,29 @@ class ShopClient:
     def next_command_id(self) -> str:
         return f"{self.prefix}-{next(self._ids)}"
 
-    async def _request(self, subject: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    async def _request(
+        self, subject: str, body: Mapping[str, Any], actor: Actor | None = None
+    ) -> dict[str, Any]:
+        data = json.dumps(body, default=str).encode()
+        headers: dict[str, str] | None = None
+        if actor is not None and self.identity is not None:
+            issuer, proven = await self.identity.signer(actor.id)
+            headers = issuer.headers(proven, subject, data)
         try:
-            msg = await self.nc.request(subject, json.dumps(body, default=str).encode(), timeout=self.timeout)
+            msg = await self.nc.request(subject, data, timeout=self.timeout, headers=headers)
         except (NoRespondersError, NatsTimeout) as exc:
             raise Unreachable(f"no answer on {subject}: {type(exc).__name__}") from None
         reply: dict[str, Any] = json.loads(msg.data)
         return reply
+
+    async def proven(self, actor: Actor) -> Actor:
+        """The actor a token for `actor` names: a person with the roles the grants give them
+        (granted on first sight, shopdemo.identity), a program as itself; `actor` without identity."""
+        if self.identity is None:
+            return actor
+        await self.identity.ensure(actor.id, actor.roles)
+        _issuer, proven = await self.identity.signer(actor.id)
+        return Actor(proven.id, proven.roles)
 
     async def send(
         self,
@@ -86,9 +108,10 @@ class ShopClient:
         command_id: str | None = None,
     ) -> dict[str, Any]:
         """Send one command; the reply on success, `Refused` otherwise."""
-        payload = {"command_id": command_id or self.next_command_id(), "actor": actor.wire(), **body}
+        proven = await self.proven(actor)
+        payload = {"command_id": command_id or self.next_command_id(), "actor": proven.wire(), **body}
         self.sent += 1
-        reply = await self._request(command_subject(service, command), payload)
+        reply = await self._request(command_subject(service, command), payload, proven)
         if not reply.get("ok"):
             self.refused += 1
             error = reply.get("error") or {}
@@ -102,11 +125,24 @@ class ShopClient:
             )
         return reply
 
-    async def query(self, service: str, query: str, body: Mapping[str, Any] | None = None) -> Any:
-        reply = await self._request(query_subject(service, query), body or {})
+    async def query(
+        self, service: str, query: str, body: Mapping[str, Any] | None = None, *, actor: Actor | None = None
+    ) -> Any:
+        """Ask a query as `actor` (else the client's `reader`; `Health` as nobody)."""
+        reader = None if query == "Health" else actor or self.reader
+        if reader is not None:
+            reader = await self.proven(reader)
+        reply = await self._request(query_subject(service, query), body or {}, reader)
         if not reply.get("ok"):
             error = reply.get("error") or {}
-            raise Refused(service, query, error.get("code", "?"), error.get("message", ""), error.get("rule"))
+            raise Refused(
+                service,
+                query,
+                error.get("code", "?"),
+                error.get("message", ""),
+                error.get("rule"),
+                error.get("details"),
+            )
         return reply.get("result")
 
     async def quiesce(
