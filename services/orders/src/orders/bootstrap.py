@@ -10,7 +10,6 @@ at start-up).
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from pydantic import Field, field_validator
@@ -29,7 +28,7 @@ from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.store import EventStore
-from orders.domain.policy import CorrectionPolicy, OrderPolicy
+from orders.domain.policy import OrderNumbers, OrderPolicy
 from orders.domain.roles import COMMAND_ROLES, SETTING
 from orders.wiring import NAME, OrdersService
 
@@ -37,23 +36,13 @@ SPEC = ServiceSpec(name=NAME, module=NAME)
 """Its consumers come from the built runtime's catalogue (decision 0007)."""
 
 
-class OrdersSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ORDERS_", extra="ignore")
+class OrdersSettings(BaseSettings, OrderNumbers):
+    """`ORDERS_*`: the business numbers of `OrderNumbers` (declared there once, with their rules)
+    and the service's infrastructure settings."""
+
+    model_config = SettingsConfigDict(env_prefix="ORDERS_", extra="ignore", frozen=False)
 
     database_url: str | None = None
-    refresh_minutes: int = Field(10, ge=1, description="ORD-1: a new order must be seen within this")
-    contact_minutes: int = Field(
-        10, ge=1, description="ORD-2: contact the customer within this of acceptance"
-    )
-    handover_hours: int = Field(24, ge=1, description="ORD-3: hand a confirmed order over within this")
-    company_accounts: list[str] = Field(
-        default_factory=list,
-        description="ORD-12: the company's own payee accounts (JSON list); payments elsewhere are refused",
-    )
-    correction_policy: CorrectionPolicy = Field(
-        CorrectionPolicy.AFTERSALES_BEFORE_CONFIRMATION,
-        description="C1 (ORD-5 vs ORD-6): after-sales corrections before confirmation, or `forbid` all",
-    )
     command_roles: Annotated[dict[str, list[str]], NoDecode] = Field(
         default_factory=dict,
         description="C9: who may issue which command, a JSON object command -> roles replacing the "
@@ -71,15 +60,12 @@ class OrdersSettings(BaseSettings):
         """`transit`: the department's one transit allowance and return window (AS-11,
         `SHOP_TRANSIT_DAYS`, `SHOP_RETURN_WINDOW_DAYS`), shared with after-sales."""
         transit = transit or TransitSettings()
+        numbers = self.model_dump(include=set(OrderNumbers.model_fields))
         return OrderPolicy(
+            **numbers,
             business_tz=business_tz,
-            refresh_within=timedelta(minutes=self.refresh_minutes),
-            contact_within=timedelta(minutes=self.contact_minutes),
-            handover_within=timedelta(hours=self.handover_hours),
-            return_window=transit.return_window,
-            transit_allowance=transit.transit_allowance,
-            company_accounts=frozenset(self.company_accounts),
-            corrections=self.correction_policy,
+            transit_days=transit.transit_days,
+            return_window_days=transit.return_window_days,
             roles=CommandRoles.configured(COMMAND_ROLES, self.command_roles, setting=SETTING),
         )
 

@@ -80,7 +80,9 @@ async def test_after_confirmation_a_correction_is_refused_and_recorded_ord_5(ord
 
 
 async def test_the_forbid_policy_refuses_every_correction_and_records_it_c1() -> None:
-    orders = Orders(OrderPolicy(company_accounts=frozenset({ACCOUNT}), corrections=CorrectionPolicy.FORBID))
+    orders = Orders(
+        OrderPolicy(company_accounts=frozenset({ACCOUNT}), correction_policy=CorrectionPolicy.FORBID)
+    )
     await orders.given(place())
     rule, rejected = await refused(orders, {"phone": "13900000000"})
     assert rule == "ORD-5"

@@ -292,7 +292,7 @@ async def test_a_shipped_order_does_not_complete_inside_transit_plus_window_sm_o
 
 
 async def test_the_transit_allowance_of_a_shipped_order_is_the_policy_setting_as_11() -> None:
-    orders = Orders(OrderPolicy(company_accounts=frozenset({ACCOUNT}), transit_allowance=timedelta(days=1)))
+    orders = Orders(OrderPolicy(company_accounts=frozenset({ACCOUNT}), transit_days=1))
     await orders.given(place(), pay(), contact(), confirm())
     await orders.react(STAMPED, "e-1")
     orders.clock.set(STAMPED.stamped_at + timedelta(days=8))
