@@ -17,6 +17,7 @@ from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.testing.harness import ask, caught_up, eventually, publish_event, request, send_command
+from jetstream_es.testing.identity import session_identity
 from shop_contracts.events.orders import (
     BuyerRemarkRecorded,
     OrderConfirmed,
@@ -38,7 +39,7 @@ async def start_fulfilment(
     url: str, nc: Client, db: Path, clock: FixedClock, documents: Path | None = None
 ) -> ServiceRuntime:
     runtime = build(
-        RuntimeSettings(nats_url=url, connect_timeout=2),
+        RuntimeSettings(nats_url=url, connect_timeout=2, **session_identity().settings()),
         FulfilmentSettings(
             database_url=f"sqlite+aiosqlite:///{db}", documents_dir=str(documents) if documents else None
         ),

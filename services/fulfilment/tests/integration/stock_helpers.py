@@ -16,6 +16,7 @@ from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.testing.harness import caught_up, eventually, publish_event
+from jetstream_es.testing.identity import session_identity
 from shop_contracts.events.fulfilment import OrderQueuedForShipping, ShipmentLine, ShipmentStamped
 from shop_contracts.messages import EventData
 
@@ -36,7 +37,7 @@ LABEL = {
 
 async def start_fulfilment(url: str, nc: Client, db: Path, clock: FixedClock, **stock: Any) -> ServiceRuntime:
     runtime = build(
-        RuntimeSettings(nats_url=url, connect_timeout=2),
+        RuntimeSettings(nats_url=url, connect_timeout=2, **session_identity().settings()),
         FulfilmentSettings(
             database_url=f"sqlite+aiosqlite:///{db}", documents_dir=str(db.parent / "docs"), **stock
         ),

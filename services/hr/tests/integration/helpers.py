@@ -16,14 +16,16 @@ from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.testing.harness import ask, caught_up, eventually, send_command
+from jetstream_es.testing.identity import session_identity
 
 
 async def command(nc: Client, name: str, body: dict[str, Any] | bytes) -> dict[str, Any]:
     return await send_command(nc, "hr", name, body)
 
 
-async def query(nc: Client, name: str, body: dict[str, Any]) -> Any:
-    return await ask(nc, "hr", name, body)
+async def query(nc: Client, name: str, body: dict[str, Any], actor: dict[str, Any] | None = None) -> Any:
+    """Asked as `actor` (default: the test reader, who holds every role)."""
+    return await ask(nc, "hr", name, body, actor=actor)
 
 
 T = TypeVar("T")
@@ -38,7 +40,7 @@ OFFICE = {"id": "off-1", "roles": ["office"]}
 
 async def start_hr(url: str, nc: Client, db: Path, clock: FixedClock, **settings: Any) -> ServiceRuntime:
     runtime = build(
-        RuntimeSettings(nats_url=url, connect_timeout=2),
+        RuntimeSettings(nats_url=url, connect_timeout=2, **session_identity().settings()),
         HrSettings(database_url=f"sqlite+aiosqlite:///{db}", **settings),
         clock=clock,
     )

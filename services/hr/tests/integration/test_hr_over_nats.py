@@ -106,12 +106,13 @@ async def test_leave_is_pending_with_its_routed_approver_and_a_wrong_approver_is
     }
     assert (await command(nc, "SubmitLeave", submit))["ok"]
     await caught_up(service)
-    pending = await query(nc, "LeaveRequests", {"approver_id": "sl-1", "approver_roles": ["senior_leader"]})
+    senior = {"approver_id": "sl-1", "approver_roles": ["senior_leader"]}
+    pending = await query(nc, "LeaveRequests", senior, actor=SENIOR)
     assert [(r["leave_id"], r["days"], r["status"]) for r in pending["requests"]] == [
         ("lv-1", 3, "PendingApproval")
     ]
     direct = {"approver_id": "ds-1", "approver_roles": ["direct_supervisor"]}
-    assert (await query(nc, "LeaveRequests", direct))["requests"] == []
+    assert (await query(nc, "LeaveRequests", direct, actor=DIRECT))["requests"] == []
     wrong = await command(nc, "ApproveLeave", {"command_id": "ap-1", "actor": DIRECT, "leave_id": "lv-1"})
     assert wrong["error"]["code"] == "forbidden"
     assert wrong["error"]["rule"] == "HR-26"
@@ -121,7 +122,7 @@ async def test_leave_is_pending_with_its_routed_approver_and_a_wrong_approver_is
     ):
         assert (await command(nc, name, body))["ok"]
     await caught_up(service)
-    decided = await query(nc, "LeaveRequests", {"approver_id": "sl-1", "approver_roles": ["senior_leader"]})
+    decided = await query(nc, "LeaveRequests", senior, actor=SENIOR)
     assert decided["requests"] == [], "a decided request no longer waits for its approver"
     assert (await hr_events(nc, "LeaveRequest", "lv-1"))[-2:] == ["LeaveApproved", "LeaveFiled"]
 

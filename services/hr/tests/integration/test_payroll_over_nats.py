@@ -4,7 +4,6 @@ and a replay of the payroll projection rebuilds the same payslip."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from nats.aio.client import Client
 
 from jetstream_es.clock import FixedClock
+from jetstream_es.testing.harness import request
 from jetstream_es.testing.nats_server import NatsServer
 
 from .helpers import NOW, SUPERVISOR, caught_up, command, eventually, hr_events, query, start_hr
@@ -105,12 +105,10 @@ async def test_a_month_is_calculated_closed_and_rebuilt_hr_33_hr_36_hr_37(
             ("100.00", "collected"),
             ("50.00", "collected"),
         ]
-        replay = await nc.request(
-            "hr.admin.ReplayProjection",
-            json.dumps({"projection": "hr_payroll_views", "from_seq": 1}).encode(),
-            timeout=60,
+        replay = await request(
+            nc, "hr.admin.ReplayProjection", {"projection": "hr_payroll_views", "from_seq": 1}
         )
-        assert json.loads(replay.data)["ok"]
+        assert replay["ok"], replay
         rebuilt = await query(nc, "Payslip", {"period": "2026-03", "employee_id": "emp-1"})
         assert rebuilt == slip | {"period_closed": True}
         period = await query(nc, "PayrollPeriod", {"period": "2026-03"})

@@ -15,6 +15,7 @@ from nats.aio.client import Client
 from jetstream_es.clock import FixedClock
 from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.service import ServiceRuntime
+from jetstream_es.testing.harness import request
 from jetstream_es.testing.nats_server import NatsServer
 
 from .helpers import EMPLOYEE, NOW, SUPERVISOR, caught_up, command, eventually, hr_events, query, start_hr
@@ -77,12 +78,8 @@ async def test_onboarding_seals_personal_data_and_erasure_survives_a_replay_hr_3
     assert (await command(nc, "EraseEmployeePersonalData", erase))["ok"]
     await caught_up(service)
     assert (await query(nc, "Employee", {"employee_id": "emp-1"}))["personal"] == "erased"
-    replay = await nc.request(
-        "hr.admin.ReplayProjection",
-        json.dumps({"projection": "hr_people_views", "from_seq": 1}).encode(),
-        timeout=60,
-    )
-    assert json.loads(replay.data)["ok"]
+    replay = await request(nc, "hr.admin.ReplayProjection", {"projection": "hr_people_views", "from_seq": 1})
+    assert replay["ok"], replay
     view = await query(nc, "Employee", {"employee_id": "emp-1"})
     assert view["personal"] == "erased"
     assert view["post"] == "customer service"

@@ -15,6 +15,7 @@ from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.testing.harness import ask, caught_up, eventually, publish_event, request, send_command
+from jetstream_es.testing.identity import session_identity
 from orders.bootstrap import OrdersSettings, build
 from shop_contracts.messages import EventData
 
@@ -28,7 +29,7 @@ AFTERSALES = {"id": "as-1", "roles": ["aftersales_cs"]}
 
 async def start_orders(url: str, nc: Client, db: Path, clock: FixedClock, **settings: Any) -> ServiceRuntime:
     runtime = build(
-        RuntimeSettings(nats_url=url, connect_timeout=2),
+        RuntimeSettings(nats_url=url, connect_timeout=2, **session_identity().settings()),
         OrdersSettings(database_url=f"sqlite+aiosqlite:///{db}", company_accounts=[ACCOUNT], **settings),
         clock=clock,
     )

@@ -12,6 +12,7 @@ from nats.aio.client import Client
 
 from jetstream_es.clock import FixedClock
 from jetstream_es.service import ServiceRuntime
+from jetstream_es.testing.harness import request
 from jetstream_es.testing.nats_server import NatsServer
 
 from .helpers import (
@@ -104,8 +105,8 @@ async def test_the_queries_answer_from_the_projections(
         order = await query(nc, "GetOrder", {"order_id": "o-1"})
         assert (order["status"], order["amount"], order["sales_owner"]) == ("Placed", "3020.00", "sales-1")
         assert [h["event_type"] for h in order["history"]] == ["OrderPlaced", "OrderViewed"]
-        missing = await nc.request("orders.queries.GetOrder", b'{"order_id": "nope"}', timeout=5)
-        assert b"not_found" in missing.data
+        missing = await request(nc, "orders.queries.GetOrder", b'{"order_id": "nope"}')
+        assert missing["error"]["code"] == "not_found"
 
         page = await query(nc, "ListOrders", {"status": "Placed", "limit": 1})
         assert (page["total"], [o["order_id"] for o in page["orders"]]) == (2, ["o-2"])
@@ -152,10 +153,10 @@ async def test_daily_sales_use_the_business_day_in_shanghai_ord_16(
         await caught_up(runtime)
         sales = await query(nc, "DailySales", {"date_from": "2026-03-01", "date_to": "2026-03-05"})
         assert [d["day"] for d in sales["days"]] == ["2026-03-03"]
-        bad = await nc.request(
-            "orders.queries.DailySales", b'{"date_from": "2026-03-05", "date_to": "2026-03-01"}', timeout=5
+        bad = await request(
+            nc, "orders.queries.DailySales", b'{"date_from": "2026-03-05", "date_to": "2026-03-01"}'
         )
-        assert b"invalid" in bad.data
+        assert bad["error"]["code"] == "invalid"
     finally:
         await runtime.stop()
 

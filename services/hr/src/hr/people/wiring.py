@@ -19,7 +19,8 @@ from hr.people.application.payroll import PayrollCommands
 from hr.people.application.reactions import SafetyGateReaction
 from hr.people.domain.payroll import PeriodFacts
 from hr.people.domain.policy import PeoplePolicies
-from jetstream_es.errors import NotFound
+from jetstream_es.errors import Forbidden, NotFound
+from jetstream_es.identity import current_actor, require_own_or
 from jetstream_es.projection import Projection, Tables
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands.hr_people import (
@@ -40,7 +41,11 @@ from shop_contracts.commands.hr_people import (
     SubmitResignation,
     SuspendEmployee,
 )
+from shop_contracts.queries.hr import HR_DEPT, SUPERVISORS
 from shop_contracts.queries.hr_people import ActivityFund, DisciplineRecord, Employee, PayrollPeriod, Payslip
+
+WITHHELD = "withheld"
+"""What the employee's line reads instead of the personal part (HR-38: HR's and the employee's own)."""
 
 
 class PeopleService:
@@ -103,12 +108,24 @@ class PeopleService:
         rt.query(PayrollPeriod, self.payroll_period)
 
     async def employee(self, query: Employee) -> dict[str, Any]:
+        """HR and the employee read the whole record; the employee's line reads it without the
+        personal part (HR-38); anyone else is refused before anything is read or decrypted."""
+        reader = current_actor()
+        whole = reader.id == query.employee_id or reader.has_any(HR_DEPT)
+        line = [role for role in SUPERVISORS if role != HR_DEPT]
+        if not whole and not reader.has_any(*line):
+            raise Forbidden(
+                f"employee {query.employee_id}'s record is for HR, the employee and their line "
+                f"({', '.join(line)}); {reader.id} is none of them",
+                "HR-38",
+                details=[{"reason": "not_own_data", "roles": [HR_DEPT, *line]}],
+            )
         view = await people_views.employee(
             self.runtime.engine, self.tables(self.people_views), self.keys, query
         )
         if view is None:
             raise NotFound(f"employee {query.employee_id} has not been onboarded")
-        return view
+        return view if whole else view | {"personal": WITHHELD}
 
     async def discipline_record(self, query: DisciplineRecord) -> dict[str, Any]:
         return await people_views.discipline_record(
@@ -119,6 +136,7 @@ class PeopleService:
         return await payroll_views.activity_fund(self.runtime.engine, self.tables(self.payroll_views), query)
 
     async def payslip(self, query: Payslip) -> dict[str, Any]:
+        require_own_or(query.employee_id, (HR_DEPT,), what="the payslip", rule="HR-36")
         slip = await payroll_views.payslip(self.runtime.engine, self.tables(self.payroll_views), query)
         if slip is None:
             raise NotFound(f"no payslip of {query.employee_id} for {query.period}")

@@ -20,7 +20,8 @@ from hr.time.domain.attendance_state import day_id
 from hr.time.domain.overtime import CompTimeState
 from hr.time.domain.policy import TimePolicy
 from jetstream_es.deadlines import DeadlineScheduler
-from jetstream_es.identity import require_own_or
+from jetstream_es.errors import Forbidden
+from jetstream_es.identity import current_actor, require_own_or
 from jetstream_es.projection import Projection, Tables
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands.hr import (
@@ -130,6 +131,14 @@ class TimeService:
         return await queries.absence_ladder(self.runtime.engine, self.tables(self.ladder_views), query)
 
     async def leave_requests(self, query: LeaveRequests) -> dict[str, Any]:
+        reader = current_actor()
+        if query.approver_id != reader.id or not set(query.approver_roles) <= set(reader.roles):
+            raise Forbidden(
+                f"LeaveRequests lists what waits for the approver asking: {reader.id} asks as "
+                f"{query.approver_id} with roles {', '.join(query.approver_roles)}",
+                "HR-18",
+                details=[{"reason": "not_own_data", "roles": list(reader.roles)}],
+            )
         return await queries.leave_requests(self.runtime.engine, self.tables(self.leave_views), query)
 
     async def rota(self, query: Rota) -> dict[str, Any]:
@@ -141,6 +150,7 @@ class TimeService:
         return comp_time_balance(state, query, self.commands.policy.overtime.comp_day_minutes)
 
     async def attendance_month(self, query: AttendanceMonth) -> dict[str, Any]:
+        require_own_or(query.employee_id, (HR_DEPT,), what="the attendance month", rule="HR-6")
         tables = self.tables(self.attendance_views)
         return await attendance_month(self.runtime.engine, tables, query, self.full_attendance_days)
 
