@@ -22,6 +22,7 @@ MODULES = {
     "fulfilment": ("fulfilment", "stock"),
     "aftersales": ("aftersales",),
     "hr": ("hr", "hr_time", "hr_people"),
+    "identity": ("identity",),
 }
 RUNTIME_QUERIES = {"Health"}  # answered by every service's runtime, not a contract of its own
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)

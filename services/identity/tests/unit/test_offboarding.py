@@ -1,4 +1,4 @@
-"""HR's offboarding revokes every role (issue 17; IDN-5, DIS-7, HR-16: the employee has left)."""
+"""HR's offboarding revokes every role (issue 17; IDN-5: the employee has left, EmployeeOffboarded)."""
 
 from __future__ import annotations
 
