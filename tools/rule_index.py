@@ -11,7 +11,8 @@ Inputs, all checked in, so the repository does not need the shared specification
 - `docs/rules/decisions.toml`: the hand-written decisions (issues covering rules without code,
   and "not enforceable by software: <reason>");
 - the code (`services/*/src`, `libs/*/src`, `contracts/src`, `tools/*/src`) and the tests
-  (`services/*/tests`, `libs/*/tests`, `contracts/tests`, `tools/*/tests`, `tests/`).
+  (`services/*/tests`, `libs/*/tests`, `contracts/tests`, `tools/*/tests`, `tests/`): in a git
+  checkout the files git tracks, so untracked work in progress is not cited.
 
 A file cites a rule when its text names the id (`FUL-5`, a range `HR-1..HR-5`, `SM-SHIP`, `C9`);
 a test also cites it in its function name (`test_ful5_...`, `..._as_15`, `..._c9_...`, `..._sm_ord`).
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import subprocess
 import sys
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -250,13 +252,27 @@ class Scanner:
         return f"C{int(number)}" if prefix == "c" else f"{prefix.upper()}-{int(number)}"
 
 
+def _tracked(root: Path) -> set[str] | None:
+    """The files git tracks under `root` (untracked work in progress is not cited), or None without git."""
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z"], capture_output=True, check=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {name.decode() for name in listed.stdout.split(b"\0") if name}
+
+
 def _python_files(root: Path, globs: Iterable[str]) -> Iterator[Path]:
+    tracked = _tracked(root) if (root / ".git").exists() else None
     seen: set[Path] = set()
     for pattern in globs:
         for base in sorted(root.glob(pattern)):
             for path in sorted(base.rglob("*.py")):
                 rel = path.relative_to(root)
                 if path in seen or SKIP_PARTS.intersection(rel.parts) or rel.as_posix() in SKIP_FILES:
+                    continue
+                if tracked is not None and rel.as_posix() not in tracked:
                     continue
                 seen.add(path)
                 yield path

@@ -173,3 +173,17 @@ def test_the_checked_in_rule_index_is_up_to_date() -> None:
         f"{ri.INDEX_FILE} is out of date with the code and tests: run `make rules` "
         "(uv run --no-sync python tools/rule_index.py) and commit the result"
     )
+
+
+def test_in_a_git_checkout_only_tracked_files_are_cited(tmp_path: Path) -> None:
+    """Untracked work in progress cites nothing, so the index never links a file the repository lacks."""
+    import subprocess
+
+    root = _repo(tmp_path, DECISIONS)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "services/orders/src"], check=True)
+    rows = {
+        line.split("</a>")[1].split(" |")[0]: line for line in ri.build(root).splitlines() if "<a id=" in line
+    }
+    assert "[domain/sla.py]" in rows["ORD-1"], "the tracked code is cited"
+    assert "test_sla.py" not in rows["ORD-1"], "the untracked test is not"
