@@ -9,7 +9,6 @@ department's one `SHOP_TRANSIT_DAYS` and `SHOP_RETURN_WINDOW_DAYS`, shared with 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
@@ -17,12 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from aftersales.customers.wiring import CustomersContext
 from aftersales.refunds.wiring import RefundsContext
-from aftersales.shared.policy import (
-    DEFAULT_DEPARTMENTS,
-    DEFAULT_REASONS,
-    AftersalesPolicy,
-    check_escalation_role,
-)
+from aftersales.shared.policy import AftersalesNumbers, AftersalesPolicy, check_escalation_role
 from aftersales.shared.roles import COMMAND_ROLES, SETTING
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
@@ -37,40 +31,18 @@ from jetstream_es.roles import CommandRoles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.store import EventStore
-from shop_contracts.messages import ROLE_ID_PATTERN
 
 NAME = "aftersales"
 SPEC = ServiceSpec(name=NAME, module=NAME)  # consumers come from the built runtime
 
 
-class AftersalesSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="AFTERSALES_", extra="ignore")
+class AftersalesSettings(BaseSettings, AftersalesNumbers):
+    """`AFTERSALES_*`: the business numbers of `AftersalesNumbers` (declared there once, with their
+    rules) and the service's infrastructure settings."""
+
+    model_config = SettingsConfigDict(env_prefix="AFTERSALES_", extra="ignore", frozen=False)
 
     database_url: str | None = None
-    refund_reasons: list[str] = Field(
-        default_factory=lambda: sorted(DEFAULT_REASONS),
-        min_length=1,
-        description="AS-1: the refund reasons a buyer may give (JSON list)",
-    )
-    quality_reasons: list[str] = Field(
-        default_factory=lambda: ["quality"],
-        description="AS-11: reasons that count as a quality problem, limited to the window (JSON list)",
-    )
-    complaint_response_hours: int = Field(
-        24, ge=1, description="AS-15 (C13): hours within which a complaint gets a response"
-    )
-    consultation_departments: list[str] = Field(
-        default_factory=lambda: sorted(DEFAULT_DEPARTMENTS),
-        min_length=1,
-        description="AS-17: departments a consultation or complaint can be routed to (JSON list)",
-    )
-    satisfaction_target: int = Field(5, ge=1, le=5, description="AS-14: the rating a return visit aims for")
-    escalation_role: str | None = Field(
-        None,
-        pattern=ROLE_ID_PATTERN,
-        description="AS-19 (C9): the role an escalated complaint goes to, one of the roles of "
-        "ResolveEscalatedComplaint; unset: its first role (003: the customer-service supervisor)",
-    )
     command_roles: Annotated[dict[str, list[str]], NoDecode] = Field(
         default_factory=dict,
         description="C9: who may issue which command, a JSON object command -> roles replacing the "
@@ -88,15 +60,10 @@ class AftersalesSettings(BaseSettings):
         `SHOP_TRANSIT_DAYS`, `SHOP_RETURN_WINDOW_DAYS`), shared with orders."""
         transit = transit or TransitSettings()
         return AftersalesPolicy(
-            refund_reasons=frozenset(self.refund_reasons),
-            quality_reasons=frozenset(self.quality_reasons),
-            quality_window=transit.return_window,
-            transit_allowance=transit.transit_allowance,
-            complaint_response_within=timedelta(hours=self.complaint_response_hours),
-            departments=frozenset(self.consultation_departments),
-            satisfaction_target=self.satisfaction_target,
+            **self.model_dump(include=set(AftersalesNumbers.model_fields)),
+            transit_days=transit.transit_days,
+            return_window_days=transit.return_window_days,
             roles=CommandRoles.configured(COMMAND_ROLES, self.command_roles, setting=SETTING),
-            escalation_role=self.escalation_role or "",
         )
 
     @model_validator(mode="after")

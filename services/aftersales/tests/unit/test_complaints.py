@@ -44,7 +44,7 @@ async def test_customer_service_registers_a_complaint_due_in_24_hours_as_15_as_2
 
 
 async def test_the_response_window_is_a_setting_c13() -> None:
-    k = Customers(AftersalesPolicy(complaint_response_within=timedelta(hours=4)))
+    k = Customers(AftersalesPolicy(complaint_response_hours=4))
     await k.when(register())
     assert k.events()[0].respond_by == NOW + timedelta(hours=4)  # type: ignore[attr-defined]
 

@@ -129,7 +129,7 @@ async def test_without_a_delivery_a_quality_return_inside_stamp_plus_transit_is_
 
 
 async def test_the_transit_days_are_a_setting_as_11() -> None:
-    a = Aftersales(AftersalesPolicy(transit_allowance=timedelta(days=1)))
+    a = Aftersales(AftersalesPolicy(transit_days=1))
     await a.facts(PLACED, PAID, stamped(9))
     with pytest.raises(RuleViolated) as err:
         await a.when(request(received=True))

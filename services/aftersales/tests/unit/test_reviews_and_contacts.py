@@ -99,7 +99,7 @@ async def test_a_consultation_to_an_unknown_department_is_refused_as_17() -> Non
 
 
 async def test_the_departments_are_a_setting_as_17() -> None:
-    k = Customers(AftersalesPolicy(departments=frozenset({"moon"})))
+    k = Customers(AftersalesPolicy(consultation_departments=frozenset({"moon"})))
     await k.when(consult("moon"))
     assert k.types("cn-1", CUSTOMER_CONTACT) == ["ConsultationLogged"]
 
