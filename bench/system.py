@@ -50,7 +50,8 @@ from jetstream_es.testing.nats_server import NatsServer
 from shopdemo import flows
 from shopdemo.client import Refused, ShopClient, SimClock
 from shopdemo.flows import Line
-from shopdemo.staff import COMPANY_ACCOUNT
+from shopdemo.identity import Identity
+from shopdemo.staff import COMPANY_ACCOUNT, READER
 from shopdemo.system import RunningShop, start_shop
 
 RESULTS = Path(__file__).parent / "results" / "system.json"
@@ -290,7 +291,10 @@ async def run(sizes: Sizes, work: Path) -> dict[str, Any]:
         )
         try:
             nc = await nats.connect(server.url, connect_timeout=2, inbox_prefix=inbox_prefix("bench"))
-            client = ShopClient(nc, prefix="bench", timeout=60)
+            # real tokens (issue 17): staff through the person issuer with their granted roles,
+            # the platform's orders from the connector's key, system acts from the bench's own key
+            bench_identity = Identity(nc, work / "shop" / "identity", program="bench", timeout=60)
+            client = ShopClient(nc, prefix="bench", timeout=60, identity=bench_identity, reader=READER)
             clock = SimClock(client)
             await clock.set(at(9))
             await flows.stock_up(

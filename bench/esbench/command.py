@@ -3,6 +3,9 @@
 The client keeps 64 requests in flight; worker w owns counters w, w+64, ... so no two requests
 in flight touch one counter. Every counter is opened first (timed on its own), then Increment
 commands run for a fixed time. The stream must hold exactly one event per accepted command.
+Each request carries an actor token minted for it with the `bench` program's own key (issue 17;
+keys from `shopops identity init` in the work directory), so the figure includes signing and
+verification, as every real request pays them.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from esbench.config import Sizes
 from esbench.counters import ACTOR, SERVICE, counter_id
 from esbench.stats import latency_summary, rate
 from esbench.streams import stream_messages
+from jetstream_es.identity import Issuer, SigningKey
 from shop_contracts.subjects import command_subject
+from shopops import identity
 
 ACTOR_JSON = ACTOR.model_dump(mode="json")
 REQUEST_TIMEOUT_S = 10.0
@@ -51,10 +56,25 @@ class Tally:
         }
 
 
+@dataclass
+class Signer:
+    """The bench program's own key: actor `bench`, role `system` (its trust entry's limits)."""
+
+    issuer: Issuer | None = None
+
+    def headers(self, subject: str, payload: bytes) -> dict[str, str]:
+        assert self.issuer is not None, "the bench identity is made in run_commands"
+        return self.issuer.headers(ACTOR, subject, payload)
+
+
+SIGNER = Signer()
+
+
 async def request(nc: Client, subject: str, body: dict[str, Any], tally: Tally) -> None:
     payload = json.dumps(body).encode()
     started = time.perf_counter_ns()
-    reply = await nc.request(subject, payload, timeout=REQUEST_TIMEOUT_S)
+    headers = SIGNER.headers(subject, payload)
+    reply = await nc.request(subject, payload, timeout=REQUEST_TIMEOUT_S, headers=headers)
     tally.latencies_ns.append(time.perf_counter_ns() - started)
     answer = json.loads(reply.data)
     if not answer.get("ok"):
@@ -106,7 +126,10 @@ async def run_commands(
     nc: Client, url: str, sizes: Sizes, work_dir: Path, profile: Path | None
 ) -> dict[str, Any]:
     """Start the service process, open every counter, then time Increments; the stream must be fresh."""
-    args = ["--url", url, "--db", str(work_dir / "service.db")]
+    keys = work_dir / "identity"
+    identity.init(keys)
+    SIGNER.issuer = Issuer(SigningKey.load(identity.key_path(keys, "bench")))
+    args = ["--url", url, "--db", str(work_dir / "service.db"), "--trust", str(identity.trust_path(keys))]
     if profile is not None:
         args += ["--profile", str(profile)]
     slices = worker_slices(sizes)

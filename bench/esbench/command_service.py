@@ -1,7 +1,8 @@
 """The sample Counter service in its own process: `ServiceRuntime('sample')` with two commands.
 
-`python -m esbench.command_service --url U --db PATH [--profile PATH]` prints `ready` once it
-serves and stops on SIGTERM. `OpenCounter` and `Increment` go through `ServiceRuntime.command`
+`python -m esbench.command_service --url U --db PATH --trust FILE [--profile PATH]` prints `ready`
+once it serves and stops on SIGTERM. It verifies every request's actor token against the trust
+file (issue 17: the secure default, as every service runs). `OpenCounter` and `Increment` go through `ServiceRuntime.command`
 → `run_command` → `CommandHandler` + `Repository` → `JetStreamEventStore`, with default settings.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+from pathlib import Path
 
 from esbench.counters import SERVICE
 from esbench.profiling import profiled
@@ -24,8 +26,9 @@ from jetstream_es.testing.sample import COUNTER, CounterState, Increment, OpenCo
 class CounterService:
     """The runtime, its Counter repository (built once the store exists) and the two handlers."""
 
-    def __init__(self, url: str, database_url: str) -> None:
-        self.runtime = ServiceRuntime(SERVICE, RuntimeSettings(nats_url=url), database_url)
+    def __init__(self, url: str, database_url: str, trust: Path) -> None:
+        settings = RuntimeSettings(nats_url=url, identity_trust=trust)
+        self.runtime = ServiceRuntime(SERVICE, settings, database_url)
         self._repo: Repository[CounterState] | None = None
         self.runtime.command(OpenCounter, self.open)
         self.runtime.command(Increment, self.increment)
@@ -50,7 +53,7 @@ class CounterService:
 
 
 async def serve(args: argparse.Namespace) -> None:
-    service = CounterService(args.url, f"sqlite+aiosqlite:///{args.db}")
+    service = CounterService(args.url, f"sqlite+aiosqlite:///{args.db}", Path(args.trust))
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     await service.runtime.start()
@@ -64,6 +67,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", required=True)
     parser.add_argument("--db", required=True)
+    parser.add_argument("--trust", required=True, help="the identity trust file (shopops identity init)")
     parser.add_argument("--profile")
     args = parser.parse_args()
     configure_logging(SERVICE, "WARNING", json=True)
