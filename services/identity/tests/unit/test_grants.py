@@ -149,3 +149,12 @@ def test_idn1_the_documented_default() -> None:
     assert "sales_staff" in policy.grantors["dept_supervisor"]
     assert {"hr_dept", "office", "cashier"} <= policy.grantors["hr_dept"]
     assert policy.grantors["identity_admin"] == frozenset({"*"})
+
+
+def test_idn1_identity_grantors_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IDENTITY_GRANTORS", '{"hr_dept": ["office"], "identity_admin": ["*"]}')
+    policy = IdentitySettings().policy()
+    assert policy.grantors == {"hr_dept": frozenset({"office"}), "identity_admin": frozenset({"*"})}
+    monkeypatch.setenv("IDENTITY_GRANTORS", '{"hr_dept": ["office"]}')
+    with pytest.raises(ValueError, match="IDENTITY_GRANTORS"):
+        IdentitySettings()
