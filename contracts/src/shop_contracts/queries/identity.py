@@ -23,6 +23,7 @@ class RolesOf(Query):
     """The roles `person_id` holds right now (what the issuer may put into a token), each with
     when and by whom it was granted. Read by the person themself or ROLE_READERS (IDN-6)."""
 
+    read_roles = None  # any proven actor asks; the handler answers the person themself or ROLE_READERS
     read_rule = "IDN-6"
 
     person_id: str = Field(pattern=ID_PATTERN)
