@@ -11,6 +11,12 @@ aggregate a handler appends to cannot be missing from the documents. Projections
 service's own stream add the event types they know that no aggregate claims. Payload schemas come from
 pydantic (`model_json_schema`), shared under `components.schemas`.
 
+Identity (decision 0009): every command, query and admin message declares the `Shop-Actor-Token`
+header it must carry (not `Health`) and the reasons a `forbidden` reply names when the token or the
+reader is refused (`x-forbidden-reasons`); a query shows who may read it (`x-read-roles`,
+`x-read-rule`), an admin endpoint the role `operator`. A command's `actor` is optional on the wire
+(the runtime takes it from the token), so its schema does not require it.
+
 `render_html` turns the documents into one self-contained page (no scripts, no network).
 """
 
@@ -25,7 +31,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from jetstream_es.aggregate import defined_aggregates
+from jetstream_es.identity import REASONS
 from jetstream_es.provision import ConsumerSpec, ServiceSpec
+from jetstream_es.service.endpoints import NOT_OWN_DATA, OPERATOR, READ_ROLE_REQUIRED
 from jetstream_es.service.runtime import ServiceRuntime
 from shop_contracts.envelope import EventEnvelope
 from shop_contracts.errors import Reply
@@ -35,6 +43,19 @@ from shop_contracts.subjects import stream_name
 
 ASYNCAPI_VERSION = "3.0.0"
 REF = "#/components/schemas/{model}"
+TOKEN_HEADERS: dict[str, Any] = {
+    "type": "object",
+    "required": [Header.ACTOR_TOKEN],
+    "properties": {
+        Header.ACTOR_TOKEN: {
+            "type": "string",
+            "description": "the signed actor assertion (EdDSA JWT, decision 0009): who sends the request, "
+            "with the roles they hold, bound to this subject and this exact body, valid for 120 s; "
+            "a command's actor is the token's (the body's `actor` may be omitted; if present it must "
+            "be the token's)",
+        }
+    },
+}
 
 
 def _doc(model: type[Any]) -> str:
@@ -125,6 +146,10 @@ def build_document(runtime: ServiceRuntime, spec: ServiceSpec | None = None) -> 
             "contentType": "application/json",
             "payload": ref(model),
         }
+        if kind == "query" and label in runtime.anonymous_queries:
+            messages[message_id]["description"] = "answered without an actor token"
+        else:
+            messages[message_id] |= _identity(kind, model)
         channels[message_id] = {
             "address": subject,
             "messages": {label: {"$ref": f"#/components/messages/{message_id}"}},
@@ -228,6 +253,15 @@ def build_document(runtime: ServiceRuntime, spec: ServiceSpec | None = None) -> 
             "summary": f"{projection.name} reads {', '.join(filters)}",
         }
 
+    schemas = defs.get("$defs", {})
+    for model in runtime.command_models.values():  # the runtime puts the token's actor in
+        schema = schemas.get(schema_name[model], {})
+        schema["required"] = [f for f in schema.get("required", []) if f != "actor"]
+        if "actor" in schema.get("properties", {}):
+            schema["properties"]["actor"]["description"] = (
+                "optional: the runtime sets it from the Shop-Actor-Token; if sent it must be the token's"
+            )
+
     return {
         "asyncapi": ASYNCAPI_VERSION,
         "info": {
@@ -249,8 +283,25 @@ def build_document(runtime: ServiceRuntime, spec: ServiceSpec | None = None) -> 
         },
         "channels": channels,
         "operations": operations,
-        "components": {"messages": messages, "schemas": defs.get("$defs", {})},
+        "components": {"messages": messages, "schemas": schemas},
     }
+
+
+def _identity(kind: str, model: type[BaseModel]) -> dict[str, Any]:
+    """What a request message needs to be answered (decision 0009): its token header, who may send
+    it, and the reasons a `forbidden` reply names."""
+    reasons = [r for r in REASONS if kind == "command" or r != "body_actor_mismatch"]
+    extra: dict[str, Any] = {"headers": TOKEN_HEADERS}
+    if kind == "query":
+        roles = getattr(model, "read_roles", None)
+        extra["x-read-roles"] = list(roles) if roles is not None else "any proven actor"
+        extra["x-read-rule"] = getattr(model, "read_rule", None)
+        reasons.append(READ_ROLE_REQUIRED if roles is not None else NOT_OWN_DATA)
+    elif kind == "admin":
+        extra["x-read-roles"] = [OPERATOR]
+        reasons.append(READ_ROLE_REQUIRED)
+    extra["x-forbidden-reasons"] = reasons
+    return extra
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -283,6 +334,25 @@ def _fields(schema: dict[str, Any]) -> str:
     return "<table><tr><th>field</th><th>type</th><th>description</th></tr>" + "".join(rows) + "</table>"
 
 
+def _who(message: dict[str, Any]) -> str:
+    """Who may send a request message: its token header, read roles and forbidden reasons."""
+    if "x-forbidden-reasons" not in message:
+        return (
+            f"<p><em>{html.escape(message.get('description', ''))}</em></p>"
+            if "description" in message
+            else ""
+        )
+    roles = message.get("x-read-roles")
+    shown = ", ".join(roles) if isinstance(roles, list) else roles
+    parts = [f"<p>header <code>{html.escape(Header.ACTOR_TOKEN)}</code> required"]
+    if roles is not None:
+        rule = message.get("x-read-rule")
+        parts.append(f"; read by {html.escape(str(shown))}" + (f" ({html.escape(rule)})" if rule else ""))
+    reasons = ", ".join(message["x-forbidden-reasons"])
+    parts.append(f"; <code>forbidden</code> reasons: {html.escape(reasons)}</p>")
+    return "".join(parts)
+
+
 def _section(document: dict[str, Any]) -> str:
     name = document["info"]["title"].removesuffix(" service")
     schemas = document["components"]["schemas"]
@@ -303,7 +373,8 @@ def _section(document: dict[str, Any]) -> str:
             schema = schemas.get(data_ref.rsplit("/", 1)[-1], {})
             entries.append(
                 f"<details><summary><b>{html.escape(label)}</b> {html.escape(message.get('summary', ''))}"
-                f"</summary>{_fields(schema)}<pre>{html.escape(json.dumps(schema, indent=2))}</pre></details>"
+                f"</summary>{_who(message)}{_fields(schema)}"
+                f"<pre>{html.escape(json.dumps(schema, indent=2))}</pre></details>"
             )
         groups[kind].append(
             f"<div class='channel'><h4><code>{html.escape(str(address))}</code></h4>"

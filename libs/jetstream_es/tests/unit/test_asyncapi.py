@@ -90,3 +90,24 @@ def test_an_aggregate_the_service_defines_is_documented_without_being_declared()
         "CounterIncremented",
         "CounterClosed",
     }
+
+
+def test_every_request_shows_the_actor_token_header_and_the_forbidden_reasons_decision_0009() -> None:
+    document = sample_document()
+    messages = document["components"]["messages"]
+    requests = {k: v for k, v in messages.items() if k.split(".")[0] in ("command", "query", "admin")}
+    assert {k.split(".")[0] for k in requests} == {"command", "query", "admin"}
+    for message_id, message in requests.items():
+        if message_id == "query.Health":
+            assert "headers" not in message, "Health needs no token"
+            continue
+        assert message["headers"]["required"] == ["Shop-Actor-Token"], message_id
+        assert {"missing_token", "expired", "bad_signature", "wrong_request"} <= set(
+            message["x-forbidden-reasons"]
+        )
+    assert "body_actor_mismatch" in messages["command.OpenCounter"]["x-forbidden-reasons"]
+    assert messages["admin.ReplayProjection"]["x-read-roles"] == ["operator"]
+    assert "read_role_required" in messages["admin.ReplayProjection"]["x-forbidden-reasons"]
+    # the runtime takes a command's actor from the token: the body may leave it out
+    assert "actor" not in document["components"]["schemas"]["OpenCounter"].get("required", [])
+    assert "Shop-Actor-Token" in render_html([document])

@@ -131,6 +131,8 @@ class ServiceRuntime:
         self.admin_models: dict[str, type[AdminRequest]] = {}
         self.command_handlers: dict[type[Command], Callable[[Any], Awaitable[CommandResult]]] = {}
         self.query_handlers: dict[type[Query], Callable[[Any], Awaitable[Any]]] = {}
+        self.anonymous_queries: set[str] = set()
+        """Queries answered without an actor token (`Health`)."""
         self.appended: list[AggregateType[Any]] = []
         self._aggregates: dict[str, Aggregates[Any]] = {}
         self.query(_HealthQuery, self._health, subject=health_subject(name), anonymous=True)
@@ -193,6 +195,8 @@ class ServiceRuntime:
         if subject is None or subject == query_subject(self.name, model.query_name):
             self.query_models[model.query_name] = model
             self.query_handlers[model] = handler
+        if anonymous:
+            self.anonymous_queries.add(model.query_name)
         self._serve(
             subject or query_subject(self.name, model.query_name),
             f"{self.name}-queries",

@@ -63,8 +63,11 @@ EVERY_ROLE: Final = (
     "platform",
     "system",
     "operator",
+    "identity_admin",
+    "identity_issuer",
 )
-"""The roles of rules.md §0, the programs' (`platform`, `system`) and the operators'."""
+"""The roles of rules.md §0, the programs' (`platform`, `system`), the operators' and the identity
+service's (`identity_admin`, `identity_issuer`)."""
 
 READER: Final = Actor(id="test-reader", roles=EVERY_ROLE)
 OPERATOR: Final = Actor(id="test-operator", roles=("operator",))
