@@ -15,6 +15,7 @@ from nats.aio.client import Client
 
 from jetstream_es.clock import FixedClock
 from jetstream_es.service import ServiceRuntime
+from jetstream_es.testing.harness import request
 from jetstream_es.testing.nats_server import NatsServer
 from shop_contracts.events.fulfilment import ReturnParcelReceived, ShipmentDelivered, ShipmentStamped
 from shop_contracts.events.orders import OrderLine, OrderPaid, OrderPlaced, ShippingAddress
@@ -278,3 +279,30 @@ async def test_an_unknown_case_is_not_found(service: ServiceRuntime, nc: Client)
         lambda r: not r["ok"],
     )
     assert answer["error"]["code"] == "not_found"
+
+
+async def test_only_a_proven_supervisor_approves_a_refund_as_2_decision_0009(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    """Issue 17: approving as a supervisor takes a supervisor's token, not a JSON field."""
+    await order_known(nc, service, "o-7", delivered=True)
+    await ok(
+        nc,
+        "RequestRefund",
+        body("RequestRefund", BUYER, order_id="o-7", reason="quality", goods_received=True),
+    )
+    claimed = await request(
+        nc, "aftersales.commands.ApproveRefundRequest", body("ApproveRefundRequest", SUPERVISOR), actor=CS
+    )
+    assert claimed["error"]["code"] == "forbidden", claimed
+    assert claimed["error"]["details"] == [{"reason": "body_actor_mismatch"}]
+    approval = body("ApproveRefundRequest", SUPERVISOR)
+    del approval["actor"]  # the token's actor only: customer service, not the supervisor
+    refused = await request(nc, "aftersales.commands.ApproveRefundRequest", approval, actor=CS)
+    assert (refused["error"]["code"], refused["error"]["rule"]) == ("forbidden", "AS-2")
+    await caught_up(service)
+    case = await request(nc, "aftersales.queries.GetRefundCase", {"case_id": "case-1"}, actor=CS)
+    assert case["result"]["status"] == "AwaitingDecision", case
+    buyer = await request(nc, "aftersales.queries.GetRefundCase", {"case_id": "case-1"}, actor=BUYER)
+    assert buyer["error"]["details"][0]["reason"] == "read_role_required", buyer
+    assert (await request(nc, "aftersales.commands.ApproveRefundRequest", approval, actor=SUPERVISOR))["ok"]
