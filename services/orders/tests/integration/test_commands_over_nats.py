@@ -14,6 +14,7 @@ from nats.aio.client import Client
 
 from jetstream_es.clock import FixedClock
 from jetstream_es.service import ServiceRuntime
+from jetstream_es.testing.harness import caught_up, request
 from jetstream_es.testing.nats_server import NatsServer
 
 from .helpers import (
@@ -184,3 +185,23 @@ async def test_concurrent_confirmations_from_two_instances_confirm_once(
         assert (await order_events(nc, "o-1")).count("OrderConfirmed") == 1
     finally:
         await other.stop()
+
+
+async def test_only_the_proven_platform_places_orders_and_order_staff_read_them_sm_ord_decision_0009(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    """Issue 17: a client cannot place an order as the platform by naming it in the body, and an
+    order (the buyer's address and phone) is read by order staff only (ORD-7)."""
+    sales = {"id": "sales-1", "roles": ["sales_staff"]}
+    claimed = await request(nc, "orders.commands.PlaceOrder", place_body(), actor=sales)
+    assert claimed["error"]["details"] == [{"reason": "body_actor_mismatch"}], claimed
+    own = {k: v for k, v in place_body().items() if k != "actor"}
+    refused = await request(nc, "orders.commands.PlaceOrder", own, actor=sales)
+    assert (refused["error"]["code"], refused["error"]["rule"]) == ("forbidden", "SM-ORD")
+    assert await stored(nc) == 0
+    assert (await request(nc, "orders.commands.PlaceOrder", own, actor=PLATFORM))["ok"]
+    await caught_up(service)
+    keeper = {"id": "wk-1", "roles": ["warehouse_keeper"]}
+    read = await request(nc, "orders.queries.GetOrder", {"order_id": "o-1"}, actor=keeper)
+    assert (read["error"]["code"], read["error"]["rule"]) == ("forbidden", "ORD-7")
+    assert (await request(nc, "orders.queries.GetOrder", {"order_id": "o-1"}, actor=BACKOFFICE))["ok"]
