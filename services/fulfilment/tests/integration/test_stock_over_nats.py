@@ -191,3 +191,20 @@ async def test_a_replayed_stock_read_model_shows_the_same_levels(service: Servic
     assert replay["ok"], replay
     assert await levels(nc) == before
     assert (before["reserved"], before["sellable"]) == (1, 1)
+
+
+async def test_ful12_inbound_needs_a_proven_keeper_and_stock_is_read_by_staff_decision_0009(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    """Issue 17: naming the keeper in the body under someone else's token appends nothing, and a
+    buyer cannot read the warehouse's stock (FUL-13)."""
+    clerk = {"id": "clerk-1", "roles": ["order_clerk"]}
+    claimed = await request(nc, "fulfilment.commands.ReceiveInbound", receive_body("L9", 2), actor=clerk)
+    assert claimed["error"]["details"] == [{"reason": "body_actor_mismatch"}], claimed
+    unsigned = await request(nc, "fulfilment.commands.ReceiveInbound", receive_body("L9", 2), signed=False)
+    assert unsigned["error"]["details"] == [{"reason": "missing_token"}], unsigned
+    assert await events_of(nc, "StockItem", "TV-55") == []
+    buyer = {"id": "buyer-9", "roles": ["buyer"]}
+    read = await request(nc, "fulfilment.queries.StockLevels", {}, actor=buyer)
+    assert (read["error"]["code"], read["error"]["rule"]) == ("forbidden", "FUL-13")
+    assert (await request(nc, "fulfilment.queries.StockLevels", {}, actor=clerk))["ok"]
