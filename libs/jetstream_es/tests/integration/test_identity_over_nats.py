@@ -18,7 +18,7 @@ from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import IdentitySettingError
 from jetstream_es.testing.harness import request
-from jetstream_es.testing.identity import OPERATOR, session_identity
+from jetstream_es.testing.identity import OPERATOR, TestIdentity, session_identity
 from jetstream_es.testing.nats_server import NatsServer
 from jetstream_es.testing.sample import sample_runtime
 from shop_contracts.envelope import Actor
@@ -86,9 +86,11 @@ async def test_a_forged_signature_is_forbidden_and_appends_nothing(
     assert await stored(nc) == []
 
 
-async def test_an_expired_token_is_forbidden_and_appends_nothing(service: ServiceRuntime, nc: Client) -> None:
+async def test_an_expired_token_is_forbidden_and_appends_nothing(
+    service: ServiceRuntime, nc: Client, shop_identity: TestIdentity
+) -> None:
     payload = json.dumps(open_body(actor=CLERK)).encode()
-    old = session_identity().issuer(now=lambda: 1_000_000.0).mint(Actor.model_validate(CLERK), OPEN, payload)
+    old = shop_identity.issuer(now=lambda: 1_000_000.0).mint(Actor.model_validate(CLERK), OPEN, payload)
     refused_with(await request(nc, OPEN, payload, token=old), "expired")
     assert await stored(nc) == []
 

@@ -1,5 +1,7 @@
 """pytest fixtures: a real nats-server per test (loopback, temporary store), connected clients,
-and the shop's streams provisioned. Registered by the repository's root conftest."""
+the shop's streams provisioned, and the session's test identity (the signing key and trust file
+every runtime of the integration tests trusts, decision 0009). Registered by the repository's root
+conftest."""
 
 from __future__ import annotations
 
@@ -10,9 +12,16 @@ import pytest
 from nats.aio.client import Client
 
 from jetstream_es.provision import StreamSpec, provision, shop_streams
+from jetstream_es.testing.identity import TestIdentity, session_identity
 from jetstream_es.testing.nats_server import NatsServer
 
 SAMPLE_STREAM = StreamSpec("SAMPLE", ("sample.events.>",))
+
+
+@pytest.fixture(scope="session")
+def shop_identity() -> TestIdentity:
+    """The session's test identity (`jetstream_es.testing.identity.session_identity()`)."""
+    return session_identity()
 
 
 @pytest.fixture
