@@ -1,10 +1,15 @@
 """Running shopctl in tests (in a thread: each command runs its own event loop) and an Orders
-service against a real server, with the snapshots that compare two of its databases."""
+service against a real server, with the snapshots that compare two of its databases.
+
+Identity (issue 17): the services trust the session's test identity; `shopctl` runs signed in as
+the test reader (every role) with that identity's issuer key, and `ask` signs each request as the
+body's actor (or the reader), as jetstream_es.testing.harness does."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +22,10 @@ from jetstream_es.clock import FixedClock
 from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
+from jetstream_es.testing.harness import request
+from jetstream_es.testing.identity import READER, session_identity
 from orders.bootstrap import SPEC, OrdersSettings, build
+from shopctl import identity as shopctl_identity
 from shopctl.cli import app
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -26,8 +34,22 @@ PLATFORM = {"id": "tmall", "roles": ["platform"]}
 BACKOFFICE = {"id": "bo-1", "roles": ["backoffice_order_staff"]}
 
 
-async def shopctl(*args: str) -> Result:
-    return await asyncio.to_thread(lambda: CliRunner().invoke(app, list(args)))
+def signed_in(actor: dict[str, Any] | None = None) -> dict[str, str]:
+    """shopctl's environment: the test identity's issuer key, and a session of `actor` (default the
+    test reader, every role), recorded now so its roles are not asked of an identity service these
+    tests do not run."""
+    key = session_identity().key_file
+    person, roles = (READER.id, READER.roles) if actor is None else (actor["id"], tuple(actor["roles"]))
+    now = time.time()
+    session = shopctl_identity.Session(person, roles, now, now + shopctl_identity.SESSION_TTL_S)
+    session.save(shopctl_identity.session_path(key))
+    return {"SHOP_IDENTITY_KEY": str(key)}
+
+
+async def shopctl(*args: str, actor: dict[str, Any] | None = None) -> Result:
+    """shopctl signed in as `actor` (default the test reader)."""
+    env = signed_in(actor)
+    return await asyncio.to_thread(lambda: CliRunner().invoke(app, list(args), env=env))
 
 
 def json_lines(text: str) -> list[dict[str, Any]]:
@@ -37,7 +59,7 @@ def json_lines(text: str) -> list[dict[str, Any]]:
 async def start_orders(url: str, nc: Client, db: Path) -> ServiceRuntime:
     await provision(nc, shop_streams(), list(SPEC.consumers))
     runtime = build(
-        RuntimeSettings(nats_url=url, connect_timeout=2),
+        RuntimeSettings(nats_url=url, connect_timeout=2, **session_identity().settings()),
         OrdersSettings(database_url=f"sqlite+aiosqlite:///{db}", company_accounts=[ACCOUNT]),
         clock=FixedClock(NOW),
     )
@@ -46,9 +68,8 @@ async def start_orders(url: str, nc: Client, db: Path) -> ServiceRuntime:
 
 
 async def ask(nc: Client, subject: str, body: dict[str, Any]) -> dict[str, Any]:
-    reply = await nc.request(subject, json.dumps(body).encode(), timeout=10)
-    result: dict[str, Any] = json.loads(reply.data)
-    return result
+    """Signed as the body's actor, else the test reader (jetstream_es.testing.harness.request)."""
+    return await request(nc, subject, body)
 
 
 def place_body(order_id: str) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from jetstream_es.testing.nats_server import NatsServer
 from jetstream_es.testing.sample import SAMPLE_CONSUMER_SPEC, FlakyCounterTotals, registry, sample_runtime
 from shop_contracts.headers import Header
 
-from .helpers import ask, json_lines, place_body, shopctl, start_orders
+from .helpers import PLATFORM, ask, json_lines, place_body, shopctl, start_orders
 
 pytestmark = pytest.mark.integration
 ACTOR = {"id": "clerk-1", "roles": ["system"]}
@@ -158,8 +158,9 @@ async def test_streams_tail_history_send_and_query(
     url = nats_server.url
     orders = await start_orders(url, nc, tmp_path / "orders.db")
     try:
+        body = {k: v for k, v in place_body("o-9").items() if k != "actor"}  # shopctl adds the signed-in one
         sent = await shopctl(
-            "--url", url, "send", "orders", "PlaceOrder", "--json", json.dumps(place_body("o-9"))
+            "--url", url, "send", "orders", "PlaceOrder", "--json", json.dumps(body), actor=PLATFORM
         )
         assert sent.exit_code == 0, sent.output
         assert '"aggregate_id": "o-9"' in sent.stdout
@@ -199,7 +200,9 @@ async def test_clear_errors_for_a_wrong_url_an_unknown_service_or_projection(
     assert "Traceback" not in wrong.output
     unknown = await shopctl("--url", nats_server.url, "send", "warehouse", "Anything", "--json", "{}")
     assert unknown.exit_code == 2
-    assert "unknown service 'warehouse'; known: aftersales, fulfilment, hr, orders" in unknown.output
+    assert (
+        "unknown service 'warehouse'; known: aftersales, fulfilment, hr, identity, orders" in unknown.output
+    )
     down = await shopctl("--url", nats_server.url, "--timeout", "1", "replay", "orders", "orders_views")
     assert down.exit_code == 2
     assert "is the orders service running?" in down.output

@@ -17,6 +17,8 @@ from jetstream_es.testing.pytest_plugin import connect
 
 from .helpers import json_lines, shopctl, snapshot, some_orders, start_orders, table_rows
 
+SCHEDULED_JOB = {"id": "system", "roles": ["system"]}
+
 pytestmark = pytest.mark.integration
 IDS = ["o-1", "o-2", "o-3"]
 
@@ -115,7 +117,15 @@ async def test_the_weekly_order_backup_records_orders_backed_up_with_its_checksu
     try:
         await some_orders(nc, ["o-7"], confirmed=0)
         result = await shopctl(
-            "--url", nats_server.url, "backup", "orders", "--dir", str(tmp_path / "b"), "--week", "2026-W10"
+            "--url",
+            nats_server.url,
+            "backup",
+            "orders",
+            "--dir",
+            str(tmp_path / "b"),
+            "--week",
+            "2026-W10",
+            actor=SCHEDULED_JOB,  # the scheduled job signs in as system (ORD-4)
         )
         assert result.exit_code == 0, result.output
         [manifest_file] = (tmp_path / "b").glob("*.manifest.json")
@@ -137,10 +147,7 @@ async def test_the_weekly_order_backup_records_orders_backed_up_with_its_checksu
             "orders",
             "--dir",
             str(tmp_path / "c"),
-            "--by",
-            "sales-9",
-            "--role",
-            "sales_staff",
+            actor={"id": "sales-9", "roles": ["sales_staff"]},  # signed in without an ORD-4 role
         )
         assert refused.exit_code == 1
         assert "forbidden" in refused.output
