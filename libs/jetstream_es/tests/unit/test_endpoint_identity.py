@@ -10,7 +10,16 @@ from typing import Any, ClassVar
 import pytest
 
 from jetstream_es.commands import CommandResult
-from jetstream_es.identity import Issuer, SigningKey, Verifier, current_actor
+from jetstream_es.errors import Forbidden
+from jetstream_es.identity import (
+    IdentityRefused,
+    Issuer,
+    SigningKey,
+    Verifier,
+    acting_as,
+    current_actor,
+    require_own_or,
+)
 from jetstream_es.service.endpoints import Request, run_command, run_query
 from jetstream_es.settings import IdentitySettingError, RuntimeSettings
 from jetstream_es.testing.sample import Increment
@@ -170,3 +179,20 @@ def test_a_trust_file_that_cannot_be_read_is_refused_naming_the_setting(tmp_path
     broken.write_text("{")
     with pytest.raises(IdentitySettingError, match="SHOP_IDENTITY_TRUST"):
         RuntimeSettings(identity_trust=broken).verifier()
+
+
+def test_outside_a_verified_request_there_is_no_current_actor() -> None:
+    with pytest.raises(IdentityRefused) as refused:
+        current_actor()
+    assert refused.value.reason == "missing_token"
+
+
+def test_own_data_is_the_owners_or_the_roles_hr_36() -> None:
+    with acting_as(Actor(id="emp-1", roles=())):
+        assert require_own_or("emp-1", ("hr_dept",), what="the payslip", rule="HR-36").id == "emp-1"
+        with pytest.raises(Forbidden) as refused:
+            require_own_or("emp-2", ("hr_dept",), what="the payslip", rule="HR-36")
+    assert refused.value.rule == "HR-36"
+    assert refused.value.details == [{"reason": "not_own_data", "roles": ["hr_dept"]}]
+    with acting_as(Actor(id="hr-1", roles=("hr_dept",))):
+        assert require_own_or("emp-2", ("hr_dept",), what="the payslip", rule="HR-36").id == "hr-1"
