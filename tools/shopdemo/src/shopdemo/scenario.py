@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from shopdemo import flows
 from shopdemo.client import Actor, Refused, ShopClient, SimClock
 from shopdemo.flows import Line
-from shopdemo.staff import AFTERSALES, BACKOFFICE, DIRECT_SUPERVISOR, KEEPER
+from shopdemo.staff import AFTERSALES, BACKOFFICE, DIRECT_SUPERVISOR, HR_DEPT, KEEPER
 
 Step = Callable[[str], None]
 
@@ -370,15 +370,16 @@ class ShopDay:
             "RefundLedger",
             {"date_from": day.isoformat(), "date_to": (day + dt.timedelta(days=40)).isoformat()},
         )
+        # HR reads attendance and payroll (HR-6: an employee's month is theirs and HR's to read)
         ladders = [
-            await q("hr", "AbsenceLadder", {"employee_id": e, "year": day.year})
+            await q("hr", "AbsenceLadder", {"employee_id": e, "year": day.year}, actor=HR_DEPT)
             for e in self.report.employees
         ]
         months = [
-            await q("hr", "AttendanceMonth", {"employee_id": e, "month": self.report.month})
+            await q("hr", "AttendanceMonth", {"employee_id": e, "month": self.report.month}, actor=HR_DEPT)
             for e in self.report.employees
         ]
-        payroll = await q("hr", "PayrollPeriod", {"period": self.report.month})
+        payroll = await q("hr", "PayrollPeriod", {"period": self.report.month}, actor=HR_DEPT)
         self.report.summary = {
             "orders": dict(statuses),
             "shipping_day": {
