@@ -20,7 +20,7 @@ import pytest
 
 from shopdemo.client import Refused, ShopClient, SimClock
 from shopdemo.flows import assign_shift, calculate_payroll, clock_in, clock_out, onboard
-from shopdemo.staff import DIRECT_SUPERVISOR, OFFICE, SENIOR_LEADER, Actor
+from shopdemo.staff import DIRECT_SUPERVISOR, HR_DEPT, OFFICE, SENIOR_LEADER, Actor
 
 from .conftest import SHANGHAI
 
@@ -40,9 +40,9 @@ async def work_or_miss(
     evaluation runs at the shift end plus its grace (SM-DAY)."""
     if works:
         await clock.set(at(day, 8, 20))
-        await clock_in(client, employee_id, at(day, 8, 20))
+        await clock_in(client, clock, employee_id, at(day, 8, 20))
         await clock.set(at(day, 18, 5))
-        await clock_out(client, employee_id, at(day, 18, 5))
+        await clock_out(client, clock, employee_id, at(day, 18, 5))
     await clock.set(at(day, 18, 31))
     await client.quiesce(["hr"])
 
@@ -52,7 +52,7 @@ async def on_payroll(client: ShopClient, *employee_ids: str) -> tuple[str, ...]:
     found = []
     for employee_id in employee_ids:
         try:
-            await client.query("hr", "Employee", {"employee_id": employee_id})
+            await client.query("hr", "Employee", {"employee_id": employee_id}, actor=HR_DEPT)
         except Refused:
             continue
         found.append(employee_id)
@@ -82,7 +82,9 @@ async def test_4_two_missed_days_fine_100_and_300_reach_dismissal_and_the_paysli
     await clock.set(at(dt.date(2026, 12, 1), 9))
     await calculate_payroll(client, "2026-11", ("emp-e2e-a",))
     await client.quiesce(["hr"])
-    payslip = await client.query("hr", "Payslip", {"period": "2026-11", "employee_id": "emp-e2e-a"})
+    payslip = await client.query(
+        "hr", "Payslip", {"period": "2026-11", "employee_id": "emp-e2e-a"}, actor=HR_DEPT
+    )
     assert sorted(Decimal(line["amount"]) for line in lines_of(payslip, "fine")) == [-300, -100]
     fund = await client.query("hr", "ActivityFund", {"employee_id": "emp-e2e-a"})
     # HR-37: credited and deducted, but in the fund only once November's payroll is closed
@@ -129,7 +131,9 @@ async def test_5_four_sick_days_with_a_certificate_approved_by_the_senior_leader
     await clock.set(at(dt.date(2027, 1, 1), 9))
     await calculate_payroll(client, "2026-12", await on_payroll(client, "emp-e2e-a", "emp-e2e-b"))
     await client.quiesce(["hr"])
-    payslip = await client.query("hr", "Payslip", {"period": "2026-12", "employee_id": "emp-e2e-b"})
+    payslip = await client.query(
+        "hr", "Payslip", {"period": "2026-12", "employee_id": "emp-e2e-b"}, actor=HR_DEPT
+    )
     unpaid = lines_of(payslip, "unpaid_leave")
     assert len(unpaid) == 1, payslip
     assert Decimal(unpaid[0]["quantity"]) == 4, payslip
