@@ -15,7 +15,7 @@ from pathlib import Path
 
 from esbench.counters import SERVICE
 from esbench.profiling import profiled
-from jetstream_es.commands import Cause, CommandResult
+from jetstream_es.commands import CommandResult, cause_of
 from jetstream_es.logging import configure_logging
 from jetstream_es.repository import Repository
 from jetstream_es.service import ServiceRuntime
@@ -40,13 +40,13 @@ class CounterService:
         return self._repo
 
     async def open(self, cmd: OpenCounter) -> CommandResult:
-        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
+        cause = cause_of(cmd)
         return await self.runtime.commands.execute(
             self.repo, cmd.counter_id, cause, lambda s: open_counter(s, cmd)
         )
 
     async def increment(self, cmd: Increment) -> CommandResult:
-        cause = Cause.of_command(cmd.command_id, cmd.actor, cmd.correlation_id)
+        cause = cause_of(cmd)
         return await self.runtime.commands.execute(
             self.repo, cmd.counter_id, cause, lambda s: increment(s, cmd.by), must_exist=True
         )

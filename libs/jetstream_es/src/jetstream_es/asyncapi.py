@@ -6,7 +6,7 @@ the command and query models (request/reply channels `<service>.commands.<Name>`
 the events it appends to its stream, and the durable consumers it subscribes with (each
 projection or reaction and its filter subjects). The events appended are every aggregate type
 the service's package defines (`defined_aggregates`, read after `build()` imported the code),
-with every event type of its registry, plus those declared with `runtime.publishes(...)`: an
+with every event type of its registry, and those of `runtime.aggregates(KIND)`: an
 aggregate a handler appends to cannot be missing from the documents. Projections reading the
 service's own stream add the event types they know that no aggregate claims. Payload schemas come from
 pydantic (`model_json_schema`), shared under `components.schemas`.

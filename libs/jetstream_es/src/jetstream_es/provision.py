@@ -14,7 +14,7 @@ import asyncio
 import importlib
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
@@ -65,17 +65,14 @@ class ServiceSpec:
     and so never import a service package themselves.
 
     `consumers` are read from the service's catalogue (decision 0007): its runtime is built (which
-    connects nowhere) and asked for `consumer_specs()`, once. A service still listing them by hand
-    passes `consumers=` (older style, kept until every service declares its projections' sources).
+    connects nowhere) and asked for `consumer_specs()`, once: nobody lists them by hand.
     """
 
-    def __init__(
-        self, name: str, module: str, consumers: Iterable[ConsumerSpec] | None = None, bootstrap: str = ""
-    ) -> None:
+    def __init__(self, name: str, module: str, bootstrap: str = "") -> None:
         self.name = name
         self.module = module
         self.bootstrap = bootstrap
-        self._consumers: tuple[ConsumerSpec, ...] | None = None if consumers is None else tuple(consumers)
+        self._consumers: tuple[ConsumerSpec, ...] | None = None
 
     def __repr__(self) -> str:
         return f"ServiceSpec(name={self.name!r}, module={self.module!r}, bootstrap={self.bootstrap!r})"

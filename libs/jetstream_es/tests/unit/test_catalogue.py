@@ -143,11 +143,16 @@ def test_the_runtime_lists_its_consumers_and_appended_aggregates_0007() -> None:
         runtime.engine.sync_engine.dispose()
 
 
-def test_the_old_style_consumer_argument_is_still_honoured_0007() -> None:
+def test_a_projection_without_sources_is_refused_when_wired_0007() -> None:
+    class Sourceless(CounterTotals):
+        name = "sourceless"
+
+    Sourceless.sources = ()  # as a class that never declared them
+
     runtime = sample_runtime("nats://127.0.0.1:1", "sqlite+aiosqlite:///:memory:", totals=False)
     try:
-        runtime.projection(CounterTotals(registry), "sample-old-durable")
-        assert [c.durable for c in runtime.consumer_specs()] == ["sample-old-durable"]
+        with pytest.raises(TypeError, match="names no `sources`"):
+            runtime.projection(Sourceless(registry))
     finally:
         runtime.engine.sync_engine.dispose()
 
@@ -155,8 +160,6 @@ def test_the_old_style_consumer_argument_is_still_honoured_0007() -> None:
 def test_a_service_spec_reads_its_consumers_from_the_built_runtime_0007() -> None:
     spec = ServiceSpec("sample", "jetstream_es", bootstrap="jetstream_es.testing.sample:build")
     assert {c.durable for c in spec.consumers} == {"sample-counter-totals", "sample-increment-on-open"}
-    listed = ServiceSpec("sample", "jetstream_es", consumers=(ConsumerSpec("SAMPLE", "x", ("s.>",)),))
-    assert [c.durable for c in listed.consumers] == ["x"]  # older style: listed by hand
 
 
 def test_the_asyncapi_document_describes_the_catalogues_consumers_0007() -> None:

@@ -73,7 +73,7 @@ class Projection(ABC):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "sources" not in cls.__dict__:
-            return  # inherits its parent's, or declares `stream`/`filter_subjects` (older style)
+            return  # an abstract base, or inherits its parent's sources
         sources = tuple(cls.sources)
         if not sources or not all(isinstance(s, AggregateRef) for s in sources):
             raise TypeError(f"{cls.__name__}.sources: one or more AggregateRef (shop_contracts.aggregates)")

@@ -165,7 +165,7 @@ class ServiceRuntime:
             size = self.settings.aggregate_cache_size if cache_size is None else cache_size
             known = Aggregates(self.commands, lambda: self.store, kind, size)
             self._aggregates[kind.name] = known
-            self.publishes(kind)
+            self.appended.append(kind)
         elif known.kind is not kind:
             raise ValueError(f"two aggregate types named {kind.name!r} in {self.name}")
         aggregates: Aggregates[S] = known
@@ -231,11 +231,15 @@ class ServiceRuntime:
     async def _reply(self, msg: Msg, reply: Reply) -> None:
         await send_reply(self, msg, reply)
 
-    def projection(self, projection: Projection, consumer: str | None = None) -> None:
-        """Run `projection` (or reaction) on its durable consumer, `durable_for(service)` (from
-        its name). `consumer` names another durable (older style, until every service's
-        projections declare `sources`)."""
-        durable = consumer or type(projection).durable_for(self.name)
+    def projection(self, projection: Projection) -> None:
+        """Run `projection` (or reaction) on its durable consumer, `durable_for(service)`: the
+        class's `durable`, or one derived from its name (decision 0007)."""
+        if not type(projection).sources:
+            raise TypeError(
+                f"projection {projection.name} of {self.name} names no `sources` "
+                "(its source aggregates, from shop_contracts.aggregates; decision 0007)"
+            )
+        durable = type(projection).durable_for(self.name)
         for known, known_durable in self._projections:
             if known.name == projection.name or known_durable == durable:
                 raise ValueError(f"projection {projection.name} ({durable}) of {self.name} is wired twice")
@@ -244,13 +248,6 @@ class ServiceRuntime:
     def consumer_specs(self) -> tuple[ConsumerSpec, ...]:
         """The durable consumers this service's projections and reactions need (provisioning)."""
         return tuple(type(p).consumer_spec(self.name, durable) for p, durable in self._projections)
-
-    def publishes(self, *aggregates: AggregateType[Any]) -> None:
-        """Declare aggregates whose events this service appends otherwise than through
-        `aggregates(KIND)` (which declares them itself)."""
-        for aggregate in aggregates:
-            if all(a.name != aggregate.name for a in self.appended):
-                self.appended.append(aggregate)
 
     def runner(self, projection_name: str) -> ProjectionRunner:
         """The running runner of a projection (its `tables` are what queries read)."""
