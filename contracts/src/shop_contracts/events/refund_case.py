@@ -134,3 +134,32 @@ class ReturnReceiptConfirmed(EventData):
     order_id: str = Field(pattern=ID_PATTERN)
     confirmed_by: str = Field(min_length=1, max_length=128)
     confirmed_at: AwareDatetime
+
+
+class RefundCaseTurnedToReturn(EventData):
+    """A case approved without return (goods not received, AS-3) whose shipment could not be got
+    back: fulfilment declined the recall (ShipmentRecallDeclined, SM-SHIP), so the goods ship and
+    the buyer will receive them. The case leaves `Approved_NoReturn` for the return path
+    (`AwaitingReturnShipment`, SM-RET, AS-4): the buyer sends the goods back, and the refund is
+    released once their receipt is confirmed (AS-8)."""
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    cause: Literal["recall_declined"] = "recall_declined"
+    reason: str = Field(min_length=1, max_length=500, description="why the keeper could not get it back")
+    turned_at: AwareDatetime
+
+
+class GoodsShippedAfterRefund(EventData):
+    """The goods of a case already refunded without return shipped after all (SM-RET, SM-SHIP, AS-3):
+    fulfilment declined the recall of the order's shipment, so the buyer has both the money and the
+    goods. Nothing is undone automatically; the case records it for `reported_to` (the department
+    supervisor, who released the refund), who sees it on the case and in ListRefundCases."""
+
+    case_id: str = Field(pattern=ID_PATTERN)
+    order_id: str = Field(pattern=ID_PATTERN)
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    reason: str = Field(min_length=1, max_length=500, description="why the keeper could not get it back")
+    reported_to: tuple[str, ...] = Field(min_length=1)
+    noted_at: AwareDatetime

@@ -15,7 +15,7 @@ from jetstream_es.projection import Tables
 from jetstream_es.sql import fetch_page, money
 from shop_contracts.queries.aftersales import GetRefundCase, ListRefundCases, RefundLedger
 
-TIMES = ("requested_at", "updated_at", "refunded_at")
+TIMES = ("requested_at", "updated_at", "refunded_at", "goods_shipped_after_refund_at")
 
 
 def _iso(value: datetime | None) -> str | None:

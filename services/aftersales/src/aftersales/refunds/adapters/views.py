@@ -1,6 +1,7 @@
 """The refund-case read models: one row per case with its state (SM-RET), its full history, and
 the refund ledger, one row per issued refund with its platform reference (AS-9), booked on the
-business day (configured time zone) it was issued."""
+business day (configured time zone) it was issued. A case whose goods shipped after its refund
+(GoodsShippedAfterRefund, SM-RET, SM-SHIP) carries when that was noted, for the supervisor."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from jetstream_es.sql import UtcDateTime, cents, upsert
 from shop_contracts.aggregates import AFTERSALES_REFUND_CASE
 from shop_contracts.events.aftersales import RefundIssued, RefundRequested
 from shop_contracts.events.refund_case import (
+    GoodsShippedAfterRefund,
     NegotiationConcluded,
     NegotiationOpened,
+    RefundCaseTurnedToReturn,
     RefundRequestApproved,
     RefundRequestWithdrawn,
     ReturnInspectionPassed,
@@ -50,6 +53,7 @@ def define_views(metadata: MetaData, suffix: str) -> dict[str, Table]:
         Column("return_reason", String(500), nullable=True),
         Column("platform_ref", String(128), nullable=True),
         Column("refunded_at", UtcDateTime(), nullable=True),
+        Column("goods_shipped_after_refund_at", UtcDateTime(), nullable=True),
     )
     history = define_history_table(metadata, f"refund_case_history{suffix}", "case_id")
     ledger = Table(
@@ -90,6 +94,10 @@ def changes(data: EventData) -> dict[str, Any]:
             return {"status": S.INSPECTED.value}
         case ReturnReceiptConfirmed():
             return {"status": S.RECEIPT_CONFIRMED.value}
+        case RefundCaseTurnedToReturn():
+            return {"status": S.AWAITING_RETURN_SHIPMENT.value, "goods_received": True}
+        case GoodsShippedAfterRefund():
+            return {"goods_shipped_after_refund_at": data.noted_at}
         case RefundIssued():
             return {
                 "status": S.REFUNDED.value,

@@ -6,8 +6,10 @@ on the case, holds the case's amount on OrderFacts (refused if the other open ca
 ORD-16) and opens the case, in one `execute_all`: both decisions are taken before anything is
 appended, and a refusal of either appends nothing. A case withdrawn or finally rejected releases
 its hold. IssueRefund books the refund on OrderFacts (refused for a second booking of the case and
-any amount above what is left of the order) and records RefundIssued on the case, also in one
-`execute_all`. A repeat of either command answers the first outcome; a step a crash left out (on
+any amount above what is left of the order, and a whole-order refund without return while the
+order's shipment is being recalled, SM-SHIP/AS-3) and records RefundIssued on the case, also in
+one `execute_all`. A declined recall turns the order's cases (`goods_shipping`): one reaction,
+the facts first, then each case the order's facts know. A repeat of either command answers the first outcome; a step a crash left out (on
 a store without atomic appends) is completed by the repeat.
 """
 
@@ -21,17 +23,19 @@ from aftersales.refunds.domain.facts import (
     ORDER_FACTS,
     OrderFacts,
     book_refund,
+    note,
     release_refund,
     reserve_refund,
 )
 from aftersales.refunds.domain.state import REFUND_CASE, RefundCaseState
 from aftersales.refunds.domain.status import RefundCaseStatus
 from aftersales.shared.policy import AftersalesPolicy
-from jetstream_es.commands import CommandResult, cause_of
+from jetstream_es.commands import Cause, CommandResult, cause_of
 from jetstream_es.errors import NotFound
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands import aftersales as c
 from shop_contracts.events.aftersales import RefundRequested
+from shop_contracts.events.fulfilment import ShipmentRecallDeclined
 from shop_contracts.messages import Command, EventData
 
 CaseDecide = Callable[[RefundCaseState, datetime], Sequence[EventData]]
@@ -116,6 +120,26 @@ class RefundCommands:
             cmd, cmd.case_id, lambda s, now: refunds.confirm_receipt(s, cmd, self.policy, now)
         )
 
+    async def goods_shipping(self, event: ShipmentRecallDeclined, cause: Cause) -> CommandResult:
+        """SM-SHIP → SM-RET: note the declined recall on the order's facts, then let every case of
+        the order (the one behind the recall, the open ones and the refunded ones) decide what the
+        shipping goods mean for it (refunds.goods_shipping). Each case's events derive from the
+        causing event, so a redelivery appends nothing."""
+        noted = await self.facts.execute(event.order_id, cause, lambda f, _: note(f, event), must_exist=False)
+        facts = await self.facts.state(event.order_id, fresh=True)
+        case_ids = set(facts.booked_cases) | set(facts.reserved)
+        if event.case_id is not None:
+            case_ids.add(event.case_id)
+        in_full = facts.paid is not None and facts.remaining <= 0
+        for case_id in sorted(case_ids):
+            await self.cases.execute(
+                case_id,
+                cause,
+                lambda s, now: refunds.goods_shipping(s, event, in_full, self.policy, now),
+                must_exist=False,
+            )
+        return noted
+
     async def issue_refund(self, cmd: c.IssueRefund) -> CommandResult:
         """Book the refund on the order's facts and record it on the case, in one `execute_all`."""
         case = await self.cases.state(cmd.case_id, fresh=True)
@@ -124,6 +148,7 @@ class RefundCommands:
 
         def book(facts: OrderFacts, now: datetime) -> Sequence[EventData]:
             refunds.check_refundable(case, cmd, self.policy)
+            refunds.check_shipment_settled(case, facts)
             return book_refund(facts, case.case_id, case.amount, now)
 
         _, issued = await self.cases.execute_all(

@@ -1,6 +1,10 @@
 """Reactions to orders and fulfilment events (SM-RET; AS-2 goods received, AS-11 delivery time,
-refund limits): OrderPlaced, OrderPaid, ShipmentStamped, ShipmentDelivered and ShipmentCancelled
-are noted on the order's OrderFacts; ReturnParcelReceived moves the refund case to ReturnArrived.
+refund limits): OrderPlaced, OrderPaid, AccessoriesChecked, ShipmentRecallRequested,
+ShipmentStamped, ShipmentDelivered and ShipmentCancelled are noted on the order's OrderFacts;
+ShipmentRecallDeclined is noted there too and then turns the order's cases (SM-SHIP, SM-RET, AS-3:
+the goods ship, so a case approved without return goes to the return path, and one already
+refunded records GoodsShippedAfterRefund); ReturnParcelReceived moves the refund case to
+ReturnArrived.
 
 OrderPaid has its own durable consumer (`aftersales-payment-reactions`): a new consumer starts at
 the beginning of the ORDERS stream, so the payments of orders placed before after-sales learnt to
@@ -31,6 +35,8 @@ from shop_contracts.events.fulfilment import (
     ReturnParcelReceived,
     ShipmentCancelled,
     ShipmentDelivered,
+    ShipmentRecallDeclined,
+    ShipmentRecallRequested,
     ShipmentStamped,
 )
 from shop_contracts.events.orders import OrderPaid, OrderPlaced
@@ -46,6 +52,7 @@ async def react(commands: RefundCommands, data: EventData, cause: Cause) -> Comm
             OrderPlaced()
             | OrderPaid()
             | AccessoriesChecked()
+            | ShipmentRecallRequested()
             | ShipmentStamped()
             | ShipmentDelivered()
             | ShipmentCancelled()
@@ -53,6 +60,8 @@ async def react(commands: RefundCommands, data: EventData, cause: Cause) -> Comm
             return await commands.facts.execute(
                 data.order_id, cause, lambda f, _: facts.note(f, data), must_exist=False
             )
+        case ShipmentRecallDeclined():
+            return await commands.goods_shipping(data, cause)
         case ReturnParcelReceived():
             return await commands.cases.execute(
                 data.case_id, cause, lambda s, _: refunds.parcel_arrived(s, data), must_exist=False
@@ -90,5 +99,13 @@ class FulfilmentReactions(AftersalesReaction):
     name = "aftersales_fulfilment_reactions"
     sources = (FULFILMENT_SHIPMENT, FULFILMENT_RETURN_PARCEL)
     filter_subjects = (whole_stream("fulfilment"),)  # as the deployed consumer reads
-    models = (AccessoriesChecked, ShipmentStamped, ShipmentDelivered, ShipmentCancelled, ReturnParcelReceived)
+    models = (
+        AccessoriesChecked,
+        ShipmentRecallRequested,
+        ShipmentRecallDeclined,
+        ShipmentStamped,
+        ShipmentDelivered,
+        ShipmentCancelled,
+        ReturnParcelReceived,
+    )
     handles = frozenset(m.event_type for m in models)

@@ -78,3 +78,25 @@ class RefundReleased(EventData):
     order_id: str = Field(pattern=ID_PATTERN)
     case_id: str = Field(pattern=ID_PATTERN)
     released_at: AwareDatetime
+
+
+class ShipmentRecallNoted(EventData):
+    """Fulfilment holds the order's checked or dispatched shipment and asks the keeper to get it
+    back (ShipmentRecallRequested, SM-SHIP): until it is cancelled or declined, a refund without
+    return is refused (SM-RET, AS-3)."""
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    case_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    requested_at: AwareDatetime
+
+
+class ShipmentRecallDeclineNoted(EventData):
+    """The keeper could not get the shipment back (ShipmentRecallDeclined, SM-SHIP): the goods ship,
+    the buyer will receive them."""
+
+    order_id: str = Field(pattern=ID_PATTERN)
+    shipment_id: str = Field(pattern=ID_PATTERN)
+    case_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    reason: str = Field(min_length=1, max_length=500)
+    declined_at: AwareDatetime

@@ -1,6 +1,7 @@
 """What after-sales knows about an order (aggregate `OrderFacts`, one per order id), fed by
-reactions to OrderPlaced, OrderPaid, AccessoriesChecked, ShipmentStamped, ShipmentDelivered and
-ShipmentCancelled, and the refunds booked against it.
+reactions to OrderPlaced, OrderPaid, AccessoriesChecked, ShipmentRecallRequested,
+ShipmentRecallDeclined, ShipmentStamped, ShipmentDelivered and ShipmentCancelled, and the refunds
+booked against it.
 
 - Paid (AS-3, AS-8, SM-ORD): a refund gives back money the buyer paid. An order whose payment
   orders never recorded has nothing to refund: its requests are refused, and no refund is booked
@@ -12,6 +13,11 @@ ShipmentCancelled, and the refunds booked against it.
 
 - Goods received (AS-2): delivered → received; not stamped (or cancelled) → not received; stamped
   but not delivered → the buyer's statement decides, and the basis is recorded.
+- The shipment's fate (SM-SHIP, SM-RET, AS-3): a checked or dispatched shipment is recalled, not
+  cancelled. While the recall is open a refund without return is refused (the goods may still
+  reach the buyer); its cancellation (ShipmentCancelled) lets the refund go; its decline means
+  the goods ship (the case turns to the return path, refunds.goods_shipping). A stamp closes
+  the recall too.
 - Refund limits: a case is booked once ("never refunded twice", SM-RET) and the refunds of an order
   never exceed the amount paid net of earlier refunds (ORD-16, AS-9). An open case holds its
   amount (RefundReserved, released when it ends without a refund), so several cases open at once
@@ -36,6 +42,8 @@ from aftersales.refunds.domain.events import (
     RefundReleased,
     RefundReserved,
     ShipmentCancellationNoted,
+    ShipmentRecallDeclineNoted,
+    ShipmentRecallNoted,
     ShipmentStampNoted,
     ShippedAccessoriesNoted,
 )
@@ -47,6 +55,8 @@ from shop_contracts.events.fulfilment import (
     AccessoriesChecked,
     ShipmentCancelled,
     ShipmentDelivered,
+    ShipmentRecallDeclined,
+    ShipmentRecallRequested,
     ShipmentStamped,
 )
 from shop_contracts.events.orders import OrderPaid, OrderPlaced
@@ -70,6 +80,11 @@ class OrderFacts:
     booked_cases: frozenset[str] = frozenset()
     reserved: Mapping[str, Decimal] = field(default_factory=dict)
     shipped_accessories: tuple[str, ...] | None = None
+    recall_open: bool = False
+    """SM-SHIP: fulfilment holds the shipment and asks the keeper to get it back."""
+    recall_case_id: str | None = None
+    recall_declined: bool = False
+    """SM-SHIP: the keeper could not get it back; the goods ship."""
 
     @property
     def remaining(self) -> Decimal:
@@ -91,11 +106,15 @@ def evolve(state: OrderFacts, event: EventData) -> OrderFacts:
         case PaymentNoted():
             return replace(state, order_id=event.order_id, paid=event.amount, paid_at=event.paid_at)
         case ShipmentStampNoted():
-            return replace(state, order_id=event.order_id, stamped_at=event.stamped_at)
+            return replace(state, order_id=event.order_id, stamped_at=event.stamped_at, recall_open=False)
         case DeliveryNoted():
             return replace(state, order_id=event.order_id, delivered_at=event.delivered_at)
         case ShipmentCancellationNoted():
-            return replace(state, order_id=event.order_id, cancelled=True)
+            return replace(state, order_id=event.order_id, cancelled=True, recall_open=False)
+        case ShipmentRecallNoted():
+            return replace(state, order_id=event.order_id, recall_open=True, recall_case_id=event.case_id)
+        case ShipmentRecallDeclineNoted():
+            return replace(state, order_id=event.order_id, recall_open=False, recall_declined=True)
         case ShippedAccessoriesNoted():
             return replace(state, order_id=event.order_id, shipped_accessories=event.checklist)
         case RefundBooked():
@@ -120,6 +139,8 @@ registry = EventRegistry(
         DeliveryNoted,
         ShipmentCancellationNoted,
         ShippedAccessoriesNoted,
+        ShipmentRecallNoted,
+        ShipmentRecallDeclineNoted,
         RefundBooked,
         RefundReserved,
         RefundReleased,
@@ -172,6 +193,25 @@ def note(facts: OrderFacts, event: EventData) -> Sequence[EventData]:
                     order_id=event.order_id, shipment_id=event.shipment_id, delivered_at=event.delivered_at
                 )
             ]
+        case ShipmentRecallRequested() if not (facts.recall_open or facts.recall_declined or facts.cancelled):
+            return [
+                ShipmentRecallNoted(
+                    order_id=event.order_id,
+                    shipment_id=event.shipment_id,
+                    case_id=event.case_id,
+                    requested_at=event.requested_at,
+                )
+            ]
+        case ShipmentRecallDeclined() if not facts.recall_declined:
+            return [
+                ShipmentRecallDeclineNoted(
+                    order_id=event.order_id,
+                    shipment_id=event.shipment_id,
+                    case_id=event.case_id,
+                    reason=event.reason,
+                    declined_at=event.declined_at,
+                )
+            ]
         case ShipmentCancelled() if not facts.cancelled:
             return [
                 ShipmentCancellationNoted(
@@ -188,6 +228,26 @@ def check_paid(facts: OrderFacts) -> None:
             f"after-sales has no payment of order {facts.order_id} (no OrderPaid noted): there is no money "
             "to refund; a payment recorded just now reaches after-sales within moments",
             "SM-ORD",
+        )
+
+
+def check_no_open_recall(facts: OrderFacts, case_id: str) -> None:
+    """SM-RET, AS-3 (SM-SHIP): a refund without return waits while the order's shipment is being
+    recalled (the goods may still reach the buyer), and is never released once the recall was
+    declined (the goods ship: the case goes to the return path instead)."""
+    if facts.recall_open:
+        behind = f" (asked for case {facts.recall_case_id})" if facts.recall_case_id else ""
+        raise RuleViolated(
+            f"case {case_id} cannot be refunded without return: the recall of order {facts.order_id}'s "
+            f"shipment is open{behind}; the refund may be issued once fulfilment has cancelled the "
+            "shipment (SM-SHIP, AS-3)",
+            "SM-RET",
+        )
+    if facts.recall_declined and not facts.cancelled:
+        raise RuleViolated(
+            f"case {case_id} cannot be refunded without return: the recall of order {facts.order_id}'s "
+            "shipment was declined, the goods ship; the buyer sends them back first (AS-3, AS-4)",
+            "SM-RET",
         )
 
 

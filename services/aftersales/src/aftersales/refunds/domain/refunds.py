@@ -3,6 +3,12 @@ reason (AS-1), branch (AS-2) and the 7-day
 quality window (AS-11, counted from delivery, or from the stamp plus the transit days); supervisor approval (AS-3, AS-4) or rejection into negotiation (AS-5);
 the return leg (AS-4, AS-6, AS-7); the refund itself (AS-8, AS-9); withdrawal.
 
+A whole-order refund without return waits while fulfilment recalls the order's checked or
+dispatched shipment (SM-SHIP, SM-RET, AS-3). When the recall is declined the goods ship: a case not
+yet refunded turns to the return path (RefundCaseTurnedToReturn → AwaitingReturnShipment, AS-4,
+AS-8), and one already refunded (a race, or an older history) records GoodsShippedAfterRefund for
+the supervisor.
+
 Every decision is pure: state, command, facts and `now` in, events out, or a refusal naming the
 rule. The refund's limits against the order (never twice, never above the amount net of earlier
 refunds) are booked on OrderFacts (facts.py).
@@ -13,7 +19,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from aftersales.refunds.domain.facts import OrderFacts, check_amount, check_paid, goods_received
+from aftersales.refunds.domain.facts import (
+    OrderFacts,
+    check_amount,
+    check_no_open_recall,
+    check_paid,
+    goods_received,
+)
 from aftersales.refunds.domain.state import OPEN_FOR_WITHDRAWAL, RefundCaseState
 from aftersales.refunds.domain.status import RefundCaseStatus as S
 from aftersales.shared.policy import AftersalesPolicy
@@ -21,10 +33,12 @@ from jetstream_es.errors import Forbidden, NotFound, RuleViolated
 from shop_contracts.commands import aftersales as c
 from shop_contracts.envelope import Actor
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
-from shop_contracts.events.fulfilment import ReturnParcelReceived
+from shop_contracts.events.fulfilment import ReturnParcelReceived, ShipmentRecallDeclined
 from shop_contracts.events.refund_case import (
+    GoodsShippedAfterRefund,
     NegotiationConcluded,
     NegotiationOpened,
+    RefundCaseTurnedToReturn,
     RefundRequestApproved,
     RefundRequestRejected,
     RefundRequestWithdrawn,
@@ -276,6 +290,61 @@ def check_refundable(state: RefundCaseState, cmd: c.IssueRefund, policy: Aftersa
     if state.status is S.REFUNDED:
         raise RuleViolated(f"case {state.case_id} has already been refunded", "SM-RET")
     _expect(state, "IssueRefund", S.APPROVED_NO_RETURN, S.RECEIPT_CONFIRMED)
+
+
+def check_shipment_settled(state: RefundCaseState, facts: OrderFacts) -> None:
+    """SM-RET, AS-3 (SM-SHIP): a whole-order refund without return is not released while the
+    order's shipment is being recalled, nor after the recall was declined; a partial refund
+    (whole_order false) leaves the goods to ship by design and is not held."""
+    if state.status is S.APPROVED_NO_RETURN and state.whole_order is not False:
+        check_no_open_recall(facts, state.case_id)
+
+
+def goods_shipping(
+    state: RefundCaseState,
+    event: ShipmentRecallDeclined,
+    refunded_in_full: bool,
+    policy: AftersalesPolicy,
+    now: datetime,
+) -> Sequence[EventData]:
+    """SM-SHIP → SM-RET: the recall of the order's shipment was declined, the goods ship.
+
+    - Approved without return (whole order, AS-3): the buyer will receive the goods, so the case
+      turns to the return path (AwaitingReturnShipment, AS-4) and is refunded once their receipt
+      is confirmed (AS-8).
+    - Already refunded without return (a refund issued before the recall opened, or an older
+      history): the buyer has the money and the goods; the case records it for the roles that
+      release refunds (GoodsShippedAfterRefund). A partial case counts only if the order was
+      refunded in full.
+    - Anything else (a received-goods case, a partial case, a closed one) decides nothing."""
+    whole = state.whole_order is not False
+    if state.status is S.APPROVED_NO_RETURN and whole:
+        return [
+            RefundCaseTurnedToReturn(
+                case_id=state.case_id,
+                order_id=state.order_id,
+                shipment_id=event.shipment_id,
+                reason=event.reason,
+                turned_at=now,
+            )
+        ]
+    if (
+        state.status is S.REFUNDED
+        and not state.goods_received
+        and not state.goods_shipped_after_refund
+        and (whole or refunded_in_full)
+    ):
+        return [
+            GoodsShippedAfterRefund(
+                case_id=state.case_id,
+                order_id=state.order_id,
+                shipment_id=event.shipment_id,
+                reason=event.reason,
+                reported_to=policy.roles.roles("IssueRefund"),
+                noted_at=now,
+            )
+        ]
+    return []
 
 
 def issue_refund(

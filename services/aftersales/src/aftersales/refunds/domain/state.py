@@ -2,7 +2,9 @@
 
 `Requested` passes straight on to `AwaitingDecision` with the branch recorded (AS-2). A
 negotiation remembers what it followed, so "resubmitted" goes back to the supervisor after a
-rejection (AS-5) and back to inspection after a failed one (AS-7, designer assumption).
+rejection (AS-5) and back to inspection after a failed one (AS-7, designer assumption). A case
+approved without return whose shipment's recall was declined turns to the return path
+(RefundCaseTurnedToReturn → AwaitingReturnShipment, SM-SHIP, AS-3, AS-4).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from jetstream_es.events import EventRegistry
 from shop_contracts.aggregates import AFTERSALES_REFUND_CASE
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
 from shop_contracts.events.refund_case import (
+    GoodsShippedAfterRefund,
     NegotiationConcluded,
     NegotiationOpened,
+    RefundCaseTurnedToReturn,
     RefundRequestApproved,
     RefundRequestRejected,
     RefundRequestWithdrawn,
@@ -53,6 +57,8 @@ class RefundCaseState:
     waybill_no: str | None = None
     return_reason: str | None = None
     platform_ref: str | None = None
+    goods_shipped_after_refund: bool = False
+    """SM-RET, SM-SHIP: refunded without return, yet the goods shipped (recall declined)."""
 
     @property
     def exists(self) -> bool:
@@ -103,6 +109,10 @@ def evolve(state: RefundCaseState, event: EventData) -> RefundCaseState:
             return replace(state, status=S.RECEIPT_CONFIRMED)
         case RefundIssued():
             return replace(state, status=S.REFUNDED, platform_ref=event.platform_ref)
+        case RefundCaseTurnedToReturn():
+            return replace(state, status=S.AWAITING_RETURN_SHIPMENT, goods_received=True)
+        case GoodsShippedAfterRefund():
+            return replace(state, goods_shipped_after_refund=True)
     return state
 
 
@@ -123,6 +133,8 @@ registry = EventRegistry(
         ReturnReceiptStamped,
         ReturnReceiptConfirmed,
         RefundIssued,
+        RefundCaseTurnedToReturn,
+        GoodsShippedAfterRefund,
     ]
 )
 
