@@ -30,6 +30,9 @@ from shop_contracts.envelope import Actor
 from shopops.cluster import Cluster, Ports
 from shopops.security import CLIENT, OPERATOR
 
+READER = Actor(id="cluster-auditor", roles=("ecom_supervisor", "hr_dept"))
+"""Who the workload's checks read as: the department's head and HR read orders, cases and ladders."""
+
 ACCOUNT = "acct-shop-1"
 ORDERS, REFUND_EVERY, ABSENCES = 60, 3, 30  # per fault test: 60 orders + payments, 20 refunds, 30 absences
 RETRYABLE = ("unavailable", "not_found")  # a service restarting, a reaction not applied yet
@@ -112,6 +115,7 @@ class Workload:
         within: float = 90.0,
         retry: tuple[str, ...] = RETRYABLE,
         retry_rules: tuple[str, ...] = (),
+        reader: Actor | None = None,
     ) -> dict[str, Any] | None:
         """Send until answered (retrying the same command on time-outs and restarts, and on refusals
         by `retry_rules` that wait for another service's event to arrive)."""
@@ -120,8 +124,10 @@ class Workload:
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             self.figures.attempts += 1
-            # a fresh token per attempt (issue 17): the person issuer's, for the body's actor
-            headers = self.cluster.headers(Actor(**body["actor"]), subject, data) if "actor" in body else None
+            # a fresh token per attempt (issue 17): the person issuer's, for the body's actor (a
+            # query: the reader's)
+            signer = Actor(**body["actor"]) if "actor" in body else reader
+            headers = self.cluster.headers(signer, subject, data) if signer is not None else None
             try:
                 msg = await self.nc.request(subject, data, timeout=3.0, headers=headers)
             except (nats.errors.Error, TimeoutError):
@@ -252,7 +258,9 @@ class Workload:
 
     async def query(self, service: str, name: str, body: dict[str, Any]) -> dict[str, Any] | None:
         """A query's result once caught up; None when it is answered `not_found`."""
-        reply = await self.send(f"{service}.queries.{name}", body, within=30.0, retry=("unavailable",))
+        reply = await self.send(
+            f"{service}.queries.{name}", body, within=30.0, retry=("unavailable",), reader=READER
+        )
         assert reply is not None, f"{service}.{name} unanswered"
         if not reply.get("ok") and reply["error"]["code"] == "not_found":
             return None
