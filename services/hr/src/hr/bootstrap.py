@@ -27,7 +27,14 @@ from hr.people.domain.policy import DisciplinePolicy, PayrollPolicy, PeoplePolic
 from hr.people.domain.roles import PEOPLE_ROLES
 from hr.people.wiring import PeopleService
 from hr.shared.roles import SETTING
-from hr.time.domain.policy import AttendancePolicy, LadderPolicy, LeavePolicy, OvertimePolicy, TimePolicy
+from hr.time.domain.policy import (
+    AttendancePolicy,
+    AttestedTimePolicy,
+    LadderPolicy,
+    LeavePolicy,
+    OvertimePolicy,
+    TimePolicy,
+)
 from hr.time.domain.roles import COMMAND_ROLES
 from hr.time.wiring import NAME, TimeService
 from jetstream_es.bootstrap import run_service
@@ -64,6 +71,7 @@ class HrSettings(
     LeavePolicy,
     AttendancePolicy,
     OvertimePolicy,
+    AttestedTimePolicy,
     PeoplePolicy,
     DisciplinePolicy,
     PayrollPolicy,
@@ -115,6 +123,7 @@ class HrSettings(
                 self._numbers(AttendancePolicy) | {"calendar": calendar}
             ),
             overtime=OvertimePolicy.model_validate(self._numbers(OvertimePolicy)),
+            attested=AttestedTimePolicy.model_validate(self._numbers(AttestedTimePolicy)),
             business_tz=business_tz,
             roles=self.configured_roles(),
         )

@@ -6,7 +6,7 @@ afterwards reverses its fine (HR-20, HR-16)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +92,7 @@ async def test_a_rota_is_validated_published_and_read_back_per_day_hr_1_hr_3(
 
 
 async def test_overtime_on_a_rest_day_is_filed_as_comp_time_and_drawn_by_comp_leave_hr_30_hr_31(
-    service: ServiceRuntime, nc: Client
+    service: ServiceRuntime, nc: Client, clock: FixedClock
 ) -> None:
     rest = {
         "command_id": "rest-1",
@@ -134,7 +134,9 @@ async def test_overtime_on_a_rest_day_is_filed_as_comp_time_and_drawn_by_comp_le
         "started_at": "2026-03-07T08:30:00+08:00",
         "ended_at": "2026-03-07T17:00:00+08:00",
     }
+    clock.set(datetime.fromisoformat("2026-03-07T17:30:00+08:00"))  # recorded after the fact (HR-30)
     assert (await command(nc, "RecordOvertimeWorked", worked))["ok"]
+    clock.set(NOW)
     comp = {
         "command_id": "comp-1",
         "actor": EMPLOYEE,

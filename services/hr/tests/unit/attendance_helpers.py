@@ -20,6 +20,7 @@ from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.projection import ApplyContext, Decoded
 from jetstream_es.testing.app import TestApp
 from shop_contracts.commands import hr as c
+from shop_contracts.commands.hr_time import RecordOvertimeWorked
 from shop_contracts.envelope import Actor
 from shop_contracts.messages import Command, EventData
 
@@ -53,8 +54,13 @@ def assign(
 
 
 PUNCH_TIMES: dict[str, dt.datetime] = {}
-"""command id → the moment the terminal sends the punch. The service stamps a punch with its own
-clock (HR-10), so `Attendance.when` sets the FixedClock to that moment for the punch, then puts it back."""
+"""command id → the moment the terminal sends the punch, or the office records an outing or worked
+overtime. The service stamps a punch with its own clock (HR-10), and an attested time must lie in
+the past of that clock (HR-11, HR-30), so `Attendance.when` sets the FixedClock to that moment for
+the command, then puts it back."""
+
+RECORDED_AFTER = dt.timedelta(minutes=10)
+"""How long after an outing or worked overtime ends the office or the leader records it (HR-11, HR-30)."""
 
 
 def punch_in(moment: dt.datetime, command_id: str | None = None, actor: Actor = CLOCK) -> c.RecordClockIn:
@@ -102,8 +108,11 @@ def errand(actor: Actor = DIRECT, day: dt.date = DAY) -> c.ApproveBusinessErrand
 
 
 def outing(left: str, back: str | None, announced: bool, actor: Actor = OFFICE) -> c.RecordOuting:
+    """Recorded after the fact (HR-11: an attested time is a past happening)."""
+    command_id = f"outing-{left.replace(':', '')}"
+    PUNCH_TIMES[command_id] = at(back or left) + RECORDED_AFTER
     return c.RecordOuting(
-        command_id=f"outing-{left.replace(':', '')}",
+        command_id=command_id,
         actor=actor,
         employee_id="emp-1",
         left_at=at(left),
@@ -184,7 +193,9 @@ class Attendance(Hr):
             staff, self._unregistered = self._unregistered, []
             await self.register(*staff)
         moment = PUNCH_TIMES.get(command.command_id)
-        if moment is not None and isinstance(command, c.RecordClockIn | c.RecordClockOut):
+        if moment is not None and isinstance(
+            command, c.RecordClockIn | c.RecordClockOut | c.RecordOuting | RecordOvertimeWorked
+        ):
             before = self.clock.now()
             self.clock.set(moment)
             try:

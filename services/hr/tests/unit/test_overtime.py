@@ -32,7 +32,18 @@ from shop_contracts.events.hr_time import (
 )
 from shop_contracts.messages import EventData
 
-from .attendance_helpers import DAY, DIRECT, EMPLOYEE, OFFICE, SUPERVISOR, Attendance, assign, at
+from .attendance_helpers import (
+    DAY,
+    DIRECT,
+    EMPLOYEE,
+    OFFICE,
+    PUNCH_TIMES,
+    RECORDED_AFTER,
+    SUPERVISOR,
+    Attendance,
+    assign,
+    at,
+)
 from .helpers import HR, approve, leave
 
 SATURDAY = dt.date(2026, 3, 7)
@@ -53,6 +64,8 @@ def order(
 
 
 def worked(start: str, end: str, day: dt.date = DAY) -> RecordOvertimeWorked:
+    """Recorded by the leader after the overtime ends (HR-30: an attested time is a past happening)."""
+    PUNCH_TIMES[f"worked-{day}"] = at(end, day) + RECORDED_AFTER
     return RecordOvertimeWorked(
         command_id=f"worked-{day}",
         actor=SUPERVISOR,

@@ -178,7 +178,9 @@ class AttendanceCommands:
         return await self.days.execute(
             day_id(cmd.employee_id, day),
             cause_of(cmd),
-            lambda s, _: attendance.record_outing(s, cmd, day, roles=self.policy.roles),
+            lambda s, now: attendance.record_outing(
+                s, cmd, day, now, self.policy.attested, roles=self.policy.roles
+            ),
             must_exist=False,
         )
 

@@ -117,11 +117,13 @@ class RotaCommands:
             day = await self.hr.day_state(ordered.employee_id, work_date)
             rest_weekday = day.shift is None and self.hr.policy.attendance.calendar.is_rest_weekday(work_date)
             rest_day = day.shift is ShiftKind.REST or rest_weekday
-        policy = self.hr.policy.overtime
+        policy, attested = self.hr.policy.overtime, self.hr.policy.attested
         return await self.hr.overtime.execute(
             cmd.overtime_id,
             cause_of(cmd),
-            lambda s, _: overtime.worked(s, cmd, work_date, rest_day, policy, roles=self.hr.policy.roles),
+            lambda s, now: overtime.worked(
+                s, cmd, work_date, rest_day, policy, now, attested, roles=self.hr.policy.roles
+            ),
             must_exist=False,
         )
 

@@ -26,7 +26,7 @@ from decimal import Decimal
 from hr.time.domain.attendance_state import ATTENDANCE_DAY, AttendanceDayState, day_id, evolve
 from hr.time.domain.evaluation import evaluate
 from hr.time.domain.events import LeaveNotedForDay
-from hr.time.domain.policy import AttendancePolicy
+from hr.time.domain.policy import AttendancePolicy, AttestedTimePolicy
 from hr.time.domain.shifts import breaks_rest_after_main, resolve
 from jetstream_es.errors import Forbidden, InvalidCommand, RuleViolated
 from jetstream_es.roles import CommandRoles
@@ -325,10 +325,19 @@ def approve_errand(
 
 
 def record_outing(
-    state: AttendanceDayState, cmd: RecordOuting, work_date: dt.date, *, roles: CommandRoles
+    state: AttendanceDayState,
+    cmd: RecordOuting,
+    work_date: dt.date,
+    now: dt.datetime,
+    attested: AttestedTimePolicy,
+    *,
+    roles: CommandRoles,
 ) -> list[EventData]:
-    """Announced outings are told to the office, so the office records them (HR-13)."""
+    """Announced outings are told to the office, so the office records them (HR-13). The times are a
+    past happening the recorder attests: not ahead of the service's clock, not older than
+    HR_ATTESTED_TIME_MAX_AGE_DAYS (HR-11)."""
     roles.require(cmd.actor, "RecordAnnouncedOuting" if cmd.announced else "RecordOuting")
+    attested.check(now, "HR-11", left_at=cmd.left_at, returned_at=cmd.returned_at)
     _open(state, cmd.employee_id, work_date)
     return [
         OutingRecorded(

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from hr.time.domain.policy import OvertimePolicy
+from hr.time.domain.policy import AttestedTimePolicy, OvertimePolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import Forbidden, InvalidCommand, NotFound, RuleViolated
 from jetstream_es.events import EventRegistry
@@ -126,10 +126,15 @@ def worked(
     work_date: dt.date,
     rest_day: bool,
     policy: OvertimePolicy,
+    now: dt.datetime,
+    attested: AttestedTimePolicy,
     *,
     roles: CommandRoles,
 ) -> list[EventData]:
+    """The worked times are a past happening the leader or office attests: not ahead of the service's
+    clock, not older than HR_ATTESTED_TIME_MAX_AGE_DAYS (HR-30)."""
     roles.require(cmd.actor, "RecordOvertimeWorked")
+    attested.check(now, "HR-30", started_at=cmd.started_at, ended_at=cmd.ended_at)
     _existing(state, cmd.overtime_id)
     if state.status is not OvertimeStatus.ASSIGNED:
         raise RuleViolated(

@@ -3,7 +3,8 @@ the units operators set (env prefix `HR_`: the settings class inherits these mod
 ladder (HR-16 fines and dismissal thresholds), leave (HR-18/HR-24/HR-27 notice; HR-20, HR-21 sick
 leave; HR-22, HR-26 approver boundaries and the two approver roles, C9; HR-19 unpaid types), the
 attendance day (HR-1..HR-5 and C2 shift patterns; HR-12 and C5 lateness and early-leave
-thresholds; HR-6 full attendance; SM-DAY evaluation grace) and overtime (HR-31, HR-32).
+thresholds; HR-6 full attendance; SM-DAY evaluation grace), overtime (HR-31, HR-32) and how far back
+a person may attest a past happening (HR-11 outings, HR-30 worked overtime: `AttestedTimePolicy`).
 
 What does not come from `HR_` settings is named in `FROM_ELSEWHERE`: the department calendar (C4,
 SHOP_CALENDAR_*), and, on `TimePolicy`, the business time zone and who may do what (C9)."""
@@ -23,6 +24,7 @@ from hr.shared.roles import DIRECT_SUPERVISOR, SENIOR_LEADER
 from hr.time.domain.roles import DEFAULT_ROLES
 from hr.time.domain.shifts import SEED_SCHEDULES, Schedules, parse
 from jetstream_es.department_calendar import DepartmentCalendar
+from jetstream_es.errors import InvalidCommand
 from jetstream_es.roles import CommandRoles
 from shop_contracts.events.hr_attendance import ShiftKind
 from shop_contracts.events.hr_leave import LeaveType
@@ -202,6 +204,59 @@ class OvertimePolicy(BaseModel):
         return dt.timedelta(minutes=self.overtime_not_counted_up_to_minutes)
 
 
+class AttestedTimePolicy(BaseModel):
+    """The client-given times that stay (README "Who decides a real-world time"): an outing's
+    `left_at`/`returned_at` (HR-11, HR-13) and worked overtime's `started_at`/`ended_at` (HR-30..HR-32)
+    are past happenings attested by a role-gated person, so they are bounded: never ahead of the
+    service's clock by more than the skew, never older than the maximum age. The rules give no filing
+    deadline; the default is one pay period (HR-33 pays a calendar month, 1st to month end, on the
+    20th of the next), so nothing is attested after the month it falls in could have been paid."""
+
+    model_config = ConfigDict(frozen=True)
+
+    attested_time_max_age_days: int = Field(
+        31,
+        ge=1,
+        description="HR-11, HR-30: an attested outing or worked overtime may be at most this many days old "
+        "(default one pay period, HR-33)",
+    )
+    attested_time_future_skew_seconds: int = Field(
+        300,
+        ge=0,
+        description="HR-11, HR-30: an attested time may be at most this far ahead of the service's clock "
+        "(the attesting person's clock skew)",
+    )
+
+    @property
+    def max_age(self) -> dt.timedelta:
+        return dt.timedelta(days=self.attested_time_max_age_days)
+
+    @property
+    def future_skew(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.attested_time_future_skew_seconds)
+
+    def check(self, now: dt.datetime, rule: str, **times: dt.datetime | None) -> None:
+        """Raise InvalidCommand naming the field and `rule` for a time in the future (beyond the skew)
+        or older than the maximum age (HR_ATTESTED_TIME_MAX_AGE_DAYS)."""
+        for name, moment in times.items():
+            if moment is None:
+                continue
+            if moment > now + self.future_skew:
+                raise InvalidCommand(
+                    f"{name} {moment.isoformat()} is in the future (the service's clock reads "
+                    f"{now.isoformat()}); only a past happening is attested ({rule})",
+                    rule,
+                    fields=[name],
+                )
+            if moment < now - self.max_age:
+                raise InvalidCommand(
+                    f"{name} {moment.isoformat()} is more than {self.attested_time_max_age_days} days old "
+                    f"(HR_ATTESTED_TIME_MAX_AGE_DAYS); it can no longer be attested ({rule})",
+                    rule,
+                    fields=[name],
+                )
+
+
 @dataclass(frozen=True)
 class TimePolicy:
     """The time context's policies together, with what comes from elsewhere: the business time zone
@@ -211,6 +266,7 @@ class TimePolicy:
     leave: LeavePolicy = field(default_factory=LeavePolicy)
     attendance: AttendancePolicy = field(default_factory=AttendancePolicy)
     overtime: OvertimePolicy = field(default_factory=OvertimePolicy)
+    attested: AttestedTimePolicy = field(default_factory=AttestedTimePolicy)
     business_tz: str = "Asia/Shanghai"
     roles: CommandRoles = DEFAULT_ROLES
     """C9: who may issue which command (defaults in hr.time.domain.roles, HR_COMMAND_ROLES applied)."""
