@@ -28,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +77,7 @@ COMMANDS: dict[str, tuple[str, dict[str, Any]]] = {
         "RecordClockIn",
         {
             "actor": {"id": "system", "roles": ["system"]},
-            "employee_id": f"e-{STAMP}",
-            "at": datetime.now(UTC).isoformat(),
+            "employee_id": f"e-{STAMP}",  # the punch time is the service's clock (HR-10)
         },
     ),
     "identity": (
