@@ -7,13 +7,17 @@ roles of the commands they name, and hands the resulting `CommandRoles` to the d
 policy it already injects. A bad override (an unknown command, no roles, a malformed role id) is
 refused at start-up with a `RoleSettingError` naming the setting and the command; nothing is
 guessed and nothing is ignored.
+
+Who may read which query is a setting the same way (decision 0009): `QueryRoles`, from
+`<SERVICE>_QUERY_ROLES`, replaces the `read_roles` the query models declare for the queries it
+names; the runtime checks the configured roles (`ServiceRuntime.configure_query_roles`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Final
@@ -150,3 +154,75 @@ def _roles(setting: str, command: str, roles: Sequence[str]) -> tuple[str, ...]:
             f"{bad} are not role ids (lower-case letters, digits and _, starting with a letter)",
         )
     return tuple(dict.fromkeys(roles))
+
+
+QUERY_EXAMPLE: Final = '{"Payroll": ["hr_dept", "dept_manager"]}'
+
+
+@dataclass(frozen=True)
+class QueryRoles:
+    """Who may read which query, as a setting (decision 0009, like C9's command roles): each query
+    model declares its default `read_roles` in the contracts; `<SERVICE>_QUERY_ROLES`, a JSON
+    object `{"Payroll": ["hr_dept", "dept_manager"]}`, replaces the roles of the queries it names.
+    The runtime checks these roles, not the class default. An unknown query, no roles or a
+    malformed role id is refused at start-up with a RoleSettingError naming the setting."""
+
+    setting: str
+    replaced: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @classmethod
+    def from_setting(cls, queries: Iterable[str], raw: object, *, setting: str) -> QueryRoles:
+        """The overrides of `raw` (JSON text, a mapping, or nothing: the defaults) for the service's
+        `queries` (their names). Raises RoleSettingError naming `setting`."""
+        known = frozenset(queries)
+        parsed = parse_query_roles(raw, setting=setting)
+        for query in parsed:
+            if query not in known:
+                names = ", ".join(sorted(known))
+                raise RoleSettingError(setting, query, f"no such query here; the queries are {names}")
+        return cls(setting, tuple((query, tuple(roles)) for query, roles in parsed.items()))
+
+    @cached_property
+    def _by_query(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.replaced)
+
+    def overrides(self) -> dict[str, list[str]]:
+        """The queries whose read roles the setting replaced, with their roles (the setting's value)."""
+        return {query: list(roles) for query, roles in self.replaced}
+
+    def read_roles(self, query: str, default: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        """The roles that may read `query`: the setting's, else the model's `default`."""
+        return self._by_query.get(query, default)
+
+
+def parse_query_roles(raw: object, *, setting: str) -> dict[str, list[str]]:
+    """A query-roles setting's raw value as query -> role ids, its shape and role ids checked (the
+    query names are checked against the service's queries by `QueryRoles.from_setting`)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return {}
+    if isinstance(raw, str | bytes):
+        try:
+            raw = json.loads(raw)
+        except ValueError as exc:
+            raise RoleSettingError(
+                setting, None, f"not JSON ({exc}); give an object like {QUERY_EXAMPLE}"
+            ) from None
+    if not isinstance(raw, Mapping):
+        raise RoleSettingError(setting, None, f"give a JSON object query -> roles, e.g. {QUERY_EXAMPLE}")
+    parsed: dict[str, list[str]] = {}
+    for query, roles in raw.items():
+        if not isinstance(roles, list | tuple):
+            raise RoleSettingError(setting, str(query), f"give a list of role ids, not {roles!r}")
+        if not roles:
+            raise RoleSettingError(
+                setting, str(query), "name at least one role; nobody could read it otherwise"
+            )
+        bad = [role for role in roles if not isinstance(role, str) or not ROLE_ID.match(role)]
+        if bad:
+            raise RoleSettingError(
+                setting,
+                str(query),
+                f"{bad} are not role ids (lower-case letters, digits and _, starting with a letter)",
+            )
+        parsed[str(query)] = list(dict.fromkeys(roles))
+    return parsed

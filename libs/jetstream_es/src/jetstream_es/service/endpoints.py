@@ -47,6 +47,7 @@ from jetstream_es.errors import (
     UnreadableHistory,
 )
 from jetstream_es.identity import IdentityRefused, Verifier, acting_as
+from jetstream_es.roles import QueryRoles
 from shop_contracts.envelope import Actor
 from shop_contracts.errors import ErrorCode, Reply
 from shop_contracts.headers import Header
@@ -238,9 +239,13 @@ async def run_command(
     )
 
 
-def may_read(model: type[Query], actor: Actor) -> Reply | None:
-    """None when `actor` holds one of the query's `read_roles` (or it has none); else `forbidden`."""
-    roles = model.read_roles
+def may_read(model: type[Query], actor: Actor, configured: QueryRoles | None = None) -> Reply | None:
+    """None when `actor` holds one of the query's read roles (or it has none); else `forbidden`.
+    The roles are `configured`'s (`<SERVICE>_QUERY_ROLES`) for the queries it names, else the
+    model's `read_roles`."""
+    roles = (
+        model.read_roles if configured is None else configured.read_roles(model.query_name, model.read_roles)
+    )
     if roles is None or actor.has_any(*roles):
         return None
     refusal = Forbidden(
@@ -259,14 +264,16 @@ async def run_query(
     verifier: Verifier | None = None,
     *,
     anonymous: bool = False,
+    roles: QueryRoles | None = None,
 ) -> Reply:
     """Verify the request's token and the reader's roles (unless `anonymous`: `Health`), validate,
-    handle with the reader as `current_actor()`, reply."""
+    handle with the reader as `current_actor()`, reply. `roles`: the configured read roles
+    (`<SERVICE>_QUERY_ROLES`) replacing the model's default for the queries they name."""
     request = _request(request)
     proven = None if anonymous else _prove(verifier, request)
     if isinstance(proven, Reply):
         return proven
-    if proven is not None and (refused := may_read(model, proven)) is not None:
+    if proven is not None and (refused := may_read(model, proven, roles)) is not None:
         return refused
     parsed = parse(model, request.body)
     if isinstance(parsed, Reply):

@@ -44,6 +44,7 @@ from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.projection.base import Projection
 from jetstream_es.projection.runner import ProjectionRunner, RunnerSettings
 from jetstream_es.provision import ConsumerSpec
+from jetstream_es.roles import QueryRoles
 from jetstream_es.service.admin import (
     A,
     AdminRequest,
@@ -131,6 +132,9 @@ class ServiceRuntime:
         self.admin_models: dict[str, type[AdminRequest]] = {}
         self.command_handlers: dict[type[Command], Callable[[Any], Awaitable[CommandResult]]] = {}
         self.query_handlers: dict[type[Query], Callable[[Any], Awaitable[Any]]] = {}
+        self.query_roles: QueryRoles | None = None
+        """Who may read which query where the setting replaced a model's `read_roles` (decision
+        0009); set by `configure_query_roles`, read per request."""
         self.anonymous_queries: set[str] = set()
         """Queries answered without an actor token (`Health`)."""
         self.appended: list[AggregateType[Any]] = []
@@ -200,8 +204,24 @@ class ServiceRuntime:
         self._serve(
             subject or query_subject(self.name, model.query_name),
             f"{self.name}-queries",
-            lambda request: run_query(model, handler, request, self.verifier, anonymous=anonymous),
+            lambda request: run_query(
+                model, handler, request, self.verifier, anonymous=anonymous, roles=self.query_roles
+            ),
         )
+
+    def configure_query_roles(self, raw: object, *, setting: str) -> QueryRoles:
+        """Apply `<SERVICE>_QUERY_ROLES` (`setting`), a JSON object query -> roles replacing the
+        `read_roles` of the queries it names, after the queries are wired. An unknown query or a bad
+        role id raises RoleSettingError naming the setting, so the service does not start."""
+        readable = set(self.query_models) - self.anonymous_queries
+        self.query_roles = QueryRoles.from_setting(readable, raw, setting=setting)
+        return self.query_roles
+
+    def read_roles(self, model: type[Query]) -> tuple[str, ...] | None:
+        """The roles that may read `model` here: the configured ones, else the model's default."""
+        if self.query_roles is None:
+            return model.read_roles
+        return self.query_roles.read_roles(model.query_name, model.read_roles)
 
     def _admin(self, model: type[A], handler: Callable[[A], Awaitable[Any]]) -> None:
         self.admin_models[model.admin_name] = model
