@@ -245,6 +245,13 @@ class ServiceRuntime:
             self._known[kind].add(served)
         self._endpoints.append((subject, queue, run))
 
+    def endpoint(self, subject: str) -> Run:
+        """What answers requests on `subject` (the in-process tests' way to a query endpoint)."""
+        for served, _queue, run in self._endpoints:
+            if served == subject:
+                return run
+        raise LookupError(f"{self.name} serves nothing on {subject}")
+
     async def _start_endpoints(self) -> None:
         await start_endpoints(self)
 
