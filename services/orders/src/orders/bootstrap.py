@@ -10,7 +10,7 @@ at start-up).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -24,13 +24,16 @@ from jetstream_es.department_calendar import (
     refuse_moved_settings,
 )
 from jetstream_es.provision import ServiceSpec
-from jetstream_es.roles import CommandRoles
+from jetstream_es.roles import CommandRoles, parse_query_roles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.store import EventStore
 from orders.domain.policy import OrderNumbers, OrderPolicy
 from orders.domain.roles import COMMAND_ROLES, SETTING
 from orders.wiring import NAME, OrdersService
+
+QUERY_ROLES_SETTING: Final = "ORDERS_QUERY_ROLES"
+"""Decision 0009: who may read which query (query -> roles replacing the models' `read_roles`)."""
 
 SPEC = ServiceSpec(name=NAME, module=NAME)
 """Its consumers come from the built runtime's catalogue (decision 0007)."""
@@ -48,6 +51,17 @@ class OrdersSettings(BaseSettings, OrderNumbers):
         description="C9: who may issue which command, a JSON object command -> roles replacing the "
         "defaults of orders/domain/roles.py for the commands it names",
     )
+
+    query_roles: Annotated[dict[str, list[str]], NoDecode] = Field(
+        default_factory=dict,
+        description="decision 0009: who may read which query, a JSON object query -> roles replacing the "
+        "read_roles its query model declares (shop_contracts) for the queries it names",
+    )
+
+    @field_validator("query_roles", mode="before")
+    @classmethod
+    def _query_roles(cls, value: object) -> dict[str, list[str]]:
+        return parse_query_roles(value, setting=QUERY_ROLES_SETTING)
 
     @field_validator("command_roles", mode="before")
     @classmethod
@@ -87,6 +101,7 @@ def build(
     )
     policy = settings.policy(runtime.business_tz)
     OrdersService(service, policy, runtime.business_tz).wire()
+    service.configure_query_roles(settings.query_roles, setting=QUERY_ROLES_SETTING)
     return service
 
 
