@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from pydantic import Field, field_validator
 from pydantic.fields import FieldInfo
@@ -39,7 +39,7 @@ from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
 from jetstream_es.department_calendar import CalendarSettings, DepartmentCalendar, refuse_moved_settings
 from jetstream_es.provision import ServiceSpec
-from jetstream_es.roles import CommandRoles
+from jetstream_es.roles import CommandRoles, parse_query_roles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.store import EventStore
@@ -48,6 +48,9 @@ NAME = "fulfilment"
 ALL_COMMAND_ROLES = {**shipping_roles.COMMAND_ROLES, **stock_roles.COMMAND_ROLES}
 """Every command of the service, both contexts' tables: one setting for both (C9)."""
 
+
+QUERY_ROLES_SETTING: Final = "FULFILMENT_QUERY_ROLES"
+"""Decision 0009: who may read which query (query -> roles replacing the models' `read_roles`)."""
 
 SPEC = ServiceSpec(name=NAME, module=NAME)  # consumers come from the built runtime
 
@@ -121,6 +124,17 @@ class FulfilmentSettings(BaseSettings, ShippingPolicy, StockPolicy):
             _Environment(settings_cls, "FULFILMENT_STOCK_", lambda f: f in STOCK_SETTINGS),
         )
 
+    query_roles: Annotated[dict[str, list[str]], NoDecode] = Field(
+        default_factory=dict,
+        description="decision 0009: who may read which query, a JSON object query -> roles replacing the "
+        "read_roles its query model declares (shop_contracts) for the queries it names",
+    )
+
+    @field_validator("query_roles", mode="before")
+    @classmethod
+    def _query_roles(cls, value: object) -> dict[str, list[str]]:
+        return parse_query_roles(value, setting=QUERY_ROLES_SETTING)
+
     @field_validator("command_roles", mode="before")
     @classmethod
     def _command_roles(cls, value: object) -> dict[str, list[str]]:
@@ -184,6 +198,7 @@ def build(
         settings.document_setup(runtime.business_tz),
     ).wire()
     StockService(service, settings.stock_policy(), runtime.business_tz).wire()
+    service.configure_query_roles(settings.query_roles, setting=QUERY_ROLES_SETTING)
     return service
 
 
