@@ -41,10 +41,13 @@ from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
 from jetstream_es.department_calendar import CalendarSettings, DepartmentCalendar, refuse_moved_settings
 from jetstream_es.provision import ServiceSpec
-from jetstream_es.roles import CommandRoles
+from jetstream_es.roles import CommandRoles, parse_query_roles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.store import EventStore
+
+QUERY_ROLES_SETTING: Final = "HR_QUERY_ROLES"
+"""Decision 0009: who may read which query (query -> roles replacing the models' `read_roles`)."""
 
 SPEC = ServiceSpec(name=NAME, module=NAME)
 
@@ -88,6 +91,17 @@ class HrSettings(
         "of hr/time/domain/roles.py and hr/people/domain/roles.py (one table for every HR command) for "
         "the commands it names",
     )
+
+    query_roles: Annotated[dict[str, list[str]], NoDecode] = Field(
+        default_factory=dict,
+        description="decision 0009: who may read which query, a JSON object query -> roles replacing the "
+        "read_roles its query model declares (shop_contracts) for the queries it names",
+    )
+
+    @field_validator("query_roles", mode="before")
+    @classmethod
+    def _query_roles(cls, value: object) -> dict[str, list[str]]:
+        return parse_query_roles(value, setting=QUERY_ROLES_SETTING)
 
     @classmethod
     def settings_customise_sources(
@@ -166,6 +180,7 @@ def build(
     TimeService(service, policy).wire()
     unpaid = frozenset(str(t) for t in policy.leave.unpaid_types)
     PeopleService(service, settings.policies(calendar), policy.business_tz, unpaid, keys).wire()
+    service.configure_query_roles(settings.query_roles, setting=QUERY_ROLES_SETTING)
     return service
 
 
