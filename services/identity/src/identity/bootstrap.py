@@ -10,7 +10,7 @@ docs/services/identity.md).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -20,9 +20,13 @@ from identity.wiring import NAME, IdentityService
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
 from jetstream_es.provision import ServiceSpec
+from jetstream_es.roles import parse_query_roles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.store import EventStore
+
+QUERY_ROLES_SETTING: Final = "IDENTITY_QUERY_ROLES"
+"""Decision 0009: who may read which query (query -> roles replacing the models' `read_roles`)."""
 
 SPEC = ServiceSpec(name=NAME, module=NAME)
 """Its consumers come from the built runtime's catalogue (decision 0007)."""
@@ -37,6 +41,17 @@ class IdentitySettings(BaseSettings):
         description='IDN-1: who may grant which role, a JSON object grantor role -> roles ("*": any); '
         "the default is identity/domain/policy.py's DEFAULT_GRANTORS",
     )
+
+    query_roles: Annotated[dict[str, list[str]], NoDecode] = Field(
+        default_factory=dict,
+        description="decision 0009: who may read which query, a JSON object query -> roles replacing the "
+        "read_roles its query model declares (shop_contracts) for the queries it names",
+    )
+
+    @field_validator("query_roles", mode="before")
+    @classmethod
+    def _query_roles(cls, value: object) -> dict[str, list[str]]:
+        return parse_query_roles(value, setting=QUERY_ROLES_SETTING)
 
     @field_validator("grantors", mode="before")
     @classmethod
@@ -62,6 +77,7 @@ def build(
         NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock, store=store
     )
     IdentityService(service, settings.policy()).wire()
+    service.configure_query_roles(settings.query_roles, setting=QUERY_ROLES_SETTING)
     return service
 
 
