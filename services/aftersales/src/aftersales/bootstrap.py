@@ -9,7 +9,7 @@ department's one `SHOP_TRANSIT_DAYS` and `SHOP_RETURN_WINDOW_DAYS`, shared with 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -27,12 +27,15 @@ from jetstream_es.department_calendar import (
     refuse_moved_settings,
 )
 from jetstream_es.provision import ServiceSpec
-from jetstream_es.roles import CommandRoles
+from jetstream_es.roles import CommandRoles, parse_query_roles
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.store import EventStore
 
 NAME = "aftersales"
+QUERY_ROLES_SETTING: Final = "AFTERSALES_QUERY_ROLES"
+"""Decision 0009: who may read which query (query -> roles replacing the models' `read_roles`)."""
+
 SPEC = ServiceSpec(name=NAME, module=NAME)  # consumers come from the built runtime
 
 
@@ -49,6 +52,17 @@ class AftersalesSettings(BaseSettings, AftersalesNumbers):
         "defaults of aftersales/shared/roles.py (000: the department supervisor decides and refunds) for the "
         "commands it names; roles.SERVICE_DEPARTMENT_001 is 001's separate after-sales service department",
     )
+
+    query_roles: Annotated[dict[str, list[str]], NoDecode] = Field(
+        default_factory=dict,
+        description="decision 0009: who may read which query, a JSON object query -> roles replacing the "
+        "read_roles its query model declares (shop_contracts) for the queries it names",
+    )
+
+    @field_validator("query_roles", mode="before")
+    @classmethod
+    def _query_roles(cls, value: object) -> dict[str, list[str]]:
+        return parse_query_roles(value, setting=QUERY_ROLES_SETTING)
 
     @field_validator("command_roles", mode="before")
     @classmethod
@@ -104,6 +118,7 @@ def build(
     database_url = runtime.database_url(NAME, settings.database_url)
     service = ServiceRuntime(NAME, runtime, database_url, clock=clock, store=store)
     AftersalesService(service, settings.policy(), runtime.business_tz).wire()
+    service.configure_query_roles(settings.query_roles, setting=QUERY_ROLES_SETTING)
     return service
 
 
