@@ -23,15 +23,27 @@ from shopops.security import (
     service_permissions,
 )
 
-ORDERS = ServiceSpec(
-    "orders",
+
+class Described(ServiceSpec):
+    """A service described by its consumers, as its built runtime would list them."""
+
+    def __init__(self, name: str, consumers: tuple[ConsumerSpec, ...]) -> None:
+        super().__init__(name, name)
+        self._listed = consumers
+
+    @property
+    def consumers(self) -> tuple[ConsumerSpec, ...]:
+        return self._listed
+
+
+ORDERS = Described(
     "orders",
     (
         ConsumerSpec("ORDERS", "orders-views", ("orders.events.>",)),
         ConsumerSpec("AFTERSALES", "orders-aftersales-reactions", ("aftersales.events.RefundCase.>",)),
     ),
 )
-HR = ServiceSpec("hr", "hr", (ConsumerSpec("HR", "hr-absence-ladder", ("hr.events.AttendanceDay.>",)),))
+HR = Described("hr", (ConsumerSpec("HR", "hr-absence-ladder", ("hr.events.AttendanceDay.>",)),))
 
 
 def test_a_service_publishes_only_its_own_events_and_dead_letters() -> None:

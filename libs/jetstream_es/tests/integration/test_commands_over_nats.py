@@ -22,7 +22,7 @@ from jetstream_es.testing.harness import request as signed_request
 from jetstream_es.testing.nats_server import NatsServer
 from jetstream_es.testing.sample import COUNTER, CounterTotals, registry
 
-from .helpers import CONSUMER, provision_consumer, sample_service
+from .helpers import provision_consumer, sample_service
 
 pytestmark = pytest.mark.integration
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -134,7 +134,7 @@ async def test_an_operator_replays_a_projection_over_nats(
 ) -> None:
     await provision_consumer(nc)
     runtime = sample_service(nats_server.url, f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
-    runtime.projection(CounterTotals(registry), CONSUMER)
+    runtime.projection(CounterTotals(registry))  # durable sample-counter-totals (CONSUMER)
     await runtime.start()
     try:
         await send(nc, "OpenCounter", {"command_id": "o1", "actor": ACTOR, "counter_id": "c1", "name": "A"})
@@ -173,7 +173,7 @@ async def test_a_reaction_cannot_be_replayed_over_nats(
 
     await provision_consumer(nc)
     runtime = sample_service(nats_server.url, f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
-    runtime.projection(Reaction(registry), CONSUMER)
+    runtime.projection(Reaction(registry))
     await runtime.start()
     try:
         request = json.dumps({"projection": "counter_totals"}).encode()
