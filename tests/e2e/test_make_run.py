@@ -147,23 +147,31 @@ def gone(pids: list[int], seconds: float) -> list[int]:
 def test_a_shop_stopped_while_its_services_start_leaves_no_service_and_no_nats_server(
     tmp_path: Path, sig: signal.Signals
 ) -> None:
-    """Interrupted before every service answers, the supervisor still stops each child it started."""
-    proc = start_shop_run(tmp_path, {"SHOP_PORTS": "auto"}, "--health-base", "none")
-    try:
-        lines = wait_for_line(proc, "started orders", 120)
-        pids = [int(line.split("(pid ")[1].split(",")[0]) for line in lines if "(pid " in line]
-        assert len(pids) == len(installed_services())  # orders is the last one started
-        assert not any("ready:" in line for line in lines)
-        server = nats_server_pid(tmp_path)
-        os.kill(proc.pid, sig)
-        out, _ = proc.communicate(timeout=60)
-        assert "ready:" not in out, "the signal came before the shop was ready"
-        assert proc.returncode == 130, out
-        assert "stopping nats-server" in out
-        assert not gone([*pids, server], 5), "every service and the NATS server stopped"
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    """Interrupted before every service answers, the supervisor still stops each child it started.
+
+    The signal must land between the last service's start and the shop being ready; on a loaded
+    machine the shop may be ready first, which proves nothing: such a run is tried again (three
+    times at most), and the test fails if no run was interrupted while starting."""
+    for attempt in range(3):
+        var = tmp_path / f"attempt-{attempt}"
+        proc = start_shop_run(var, {"SHOP_PORTS": "auto"}, "--health-base", "none")
+        try:
+            lines = wait_for_line(proc, "started orders", 120)
+            pids = [int(line.split("(pid ")[1].split(",")[0]) for line in lines if "(pid " in line]
+            assert len(pids) == len(installed_services())  # orders is the last one started
+            server = nats_server_pid(var)
+            os.kill(proc.pid, sig)
+            out, _ = proc.communicate(timeout=60)
+            assert "stopping nats-server" in out
+            assert not gone([*pids, server], 5), "every service and the NATS server stopped"
+            if "ready:" in out or any("ready:" in line for line in lines):
+                continue  # the shop was ready before the signal: not the case under test
+            assert proc.returncode == 130, out
+            return
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+    pytest.fail("in three runs the shop was ready before the signal; nothing was stopped while starting")
 
 
 def test_a_supervisor_killed_outright_takes_its_services_and_nats_server_with_it(tmp_path: Path) -> None:
