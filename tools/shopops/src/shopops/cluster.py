@@ -41,11 +41,11 @@ from nats.aio.client import Client
 
 from jetstream_es.identity import Issuer, SigningKey
 from jetstream_es.provision import ProvisionReport, ServiceSpec, installed_services, provision, shop_streams
+from jetstream_es.settings import inbox_prefix
 from jetstream_es.testing.nats_server import die_with_parent, find_nats_server
 from shop_contracts.envelope import Actor
 from shop_contracts.subjects import health_subject
 from shopops import identity
-from jetstream_es.settings import inbox_prefix
 from shopops.security import OPERATOR, ROUTE, Credentials, generate_credentials
 
 NODES = 3
