@@ -23,6 +23,7 @@ from jetstream_es.clock import SimulationClock, SimulationDriver
 from jetstream_es.jetstream.direct_get import DirectGetClient
 from jetstream_es.settings import progress_inbox
 from jetstream_es.testing.harness import eventually
+from shop_contracts.envelope import Actor
 from shop_contracts.subjects import SIM_CLOCK_BUCKET
 from shopops.cluster import Cluster
 from shopops.security import CLIENT, OPERATOR
@@ -293,9 +294,10 @@ async def test_replay_progress_reaches_the_operator_under_its_own_inbox(cluster:
         subject = progress_inbox(prefix, "orders", token)
         await op.subscribe(subject, cb=record)
         body = {"projection": name, "dry_run": True, "progress_subject": subject}
-        reply = json.loads(
-            (await op.request("orders.admin.ReplayProjection", json.dumps(body).encode(), 60)).data
-        )
+        subject, data = "orders.admin.ReplayProjection", json.dumps(body).encode()
+        operator = Actor(id="shopctl-operator", roles=("operator",))
+        headers = cluster.headers(operator, subject, data, program="shopctl-operator")
+        reply = json.loads((await op.request(subject, data, 60, headers=headers)).data)
         assert reply["ok"] is True, reply
         await eventually(lambda: asyncio.sleep(0, progress), lambda seen: any(p.get("done") for p in seen))
     finally:

@@ -75,9 +75,13 @@ rows they changed: a dead letter is applied at most once, whatever happens aroun
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, a busy timeout and foreign keys."""
+    """An async engine; SQLite gets WAL, a busy timeout and foreign keys. A server database's
+    pooled connections are checked before use (`pool_pre_ping`): after PostgreSQL restarts, a
+    query, a replay or a checkpoint gets a fresh connection instead of the dead one."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30})
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
 
