@@ -263,6 +263,77 @@ async def test_a_forged_reply_does_not_reach_a_waiting_client(cluster: Cluster) 
     assert any("permissions violation" in e.lower() for e in errors.seen), errors.seen
 
 
+async def test_a_second_reply_to_one_request_is_refused_by_the_server(cluster: Cluster) -> None:
+    """Decision 0010: `allow_responses: {max: 1}`: a service answers a request it received once;
+    a second, forged message to the same reply subject is a permissions violation and never
+    reaches the client. (A subject of four tokens: only this connection serves it.)"""
+    client = await cluster.connect(CLIENT)
+    errors, orders = await connect_watching(cluster, "orders")
+    got: list[bytes] = []
+
+    async def answer_twice(msg: Msg) -> None:
+        await orders.publish(msg.reply, b'{"ok": true, "result": "first"}')
+        await orders.publish(msg.reply, b'{"ok": true, "result": "forged"}')
+        await orders.flush(timeout=5)
+
+    async def record(msg: Msg) -> None:
+        got.append(msg.data)
+
+    try:
+        await orders.subscribe("orders.commands.Probe.twice", cb=answer_twice)
+        await orders.flush(timeout=5)
+        inbox = client.new_inbox()
+        await client.subscribe(inbox, cb=record)
+        await client.publish("orders.commands.Probe.twice", b"{}", reply=inbox)
+        await client.flush(timeout=5)
+        await errors.first(within=3.0)
+        await asyncio.sleep(0.3)
+    finally:
+        await orders.close()
+        await client.close()
+    assert [json.loads(d)["result"] for d in got] == ["first"]
+    refused = [e for e in errors.seen if "permissions violation" in e.lower()]
+    assert refused, errors.seen
+    assert inbox.lower() in refused[0].lower()
+
+
+async def test_every_request_to_a_service_is_answered_once(cluster: Cluster) -> None:
+    """One queue subscription per kind: a served query, an unknown command and an unknown query
+    each get exactly one reply (the unknown ones `invalid`) and the service causes no violation."""
+    client = await cluster.connect(CLIENT)
+    replies: dict[str, list[dict[str, object]]] = {}
+    answered = asyncio.Event()
+
+    try:
+        for subject in (
+            "orders.queries.Health",
+            "orders.commands.NoSuchCommand",
+            "orders.queries.NoSuchQuery",
+        ):
+            inbox = client.new_inbox()
+            got: list[dict[str, object]] = []
+            replies[subject] = got
+
+            async def record(msg: Msg, got: list[dict[str, object]] = got) -> None:
+                got.append(json.loads(msg.data))
+                if all(replies.values()):
+                    answered.set()
+
+            await client.subscribe(inbox, cb=record)
+            await client.publish(subject, b"{}", reply=inbox)
+        await client.flush(timeout=5)
+        await asyncio.wait_for(answered.wait(), 10)
+        await asyncio.sleep(0.5)  # a second reply would have arrived by now
+    finally:
+        await client.close()
+    assert {s: len(r) for s, r in replies.items()} == dict.fromkeys(replies, 1)
+    assert replies["orders.queries.Health"][0]["ok"] is True
+    for subject in ("orders.commands.NoSuchCommand", "orders.queries.NoSuchQuery"):
+        error = replies[subject][0]["error"]
+        assert isinstance(error, dict), replies[subject]
+        assert error["code"] == "invalid", replies[subject]
+
+
 async def test_a_service_reads_streams_by_direct_get_under_its_own_inbox(cluster: Cluster) -> None:
     """Direct gets answer into `_INBOX_orders.…` (nc.new_inbox follows the prefix)."""
     errors, nc = await connect_watching(cluster, "orders")

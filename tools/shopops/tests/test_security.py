@@ -81,7 +81,7 @@ def test_a_service_has_no_inbox_publish_right_but_answers_requests_it_received()
     assert perms.publish is not None
     inboxes = [s for s in perms.publish if s.startswith("_INBOX")]
     assert inboxes == ["_INBOX_operator.progress.orders.*"]
-    assert perms.responses == Responses(max=2, expires=RESPONSE_EXPIRES)
+    assert perms.responses == Responses(max=1, expires=RESPONSE_EXPIRES)  # one subscription answers
 
 
 def test_clients_send_commands_and_queries_but_no_admin_or_events() -> None:
@@ -102,7 +102,7 @@ def test_server_configuration_quotes_dollar_subjects_and_keeps_operators_out_of_
     assert f'publish: {{allow: [">"], deny: {others}}}' in operator_line
     assert f'subscribe: {{allow: [">"], deny: {others}}}' in operator_line
     orders_line = next(line for line in conf.splitlines() if '"orders"' in line)
-    assert 'allow_responses: {max: 2, expires: "2m"}' in orders_line
+    assert 'allow_responses: {max: 1, expires: "2m"}' in orders_line
     assert '"_INBOX.>"' not in conf
     assert conf.count("{user:") == 4  # orders, hr, operator, client (routes authenticate apart)
 

@@ -14,13 +14,16 @@ from typing import Any
 
 import pytest
 from nats.aio.client import Client
+from nats.aio.msg import Msg
 
 from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.repository import Repository
 from jetstream_es.service.runtime import ServiceRuntime
 from jetstream_es.testing.harness import request as signed_request
+from jetstream_es.testing.identity import session_identity
 from jetstream_es.testing.nats_server import NatsServer
 from jetstream_es.testing.sample import COUNTER, CounterTotals, registry
+from shop_contracts.envelope import Actor
 
 from .helpers import provision_consumer, sample_service
 
@@ -182,3 +185,102 @@ async def test_a_reaction_cannot_be_replayed_over_nats(
         assert "never replayed" in reply["error"]["message"]
     finally:
         await runtime.stop()
+
+
+async def replies_to(
+    nc: Client, subject: str, body: dict[str, Any], wait: float = 0.5
+) -> list[dict[str, Any]]:
+    """Every reply one request gets: published with a reply inbox, collected for `wait` seconds
+    after the first arrived (`nc.request` would keep only the first)."""
+    payload = json.dumps(body).encode()
+    headers = session_identity().headers(Actor(id=ACTOR["id"], roles=("system",)), subject, payload)
+    got: list[dict[str, Any]] = []
+    arrived = asyncio.Event()
+
+    async def record(msg: Msg) -> None:
+        got.append(json.loads(msg.data))
+        arrived.set()
+
+    inbox = nc.new_inbox()
+    sub = await nc.subscribe(inbox, cb=record)
+    try:
+        await nc.publish(subject, payload, reply=inbox, headers=headers)
+        await asyncio.wait_for(arrived.wait(), 10)
+        await asyncio.sleep(wait)
+    finally:
+        await sub.unsubscribe()
+    return got
+
+
+@pytest.mark.parametrize(
+    ("subject", "code", "known"),
+    [
+        (
+            "sample.commands.Explode",
+            "invalid",
+            "unknown command 'Explode' for sample; known: Increment, OpenCounter",
+        ),
+        ("sample.queries.Nothing", "invalid", "unknown query 'Nothing' for sample; known: "),
+        ("sample.admin.Nothing", "invalid", "unknown admin request 'Nothing' for sample; known: "),
+        ("sample.queries.Health", None, None),
+        ("sample.commands.OpenCounter", None, None),
+    ],
+)
+async def test_each_request_is_answered_exactly_once(
+    service: ServiceRuntime, nc: Client, subject: str, code: str | None, known: str | None
+) -> None:
+    """Decision 0010: one queue subscription per kind dispatches by name, unknown names included,
+    so a request reaches one subscription and gets one reply (services need `allow_responses`
+    `max: 1`); an unknown name is answered `invalid` naming the served ones."""
+    body = {"command_id": "o1", "actor": ACTOR, "counter_id": "c1", "name": "A"}
+    got = await replies_to(nc, subject, body if subject.endswith("OpenCounter") else {})
+    assert len(got) == 1, got
+    if code is None:
+        assert got[0]["ok"] is True, got
+    else:
+        assert got[0]["error"]["code"] == code
+        assert got[0]["error"]["message"].startswith(known or "")
+        assert got[0]["error"]["details"][0]["field"] == "(subject)"
+
+
+async def test_the_service_subscribes_once_per_kind(service: ServiceRuntime) -> None:
+    """Not one subscription per subject plus a catch-all: `<svc>.commands.*`, `.queries.*`,
+    `.admin.*`, each in its own queue group (decision 0010)."""
+    subjects = sorted(sub.subject for sub in service.nc._subs.values() if sub.subject.startswith("sample."))
+    assert subjects == ["sample.admin.*", "sample.commands.*", "sample.queries.*"]
+
+
+async def test_handler_concurrency_bounds_requests_across_the_dispatching_subscription(
+    nats_server: NatsServer, nc: Client, tmp_path: Path
+) -> None:
+    """`handler_concurrency` still bounds the requests running at once (now one semaphore behind
+    the per-kind subscriptions): with 1, two slow requests run one after the other."""
+    runtime = sample_service(
+        nats_server.url, f"sqlite+aiosqlite:///{tmp_path / 'c.db'}", handler_concurrency=1
+    )
+    running: list[int] = []
+    peak = 0
+    original = runtime.endpoint("sample.queries.Health")
+
+    async def slow(request: Any) -> Any:
+        nonlocal peak
+        running.append(1)
+        peak = max(peak, len(running))
+        await asyncio.sleep(0.2)
+        running.pop()
+        return await original(request)
+
+    runtime._endpoints = [
+        (s, q, slow if s == "sample.queries.Health" else r) for s, q, r in runtime._endpoints
+    ]
+    await runtime.start()
+    try:
+        first, second = await asyncio.gather(
+            nc.request("sample.queries.Health", b"{}", timeout=10),
+            nc.request("sample.queries.Health", b"{}", timeout=10),
+        )
+        assert json.loads(first.data)["ok"] is True
+        assert json.loads(second.data)["ok"] is True
+    finally:
+        await runtime.stop()
+    assert peak == 1

@@ -60,9 +60,9 @@ class Responses:
     """NATS `allow_responses`: publish to the reply subject of a received request, `max` times
     within `expires` (decision 0010)."""
 
-    # 2, not 1: a request reaches two subscriptions of the service (its handler and the catch-all
-    # that answers unknown names), and the server counts the second delivery against the limit
-    max: int = 2
+    # 1: a request reaches ONE subscription of the service (one queue group per kind dispatching
+    # by name, unknown names included), so one reply; a second, forged one is refused
+    max: int = 1
     expires: str = RESPONSE_EXPIRES
 
 

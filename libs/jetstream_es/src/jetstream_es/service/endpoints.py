@@ -17,10 +17,11 @@ command, which is then validated strictly as before. A query's reader must hold 
 `jetstream_es.identity.current_actor()`. Every refusal is `forbidden` with its reason in `details`
 and runs no handler, so nothing is appended.
 
-Serving (decision 0004): `start_endpoints` subscribes one queue group per subject declared on the
-runtime and runs each request as its own task (at most `handler_concurrency`); `send_reply` sends
-the reply, or `too_large` when it exceeds the server's max payload; `answer_unknown` answers
-requests to a command or query nobody serves with `invalid` instead of a time-out.
+Serving (decisions 0004, 0010): `start_endpoints` subscribes one queue group per kind
+(`<svc>.commands.*`, `.queries.*`, `.admin.*`) that dispatches by the subject's last token, and
+runs each request as its own task (at most `handler_concurrency`); a name nobody serves is
+answered `invalid` by the same subscription instead of a time-out, so each request gets exactly
+one reply. `send_reply` sends the reply, or `too_large` when it exceeds the server's max payload.
 """
 
 from __future__ import annotations
@@ -315,10 +316,45 @@ async def run_operators(
         return await run(request.body)
 
 
+SERVED_KINDS: Final = ("commands", "queries", "admin")
+"""The request kinds a service answers, each through one queue subscription `<svc>.<kind>.*`."""
+
+
+def unknown_reply(runtime: ServiceRuntime, kind: str, name: str, known: set[str]) -> Reply:
+    """`invalid` for a request to a command, query or admin request nobody serves here."""
+    what = {"commands": "command", "queries": "query"}.get(kind, "admin request")
+    listed = ", ".join(sorted(known)) or "none"
+    problem = f"unknown {what} {name!r} for {runtime.name}; known: {listed}"
+    return Reply.failure(
+        ErrorCode.INVALID,
+        problem,
+        details=[{"field": "(subject)", "problem": problem, "type": f"unknown_{what.replace(' ', '_')}"}],
+    )
+
+
+def dispatch_table(runtime: ServiceRuntime) -> tuple[dict[str, dict[str, Run]], list[tuple[str, str, Run]]]:
+    """The runtime's endpoints by kind and last token (`<svc>.<kind>.<name>`), and the others
+    (a subject outside those three patterns), which keep a subscription of their own."""
+    by_kind: dict[str, dict[str, Run]] = {kind: {} for kind in SERVED_KINDS}
+    others: list[tuple[str, str, Run]] = []
+    for subject, queue, run in runtime._endpoints:
+        service, _, rest = subject.partition(".")
+        kind, _, name = rest.partition(".")
+        if service == runtime.name and kind in by_kind and name and "." not in name:
+            by_kind[kind][name] = run
+        else:
+            others.append((subject, queue, run))
+    return by_kind, others
+
+
 async def start_endpoints(runtime: ServiceRuntime) -> None:
-    """One queue subscription per subject; each request runs as its own task, at most
+    """ONE queue subscription per kind (`<svc>.commands.*`, `.queries.*`, `.admin.*`, decision
+    0010) dispatching by the subject's last token to its handler, or answering an unknown name
+    `invalid`: every request reaches one subscription and gets exactly one reply, so the
+    services' `allow_responses` is `max: 1`. Each request runs as its own task, at most
     `handler_concurrency` at a time (the subscription waits when that many are running)."""
     slots = asyncio.Semaphore(runtime.settings.handler_concurrency)
+    by_kind, others = dispatch_table(runtime)
 
     async def answer(msg: Msg, run: Run) -> None:
         try:
@@ -326,18 +362,34 @@ async def start_endpoints(runtime: ServiceRuntime) -> None:
         finally:
             slots.release()
 
-    for subject, queue, run in runtime._endpoints:
+    async def dispatch(msg: Msg, run: Run) -> None:
+        if not msg.reply:
+            log.warning("request_without_reply_subject", subject=msg.subject)
+            return
+        await slots.acquire()
+        task = asyncio.create_task(answer(msg, run))
+        runtime._in_flight.add(task)
+        task.add_done_callback(runtime._in_flight.discard)
 
-        async def on_request(msg: Msg, run: Run = run) -> None:
-            if not msg.reply:
-                log.warning("request_without_reply_subject", subject=msg.subject)
+    for kind, runs in by_kind.items():
+
+        async def on_request(msg: Msg, kind: str = kind, runs: dict[str, Run] = runs) -> None:
+            name = msg.subject.rsplit(".", 1)[-1]
+            run = runs.get(name)
+            if run is None:
+                if msg.reply:
+                    await send_reply(runtime, msg, unknown_reply(runtime, kind, name, set(runs)))
                 return
-            await slots.acquire()
-            task = asyncio.create_task(answer(msg, run))
-            runtime._in_flight.add(task)
-            task.add_done_callback(runtime._in_flight.discard)
+            await dispatch(msg, run)
 
-        await runtime.nc.subscribe(subject, queue=queue, cb=on_request)
+        await runtime.nc.subscribe(f"{runtime.name}.{kind}.*", queue=f"{runtime.name}-{kind}", cb=on_request)
+
+    for subject, queue, run in others:
+
+        async def on_other(msg: Msg, run: Run = run) -> None:
+            await dispatch(msg, run)
+
+        await runtime.nc.subscribe(subject, queue=queue, cb=on_other)
 
 
 async def send_reply(runtime: ServiceRuntime, msg: Msg, reply: Reply) -> None:
@@ -359,32 +411,6 @@ async def send_reply(runtime: ServiceRuntime, msg: Msg, reply: Reply) -> None:
     except nats.errors.MaxPayloadError:
         log.error("reply_too_large", subject=msg.subject, size=len(data), limit=limit)
         await runtime.nc.publish(msg.reply, _encoded(too_large_reply(len(data), limit, msg.subject)))
-
-
-async def answer_unknown(runtime: ServiceRuntime) -> None:
-    """Requests to a command or query nobody serves get an `invalid` reply, not a time-out.
-
-    A plain NATS subscription in its own queue group sees every request and answers only
-    those whose name is not served here; it costs a callback per request.
-    """
-    for kind, known in runtime._known.items():
-
-        async def answer(msg: Msg, kind: str = kind, known: set[str] = known) -> None:
-            name = msg.subject.rsplit(".", 1)[-1]
-            if name in known or not msg.reply:
-                return
-            listed = ", ".join(sorted(known)) or "none"
-            problem = f"unknown {kind[:-1]} {name!r} for {runtime.name}; known: {listed}"
-            reply = Reply.failure(
-                ErrorCode.INVALID,
-                problem,
-                details=[{"field": "(subject)", "problem": problem, "type": f"unknown_{kind[:-1]}"}],
-            )
-            await runtime.nc.publish(msg.reply, reply.model_dump_json(exclude_none=True).encode())
-
-        await runtime.nc.subscribe(
-            f"{runtime.name}.{kind}.*", queue=f"{runtime.name}-unknown-{kind}", cb=answer
-        )
 
 
 def _encoded(reply: Reply) -> bytes:

@@ -61,7 +61,6 @@ from jetstream_es.service.admin import (
 )
 from jetstream_es.service.endpoints import (
     Run,
-    answer_unknown,
     run_command,
     run_operators,
     run_query,
@@ -126,7 +125,6 @@ class ServiceRuntime:
         self.verifier: Verifier | None = None
         """Checks every request's actor token; built by `start()` (None: verification off, tests)."""
         self._in_flight: set[asyncio.Task[None]] = set()
-        self._known: dict[str, set[str]] = {"commands": set(), "queries": set()}
         self.command_models: dict[str, type[Command]] = {}
         self.query_models: dict[str, type[Query]] = {}
         self.admin_models: dict[str, type[AdminRequest]] = {}
@@ -240,9 +238,6 @@ class ServiceRuntime:
 
     def _serve(self, subject: str, queue: str, run: Run) -> None:
         """Answer requests on `subject` (from `start()` on), always with a reply."""
-        kind, _, served = subject.removeprefix(f"{self.name}.").partition(".")
-        if kind in self._known:
-            self._known[kind].add(served)
         self._endpoints.append((subject, queue, run))
 
     def endpoint(self, subject: str) -> Run:
@@ -283,9 +278,6 @@ class ServiceRuntime:
                 return runner
         known = ", ".join(sorted(r.projection.name for r in self.runners)) or "none"
         raise NotFound(f"no projection {projection_name!r} in {self.name}; known: {known}")
-
-    async def _answer_unknown(self) -> None:
-        await answer_unknown(self)
 
     async def _until_answering(self, seconds: float = 10.0) -> None:
         """Return once this service's own health query is answered: its subscriptions are live."""
@@ -330,7 +322,6 @@ class ServiceRuntime:
         for scheduler in self.schedulers:
             await scheduler.start()
         await self._start_endpoints()
-        await self._answer_unknown()
         await self._until_answering()
         if self.settings.health_port is not None:
             self._http = await asyncio.start_server(
