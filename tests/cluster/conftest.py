@@ -28,7 +28,7 @@ from nats.aio.client import Client
 
 from shop_contracts.envelope import Actor
 from shopops.cluster import Cluster, Ports
-from shopops.security import CLIENT, OPERATOR
+from shopops.security import OPERATOR
 
 READER = Actor(id="cluster-auditor", roles=("ecom_supervisor", "hr_dept"))
 """Who the workload's checks read as: the department's head and HR read orders, cases and ladders."""
@@ -99,7 +99,7 @@ class Workload:
         self.today = datetime.now(UTC).date()
 
     async def __aenter__(self) -> Workload:
-        self.nc = await self.cluster.connect(CLIENT)
+        self.nc = await self.cluster.connect("shop-demo")  # a client program, its own user (decision 0010)
         self.op = await self.cluster.connect(OPERATOR)
         return self
 

@@ -26,7 +26,10 @@ from jetstream_es.testing.harness import eventually
 from shop_contracts.envelope import Actor
 from shop_contracts.subjects import SIM_CLOCK_BUCKET
 from shopops.cluster import Cluster
-from shopops.security import CLIENT, OPERATOR
+from shopops.security import OPERATOR
+
+CLIENT = "backoffice"
+"""A client program's NATS user (each has its own: `shopops.security.CLIENT_USERS`)."""
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 REPO = Path(__file__).resolve().parents[2]
@@ -194,7 +197,7 @@ async def test_a_service_reaches_only_its_own_database(cluster: Cluster) -> None
 # -- own reply inboxes (issue 17 deliverable 5, decision 0010) ----------------------------------
 
 
-@pytest.mark.parametrize("subject", ["_INBOX.>", "_INBOX_client.>", "_INBOX_hr.>", ">"])
+@pytest.mark.parametrize("subject", ["_INBOX.>", "_INBOX_backoffice.>", "_INBOX_hr.>", ">"])
 async def test_a_service_cannot_subscribe_to_other_users_inboxes(cluster: Cluster, subject: str) -> None:
     """Decision 0010: the orders credentials subscribe to `_INBOX_orders.>` only."""
     errors, nc = await connect_watching(cluster, "orders")
@@ -218,21 +221,50 @@ async def test_with_the_orders_credentials_no_reply_of_hr_to_a_client_is_receive
 
     client = await cluster.connect(CLIENT)
     try:
-        for subject in ("_INBOX.>", "_INBOX_client.>", "_INBOX_hr.>", "orders.>", "_INBOX_orders.>"):
+        for subject in ("_INBOX.>", "_INBOX_backoffice.>", "_INBOX_hr.>", "orders.>", "_INBOX_orders.>"):
             await spy.subscribe(subject, cb=record)
         await spy.flush(timeout=5)
         reply = await client.request("hr.queries.Health", b"{}", timeout=5)
         assert json.loads(reply.data)["ok"] is True
-        assert reply.subject.startswith("_INBOX_client.")  # the client's own inbox
+        assert reply.subject.startswith("_INBOX_backoffice.")  # the client's own inbox
         await asyncio.sleep(0.5)
     finally:
         await client.close()
         await spy.close()
     assert [s for s in seen if not s.startswith("_INBOX_orders.")] == []
-    assert not any(s.startswith(("_INBOX_client.", "_INBOX_hr.", "_INBOX.")) for s in seen)
+    assert not any(s.startswith(("_INBOX_backoffice.", "_INBOX_hr.", "_INBOX.")) for s in seen)
 
 
-@pytest.mark.parametrize("subject", ["_INBOX_client.forged", "_INBOX.forged", "_INBOX_hr.forged"])
+@pytest.mark.parametrize(("reader", "asker"), [("shop-demo", "backoffice"), ("bench", "platform-connector")])
+async def test_a_client_program_cannot_read_another_programs_inbox(
+    cluster: Cluster, reader: str, asker: str
+) -> None:
+    """Decision 0010: each client program its own NATS user and `_INBOX_<user>`; no shared
+    `client` user. `reader` may not subscribe to `asker`'s inboxes, and sees none of its replies."""
+    errors, spy = await connect_watching(cluster, reader)
+    seen: list[str] = []
+
+    async def record(msg: Msg) -> None:
+        seen.append(msg.subject)
+
+    asker_nc = await cluster.connect(asker)
+    try:
+        await spy.subscribe(f"_INBOX_{asker}.>", cb=record)
+        await spy.subscribe("_INBOX.>", cb=record)
+        await spy.flush(timeout=5)
+        await errors.first(within=5.0)
+        reply = await asker_nc.request("orders.queries.Health", b"{}", timeout=5)
+        assert reply.subject.startswith(f"_INBOX_{asker}.")
+        await asyncio.sleep(0.5)
+    finally:
+        await asker_nc.close()
+        await spy.close()
+    assert seen == []
+    refusals = [e for e in errors.seen if "permissions violation for subscription" in e.lower()]
+    assert any(f"_inbox_{asker}.>" in e.lower() for e in refusals), errors.seen
+
+
+@pytest.mark.parametrize("subject", ["_INBOX_backoffice.forged", "_INBOX.forged", "_INBOX_hr.forged"])
 async def test_a_service_cannot_write_into_another_users_inbox(cluster: Cluster, subject: str) -> None:
     """Decision 0010: no inbox publish right; only `allow_responses` to requests it received."""
     refused = await violations_of(cluster, "orders", subject)

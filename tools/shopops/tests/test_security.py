@@ -12,7 +12,7 @@ import pytest
 from jetstream_es.provision import ConsumerSpec, ServiceSpec
 from shopops.cluster import Ports, node_config
 from shopops.security import (
-    CLIENT,
+    CLIENT_USERS,
     OPERATOR,
     RESPONSE_EXPIRES,
     ROUTE,
@@ -85,10 +85,24 @@ def test_a_service_has_no_inbox_publish_right_but_answers_requests_it_received()
 
 
 def test_clients_send_commands_and_queries_but_no_admin_or_events() -> None:
-    perms = client_permissions(["orders", "hr"])
+    perms = client_permissions(["orders", "hr"], "backoffice")
     assert perms.publish == ("orders.commands.>", "orders.queries.>", "hr.commands.>", "hr.queries.>")
-    assert perms.subscribe == ("_INBOX_client.>",)
+    assert perms.subscribe == ("_INBOX_backoffice.>",)
     assert perms.responses is None
+
+
+def test_each_client_program_is_its_own_user_reading_only_its_own_inbox(tmp_path: Path) -> None:
+    """Decision 0010: no shared `client` user whose holders read each other's replies; each program
+    with an identity key (and the back office) its own user, password, env file and inbox."""
+    assert set(CLIENT_USERS) == {"platform-connector", "shop-demo", "shopctl", "bench", "backoffice"}
+    creds = generate_credentials(tmp_path / "secrets", [ORDERS, HR])
+    by_name = {u.name: u for u in creds.users}
+    assert "client" not in by_name
+    for user in CLIENT_USERS:
+        assert by_name[user].permissions.subscribe == (f"_INBOX_{user}.>",)
+        assert by_name[user].permissions.publish == client_permissions(["orders", "hr"], user).publish
+        assert (tmp_path / "secrets" / f"{user}.env").read_text().startswith(f"SHOP_NATS_USER={user}\n")
+    assert len({creds.passwords[user] for user in CLIENT_USERS}) == len(CLIENT_USERS)
 
 
 def test_server_configuration_quotes_dollar_subjects_and_keeps_operators_out_of_inboxes(
@@ -98,13 +112,13 @@ def test_server_configuration_quotes_dollar_subjects_and_keeps_operators_out_of_
     conf = render_authorization(creds.users)
     assert '"$JS.API.DIRECT.GET.ORDERS"' in conf  # quoted: not a configuration variable
     operator_line = next(line for line in conf.splitlines() if f'"{OPERATOR}"' in line)
-    others = '["_INBOX_orders.>", "_INBOX_hr.>", "_INBOX_client.>"]'
+    others = json.dumps(["_INBOX_orders.>", "_INBOX_hr.>", *(f"_INBOX_{u}.>" for u in CLIENT_USERS)])
     assert f'publish: {{allow: [">"], deny: {others}}}' in operator_line
     assert f'subscribe: {{allow: [">"], deny: {others}}}' in operator_line
     orders_line = next(line for line in conf.splitlines() if '"orders"' in line)
     assert 'allow_responses: {max: 1, expires: "2m"}' in orders_line
     assert '"_INBOX.>"' not in conf
-    assert conf.count("{user:") == 4  # orders, hr, operator, client (routes authenticate apart)
+    assert conf.count("{user:") == 3 + len(CLIENT_USERS)  # orders, hr, operator, the clients (not routes)
 
 
 def test_credentials_are_private_and_kept_on_a_second_run(tmp_path: Path) -> None:
@@ -112,8 +126,8 @@ def test_credentials_are_private_and_kept_on_a_second_run(tmp_path: Path) -> Non
     first = generate_credentials(directory, [ORDERS, HR])
     second = generate_credentials(directory, [ORDERS, HR])
     assert first.passwords == second.passwords
-    assert set(first.passwords) == {"orders", "hr", OPERATOR, CLIENT, ROUTE}
-    assert len(set(first.passwords.values())) == 5
+    assert set(first.passwords) == {"orders", "hr", OPERATOR, *CLIENT_USERS, ROUTE}
+    assert len(set(first.passwords.values())) == 4 + len(CLIENT_USERS)
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
     for path in directory.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path

@@ -132,6 +132,21 @@ def print_summary(report: DemoReport, sent: int, refused_total: int) -> None:
         console.print(f"  [dim]{key}: {message}[/dim]")
 
 
+DEMO_USER = "shop-demo"
+"""The demo's NATS user in a cluster (its own inboxes `_INBOX_shop-demo.>`, decision 0010)."""
+
+
+def nats_credentials(args: argparse.Namespace) -> dict[str, str]:
+    """`user` / `password` for a cluster (`--nats-user`, `SHOP_NATS_USER` / `SHOP_NATS_PASSWORD`:
+    `shop-demo.env`) and the inbox prefix of that user; the embedded `make run` needs none."""
+    user = args.nats_user or os.environ.get("SHOP_NATS_USER") or DEMO_USER
+    options = {"inbox_prefix": inbox_prefix(user)}
+    password = os.environ.get("SHOP_NATS_PASSWORD")
+    if args.nats_user or password:
+        options |= {"user": user, "password": password or ""}
+    return options
+
+
 async def run(args: argparse.Namespace) -> int:
     started: RunningShop | None = None
     url = args.url
@@ -149,7 +164,7 @@ async def run(args: argparse.Namespace) -> int:
             clock="simulation",
             env={"ORDERS_COMPANY_ACCOUNTS": json.dumps([COMPANY_ACCOUNT])},
         )
-    nc = await nats.connect(url, connect_timeout=2, inbox_prefix=inbox_prefix("shopdemo"))  # decision 0010
+    nc = await nats.connect(url, connect_timeout=2, **nats_credentials(args))
     client = ShopClient(nc, prefix=f"demo-s{args.seed}", timeout=30)
     try:
         if not await _all_answer(client):
@@ -220,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("SHOP_IDENTITY_DIR"),
     )
     parser.add_argument("--monitor-port", type=int, default=8322)
+    parser.add_argument(
+        "--nats-user",
+        help=f"NATS user in a cluster (default SHOP_NATS_USER, else {DEMO_USER}); password from SHOP_NATS_PASSWORD",
+    )
     parser.add_argument("--no-start", action="store_true", help="never start a shop; fail if none runs")
     parser.add_argument("--keep-running", action="store_true", help="leave a shop the demo started running")
     parser.add_argument("--json", help="also write the summary as JSON to this file")

@@ -16,10 +16,13 @@ it gets exactly the subjects it uses:
   operator may subscribe to `_INBOX.>` or another user's inboxes (decision 0010).
 
 Everything else is refused by the server, e.g. the orders service publishing to `hr.events.>` or
-subscribing to `_INBOX_client.>`. Two more users: `operator` (provisioning, `shopctl`, admin
-endpoints: everything except other users' inboxes) and `client` (front ends and staff tools:
-commands and queries of every service, its own inboxes `_INBOX_client.>`). Commands carry their
-`actor` inside the body; the NATS user says which program sent it, not which person.
+subscribing to `_INBOX_hr.>`. The other users: `operator` (provisioning, `shopctl` as operator,
+admin endpoints: everything except other users' inboxes) and one user per client program
+(`CLIENT_USERS`: the programs with identity keys, `platform-connector`, `shop-demo`, `shopctl`,
+`bench`, and the web back office `backoffice`): commands and queries of every service and only
+its own inboxes `_INBOX_<user>.>`, so no client program reads another's replies (decision 0010).
+Commands carry their `actor` inside the body; the NATS user says which program sent it, not
+which person.
 
 Credentials are random passwords, generated once per deployment into a directory that is never
 committed (`var/`, `deploy/secrets/`), each file readable by its owner only; running the
@@ -43,7 +46,9 @@ from jetstream_es.settings import inbox_prefix, progress_inbox
 from shop_contracts.subjects import DLQ_STREAM, KEY_STREAMS, SIM_CLOCK_BUCKET, keys_filter, stream_name
 
 OPERATOR = "operator"
-CLIENT = "client"
+CLIENT_USERS: tuple[str, ...] = ("platform-connector", "shop-demo", "shopctl", "bench", "backoffice")
+"""The client programs, each its own NATS user and inbox prefix (`shopops.identity.PROGRAMS`'
+clients; `shopctl` for its non-operator use, the operator's user stays `operator`)."""
 ROUTE = "route"
 RESPONSE_EXPIRES = "2m"  # a reply later than this is refused (clients give up after seconds)
 USERS_FILE = "users.json"
@@ -129,29 +134,31 @@ def service_permissions(spec: ServiceSpec) -> Permissions:
     return Permissions(_unique(publish), _unique(subscribe), responses=Responses())
 
 
-def client_permissions(services: Sequence[str]) -> Permissions:
-    """Front ends and staff tools: send commands and queries, read their own replies only."""
+def client_permissions(services: Sequence[str], user: str) -> Permissions:
+    """A client program `user`: request/reply on the services' commands and queries, and read only
+    its own replies (`_INBOX_<user>.>`), never another program's (decision 0010)."""
     publish = [f"{s}.{kind}.>" for s in services for kind in ("commands", "queries")]
-    return Permissions(tuple(publish), (inbox(CLIENT),))
+    return Permissions(tuple(publish), (inbox(user),))
 
 
 def operator_permissions(services: Sequence[str] = ()) -> Permissions:
     """Everything (provisioning, `shopctl`, admin endpoints) except the reply inboxes of the other
     users: it neither reads nor writes into them (decision 0010). Tools with nats-py's default
     `_INBOX` prefix keep working: no other user may subscribe there."""
-    others = tuple(inbox(user) for user in (*services, CLIENT))
+    others = tuple(inbox(user) for user in (*services, *CLIENT_USERS))
     return Permissions(None, None, publish_deny=others, subscribe_deny=others)
 
 
 def make_users(specs: Sequence[ServiceSpec], passwords: dict[str, str]) -> list[NatsUser]:
-    """One user per service, plus `operator` and `client`; passwords from `passwords` (by name)."""
+    """One user per service, plus `operator` and one per client program (`CLIENT_USERS`);
+    passwords from `passwords` (by name)."""
     names = [s.name for s in specs]
-    clashes = {OPERATOR, CLIENT, ROUTE} & set(names)
+    clashes = {OPERATOR, ROUTE, *CLIENT_USERS} & set(names)
     if clashes:
         raise ValueError(f"service names clash with built-in users: {sorted(clashes)}")
     users = [NatsUser(s.name, passwords[s.name], service_permissions(s)) for s in specs]
     users.append(NatsUser(OPERATOR, passwords[OPERATOR], operator_permissions(names)))
-    users.append(NatsUser(CLIENT, passwords[CLIENT], client_permissions(names)))
+    users.extend(NatsUser(user, passwords[user], client_permissions(names, user)) for user in CLIENT_USERS)
     return users
 
 
@@ -231,7 +238,7 @@ def generate_credentials(directory: Path, specs: Sequence[ServiceSpec] | None = 
     passwords: dict[str, str] = {}
     if users_path.exists():
         passwords = {str(k): str(v) for k, v in json.loads(users_path.read_text()).items()}
-    for name in [s.name for s in specs] + [OPERATOR, CLIENT, ROUTE]:
+    for name in [s.name for s in specs] + [OPERATOR, *CLIENT_USERS, ROUTE]:
         passwords.setdefault(name, secrets.token_urlsafe(24))
     _write_private(users_path, json.dumps(passwords, indent=2, sort_keys=True) + "\n")
     users = make_users(specs, passwords)
