@@ -95,23 +95,8 @@ class CommandRoles:
     def from_setting(cls, defaults: RoleTable, raw: object, *, setting: str) -> CommandRoles:
         """`configured` from a setting's raw value: JSON text (the environment variable), a mapping, or
         nothing (empty text, None: the defaults). Anything else is a RoleSettingError naming `setting`."""
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            return cls.configured(defaults, setting=setting)
-        if isinstance(raw, str | bytes):
-            try:
-                raw = json.loads(raw)
-            except ValueError as exc:
-                raise RoleSettingError(
-                    setting, None, f"not JSON ({exc}); give an object like {EXAMPLE}"
-                ) from None
-        if not isinstance(raw, Mapping):
-            raise RoleSettingError(setting, None, f"give a JSON object command -> roles, e.g. {EXAMPLE}")
-        for command, roles in raw.items():
-            if not isinstance(roles, list | tuple):
-                raise RoleSettingError(setting, str(command), f"give a list of role ids, not {roles!r}")
-        return cls.configured(
-            defaults, {str(command): roles for command, roles in raw.items()}, setting=setting
-        )
+        table = _role_table(raw, setting=setting, kind="command", example=EXAMPLE)
+        return cls.configured(defaults, table, setting=setting)
 
     def overrides(self) -> dict[str, list[str]]:
         """The commands whose roles the setting replaced, with their roles (the setting's value)."""
@@ -141,16 +126,38 @@ class CommandRoles:
         return (name for name, _ in self.grants)
 
 
-def _roles(setting: str, command: str, roles: Sequence[str]) -> tuple[str, ...]:
+def _role_table(raw: object, *, setting: str, kind: str, example: str) -> dict[str, list[str]]:
+    """A role setting's raw value (JSON text, the environment variable; a mapping; or nothing:
+    empty text or None) as name -> list, its shape checked; a RoleSettingError names `setting`."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return {}
+    if isinstance(raw, str | bytes):
+        try:
+            raw = json.loads(raw)
+        except ValueError as exc:
+            raise RoleSettingError(
+                setting, None, f"not JSON ({exc}); give an object like {example}"
+            ) from None
+    if not isinstance(raw, Mapping):
+        raise RoleSettingError(setting, None, f"give a JSON object {kind} -> roles, e.g. {example}")
+    for name, roles in raw.items():
+        if not isinstance(roles, list | tuple):
+            raise RoleSettingError(setting, str(name), f"give a list of role ids, not {roles!r}")
+    return {str(name): list(roles) for name, roles in raw.items()}
+
+
+def _roles(setting: str, name: str, roles: Sequence[str], *, verb: str = "issue") -> tuple[str, ...]:
+    """`roles` as role ids, refused unless a non-empty list of well-formed ids (what nobody could
+    `verb` otherwise)."""
     if isinstance(roles, str):
-        raise RoleSettingError(setting, command, f"give a list of role ids, not the text {roles!r}")
+        raise RoleSettingError(setting, name, f"give a list of role ids, not the text {roles!r}")
     if not roles:
-        raise RoleSettingError(setting, command, "name at least one role; nobody could issue it otherwise")
+        raise RoleSettingError(setting, name, f"name at least one role; nobody could {verb} it otherwise")
     bad = [role for role in roles if not isinstance(role, str) or not ROLE_ID.match(role)]
     if bad:
         raise RoleSettingError(
             setting,
-            command,
+            name,
             f"{bad} are not role ids (lower-case letters, digits and _, starting with a letter)",
         )
     return tuple(dict.fromkeys(roles))
@@ -198,31 +205,5 @@ class QueryRoles:
 def parse_query_roles(raw: object, *, setting: str) -> dict[str, list[str]]:
     """A query-roles setting's raw value as query -> role ids, its shape and role ids checked (the
     query names are checked against the service's queries by `QueryRoles.from_setting`)."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return {}
-    if isinstance(raw, str | bytes):
-        try:
-            raw = json.loads(raw)
-        except ValueError as exc:
-            raise RoleSettingError(
-                setting, None, f"not JSON ({exc}); give an object like {QUERY_EXAMPLE}"
-            ) from None
-    if not isinstance(raw, Mapping):
-        raise RoleSettingError(setting, None, f"give a JSON object query -> roles, e.g. {QUERY_EXAMPLE}")
-    parsed: dict[str, list[str]] = {}
-    for query, roles in raw.items():
-        if not isinstance(roles, list | tuple):
-            raise RoleSettingError(setting, str(query), f"give a list of role ids, not {roles!r}")
-        if not roles:
-            raise RoleSettingError(
-                setting, str(query), "name at least one role; nobody could read it otherwise"
-            )
-        bad = [role for role in roles if not isinstance(role, str) or not ROLE_ID.match(role)]
-        if bad:
-            raise RoleSettingError(
-                setting,
-                str(query),
-                f"{bad} are not role ids (lower-case letters, digits and _, starting with a letter)",
-            )
-        parsed[str(query)] = list(dict.fromkeys(roles))
-    return parsed
+    table = _role_table(raw, setting=setting, kind="query", example=QUERY_EXAMPLE)
+    return {query: list(_roles(setting, query, roles, verb="read")) for query, roles in table.items()}
