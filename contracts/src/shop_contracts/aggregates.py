@@ -81,6 +81,10 @@ HR_COMP_TIME_ACCOUNT: Final = AggregateRef("hr", "CompTimeAccount")
 # identity: who holds which role (issue 17)
 IDENTITY_ROLE_HOLDER: Final = AggregateRef("identity", "RoleHolder")
 
+# catalog: products from selection to listing (issue 19)
+
+# kpi: the department's numbers (issue 19)
+
 ALL: Final[tuple[AggregateRef, ...]] = tuple(
     value for value in list(globals().values()) if isinstance(value, AggregateRef)
 )

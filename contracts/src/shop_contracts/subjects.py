@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-SERVICES: Final = ("orders", "fulfilment", "aftersales", "hr", "identity")
+SERVICES: Final = ("orders", "fulfilment", "aftersales", "hr", "identity", "catalog", "kpi")
 STREAMS: Final = {service: service.upper() for service in SERVICES}
 DLQ_STREAM: Final = "DLQ"
 DLQ_SUBJECTS: Final = "dlq.>"
