@@ -20,11 +20,12 @@ from pydantic import ValidationError
 from pypdf import PdfReader
 
 from fulfilment.bootstrap import FulfilmentSettings
-from fulfilment.shipping.adapters import documents, pdf
+from fulfilment.shipping.adapters import documents
 from fulfilment.shipping.adapters.documents import DocumentSetup
 from fulfilment.shipping.application.reactions import order_fact
 from shop_contracts.events.orders import OrderLine, OrderPlaced, ShippingAddress
 from shop_contracts.queries.fulfilment import DocumentKind
+from shop_print import pdf
 
 AT = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
 SCALE = 2.0

@@ -25,9 +25,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from fulfilment.shipping.adapters.pdf import Printable
 from shop_contracts.events.fulfilment import SHIPPING_ONLY_STAMP
 from shop_contracts.queries.fulfilment import DocumentKind, ShipmentStatus, ShippingDayStatus
+from shop_print.pdf import Printable
 
 STAMPED: Final = frozenset({"Stamped", "InTransit", "Delivered", "Exception"})
 CENT: Final = Decimal("0.01")

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from fulfilment.shipping.adapters import documents, pdf
+from fulfilment.shipping.adapters import documents
 from jetstream_es.errors import NotFound, RuleViolated
 from jetstream_es.history import read_history
 from jetstream_es.projection import Tables
@@ -31,6 +31,7 @@ from shop_contracts.queries.fulfilment import (
     ShippingDayHistory,
     ShippingDayStatus,
 )
+from shop_print import pdf
 
 TIMES = ("queued_at", "dispatched_at", "stamped_at", "delivered_at", "updated_at")
 

@@ -1,5 +1,6 @@
-"""PDF rendering of the shipping documents (FUL-1, FUL-3, FUL-6): the daily report, the waybill,
-the outbound note and the invoice.
+"""PDF rendering of the department's paper forms: the shipping documents (FUL-1, FUL-3, FUL-6: the daily
+report, the waybill, the outbound note and the invoice), return notes, payslips and the monthly
+inventory report.
 
 Layout is data: a `Printable` says title, number, labelled fields, one table, totals, the
 signature lines of the paper form and an optional stamp; `render` draws any of them the same way
