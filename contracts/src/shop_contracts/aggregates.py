@@ -82,6 +82,8 @@ HR_COMP_TIME_ACCOUNT: Final = AggregateRef("hr", "CompTimeAccount")
 IDENTITY_ROLE_HOLDER: Final = AggregateRef("identity", "RoleHolder")
 
 # catalog: products from selection to listing (issue 19)
+CATALOG_PRODUCT: Final = AggregateRef("catalog", "Product")
+"""A product from selection to listing (SM-LIST); its aggregate id is the SKU (one subject token)."""
 
 # kpi: the department's numbers (issue 19)
 
