@@ -34,8 +34,7 @@ from rich.console import Console
 from rich.table import Table
 
 from jetstream_es.settings import inbox_prefix
-from shop_contracts.subjects import SERVICES
-from shopdemo.client import Refused, ShopClient, SimClock, Unreachable
+from shopdemo.client import Refused, ShopClient, SimClock, Unreachable, shop_services
 from shopdemo.identity import Identity, IdentityUnavailable
 from shopdemo.scenario import DemoReport, DemoSettings, ShopDay
 from shopdemo.staff import COMPANY_ACCOUNT, READER, STAFF
@@ -55,7 +54,7 @@ def _port_open(url: str) -> bool:
 
 async def _all_answer(client: ShopClient) -> bool:
     try:
-        for service in SERVICES:
+        for service in shop_services():
             await client.query(service, "Health")
     except (Unreachable, Refused):
         return False
@@ -168,7 +167,9 @@ async def run(args: argparse.Namespace) -> int:
     client = ShopClient(nc, prefix=f"demo-s{args.seed}", timeout=30)
     try:
         if not await _all_answer(client):
-            console.print(f"[red]not every service answers at {url}[/red]: {', '.join(SERVICES)} are needed")
+            console.print(
+                f"[red]not every service answers at {url}[/red]: {', '.join(shop_services())} are needed"
+            )
             return 2
         directory = Path(args.identity or (Path(args.var) / "identity" if started else "var/identity"))
         client.identity = Identity(nc, directory, program="shop-demo", timeout=30)

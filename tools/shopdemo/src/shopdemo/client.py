@@ -25,8 +25,17 @@ from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 
 from jetstream_es.clock import SimulationDriver
+from jetstream_es.provision import installed_services
 from shop_contracts.subjects import SERVICES, SIM_CLOCK_BUCKET, command_subject, query_subject
 from shopdemo.identity import Identity
+
+
+def shop_services() -> tuple[str, ...]:
+    """The services this shop runs: those of `SERVICES` installed here (entry points `shop.services`),
+    so a shop without a service the contracts already name (a new one not yet deployed) is still
+    driven and quiesced whole."""
+    installed = {spec.name for spec in installed_services()}
+    return tuple(name for name in SERVICES if name in installed)
 
 
 @dataclass
@@ -146,11 +155,11 @@ class ShopClient:
         return reply.get("result")
 
     async def quiesce(
-        self, services: Iterable[str] = SERVICES, *, within: float = 60.0, settle: int = 2
+        self, services: Iterable[str] | None = None, *, within: float = 60.0, settle: int = 2
     ) -> None:
         """Wait until every projection and reaction of `services` has nothing pending, `settle`
         times in a row (a reaction's commands make new events for others to consume)."""
-        names = tuple(services)
+        names = shop_services() if services is None else tuple(services)
         deadline = time.monotonic() + within
         quiet = 0
         while True:
@@ -179,10 +188,10 @@ class SimClock:
     async def now(self) -> datetime | None:
         return await self.driver.now()
 
-    async def set(self, when: datetime, services: Iterable[str] = SERVICES, within: float = 10.0) -> None:
+    async def set(self, when: datetime, services: Iterable[str] | None = None, within: float = 10.0) -> None:
         """Move the clock and wait until every service reports the new time."""
         await self.driver.set(when)
-        names = tuple(services)
+        names = shop_services() if services is None else tuple(services)
         deadline = time.monotonic() + within
         while True:
             seen = [datetime.fromisoformat((await self.client.query(s, "Health"))["now"]) for s in names]
