@@ -1,25 +1,34 @@
-"""System benchmark (issue 10): the four services as real processes on one nats-server, driven
-through their public commands, against raw nats-py publishing measured in the same run.
+"""System benchmark (issues 10, 20): the shop's services as real processes on one nats-server,
+driven through their public commands, against the same order lifecycle written by hand on raw
+nats-py and sqlite3 (`../shared/tools/raw_lifecycle_bench.py`), measured in the same run on the
+same server with the same sizes.
 
-    uv run python bench/system.py            # ~3 min on 2 cores
-    uv run python bench/system.py --quick    # smoke run
+    uv run python bench/system.py                 # ~5 min on 2 cores (raw, then the shop)
+    uv run python bench/system.py --quick         # smoke run
+    uv run python bench/system.py --url nats://127.0.0.1:4222   # a server already running
 
-Figures (bench/results/system.json, table in bench/README.md):
-- order_lifecycle_per_s: complete lifecycles per second at saturation: placed, paid, remarked,
+Figures (bench/results/system.json, table in bench/README.md), each project ÷ raw like-for-like:
+- lifecycle_ratio: complete lifecycles per second at saturation: placed, paid, remarked,
   contacted, confirmed (orders), queued, documents printed in the 14:00 batch, accessories
-  checked, dispatched, stamped, delivered (fulfilment), and the order Delivered in orders' view.
-  lifecycle_ratio = that / raw JetStream async publishes per second (window 256) on the same server.
-- placed_to_fulfilment_p50_ms / _p99_ms: from sending PlaceOrder until fulfilment's shipment view
-  shows the order queued, with new orders arriving at 50 % of the saturation lifecycle rate (each
-  order's own commands, pay, remark, contact, confirm, are sent back to back).
-- peak resident memory of each service during the run; CPU seconds per service; a py-spy profile
-  of the busiest service (top functions by own samples) when py-spy may attach.
+  checked, dispatched, stamped, delivered (fulfilment), the order Delivered in orders' view.
+  Target ≥ 0.6 (issue 20).
+- latency_p99_ratio: from sending PlaceOrder until fulfilment's shipment view shows the order
+  queued, with new orders arriving at 50 % of each side's own saturation rate. Target ≤ 2.
+- cpu_ratio: CPU milliseconds of the services (the driver and nats-server left out) per lifecycle
+  during saturation. Target ≤ 2.
+Also the peak resident memory of each service, CPU per service, and a py-spy profile of every
+service during saturation (top functions by own samples) when py-spy may attach.
+
+The raw tool is not part of this repository: it lives in the shared folder next to it
+(`--raw-tool`, default `<repo>/../shared/tools/raw_lifecycle_bench.py`); without it the benchmark
+stops with an error rather than report a figure with nothing to divide by.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import shutil
@@ -40,8 +49,7 @@ import nats
 import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
-from esbench.baseline import run_baseline
-from esbench.config import RAW_BENCH_TOOL
+from esbench.config import RAW_LIFECYCLE_TOOL
 from esbench.progress import log
 from esbench.stats import percentile_ms
 
@@ -65,11 +73,10 @@ class Sizes:
     orders: int
     latency_orders: int
     concurrency: int
-    baseline_args: tuple[str, ...]
 
 
-DEFAULT = Sizes(400, 150, 32, ("--n", "20000", "--min-seconds", "1", "--windows", "256"))
-QUICK = Sizes(60, 30, 16, ("--quick",))
+DEFAULT = Sizes(400, 150, 32)
+QUICK = Sizes(60, 30, 16)
 
 
 class MemoryWatch:
@@ -274,59 +281,106 @@ def summarise(out: Path) -> dict[str, Any]:
     }
 
 
-async def run(sizes: Sizes, work: Path) -> dict[str, Any]:
-    with NatsServer() as server:
-        log("raw baseline (async publish, window 256) ...")
-        baseline = await asyncio.to_thread(run_baseline, RAW_BENCH_TOOL, server.url, sizes.baseline_args)
-        publish_per_s = float(baseline["used"]["async_publish_window_256_per_s"])
-        log(f"raw publish {publish_per_s:.0f}/s; starting the shop ...")
-        shop: RunningShop = await asyncio.to_thread(
-            start_shop,
-            work / "shop",
-            0,
-            0,
-            clock="simulation",
-            env={"ORDERS_COMPANY_ACCOUNTS": json.dumps([COMPANY_ACCOUNT]), "SHOP_LOG_LEVEL": "WARNING"},
-            url=server.url,
+def run_raw(tool: Path, url: str, sizes: Sizes) -> dict[str, Any]:
+    """The raw like-for-like lifecycle (its own streams, prefix `rawlc`, dropped after) on `url`."""
+    args = [sys.executable, str(tool), "--url", url, "--json", "--orders", str(sizes.orders)]
+    args += ["--latency-orders", str(sizes.latency_orders), "--concurrency", str(sizes.concurrency)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=1200, check=False)
+    if done.returncode != 0 and not done.stdout.strip().startswith("{"):
+        raise RuntimeError(f"{tool.name} failed ({done.returncode}): {done.stderr.strip()[-1500:]}")
+    raw: dict[str, Any] = json.loads(done.stdout)
+    if not raw["checks"]["ok"]:
+        raise RuntimeError(f"{tool.name}: its own checks failed: {json.dumps(raw['checks'])[:1500]}")
+    return raw
+
+
+def ratio(project: float, raw: float) -> float | None:
+    return round(project / raw, 3) if raw else None
+
+
+async def run_shop(sizes: Sizes, work: Path, url: str) -> dict[str, Any]:
+    log("starting the shop ...")
+    shop: RunningShop = await asyncio.to_thread(
+        start_shop,
+        work / "shop",
+        0,
+        0,
+        clock="simulation",
+        env={"ORDERS_COMPANY_ACCOUNTS": json.dumps([COMPANY_ACCOUNT]), "SHOP_LOG_LEVEL": "WARNING"},
+        url=url,
+    )
+    try:
+        nc = await nats.connect(url, connect_timeout=2, inbox_prefix=inbox_prefix("bench"))
+        # real tokens (issue 17): staff through the person issuer with their granted roles,
+        # the platform's orders from the connector's key, system acts from the bench's own key
+        bench_identity = Identity(nc, work / "shop" / "identity", program="bench", timeout=60)
+        client = ShopClient(nc, prefix="bench", timeout=60, identity=bench_identity, reader=READER)
+        clock = SimClock(client)
+        await clock.set(at(9))
+        await flows.stock_up(
+            client, TEA.sku, sizes.orders * 2 + sizes.latency_orders * 2, "L-BENCH", "西湖龍井"
         )
-        try:
-            nc = await nats.connect(server.url, connect_timeout=2, inbox_prefix=inbox_prefix("bench"))
-            # real tokens (issue 17): staff through the person issuer with their granted roles,
-            # the platform's orders from the connector's key, system acts from the bench's own key
-            bench_identity = Identity(nc, work / "shop" / "identity", program="bench", timeout=60)
-            client = ShopClient(nc, prefix="bench", timeout=60, identity=bench_identity, reader=READER)
-            clock = SimClock(client)
-            await clock.set(at(9))
-            await flows.stock_up(
-                client, TEA.sku, sizes.orders * 2 + sizes.latency_orders * 2, "L-BENCH", "西湖龍井"
-            )
-            await flows.define_accessories(client, TEA.sku, ())
-            with MemoryWatch(shop.pids) as memory:
-                log(f"saturation: {sizes.orders} lifecycles, {sizes.concurrency} in flight ...")
-                profiler = Profiler(shop.pids, work)
-                try:
-                    saturation = await lifecycles(client, clock, sizes)
-                finally:
-                    profiles = await asyncio.to_thread(profiler.stop)
-                busiest = max(memory.cpu_seconds().items(), key=lambda kv: kv[1])[0]
-                log(f"{saturation['order_lifecycle_per_s']} lifecycles/s; latency at 50 % load ...")
-                await clock.set(at(9, 0, DAY + dt.timedelta(days=1)))
-                rate = saturation["order_lifecycle_per_s"] / 2
-                latency = await placed_to_fulfilment(client, rate, sizes.latency_orders)
-                await client.quiesce(within=300)
-                cpu = memory.cpu_seconds()
-            await nc.close()
-        finally:
-            await asyncio.to_thread(shop.stop)
+        await flows.define_accessories(client, TEA.sku, ())
+        with MemoryWatch(shop.pids) as memory:
+            log(f"saturation: {sizes.orders} lifecycles, {sizes.concurrency} in flight ...")
+            profiler = Profiler(shop.pids, work)
+            cpu_before = memory.cpu_seconds()
+            try:
+                saturation = await lifecycles(client, clock, sizes)
+            finally:
+                cpu_saturation = memory.cpu_seconds()
+                profiles = await asyncio.to_thread(profiler.stop)
+            sat_cpu = {name: round(cpu_saturation[name] - cpu_before[name], 2) for name in cpu_saturation}
+            busiest = max(sat_cpu.items(), key=lambda kv: kv[1])[0]
+            log(f"{saturation['order_lifecycle_per_s']} lifecycles/s; latency at 50 % load ...")
+            await clock.set(at(9, 0, DAY + dt.timedelta(days=1)))
+            rate = saturation["order_lifecycle_per_s"] / 2
+            latency = await placed_to_fulfilment(client, rate, sizes.latency_orders)
+            await client.quiesce(within=300)
+            cpu = memory.cpu_seconds()
+        await nc.close()
+    finally:
+        await asyncio.to_thread(shop.stop)
     return {
-        "raw_async_publish_per_s": round(publish_per_s, 1),
         **saturation,
-        "lifecycle_ratio": round(saturation["order_lifecycle_per_s"] / publish_per_s, 5),
         **latency,
+        "cpu_seconds_saturation": sat_cpu,
+        "cpu_ms_per_lifecycle": {k: round(v * 1000 / sizes.orders, 2) for k, v in sat_cpu.items()},
+        "cpu_seconds_whole_run": cpu,
         "peak_rss_mb": {name: round(rss / 2**20, 1) for name, rss in sorted(memory.peak.items())},
-        "cpu_seconds": cpu,
         "busiest_service": busiest,
         "profiles_during_saturation": profiles,
+    }
+
+
+async def run(sizes: Sizes, work: Path, url: str | None, tool: Path) -> dict[str, Any]:
+    with contextlib.ExitStack() as stack:
+        if url is None:
+            url = stack.enter_context(NatsServer()).url
+        log(f"raw like-for-like lifecycle ({tool.name}) on {url} ...")
+        raw = await asyncio.to_thread(run_raw, tool, url, sizes)
+        log(f"raw: {raw['saturation']['lifecycles_per_s']} lifecycles/s")
+        project = await run_shop(sizes, work, url)
+    raw_cpu = raw["cpu_seconds"]["ms_per_lifecycle_saturation"]
+    raw_services_ms = sum(v for k, v in raw_cpu.items() if k not in ("driver", "nats_server"))
+    project_ms = sum(project["cpu_ms_per_lifecycle"].values())
+    raw_p99 = raw.get("latency", {}).get("placed_to_fulfilment_p99_ms", 0.0)
+    return {
+        "lifecycle_ratio": ratio(project["order_lifecycle_per_s"], raw["saturation"]["lifecycles_per_s"]),
+        "latency_p99_ratio": ratio(project["placed_to_fulfilment_p99_ms"], raw_p99),
+        "cpu_ratio": ratio(project_ms, raw_services_ms),
+        "targets": {"lifecycle_ratio": ">= 0.6", "latency_p99_ratio": "<= 2", "cpu_ratio": "<= 2"},
+        "project": project,
+        "raw": {
+            "lifecycles_per_s": raw["saturation"]["lifecycles_per_s"],
+            "placed_to_fulfilment_p50_ms": raw.get("latency", {}).get("placed_to_fulfilment_p50_ms"),
+            "placed_to_fulfilment_p99_ms": raw_p99,
+            "services_cpu_ms_per_lifecycle": round(raw_services_ms, 2),
+            "cpu_ms_per_lifecycle": raw_cpu,
+            "per_lifecycle": raw.get("per_lifecycle"),
+            "meta": raw.get("meta"),
+        },
+        "project_services_cpu_ms_per_lifecycle": round(project_ms, 2),
         "sizes": sizes.__dict__,
     }
 
@@ -335,13 +389,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="a smoke run with small counts")
+    parser.add_argument("--url", help="a running nats-server to use for both sides (default: start one)")
+    parser.add_argument("--raw-tool", type=Path, default=RAW_LIFECYCLE_TOOL, help="raw_lifecycle_bench.py")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the JSON")
     args = parser.parse_args(argv)
+    if not args.raw_tool.is_file():
+        parser.error(
+            f"--raw-tool {args.raw_tool}: not found; the raw like-for-like lifecycle is the baseline "
+            "every figure divides by (the shared folder beside the repository holds it)"
+        )
     sizes = QUICK if args.quick else DEFAULT
     with tempfile.TemporaryDirectory(prefix="shop-system-bench-") as tmp:
-        result = asyncio.run(run(sizes, Path(tmp)))
+        result = asyncio.run(run(sizes, Path(tmp), args.url, args.raw_tool))
     result["measured_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    args.results.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 

@@ -9,7 +9,10 @@ BENCH_DIR = Path(__file__).resolve().parent.parent
 RESULTS_PATH = BENCH_DIR / "results" / "latest.json"
 PROFILE_PATH = BENCH_DIR / "results" / "profile.json"
 README_PATH = BENCH_DIR / "README.md"
-RAW_BENCH_TOOL = Path("/work/shared/tools/raw_nats_bench.py")
+SHARED_TOOLS = BENCH_DIR.parent.parent / "shared" / "tools"
+"""The raw ceilings live in the shared folder beside the repository (`<repo>/../shared/tools`)."""
+RAW_BENCH_TOOL = SHARED_TOOLS / "raw_nats_bench.py"
+RAW_LIFECYCLE_TOOL = SHARED_TOOLS / "raw_lifecycle_bench.py"
 
 
 @dataclass(frozen=True)
