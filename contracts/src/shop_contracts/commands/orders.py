@@ -28,6 +28,17 @@ class PlaceOrder(Command):
     channel: str = Field(min_length=1, max_length=64)
     sales_owner: str = Field(min_length=1, max_length=128)
 
+    @model_validator(mode="after")
+    def _listed_price_is_the_catalogues(self) -> PlaceOrder:
+        for index, line in enumerate(self.lines):
+            if line.listed_price is not None:
+                raise FieldError(
+                    "listed_price is recorded by orders from the catalogue (CAT-7); send unit_price, "
+                    "what the customer paid",
+                    f"lines.{index}.listed_price",
+                )
+        return self
+
 
 class RecordPayment(Command):
     """The buyer paid; the payee account must be one of the company's (ORD-12)."""

@@ -1,6 +1,6 @@
 """Orders' integration events, placement to confirmation (SM-ORD).
 
-OrderPlaced (ORD-5, ORD-13, ORD-16), OrderPaid (ORD-12), BuyerRemarkRecorded (ORD-8, ORD-9),
+OrderPlaced (ORD-5, ORD-13, ORD-16; each line's listed price, CAT-7), OrderPaid (ORD-12), BuyerRemarkRecorded (ORD-8, ORD-9),
 OrderConfirmed (ORD-7), and the audit trail of the immutability rule: OrderDetailsCorrected
 (ORD-6, conflict C1) and OrderAmendmentRejected (ORD-5, ORD-13).
 """
@@ -21,6 +21,15 @@ class OrderLine(BaseModel):
     quantity: int = Field(ge=1, le=10_000)
     unit_price: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
     size: str | None = Field(default=None, min_length=1, max_length=32)
+    listed_price: Decimal | None = Field(
+        default=None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        description="CAT-7: the catalogue's listed price when the line was placed, recorded by orders "
+        "next to `unit_price` (what the customer paid on the platform); None on orders placed before "
+        "the catalogue existed (old OrderPlaced events load unchanged, schema version 1)",
+    )
 
     @property
     def amount(self) -> Decimal:

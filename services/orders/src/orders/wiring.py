@@ -1,7 +1,7 @@
 """Wires the Orders service onto the runtime: commands, queries, projections, reactions and the
 deadline scheduler (SM-ORD; ORD-1..ORD-16 through the domain), the weekly backup deadlines with
 their own scheduler (ORD-4), the buyer risk read model fed by
-after-sales' confirmed customer flags (AS-18). Each projection names its source aggregates; the
+after-sales' confirmed customer flags (AS-18), the catalogue's products PlaceOrder checks (CAT-7). Each projection names its source aggregates; the
 runtime derives the durable consumers they need from them (decision 0007).
 """
 
@@ -14,6 +14,7 @@ from jetstream_es.projection import Projection, Tables
 from jetstream_es.service import ServiceRuntime
 from orders.adapters import queries
 from orders.adapters.backups import BackupDeadlines, order_backups
+from orders.adapters.catalogue import CatalogueProducts, CatalogueReader
 from orders.adapters.deadlines import OrderDeadlines
 from orders.adapters.risk import BuyerRiskViews
 from orders.adapters.stock import StockSignals
@@ -58,8 +59,12 @@ class OrdersService:
 
     def __init__(self, runtime: ServiceRuntime, policy: OrderPolicy, business_tz: str) -> None:
         self.runtime = runtime
+        self.catalogue = CatalogueProducts()
         self.commands = OrderCommands(
-            runtime.aggregates(ORDER), runtime.aggregates(ORDER_BACKUP, cache_size=64), policy
+            runtime.aggregates(ORDER),
+            runtime.aggregates(ORDER_BACKUP, cache_size=64),
+            policy,
+            CatalogueReader(runtime.engine, lambda: self.tables(self.catalogue)),
         )
         self.views = OrderViews(policy, business_tz)
         self.deadlines = OrderDeadlines(policy)
@@ -102,6 +107,7 @@ class OrdersService:
             AftersalesReactions(cmds),
             self.risk,
             self.stock,
+            self.catalogue,
         )
         for projection in projections:
             rt.projection(projection)

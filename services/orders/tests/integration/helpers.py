@@ -14,6 +14,7 @@ from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
+from jetstream_es.testing.catalogue import list_products, listed
 from jetstream_es.testing.harness import ask, caught_up, eventually, publish_event, request, send_command
 from jetstream_es.testing.identity import session_identity
 from orders.bootstrap import OrdersSettings, build
@@ -25,6 +26,8 @@ ACCOUNT = "CN-ICBC-0001"
 PLATFORM = {"id": "tmall", "roles": ["platform"]}
 BACKOFFICE = {"id": "bo-1", "roles": ["backoffice_order_staff"]}
 AFTERSALES = {"id": "as-1", "roles": ["aftersales_cs"]}
+CATALOGUE = (listed("TV-55", "2999.00"), listed("CABLE", "10.50"))
+"""The products `place_body` orders, listed by the catalogue (CAT-7)."""
 
 
 async def start_orders(url: str, nc: Client, db: Path, clock: FixedClock, **settings: Any) -> ServiceRuntime:
@@ -35,6 +38,8 @@ async def start_orders(url: str, nc: Client, db: Path, clock: FixedClock, **sett
     )
     await provision(nc, shop_streams(), list(runtime.consumer_specs()))  # from the catalogue (0007)
     await runtime.start()
+    await list_products(nc, *CATALOGUE)  # orders sells only listed products (CAT-7)
+    await caught_up(runtime)
     return runtime
 
 

@@ -1,5 +1,5 @@
 """Orders commands over NATS request/reply against a real nats-server (SM-ORD; ORD-5, ORD-7,
-ORD-12): the reply schema, invalid payloads with field paths, roles, a recorded amendment
+ORD-12; CAT-7): the reply schema, invalid payloads with field paths, roles, a recorded amendment
 rejection, and concurrent confirmations."""
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ import pytest
 from nats.aio.client import Client
 
 from jetstream_es.clock import FixedClock
+from jetstream_es.jetstream.store import JetStreamEventStore
 from jetstream_es.service import ServiceRuntime
-from jetstream_es.testing.harness import caught_up, request
+from jetstream_es.testing.harness import caught_up, publish_event, request
 from jetstream_es.testing.nats_server import NatsServer
+from shop_contracts.events.catalog import DelistReason, ProductDelisted
 
 from .helpers import (
     ACCOUNT,
@@ -171,9 +173,12 @@ async def test_a_correction_before_confirmation_is_recorded_ord_6(
 async def test_concurrent_confirmations_from_two_instances_confirm_once(
     nats_server: NatsServer, service: ServiceRuntime, nc: Client, tmp_path: Path
 ) -> None:
-    other = await start_orders(nats_server.url, nc, tmp_path / "other.db", FixedClock(NOW))
+    # a replica shares the service's database: the instance whose projection is active keeps the
+    # catalogue's products both read (CAT-7)
+    other = await start_orders(nats_server.url, nc, tmp_path / "orders.db", FixedClock(NOW))
     try:
-        await command(nc, "PlaceOrder", place_body())
+        placed = await command(nc, "PlaceOrder", place_body())
+        assert placed["ok"], placed
         pay = {"actor": PLATFORM, "amount": "3020.00", "payee_account": ACCOUNT, "payment_ref": "a"}
         await command(nc, "RecordPayment", {"command_id": "pay", "order_id": "o-1", **pay})
         contact = {"actor": BACKOFFICE, "details_verified": True}
@@ -205,3 +210,24 @@ async def test_only_the_proven_platform_places_orders_and_order_staff_read_them_
     read = await request(nc, "orders.queries.GetOrder", {"order_id": "o-1"}, actor=keeper)
     assert (read["error"]["code"], read["error"]["rule"]) == ("forbidden", "ORD-7")
     assert (await request(nc, "orders.queries.GetOrder", {"order_id": "o-1"}, actor=BACKOFFICE))["ok"]
+
+
+async def test_a_product_the_catalogue_delisted_is_refused_over_nats_cat_7(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    delisting = ProductDelisted(sku="TV-55", reason=DelistReason.SLOW_MOVING, at=NOW)
+    await publish_event(nc, "catalog", "Product", "TV-55", delisting, "delist-tv", occurred_at=NOW, version=2)
+    await caught_up(service)
+    reply = await command(nc, "PlaceOrder", place_body())
+    assert reply["ok"] is False
+    assert (reply["error"]["code"], reply["error"]["rule"]) == ("rule_violated", "CAT-7")
+    assert "line 0: sku TV-55 is delisted" in reply["error"]["message"]
+    assert await stored(nc) == 0
+
+
+async def test_an_order_records_the_listed_price_of_each_line_over_nats_cat_7(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    assert (await command(nc, "PlaceOrder", place_body()))["ok"]
+    [placed] = await JetStreamEventStore(nc, "orders").read("Order", "o-1")
+    assert [line["listed_price"] for line in placed.envelope.data["lines"]] == ["2999.00", "10.50"]

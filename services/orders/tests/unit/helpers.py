@@ -14,11 +14,15 @@ from jetstream_es.memory_store import InMemoryEventStore
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.testing.app import TestApp
+from jetstream_es.testing.catalogue import listed
+from jetstream_es.testing.read_model import ReadModel
+from orders.adapters.catalogue import CatalogueReader
 from orders.application.deadlines import DeadlineFirer
 from orders.domain.policy import OrderPolicy
 from orders.domain.sla import DeadlineKind, deadline_id
 from orders.domain.state import ORDER, OrderState
 from orders.wiring import NAME, OrdersService
+from shop_contracts.aggregates import CATALOG_PRODUCT
 from shop_contracts.commands import orders as c
 from shop_contracts.envelope import Actor
 from shop_contracts.events.orders import OrderLine, ShippingAddress
@@ -36,6 +40,8 @@ LINES = (
 )
 SHIPPING = ShippingAddress(recipient="Li Lei", phone="13800000000", address="1 Nanjing Rd, Shanghai")
 AMOUNT = Decimal("3020.00")
+CATALOGUE: tuple[EventData, ...] = (listed("TV-55", "2999.00"), listed("CABLE", "10.50"))
+"""The catalogue lists the products of LINES at their prices (CAT-7): orders may sell them."""
 
 
 def place(order_id: str = "o-1", command_id: str = "place-1", **overrides: Any) -> c.PlaceOrder:
@@ -106,7 +112,9 @@ class Orders:
     commands go through the runtime's handler table, foreign events through the real reactions,
     deadlines through the real firers (decision 0007)."""
 
-    def __init__(self, policy: OrderPolicy | None = None) -> None:
+    def __init__(
+        self, policy: OrderPolicy | None = None, catalogue: tuple[EventData, ...] = CATALOGUE
+    ) -> None:
         self.policy = policy or OrderPolicy(company_accounts=frozenset({ACCOUNT}))
         runtime = ServiceRuntime(
             NAME,
@@ -121,11 +129,26 @@ class Orders:
         self.clock = self.app.clock
         self.store = self.app.store
         self.commands = self.service.commands
+        self.products = ReadModel(self.service.catalogue)
+        self.commands.catalogue = CatalogueReader(self.products.engine, lambda: self.products.tables)
+        self._catalogue = list(catalogue)
+
+    async def catalogue(self, *events: EventData) -> None:
+        """The catalogue's events (ProductListed, ProductDelisted, ...) reach orders' read model of
+        the products, as its durable consumer delivers them (CAT-7)."""
+        self._catalogue.extend(events)
+        while self._catalogue:
+            event = self._catalogue.pop(0)
+            await self.products.apply(
+                event, source=CATALOG_PRODUCT, aggregate_id=str(getattr(event, "sku", ""))
+            )
 
     async def given(self, *commands: Command) -> None:
-        await self.app.given(*commands)
+        for command in commands:
+            await self.when(command)
 
     async def when(self, command: Command) -> CommandResult:
+        await self.catalogue()  # the products listed before the first command
         return await self.app.when(command)
 
     async def react(self, data: EventData, event_id: str) -> CommandResult:

@@ -17,6 +17,7 @@ DEPLOYED = {
     "orders-aftersales-reactions": ("AFTERSALES", ("aftersales.events.>",)),
     "orders-buyer-risk": ("AFTERSALES", ("aftersales.events.CustomerFlag.>",)),
     "orders-stock-signals": ("FULFILMENT", ("fulfilment.events.StockAllocation.>",)),
+    "orders-catalogue-products": ("CATALOG", ("catalog.events.Product.>",)),  # CAT-7
 }
 
 

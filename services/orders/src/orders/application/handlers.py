@@ -5,12 +5,19 @@ OrderAmendmentRejected event as data, like any other decision; the handler appen
 command's outcome and then answers `rule_violated` with the rule and reason the event records. The
 same command sent again finds its rejection in the order's state (keyed by command id) and gets
 the same answer, appending nothing.
+
+PlaceOrder reads the catalogue's products (CAT-7) from orders' read model of the catalogue's events
+(adapters/catalogue.py) before it decides: that is eventually consistent state. A product the
+catalogue delisted a moment ago, before orders applied ProductDelisted, is still sold at its listed
+price; one listed a moment ago is still refused (the caller retries). The window is the read
+model's lag; a repeated PlaceOrder answers its first outcome whatever the catalogue says now.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Protocol
 
 import structlog
 
@@ -18,6 +25,7 @@ from jetstream_es.clock import Clock
 from jetstream_es.commands import Aggregates, Cause, CommandResult, cause_of
 from jetstream_es.errors import RuleViolated
 from orders.domain import backup, corrections, placing
+from orders.domain.catalogue import CatalogueProduct
 from orders.domain.policy import OrderPolicy
 from orders.domain.state import OrderState
 from shop_contracts.commands.orders import (
@@ -38,16 +46,27 @@ log = structlog.get_logger(__name__)
 Decide = Callable[[OrderState, datetime], Sequence[EventData]]
 
 
+class Catalogue(Protocol):
+    """The catalogue's products as orders knows them (CAT-7; adapters/catalogue.CatalogueReader)."""
+
+    async def products(self, skus: Iterable[str]) -> Mapping[str, CatalogueProduct]: ...
+
+
 class OrderCommands:
     """Every way the Order aggregate is changed, by people (commands) or by the system. The
     aggregates are the runtime's (`runtime.aggregates(ORDER)`, `runtime.aggregates(ORDER_BACKUP)`)."""
 
     def __init__(
-        self, orders: Aggregates[OrderState], backups: Aggregates[backup.BackupWeek], policy: OrderPolicy
+        self,
+        orders: Aggregates[OrderState],
+        backups: Aggregates[backup.BackupWeek],
+        policy: OrderPolicy,
+        catalogue: Catalogue,
     ) -> None:
         self.orders = orders
         self.backups = backups
         self.policy = policy
+        self.catalogue = catalogue
 
     @property
     def clock(self) -> Clock:
@@ -72,8 +91,9 @@ class OrderCommands:
         return await self.execute(order_id, cause_of(cmd), decide, must_exist=must_exist)
 
     async def place(self, cmd: PlaceOrder) -> CommandResult:
+        products = await self.catalogue.products(line.sku for line in cmd.lines)
         return await self._command(
-            cmd, cmd.order_id, lambda s, now: placing.place_order(s, cmd, self.policy, now), False
+            cmd, cmd.order_id, lambda s, now: placing.place_order(s, cmd, self.policy, now, products), False
         )
 
     async def record_payment(self, cmd: RecordPayment) -> CommandResult:

@@ -1,5 +1,5 @@
 """Decisions from placement to hand-over (SM-ORD; ORD-1, ORD-2, ORD-3, ORD-5, ORD-7, ORD-8, ORD-9,
-ORD-10, ORD-12, ORD-13, ORD-14).
+ORD-10, ORD-12, ORD-13, ORD-14; CAT-7 at placement, domain/catalogue.py).
 
 Each function takes the current state and returns the events to append, or raises an error naming
 the rule it enforces. Acceptance (ORD-2's start) is taken to be OrderPlaced.
@@ -7,11 +7,12 @@ the rule it enforces. Acceptance (ORD-2's start) is taken to be OrderPlaced.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
 from jetstream_es.errors import NotFound, RuleViolated
+from orders.domain.catalogue import CatalogueProduct, as_given, priced_lines
 from orders.domain.policy import OrderPolicy
 from orders.domain.state import BEFORE_CONFIRMATION, ENDED, OrderState
 from orders.domain.status import OrderStatus as S
@@ -57,23 +58,29 @@ def existing(state: OrderState, order_id: str) -> OrderState:
 
 
 def place_order(
-    state: OrderState, cmd: PlaceOrder, policy: OrderPolicy, now: datetime
+    state: OrderState,
+    cmd: PlaceOrder,
+    policy: OrderPolicy,
+    now: datetime,
+    products: Mapping[str, CatalogueProduct],
 ) -> Sequence[EventData]:
+    """`products`: the catalogue's products of the command's SKUs (CAT-7), as orders last saw them."""
     policy.roles.require(cmd.actor, "PlaceOrder")
-    placed = OrderPlaced(
-        order_id=cmd.order_id,
-        lines=cmd.lines,
-        amount=sum((line.amount for line in cmd.lines), Decimal(0)),
-        buyer_id=cmd.buyer_id,
-        shipping=cmd.shipping,
-        channel=cmd.channel,
-        sales_owner=cmd.sales_owner,
-        placed_at=now,
-    )
     if not state.exists:
-        return [placed]
+        return [
+            OrderPlaced(
+                order_id=cmd.order_id,
+                lines=priced_lines(cmd.lines, products, policy.price_mismatch),
+                amount=sum((line.amount for line in cmd.lines), Decimal(0)),
+                buyer_id=cmd.buyer_id,
+                shipping=cmd.shipping,
+                channel=cmd.channel,
+                sales_owner=cmd.sales_owner,
+                placed_at=now,
+            )
+        ]
     current = {
-        "lines": state.lines,
+        "lines": as_given(state.lines),
         "buyer_id": state.buyer_id,
         "shipping": state.shipping,
         "channel": state.channel,

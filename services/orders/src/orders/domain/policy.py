@@ -1,5 +1,5 @@
 """The business numbers the order rules use, each declared once with its default, bounds and rule
-(ORD-1, ORD-2, ORD-3, ORD-12, the owner's choice for conflict C1 between ORD-5 and ORD-6), in the
+(ORD-1, ORD-2, ORD-3, ORD-12, CAT-7's price mismatch, the owner's choice for conflict C1 between ORD-5 and ORD-6), in the
 units operators set; derived values (`refresh_within`, ...) are properties. `OrderNumbers` are the
 service's own settings (`ORDERS_*`, `OrdersSettings` inherits them); `OrderPolicy` adds what comes
 from elsewhere: the business time zone (ORD-4 weeks), the department's transit allowance and
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field
 
 from jetstream_es.roles import CommandRoles
+from orders.domain.catalogue import PriceMismatch
 from orders.domain.roles import DEFAULT_ROLES
 
 
@@ -42,6 +43,12 @@ class OrderNumbers(BaseModel):
     correction_policy: CorrectionPolicy = Field(
         CorrectionPolicy.AFTERSALES_BEFORE_CONFIRMATION,
         description="C1 (ORD-5 vs ORD-6): after-sales corrections before confirmation, or `forbid` all",
+    )
+    price_mismatch: PriceMismatch = Field(
+        PriceMismatch.RECORD,
+        description="CAT-7: a line whose platform unit price differs from the catalogue's listed price "
+        "is placed with both recorded (`record`, the default: the platform price is what the customer "
+        "paid), or refused (`refuse`)",
     )
 
     @property
