@@ -22,6 +22,20 @@ SKU_PATTERN: Final = r"^[A-Za-z0-9_-]{1,64}$"
 """A SKU is the Product aggregate's id, so one subject token: letters, digits, '_' and '-'."""
 
 
+class ProductState(StrEnum):
+    """The states of SM-LIST (what GetProduct and ListProducts answer)."""
+
+    SELECTED = "selected"
+    BRIEFED = "briefed"
+    PHOTOGRAPHED = "photographed"
+    RETOUCHED = "retouched"
+    IMAGES_APPROVED = "images_approved"
+    DETAIL_READY = "detail_ready"
+    APPROVED = "approved"
+    LISTED = "listed"
+    DELISTED = "delisted"
+
+
 class DelistReason(StrEnum):
     """CAT-7: why a product left the shop (`failed_inspection` is CAT-5's automatic delisting)."""
 

@@ -1,20 +1,19 @@
-"""Queries of the catalogue service, on `catalog.queries.<QueryName>` (issue 19), and the states of
-SM-LIST.
+"""Queries of the catalogue service, on `catalog.queries.<QueryName>` (issue 19).
 
 `GetProduct` answers a product's state, price, accessory list and what is still missing before it
 may be listed; `ListProducts` the products in one state (`listed`: what the shop sells, CAT-7);
 `ProductSales` the sales per listed product for the supervisor to watch (CAT-10). Who reads them is
-the models' `read_roles` unless `CATALOG_QUERY_ROLES` says otherwise (decision 0009).
+the models' `read_roles` unless `CATALOG_QUERY_ROLES` says otherwise (decision 0009). The states
+of SM-LIST are `ProductState` (shop_contracts.events.catalog).
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Final
 
 from pydantic import Field
 
-from shop_contracts.events.catalog import SKU_PATTERN
+from shop_contracts.events.catalog import SKU_PATTERN, ProductState
 from shop_contracts.messages import Query
 
 SALES_READERS: Final = (
@@ -25,20 +24,6 @@ SALES_READERS: Final = (
     "ops_director",
 )
 """CAT-10: who watches the sales of listed products (上架后,运营人员需关注商品销量)."""
-
-
-class ProductState(StrEnum):
-    """The states of SM-LIST."""
-
-    SELECTED = "selected"
-    BRIEFED = "briefed"
-    PHOTOGRAPHED = "photographed"
-    RETOUCHED = "retouched"
-    IMAGES_APPROVED = "images_approved"
-    DETAIL_READY = "detail_ready"
-    APPROVED = "approved"
-    LISTED = "listed"
-    DELISTED = "delisted"
 
 
 class GetProduct(Query):
@@ -71,3 +56,6 @@ class ProductSales(Query):
     read_rule = "CAT-10"
 
     sku: str | None = Field(default=None, pattern=SKU_PATTERN)
+
+
+__all__ = ["SALES_READERS", "GetProduct", "ListProducts", "ProductSales", "ProductState"]

@@ -1,0 +1,6 @@
+"""`python -m catalog` runs the catalogue service."""
+
+from catalog.bootstrap import main
+
+if __name__ == "__main__":
+    main()
