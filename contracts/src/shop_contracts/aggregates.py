@@ -77,6 +77,9 @@ HR_ABSENCE_RECORD: Final = AggregateRef("hr", "AbsenceRecord")
 HR_LEAVE_REQUEST: Final = AggregateRef("hr", "LeaveRequest")
 HR_OVERTIME: Final = AggregateRef("hr", "Overtime")
 HR_COMP_TIME_ACCOUNT: Final = AggregateRef("hr", "CompTimeAccount")
+HR_DUTY_ROTA: Final = AggregateRef("hr", "DutyRota")
+"""The duty rota (DUTY-1..DUTY-4): one stream per weekend rota, duty-manager designation, duty pair
+day and hotline night; other services learn who is on duty from its events."""
 
 # identity: who holds which role (issue 17)
 IDENTITY_ROLE_HOLDER: Final = AggregateRef("identity", "RoleHolder")
@@ -86,6 +89,18 @@ CATALOG_PRODUCT: Final = AggregateRef("catalog", "Product")
 """A product from selection to listing (SM-LIST); its aggregate id is the SKU (one subject token)."""
 
 # kpi: the department's numbers (issue 19)
+KPI_MONTH_PLAN: Final = AggregateRef("kpi", "MonthPlan")
+"""A month's targets, quotas, department results and operating costs (KPI-3, KPI-5, KPI-13); id YYYY-MM."""
+KPI_MONTH_PAY: Final = AggregateRef("kpi", "MonthPay")
+"""A month's performance pay and commission per employee (KPI-2..KPI-5); id YYYY-MM."""
+KPI_APPRAISAL: Final = AggregateRef("kpi", "Appraisal")
+"""An employee's appraisal of one review cycle (KPI-1, KPI-6, KPI-7); id <employee>-<cycle>."""
+KPI_TASK: Final = AggregateRef("kpi", "Task")
+"""A task assigned (KPI-9); id the task id."""
+KPI_TRAINING: Final = AggregateRef("kpi", "Training")
+"""A training session (KPI-10); id the session id."""
+KPI_REPORT: Final = AggregateRef("kpi", "Report")
+"""A due report (KPI-8); id <kind>-<period>."""
 
 ALL: Final[tuple[AggregateRef, ...]] = tuple(
     value for value in list(globals().values()) if isinstance(value, AggregateRef)

@@ -91,3 +91,41 @@ class FileCompTime(Command):
     """The office files the comp time of a rest-day overtime; unfiled it is not recognised (HR-31)."""
 
     overtime_id: str = Field(pattern=ID_PATTERN)
+
+
+class PublishWeekendCsRota(Command):
+    """The customer-service supervisor publishes who of the back-office customer-service staff is on
+    duty on the Saturday and the Sunday of a weekend (DUTY-2, C4 003); publishing the same weekend
+    again replaces it (a new revision)."""
+
+    saturday: dt.date = Field(description="the weekend's Saturday (DUTY-2)")
+    saturday_staff: tuple[EmployeeId, ...] = Field(default=(), max_length=20)
+    sunday_staff: tuple[EmployeeId, ...] = Field(default=(), max_length=20)
+
+    @model_validator(mode="after")
+    def _weekend(self) -> PublishWeekendCsRota:
+        if self.saturday.weekday() != 5:
+            raise FieldError(f"saturday: {self.saturday} is a {self.saturday:%A}, not a Saturday", "saturday")
+        for name, staff in (("saturday_staff", self.saturday_staff), ("sunday_staff", self.sunday_staff)):
+            if len(set(staff)) != len(staff):
+                raise FieldError(f"{name}: an employee is named twice on one day", name)
+        return self
+
+
+class DesignateDutyManager(Command):
+    """The duty customer-service manager for the nights of a date range (both ends included): the
+    400 hotline is forwarded to their mobile outside online hours (DUTY-3, AS-22). A later
+    designation overlapping the range replaces the earlier one for the dates it covers."""
+
+    designation_id: str = Field(pattern=ID_PATTERN)
+    manager_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    start_date: dt.date
+    end_date: dt.date
+
+    @model_validator(mode="after")
+    def _range(self) -> DesignateDutyManager:
+        if self.end_date < self.start_date:
+            raise FieldError("end_date is before start_date", "end_date")
+        if (self.end_date - self.start_date).days > 61:
+            raise FieldError("a designation covers at most 62 days", "end_date")
+        return self

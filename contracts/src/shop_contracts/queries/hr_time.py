@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
 from shop_contracts.commands.hr import EMPLOYEE_ID_PATTERN
 from shop_contracts.messages import FieldError, Query
@@ -39,3 +39,30 @@ class CompTimeBalance(Query):
     read_rule = "HR-31"
 
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+
+
+class WhoIsOnDuty(Query):
+    """Who covers customer service and the department at an instant, and why: online desk,
+    weekend rota, duty manager, duty pair, or nobody and the escalation role (DUTY-1..DUTY-4,
+    AS-22, C3). Any proven actor: the rota is for everyone (HR-1)."""
+
+    read_roles = None
+    read_rule = "DUTY-1"
+
+    at: AwareDatetime
+
+
+class DutyRota(Query):
+    """The duty of the week starting `week_start` (a Monday) for screens: per day the weekend rota,
+    the duty manager of the night, the duty pair (DUTY-2..DUTY-4)."""
+
+    read_roles = None
+    read_rule = "DUTY-1"
+
+    week_start: dt.date
+
+    @model_validator(mode="after")
+    def _monday(self) -> DutyRota:
+        if self.week_start.weekday() != 0:
+            raise FieldError(f"week_start: {self.week_start} is not a Monday", "week_start")
+        return self

@@ -27,6 +27,7 @@ from hr.people.domain.policy import DisciplinePolicy, PayrollPolicy, PeoplePolic
 from hr.people.domain.roles import PEOPLE_ROLES
 from hr.people.wiring import PeopleService
 from hr.shared.roles import SETTING
+from hr.time.domain.duty import DutyPolicy
 from hr.time.domain.policy import (
     AttendancePolicy,
     AttestedTimePolicy,
@@ -75,6 +76,7 @@ class HrSettings(
     AttendancePolicy,
     OvertimePolicy,
     AttestedTimePolicy,
+    DutyPolicy,
     PeoplePolicy,
     DisciplinePolicy,
     PayrollPolicy,
@@ -138,6 +140,7 @@ class HrSettings(
             ),
             overtime=OvertimePolicy.model_validate(self._numbers(OvertimePolicy)),
             attested=AttestedTimePolicy.model_validate(self._numbers(AttestedTimePolicy)),
+            duty=DutyPolicy.model_validate(self._numbers(DutyPolicy)),
             business_tz=business_tz,
             roles=self.configured_roles(),
         )

@@ -163,7 +163,7 @@ class Attendance(Hr):
         self.engine = create_async_engine("sqlite+aiosqlite:///:memory:")
         OPEN_ENGINES.append(self.engine)
         self.table = self.deadlines.define_tables(MetaData(), "")["deadlines"]
-        [wired] = self.runtime.schedulers
+        wired = self.runtime.schedulers[0]  # the end-of-day evaluation (the hotline scheduler is next)
         self.scheduler = DeadlineScheduler(self.engine, lambda: self.table, self.clock, wired.fire)
         self._scheduled = 0
 

@@ -18,6 +18,8 @@ SENIOR_LEADER: Final = "senior_leader"
 OFFICE: Final = "office"
 HR_DEPT: Final = "hr_dept"
 GENERAL_MANAGER: Final = "general_manager"
+CS_SUPERVISOR: Final = "cs_supervisor"
+"""客服主管 (003): publishes the weekend rota and designates the duty manager (DUTY-2, DUTY-3)."""
 CASHIER: Final = "cashier"
 """出納 (000, 002): pays by bank transfer (HR-33); SM-PAY names finance."""
 

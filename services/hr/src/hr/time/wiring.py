@@ -1,18 +1,22 @@
 """Wires the HR service onto the runtime: commands, queries, projections, the absence-ladder and
 attendance-leave reactions and the end-of-day evaluation scheduler (SM-ABS, SM-LEAVE, SM-DAY;
-HR-1..HR-26); their durable consumers derive from the projections' sources (decision 0007).
+HR-1..HR-26), and the duty rota with its hotline-forwarding scheduler (DUTY-1..DUTY-4, AS-22);
+their durable consumers derive from the projections' sources (decision 0007).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from hr.time.adapters import queries
+from hr.time.adapters import duty_views, queries
 from hr.time.adapters.attendance_views import AttendanceViews, attendance_day, attendance_month
 from hr.time.adapters.deadlines import AttendanceDeadlines
+from hr.time.adapters.duty_views import CustomerServiceStaff, DutyViews, HotlineDeadlines
 from hr.time.adapters.time_views import RotaViews, comp_time_balance, rota_days
 from hr.time.adapters.views import LadderViews, LeaveViews
 from hr.time.application.deadlines import EvaluationFirer
+from hr.time.application.duty_handlers import DutyCommands, DutyPairReaction
 from hr.time.application.handlers import AttendanceCommands
 from hr.time.application.reactions import AbsenceLadderReaction, AttendanceLeaveReaction, RotaShiftsReaction
 from hr.time.application.rota_handlers import RotaCommands
@@ -47,13 +51,16 @@ from shop_contracts.commands.hr import (
 )
 from shop_contracts.commands.hr_time import (
     AssignOvertime,
+    DesignateDutyManager,
     FileCompTime,
     PublishRota,
+    PublishWeekendCsRota,
     RecordOvertimeRefusal,
     RecordOvertimeWorked,
 )
+from shop_contracts.duty import DutyBook
 from shop_contracts.queries.hr import HR_DEPT, AbsenceLadder, AttendanceDay, AttendanceMonth, LeaveRequests
-from shop_contracts.queries.hr_time import CompTimeBalance, Rota
+from shop_contracts.queries.hr_time import CompTimeBalance, DutyRota, Rota, WhoIsOnDuty
 
 NAME = "hr"
 
@@ -76,6 +83,17 @@ class TimeService:
             lambda: self.tables(self.deadlines)["deadlines"],
             runtime.clock,
             EvaluationFirer(self.commands),
+        )
+        self.policy = policy
+        self.duty_views = DutyViews()
+        self.cs_staff = CustomerServiceStaff(policy.duty)
+        self.hotline_deadlines = HotlineDeadlines(policy.duty, policy.business_tz)
+        self.duty = DutyCommands(runtime, self.commands, policy.duty, self.customer_service, self.duty_book)
+        self.hotline_scheduler = DeadlineScheduler(
+            runtime.engine,
+            lambda: self.tables(self.hotline_deadlines)["deadlines"],
+            runtime.clock,
+            self.duty.hotline,
         )
 
     def tables(self, projection: Projection) -> Tables:
@@ -107,6 +125,8 @@ class TimeService:
         rt.command(RecordOvertimeRefusal, self.time.refuse_overtime)
         rt.command(RecordOvertimeWorked, self.time.overtime_worked)
         rt.command(FileCompTime, self.time.file_comp_time)
+        rt.command(PublishWeekendCsRota, self.duty.publish_weekend)
+        rt.command(DesignateDutyManager, self.duty.designate_manager)
         projections: tuple[Projection, ...] = (
             AbsenceLadderReaction(cmds),
             AttendanceLeaveReaction(cmds),
@@ -116,16 +136,43 @@ class TimeService:
             self.deadlines,
             RotaShiftsReaction(self.time),
             self.rota_views,
+            DutyPairReaction(self.duty),
+            self.duty_views,
+            self.cs_staff,
+            self.hotline_deadlines,
         )
         for projection in projections:
             rt.projection(projection)
         rt.scheduler(self.scheduler)
+        rt.scheduler(self.hotline_scheduler)
         rt.query(AbsenceLadder, self.absence_ladder)
         rt.query(LeaveRequests, self.leave_requests)
         rt.query(AttendanceMonth, self.attendance_month)
         rt.query(AttendanceDay, self.attendance_day)
         rt.query(Rota, self.rota)
         rt.query(CompTimeBalance, self.comp_time_balance)
+        rt.query(WhoIsOnDuty, self.who_is_on_duty)
+        rt.query(DutyRota, self.duty_rota)
+
+    async def customer_service(self) -> frozenset[str]:
+        """DUTY-2: who holds a customer-service role (identity's role events)."""
+        return await duty_views.customer_service(self.runtime.engine, self.tables(self.cs_staff))
+
+    async def duty_book(self, start: dt.date, end: dt.date) -> DutyBook:
+        tables, policy = self.tables(self.duty_views), self.policy
+        return await duty_views.load_book(
+            self.runtime.engine, tables, start, end, policy.duty, policy.business_tz
+        )
+
+    async def who_is_on_duty(self, query: WhoIsOnDuty) -> dict[str, Any]:
+        tables, policy = self.tables(self.duty_views), self.policy
+        return await duty_views.who_is_on_duty(
+            self.runtime.engine, tables, query, policy.duty, policy.business_tz
+        )
+
+    async def duty_rota(self, query: DutyRota) -> dict[str, Any]:
+        tables, policy = self.tables(self.duty_views), self.policy
+        return await duty_views.duty_rota(self.runtime.engine, tables, query, policy.duty, policy.business_tz)
 
     async def absence_ladder(self, query: AbsenceLadder) -> dict[str, Any]:
         return await queries.absence_ladder(self.runtime.engine, self.tables(self.ladder_views), query)

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hr.shared.roles import DIRECT_SUPERVISOR, SENIOR_LEADER
+from hr.time.domain.duty import DutyPolicy
 from hr.time.domain.roles import DEFAULT_ROLES
 from hr.time.domain.shifts import SEED_SCHEDULES, Schedules, parse
 from jetstream_es.department_calendar import DepartmentCalendar
@@ -267,6 +268,8 @@ class TimePolicy:
     attendance: AttendancePolicy = field(default_factory=AttendancePolicy)
     overtime: OvertimePolicy = field(default_factory=OvertimePolicy)
     attested: AttestedTimePolicy = field(default_factory=AttestedTimePolicy)
+    duty: DutyPolicy = field(default_factory=DutyPolicy)
+    """DUTY-1..DUTY-4, AS-22, C4: online hours, weekend cover, escalation, customer-service roles."""
     business_tz: str = "Asia/Shanghai"
     roles: CommandRoles = DEFAULT_ROLES
     """C9: who may issue which command (defaults in hr.time.domain.roles, HR_COMMAND_ROLES applied)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from hr.shared.roles import (
+    CS_SUPERVISOR,
     DEPT_MANAGER,
     DIRECT_SUPERVISOR,
     ECOM_SUPERVISOR,
@@ -40,6 +41,8 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "RecordOvertimeRefusal": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR, DEPT_MANAGER), "HR-30"),
     "RecordOvertimeWorked": ((ECOM_SUPERVISOR, DIRECT_SUPERVISOR, DEPT_MANAGER, OFFICE), "HR-30"),
     "FileCompTime": ((OFFICE,), "HR-31"),
+    "PublishWeekendCsRota": ((CS_SUPERVISOR, ECOM_SUPERVISOR), "DUTY-2"),
+    "DesignateDutyManager": ((CS_SUPERVISOR, ECOM_SUPERVISOR), "DUTY-3"),
 }
 """The time context's commands: name → (roles allowed, rule cited when refused), the documented
 default; with the people context's table it is the one table of `HR_COMMAND_ROLES` (C9). Leave approval is routed per request
