@@ -15,6 +15,7 @@ from nats.aio.client import Client
 from pypdf import PdfReader
 
 from jetstream_es.clock import FixedClock
+from jetstream_es.testing.catalogue import list_products, listed
 from jetstream_es.testing.harness import publish_event
 from jetstream_es.testing.nats_server import NatsServer
 from shop_contracts.events.refund_case import RefundRequestApproved
@@ -38,6 +39,7 @@ from .shipping_helpers import (
 )
 
 pytestmark = pytest.mark.integration
+TV_LISTED = listed("TV-55", "2999.00", name="液晶電視 55吋", accessories=("遙控器", "說明書"))
 
 
 def pdf_text(answer: dict[str, object]) -> str:
@@ -60,12 +62,8 @@ async def test_shipping_day_from_queue_to_closed_report(
             lambda r: all(s["stock"] == "reserved" for s in r["shipments"]),
         )
         assert {s["batch_date"] for s in queued} == {DAY}
-        reply = await command(
-            nc,
-            "DefineProductAccessories",
-            {"command_id": "acc-1", "actor": KEEPER, "sku": "TV-55", "accessories": ["遙控器", "說明書"]},
-        )
-        assert reply["ok"], reply
+        await list_products(nc, TV_LISTED)  # the catalogue's accessory list (FUL-4, decision 0011)
+        await caught_up(runtime)
 
         await day_lists(nc, DAY, 2)
         early = await command(nc, "GenerateDailyShippingReport", {"command_id": "gen-0", "actor": CLERK})
@@ -130,7 +128,9 @@ async def test_shipping_day_from_queue_to_closed_report(
         assert "出庫單" in text
         assert "CK00000001" in text
         assert "發貨專用章" in text
+        assert "液晶電視" in text  # the catalogue's product name next to the SKU (issue 19)
         invoice = pdf_text(await query(nc, "RenderDocument", {"kind": "invoice", "shipment_id": "o-1"}))
+        assert "液晶電視" in invoice
         assert "¥2,999.00" in invoice  # the order's unit price reached the invoice (FUL-1)
         assert "價稅合計" in invoice
         report = await query(nc, "RenderDocument", {"kind": "report", "batch_date": DAY, "to_file": True})
@@ -285,8 +285,8 @@ async def test_sm_ship_a_refund_for_dispatched_shipments_is_a_recall_the_keeper_
             lambda: query(nc, "ListShipments", {"batch_date": DAY}),
             lambda r: all(s["stock"] == "reserved" for s in r["shipments"]),
         )
-        accessories = {"actor": KEEPER, "sku": "TV-55", "accessories": ["遙控器", "說明書"]}
-        assert (await command(nc, "DefineProductAccessories", {"command_id": "acc-1", **accessories}))["ok"]
+        await list_products(nc, TV_LISTED)  # the catalogue's accessory list (FUL-4, decision 0011)
+        await caught_up(runtime)
         await day_lists(nc, DAY, 2)
         clock.set(CUTOFF)
         assert (await command(nc, "GenerateDailyShippingReport", {"command_id": "gen-1", "actor": CLERK}))[

@@ -5,21 +5,32 @@ pumped through the shipping reactions after every step, as their durable consume
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from fulfilment.bootstrap import FulfilmentSettings
+from fulfilment.shipping.adapters.catalogue import CatalogueReader
 from fulfilment.shipping.application.handlers import ShippingCommands
 from fulfilment.shipping.application.reactions import AftersalesReactions, OrdersReactions, ShippingFlow
+from fulfilment.shipping.domain.events import ProductAccessoriesDefined
+from fulfilment.shipping.domain.products import PRODUCT, CatalogueProduct
 from fulfilment.shipping.domain.shipment import SHIPMENT, ShipmentState
 from fulfilment.shipping.domain.shipping_day import SHIPPING_DAY, ShippingDayState, day_id
-from jetstream_es.commands import CommandResult
+from jetstream_es.commands import Cause, CommandResult
 from jetstream_es.department_calendar import DepartmentCalendar
-from jetstream_es.projection import Reaction
-from shop_contracts.aggregates import AFTERSALES_REFUND_CASE, FULFILMENT_STOCK_ALLOCATION, ORDERS_ORDER
+from jetstream_es.projection import Projection, Reaction
+from jetstream_es.testing.read_model import ReadModel
+from shop_contracts.aggregates import (
+    AFTERSALES_REFUND_CASE,
+    CATALOG_PRODUCT,
+    FULFILMENT_STOCK_ALLOCATION,
+    ORDERS_ORDER,
+)
 from shop_contracts.commands import fulfilment as c
-from shop_contracts.envelope import Actor
+from shop_contracts.envelope import SYSTEM_ACTOR, Actor
+from shop_contracts.events.catalog import ProductAccessoriesChanged
 from shop_contracts.events.orders import (
     BuyerRemarkRecorded,
     OrderConfirmed,
@@ -83,6 +94,17 @@ def order_facts(order_id: str = "o-1") -> list[EventData]:
     ]
 
 
+class CatalogueOnModel:
+    """The service's CatalogueReader on the test's read model (its tables made on first use)."""
+
+    def __init__(self, model: ReadModel) -> None:
+        self.model = model
+
+    async def products(self, skus: Iterable[str]) -> dict[str, CatalogueProduct]:
+        await self.model.ensure()
+        return await CatalogueReader(self.model.engine, lambda: self.model.tables).products(skus)
+
+
 class Shipping(FulfilmentApp):
     """The shipping context of the real service: `given` commands or foreign events, `when` a
     command, `then` the events. The service's own new events are pumped to the shipping reactions
@@ -104,6 +126,27 @@ class Shipping(FulfilmentApp):
         self.commands: ShippingCommands = self.handlers(c.DispatchShipment)
         self.policy = self.commands.policy
         self.auto_pump = pump
+        self.products = ReadModel(self.service_catalogue())
+        self.commands.catalogue = CatalogueOnModel(self.products)
+
+    def service_catalogue(self) -> Projection:
+        [catalogue] = [p for p, _ in self.runtime.projections if CATALOG_PRODUCT in p.sources]
+        return catalogue
+
+    async def catalogue(self, *events: EventData) -> None:
+        """The catalogue's events reach fulfilment's read model of the products (FUL-4)."""
+        for event in events:
+            await self.products.apply(
+                event, source=CATALOG_PRODUCT, aggregate_id=str(getattr(event, "sku", ""))
+            )
+
+    async def legacy(self, *events: ProductAccessoriesDefined) -> None:
+        """Fulfilment's own lists from before the catalogue, already on its stream (decision 0011)."""
+        for event in events:
+            cause = Cause.of_command(f"legacy-{event.sku}-{cmd_id()}", SYSTEM_ACTOR)
+            await self.runtime.aggregates(PRODUCT).execute(
+                event.sku, cause, lambda s, now, defined=event: [defined], must_exist=False
+            )
 
     async def when(self, command: Command) -> CommandResult:
         result = await super().when(command)
@@ -193,7 +236,17 @@ async def full_packet(
     )
 
 
-def accessories(sku: str, *names: str, actor: Actor = KEEPER) -> c.DefineProductAccessories:
+def accessories(sku: str, *names: str) -> ProductAccessoriesChanged:
+    """The catalogue sets `sku`'s accessory list (FUL-4, decision 0011)."""
+    return ProductAccessoriesChanged(sku=sku, accessories=names, changed_by="artist-1", at=NOW)
+
+
+def legacy(sku: str, *names: str) -> ProductAccessoriesDefined:
+    """A list fulfilment defined itself before the catalogue (FULFILMENT_PRODUCT, decision 0011)."""
+    return ProductAccessoriesDefined(sku=sku, accessories=names, defined_by="keeper-1", defined_at=NOW)
+
+
+def retired_define(sku: str, *names: str, actor: Actor = KEEPER) -> c.DefineProductAccessories:
     return c.DefineProductAccessories(command_id=cmd_id(), actor=actor, sku=sku, accessories=names)
 
 
@@ -296,7 +349,7 @@ async def ready_to_dispatch(h: Shipping, *order_ids: str, reserved: bool = True)
         await h.queue_order(order_id)
         if reserved:
             await reserve(h, order_id)
-    await h.given(accessories("TV-55", "remote", "manual"), accessories("CABLE"))
+    await h.catalogue(accessories("TV-55", "remote", "manual"), accessories("CABLE"))
     h.clock.set(AFTER_CUTOFF)
     await h.given(generate())
     await h.given(await full_packet(h))

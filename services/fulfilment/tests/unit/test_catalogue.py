@@ -18,6 +18,7 @@ DEPLOYED = {
         ("fulfilment.events.Shipment.>", "fulfilment.events.ShippingDay.>"),
     ),
     ("FULFILMENT", "fulfilment-notices", ("fulfilment.events.>",)),
+    ("CATALOG", "fulfilment-catalogue-products", ("catalog.events.Product.>",)),  # FUL-4, decision 0011
     ("FULFILMENT", "fulfilment-shipping-flow", ("fulfilment.events.>",)),
     ("ORDERS", "fulfilment-orders-reactions", ("orders.events.>",)),
     ("AFTERSALES", "fulfilment-aftersales-reactions", ("aftersales.events.>",)),

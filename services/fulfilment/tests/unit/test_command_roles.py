@@ -15,7 +15,7 @@ from jetstream_es.errors import Forbidden
 from jetstream_es.settings import RuntimeSettings
 from shop_contracts.commands import stock as sc
 from shop_contracts.envelope import Actor
-from shop_contracts.events.fulfilment import ShipmentRecallRequested
+from shop_contracts.events.fulfilment import AccessoriesChecked, ShipmentRecallRequested
 
 from .shipping_helpers import (
     AFTER_CUTOFF,
@@ -23,7 +23,9 @@ from .shipping_helpers import (
     Shipping,
     accessories,
     approved,
+    check,
     confirm_recalled,
+    generate,
     ready_to_dispatch,
 )
 from .stock_helpers import TODAY, Stock
@@ -53,19 +55,23 @@ def warehouse_check(actor: Actor, command_id: str = "chk-1") -> sc.RecordWarehou
     )
 
 
-async def test_an_override_lets_the_product_manager_define_accessories_c9_ful_4() -> None:
-    h = shipping('{"DefineProductAccessories": ["product_manager"]}')
+async def test_an_override_lets_the_product_manager_check_accessories_c9_ful_4() -> None:
+    h = shipping('{"CheckAccessories": ["product_manager"]}')
+    await h.queue_order("o-1")
+    await h.catalogue(accessories("TV-55", "remote"), accessories("CABLE"))
+    h.clock.set(AFTER_CUTOFF)
+    await h.given(generate())
 
-    await h.when(accessories("TV-55", "remote", actor=PRODUCT_MANAGER))
+    await h.when(check(("remote",), actor=PRODUCT_MANAGER))
 
-    assert "ProductAccessoriesDefined" in [e.event_type for e in h.events("Product", "TV-55")]
+    assert isinstance(h.events()[-1], AccessoriesChecked)
 
 
 async def test_an_override_refuses_the_default_keeper_citing_the_rule_c9_ful_4() -> None:
-    h = shipping('{"DefineProductAccessories": ["product_manager"]}')
+    h = shipping('{"CheckAccessories": ["product_manager"]}')
 
     with pytest.raises(Forbidden) as refused:
-        await h.when(accessories("TV-55", "remote", actor=KEEPER))
+        await h.when(check(("remote",), actor=KEEPER))
 
     assert refused.value.rule == "FUL-4"
     assert "needs the role product_manager" in refused.value.message

@@ -15,6 +15,9 @@ from fulfilment.bootstrap import FulfilmentSettings
 from fulfilment.shipping.domain.state import ShipmentStatus as S
 from jetstream_es.errors import Forbidden, RuleViolated
 from jetstream_es.service.endpoints import validation_reply
+from jetstream_es.testing.catalogue import listed
+from jetstream_es.testing.read_model import ReadModel
+from shop_contracts.aggregates import CATALOG_PRODUCT
 from shop_contracts.commands import fulfilment as c
 from shop_contracts.events.fulfilment import (
     AccessoriesChecked,
@@ -39,6 +42,7 @@ from .shipping_helpers import (
     AFTERSALES,
     CLERK,
     KEEPER,
+    CatalogueOnModel,
     Shipping,
     accessories,
     approved,
@@ -49,10 +53,12 @@ from .shipping_helpers import (
     dispatch,
     full_packet,
     generate,
+    legacy,
     ready_to_dispatch,
     refuse,
     reserve,
     resume,
+    retired_define,
     short_of,
     stamp,
 )
@@ -60,7 +66,7 @@ from .shipping_helpers import (
 
 async def in_packet(h: Shipping) -> None:
     await h.queue_order("o-1")
-    await h.given(accessories("TV-55", "remote", "manual"), accessories("CABLE"))
+    await h.catalogue(accessories("TV-55", "remote", "manual"), accessories("CABLE"))
     h.clock.set(AFTER_CUTOFF)
     await h.given(generate())
 
@@ -94,7 +100,7 @@ async def test_ful4_missing_accessory_keeps_the_shipment_in_the_packet() -> None
 async def test_ful4_check_refused_without_an_accessory_list() -> None:
     h = Shipping()
     await h.queue_order("o-1")
-    await h.given(accessories("TV-55", "remote"))
+    await h.catalogue(accessories("TV-55", "remote"))
     h.clock.set(AFTER_CUTOFF)
     await h.given(generate())
     with pytest.raises(RuleViolated) as exc:
@@ -111,14 +117,61 @@ async def test_ful4_check_needs_the_printed_documents() -> None:
     assert exc.value.rule == "SM-SHIP"
 
 
-async def test_ful4_product_accessories_are_defined_by_warehouse_or_department() -> None:
+async def test_ful4_defining_accessories_in_fulfilment_is_refused_pointing_to_the_catalogue() -> None:
     h = Shipping()
-    with pytest.raises(Forbidden):
-        await h.when(accessories("TV-55", "remote", actor=AFTERSALES))
-    first = await h.when(accessories("TV-55", "remote", " manual "))
-    again = await h.when(accessories("TV-55", "manual", "remote"))
-    assert first.event_ids
-    assert not again.event_ids
+    with pytest.raises(RuleViolated) as refused:
+        await h.when(retired_define("TV-55", "remote"))
+    assert refused.value.rule == "FUL-4"
+    assert "catalog.commands.SetAccessories" in refused.value.message
+    assert h.events("Product", "TV-55") == []
+
+
+async def _checked_against(h: Shipping, present: tuple[str, ...]) -> list[object]:
+    await h.queue_order("o-1")
+    h.clock.set(AFTER_CUTOFF)
+    await h.given(generate())
+    await h.when(check(present))
+    return list(h.then())
+
+
+async def test_ful4_a_sku_the_catalogue_never_spoke_for_is_checked_against_its_legacy_list() -> None:
+    h = Shipping()
+    await h.legacy(legacy("TV-55", "remote", "manual"), legacy("CABLE"))
+    [missing] = await _checked_against(h, ("remote",))
+    assert isinstance(missing, AccessoriesMissing)
+    assert missing.missing == ("manual",)
+
+
+async def test_ful4_once_the_catalogue_speaks_for_a_sku_its_list_replaces_the_legacy_one() -> None:
+    h = Shipping()
+    await h.legacy(legacy("TV-55", "remote", "manual"), legacy("CABLE"))
+    await h.catalogue(listed("TV-55", "2999.00", accessories=("remote",)))
+    [checked] = await _checked_against(h, ("remote",))
+    assert isinstance(checked, AccessoriesChecked)
+
+
+async def test_ful4_a_replay_of_old_and_new_events_gives_the_lists_the_live_check_saw() -> None:
+    """Decision 0011: the legacy lists on fulfilment's stream and the catalogue's events, applied
+    one by one as they arrived or replayed from the start into a fresh read model, give the same
+    accessory list per SKU."""
+    h = Shipping()
+    await h.legacy(legacy("TV-55", "remote", "manual"), legacy("CABLE"), legacy("KETTLE", "lid"))
+    catalogue_events = [
+        listed("TV-55", "2999.00", accessories=("remote", "manual", "stand")),
+        accessories("TV-55", "remote", "stand"),
+        accessories("CABLE", "ties"),
+    ]
+    live: dict[str, tuple[str, ...] | None] = {}
+    for event in catalogue_events:
+        await h.catalogue(event)
+        live = await h.commands.required_accessories(("TV-55", "CABLE", "KETTLE"))
+    replayed = ReadModel(h.service_catalogue())
+    for event in catalogue_events:
+        await replayed.apply(event, source=CATALOG_PRODUCT, aggregate_id=event.sku)
+    h.commands.catalogue = CatalogueOnModel(replayed)
+    assert await h.commands.required_accessories(("TV-55", "CABLE", "KETTLE")) == live
+    assert live == {"TV-55": ("remote", "stand"), "CABLE": ("ties",), "KETTLE": ("lid",)}
+    await replayed.close()
 
 
 # -- FUL-5: outbound note and refusal --------------------------------------------------------------

@@ -23,6 +23,7 @@ from fulfilment.bootstrap import FulfilmentSettings
 from fulfilment.shipping.adapters import documents
 from fulfilment.shipping.adapters.documents import DocumentSetup
 from fulfilment.shipping.application.reactions import order_fact
+from fulfilment.shipping.domain.products import CatalogueProduct
 from shop_contracts.events.orders import OrderLine, OrderPlaced, ShippingAddress
 from shop_contracts.queries.fulfilment import DocumentKind
 from shop_print import pdf
@@ -317,3 +318,41 @@ def test_ful1_the_report_of_a_day_of_2000_shipments_fits_one_nats_reply() -> Non
     content = pdf.render(documents.daily_report(day(), rows, SETUP))
     assert len(base64.b64encode(content)) < 1024 * 1024  # the default max_payload, with room for the reply
     assert "o-1999" in pages(content)[-1]
+
+
+# -- product names from the catalogue (issue 19) ----------------------------------------------------
+
+PRODUCTS = {
+    "TV-55": CatalogueProduct(
+        sku="TV-55",
+        name="液晶電視 55吋",
+        specifications={"尺寸": "55in", "顏色": "黑"},
+        accessories=("remote",),
+    )
+}
+
+
+def named(kind: DocumentKind) -> str:
+    return text(pdf.render(documents.shipment_document(kind, shipment("Stamped"), SETUP, PRODUCTS)))
+
+
+@pytest.mark.parametrize("kind", [DocumentKind.WAYBILL, DocumentKind.OUTBOUND_NOTE, DocumentKind.INVOICE])
+def test_each_line_shows_the_catalogues_product_name_next_to_its_sku(kind: DocumentKind) -> None:
+    shown = named(kind)
+    assert "TV-55" in shown
+    assert "液晶電視 55吋" in shown
+    assert "CABLE" in shown  # a SKU the catalogue never spoke for prints alone
+
+
+@pytest.mark.parametrize("kind", [DocumentKind.WAYBILL, DocumentKind.OUTBOUND_NOTE])
+def test_the_waybill_and_outbound_note_have_room_for_the_specifications(kind: DocumentKind) -> None:
+    assert "尺寸: 55in; 顏色: 黑" in named(kind)
+
+
+def test_the_invoice_prints_the_name_without_the_specifications() -> None:
+    assert "尺寸" not in named(DocumentKind.INVOICE)
+
+
+def test_an_unknown_sku_prints_the_sku_alone() -> None:
+    assert documents.product_cell("CABLE", PRODUCTS, specifications=True) == "CABLE"
+    assert documents.product_cell("TV-55", PRODUCTS, specifications=False) == "TV-55\n液晶電視 55吋"

@@ -190,7 +190,7 @@ async def test_ful5_the_resumption_is_told_to_the_same_roles_newest_first(
 async def test_ful4_missing_accessories_are_a_notice(shop: tuple[Shipping, ReadModels]) -> None:
     h, models = shop
     await h.queue_order("o-1")
-    await h.given(accessories("TV-55", "remote", "manual"), accessories("CABLE"))
+    await h.catalogue(accessories("TV-55", "remote", "manual"), accessories("CABLE"))
     h.clock.set(AFTER_CUTOFF)
     await h.given(generate())
     await h.when(check(("manual",), "o-1"))

@@ -31,6 +31,14 @@ class ReadModel:
         self._versions: defaultdict[tuple[str, str], int] = defaultdict(int)
         self._seq = 0
 
+    async def ensure(self) -> Tables:
+        """The tables, created on first use (a reader may ask before any event arrived)."""
+        if not self._created:
+            async with self.engine.begin() as conn:
+                await conn.run_sync(self.metadata.create_all)
+            self._created = True
+        return self.tables
+
     async def apply(
         self,
         data: EventData,
@@ -40,10 +48,7 @@ class ReadModel:
         version: int | None = None,
         occurred_at: datetime = EPOCH,
     ) -> None:
-        if not self._created:
-            async with self.engine.begin() as conn:
-                await conn.run_sync(self.metadata.create_all)
-            self._created = True
+        await self.ensure()
         key = (str(source), aggregate_id)
         self._versions[key] = version if version is not None else self._versions[key] + 1
         self._seq += 1

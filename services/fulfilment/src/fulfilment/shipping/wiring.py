@@ -1,6 +1,7 @@
 """The shipping context's composition (SM-SHIP-BATCH, SM-SHIP; FUL-1..FUL-11, AS-3, AS-6): its
 commands, queries, read models (with the warehouse's notices per recipient role, C14) and
-reactions on the fulfilment runtime; each projection's durable consumer derives from its `sources`
+reactions on the fulfilment runtime, and the catalogue's products (accessory lists, FUL-4; names on
+the documents; decision 0011); each projection's durable consumer derives from its `sources`
 (decision 0007). `fulfilment/bootstrap.py` wires this and the stock ledger onto one runtime.
 """
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fulfilment.shipping.adapters import notices, queries
+from fulfilment.shipping.adapters.catalogue import CatalogueProducts, CatalogueReader
 from fulfilment.shipping.adapters.documents import DocumentSetup
 from fulfilment.shipping.adapters.notices import WarehouseNotices
 from fulfilment.shipping.adapters.views import ShippingViews
@@ -40,7 +42,10 @@ class ShippingService:
         document_setup: DocumentSetup | None = None,
     ) -> None:
         self.runtime = runtime
-        self.commands = ShippingCommands(runtime, policy)
+        self.catalogue = CatalogueProducts()
+        self.commands = ShippingCommands(
+            runtime, policy, CatalogueReader(runtime.engine, lambda: self.tables(self.catalogue))
+        )
         self.views = ShippingViews()
         self.notices = WarehouseNotices()
         self.documents_dir = documents_dir
@@ -71,6 +76,7 @@ class ShippingService:
         projections: tuple[Projection, ...] = (
             self.views,
             self.notices,
+            self.catalogue,
             ShippingFlow(cmds),
             OrdersReactions(cmds),
             AftersalesReactions(cmds),
@@ -101,5 +107,10 @@ class ShippingService:
 
     async def render_document(self, query: RenderDocument) -> dict[str, Any]:
         return await queries.render_document(
-            self.runtime.engine, self.tables(self.views), query, self.documents_dir, self.document_setup
+            self.runtime.engine,
+            self.tables(self.views),
+            query,
+            self.documents_dir,
+            self.document_setup,
+            self.tables(self.catalogue),
         )

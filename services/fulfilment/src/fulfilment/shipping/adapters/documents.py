@@ -1,5 +1,9 @@
 """What each printable document shows (FUL-1, FUL-3, FUL-6), built from the shipping read models.
 
+Every line of the waybill, the outbound note (出庫單) and the invoice shows the SKU with the
+product's name from the catalogue under it (issue 19); the waybill and the outbound note add its
+specifications, the invoice has no room for them. A SKU the catalogue never spoke for prints alone.
+
 The labels, columns and signature lines are data (`LABELS`); `pdf.render` draws them. Times are
 printed in the business time zone (`SHOP_BUSINESS_TZ`, default Asia/Shanghai), states in Chinese
 with the English name beside them.
@@ -19,12 +23,14 @@ standard rate on goods), so each line's tax is `amount - amount / (1 + rate)`, r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
+from fulfilment.shipping.domain.products import CatalogueProduct
 from shop_contracts.events.fulfilment import SHIPPING_ONLY_STAMP
 from shop_contracts.queries.fulfilment import DocumentKind, ShipmentStatus, ShippingDayStatus
 from shop_print.pdf import Printable
@@ -55,7 +61,8 @@ DAY_STATUS_ZH: Final[dict[str, str]] = {
     ShippingDayStatus.CLOSED: "已交部門經理",
 }
 
-LINE_HEADERS: Final = ("商品 SKU", "規格 Size", "數量 Qty")
+LINE_HEADERS: Final = ("商品 SKU / 品名 Product", "規格 Size", "數量 Qty")
+NO_PRODUCTS: Final[Mapping[str, CatalogueProduct]] = {}
 
 LABELS: Final[dict[DocumentKind, dict[str, Any]]] = {
     DocumentKind.REPORT: {
@@ -77,7 +84,7 @@ LABELS: Final[dict[DocumentKind, dict[str, Any]]] = {
     DocumentKind.INVOICE: {
         "title": "發票 Invoice",
         "headers": (
-            "商品 SKU",
+            "商品 SKU / 品名 Product",
             "規格 Size",
             "數量 Qty",
             "單價 Unit price",
@@ -139,9 +146,26 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
-def _lines(details: dict[str, Any]) -> list[tuple[str, str, str]]:
+def product_cell(sku: str, products: Mapping[str, CatalogueProduct], *, specifications: bool) -> str:
+    """The SKU with the catalogue's product name under it, and its specifications where the
+    document has room (`specifications`); a SKU the catalogue never spoke for prints alone."""
+    product = products.get(sku)
+    if product is None or not product.name:
+        return sku
+    cell = f"{sku}\n{product.name}"
+    if specifications and product.specifications:
+        cell += "\n" + "; ".join(f"{k}: {v}" for k, v in product.specifications.items())
+    return cell
+
+
+def _lines(details: dict[str, Any], products: Mapping[str, CatalogueProduct]) -> list[tuple[str, str, str]]:
     return [
-        (str(ln["sku"]), str(ln.get("size") or "-"), str(ln["quantity"])) for ln in details.get("lines", [])
+        (
+            product_cell(str(ln["sku"]), products, specifications=True),
+            str(ln.get("size") or "-"),
+            str(ln["quantity"]),
+        )
+        for ln in details.get("lines", [])
     ]
 
 
@@ -213,7 +237,7 @@ def daily_report(day: Any, shipments: list[Any], setup: DocumentSetup = DEFAULT_
 
 
 def _invoice_lines(
-    details: dict[str, Any], setup: DocumentSetup
+    details: dict[str, Any], setup: DocumentSetup, products: Mapping[str, CatalogueProduct]
 ) -> tuple[list[tuple[str, ...]], list[tuple[str, str]]]:
     """The invoice's rows and totals. Prices include VAT: net = gross / (1 + rate)."""
     rate = setup.tax_rate
@@ -223,9 +247,10 @@ def _invoice_lines(
     for ln in details.get("lines", []):
         price = _decimal(ln.get("unit_price"))
         quantity = int(ln["quantity"])
+        product = product_cell(str(ln["sku"]), products, specifications=False)
         if price is None:
             priced = False
-            rows.append((str(ln["sku"]), str(ln.get("size") or "-"), str(quantity), "-", "-", percent, "-"))
+            rows.append((product, str(ln.get("size") or "-"), str(quantity), "-", "-", percent, "-"))
             continue
         gross = (price * quantity).quantize(CENT, rounding=ROUND_HALF_UP)
         tax = (gross - gross / (1 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -233,7 +258,7 @@ def _invoice_lines(
         tax_sum += tax
         rows.append(
             (
-                str(ln["sku"]),
+                product,
                 str(ln.get("size") or "-"),
                 str(quantity),
                 _money(price),
@@ -255,7 +280,13 @@ def _invoice_lines(
     return rows, totals
 
 
-def shipment_document(kind: DocumentKind, shipment: Any, setup: DocumentSetup = DEFAULT_SETUP) -> Printable:
+def shipment_document(
+    kind: DocumentKind,
+    shipment: Any,
+    setup: DocumentSetup = DEFAULT_SETUP,
+    products: Mapping[str, CatalogueProduct] = NO_PRODUCTS,
+) -> Printable:
+    """`products`: the catalogue's products of the shipment's SKUs (their names are printed)."""
     layout = LABELS[kind]
     details = shipment.details
     number = {
@@ -269,7 +300,7 @@ def shipment_document(kind: DocumentKind, shipment: Any, setup: DocumentSetup = 
         ("日報表 Report", shipment.report_no or ""),
     ]
     stamp = None
-    rows: list[tuple[str, ...]] = list(_lines(details))
+    rows: list[tuple[str, ...]] = list(_lines(details, products))
     totals: list[tuple[str, str]] = []
     keeper = shipment.keeper or ""
     names: tuple[str, ...] = ("", "", "")
@@ -299,7 +330,7 @@ def shipment_document(kind: DocumentKind, shipment: Any, setup: DocumentSetup = 
             ),
         ]
         fields += [("購買方 Buyer", _address(details)[0][1])]
-        rows, totals = _invoice_lines(details, setup)
+        rows, totals = _invoice_lines(details, setup, products)
     return Printable(
         title=layout["title"],
         number=number or "-",

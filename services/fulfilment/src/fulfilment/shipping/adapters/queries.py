@@ -18,6 +18,7 @@ from sqlalchemy import and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from fulfilment.shipping.adapters import documents
+from fulfilment.shipping.adapters.catalogue import catalogue_products
 from jetstream_es.errors import NotFound, RuleViolated
 from jetstream_es.history import read_history
 from jetstream_es.projection import Tables
@@ -204,7 +205,9 @@ async def render_document(
     query: RenderDocument,
     out_dir: Path,
     setup: documents.DocumentSetup = documents.DEFAULT_SETUP,
+    catalogue: Tables | None = None,
 ) -> dict[str, Any]:
+    """`catalogue`: the catalogue read model's tables (the products' names on the documents)."""
     days, shipments = tables["days"], tables["shipments"]
     async with engine.connect() as conn:
         if query.kind is DocumentKind.REPORT:
@@ -227,7 +230,9 @@ async def render_document(
                     "report",
                     "FUL-1",
                 )
-            printable = documents.shipment_document(query.kind, row, setup)
+            skus = [str(line["sku"]) for line in row.details.get("lines", [])]
+            products = await catalogue_products(conn, catalogue, skus) if catalogue else {}
+            printable = documents.shipment_document(query.kind, row, setup, products)
     # a day of 2,000 shipments takes seconds to draw: off the event loop, so the service keeps answering
     content = await asyncio.to_thread(pdf.render, printable)
     answer: dict[str, Any] = {

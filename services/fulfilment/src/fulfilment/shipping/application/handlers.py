@@ -5,7 +5,9 @@ a cancellation or a recall the keeper answers).
 Handlers take their aggregates from the runtime (`runtime.aggregates(KIND)`, decision 0007).
 Commands that look at several aggregates read the others and decide on one: hand-over and filling
 in the report read the day's shipments, dispatch reads its day (was the packet handed over,
-FUL-3), the accessories check reads the products (FUL-4). GenerateDailyShippingReport records on
+FUL-3), the accessories check reads the catalogue's accessory lists (FUL-4, decision 0011: a read
+model of the catalogue's events, eventually consistent, with fulfilment's legacy lists as the
+fallback for a SKU the catalogue never spoke for). GenerateDailyShippingReport records on
 two, the document register and the day, in one `execute_all` (one atomic append; see
 domain/numbering.py for why that is gap-free): the register issues at most once per shipping day,
 so a retry or a second clerk reuses the numbers already issued.
@@ -13,15 +15,15 @@ so a retry or a second clerk reuses the numbers already issued.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from fulfilment.shipping.domain import numbering, products, returns, shipment, shipping_day
 from fulfilment.shipping.domain.events import DocumentNumbersIssued
 from fulfilment.shipping.domain.numbering import DOCUMENT_REGISTER, REGISTER_ID, RegisterState
 from fulfilment.shipping.domain.policy import ShippingPolicy
-from fulfilment.shipping.domain.products import PRODUCT, ProductState
+from fulfilment.shipping.domain.products import PRODUCT, CatalogueProduct, ProductState
 from fulfilment.shipping.domain.returns import RETURN_PARCEL, ReturnParcelState
 from fulfilment.shipping.domain.shipment import SHIPMENT, ShipmentState
 from fulfilment.shipping.domain.shipping_day import SHIPPING_DAY, ShippingDayState, day_id
@@ -35,10 +37,17 @@ from shop_contracts.messages import Command, EventData
 S = TypeVar("S")
 
 
+class Catalogue(Protocol):
+    """The catalogue's products as fulfilment knows them (adapters/catalogue.CatalogueReader)."""
+
+    async def products(self, skus: Iterable[str]) -> Mapping[str, CatalogueProduct]: ...
+
+
 class ShippingCommands:
     """Every way the shipping side's aggregates change, by people (commands) or by reactions."""
 
-    def __init__(self, runtime: ServiceRuntime, policy: ShippingPolicy) -> None:
+    def __init__(self, runtime: ServiceRuntime, policy: ShippingPolicy, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
         self.clock: Clock = runtime.clock
         self.policy = policy
         self.shipments = runtime.aggregates(SHIPMENT)
@@ -136,13 +145,8 @@ class ShippingCommands:
     # -- products (FUL-4) ---------------------------------------------------------------------
 
     async def define_accessories(self, cmd: c.DefineProductAccessories) -> CommandResult:
-        self.policy.roles.require(cmd.actor, cmd.command_name)
-        return await self.products.execute(
-            cmd.sku,
-            cause_of(cmd),
-            lambda s, now: products.define_accessories(s, cmd.sku, cmd.accessories, cmd.actor, now),
-            must_exist=False,
-        )
+        """Retired (FUL-4, decision 0011): the catalogue keeps the accessory lists."""
+        products.define_accessories()
 
     # -- the shipment (SM-SHIP) -----------------------------------------------------------------
 
@@ -155,15 +159,22 @@ class ShippingCommands:
             raise NotFound(f"shipment {shipment_id} does not exist")
         return await self.shipments.execute(shipment_id, cause_of(cmd), decide)
 
+    async def required_accessories(self, skus: Sequence[str]) -> dict[str, tuple[str, ...] | None]:
+        """FUL-4 (decision 0011): each SKU's list, the catalogue's once it spoke for the SKU, else
+        fulfilment's legacy one (None: neither has a list)."""
+        listed = await self.catalogue.products(skus)
+        required: dict[str, tuple[str, ...] | None] = {}
+        for sku in skus:
+            legacy: ProductState = (
+                await self.products.state(sku) if sku not in listed and _token(sku) else ProductState()
+            )
+            required[sku] = products.required_accessories(listed.get(sku), legacy)
+        return required
+
     async def check_accessories(self, cmd: c.CheckAccessories) -> CommandResult:
         self.policy.roles.require(cmd.actor, cmd.command_name)
         current = await self.shipments.state(cmd.shipment_id, fresh=True)
-        required: dict[str, tuple[str, ...] | None] = {}
-        for line in current.lines:
-            product: ProductState = (
-                await self.products.state(line.sku) if _token(line.sku) else ProductState()
-            )
-            required[line.sku] = product.accessories
+        required = await self.required_accessories([line.sku for line in current.lines])
         return await self._on_shipment(
             cmd,
             cmd.shipment_id,

@@ -406,8 +406,8 @@ def check_accessories(
     undefined = sorted(sku for sku, names in required.items() if names is None)
     if undefined:
         raise RuleViolated(
-            f"no accessory list for {', '.join(undefined)}: define it with DefineProductAccessories "
-            "(an empty list when the product has none)",
+            f"no accessory list for {', '.join(undefined)}: the catalogue sets it (SetAccessories; "
+            "an empty list when the product has none)",
             "FUL-4",
         )
     checklist = tuple(sorted({name.strip() for name in present if name.strip()}))
