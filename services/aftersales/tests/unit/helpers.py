@@ -4,11 +4,14 @@ commands through the runtime's handler table, foreign events through the real re
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from aftersales.bootstrap import NAME, AftersalesService
+from aftersales.refunds.adapters.catalogue import CatalogueReader
+from aftersales.refunds.domain.products import CatalogueProduct
 from aftersales.refunds.domain.state import REFUND_CASE, RefundCaseState
 from aftersales.shared.policy import AftersalesPolicy
 from jetstream_es.clock import FixedClock
@@ -17,7 +20,9 @@ from jetstream_es.memory_store import InMemoryEventStore
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.testing.app import TestApp
+from jetstream_es.testing.read_model import ReadModel
 from shop_contracts.aggregates import (
+    CATALOG_PRODUCT,
     FULFILMENT_RETURN_PARCEL,
     FULFILMENT_SHIPMENT,
     ORDERS_ORDER,
@@ -86,6 +91,17 @@ def source(data: EventData) -> tuple[AggregateRef, str]:
     return FULFILMENT_SHIPMENT, str(getattr(data, "shipment_id", data.order_id))
 
 
+class CatalogueOnModel:
+    """The service's CatalogueReader on the test's read model (its tables made on first use)."""
+
+    def __init__(self, model: ReadModel) -> None:
+        self.model = model
+
+    async def products(self, skus: Iterable[str]) -> dict[str, CatalogueProduct]:
+        await self.model.ensure()
+        return await CatalogueReader(self.model.engine, lambda: self.model.tables).products(skus)
+
+
 class Aftersales:
     """The harness: `given` facts and commands, `when` a command, `then` the events appended; the
     service's own wiring (`aftersales.bootstrap.AftersalesService`: both contexts) booted on the in-memory store."""
@@ -105,6 +121,15 @@ class Aftersales:
         self.clock = self.app.clock
         self.store = self.app.store
         self.commands = self.service.refunds.commands
+        self.products = ReadModel(self.service.refunds.catalogue)
+        self.commands.catalogue = CatalogueOnModel(self.products)
+
+    async def catalogue(self, *events: EventData) -> None:
+        """The catalogue's events reach after-sales' read model of the products (AS-7)."""
+        for event in events:
+            await self.products.apply(
+                event, source=CATALOG_PRODUCT, aggregate_id=str(getattr(event, "sku", ""))
+            )
 
     async def facts(self, *events: EventData) -> None:
         for index, data in enumerate(events):

@@ -12,6 +12,7 @@ from jetstream_es.settings import RuntimeSettings
 from .helpers import NOW
 
 DEPLOYED = {
+    "aftersales-catalogue-products": ("CATALOG", ("catalog.events.Product.>",)),  # AS-7, decision 0011
     "aftersales-refund-views": ("AFTERSALES", ("aftersales.events.RefundCase.>",)),
     "aftersales-order-reactions": ("ORDERS", ("orders.events.Order.>",)),
     "aftersales-payment-reactions": ("ORDERS", ("orders.events.Order.>",)),

@@ -1,13 +1,16 @@
 """AS-7 against FUL-4: a returned parcel's accessories are inspected against the checklist the
 warehouse keeper found complete before dispatch (AccessoriesChecked). Whatever was shipped and is
 not in the parcel fails the inspection, named; without a checklist from fulfilment the inspector's
-own findings decide."""
+own findings decide. Once the catalogue speaks for every SKU of the order, its accessory lists are
+what the parcel is inspected against (decision 0011)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from jetstream_es.testing.catalogue import listed
 from shop_contracts.commands import aftersales as c
+from shop_contracts.events.catalog import ProductAccessoriesChanged
 from shop_contracts.events.fulfilment import AccessoriesChecked
 from shop_contracts.events.refund_case import ReturnInspectionFailed, ReturnInspectionPassed
 from shop_contracts.messages import EventData
@@ -82,3 +85,37 @@ async def test_the_checklist_is_noted_once_on_the_order_facts_ful_4() -> None:
     assert again.event_ids == ()
     facts = await a.commands.facts.state("o-1")
     assert facts.shipped_accessories == ("remote", "power cable", "wall mount")
+
+
+# -- the catalogue's lists (AS-7, decision 0011) ------------------------------------------------------
+
+
+async def test_the_catalogues_list_of_the_orders_products_is_what_a_parcel_is_inspected_against_as_7() -> (
+    None
+):
+    a = await returned(CHECKED)
+    await a.catalogue(listed("TV-55", "2999.00", accessories=("remote", "stand")))
+
+    await a.when(cmd(c.InspectReturn, CS, goods_match=True, accessories_present=("remote",)))
+
+    failed = a.events()[-2]
+    assert isinstance(failed, ReturnInspectionFailed)
+    assert failed.missing_accessories == ("stand",)  # the catalogue's, not fulfilment's checklist
+
+
+async def test_a_list_the_catalogue_changed_later_is_the_one_inspected_against_as_7() -> None:
+    a = await returned(CHECKED)
+    await a.catalogue(
+        listed("TV-55", "2999.00", accessories=("remote", "stand")),
+        ProductAccessoriesChanged(sku="TV-55", accessories=("remote",), at=NOW),
+    )
+
+    await a.when(cmd(c.InspectReturn, CS, goods_match=True, accessories_present=("remote",)))
+
+    assert isinstance(a.events()[-2], ReturnInspectionPassed)
+
+
+async def test_the_order_facts_keep_the_orders_skus_for_the_inspection_as_7() -> None:
+    a = Aftersales()
+    await a.facts(PLACED)
+    assert (await a.commands.facts.state("o-1")).skus == ("TV-55",)

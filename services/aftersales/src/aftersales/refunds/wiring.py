@@ -1,6 +1,7 @@
 """Wires the refund context onto the runtime: refund-case commands (SM-RET, AS-1..AS-11), the
 refund case views and their queries (the ledger of AS-9 among them) and the reactions to orders'
-and fulfilment's events. Every projection and reaction names its source aggregates; its durable
+and fulfilment's events, and the catalogue's products (accessory lists for the return inspection,
+AS-7; names on the return note; decision 0011). Every projection and reaction names its source aggregates; its durable
 consumer derives from them (decision 0007)."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from aftersales.refunds.adapters import queries
+from aftersales.refunds.adapters.catalogue import CatalogueProducts, CatalogueReader
 from aftersales.refunds.adapters.views import RefundCaseViews
 from aftersales.refunds.application.handlers import RefundCommands
 from aftersales.refunds.application.reactions import FulfilmentReactions, OrderReactions, PaymentReactions
@@ -23,7 +25,10 @@ class RefundsContext:
 
     def __init__(self, runtime: ServiceRuntime, policy: AftersalesPolicy, business_tz: str) -> None:
         self.runtime = runtime
-        self.commands = RefundCommands(runtime, policy)
+        self.catalogue = CatalogueProducts()
+        self.commands = RefundCommands(
+            runtime, policy, CatalogueReader(runtime.engine, lambda: self.tables(self.catalogue))
+        )
         self.views = RefundCaseViews(business_tz)
 
     def tables(self, projection: Projection) -> Tables:
@@ -43,6 +48,7 @@ class RefundsContext:
         rt.command(c.IssueRefund, r.issue_refund)
         projections: tuple[Projection, ...] = (
             self.views,
+            self.catalogue,
             OrderReactions(r),
             PaymentReactions(r),
             FulfilmentReactions(r),

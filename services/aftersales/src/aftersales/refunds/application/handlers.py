@@ -15,18 +15,21 @@ a store without atomic appends) is completed by the repeat.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Protocol
 
 from aftersales.refunds.domain import refunds
 from aftersales.refunds.domain.facts import (
     ORDER_FACTS,
     OrderFacts,
     book_refund,
+    expected_accessories,
     note,
     release_refund,
     reserve_refund,
 )
+from aftersales.refunds.domain.products import CatalogueProduct
 from aftersales.refunds.domain.state import REFUND_CASE, RefundCaseState
 from aftersales.refunds.domain.status import RefundCaseStatus
 from aftersales.shared.policy import AftersalesPolicy
@@ -41,10 +44,17 @@ from shop_contracts.messages import Command, EventData
 CaseDecide = Callable[[RefundCaseState, datetime], Sequence[EventData]]
 
 
+class Catalogue(Protocol):
+    """The catalogue's products as after-sales knows them (adapters/catalogue.CatalogueReader)."""
+
+    async def products(self, skus: Iterable[str]) -> Mapping[str, CatalogueProduct]: ...
+
+
 class RefundCommands:
     """Every way a refund case and the order facts behind it are changed."""
 
-    def __init__(self, runtime: ServiceRuntime, policy: AftersalesPolicy) -> None:
+    def __init__(self, runtime: ServiceRuntime, policy: AftersalesPolicy, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
         self.policy = policy
         self.cases = runtime.aggregates(REFUND_CASE)
         self.facts = runtime.aggregates(ORDER_FACTS)
@@ -109,8 +119,15 @@ class RefundCommands:
         )
 
     async def inspect(self, cmd: c.InspectReturn) -> CommandResult:
+        """AS-7: the parcel is checked against the catalogue's accessory lists of the order's SKUs
+        (a read model of the catalogue's events: eventually consistent), or fulfilment's checklist
+        for an order the catalogue does not speak for wholly (decision 0011)."""
         case = await self.cases.state(cmd.case_id)
-        shipped = (await self.facts.state(case.order_id)).shipped_accessories if case.order_id else None
+        shipped: tuple[str, ...] | None = None
+        if case.order_id:
+            facts = await self.facts.state(case.order_id)
+            listed = await self.catalogue.products(facts.skus)
+            shipped = expected_accessories(facts, {sku: p.accessories for sku, p in listed.items()})
         return await self._case(
             cmd, cmd.case_id, lambda s, now: refunds.inspect(s, cmd, shipped, self.policy, now)
         )

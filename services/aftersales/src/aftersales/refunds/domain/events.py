@@ -16,6 +16,11 @@ class OrderFactsRecorded(EventData):
     amount: Decimal = Field(ge=0)
     buyer_id: str = Field(min_length=1, max_length=128)
     placed_at: AwareDatetime
+    skus: tuple[str, ...] = Field(
+        default=(),
+        description="AS-7: the SKUs of the order's lines, whose catalogue accessory lists a returned "
+        "parcel is inspected against; empty on facts recorded before the catalogue (schema 1 still)",
+    )
 
 
 class PaymentNoted(EventData):

@@ -8,8 +8,10 @@ booked against it.
   against it, so the refund ledger (AS-9) never holds money that never came in. The limit is the
   amount paid, not the amount ordered.
 
-- Accessories shipped (FUL-4, AS-7): the checklist the warehouse keeper found complete, the
-  reference a returned parcel's accessories are inspected against.
+- The order's SKUs and the accessories shipped (FUL-4, AS-7): a returned parcel is inspected
+  against the catalogue's accessory lists of the order's SKUs (decision 0011); the checklist the
+  warehouse keeper found complete is the fallback when the catalogue does not speak for every SKU
+  (orders placed before the catalogue; `expected_accessories`).
 
 - Goods received (AS-2): delivered → received; not stamped (or cancelled) → not received; stamped
   but not delivered → the buyer's statement decides, and the basis is recorded.
@@ -71,6 +73,7 @@ class OrderFacts:
     known: bool = False
     amount: Decimal = Decimal(0)
     buyer_id: str = ""
+    skus: tuple[str, ...] = ()
     paid: Decimal | None = None
     paid_at: datetime | None = None
     stamped_at: datetime | None = None
@@ -101,7 +104,12 @@ def evolve(state: OrderFacts, event: EventData) -> OrderFacts:
     match event:
         case OrderFactsRecorded():
             return replace(
-                state, order_id=event.order_id, known=True, amount=event.amount, buyer_id=event.buyer_id
+                state,
+                order_id=event.order_id,
+                known=True,
+                amount=event.amount,
+                buyer_id=event.buyer_id,
+                skus=event.skus,
             )
         case PaymentNoted():
             return replace(state, order_id=event.order_id, paid=event.amount, paid_at=event.paid_at)
@@ -149,6 +157,17 @@ registry = EventRegistry(
 ORDER_FACTS = AggregateType.of(AFTERSALES_ORDER_FACTS, registry, OrderFacts, evolve)
 
 
+def expected_accessories(
+    facts: OrderFacts, catalogue: Mapping[str, tuple[str, ...]]
+) -> tuple[str, ...] | None:
+    """AS-7 (decision 0011): what a returned parcel of the order should hold: the catalogue's
+    accessory lists of the order's SKUs once the catalogue speaks for every one of them, else the
+    checklist fulfilment found complete at dispatch (None when neither is known)."""
+    if facts.skus and all(sku in catalogue for sku in facts.skus):
+        return tuple(sorted({name for sku in facts.skus for name in catalogue[sku]}))
+    return facts.shipped_accessories
+
+
 def goods_received(facts: OrderFacts, claimed: bool) -> tuple[bool, Basis]:
     """AS-2: fulfilment's record decides where it is certain; otherwise the buyer's word."""
     if facts.delivered_at is not None:
@@ -168,6 +187,7 @@ def note(facts: OrderFacts, event: EventData) -> Sequence[EventData]:
                     amount=event.amount,
                     buyer_id=event.buyer_id,
                     placed_at=event.placed_at,
+                    skus=tuple(dict.fromkeys(line.sku for line in event.lines)),
                 )
             ]
         case OrderPaid() if facts.paid_at is None:

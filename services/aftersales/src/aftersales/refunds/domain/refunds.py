@@ -230,8 +230,9 @@ def issue_return_note(
 
 
 def missing_accessories(cmd: c.InspectReturn, shipped: tuple[str, ...] | None) -> tuple[str, ...]:
-    """AS-7: what the inspector found missing, plus every accessory fulfilment shipped (its
-    AccessoriesChecked checklist, FUL-4) that is not among those present in the parcel."""
+    """AS-7: what the inspector found missing, plus every accessory the order's products come with
+    (`shipped`: the catalogue's lists, or fulfilment's AccessoriesChecked checklist for an order the
+    catalogue does not speak for wholly, facts.expected_accessories) not present in the parcel."""
     missing = set(cmd.missing_accessories)
     if shipped is not None:
         missing |= set(shipped) - set(cmd.accessories_present)
@@ -246,7 +247,7 @@ def inspect(
     now: datetime,
 ) -> Sequence[EventData]:
     """AS-7: the goods and accessories checked against what was shipped; `shipped` is the
-    accessory checklist of the order's shipment (None when fulfilment reported none)."""
+    accessory list of the order's products (None when neither the catalogue nor fulfilment gave one)."""
     policy.roles.require(cmd.actor, "InspectReturn")
     _expect(state, "InspectReturn", S.RETURN_NOTE_ISSUED)
     ids = {"case_id": state.case_id, "order_id": state.order_id}
