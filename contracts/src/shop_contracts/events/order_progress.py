@@ -46,11 +46,17 @@ class CustomerContacted(EventData):
 
 
 class CustomerContactOverdue(EventData):
-    """No customer contact within the SLA after acceptance (ORD-2)."""
+    """No customer contact within the SLA after acceptance (ORD-2). A deadline outside online
+    hours 08:50-18:10 (AS-22) names who was on duty then (DUTY-1: weekend rota, duty manager) and
+    why; nobody on duty: `assigned_to` None and `escalate_to` the escalation role. The three fields
+    are optional, so events written before read as they were (schema version 1)."""
 
     order_id: str = Field(pattern=ID_PATTERN)
     due_at: AwareDatetime
     minutes_since_accept: int = Field(ge=0)
+    assigned_to: str | None = Field(default=None, max_length=64, description="DUTY-1: who was on duty")
+    duty_reason: str | None = Field(default=None, max_length=500, description="DUTY-1, AS-22: why")
+    escalate_to: str | None = Field(default=None, max_length=64, description="DUTY-1: nobody on duty")
 
 
 class OrderHandedOver(EventData):

@@ -1,7 +1,8 @@
 """Wires the Orders service onto the runtime: commands, queries, projections, reactions and the
 deadline scheduler (SM-ORD; ORD-1..ORD-16 through the domain), the weekly backup deadlines with
 their own scheduler (ORD-4), the buyer risk read model fed by
-after-sales' confirmed customer flags (AS-18), the catalogue's products PlaceOrder checks (CAT-7). Each projection names its source aggregates; the
+after-sales' confirmed customer flags (AS-18), the catalogue's products PlaceOrder checks (CAT-7), HR's duty rota that routes out-of-hours
+contact deadlines (DUTY-1, AS-22). Each projection names its source aggregates; the
 runtime derives the durable consumers they need from them (decision 0007).
 """
 
@@ -16,6 +17,7 @@ from orders.adapters import queries
 from orders.adapters.backups import BackupDeadlines, order_backups
 from orders.adapters.catalogue import CatalogueProducts, CatalogueReader
 from orders.adapters.deadlines import OrderDeadlines
+from orders.adapters.duty import DutyReader, DutyRotaView
 from orders.adapters.risk import BuyerRiskViews
 from orders.adapters.stock import StockSignals
 from orders.adapters.views import OrderViews
@@ -68,13 +70,15 @@ class OrdersService:
         )
         self.views = OrderViews(policy, business_tz)
         self.deadlines = OrderDeadlines(policy)
+        self.duty_rota = DutyRotaView()
+        self.duty = DutyReader(runtime.engine, lambda: self.tables(self.duty_rota), policy, business_tz)
         self.risk = BuyerRiskViews()
         self.stock = StockSignals()
         self.scheduler = DeadlineScheduler(
             runtime.engine,
             lambda: self.tables(self.deadlines)["deadlines"],
             runtime.clock,
-            DeadlineFirer(self.commands),
+            DeadlineFirer(self.commands, self.duty.cover),
         )
         self.backups = BackupDeadlines(policy)
         self.backup_scheduler = DeadlineScheduler(
@@ -108,6 +112,7 @@ class OrdersService:
             self.risk,
             self.stock,
             self.catalogue,
+            self.duty_rota,
         )
         for projection in projections:
             rt.projection(projection)
@@ -129,7 +134,8 @@ class OrdersService:
 
     async def sla_board(self, query: SlaBoard) -> dict[str, Any]:
         now = self.runtime.clock.now()
-        return await queries.sla_board(self.runtime.engine, self.tables(self.views), now, query)
+        board = await queries.sla_board(self.runtime.engine, self.tables(self.views), now, query)
+        return await queries.route_contacts(board, self.duty)
 
     async def daily_sales(self, query: DailySales) -> dict[str, Any]:
         return await queries.daily_sales(self.runtime.engine, self.tables(self.views), query)

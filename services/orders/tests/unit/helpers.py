@@ -132,6 +132,10 @@ class Orders:
         self.products = ReadModel(self.service.catalogue)
         self.commands.catalogue = CatalogueReader(self.products.engine, lambda: self.products.tables)
         self._catalogue = list(catalogue)
+        self.duty_rota = ReadModel(self.service.duty_rota)
+        """HR's duty events as orders' view of the duty rota reads them (DUTY-1)."""
+        self.service.duty.engine = self.duty_rota.engine
+        self.service.duty._tables = lambda: self.duty_rota.tables
 
     async def catalogue(self, *events: EventData) -> None:
         """The catalogue's events (ProductListed, ProductDelisted, ...) reach orders' read model of
@@ -159,7 +163,11 @@ class Orders:
         return result
 
     async def fire(self, kind: DeadlineKind, due_in: timedelta, order_id: str = "o-1") -> None:
-        deadline = Deadline(deadline_id(kind, order_id), str(kind), order_id, NOW + due_in, {})
+        await self.fire_at(kind, NOW + due_in, order_id)
+
+    async def fire_at(self, kind: DeadlineKind, due_at: datetime, order_id: str = "o-1") -> None:
+        await self.duty_rota.ensure()
+        deadline = Deadline(deadline_id(kind, order_id), str(kind), order_id, due_at, {})
         await self.app.fire(deadline, firer=DeadlineFirer)
 
     def events(self, order_id: str = "o-1") -> list[EventData]:

@@ -18,6 +18,7 @@ DEPLOYED = {
     "orders-buyer-risk": ("AFTERSALES", ("aftersales.events.CustomerFlag.>",)),
     "orders-stock-signals": ("FULFILMENT", ("fulfilment.events.StockAllocation.>",)),
     "orders-catalogue-products": ("CATALOG", ("catalog.events.Product.>",)),  # CAT-7
+    "orders-duty-rota": ("HR", ("hr.events.DutyRota.>",)),  # DUTY-1
 }
 
 

@@ -7,8 +7,8 @@ confirmed the flag on the order's buyer id, AS-18), joined from the buyer risk r
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
 
 from sqlalchemy import Select, Table, and_, func, literal, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,6 +19,7 @@ from jetstream_es.projection import Tables
 from jetstream_es.sql import fetch_page, money
 from orders.adapters.stock import stock_view
 from orders.domain.sla import RULES, DeadlineKind
+from shop_contracts.duty import DutyBook
 from shop_contracts.queries.orders import DailySales, GetOrder, ListOrders, OrderStatus, SlaBoard
 
 ENDED = (OrderStatus.COMPLETED.value, OrderStatus.REFUNDED.value, OrderStatus.CANCELLED.value)
@@ -256,3 +257,29 @@ async def daily_sales(engine: AsyncEngine, tables: Tables, query: DailySales) ->
             for day, o, f in days
         ],
     }
+
+
+class CoverAt(Protocol):
+    async def book(self, start: date, end: date) -> DutyBook: ...
+
+    def day(self, at: datetime) -> date: ...
+
+
+async def route_contacts(board: dict[str, Any], duty: CoverAt) -> dict[str, Any]:
+    """DUTY-1, AS-22: each contact step (ORD-2) of the board falling outside online hours names
+    who is on duty at its due time and why (`assigned_to`, `duty_reason`, `escalate_to`)."""
+    items = [i for i in (*board["overdue"], *board["upcoming"]) if i["kind"] == str(DeadlineKind.CONTACT)]
+    if not items:
+        return board
+    dues = [datetime.fromisoformat(i["due_at"]) for i in items]
+    days = [duty.day(d) for d in dues]
+    book = await duty.book(min(days) - timedelta(days=1), max(days))
+    for item, due in zip(items, dues, strict=True):
+        cover = book.customer_service(due)
+        if cover.routed:
+            item |= {
+                "assigned_to": cover.assigned_to,
+                "duty_reason": cover.reason,
+                "escalate_to": cover.escalate_to,
+            }
+    return board

@@ -23,6 +23,7 @@ from orders.domain.placing import hours_between, minutes_between
 from orders.domain.policy import OrderPolicy
 from orders.domain.state import ENDED, OrderState
 from orders.domain.status import OrderStatus as S
+from shop_contracts.duty import Cover
 from shop_contracts.events.aftersales import RefundCaseClosed, RefundIssued, RefundRequested
 from shop_contracts.events.fulfilment import (
     OutboundRefused,
@@ -243,11 +244,23 @@ def refresh_overdue(state: OrderState, due_at: datetime, now: datetime) -> Seque
     return [OrderRefreshOverdue(order_id=state.order_id, due_at=due_at, lag_min=lag)]
 
 
-def contact_overdue(state: OrderState, due_at: datetime, now: datetime) -> Sequence[EventData]:
+def contact_overdue(
+    state: OrderState, due_at: datetime, now: datetime, cover: Cover | None = None
+) -> Sequence[EventData]:
+    """ORD-2; `cover`: who was on duty when the deadline fell (DUTY-1): outside online hours the
+    event names them and why, or the escalation role when nobody was (AS-22, DUTY-2, DUTY-3)."""
     if state.contacted or state.status in ENDED:
         return []
     minutes = minutes_between(state.placed_at, now)
-    return [CustomerContactOverdue(order_id=state.order_id, due_at=due_at, minutes_since_accept=minutes)]
+    overdue = CustomerContactOverdue(order_id=state.order_id, due_at=due_at, minutes_since_accept=minutes)
+    if cover is not None and cover.routed:
+        routing = {
+            "assigned_to": cover.assigned_to,
+            "duty_reason": cover.reason,
+            "escalate_to": cover.escalate_to,
+        }
+        overdue = overdue.model_copy(update=routing)
+    return [overdue]
 
 
 def handover_overdue(state: OrderState, due_at: datetime, now: datetime) -> Sequence[EventData]:

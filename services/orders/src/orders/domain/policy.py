@@ -12,11 +12,12 @@ from datetime import timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from jetstream_es.roles import CommandRoles
 from orders.domain.catalogue import PriceMismatch
 from orders.domain.roles import DEFAULT_ROLES
+from shop_contracts.duty import OnlineHours
 
 
 class CorrectionPolicy(StrEnum):
@@ -26,8 +27,10 @@ class CorrectionPolicy(StrEnum):
     FORBID = "forbid"
 
 
-class OrderNumbers(BaseModel):
-    """The numbers operators set for orders (`ORDERS_<FIELD>`)."""
+class OrderNumbers(OnlineHours):
+    """The numbers operators set for orders (`ORDERS_<FIELD>`); with the online hours (AS-22), the
+    weekend cover (C4) and the escalation role (DUTY-1) that route an out-of-hours contact deadline
+    to whoever is on duty (`ORDERS_ONLINE_HOURS_START`, ..., `ORDERS_DUTY_ESCALATION_ROLE`)."""
 
     model_config = ConfigDict(frozen=True)
 
