@@ -54,6 +54,18 @@ class GetRefundCase(Query):
     case_id: str = Field(pattern=CASE_ID_PATTERN)
 
 
+class RenderReturnNote(Query):
+    """The case's return note (退貨單, AS-6) as PDF, once the order clerk issued it: the order, the
+    return waybill and reason, each returned product's SKU with its name and specifications from
+    the catalogue (a SKU the catalogue never spoke for prints alone), the clerk's and the
+    inspector's signature lines. Answers `pdf_base64`."""
+
+    read_roles = CASE_READERS
+    read_rule = "AS-6"
+
+    case_id: str = Field(pattern=CASE_ID_PATTERN)
+
+
 class ListRefundCases(Query):
     """Cases by state, order, and age (requested before/after), oldest first, one page at a time."""
 

@@ -10,14 +10,16 @@ from typing import Any
 
 from aftersales.refunds.adapters import queries
 from aftersales.refunds.adapters.catalogue import CatalogueProducts, CatalogueReader
+from aftersales.refunds.adapters.return_note import rendered, return_note
 from aftersales.refunds.adapters.views import RefundCaseViews
 from aftersales.refunds.application.handlers import RefundCommands
 from aftersales.refunds.application.reactions import FulfilmentReactions, OrderReactions, PaymentReactions
 from aftersales.shared.policy import AftersalesPolicy
+from jetstream_es.errors import NotFound
 from jetstream_es.projection import Projection, Tables
 from jetstream_es.service import ServiceRuntime
 from shop_contracts.commands import aftersales as c
-from shop_contracts.queries.aftersales import GetRefundCase, ListRefundCases, RefundLedger
+from shop_contracts.queries.aftersales import GetRefundCase, ListRefundCases, RefundLedger, RenderReturnNote
 
 
 class RefundsContext:
@@ -25,6 +27,7 @@ class RefundsContext:
 
     def __init__(self, runtime: ServiceRuntime, policy: AftersalesPolicy, business_tz: str) -> None:
         self.runtime = runtime
+        self.business_tz = business_tz
         self.catalogue = CatalogueProducts()
         self.commands = RefundCommands(
             runtime, policy, CatalogueReader(runtime.engine, lambda: self.tables(self.catalogue))
@@ -58,6 +61,7 @@ class RefundsContext:
         rt.query(GetRefundCase, self.get_refund_case)
         rt.query(ListRefundCases, self.list_refund_cases)
         rt.query(RefundLedger, self.refund_ledger)
+        rt.query(RenderReturnNote, self.render_return_note)
 
     async def get_refund_case(self, query: GetRefundCase) -> dict[str, Any]:
         return await queries.get_case(self.runtime.engine, self.tables(self.views), query)
@@ -68,3 +72,12 @@ class RefundsContext:
 
     async def refund_ledger(self, query: RefundLedger) -> dict[str, Any]:
         return await queries.refund_ledger(self.runtime.engine, self.tables(self.views), query)
+
+    async def render_return_note(self, query: RenderReturnNote) -> dict[str, Any]:
+        """AS-6: the return note, its products named by the catalogue (decision 0011)."""
+        case = await self.commands.cases.state(query.case_id, fresh=True)
+        if not case.exists:
+            raise NotFound(f"refund case {query.case_id} does not exist")
+        facts = await self.commands.facts.state(case.order_id, fresh=True)
+        products = await self.commands.catalogue.products(facts.skus)
+        return await rendered(return_note(case, facts, products, self.business_tz))

@@ -56,6 +56,9 @@ class RefundCaseState:
     negotiation_after: str | None = None
     waybill_no: str | None = None
     return_reason: str | None = None
+    return_note_by: str | None = None
+    return_note_at: datetime | None = None
+    """AS-6: the order clerk who issued the return note, and when (printed on it)."""
     platform_ref: str | None = None
     goods_shipped_after_refund: bool = False
     """SM-RET, SM-SHIP: refunded without return, yet the goods shipped (recall declined)."""
@@ -102,7 +105,13 @@ def evolve(state: RefundCaseState, event: EventData) -> RefundCaseState:
         case ReturnParcelArrived():
             return replace(state, status=S.RETURN_ARRIVED, waybill_no=state.waybill_no or event.waybill_no)
         case ReturnNoteIssued():
-            return replace(state, status=S.RETURN_NOTE_ISSUED, return_reason=event.return_reason)
+            return replace(
+                state,
+                status=S.RETURN_NOTE_ISSUED,
+                return_reason=event.return_reason,
+                return_note_by=event.order_clerk,
+                return_note_at=event.issued_at,
+            )
         case ReturnInspectionPassed():
             return replace(state, status=S.INSPECTED)
         case ReturnReceiptConfirmed():
