@@ -145,20 +145,34 @@ class Bonus(BaseModel):
 
 
 class PayInput(BaseModel):
-    """What the period's facts cannot know: plan completion (HR-40), commission and bonuses (HR-41)."""
+    """What the period's facts cannot know: plan completion (HR-40), commission and bonuses (HR-41).
+
+    Performance pay and commission come from the KPI service's events (KPI-2..KPI-5, recorded as
+    `KpiPayInputRecorded`); a `completion` or `commission` typed for an employee whose KPI figure is
+    recorded is a correction and needs `correction_reason` (HR-41). Without a KPI figure the typed
+    `completion` is required, never assumed (HR-40); `bonuses` need no reason."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
-    completion: Decimal = Field(
+    completion: Decimal | None = Field(
+        default=None,
         ge=0,
         le=10,
         max_digits=6,
         decimal_places=4,
-        description="HR-40, KPI-2: plan completion as a ratio (0.9 = 90 %); required, never assumed",
+        description="HR-40, KPI-2: plan completion as a ratio (0.9 = 90 %); KPI's figure when omitted",
     )
-    commission: Decimal = Field(default=Decimal(0), ge=0, max_digits=12, decimal_places=2)
+    commission: Decimal | None = Field(
+        default=None, ge=0, max_digits=12, decimal_places=2, description="HR-41: KPI's figure when omitted"
+    )
     bonuses: tuple[Bonus, ...] = Field(default=(), max_length=20)
+    correction_reason: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=500,
+        description="HR-41: why a typed completion or commission replaces the KPI service's figure",
+    )
 
 
 class CalculatePayroll(Command):

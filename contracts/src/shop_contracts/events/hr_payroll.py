@@ -116,3 +116,26 @@ class SalariesPaid(EventData):
     employees: tuple[str, ...] = Field(max_length=10_000)
     bank_ref: str = Field(min_length=1, max_length=200)
     paid_by: str = Field(min_length=1, max_length=128)
+
+
+class KpiPayFigure(StrEnum):
+    """Which KPI figure a payroll input came from (issue 19: KPI's events feed payroll)."""
+
+    PERFORMANCE_PAY = "performance_pay"
+    COMMISSION = "commission"
+
+
+class KpiPayInputRecorded(EventData):
+    """HR-40, HR-41, KPI-2..KPI-5: the period's performance pay or commission of an employee as the
+    KPI service computed it (`source_type` `source_event_id`, revision `revision`): the payslip line
+    uses it instead of a hand-typed input; a later revision replaces an earlier one."""
+
+    period: str = Field(pattern=PERIOD_PATTERN)
+    employee_id: str = Field(pattern=ID_PATTERN)
+    figure: KpiPayFigure
+    amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+    completion: Decimal | None = Field(default=None, ge=0)
+    revision: int = Field(ge=1)
+    rule: str = Field(min_length=1, max_length=16, description="the KPI rule of the figure (KPI-2..KPI-5)")
+    source_type: str = Field(min_length=1, max_length=64)
+    source_event_id: str = Field(min_length=1, max_length=64)

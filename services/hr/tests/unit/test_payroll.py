@@ -372,9 +372,18 @@ async def test_a_missing_plan_completion_means_the_period_cannot_be_calculated_h
     assert people.events("2026-03", aggregate="PayrollPeriod") == []
 
 
-def test_a_pay_input_without_completion_is_invalid_hr_40() -> None:
-    with pytest.raises(ValueError, match="completion"):
-        p.PayInput.model_validate({"employee_id": "emp-1"})
+async def test_a_pay_input_without_completion_and_no_kpi_figure_cannot_be_calculated_hr_40() -> None:
+    # given an employee with neither a KPI figure nor a typed completion (bonuses only)
+    people = People()
+    await people.given(onboard("emp-1", join=dt.date(2026, 2, 1)))
+    people.at(APRIL_1)
+    bonus_only = (
+        p.PayInput(employee_id="emp-1", bonuses=(p.Bonus(kind="full_attendance", amount=Decimal(100)),)),
+    )
+    # when the period is calculated, then it is refused naming the missing completion (HR-40)
+    with pytest.raises(InvalidCommand, match="no plan completion") as refused:
+        await people.when(calculate(inputs=bonus_only))
+    assert refused.value.rule == "HR-40"
 
 
 def test_payday_on_a_weekend_moves_to_the_previous_banking_day_hr_34() -> None:

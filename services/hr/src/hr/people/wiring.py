@@ -16,7 +16,7 @@ from hr.people.adapters.payroll_views import PayrollViews
 from hr.people.adapters.views import PeopleViews
 from hr.people.application.handlers import PeopleCommands
 from hr.people.application.payroll import PayrollCommands
-from hr.people.application.reactions import SafetyGateReaction
+from hr.people.application.reactions import KpiPayIntake, SafetyGateReaction
 from hr.people.domain.payroll import PeriodFacts
 from hr.people.domain.policy import PeoplePolicies
 from jetstream_es.errors import Forbidden, NotFound
@@ -98,6 +98,7 @@ class PeopleService:
             self.people_views,
             self.payroll_views,
             SafetyGateReaction(people),
+            KpiPayIntake(payroll),
         )
         for projection in projections:
             rt.projection(projection)

@@ -23,7 +23,14 @@ command; the result is stored as an event, with every line naming the events beh
   full amount (a flat 500, or 30 % of base), at most the full amount: beating the plan earns the
   50-100 yuan bonus of KPI-2 (an input), not more performance pay. The completion is an input of
   every employee employed in the period; without it the period cannot be calculated (never full pay).
-- Commission and bonuses are inputs (HR-41); adjustments correct a closed period (SM-PAY).
+- Performance pay and commission come from the KPI service (issue 19, KPI-2..KPI-5): its
+  `PerformancePayCalculated` / `CommissionCalculated`, recorded in the period as
+  `KpiPayInputRecorded`, is the line's amount, and the line says where it came from ("KPI
+  PerformancePayCalculated <event id>, KPI-2"). KPI's amount is final (its own scheme, C6, with
+  the KPI-3 deductions and the KPI-2/KPI-3 bonuses). A completion or commission typed for an
+  employee with a KPI figure is a correction with its reason (HR-41); without a KPI figure the
+  typed completion is computed here as before (HR-40).
+- Other bonuses are inputs (HR-41); adjustments correct a closed period (SM-PAY).
 - HR-35: joined after the 25th → the payslip is computed but paid with the next month.
 - DIS-7: leaving with less than a month's notice withholds the final settlement (payable 0).
 """
@@ -33,12 +40,19 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from hr.people.domain.policy import PayrollPolicy, PerformanceScheme
 from shop_contracts.commands.hr_people import PayInput
-from shop_contracts.events.hr_payroll import FirstSalaryDeferred, PayLine, PayLineKind, PayslipCalculated
+from shop_contracts.events.hr_payroll import (
+    FirstSalaryDeferred,
+    KpiPayFigure,
+    PayLine,
+    PayLineKind,
+    PayslipCalculated,
+)
 from shop_contracts.messages import EventData
 
 CENT = Decimal("0.01")
@@ -146,6 +160,26 @@ class Adjustment:
 
 
 @dataclass(frozen=True)
+class KpiInput:
+    """A KPI figure recorded for the period (KpiPayInputRecorded): what the payslip line pays."""
+
+    figure: KpiPayFigure
+    amount: Decimal
+    completion: Decimal | None
+    revision: int
+    rule: str
+    source_type: str
+    source_event_id: str
+
+    @property
+    def source(self) -> str:
+        return f"KPI {self.source_type} {self.source_event_id}, {self.rule}"
+
+
+KpiInputs = Mapping[KpiPayFigure, KpiInput]
+
+
+@dataclass(frozen=True)
 class PeriodFacts:
     employee: EmployeeFacts
     days: tuple[DayFact, ...] = ()
@@ -248,9 +282,11 @@ def payslip(
     policy: PayrollPolicy,
     unpaid_types: frozenset[str],
     command_id: str,
+    kpi: KpiInputs | None = None,
 ) -> list[EventData]:
     """One employee's PayslipCalculated (and FirstSalaryDeferred for a join after the 25th, HR-35)."""
     employee = facts.employee
+    kpi = kpi or {}
     first, last = bounds(period)
     start, end = max(first, employee.join_date), min(last, employee.left_on or last)
     month_days = (last - first).days + 1
@@ -307,23 +343,51 @@ def payslip(
             )
         )
     command = f"command:{command_id}"
+    kpi_perf, kpi_comm = kpi.get(KpiPayFigure.PERFORMANCE_PAY), kpi.get(KpiPayFigure.COMMISSION)
+    reason = pay_input.correction_reason if pay_input else None
+    typed = pay_input.completion if pay_input else None
     if employed > 0:
-        if pay_input is None:
+        if typed is not None:
+            floor = "" if typed >= policy.performance_floor else f", below {policy.performance_floor:%}"
+            corrects = f"; corrects {kpi_perf.source}: {reason}" if kpi_perf else ""
+            lines.append(
+                _line(
+                    PayLineKind.PERFORMANCE_PAY,
+                    performance_pay(policy, base, typed),
+                    f"performance pay ({policy.performance_scheme.value}), completion {typed}{floor}{corrects}",
+                    "HR-41" if kpi_perf else "HR-40",
+                    (command,),
+                    typed,
+                )
+            )
+        elif kpi_perf is not None:
+            lines.append(
+                _line(
+                    PayLineKind.PERFORMANCE_PAY,
+                    kpi_perf.amount,
+                    f"performance pay from {kpi_perf.source} (completion {kpi_perf.completion})",
+                    kpi_perf.rule,
+                    (f"kpi:{kpi_perf.source_event_id}",),
+                    kpi_perf.completion,
+                )
+            )
+        else:
             raise ValueError(f"no plan completion for {employee.employee_id} (HR-40)")
-        completion = pay_input.completion
-        floor = "" if completion >= policy.performance_floor else f", below {policy.performance_floor:%}"
+    commission = pay_input.commission if pay_input else None
+    if commission is not None and (commission > 0 or kpi_comm is not None):
+        corrects = f" correcting {kpi_comm.source}: {reason}" if kpi_comm else ""
+        rule = "HR-41"
+        lines.append(_line(PayLineKind.COMMISSION, commission, f"commission{corrects}", rule, (command,)))
+    elif commission is None and kpi_comm is not None and kpi_comm.amount > 0:
         lines.append(
             _line(
-                PayLineKind.PERFORMANCE_PAY,
-                performance_pay(policy, base, completion),
-                f"performance pay ({policy.performance_scheme.value}), completion {completion}{floor}",
-                "HR-40",
-                (command,),
-                completion,
+                PayLineKind.COMMISSION,
+                kpi_comm.amount,
+                f"commission from {kpi_comm.source}",
+                kpi_comm.rule,
+                (f"kpi:{kpi_comm.source_event_id}",),
             )
         )
-    if pay_input and pay_input.commission > 0:
-        lines.append(_line(PayLineKind.COMMISSION, pay_input.commission, "commission", "HR-41", (command,)))
     for bonus in pay_input.bonuses if pay_input else ():
         lines.append(_line(PayLineKind.BONUS, bonus.amount, f"bonus: {bonus.kind}", "HR-41", (command,)))
     if facts.deferred is not None and facts.deferred_source is not None:

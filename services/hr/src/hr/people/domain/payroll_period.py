@@ -4,16 +4,33 @@ Open → `CalculatePayroll` (after the month has ended, HR-33; repeatable while 
 supersedes the last) → `ClosePayrollPeriod` → Closed → `PaySalaries` (finance: `cashier` or
 `hr_dept`, on or after the payday of HR-33/HR-34, once) → Paid. A closed period never changes again: a
 correction is a `PayrollAdjustmentRecorded` in a later open period, paid or deducted there.
+
+KPI's figures (issue 19, KPI-2..KPI-5, HR-41): the KPI intake reaction records each
+`PerformancePayCalculated` / `CommissionCalculated` of the period's month as a
+`KpiPayInputRecorded` while the period is open (a later revision replaces an earlier one, an older
+or repeated one is ignored); the run pays them. A figure arriving after the period closed becomes a
+`PayrollAdjustmentRecorded` in the next period (SM-PAY) for the difference between KPI's figure and
+what the closed payslip paid (less earlier KPI adjustments of it there); the next period must be
+open. A typed completion or commission for an employee with a KPI figure needs its reason (HR-41).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from types import MappingProxyType
 
-from hr.people.domain.payroll import Adjustment, PeriodFacts, bounds, employed_days, payslip
+from hr.people.domain.payroll import (
+    Adjustment,
+    KpiInput,
+    KpiInputs,
+    PeriodFacts,
+    bounds,
+    employed_days,
+    payslip,
+)
 from hr.people.domain.policy import PayrollPolicy
 from jetstream_es.aggregate import AggregateType
 from jetstream_es.errors import InvalidCommand, RuleViolated
@@ -28,6 +45,9 @@ from shop_contracts.commands.hr_people import (
 )
 from shop_contracts.events.hr_payroll import (
     FirstSalaryDeferred,
+    KpiPayFigure,
+    KpiPayInputRecorded,
+    PayLineKind,
     PayrollAdjustmentRecorded,
     PayrollCalculated,
     PayrollPeriodClosed,
@@ -46,6 +66,18 @@ class PayrollPeriodState:
     total_payable: Decimal = Decimal(0)
     employees: tuple[str, ...] = ()
     adjustments: tuple[Adjustment, ...] = ()
+    kpi: Mapping[str, KpiInputs] = field(default_factory=lambda: MappingProxyType({}))
+    """Employee -> the KPI figures recorded for the period (the latest revision of each)."""
+    slip_figures: Mapping[str, Mapping[KpiPayFigure, Decimal]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Employee -> what the latest run's payslip paid as performance pay and commission."""
+
+
+_LINE_FIGURE = {
+    PayLineKind.PERFORMANCE_PAY: KpiPayFigure.PERFORMANCE_PAY,
+    PayLineKind.COMMISSION: KpiPayFigure.COMMISSION,
+}
 
 
 def evolve(state: PayrollPeriodState, event: EventData) -> PayrollPeriodState:
@@ -62,6 +94,28 @@ def evolve(state: PayrollPeriodState, event: EventData) -> PayrollPeriodState:
             return replace(state, paid=True)
         case PayrollPeriodClosed():
             return replace(state, closed=True)
+        case KpiPayInputRecorded():
+            taken = KpiInput(
+                event.figure,
+                event.amount,
+                event.completion,
+                event.revision,
+                event.rule,
+                event.source_type,
+                event.source_event_id,
+            )
+            mine = MappingProxyType({**state.kpi.get(event.employee_id, {}), event.figure: taken})
+            return replace(
+                state, period=event.period, kpi=MappingProxyType({**state.kpi, event.employee_id: mine})
+            )
+        case PayslipCalculated():
+            sums: dict[KpiPayFigure, Decimal] = {}
+            for line in event.lines:
+                if line.kind in _LINE_FIGURE:
+                    figure = _LINE_FIGURE[line.kind]
+                    sums[figure] = sums.get(figure, Decimal(0)) + line.amount
+            slips = MappingProxyType({**state.slip_figures, event.employee_id: MappingProxyType(sums)})
+            return replace(state, slip_figures=slips)
         case PayrollAdjustmentRecorded():
             adj = Adjustment(
                 event.adjustment_id, event.employee_id, event.corrects_period, event.amount, event.reason
@@ -104,15 +158,39 @@ def calculate(
             "HR-41",
             fields=[f"inputs.{i}.employee_id" for i, x in enumerate(cmd.inputs) if x.employee_id in unknown],
         )
+    uncorrected = [
+        i
+        for i, x in enumerate(cmd.inputs)
+        if x.correction_reason is None
+        and (
+            (x.completion is not None and KpiPayFigure.PERFORMANCE_PAY in state.kpi.get(x.employee_id, {}))
+            or (x.commission is not None and KpiPayFigure.COMMISSION in state.kpi.get(x.employee_id, {}))
+        )
+    ]
+    if uncorrected:
+        names = ", ".join(cmd.inputs[i].employee_id for i in uncorrected)
+        raise InvalidCommand(
+            f"the KPI service's figures are recorded for {names}: a typed completion or commission "
+            "replaces them only as a correction with its reason (correction_reason)",
+            "HR-41",
+            fields=[f"inputs.{i}.correction_reason" for i in uncorrected],
+        )
+
+    def has_completion(employee_id: str) -> bool:
+        typed = inputs.get(employee_id)
+        return (typed is not None and typed.completion is not None) or (
+            KpiPayFigure.PERFORMANCE_PAY in state.kpi.get(employee_id, {})
+        )
+
     missing = sorted(
         f.employee.employee_id
         for f in facts
-        if f.employee.employee_id not in inputs and employed_days(cmd.period, f.employee) > 0
+        if not has_completion(f.employee.employee_id) and employed_days(cmd.period, f.employee) > 0
     )
     if missing:
         raise InvalidCommand(
-            f"the period {cmd.period} cannot be calculated: no plan completion (inputs[].completion) for "
-            f"{', '.join(missing)}; performance pay is never assumed in full",
+            f"the period {cmd.period} cannot be calculated: no plan completion (no KPI figure, no "
+            f"inputs[].completion) for {', '.join(missing)}; performance pay is never assumed in full",
             "HR-40",
             fields=["inputs"],
         )
@@ -121,7 +199,15 @@ def calculate(
     for f in sorted(facts, key=lambda f: f.employee.employee_id):
         mine = tuple(a for a in state.adjustments if a.employee_id == f.employee.employee_id)
         events += payslip(
-            cmd.period, run, f, inputs.get(f.employee.employee_id), mine, policy, unpaid_types, cmd.command_id
+            cmd.period,
+            run,
+            f,
+            inputs.get(f.employee.employee_id),
+            mine,
+            policy,
+            unpaid_types,
+            cmd.command_id,
+            state.kpi.get(f.employee.employee_id),
         )
     slips = [e for e in events if isinstance(e, PayslipCalculated)]
     events.append(
@@ -205,8 +291,72 @@ def adjust(
     ]
 
 
+def record_kpi(state: PayrollPeriodState, period: str, employee_id: str, taken: KpiInput) -> list[EventData]:
+    """KPI-2..KPI-5, HR-41: KPI's figure becomes the open period's input (an older or repeated
+    revision changes nothing)."""
+    _open(state, period)
+    known = state.kpi.get(employee_id, {}).get(taken.figure)
+    if known is not None and known.revision >= taken.revision:
+        return []
+    return [
+        KpiPayInputRecorded(
+            period=period,
+            employee_id=employee_id,
+            figure=taken.figure,
+            amount=taken.amount,
+            completion=taken.completion,
+            revision=taken.revision,
+            rule=taken.rule,
+            source_type=taken.source_type,
+            source_event_id=taken.source_event_id,
+        )
+    ]
+
+
+def kpi_adjustment(
+    state: PayrollPeriodState,
+    period: str,
+    closed: PayrollPeriodState,
+    employee_id: str,
+    taken: KpiInput,
+) -> list[EventData]:
+    """SM-PAY: KPI's figure for a closed period is paid or deducted in `period` (the next one) as an
+    adjustment of the difference to what the closed payslip paid and earlier KPI adjustments."""
+    _open(state, period)
+    prefix = f"kpi-{taken.figure.value}-"
+    adjustment_id = f"{prefix}{taken.source_event_id}"
+    if any(a.adjustment_id == adjustment_id for a in state.adjustments):
+        return []
+    earlier = sum(
+        (
+            a.amount
+            for a in state.adjustments
+            if a.adjustment_id.startswith(prefix)
+            and a.employee_id == employee_id
+            and a.corrects_period == closed.period
+        ),
+        Decimal(0),
+    )
+    paid = closed.slip_figures.get(employee_id, {}).get(taken.figure, Decimal(0))
+    delta = taken.amount - paid - earlier
+    if delta == 0:
+        return []
+    return [
+        PayrollAdjustmentRecorded(
+            period=period,
+            adjustment_id=adjustment_id,
+            employee_id=employee_id,
+            corrects_period=closed.period,
+            amount=delta,
+            reason=f"{taken.source} arrived after {closed.period} closed: {taken.amount} instead of {paid + earlier}",
+            recorded_by="kpi",
+        )
+    ]
+
+
 registry = EventRegistry(
     [
+        KpiPayInputRecorded,
         PayslipCalculated,
         FirstSalaryDeferred,
         PayrollCalculated,
