@@ -23,6 +23,7 @@ MODULES = {
     "aftersales": ("aftersales",),
     "hr": ("hr", "hr_time", "hr_people"),
     "identity": ("identity",),
+    "catalog": ("catalog",),
 }
 RUNTIME_QUERIES = {"Health"}  # answered by every service's runtime, not a contract of its own
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)

@@ -232,6 +232,7 @@ async def test_cat8_by_default_the_supervisor_lists_and_nobody_else() -> None:
     [("presales_000", PRESALES), ("ops_specialist_001", OPS), ("warehouse_001", KEEPER)],
 )
 async def test_cat8_the_listing_roles_are_a_setting_of_six_variants(variant: str, lister: object) -> None:
+    """CAT-8, conflict C8: who lists is a permission granted to a configurable set of roles."""
     a = app(CatalogSettings(listing_roles=variant))
     await a.given(*to_approved())
     with pytest.raises(Forbidden):

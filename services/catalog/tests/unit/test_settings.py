@@ -1,4 +1,4 @@
-"""The catalogue's settings are refused at start-up naming the setting and the rule: who lists
+"""The catalogue's settings are refused at start-up naming the setting and the rule: who lists (conflict C8)
 (CATALOG_LISTING_ROLES, CAT-8's six variants), the command roles (CATALOG_COMMAND_ROLES), the
 category table (CATALOG_CATEGORIES, CAT-4) and the windows (CAT-3, CAT-11)."""
 
