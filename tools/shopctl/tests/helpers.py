@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from nats.aio.client import Client
+from nats.js.errors import NotFoundError
 from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
@@ -22,9 +23,12 @@ from jetstream_es.clock import FixedClock
 from jetstream_es.provision import provision, shop_streams
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
-from jetstream_es.testing.harness import request
+from jetstream_es.testing.catalogue import list_products, listed
+from jetstream_es.testing.harness import caught_up, request
 from jetstream_es.testing.identity import READER, session_identity
 from orders.bootstrap import SPEC, OrdersSettings, build
+from shop_contracts.aggregates import CATALOG_PRODUCT
+from shop_contracts.events.catalog import ProductListed
 from shopctl import identity as shopctl_identity
 from shopctl.cli import app
 
@@ -32,6 +36,7 @@ NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ACCOUNT = "CN-ICBC-0001"
 PLATFORM = {"id": "tmall", "roles": ["platform"]}
 BACKOFFICE = {"id": "bo-1", "roles": ["backoffice_order_staff"]}
+TV = listed("TV-55", "2999.00")
 
 
 def signed_in(actor: dict[str, Any] | None = None) -> dict[str, str]:
@@ -64,7 +69,17 @@ async def start_orders(url: str, nc: Client, db: Path) -> ServiceRuntime:
         clock=FixedClock(NOW),
     )
     await runtime.start()
+    await list_once(nc, TV)  # orders sells only listed products (CAT-7)
+    await caught_up(runtime)
     return runtime
+
+
+async def list_once(nc: Client, product: ProductListed) -> None:
+    """The catalogue lists `product` unless its stream already holds it (a restored server does)."""
+    try:
+        await nc.jetstream().get_last_msg(CATALOG_PRODUCT.stream, f"catalog.events.Product.{product.sku}")
+    except NotFoundError:
+        await list_products(nc, product)
 
 
 async def ask(nc: Client, subject: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -58,6 +58,8 @@ async def test_a_projection_deleted_and_replayed_equals_the_original(
             "orders_buyer_risk",
             "orders_stock_signals",
             "orders_backup_deadlines",
+            "orders_catalogue_products",
+            "orders_duty_rota",
         }, "reactions are never replayed"
         assert await snapshot(nc, IDS) == before
     finally:

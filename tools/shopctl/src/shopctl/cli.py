@@ -54,6 +54,8 @@ dlq_app = typer.Typer(no_args_is_help=True, help="Dead letters: list, show, retr
 backup_app = typer.Typer(no_args_is_help=True, help="Scheduled backups (ORD-4: orders, weekly).")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(backup_app, name="backup")
+migrate_app = typer.Typer(no_args_is_help=True, help="One-off data migrations (decision 0011: accessories).")
+app.add_typer(migrate_app, name="migrate")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 _target = Target()
@@ -888,6 +890,41 @@ def _talk(service: str, kind: str, name: str, raw: str) -> None:
         return
     err.print(f"[bold red]{service}.{kind}.{name} refused:[/] {reply_error(reply)}", highlight=False)
     raise typer.Exit(1)
+
+
+@migrate_app.command("accessories")
+def migrate_accessories_cmd(
+    dry_run: Annotated[bool, typer.Option(help="only list what would be handed over")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Hand fulfilment's legacy accessory lists to the catalogue (FUL-4, AS-7, decision 0011): one
+    catalog SetAccessories per SKU; safe to run again. Sign in as someone the catalogue lets set
+    accessories (e.g. the department supervisor)."""
+    from shopctl.migrations import migrate_accessories
+
+    async def go() -> list[dict[str, Any]]:
+        async with connected(_target) as nc:
+
+            async def ask(subject: str, body: dict[str, Any]) -> dict[str, Any]:
+                return await _ask(nc, subject, body, _target.timeout, body_actor="fill")
+
+            return await migrate_accessories(nc, ask, dry_run=dry_run)
+
+    rows = run(go())
+    if as_json:
+        for row in rows:
+            json_line(row)
+    else:
+        table = Table(title="accessory lists: fulfilment -> catalogue")
+        for column in ("sku", "accessories", "outcome", "message"):
+            table.add_column(column)
+        for row in rows:
+            table.add_row(
+                row["sku"], ", ".join(row["accessories"]) or "-", row["outcome"], row.get("message") or ""
+            )
+        out.print(table)
+    if any(row["outcome"] == "refused" for row in rows):
+        raise typer.Exit(1)
 
 
 @app.command()
