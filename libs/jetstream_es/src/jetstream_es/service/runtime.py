@@ -6,6 +6,8 @@ runners, the deadline scheduler and the health checks (NATS `<service>.queries.H
 
 Operators' endpoints (what `shopctl` talks to) on `<service>.admin.<Name>`: `ReplayProjection`
 (with `dry_run` and progress messages), `RetryDeadLetter`, `PauseProjection`, `ResumeProjection`.
+Every service answers `<service>.queries.History` for the aggregates it appends to
+(`jetstream_es.service.history`, issue 18).
 The runtime is the service's one catalogue (decision 0007): the aggregates it appends to (each
 `aggregates(KIND)` declares one), the command models with their handlers (`command_handlers`), the
 queries, the projections and reactions with their durable consumers (`consumer_specs()`, what
@@ -68,11 +70,13 @@ from jetstream_es.service.endpoints import (
     start_endpoints,
 )
 from jetstream_es.service.health import _HealthQuery, health_report, serve_http
+from jetstream_es.service.history import answer_history
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.sql import create_runtime_tables, make_engine
 from jetstream_es.store import EventStore
 from shop_contracts.errors import Reply
 from shop_contracts.messages import Command, Query
+from shop_contracts.queries.history import History
 from shop_contracts.subjects import SIM_CLOCK_BUCKET, command_subject, health_subject, query_subject
 
 log = structlog.get_logger(__name__)
@@ -138,6 +142,7 @@ class ServiceRuntime:
         self.appended: list[AggregateType[Any]] = []
         self._aggregates: dict[str, Aggregates[Any]] = {}
         self.query(_HealthQuery, self._health, subject=health_subject(name), anonymous=True)
+        self.query(History, self._history)  # every aggregate's events, for record pages (issue 18)
         self._admin(ReplayProjection, self._replay)
         self._admin(RetryDeadLetter, self._retry_dead_letter)
         self._admin(PauseProjection, self._pause)
@@ -371,6 +376,9 @@ class ServiceRuntime:
 
     async def _health(self, _query: _HealthQuery) -> dict[str, Any]:
         return await self.health()
+
+    async def _history(self, query: History) -> dict[str, Any]:
+        return await answer_history(self, query)
 
     async def _replay(self, query: ReplayProjection) -> dict[str, Any]:
         return await replay(self, query)
