@@ -315,3 +315,21 @@ async def test_cat1_the_command_roles_are_a_setting() -> None:
     a.then(ProductSelected)
     with pytest.raises(Forbidden):
         await a.when(select("TEE-2"))
+
+
+async def test_cat4_web8_a_detail_page_names_every_wrong_field_at_once() -> None:
+    a = app()
+    await a.given(*to_images_approved())
+    big = MediaItem(ref="video/spin.mp4", kind="video", size_bytes=31 * 1024 * 1024)
+    with pytest.raises(InvalidCommand) as refused:
+        await a.when(detail_page(specs={"material": "cotton", "sizes": "M"}, media=(big,)))
+    assert refused.value.rule == "CAT-4"
+    assert refused.value.fields == ("specifications.colour", "media.0.size_bytes")
+    assert [d["problem"][:6] for d in refused.value.details or []] == ["CAT-4:", "WEB-8:"]
+
+
+async def test_cat2_no_production_step_before_the_images_are_retouched() -> None:
+    a = app()
+    await a.given(select())
+    with pytest.raises(RuleViolated, match="SM-LIST"):
+        await a.when(cmd(c.RecordProductionStep, ARTIST, sku="TEE-1", step="store"))

@@ -18,7 +18,6 @@ from catalog.domain import product as p
 from catalog.domain.policy import CatalogPolicy
 from catalog.domain.product import Product
 from jetstream_es.commands import Aggregates, Cause, CommandResult, cause_of
-from jetstream_es.errors import InvalidCommand
 from shop_contracts.commands import catalog as c
 from shop_contracts.messages import Command, EventData
 
@@ -105,15 +104,9 @@ class ProductCommands:
             problems += p.bulk_row_problems(
                 await self.products.state(row.sku, fresh=True), row, self.policy, index
             )
-        if problems:
-            error = InvalidCommand(
-                f"CAT-4: the batch {cmd.batch_id} is refused, nothing uploaded: "
-                + "; ".join(f"{f}: {m}" for f, m in problems),
-                "CAT-4",
-                fields=[f for f, _ in problems],
-            )
-            error.details = [{"field": f, "problem": m, "type": "rule"} for f, m in problems]
-            raise error
+        p.refuse_fields(
+            problems, "CAT-4", message=f"CAT-4: the batch {cmd.batch_id} is refused, nothing uploaded"
+        )
 
         def step(index: int, row: c.BulkUploadRow) -> Callable[[Product, datetime], Sequence[EventData]]:
             return lambda s, now: p.bulk_row(s, row, cmd.batch_id, cmd.actor, self.policy, now, index)

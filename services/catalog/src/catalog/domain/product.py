@@ -332,11 +332,14 @@ def media_problems(media: Sequence[MediaItem], numbers: CatalogNumbers) -> list[
     ]
 
 
-def refuse_fields(problems: Sequence[tuple[str, str]], rule: str) -> None:
-    """Raise InvalidCommand with one detail per (field, problem), each naming its own problem."""
+def refuse_fields(problems: Sequence[tuple[str, str]], rule: str, *, message: str | None = None) -> None:
+    """Raise InvalidCommand with one detail per (field, problem), each naming its own problem;
+    `message` heads the error's message (default: the problems themselves)."""
     if not problems:
         return
-    error = InvalidCommand("; ".join(p for _, p in problems), rule, fields=[f for f, _ in problems])
+    listed = "; ".join(f"{f}: {p}" for f, p in problems) if message else "; ".join(p for _, p in problems)
+    text = f"{message}: {listed}" if message else listed
+    error = InvalidCommand(text, rule, fields=[f for f, _ in problems])
     error.details = [{"field": f, "problem": p, "type": "rule"} for f, p in problems]
     raise error
 
@@ -475,9 +478,9 @@ def _detail_page(
     prefix: str = "",
 ) -> list[EventData]:
     _in(state, "EditDetailPage", S.IMAGES_APPROVED, S.DETAIL_READY)
-    problems = attribute_problems(category, specifications, policy, prefix)
-    problems += [(f"{prefix}{f}", p) for f, p in media_problems(media, policy)]
-    refuse_fields(problems, "CAT-4" if not problems or problems[0][1].startswith("CAT-4") else "WEB-8")
+    attributes = attribute_problems(category, specifications, policy, prefix)
+    media_sizes = [(f"{prefix}{f}", p) for f, p in media_problems(media, policy)]
+    refuse_fields(attributes + media_sizes, "CAT-4" if attributes else "WEB-8")
     return [
         DetailPageEdited(
             sku=sku,
