@@ -84,7 +84,10 @@ class ComplaintResponded(EventData):
 
 
 class ComplaintResponseOverdue(EventData):
-    """No response by the deadline (AS-15); HR may use it as evidence. Recorded once."""
+    """No response by the deadline (AS-15); HR may use it as evidence. Recorded once. A deadline
+    outside online hours 08:50-18:10 (AS-22) names who was on duty then (DUTY-1: weekend rota,
+    duty manager) and why; nobody on duty: `assigned_to` None and `escalate_to` the escalation
+    role. The three fields are optional, so events written before read as they were."""
 
     complaint_id: str = Field(pattern=ID_PATTERN)
     customer_id: str = Field(pattern=ID_PATTERN)
@@ -92,6 +95,9 @@ class ComplaintResponseOverdue(EventData):
     registered_at: AwareDatetime
     due_at: AwareDatetime
     detected_at: AwareDatetime
+    assigned_to: str | None = Field(default=None, max_length=64, description="DUTY-1: who was on duty")
+    duty_reason: str | None = Field(default=None, max_length=500, description="DUTY-1, AS-22: why")
+    escalate_to: str | None = Field(default=None, max_length=64, description="DUTY-1: nobody on duty")
 
 
 class ComplaintEscalated(EventData):

@@ -19,6 +19,7 @@ from jetstream_es.memory_store import InMemoryEventStore
 from jetstream_es.service import ServiceRuntime
 from jetstream_es.settings import RuntimeSettings
 from jetstream_es.testing.app import TestApp
+from jetstream_es.testing.read_model import ReadModel
 from shop_contracts.commands import aftersales as c
 from shop_contracts.envelope import Actor
 from shop_contracts.messages import Command, EventData
@@ -60,6 +61,10 @@ class Customers:
         self.clock = self.app.clock
         self.store = self.app.store
         self.commands = self.service.customers.commands
+        self.duty_rota = ReadModel(self.service.customers.duty_rota)
+        """HR's duty events as after-sales' view of the duty rota reads them (DUTY-1)."""
+        self.service.customers.duty.engine = self.duty_rota.engine
+        self.service.customers.duty._tables = lambda: self.duty_rota.tables
 
     async def given(self, *commands: Command) -> None:
         await self.app.given(*commands)
@@ -68,6 +73,7 @@ class Customers:
         return await self.app.when(command)
 
     async def fire(self, complaint_id: str = "cmp-1", due: datetime = NOW + SLA) -> None:
+        await self.duty_rota.ensure()
         deadline = Deadline(response_deadline_id(complaint_id), RESPONSE_DEADLINE, complaint_id, due, {})
         await self.app.fire(deadline, firer=ComplaintDeadlineFirer)
 

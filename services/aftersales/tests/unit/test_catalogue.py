@@ -21,6 +21,7 @@ DEPLOYED = {
     "aftersales-complaint-deadlines": ("AFTERSALES", ("aftersales.events.Complaint.>",)),
     "aftersales-customer-flag-views": ("AFTERSALES", ("aftersales.events.CustomerFlag.>",)),
     "aftersales-review-views": ("AFTERSALES", ("aftersales.events.Review.>",)),
+    "aftersales-duty-rota": ("HR", ("hr.events.DutyRota.>",)),  # DUTY-1
 }
 
 

@@ -1,6 +1,7 @@
 """Wires the customer context onto the runtime: complaint, customer-flag, review, consultation and
 revisit commands (SM-CMP, SM-CUST-FLAG, AS-15..AS-21), the views and their queries (the review
-board of AS-16 among them), the complaint response deadlines and their scheduler (AS-15). Every
+board of AS-16 among them), the complaint response deadlines and their scheduler (AS-15), routed outside online hours to
+whoever is on duty by HR's duty rota (DUTY-1, AS-22). Every
 projection names its source aggregate; its durable consumer derives from it (decision 0007)."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Any
 
 from aftersales.customers.adapters import queries
 from aftersales.customers.adapters.deadlines import ComplaintDeadlines
+from aftersales.customers.adapters.duty import DutyReader, DutyRotaView
 from aftersales.customers.adapters.views import ComplaintViews, CustomerFlagViews, ReviewViews
 from aftersales.customers.application.commands import CustomerCommands
 from aftersales.customers.application.deadlines import ComplaintDeadlineFirer
@@ -30,11 +32,15 @@ class CustomersContext:
         self.flag_views = CustomerFlagViews()
         self.review_views = ReviewViews()
         self.deadlines = ComplaintDeadlines()
+        self.duty_rota = DutyRotaView()
+        self.duty = DutyReader(
+            runtime.engine, lambda: self.tables(self.duty_rota), policy, runtime.settings.business_tz
+        )
         self.scheduler = DeadlineScheduler(
             runtime.engine,
             lambda: self.tables(self.deadlines)["deadlines"],
             runtime.clock,
-            ComplaintDeadlineFirer(self.commands),
+            ComplaintDeadlineFirer(self.commands, self.duty.cover),
         )
 
     def tables(self, projection: Projection) -> Tables:
@@ -53,7 +59,14 @@ class CustomersContext:
         rt.command(c.ReplyToReview, k.reply_to_review)
         rt.command(c.LogConsultation, k.log_consultation)
         rt.command(c.RecordRevisit, k.record_revisit)
-        for projection in (self.complaint_views, self.deadlines, self.flag_views, self.review_views):
+        projections = (
+            self.complaint_views,
+            self.deadlines,
+            self.flag_views,
+            self.review_views,
+            self.duty_rota,
+        )
+        for projection in projections:
             rt.projection(projection)
         rt.scheduler(self.scheduler)
         rt.query(ComplaintBoard, self.complaint_board)
@@ -63,7 +76,8 @@ class CustomersContext:
     async def complaint_board(self, query: ComplaintBoard) -> dict[str, Any]:
         now = self.runtime.clock.now()
         tables = self.tables(self.complaint_views)
-        return await queries.complaint_board(self.runtime.engine, tables, query, now)
+        board = await queries.complaint_board(self.runtime.engine, tables, query, now)
+        return await queries.route_replies(board, self.duty)
 
     async def customer_flags(self, query: CustomerFlags) -> dict[str, Any]:
         return await queries.customer_flags(self.runtime.engine, self.tables(self.flag_views), query)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from aftersales.shared.roles import DEFAULT_ROLES
 from jetstream_es.roles import CommandRoles
+from shop_contracts.duty import OnlineHours
 from shop_contracts.messages import ROLE_ID_PATTERN
 
 DEFAULT_REASONS = frozenset(
@@ -22,8 +23,11 @@ DEFAULT_REASONS = frozenset(
 DEFAULT_DEPARTMENTS = frozenset({"presales", "aftersales", "orders", "warehouse", "product", "ecommerce"})
 
 
-class AftersalesNumbers(BaseModel):
-    """The numbers and lists operators set for after-sales (`AFTERSALES_<FIELD>`)."""
+class AftersalesNumbers(OnlineHours):
+    """The numbers and lists operators set for after-sales (`AFTERSALES_<FIELD>`); with the online
+    hours (AS-22), the weekend cover (C4) and the escalation role (DUTY-1) that route an
+    out-of-hours reply deadline to whoever is on duty (`AFTERSALES_ONLINE_HOURS_START`, ...,
+    `AFTERSALES_DUTY_ESCALATION_ROLE`)."""
 
     model_config = ConfigDict(frozen=True)
 

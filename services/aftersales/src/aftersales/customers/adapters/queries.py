@@ -4,14 +4,15 @@ against the 24-hour response SLA, escalated: AS-15, AS-19), CustomerFlags (AS-18
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jetstream_es.projection import Tables
 from jetstream_es.sql import fetch_page
+from shop_contracts.duty import DutyBook
 from shop_contracts.queries.aftersales import ComplaintBoard, CustomerFlags, ReviewBoard
 from shop_contracts.queries.aftersales import ComplaintStatus as S
 from shop_contracts.queries.aftersales import ReviewStatus as R
@@ -146,3 +147,33 @@ async def review_board(
         "offset": query.offset,
         "reviews": [review_row(r, now) for r in rows],
     }
+
+
+class CoverAt(Protocol):
+    async def book(self, start: date, end: date) -> DutyBook: ...
+
+    def day(self, at: datetime) -> date: ...
+
+
+async def route_replies(board: dict[str, Any], duty: CoverAt) -> dict[str, Any]:
+    """DUTY-1, AS-22: each unanswered complaint of the board whose reply deadline (AS-15) falls
+    outside online hours names who is on duty then and why (`assigned_to`, `duty_reason`,
+    `escalate_to`)."""
+    items = [
+        i for name in ("open", "overdue", "escalated") for i in board.get(name, []) if i.get("respond_by")
+    ]
+    items = [i for i in items if not i.get("responded_at")]
+    if not items:
+        return board
+    dues = [datetime.fromisoformat(i["respond_by"]) for i in items]
+    days = [duty.day(d) for d in dues]
+    book = await duty.book(min(days) - timedelta(days=1), max(days))
+    for item, due in zip(items, dues, strict=True):
+        cover = book.customer_service(due)
+        if cover.routed:
+            item |= {
+                "assigned_to": cover.assigned_to,
+                "duty_reason": cover.reason,
+                "escalate_to": cover.escalate_to,
+            }
+    return board

@@ -22,6 +22,7 @@ from jetstream_es.errors import Forbidden, RuleViolated
 from jetstream_es.events import EventRegistry
 from shop_contracts.aggregates import AFTERSALES_COMPLAINT
 from shop_contracts.commands import aftersales as c
+from shop_contracts.duty import Cover
 from shop_contracts.events.aftersales import (
     ComplaintEscalated,
     ComplaintRegistered,
@@ -173,19 +174,29 @@ def resolve(
     ]
 
 
-def response_overdue(state: ComplaintState, due: datetime, now: datetime) -> Sequence[EventData]:
-    """The deadline fell due (AS-15): overdue once, unless answered or closed meanwhile."""
+def response_overdue(
+    state: ComplaintState, due: datetime, now: datetime, cover: Cover | None = None
+) -> Sequence[EventData]:
+    """The deadline fell due (AS-15): overdue once, unless answered or closed meanwhile. `cover`:
+    who was on duty when it fell due; outside online hours the event names them and why, or the
+    escalation role when nobody was (DUTY-1, AS-22)."""
     if not state.exists or state.responded_at is not None or state.status == S.RESOLVED:
         return []
     if state.overdue or now < due or state.registered_at is None:
         return []
-    return [
-        ComplaintResponseOverdue(
-            complaint_id=state.complaint_id,
-            customer_id=state.customer_id,
-            registered_by=state.registered_by,
-            registered_at=state.registered_at,
-            due_at=due,
-            detected_at=now,
-        )
-    ]
+    overdue = ComplaintResponseOverdue(
+        complaint_id=state.complaint_id,
+        customer_id=state.customer_id,
+        registered_by=state.registered_by,
+        registered_at=state.registered_at,
+        due_at=due,
+        detected_at=now,
+    )
+    if cover is not None and cover.routed:
+        routing = {
+            "assigned_to": cover.assigned_to,
+            "duty_reason": cover.reason,
+            "escalate_to": cover.escalate_to,
+        }
+        overdue = overdue.model_copy(update=routing)
+    return [overdue]
