@@ -45,10 +45,14 @@ def overdue(orders: Orders) -> CustomerContactOverdue:
 async def test_a_contact_placed_at_19_00_goes_to_the_duty_manager_duty_1_duty_3_as_22_ord_2() -> None:
     orders = Orders()
     await hr_designates(orders)
+    orders.clock.set(at("19:00"))
     await orders.given(place())
+    placed = orders.events()[0]
+    assert getattr(placed, "placed_at", None) == at("19:00")
     orders.clock.set(at("19:12"))
-    await orders.fire_at(K.CONTACT, at("19:10"))
+    await orders.fire_at(K.CONTACT, at("19:00") + orders.policy.contact_within)
     event = overdue(orders)
+    assert event.minutes_since_accept == 12
     assert event.assigned_to == "amy"
     assert event.duty_reason is not None
     assert "outside online hours 08:50-18:10" in event.duty_reason
@@ -104,3 +108,10 @@ async def test_the_sla_board_names_who_is_on_duty_for_an_out_of_hours_contact_du
     routed = await route_contacts(board, orders.service.duty)
     assert routed["overdue"][0]["assigned_to"] == "amy"
     assert "assigned_to" not in routed["upcoming"][0]
+
+
+def test_an_event_written_before_the_routing_fields_reads_as_it_was_duty_1_ord_2() -> None:
+    old = {"order_id": "o-1", "due_at": at("19:10").isoformat(), "minutes_since_accept": 12}
+    event = CustomerContactOverdue.model_validate(old)
+    assert (event.assigned_to, event.duty_reason, event.escalate_to) == (None, None, None)
+    assert event.schema_version == 1
