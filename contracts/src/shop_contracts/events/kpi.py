@@ -206,3 +206,21 @@ class ReportSubmitted(EventData):
     due_at: AwareDatetime
     late: bool
     summary: str = Field(default="", max_length=5000)
+
+
+class ReportDue(EventData):
+    """KPI-8: the reminder: a report of `kind` for `period` is due at `due_at` and not submitted."""
+
+    kind: ReportKind
+    period: str = Field(min_length=4, max_length=16)
+    due_at: AwareDatetime
+    reminded_at: AwareDatetime
+
+
+class ReportOverdue(EventData):
+    """KPI-8: the report of `kind` for `period` was not submitted by `due_at` (emitted once)."""
+
+    kind: ReportKind
+    period: str = Field(min_length=4, max_length=16)
+    due_at: AwareDatetime
+    detected_at: AwareDatetime

@@ -6,6 +6,7 @@
 - `KPI_COMMAND_ROLES` (C9 style): who may issue which command, a JSON object command -> roles
   replacing the defaults of `kpi.domain.roles`.
 - `KPI_QUERY_ROLES` (decision 0009): who may read which query.
+- `SHOP_CALENDAR_*`: the department calendar (C4), whose working days have a daily report (KPI-8).
 A malformed value is refused at start-up naming the setting.
 """
 
@@ -18,6 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from jetstream_es.bootstrap import run_service
 from jetstream_es.clock import Clock
+from jetstream_es.department_calendar import CalendarSettings, DepartmentCalendar
 from jetstream_es.provision import ServiceSpec
 from jetstream_es.roles import CommandRoles, parse_query_roles
 from jetstream_es.service import ServiceRuntime
@@ -73,15 +75,18 @@ def build(
     *,
     clock: Clock | None = None,
     store: EventStore | None = None,
+    calendar: DepartmentCalendar | None = None,
 ) -> ServiceRuntime:
     """The service, wired; `clock` and `store` replace the configured ones (tests: FixedClock,
-    InMemoryEventStore, `jetstream_es.testing.app`)."""
+    InMemoryEventStore, `jetstream_es.testing.app`); `calendar` the department calendar of
+    `SHOP_CALENDAR_*` (C4: which days have a daily report, KPI-8)."""
     runtime = runtime or RuntimeSettings()
     settings = settings or KpiSettings()
     service = ServiceRuntime(
         NAME, runtime, runtime.database_url(NAME, settings.database_url), clock=clock, store=store
     )
-    KpiService(service, settings.kpi_policy(), settings.business_tz).wire()
+    calendar = calendar or CalendarSettings().calendar()
+    KpiService(service, settings.kpi_policy(), settings.business_tz, calendar).wire()
     service.configure_query_roles(settings.query_roles, setting=QUERY_ROLES_SETTING)
     return service
 

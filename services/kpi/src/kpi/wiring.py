@@ -1,6 +1,7 @@
 """Wires the KPI service onto the runtime (issue 19, KPI-1..KPI-13, ORD-16): the MonthPlan,
 MonthPay, Appraisal, Task, Training and Report commands; the sales and after-sales views over
-orders' and after-sales' events and the service's own figures; the SalesReport,
+orders' and after-sales' events and the service's own figures; the reporting rhythm's deadlines
+(KPI-8) and the month's pay run on the 1st (KPI-5) with their scheduler; the SalesReport,
 SatisfactionReport, ProcessingReport, RoiReport, MonthPay and Appraisal queries. Each projection
 names its source aggregates; the runtime derives the durable consumers (decision 0007).
 """
@@ -10,13 +11,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from jetstream_es.deadlines import DeadlineScheduler
+from jetstream_es.department_calendar import DepartmentCalendar
 from jetstream_es.errors import NotFound
 from jetstream_es.projection import Projection, Tables
 from jetstream_es.service import ServiceRuntime
 from kpi.adapters import queries
 from kpi.adapters.figures import Figures
+from kpi.adapters.rhythm import RhythmDeadlines
 from kpi.adapters.views import AftersalesFacts, SalesOrders
 from kpi.application.handlers import KpiCommands
+from kpi.application.rhythm import RhythmFirer
 from kpi.domain.month_pay import MonthFacts
 from kpi.domain.policy import KpiPolicy
 from shop_contracts.commands.kpi import (
@@ -50,13 +55,22 @@ QUERIES = (q.SalesReport, q.SatisfactionReport, q.ProcessingReport, q.RoiReport,
 class KpiService:
     """The running service's parts, kept so queries and tests find them."""
 
-    def __init__(self, runtime: ServiceRuntime, policy: KpiPolicy, business_tz: str) -> None:
+    def __init__(
+        self, runtime: ServiceRuntime, policy: KpiPolicy, business_tz: str, calendar: DepartmentCalendar
+    ) -> None:
         self.runtime = runtime
         self.policy = policy
         self.orders = SalesOrders(business_tz)
         self.aftersales = AftersalesFacts(business_tz)
         self.figures = Figures()
+        self.rhythm = RhythmDeadlines(policy, business_tz, calendar)
         self.commands = KpiCommands(runtime, policy, self.month_facts, business_tz)
+        self.scheduler = DeadlineScheduler(
+            runtime.engine,
+            lambda: self.tables(self.rhythm)["deadlines"],
+            runtime.clock,
+            RhythmFirer(self.commands, policy.department_supervisor),
+        )
 
     def tables(self, projection: Projection) -> Tables:
         return self.runtime.runner(projection.name).tables
@@ -80,8 +94,9 @@ class KpiService:
         rt.command(AssignTask, cmds.assign)
         rt.command(ScheduleTraining, cmds.schedule)
         rt.command(SubmitReport, cmds.submit)
-        for projection in (self.orders, self.aftersales, self.figures):
+        for projection in (self.orders, self.aftersales, self.figures, self.rhythm):
             rt.projection(projection)
+        rt.scheduler(self.scheduler)
         rt.query(q.SalesReport, self.sales_report)
         rt.query(q.SatisfactionReport, self.satisfaction)
         rt.query(q.ProcessingReport, self.processing)

@@ -151,6 +151,18 @@ class Kpi:
         async with self.engine.begin() as conn:
             await projection.apply(conn, tables, Decoded(stored, projection.registry.decode(envelope)), ctx)
 
+    async def project(self, projection: Projection) -> Tables:
+        """Every event the service stored so far applied to its own `projection` (stream order)."""
+        tables = await self.tables(projection)
+        ctx = ApplyContext(replaying=False, now=self.app.clock.now())
+        async with self.engine.begin() as conn:
+            for stored in self.app.store.all_events:
+                if stored.event_type in projection.handles:
+                    await projection.apply(
+                        conn, tables, Decoded(stored, projection.registry.decode(stored.envelope)), ctx
+                    )
+        return tables
+
     async def facts(self, month: str) -> MonthFacts:
         return await queries.month_facts(
             self.engine, await self.tables(self.orders), await self.tables(self.aftersales), month

@@ -22,6 +22,7 @@ DEPLOYED = {
         ),
     ),
     "kpi-figures": ("KPI", ("kpi.events.MonthPay.>", "kpi.events.Appraisal.>")),
+    "kpi-rhythm": ("KPI", ("kpi.events.MonthPlan.>", "kpi.events.Report.>")),
 }
 
 

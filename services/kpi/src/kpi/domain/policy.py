@@ -149,6 +149,12 @@ class ReportPolicy(BaseModel):
     month_end_until: dt.time = Field(
         default=dt.time(18, 0), description="KPI-8: the last day's monthly report by"
     )
+    reminder_lead_min: int = Field(
+        default=30,
+        ge=0,
+        le=24 * 60,
+        description="KPI-8: a report not yet submitted is reminded this long before",
+    )
 
 
 class KpiPolicy(BaseModel):
@@ -176,6 +182,14 @@ class KpiPolicy(BaseModel):
     )
     training: TrainingPolicy = TrainingPolicy()
     reports: ReportPolicy = ReportPolicy()
+    month_pay_at: dt.time = Field(
+        default=dt.time(1, 0),
+        description="KPI-5: the previous month's pay is calculated on the 1st at this time",
+    )
+    department_supervisor: str | None = Field(
+        default=None,
+        description="KPI-3: whose performance pay the automatic run of the 1st computes from the quotas",
+    )
     roles: CommandRoles | None = Field(default=None, exclude=True, description="KPI_COMMAND_ROLES")
 
     @model_validator(mode="after")

@@ -10,6 +10,8 @@
   statistics: the month, due the 1st of the next; Monday meeting minutes: the ISO week, due its
   Monday by 12:00; month-end report: the month, due its last day). Submitted after the due time
   it is recorded `late`.
+- KPI-8 reminders: a report not yet submitted is reminded (`ReportDue`) `reminder_lead_min`
+  before its due time and reported `ReportOverdue` at it, each once.
 """
 
 from __future__ import annotations
@@ -27,7 +29,14 @@ from kpi.domain.months import bounds
 from kpi.domain.policy import KpiPolicy
 from shop_contracts.aggregates import KPI_REPORT, KPI_TASK, KPI_TRAINING
 from shop_contracts.commands.kpi import AssignTask, ScheduleTraining, SubmitReport
-from shop_contracts.events.kpi import ReportKind, ReportSubmitted, TaskAssigned, TrainingScheduled
+from shop_contracts.events.kpi import (
+    ReportDue,
+    ReportKind,
+    ReportOverdue,
+    ReportSubmitted,
+    TaskAssigned,
+    TrainingScheduled,
+)
 from shop_contracts.messages import EventData
 
 
@@ -42,7 +51,29 @@ def _evolve(state: Once, event: EventData) -> Once:
 
 TASK = AggregateType.of(KPI_TASK, EventRegistry([TaskAssigned]), Once, _evolve)
 TRAINING = AggregateType.of(KPI_TRAINING, EventRegistry([TrainingScheduled]), Once, _evolve)
-REPORT = AggregateType.of(KPI_REPORT, EventRegistry([ReportSubmitted]), Once, _evolve)
+
+
+@dataclass(frozen=True)
+class ReportState:
+    submitted: bool = False
+    reminded: bool = False
+    overdue: bool = False
+
+
+def _evolve_report(state: ReportState, event: EventData) -> ReportState:
+    match event:
+        case ReportSubmitted():
+            return ReportState(True, state.reminded, state.overdue)
+        case ReportDue():
+            return ReportState(state.submitted, True, state.overdue)
+        case ReportOverdue():
+            return ReportState(state.submitted, state.reminded, True)
+    return state
+
+
+REPORT = AggregateType.of(
+    KPI_REPORT, EventRegistry([ReportSubmitted, ReportDue, ReportOverdue]), ReportState, _evolve_report
+)
 
 
 def assign(state: Once, cmd: AssignTask, policy: KpiPolicy, now: dt.datetime) -> Sequence[EventData]:
@@ -158,11 +189,11 @@ def due_at(kind: ReportKind, period: str, policy: KpiPolicy, tz: ZoneInfo) -> dt
 
 
 def submit(
-    state: Once, cmd: SubmitReport, policy: KpiPolicy, tz: ZoneInfo, now: dt.datetime
+    state: ReportState, cmd: SubmitReport, policy: KpiPolicy, tz: ZoneInfo, now: dt.datetime
 ) -> Sequence[EventData]:
     policy.command_roles().require(cmd.actor, "SubmitReport")
     due = due_at(cmd.kind, cmd.period, policy, tz)
-    if state.done:
+    if state.submitted:
         raise RuleViolated(f"KPI-8: the {cmd.kind.value} of {cmd.period} is submitted already", "KPI-8")
     return [
         ReportSubmitted(
@@ -175,3 +206,21 @@ def submit(
             summary=cmd.summary,
         )
     ]
+
+
+def remind(
+    state: ReportState, kind: ReportKind, period: str, due: dt.datetime, now: dt.datetime
+) -> Sequence[EventData]:
+    """KPI-8: the reminder before the due time, unless submitted or reminded already."""
+    if state.submitted or state.reminded:
+        return []
+    return [ReportDue(kind=kind, period=period, due_at=due, reminded_at=now)]
+
+
+def overdue(
+    state: ReportState, kind: ReportKind, period: str, due: dt.datetime, now: dt.datetime
+) -> Sequence[EventData]:
+    """KPI-8: overdue once at the due time, unless submitted."""
+    if state.submitted or state.overdue:
+        return []
+    return [ReportOverdue(kind=kind, period=period, due_at=due, detected_at=now)]
