@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS ?= 1
 export UV_NATIVE_TLS ?= 1
 
-.PHONY: help install run test test-fast lint format bench bench-system provision clean cluster cluster-test deploy-check image-test docs demo rules
+.PHONY: help install run test chromium screenshots test-fast lint format bench bench-system provision clean cluster cluster-test deploy-check image-test docs demo rules
 
 help:
 	@echo "make run | test | demo | lint | docs | bench | format | clean | cluster | cluster-test | deploy-check | image-test"
@@ -41,8 +41,19 @@ install: .venv/.synced
 run: $(RUN_ENV)/.synced
 	$(RUN_ENV)/bin/shop-run $(RUN_ARGS)
 
-test: install
+test: install chromium
 	$(UV) run --no-sync pytest --ignore=tests/cluster
+
+# the back office's browser tests drive Debian's chromium (Playwright's own download does not work
+# here); installed through apt when running as root and missing. Without it the browser tests fail.
+chromium:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y --no-install-recommends chromium; \
+	else echo "chromium is missing and this is not root: install Debian's chromium (the browser tests fail without it)"; fi
+
+# docs/staff/screens/<area>.png: each role's home, from the browser tests' screenshot scenario
+screenshots: install chromium
+	BACKOFFICE_SCREENSHOTS=docs/staff/screens $(UV) run --no-sync pytest services/backoffice/tests/browser/test_screenshots.py -q -x
 
 test-fast: install
 	$(UV) run --no-sync pytest -m "not integration"

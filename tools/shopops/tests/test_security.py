@@ -85,10 +85,19 @@ def test_a_service_has_no_inbox_publish_right_but_answers_requests_it_received()
 
 
 def test_clients_send_commands_and_queries_but_no_admin_or_events() -> None:
-    perms = client_permissions(["orders", "hr"], "backoffice")
+    perms = client_permissions(["orders", "hr"], "shopctl")
     assert perms.publish == ("orders.commands.>", "orders.queries.>", "hr.commands.>", "hr.queries.>")
-    assert perms.subscribe == ("_INBOX_backoffice.>",)
+    assert perms.subscribe == ("_INBOX_shopctl.>",)
     assert perms.responses is None
+
+
+def test_the_back_office_also_watches_every_services_events_but_publishes_none() -> None:
+    """Issue 18: open pages refresh on the services' events (core NATS subscriptions)."""
+    perms = client_permissions(["orders", "hr"], "backoffice")
+    assert perms.subscribe == ("_INBOX_backoffice.>", "orders.events.>", "hr.events.>")
+    assert perms.publish == client_permissions(["orders", "hr"], "shopctl").publish
+    assert perms.publish is not None
+    assert not any(".events." in subject for subject in perms.publish)
 
 
 def test_each_client_program_is_its_own_user_reading_only_its_own_inbox(tmp_path: Path) -> None:
@@ -99,7 +108,8 @@ def test_each_client_program_is_its_own_user_reading_only_its_own_inbox(tmp_path
     by_name = {u.name: u for u in creds.users}
     assert "client" not in by_name
     for user in CLIENT_USERS:
-        assert by_name[user].permissions.subscribe == (f"_INBOX_{user}.>",)
+        assert by_name[user].permissions.subscribe == client_permissions(["orders", "hr"], user).subscribe
+        assert by_name[user].permissions.subscribe[0] == f"_INBOX_{user}.>"
         assert by_name[user].permissions.publish == client_permissions(["orders", "hr"], user).publish
         assert (tmp_path / "secrets" / f"{user}.env").read_text().startswith(f"SHOP_NATS_USER={user}\n")
     assert len({creds.passwords[user] for user in CLIENT_USERS}) == len(CLIENT_USERS)

@@ -72,7 +72,8 @@ class RunningBackoffice:
 @pytest.fixture(scope="session")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningShop]:
     var = tmp_path_factory.mktemp("shop")
-    running = start_shop(var, free_port(), free_port(), clock="system")
+    # its own back office is started below (with its output read), not by shop-run
+    running = start_shop(var, free_port(), free_port(), clock="system", env={"SHOP_BACKOFFICE_PORT": "none"})
     try:
         yield running
     finally:

@@ -20,7 +20,9 @@ subscribing to `_INBOX_hr.>`. The other users: `operator` (provisioning, `shopct
 admin endpoints: everything except other users' inboxes) and one user per client program
 (`CLIENT_USERS`: the programs with identity keys, `platform-connector`, `shop-demo`, `shopctl`,
 `bench`, and the web back office `backoffice`): commands and queries of every service and only
-its own inboxes `_INBOX_<user>.>`, so no client program reads another's replies (decision 0010).
+its own inboxes `_INBOX_<user>.>`, so no client program reads another's replies (decision 0010);
+the back office also subscribes to the services' events (`<svc>.events.>`) for its pages' live
+updates (issue 18), and publishes none.
 Commands carry their `actor` inside the body; the NATS user says which program sent it, not
 which person.
 
@@ -49,6 +51,9 @@ OPERATOR = "operator"
 CLIENT_USERS: tuple[str, ...] = ("platform-connector", "shop-demo", "shopctl", "bench", "backoffice")
 """The client programs, each its own NATS user and inbox prefix (`shopops.identity.PROGRAMS`'
 clients; `shopctl` for its non-operator use, the operator's user stays `operator`)."""
+EVENT_WATCHERS: tuple[str, ...] = ("backoffice",)
+"""Client programs that also subscribe to every service's events (`<svc>.events.>`, core NATS):
+the back office's live updates of open pages (issue 18). Read only: they publish no event."""
 ROUTE = "route"
 RESPONSE_EXPIRES = "2m"  # a reply later than this is refused (clients give up after seconds)
 USERS_FILE = "users.json"
@@ -136,9 +141,11 @@ def service_permissions(spec: ServiceSpec) -> Permissions:
 
 def client_permissions(services: Sequence[str], user: str) -> Permissions:
     """A client program `user`: request/reply on the services' commands and queries, and read only
-    its own replies (`_INBOX_<user>.>`), never another program's (decision 0010)."""
+    its own replies (`_INBOX_<user>.>`), never another program's (decision 0010); an event watcher
+    (`EVENT_WATCHERS`, the back office) also subscribes to every service's events (issue 18)."""
     publish = [f"{s}.{kind}.>" for s in services for kind in ("commands", "queries")]
-    return Permissions(tuple(publish), (inbox(user),))
+    events = [f"{s}.events.>" for s in services] if user in EVENT_WATCHERS else []
+    return Permissions(tuple(publish), (inbox(user), *events))
 
 
 def operator_permissions(services: Sequence[str] = ()) -> Permissions:

@@ -19,6 +19,12 @@ Ports (docs/operators/running.md): every one is an option and an environment var
   starts the embedded one even when `SHOP_NATS_URL` is set); credentials from `SHOP_NATS_USER` /
   `SHOP_NATS_PASSWORD` or `SHOP_NATS_CREDS`.
 
+The back office (issue 18): once every service is ready, the supervisor starts `python -m
+backoffice` on http://127.0.0.1:8000 (`--backoffice-port` / `SHOP_BACKOFFICE_PORT`; `auto`, or
+`none` for no back office) against the same NATS server and identity keys, with its store under
+`<var>/`, and prints its address and, on its first start only, the first administrator's one-time
+link. When the default port 8000 is taken, the shop runs without a back office and says so.
+
 The ports chosen are printed and written to `<var>/shop-run.json` (`url`, `monitor_url`,
 `health`, `identity`; removed on exit). When nats-server cannot start, its own fatal error (e.g. a port in use) is shown.
 
@@ -210,6 +216,49 @@ async def wait_until_ready(url: str, names: list[str], children: list[Child], se
         await nc.close()
 
 
+BACKOFFICE_PORT = 8000
+BACKOFFICE_MODULE = "backoffice"
+
+
+def start_backoffice(var: Path, url: str, identity_dir: Path, port: int, clock: str) -> Child:
+    """The back office as a child, on loopback, with the shop's NATS server and identity keys."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "SHOP_NATS_URL": url,
+            "SHOP_VAR_DIR": str(var),
+            "SHOP_CLOCK": clock,
+            "SHOP_IDENTITY_DIR": str(identity_dir),
+            "BACKOFFICE_HOST": "127.0.0.1",
+            "BACKOFFICE_PORT": str(port),
+        }
+    )
+    child = Child(
+        BACKOFFICE_MODULE, [sys.executable, "-m", BACKOFFICE_MODULE], env, var / "log" / "backoffice.log"
+    )
+    child.start()
+    return child
+
+
+async def backoffice_said(child: Child, since: int, seconds: float = 60.0) -> list[str]:
+    """The back office's own `[backoffice]` lines (its address, the first start's link) once it
+    listens; raises SystemExit when it exits first or does not listen in time."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with contextlib.suppress(OSError):
+            with child.log_path.open("rb") as log:
+                log.seek(since)
+                lines = log.read().decode(errors="replace").splitlines()
+            said = [line.removeprefix("[backoffice] ") for line in lines if line.startswith("[backoffice] ")]
+            if any(line.startswith("listening on") for line in said):
+                return said
+        if child.process is not None and child.process.poll() is not None:
+            raise SystemExit(f"the back office exited during start-up; see {child.log_path}")
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the back office did not listen within {seconds}s; see {child.log_path}")
+        await asyncio.sleep(0.1)
+
+
 def write_ports(var: Path, url: str, monitor: int, health: dict[str, int], identity_dir: Path) -> None:
     """`<var>/shop-run.json`: where this shop answers and where its identity keys are (for shopctl,
     make demo, a second terminal)."""
@@ -324,6 +373,22 @@ async def supervise(args: argparse.Namespace) -> int:
                 f"log {child.log_path})"
             )
         await wait_until_ready(url, [spec.name for spec in specs], children, args.ready_timeout)
+        if args.backoffice_port != OFF:
+            port = free_port() if args.backoffice_port == AUTO else args.backoffice_port
+            if port_in_use("127.0.0.1", port):
+                say(
+                    f"back office: port {port} is in use, the shop runs without it (--backoffice-port, auto or none)"
+                )
+            else:
+                log_path = var / "log" / "backoffice.log"
+                since = log_path.stat().st_size if log_path.exists() else 0
+                child = start_backoffice(var, url, identity_dir, port, args.clock)
+                children.append(child)
+                say(
+                    f"started backoffice (pid {child.process.pid if child.process else '?'}, log {child.log_path})"
+                )
+                for line in await backoffice_said(child, since):
+                    say(f"back office: {line}")
         ready = True
         if health:
             say("health: " + ", ".join(f"{n} http://127.0.0.1:{p}/healthz" for n, p in health.items()))
@@ -403,6 +468,11 @@ def main(argv: list[str] | None = None) -> int:
         help="services' HTTP health ports from here in service order; 'auto': free ones; "
         "'none': none (SHOP_HEALTH_BASE; 8480)",
     )
+    parser.add_argument(
+        "--backoffice-port",
+        default=setting("SHOP_BACKOFFICE_PORT", str(BACKOFFICE_PORT)),
+        help="the back office's HTTP port on 127.0.0.1, 'auto', 'none' for none (SHOP_BACKOFFICE_PORT; 8000)",
+    )
     parser.add_argument("--ready-timeout", type=float, default=90.0, help="seconds to wait for every service")
     args = parser.parse_args(argv)
     if args.url is None and args.port is None and env.get("SHOP_NATS_URL"):
@@ -416,6 +486,9 @@ def main(argv: list[str] | None = None) -> int:
         args.monitor_port, "--monitor-port (SHOP_NATS_MONITOR_PORT)", may_be_off=True
     )
     args.health_base = parse_port(args.health_base, "--health-base (SHOP_HEALTH_BASE)", may_be_off=True)
+    args.backoffice_port = parse_port(
+        args.backoffice_port, "--backoffice-port (SHOP_BACKOFFICE_PORT)", may_be_off=True
+    )
     return asyncio.run(supervise(args))
 
 
