@@ -57,8 +57,8 @@ async def test_an_offboarded_employees_next_token_lacks_the_revoked_roles_and_is
     await clock.set(today)
     await onboard(client, EMPLOYEE, "趙六", today.date())
     keeper = Actor(EMPLOYEE, ("warehouse_keeper",))
-    accessories = {"sku": "SKU-IDN", "accessories": ["說明書"]}
-    await client.send("fulfilment", "DefineProductAccessories", accessories, actor=keeper)
+    check = {"day": today.date().isoformat(), "point": "before_work", "locks_ok": True}  # FUL-19
+    await client.send("fulfilment", "RecordWarehouseCheck", check, actor=keeper)
     assert (await client.proven(keeper)).roles == ("warehouse_keeper",)  # granted, then in the token
 
     key = str(shop.var / "identity" / "keys" / "issuer.json")
@@ -81,13 +81,13 @@ async def test_an_offboarded_employees_next_token_lacks_the_revoked_roles_and_is
     await until_roles(client, EMPLOYEE, ())
     assert (await client.proven(keeper)).roles == ()
     with pytest.raises(Refused) as refused:
-        await client.send("fulfilment", "DefineProductAccessories", accessories, actor=keeper)
+        await client.send("fulfilment", "RecordWarehouseCheck", check, actor=keeper)
     assert refused.value.code == "forbidden"
 
     # shopctl's session asks the grants again once its roles are older than ROLES_FRESH_S
     monkeypatch.setattr(shopctl_identity, "ROLES_FRESH_S", 0.0)
-    body = json.dumps({"command_id": "idn-shopctl-1", **accessories})
-    sent = await shopctl(*base, "send", "fulfilment", "DefineProductAccessories", "--json", body)
+    body = json.dumps({"command_id": "idn-shopctl-1", **check})
+    sent = await shopctl(*base, "send", "fulfilment", "RecordWarehouseCheck", "--json", body)
     assert sent.exit_code == 1, sent.output
     assert "forbidden" in sent.output
     assert (await shopctl(*base, "logout")).exit_code == 0

@@ -105,11 +105,12 @@ async def tokens_are_on(nc: Client, identity: Path) -> None:
     """Issue 17: a command without a token, or with a program key's token for a person the key may
     not speak for, is refused `forbidden` naming the reason; the issuer's token is accepted."""
     assert (identity / "keys" / "issuer.json").stat().st_mode & 0o077 == 0, "keys are owner-only"
-    subject = "fulfilment.commands.DefineProductAccessories"
+    subject = "fulfilment.commands.RecordWarehouseCheck"
     keeper = Actor(id="keeper-run", roles=("warehouse_keeper",))
 
     async def send(command_id: str, key: str | None) -> dict[str, object]:
-        data = json.dumps({"command_id": command_id, "sku": "SKU-RUN", "accessories": ["manual"]}).encode()
+        check = {"command_id": command_id, "day": "2026-01-05", "point": "before_work", "locks_ok": True}
+        data = json.dumps(check).encode()
         headers = None
         if key is not None:
             headers = Issuer(SigningKey.load(identity / "keys" / f"{key}.json")).headers(

@@ -1,8 +1,9 @@
 """Cross-service flows of issue 10 on the whole shop: real processes on one embedded NATS server,
 the simulation clock, public commands only.
 
-1. An order from placement to delivery across orders and fulfilment (ORD-7, ORD-3, FUL-1..FUL-7,
-   FUL-11): Shipped once stamped, then Delivered.
+1. Products listed through the catalogue (SM-LIST, CAT-7), then an order from placement to
+   delivery across orders and fulfilment (ORD-7, ORD-3, FUL-1..FUL-7, FUL-11): Shipped once
+   stamped, then Delivered.
 2. A refund before shipping (AS-3): the queued shipment is cancelled, the order cancelled.
 3. A return within 7 days of delivery (AS-4..AS-9, AS-11): parcel, note, inspection, receipt,
    refund, goods restocked, the order refunded and the day's sales net of it (ORD-16).
@@ -24,12 +25,12 @@ from shopdemo.flows import (
     Line,
     approve_refund,
     close_day,
-    define_accessories,
     deliver,
     generate_report,
     hand_over,
     hand_over_packet,
     issue_refund,
+    list_product,
     order_ready_to_ship,
     pay,
     place_order,
@@ -72,8 +73,24 @@ async def test_1_an_order_goes_from_placement_to_delivered_across_orders_and_ful
     await clock.set(at(DAY1, 9))
     await stock_up(client, TEA.sku, 50, "L-TEA-1", "西湖龍井")
     await stock_up(client, KETTLE.sku, 10, "L-KET-1", "電熱水壺")
-    await define_accessories(client, TEA.sku, ())
-    await define_accessories(client, KETTLE.sku, KETTLE_PARTS)
+    await list_product(
+        client,
+        TEA.sku,
+        "西湖龍井",
+        TEA.unit_price,
+        category="accessories",
+        specifications={"material": "綠茶"},
+    )
+    await list_product(
+        client,
+        KETTLE.sku,
+        "電熱水壺",
+        KETTLE.unit_price,
+        category="electronics",
+        specifications={"model": "K-17", "power": "1800W", "warranty": "1年"},
+        accessories=KETTLE_PARTS,  # the list the keeper checks (FUL-4, decision 0011)
+    )
+    await client.quiesce()  # orders and fulfilment have learnt the listed products (CAT-7)
 
     await order_ready_to_ship(client, "o-e2e-1", (TEA, KETTLE))
     assert await order_status(client, "o-e2e-1") == "HandedOver"

@@ -1,7 +1,7 @@
 """Steps of the shop's flows as the staff perform them, through public commands only.
 
-Each function is one step or a short run of steps of a rule's sequence (ORD-7 order
-confirmation, FUL-1 shipping, AS-2..AS-8 refunds, HR-7.. attendance); the demo and the
+Each function is one step or a short run of steps of a rule's sequence (SM-LIST/CAT-1 listing a
+product, ORD-7 order confirmation, FUL-1 shipping, AS-2..AS-8 refunds, HR-7.. attendance); the demo and the
 end-to-end tests compose them.
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 from shopdemo.client import Actor, ShopClient, SimClock
 from shopdemo.staff import (
     AFTERSALES,
+    ARTIST,
     BACKOFFICE,
     BUYER,
     COMPANY_ACCOUNT,
@@ -29,6 +30,7 @@ from shopdemo.staff import (
     SALES,
     SUPERVISOR,
     SYSTEM,
+    TECHNICIAN,
 )
 
 
@@ -40,6 +42,52 @@ class Line:
 
     def wire(self) -> dict[str, Any]:
         return {"sku": self.sku, "quantity": self.quantity, "unit_price": str(self.unit_price)}
+
+
+# --- the catalogue: a product from selection to listing (SM-LIST, CAT-1, CAT-6, CAT-8) ---
+
+
+async def list_product(
+    client: ShopClient,
+    sku: str,
+    name: str,
+    price: Decimal,
+    *,
+    category: str,
+    specifications: dict[str, str],
+    accessories: tuple[str, ...] = (),
+) -> None:
+    """The listing flow of 000's chart, each step by its role: the supervisor selects and
+    positions the product, sales brief its selling points, the supervisor photographs it, the
+    technician retouches, the manager approves the images (CAT-1) and the launch (CAT-6), the
+    artist edits the detail page (with the accessory list fulfilment checks, FUL-4), the
+    supervisor prices (CAT-11) and lists it (CAT-8). Orders sell only listed products (CAT-7)."""
+    image = {"ref": f"img/{sku}/front.jpg", "kind": "image", "size_bytes": 180_000}
+    steps: list[tuple[str, dict[str, Any], Actor]] = [
+        ("SelectProduct", {"name": name, "category": category, "positioning": "店鋪主推"}, SUPERVISOR),
+        ("RecordSellingPoints", {"selling_points": [f"{name}: 正品保證"]}, SALES),
+        ("RecordPhotography", {"images": [image], "with_staff": [ARTIST.id]}, SUPERVISOR),
+        ("RetouchImages", {"images": [image]}, TECHNICIAN),
+        ("ReviewProductImages", {"decision": "approve"}, DEPT_MANAGER),
+        (
+            "EditDetailPage",
+            {"name": name, "specifications": specifications, "accessories": list(accessories)},
+            ARTIST,
+        ),
+        ("ApproveLaunch", {}, DEPT_MANAGER),
+        ("SetPrice", {"price": str(price)}, SUPERVISOR),
+        ("ListProduct", {}, SUPERVISOR),
+    ]
+    for command, body, actor in steps:
+        await client.send("catalog", command, {"sku": sku, **body}, actor=actor)
+
+
+async def define_accessories(client: ShopClient, sku: str, accessories: tuple[str, ...]) -> None:
+    """The product's accessory list the keeper checks before dispatch (FUL-4), kept by the
+    catalogue (decision 0011): the artist sets it on a product the catalogue has selected."""
+    await client.send(
+        "catalog", "SetAccessories", {"sku": sku, "accessories": list(accessories)}, actor=ARTIST
+    )
 
 
 def amount(lines: tuple[Line, ...]) -> Decimal:
@@ -145,13 +193,6 @@ async def stock_up(client: ShopClient, sku: str, quantity: int, lot_no: str, nam
             "inspection": "passed",
         },
         actor=KEEPER,
-    )
-
-
-async def define_accessories(client: ShopClient, sku: str, accessories: tuple[str, ...]) -> None:
-    """The product's accessory list the keeper checks before dispatch (FUL-4)."""
-    await client.send(
-        "fulfilment", "DefineProductAccessories", {"sku": sku, "accessories": list(accessories)}, actor=KEEPER
     )
 
 

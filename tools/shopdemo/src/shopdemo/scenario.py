@@ -1,6 +1,6 @@
 """A simulated shop day, driven through the public commands only (issue 10, `make demo`).
 
-The day, on the simulation clock: staff clock in (some late, one absent), orders arrive over the
+The day, on the simulation clock: the catalogue lists the shop's products (SM-LIST, CAT-7), staff clock in (some late, one absent), orders arrive over the
 morning (some never paid, some out of stock, some corrected before confirmation, a few after the
 14:00 cut-off), the back office confirms them, the 14:00 batch prints and ships (FUL-1..FUL-7),
 after-sales handles a refund before shipping and complaints, staff clock out and the day is
@@ -38,14 +38,32 @@ class Product:
     price: Decimal
     stock: int
     accessories: tuple[str, ...] = ()
+    category: str = "accessories"
+    specifications: dict[str, str] = field(default_factory=dict)
 
 
 CATALOGUE = (
-    Product("TEA-LJ", "西湖龍井", Decimal("128.00"), 200),
-    Product("TEA-PE", "普洱餅茶", Decimal("268.00"), 120),
-    Product("KETTLE", "電熱水壺", Decimal("399.00"), 40, ("電源線", "濾網")),
-    Product("TEASET", "青瓷茶具套裝", Decimal("688.00"), 3, ("禮盒", "說明書")),
+    Product("TEA-LJ", "西湖龍井", Decimal("128.00"), 200, specifications={"material": "綠茶 250g"}),
+    Product("TEA-PE", "普洱餅茶", Decimal("268.00"), 120, specifications={"material": "普洱 357g"}),
+    Product(
+        "KETTLE",
+        "電熱水壺",
+        Decimal("399.00"),
+        40,
+        ("電源線", "濾網"),
+        "electronics",
+        {"model": "K-17", "power": "1800W", "warranty": "1年"},
+    ),
+    Product(
+        "TEASET",
+        "青瓷茶具套裝",
+        Decimal("688.00"),
+        3,
+        ("禮盒", "說明書"),
+        specifications={"material": "青瓷"},
+    ),
 )
+"""The shop's products, listed through the catalogue before the first order (CAT-7)."""
 
 
 @dataclass
@@ -143,8 +161,18 @@ class ShopDay:
                 flows.stock_up(self.client, product.sku, product.stock, f"{run}-{product.sku}", product.name),
             )
             await self.attempt(
-                "accessories", flows.define_accessories(self.client, product.sku, product.accessories)
+                "listing",
+                flows.list_product(
+                    self.client,
+                    product.sku,
+                    product.name,
+                    product.price,
+                    category=product.category,
+                    specifications=product.specifications,
+                    accessories=product.accessories,
+                ),
             )
+        await self.client.quiesce()  # orders and fulfilment have learnt the listed products
         joined = day.replace(day=1) - dt.timedelta(days=1)
         names = ("張偉", "王芳", "李娜", "劉洋", "陳靜", "楊磊", "趙敏", "黃強")
         for index in range(self.settings.staff):

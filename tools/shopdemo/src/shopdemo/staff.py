@@ -25,6 +25,8 @@ OFFICE = Actor("office-1", ("office",))
 ECOM_SUPERVISOR = Actor("ecom-sup-1", ("ecom_supervisor",))
 DIRECT_SUPERVISOR = Actor("direct-sup-1", ("direct_supervisor",))
 SENIOR_LEADER = Actor("senior-1", ("senior_leader",))
+ARTIST = Actor("artist-1", ("web_artist",))
+TECHNICIAN = Actor("tech-1", ("technician",))
 COMPANY_ACCOUNT = "ACME-BANK-001"
 
 STAFF: tuple[Actor, ...] = (
@@ -42,6 +44,8 @@ STAFF: tuple[Actor, ...] = (
     ECOM_SUPERVISOR,
     DIRECT_SUPERVISOR,
     SENIOR_LEADER,
+    ARTIST,
+    TECHNICIAN,
 )
 """Every staff member the demo plays, granted their roles at the start (GrantRole)."""
 READER = ECOM_SUPERVISOR
