@@ -34,6 +34,7 @@ from typing import Any
 import nats
 
 from jetstream_es.identity import Issuer, SigningKey
+from jetstream_es.testing.catalogue import list_products, listed
 from jetstream_es.testing.nats_server import NatsServer, free_port
 from shop_contracts.envelope import Actor
 from shopops import identity
@@ -49,7 +50,7 @@ COMMANDS: dict[str, tuple[str, dict[str, Any]]] = {
         {
             "actor": {"id": "tmall", "roles": ["platform"]},
             "order_id": f"o-{STAMP}",
-            "lines": [{"sku": "SKU-1", "quantity": 2, "unit_price": "19.90"}],
+            "lines": [{"sku": "SKU-1", "quantity": 2, "unit_price": "19.90"}],  # listed first (CAT-7)
             "buyer_id": "b-image",
             "shipping": {"recipient": "王小明", "phone": "13800000000", "address": "上海市浦東新區"},
             "channel": "tmall",
@@ -57,11 +58,12 @@ COMMANDS: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
     "fulfilment": (
-        "DefineProductAccessories",
+        "RecordWarehouseCheck",  # FUL-19 (accessory lists are the catalogue's now, decision 0011)
         {
             "actor": {"id": "keeper-1", "roles": ["warehouse_keeper"]},
-            "sku": f"SKU-{STAMP}",
-            "accessories": ["說明書"],
+            "day": "2026-01-05",
+            "point": "before_work",
+            "locks_ok": True,
         },
     ),
     "aftersales": (
@@ -233,6 +235,9 @@ class Check:
     async def commands(self, url: str) -> None:
         nc = await nats.connect(url, connect_timeout=2)
         try:
+            # orders sell only listed products (CAT-7): the catalogue's ProductListed, as its store
+            # publishes it; orders' read model applies it within moments (CAT-7 answers until then)
+            await list_products(nc, listed("SKU-1", "19.90"))
             for name, (command, body) in COMMANDS.items():
                 subject = f"{name}.commands.{command}"
                 unsigned = json.dumps({"command_id": f"{STAMP}-{name}-unsigned", **body}).encode()
@@ -241,6 +246,11 @@ class Check:
                 try:
                     refused = json.loads((await nc.request(subject, unsigned, timeout=10)).data)
                     msg = await nc.request(subject, data, timeout=10, headers=headers)
+                    for _ in range(50):  # orders' catalogue read model may lag a moment (CAT-7)
+                        if (json.loads(msg.data).get("error") or {}).get("rule") != "CAT-7":
+                            break
+                        await asyncio.sleep(0.2)
+                        msg = await nc.request(subject, data, timeout=10, headers=headers)
                 except (nats.errors.Error, TimeoutError) as exc:
                     self.fail(f"shop/{name} {command}: no answer ({type(exc).__name__})")
                     continue

@@ -156,6 +156,34 @@ class Workload:
         self.figures.acknowledged += 1
         return True
 
+    @property
+    def sku(self) -> str:
+        return f"SKU-{self.run}"[:64]
+
+    async def list_product(self) -> None:
+        """The catalogue lists the run's product through its listing flow, each step by its role
+        (SM-LIST, CAT-1, CAT-6, CAT-8): orders sell only listed products (CAT-7)."""
+        image = {"ref": "img/front.jpg", "kind": "image", "size_bytes": 120000}
+        steps: list[tuple[str, str, dict[str, Any]]] = [
+            (
+                "SelectProduct",
+                "dept_supervisor",
+                {"name": "綠茶", "category": "accessories", "positioning": "主推"},
+            ),
+            ("RecordSellingPoints", "sales_staff", {"selling_points": ["清香"]}),
+            ("RecordPhotography", "dept_supervisor", {"images": [image], "with_staff": ["artist-1"]}),
+            ("RetouchImages", "technician", {"images": [image]}),
+            ("ReviewProductImages", "dept_manager", {"decision": "approve"}),
+            ("EditDetailPage", "web_artist", {"name": "綠茶", "specifications": {"material": "茶葉"}}),
+            ("ApproveLaunch", "dept_manager", {}),
+            ("SetPrice", "dept_supervisor", {"price": "19.90"}),
+            ("ListProduct", "dept_supervisor", {}),
+        ]
+        for name, role, body in steps:
+            actor = {"id": f"{role}-1", "roles": [role]}
+            body = {"command_id": f"{name}-{self.sku}", "actor": actor, "sku": self.sku, **body}
+            assert await self.command("catalog", name, body), f"catalog {name} refused"
+
     async def place(self, i: int) -> None:
         order_id = f"o-{self.run}-{i}"
         ok = await self.command(
@@ -165,12 +193,15 @@ class Workload:
                 "command_id": f"place-{order_id}",
                 "actor": {"id": "tmall", "roles": ["platform"]},
                 "order_id": order_id,
-                "lines": [{"sku": "SKU-1", "quantity": 2, "unit_price": "19.90"}],
+                "lines": [{"sku": self.sku, "quantity": 2, "unit_price": "19.90"}],
                 "buyer_id": f"b-{self.run}-{i}",
                 "shipping": {"recipient": "王小明", "phone": "13800000000", "address": "上海市浦东新区"},
                 "channel": "tmall",
                 "sales_owner": f"s-{self.run}",
             },
+            # CAT-7: orders learn the listing from the CATALOG stream; while a fault delays that,
+            # the platform asks again, as it would
+            retry_rules=("CAT-7",),
         )
         if ok and await self.command(
             "orders",
@@ -230,7 +261,9 @@ class Workload:
         absences: int = ABSENCES,
         workers: int = 6,
     ) -> None:
-        """Orders and absences interleaved, then a refund for every `refund_every`-th order."""
+        """The run's product listed, then orders and absences interleaved, then a refund for every
+        `refund_every`-th order."""
+        await self.list_product()
         jobs: asyncio.Queue[Any] = asyncio.Queue()
         for i in range(max(orders, absences)):
             if i < orders:
