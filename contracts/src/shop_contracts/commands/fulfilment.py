@@ -55,8 +55,9 @@ class SubmitDailyShippingReport(Command):
 
 
 class DefineProductAccessories(Command):
-    """The accessories a product ships with, checked before dispatch (FUL-4). Replaces the old list;
-    an empty list says the product has none."""
+    """Retired (FUL-4, decision 0011): the catalogue keeps the accessory lists
+    (`catalog.commands.SetAccessories`); fulfilment refuses this command `rule_violated` FUL-4,
+    pointing there. Kept so an old client gets that answer instead of `invalid`."""
 
     sku: str = Field(pattern=ID_PATTERN, max_length=64)
     accessories: tuple[str, ...] = Field(default=(), max_length=100)
