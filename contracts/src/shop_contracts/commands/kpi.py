@@ -107,8 +107,8 @@ class ScheduleTraining(Command):
 
 
 class SubmitReport(Command):
-    """KPI-8, C12: a report of `kind` for `period` (a date YYYY-MM-DD, an ISO week YYYY-Www or a
-    month YYYY-MM, by kind)."""
+    """KPI-8, C12, KPI-12: a report of `kind` for `period` (a date YYYY-MM-DD, an ISO week YYYY-Www,
+    a month YYYY-MM, or for the compliance inspection a quarter YYYY-Qn, by kind)."""
 
     kind: ReportKind
     period: str = Field(min_length=7, max_length=10)

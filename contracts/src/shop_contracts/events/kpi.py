@@ -194,10 +194,13 @@ class ReportKind(StrEnum):
     DAILY_REPORT = "daily_report"
     WEEKLY_MEETING_MINUTES = "weekly_meeting_minutes"
     MONTH_END_REPORT = "month_end_report"
+    COMPLIANCE_INSPECTION = "compliance_inspection"
+    """KPI-12: the quarterly inspection of how staff carry out the rules (period YYYY-Qn)."""
 
 
 class ReportSubmitted(EventData):
-    """KPI-8: a report of `kind` for `period` (a date, ISO week or month), by whom and when."""
+    """KPI-8, KPI-12: a report of `kind` for `period` (a date, ISO week, month or quarter), by whom
+    and when."""
 
     kind: ReportKind
     period: str = Field(min_length=4, max_length=16)

@@ -107,8 +107,29 @@ async def test_setting_a_month_plan_schedules_its_items_and_a_submission_cancels
     table = (await k.project(rhythm))["deadlines"]
     async with k.engine.connect() as conn:
         rows = {r.id: r for r in (await conn.execute(select(table))).all()}
-    assert len(rows) == len(month_items("2026-04", POLICY, SHANGHAI, DepartmentCalendar()))
+    assert len(rows) == len(
+        month_items("2026-04", POLICY, SHANGHAI, DepartmentCalendar())
+    )  # Q2 inspection included
     assert rows["report_overdue/daily_report-2026-04-01"].cancelled_at is not None
     assert rows["report_reminder/daily_report-2026-04-01"].cancelled_at is not None
     assert rows["report_overdue/daily_report-2026-04-02"].cancelled_at is None
     assert rows["month_pay/2026-04"].due_at == dt.datetime(2026, 4, 30, 17, 0, tzinfo=dt.UTC)
+
+
+def test_the_quarterly_compliance_inspection_is_due_on_the_quarter_last_day_kpi_12() -> None:
+    april = [i for i in month_items("2026-04", POLICY, SHANGHAI, DepartmentCalendar()) if i.kind == OVERDUE]
+    may = [i for i in month_items("2026-05", POLICY, SHANGHAI, DepartmentCalendar()) if i.kind == OVERDUE]
+    [inspection] = [i for i in april if i.payload["kind"] == "compliance_inspection"]
+    assert inspection.payload["period"] == "2026-Q2"
+    assert inspection.due_at == dt.datetime(2026, 6, 30, 18, 0, tzinfo=SHANGHAI)
+    assert inspection.id in {i.id for i in may}  # the same item: scheduled once
+
+
+async def test_the_inspection_is_submitted_for_a_quarter_kpi_12() -> None:
+    k = Kpi(now=dt.datetime(2026, 6, 29, 10, 0, tzinfo=TZ))
+    await k.app.when(
+        SubmitReport(
+            command_id="insp-1", actor=SUPERVISOR, kind=ReportKind.COMPLIANCE_INSPECTION, period="2026-Q2"
+        )
+    )
+    assert k.app.types(aggregate="Report") == ["ReportSubmitted"]

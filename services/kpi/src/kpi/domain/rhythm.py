@@ -4,7 +4,9 @@ When a month's plan is first set (a target or quota for it), its due items are k
 report of every working day of the department calendar (C4), the Friday statistics of every ISO
 week whose Friday is in the month and the minutes of the Monday 10:00 meeting of every week whose
 Monday is in it, the 1st-of-month statistics of the month (due on the 1st of the next), the
-month-end report (due its last day), and the month's pay run on the 1st of the next month
+month-end report (due its last day), the compliance inspection of the month's quarter (KPI-12,
+due the quarter's last day; scheduled once however many of its months are planned), and the
+month's pay run on the 1st of the next month
 (`month_pay_at`). Each report item has a reminder `reminder_lead_min` before its due time.
 """
 
@@ -64,6 +66,7 @@ def month_items(month: str, policy: KpiPolicy, tz: ZoneInfo, calendar: Departmen
             reports.append((ReportKind.WEEKLY_MEETING_MINUTES, _week(day)))
         day += dt.timedelta(days=1)
     reports += [(ReportKind.MONTHLY_STATISTICS, month), (ReportKind.MONTH_END_REPORT, month)]
+    reports.append((ReportKind.COMPLIANCE_INSPECTION, f"{first.year}-Q{(first.month - 1) // 3 + 1}"))
     items = [item for kind, period in reports for item in report_items(kind, period, policy, tz)]
     pay_at = dt.datetime.combine(last + dt.timedelta(days=1), policy.month_pay_at, tzinfo=tz)
     items.append(DueItem(f"{MONTH_PAY}/{month}", MONTH_PAY, month, pay_at, {"month": month}))

@@ -10,6 +10,8 @@
   statistics: the month, due the 1st of the next; Monday meeting minutes: the ISO week, due its
   Monday by 12:00; month-end report: the month, due its last day). Submitted after the due time
   it is recorded `late`.
+- KPI-12: the quarterly compliance inspection of staff is a report of its quarter (`2026-Q2`),
+  due the quarter's last day.
 - KPI-8 reminders: a report not yet submitted is reminded (`ReportDue`) `reminder_lead_min`
   before its due time and reported `ReportOverdue` at it, each once.
 """
@@ -145,6 +147,7 @@ def schedule(state: Once, cmd: ScheduleTraining, policy: KpiPolicy, now: dt.date
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
 def report_id(kind: ReportKind, period: str) -> str:
@@ -166,6 +169,12 @@ def due_at(kind: ReportKind, period: str, policy: KpiPolicy, tz: ZoneInfo) -> dt
             weekday = 5 if kind is ReportKind.WEEKLY_STATISTICS else 1
             day = dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), weekday)
             until = r.statistics_until if weekday == 5 else r.meeting_minutes_until
+        elif kind is ReportKind.COMPLIANCE_INSPECTION:
+            q = _QUARTER.match(period)
+            if q is None:
+                raise ValueError
+            _, day = bounds(f"{q.group(1)}-{int(q.group(2)) * 3:02d}")
+            until = r.month_end_until
         else:
             if not _MONTH.match(period):
                 raise ValueError
@@ -179,6 +188,7 @@ def due_at(kind: ReportKind, period: str, policy: KpiPolicy, tz: ZoneInfo) -> dt
             ReportKind.DAILY_REPORT: "a date YYYY-MM-DD",
             ReportKind.WEEKLY_STATISTICS: "an ISO week YYYY-Www",
             ReportKind.WEEKLY_MEETING_MINUTES: "an ISO week YYYY-Www",
+            ReportKind.COMPLIANCE_INSPECTION: "a quarter YYYY-Qn",
         }
         raise InvalidCommand(
             f"KPI-8: the period of a {kind.value} is {forms.get(kind, 'a month YYYY-MM')}",
