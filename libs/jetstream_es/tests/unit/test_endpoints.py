@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import structlog.testing
 from pydantic import AwareDatetime, ValidationError, model_validator
 
 from jetstream_es.clock import FixedClock
@@ -163,6 +164,27 @@ async def test_an_unexpected_error_is_answered_unavailable_instead_of_crashing()
 
     assert error_of(reply).code == ErrorCode.UNAVAILABLE
     assert "secret internals" not in error_of(reply).message
+
+
+async def test_an_unexpected_error_is_logged_with_its_traceback_for_the_operator() -> None:
+    """The reply says "it was logged": the log line carries the exception itself, so an operator
+    sees where the defect is; a refusal by the domain is logged without one."""
+    with structlog.testing.capture_logs() as logs:
+        await run_command(Increment, failing_with(KeyError("secret internals")), body())
+        await run_command(Increment, failing_with(RuleViolated("no", "ORD-1")), body())
+        await run_query(CounterTotal, _failing_total, b'{"counter_id": "c1"}')
+
+    defect, refusal, query = logs
+    assert defect["log_level"] == "error"
+    assert isinstance(defect["exc_info"], KeyError)
+    assert refusal["log_level"] == "warning"
+    assert "exc_info" not in refusal
+    assert query["log_level"] == "error"
+    assert isinstance(query["exc_info"], RuntimeError)
+
+
+async def _failing_total(query: CounterTotal) -> int:
+    raise RuntimeError("db gone")
 
 
 async def test_a_refusal_serialises_to_the_wire_reply() -> None:

@@ -232,8 +232,11 @@ async def run_command(
                 result = await handler(parsed)
         except Exception as exc:
             reply = error_reply(exc, parsed)
-            level = "warning" if isinstance(exc, DomainError | InvalidAggregateId) else "error"
-            getattr(log, level)("command_refused", code=reply.error and reply.error.code, error=str(exc))
+            code = reply.error and reply.error.code
+            if isinstance(exc, DomainError | InvalidAggregateId):
+                log.warning("command_refused", code=code, error=str(exc))
+            else:  # a defect or an outage: the operator needs where it happened, not only what
+                log.error("command_refused", code=code, error=str(exc), exc_info=exc)
             return reply
     return Reply(
         ok=True, aggregate_id=result.aggregate_id, version=result.version, events=list(result.event_ids)
@@ -284,7 +287,10 @@ async def run_query(
         with acting_as(proven) if proven is not None else contextlib.nullcontext(None):
             result = await handler(parsed)
     except Exception as exc:
-        log.warning("query_failed", query=model.query_name, error=repr(exc))
+        if isinstance(exc, DomainError | InvalidAggregateId):
+            log.warning("query_failed", query=model.query_name, error=repr(exc))
+        else:  # a defect or an outage: with its traceback
+            log.error("query_failed", query=model.query_name, error=repr(exc), exc_info=exc)
         return error_reply(exc, parsed)
     return Reply(ok=True, result=result)
 
