@@ -197,3 +197,32 @@ async def test_a_dropped_dead_letter_records_its_reason_and_cannot_be_retried(
     assert reply["error"]["code"] == "conflict"
     missing = await ask(nc, "sample.admin.RetryDeadLetter", {"dlq_seq": 999, "by": "ops"})
     assert missing["error"]["code"] == "not_found"
+
+
+async def test_operators_without_jetstream_rights_list_and_drop_a_services_dead_letters(
+    nc: Client, sample: ServiceRuntime, flaky: FlakyCounterTotals
+) -> None:
+    """The back office's operators (issue 18) ask the service itself: `DeadLetters` lists its own,
+    `DropDeadLetter` records who and why and needs a reason; a second drop is a conflict."""
+    flaky.broken.add("lost")
+    await counters(nc, ["lost"], 0)
+    await caught_up(sample)
+    listed = await ask(nc, "sample.admin.DeadLetters", {})
+    assert listed["ok"], listed
+    [row] = listed["result"]["dead_letters"]
+    assert (row["service"], row["status"], row["reason"]) == ("sample", "open", "handler_failed")
+    no_reason = await ask(nc, "sample.admin.DropDeadLetter", {"dlq_seq": row["dlq_seq"], "by": "ops"})
+    assert no_reason["error"]["code"] == "invalid"
+    assert "reason" in no_reason["error"]["message"]
+    body = {"dlq_seq": row["dlq_seq"], "by": "ops", "reason": "a test counter"}
+    dropped = await ask(nc, "sample.admin.DropDeadLetter", body)
+    assert dropped["ok"], dropped
+    assert (await dead_letter(nc, row["dlq_seq"])).status == "dropped"
+    again = await ask(nc, "sample.admin.DropDeadLetter", body)
+    assert again["error"]["code"] == "conflict"
+    assert (await ask(nc, "sample.admin.DeadLetters", {}))["result"]["dead_letters"] == []
+    everything = await ask(nc, "sample.admin.DeadLetters", {"include_resolved": True})
+    [resolved] = everything["result"]["dead_letters"]
+    assert resolved["resolution"]["reason"] == "a test counter"
+    missing = await ask(nc, "sample.admin.DropDeadLetter", {"dlq_seq": 999, "by": "ops", "reason": "x"})
+    assert missing["error"]["code"] == "not_found"

@@ -22,7 +22,10 @@ admin endpoints: everything except other users' inboxes) and one user per client
 `bench`, and the web back office `backoffice`): commands and queries of every service and only
 its own inboxes `_INBOX_<user>.>`, so no client program reads another's replies (decision 0010);
 the back office also subscribes to the services' events (`<svc>.events.>`) for its pages' live
-updates (issue 18), and publishes none.
+updates (issue 18), and publishes none; it also sends the operators' admin requests
+(`<svc>.admin.>`, `ADMIN_CLIENTS`) for its operators' screen, each refused by the service unless
+its token names a person holding `operator` (decision 0009), and the services may publish replay
+progress under its inbox (`_INBOX_backoffice.progress.<svc>.*`) as under the operator's.
 Commands carry their `actor` inside the body; the NATS user says which program sent it, not
 which person.
 
@@ -54,6 +57,10 @@ clients; `shopctl` for its non-operator use, the operator's user stays `operator
 EVENT_WATCHERS: tuple[str, ...] = ("backoffice",)
 """Client programs that also subscribe to every service's events (`<svc>.events.>`, core NATS):
 the back office's live updates of open pages (issue 18). Read only: they publish no event."""
+ADMIN_CLIENTS: tuple[str, ...] = ("backoffice",)
+"""Client programs that also send `<svc>.admin.>` (the back office's operators' screen, issue 18):
+the service still refuses a request whose token does not name a holder of `operator`; replay
+progress comes back under their own inbox (`_INBOX_<user>.progress.<svc>.*`)."""
 ROUTE = "route"
 RESPONSE_EXPIRES = "2m"  # a reply later than this is refused (clients give up after seconds)
 USERS_FILE = "users.json"
@@ -110,6 +117,7 @@ def service_permissions(spec: ServiceSpec) -> Permissions:
         f"dlq.{svc}.>",
         f"{svc}.queries.Health",
         progress_inbox(inbox_prefix(OPERATOR), svc, "*"),  # `shopctl replay` progress (0010)
+        *(progress_inbox(inbox_prefix(user), svc, "*") for user in ADMIN_CLIENTS),  # issue 18
     ]
     if svc in KEY_STREAMS:  # its own key stream (decision 0006): write and read its keys
         publish.append(keys_filter(svc))
@@ -143,7 +151,8 @@ def client_permissions(services: Sequence[str], user: str) -> Permissions:
     """A client program `user`: request/reply on the services' commands and queries, and read only
     its own replies (`_INBOX_<user>.>`), never another program's (decision 0010); an event watcher
     (`EVENT_WATCHERS`, the back office) also subscribes to every service's events (issue 18)."""
-    publish = [f"{s}.{kind}.>" for s in services for kind in ("commands", "queries")]
+    kinds = ("commands", "queries", "admin") if user in ADMIN_CLIENTS else ("commands", "queries")
+    publish = [f"{s}.{kind}.>" for s in services for kind in kinds]
     events = [f"{s}.events.>" for s in services] if user in EVENT_WATCHERS else []
     return Permissions(tuple(publish), (inbox(user), *events))
 

@@ -1,7 +1,9 @@
 """Operators' endpoints (what `shopctl` talks to) on `<service>.admin.<Name>` (decision 0007).
 
 `ReplayProjection` (with `dry_run` and progress messages), `RetryDeadLetter`, `PauseProjection`,
-`ResumeProjection`: the request models and their handlers. They change state, so they are not
+`ResumeProjection`, and `DeadLetters` / `DropDeadLetter` (the service's own dead letters listed
+and given up with a reason, for operators who hold no JetStream rights of their own: the back
+office's operators' screen, issue 18): the request models and their handlers. They change state, so they are not
 queries: their base is `AdminRequest`, served by `run_admin`; the wire is the one of queries (a JSON
 body, a `Reply`), unchanged.
 """
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import structlog
 from pydantic import BaseModel, ConfigDict, Field
 
-from jetstream_es.dlq import DeadLetterError, dead_letter, original_headers, resolve
+from jetstream_es.dlq import DeadLetterError, dead_letter, dead_letters, original_headers, resolve
 from jetstream_es.errors import Conflict, InvalidCommand, NotFound
 from jetstream_es.projection.failures import DeadLetterRefused
 from jetstream_es.projection.rebuild import RebuildProgress
@@ -101,6 +103,33 @@ async def retry_dead_letter(runtime: ServiceRuntime, query: RetryDeadLetter) -> 
     }
 
 
+async def list_dead_letters(runtime: ServiceRuntime, query: DeadLetters) -> dict[str, Any]:
+    """This service's dead letters, oldest first (open ones; `include_resolved`: all)."""
+    letters = await dead_letters(runtime.nc, service=runtime.name)
+    rows = [d.summary() for d in letters if query.include_resolved or d.resolution is None]
+    return {"service": runtime.name, "dead_letters": rows[-query.limit :]}
+
+
+async def drop_dead_letter(runtime: ServiceRuntime, query: DropDeadLetter) -> dict[str, Any]:
+    """Give one of this service's dead letters up, recording who and why (it stays in the DLQ)."""
+    try:
+        letter = await dead_letter(runtime.nc, query.dlq_seq)
+    except DeadLetterError as exc:
+        raise NotFound(str(exc)) from None
+    if letter.service != runtime.name:
+        raise InvalidCommand(
+            f"dead letter {query.dlq_seq} belongs to {letter.service}, not {runtime.name}",
+            fields=["dlq_seq"],
+        )
+    try:
+        resolution = await resolve(
+            runtime.nc, letter, "dropped", query.reason, query.by, at=runtime.clock.now()
+        )
+    except DeadLetterError as exc:
+        raise Conflict(str(exc)) from None
+    return {"dlq_seq": letter.dlq_seq, "dropped": True, "resolution_seq": resolution.seq}
+
+
 async def pause(runtime: ServiceRuntime, query: PauseProjection) -> dict[str, Any]:
     runner = runtime.runner(query.projection)
     await runner.pause()
@@ -165,6 +194,23 @@ class RetryDeadLetter(AdminRequest):
     dlq_seq: int = Field(ge=1, description="the dead letter's sequence in the DLQ stream")
     by: str = Field(min_length=1, max_length=128, description="the operator")
     reason: str = Field(default="", max_length=2000, description="e.g. the fix that was deployed")
+
+
+class DeadLetters(AdminRequest):
+    """This service's dead letters with their errors and resolutions (operators; `shopctl dlq
+    list` reads the DLQ stream itself)."""
+
+    include_resolved: bool = Field(default=False, description="retried and dropped ones too")
+    limit: int = Field(default=200, ge=1, le=1000, description="the newest this many")
+
+
+class DropDeadLetter(AdminRequest):
+    """Give a dead letter of this service up (operators, as `shopctl dlq drop`); the reason is
+    recorded and required."""
+
+    dlq_seq: int = Field(ge=1, description="the dead letter's sequence in the DLQ stream")
+    by: str = Field(min_length=1, max_length=128, description="the operator")
+    reason: str = Field(min_length=1, max_length=2000, description="why it is dropped (recorded)")
 
 
 class PauseProjection(AdminRequest):

@@ -50,11 +50,15 @@ from jetstream_es.roles import QueryRoles
 from jetstream_es.service.admin import (
     A,
     AdminRequest,
+    DeadLetters,
+    DropDeadLetter,
     PauseProjection,
     ReplayProjection,
     ResumeProjection,
     RetryDeadLetter,
     admin_subject,
+    drop_dead_letter,
+    list_dead_letters,
     pause,
     replay,
     resume,
@@ -147,6 +151,8 @@ class ServiceRuntime:
         self._admin(RetryDeadLetter, self._retry_dead_letter)
         self._admin(PauseProjection, self._pause)
         self._admin(ResumeProjection, self._resume)
+        self._admin(DeadLetters, self._dead_letters)  # the back office's operators (issue 18)
+        self._admin(DropDeadLetter, self._drop_dead_letter)
 
     # -- wiring (before start) ------------------------------------------------------------
 
@@ -385,6 +391,12 @@ class ServiceRuntime:
 
     async def _retry_dead_letter(self, query: RetryDeadLetter) -> dict[str, Any]:
         return await retry_dead_letter(self, query)
+
+    async def _dead_letters(self, query: DeadLetters) -> dict[str, Any]:
+        return await list_dead_letters(self, query)
+
+    async def _drop_dead_letter(self, query: DropDeadLetter) -> dict[str, Any]:
+        return await drop_dead_letter(self, query)
 
     async def _pause(self, query: PauseProjection) -> dict[str, Any]:
         return await pause(self, query)
