@@ -89,6 +89,21 @@ def nats_router(runtime: RuntimeSettings) -> Any:
     return NatsRouter(**options)
 
 
+def watch_events(router: Any, live: Live, services: list[str]) -> None:
+    """Core NATS subscriptions to `<service>.events.>` feeding the live pages. They never reply
+    (`no_reply`): an event append is a JetStream publish whose reply subject waits for the
+    stream's PubAck, and an empty answer from here would reach the service first."""
+
+    for service in services:
+
+        async def on_event(message: NatsMessage) -> None:
+            change = Change.of(message.raw_message.subject, (message.headers or {}).get(Header.EVENT_TYPE))
+            if change is not None:
+                live.publish(change)
+
+        router.subscriber(f"{service}.events.>", no_reply=True)(on_event)
+
+
 async def first_start(backoffice: Backoffice, settings: BackofficeSettings, setup_key: Path) -> str | None:
     """Open the first administrator's account when there is none; returns its one-time link."""
     store = backoffice.store
@@ -136,14 +151,7 @@ def build(
         return data
 
     live = Live()
-    for spec in installed_services():
-
-        async def on_event(message: NatsMessage) -> None:
-            change = Change.of(message.raw_message.subject, (message.headers or {}).get(Header.EVENT_TYPE))
-            if change is not None:
-                live.publish(change)
-
-        router.subscriber(f"{spec.name}.events.>")(on_event)
+    watch_events(router, live, [spec.name for spec in installed_services()])
 
     public = settings.public_url or f"http://{settings.host}:{settings.port}"
     backoffice = Backoffice(
