@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter
 
-from backoffice.web.screens import accounts, employee
+from backoffice.web.screens import accounts, approvals, employee, service
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class Screen:
 
 SCREENS: list[Screen] = [
     # role homes: add yours here, before the employee home (issue 18 part 3)
+    Screen("service", "/service", service.ROLES, "Customer service", service.router),
+    Screen("approvals", "/approvals", approvals.ROLES, "Approval inbox", approvals.router),
     Screen("accounts", "/accounts", accounts.ROLES, "Staff accounts", accounts.router),
     Screen("employee", "/me", None, "My day", employee.router),
 ]

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from backoffice.shop import ShopReply
 from backoffice.web.core import Person, SignedIn, bo, redirect, render
@@ -181,13 +181,7 @@ def _forms(person: Person, errored: dict[str, Form] | None = None) -> dict[str, 
     return forms
 
 
-async def _home(
-    request: Request,
-    person: Person,
-    *,
-    errored: dict[str, Form] | None = None,
-    refused: ShopReply | None = None,
-) -> Response:
+async def _board(request: Request, person: Person) -> dict[str, Any]:
     shop, now = bo(request).shop, _now(request)
     board = await shop.query("aftersales", ComplaintBoard(), person.actor)
     complaints: list[dict[str, Any]] = []
@@ -344,6 +338,27 @@ async def case_page(request: Request, person: SignedIn, case_id: str) -> Respons
     return await _case_page(request, person, case_id)
 
 
+def _inspection(posted: dict[str, str], person: Person, command_id: str, case_id: str) -> Command | ShopReply:
+    """InspectReturn from the form: the accessories found and missing one per line (AS-7)."""
+    lists = {f: [x.strip() for x in posted.get(f, "").splitlines() if x.strip()] for f in LIST_FIELDS}
+    document: dict[str, Any] = {
+        "command_id": command_id,
+        "actor": person.actor,
+        "case_id": case_id,
+        "goods_match": posted.get("goods_match") in ("on", "true", "1"),
+        "damaged": posted.get("damaged") in ("on", "true", "1"),
+        "note": posted.get("note", ""),
+        **lists,
+    }
+    try:
+        return a.InspectReturn.model_validate(document)
+    except ValidationError as exc:
+        fields = {".".join(str(p) for p in e["loc"][:1]) or "(body)": e["msg"] for e in exc.errors()}
+        return ShopReply(
+            False, code="invalid", message=f"InspectReturn is not valid: {', '.join(fields)}", fields=fields
+        )
+
+
 @router.post("/cases/{case_id}/{slug}", response_class=HTMLResponse)
 async def case_action(request: Request, person: SignedIn, case_id: str, slug: str) -> Response:
     action = next((x for x in CASE_ACTIONS if x.slug == slug), None)
@@ -354,23 +369,12 @@ async def case_action(request: Request, person: SignedIn, case_id: str, slug: st
     fixed = {action.id_field: case_id}
     reply: ShopReply
     if action.model is a.InspectReturn:  # the accessory lists, one per line (AS-7)
-        document = {k: v for k, v in posted.items() if k not in LIST_FIELDS}
-        command = parse_form(action.model, document, person.actor, shop.new_command_id(), fixed)
-        if isinstance(command, Command):
-            lists = {
-                f: tuple(x.strip() for x in posted.get(f, "").splitlines() if x.strip()) for f in LIST_FIELDS
-            }
-            try:
-                command = action.model.model_validate({**command.model_dump(), **lists})
-            except ValueError as exc:
-                command = ShopReply(
-                    False, code="invalid", message=str(exc), fields={f: str(exc) for f in LIST_FIELDS}
-                )
+        inspection = _inspection(posted, person, shop.new_command_id(), case_id)
         reply = (
-            command
-            if isinstance(command, ShopReply)
-            else await shop.command(action.service, command, person.actor)
-        )  # type: ignore[arg-type]
+            inspection
+            if isinstance(inspection, ShopReply)
+            else await shop.command(action.service, inspection, person.actor)
+        )
     else:
         reply = await _send(request, person, action.model, action.service, posted, fixed)
     if not reply.ok:
