@@ -131,15 +131,27 @@ def _columns(doc: Printable, width: float) -> list[float]:
 def render(doc: Printable) -> bytes:
     """The document as PDF bytes (A4, as many pages as the table needs; totals, signatures and
     stamp on the last page). Safe to call from several threads: one document is drawn at a time."""
+    return render_all((doc,))
+
+
+def render_all(docs: Sequence[Printable], title: str | None = None) -> bytes:
+    """Several documents as one PDF to print at once (a month's payslips, a day's batch): each
+    starts on a new page and is drawn exactly as `render` draws it alone; `title` names the file
+    (default: the first document's title and number)."""
+    if not docs:
+        raise ValueError("render_all: no document to print")
     with _DRAWING:
-        return _render(doc)
+        font = _font()
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=font, initialFontSize=11)
+        canvas.setTitle(title or f"{docs[0].title} {docs[0].number}")
+        for doc in docs:
+            _draw(canvas, doc, font)
+        canvas.save()
+        return buffer.getvalue()
 
 
-def _render(doc: Printable) -> bytes:
-    font = _font()
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=font, initialFontSize=11)
-    canvas.setTitle(f"{doc.title} {doc.number}")
+def _draw(canvas: Canvas, doc: Printable, font: str) -> None:
     width, height = float(A4[0]), float(A4[1])
     inner = width - 2 * MARGIN
     pages = [1]
@@ -221,8 +233,6 @@ def _render(doc: Printable) -> bytes:
         # under the signature lines, right-hand side, as the keeper seals the note (FUL-6)
         _stamp(canvas, doc.stamp, width - MARGIN - 70, max(y - STAMP_RADIUS, MARGIN + STAMP_RADIUS + LINE))
     canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
 
 
 def _signatures(canvas: Canvas, signatures: Sequence[tuple[str, str]], y: float, inner: float) -> None:
