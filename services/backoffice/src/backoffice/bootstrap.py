@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,13 +150,29 @@ def build(
         data: bytes = response.body
         return data
 
+    async def listen(
+        subject: str, on_message: Callable[[bytes], Awaitable[None]]
+    ) -> Callable[[], Awaitable[None]]:
+        async def deliver(msg: Any) -> None:
+            await on_message(msg.data)
+
+        subscription = await router.broker.connection.subscribe(subject, cb=deliver)
+        unsubscribe: Callable[[], Awaitable[None]] = subscription.unsubscribe
+        return unsubscribe
+
     live = Live()
     watch_events(router, live, [spec.name for spec in installed_services()])
 
     public = settings.public_url or f"http://{settings.host}:{settings.port}"
     backoffice = Backoffice(
         store=store,
-        shop=Shop(send, issuer, timeout=settings.request_timeout),
+        shop=Shop(
+            send,
+            issuer,
+            timeout=settings.request_timeout,
+            listen=listen,
+            inbox_prefix=runtime.inbox_prefix(runtime.nats_user or NATS_USER),
+        ),
         live=live,
         clock=clock or SystemClock(),
         policy=settings.policy,

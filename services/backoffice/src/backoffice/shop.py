@@ -14,6 +14,7 @@ answer at all is `unavailable` naming the subject.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -21,6 +22,8 @@ import nats.errors
 from pydantic import ValidationError
 
 from jetstream_es.identity import Issuer
+from jetstream_es.service.admin import AdminRequest, admin_subject
+from jetstream_es.settings import progress_inbox
 from shop_contracts.envelope import Actor
 from shop_contracts.errors import ErrorCode, Reply
 from shop_contracts.messages import Command, Query
@@ -35,6 +38,15 @@ class Requester(Protocol):
     """What sends one request and returns the raw reply body (FastStream's broker in production)."""
 
     async def __call__(self, subject: str, body: bytes, headers: dict[str, str], seconds: float) -> bytes: ...
+
+
+class Listener(Protocol):
+    """Subscribes `on_message` to `subject` (core NATS) and returns how to unsubscribe: replay
+    progress under the back office's own inbox (decision 0010)."""
+
+    async def __call__(
+        self, subject: str, on_message: Callable[[bytes], Awaitable[None]]
+    ) -> Callable[[], Awaitable[None]]: ...
 
 
 @dataclass(frozen=True)
@@ -80,24 +92,40 @@ class ShopReply:
 class Shop:
     """`command(service, cmd, actor)` and `query(service, query, actor)` with per-request tokens."""
 
-    def __init__(self, send: Requester, issuer: Issuer, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        send: Requester,
+        issuer: Issuer,
+        *,
+        timeout: float = 10.0,
+        listen: Listener | None = None,
+        inbox_prefix: str = "_INBOX_backoffice",
+    ) -> None:
         self._send, self._issuer, self.timeout = send, issuer, timeout
+        self.listen, self.inbox_prefix = listen, inbox_prefix
 
     @staticmethod
     def new_command_id(prefix: str = "bo") -> str:
         return f"{prefix}-{uuid.uuid4().hex}"
 
     async def request(
-        self, subject: str, body: bytes, actor: Actor | None, issuer: Issuer | None = None
+        self,
+        subject: str,
+        body: bytes,
+        actor: Actor | None,
+        issuer: Issuer | None = None,
+        *,
+        seconds: float | None = None,
     ) -> ShopReply:
         signer = issuer or self._issuer
         headers = signer.headers(actor, subject, body) if actor is not None else {}
+        seconds = seconds or self.timeout
         try:
-            raw = await self._send(subject, body, headers, self.timeout)
+            raw = await self._send(subject, body, headers, seconds)
         except nats.errors.NoRespondersError:
             return ShopReply.unavailable(f"nobody answers {subject}: is the service running?")
         except (nats.errors.TimeoutError, TimeoutError):
-            return ShopReply.unavailable(f"no answer on {subject} within {self.timeout:g}s")
+            return ShopReply.unavailable(f"no answer on {subject} within {seconds:g}s")
         try:
             return ShopReply.of(Reply.model_validate_json(raw))
         except ValidationError:
@@ -115,6 +143,19 @@ class Shop:
     async def query(self, service: str, query: Query, actor: Actor) -> ShopReply:
         body = query.model_dump_json(exclude_none=True).encode()
         return await self.request(query_subject(service, query.query_name), body, actor)
+
+    async def admin(
+        self, service: str, request: AdminRequest, actor: Actor, *, seconds: float | None = None
+    ) -> ShopReply:
+        """An operators' request (`<service>.admin.<Name>`, what `shopctl` sends) signed for the
+        person: the service refuses it unless they hold `operator` (decision 0009)."""
+        body = request.model_dump_json(exclude_none=True).encode()
+        return await self.request(admin_subject(service, request.admin_name), body, actor, seconds=seconds)
+
+    def progress_subject(self, service: str) -> str:
+        """A fresh subject under the back office's own inbox where `service` may publish a
+        replay's progress (decision 0010)."""
+        return progress_inbox(self.inbox_prefix, service, uuid.uuid4().hex)
 
     async def roles_of(self, person_id: str) -> tuple[str, ...] | ShopReply:
         """What the grants say `person_id` holds now (IDN-6), or the reply that says why not."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter
 
-from backoffice.web.screens import accounts, approvals, employee, service
+from backoffice.web.screens import accounts, approvals, employee, manager, operators, service
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ SCREENS: list[Screen] = [
     # role homes: add yours here, before the employee home (issue 18 part 3)
     Screen("service", "/service", service.ROLES, "Customer service", service.router),
     Screen("approvals", "/approvals", approvals.ROLES, "Approval inbox", approvals.router),
+    Screen("manager", "/manager", manager.ROLES, "Department dashboard", manager.router),
+    Screen("operators", "/operators", operators.ROLES, "Operations", operators.router),
     Screen("accounts", "/accounts", accounts.ROLES, "Staff accounts", accounts.router),
     Screen("employee", "/me", None, "My day", employee.router),
 ]
