@@ -66,6 +66,7 @@ RESULTS = Path(__file__).parent / "results" / "system.json"
 TZ = ZoneInfo("Asia/Shanghai")
 DAY = dt.date(2026, 11, 2)  # a Monday
 TEA = Line("SKU-TEA", 1, Decimal("59.00"))
+TEA_SPECS = {"material": "綠茶 250g"}
 
 
 @dataclass(frozen=True)
@@ -317,10 +318,13 @@ async def run_shop(sizes: Sizes, work: Path, url: str) -> dict[str, Any]:
         client = ShopClient(nc, prefix="bench", timeout=60, identity=bench_identity, reader=READER)
         clock = SimClock(client)
         await clock.set(at(9))
+        # orders sell only what the catalogue lists (CAT-7): the tea goes through the listing flow
+        await flows.list_product(
+            client, TEA.sku, "西湖龍井", TEA.unit_price, category="accessories", specifications=TEA_SPECS
+        )
         await flows.stock_up(
             client, TEA.sku, sizes.orders * 2 + sizes.latency_orders * 2, "L-BENCH", "西湖龍井"
         )
-        await flows.define_accessories(client, TEA.sku, ())
         with MemoryWatch(shop.pids) as memory:
             log(f"saturation: {sizes.orders} lifecycles, {sizes.concurrency} in flight ...")
             profiler = Profiler(shop.pids, work)
