@@ -101,6 +101,8 @@ KPI_TRAINING: Final = AggregateRef("kpi", "Training")
 """A training session (KPI-10); id the session id."""
 KPI_REPORT: Final = AggregateRef("kpi", "Report")
 """A due report (KPI-8); id <kind>-<period>."""
+KPI_DAILY_LOGIN: Final = AggregateRef("kpi", "DailyLogin")
+"""An employee's daily log-in to the sales accounts (KPI-11); id <employee>-<YYYY-MM-DD>."""
 
 ALL: Final[tuple[AggregateRef, ...]] = tuple(
     value for value in list(globals().values()) if isinstance(value, AggregateRef)

@@ -113,3 +113,10 @@ class SubmitReport(Command):
     kind: ReportKind
     period: str = Field(min_length=7, max_length=10)
     summary: str = Field(default="", max_length=5000)
+
+
+class AcknowledgeDailyLogin(Command):
+    """KPI-11: the employee (the actor) confirms having logged in to `accounts` today (business
+    day, the service's clock): by default the sales Aliwangwang account and the work QQ."""
+
+    accounts: tuple[str, ...] = Field(default=("aliwangwang", "qq"), min_length=1, max_length=10)

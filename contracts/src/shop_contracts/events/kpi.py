@@ -227,3 +227,22 @@ class ReportOverdue(EventData):
     period: str = Field(min_length=4, max_length=16)
     due_at: AwareDatetime
     detected_at: AwareDatetime
+
+
+class DailyLoginAcknowledged(EventData):
+    """KPI-11: the employee logged in to the sales accounts (Aliwangwang, the work QQ) on `day`."""
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    day: dt.date
+    accounts: tuple[str, ...] = Field(min_length=1, max_length=10)
+    acknowledged_at: AwareDatetime
+    late: bool
+
+
+class DailyLoginMissed(EventData):
+    """KPI-11: no log-in acknowledged by `due_at` on a working day (emitted once)."""
+
+    employee_id: str = Field(pattern=ID_PATTERN)
+    day: dt.date
+    due_at: AwareDatetime
+    detected_at: AwareDatetime

@@ -25,6 +25,7 @@ from kpi.application.rhythm import RhythmFirer
 from kpi.domain.month_pay import MonthFacts
 from kpi.domain.policy import KpiPolicy
 from shop_contracts.commands.kpi import (
+    AcknowledgeDailyLogin,
     AssignTask,
     CalculateMonthPay,
     CompleteAppraisal,
@@ -48,6 +49,7 @@ COMMANDS = (
     AssignTask,
     ScheduleTraining,
     SubmitReport,
+    AcknowledgeDailyLogin,
 )
 QUERIES = (q.SalesReport, q.SatisfactionReport, q.ProcessingReport, q.RoiReport, q.MonthPay, q.Appraisal)
 
@@ -94,6 +96,7 @@ class KpiService:
         rt.command(AssignTask, cmds.assign)
         rt.command(ScheduleTraining, cmds.schedule)
         rt.command(SubmitReport, cmds.submit)
+        rt.command(AcknowledgeDailyLogin, cmds.acknowledge_login)
         for projection in (self.orders, self.aftersales, self.figures, self.rhythm):
             rt.projection(projection)
         rt.scheduler(self.scheduler)

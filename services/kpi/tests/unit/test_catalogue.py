@@ -22,7 +22,7 @@ DEPLOYED = {
         ),
     ),
     "kpi-figures": ("KPI", ("kpi.events.MonthPay.>", "kpi.events.Appraisal.>")),
-    "kpi-rhythm": ("KPI", ("kpi.events.MonthPlan.>", "kpi.events.Report.>")),
+    "kpi-rhythm": ("KPI", ("kpi.events.MonthPlan.>", "kpi.events.Report.>", "kpi.events.DailyLogin.>")),
 }
 
 
@@ -40,6 +40,7 @@ def test_the_runtime_lists_what_kpi_appends_its_commands_and_queries_0007() -> N
             "Task",
             "Training",
             "Report",
+            "DailyLogin",
         ]
         assert set(runtime.command_handlers) == set(COMMANDS)
         assert set(QUERIES) <= set(runtime.query_handlers)

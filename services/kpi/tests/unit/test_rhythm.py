@@ -7,17 +7,36 @@ import datetime as dt
 from collections import Counter
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from jetstream_es.deadlines import Deadline
 from jetstream_es.department_calendar import DepartmentCalendar
+from jetstream_es.errors import RuleViolated
 from kpi.adapters.rhythm import RhythmDeadlines
 from kpi.application.rhythm import RhythmFirer
 from kpi.domain.policy import KpiPolicy
-from kpi.domain.rhythm import MONTH_PAY, OVERDUE, REMINDER, DueItem, month_items, report_items
+from kpi.domain.rhythm import (
+    LOGIN,
+    MONTH_PAY,
+    OVERDUE,
+    REMINDER,
+    DueItem,
+    login_items,
+    month_items,
+    report_items,
+)
 from shop_contracts.aggregates import ORDERS_ORDER
-from shop_contracts.commands.kpi import SubmitReport
-from shop_contracts.events.kpi import PerformancePayCalculated, ReportDue, ReportKind, ReportOverdue
+from shop_contracts.commands.kpi import AcknowledgeDailyLogin, SubmitReport
+from shop_contracts.envelope import Actor
+from shop_contracts.events.kpi import (
+    DailyLoginAcknowledged,
+    DailyLoginMissed,
+    PerformancePayCalculated,
+    ReportDue,
+    ReportKind,
+    ReportOverdue,
+)
 
 from .helpers import SUPERVISOR, TZ, Kpi, placed, target
 
@@ -107,9 +126,14 @@ async def test_setting_a_month_plan_schedules_its_items_and_a_submission_cancels
     table = (await k.project(rhythm))["deadlines"]
     async with k.engine.connect() as conn:
         rows = {r.id: r for r in (await conn.execute(select(table))).all()}
-    assert len(rows) == len(
-        month_items("2026-04", POLICY, SHANGHAI, DepartmentCalendar())
-    )  # Q2 inspection included
+    logins = [
+        i for e in ("p-1", "p-2") for i in login_items("2026-04", e, POLICY, SHANGHAI, DepartmentCalendar())
+    ]
+    assert (
+        len(rows)
+        == len(month_items("2026-04", POLICY, SHANGHAI, DepartmentCalendar())) + len(logins)
+        == 83 + 60
+    )
     assert rows["report_overdue/daily_report-2026-04-01"].cancelled_at is not None
     assert rows["report_reminder/daily_report-2026-04-01"].cancelled_at is not None
     assert rows["report_overdue/daily_report-2026-04-02"].cancelled_at is None
@@ -133,3 +157,59 @@ async def test_the_inspection_is_submitted_for_a_quarter_kpi_12() -> None:
         )
     )
     assert k.app.types(aggregate="Report") == ["ReportSubmitted"]
+
+
+PROMOTER = Actor(id="p-1", roles=("promotion_specialist",))
+
+
+def login_item(day: str = "2026-04-07") -> DueItem:
+    items = login_items("2026-04", "p-1", POLICY, SHANGHAI, DepartmentCalendar())
+    [item] = [i for i in items if i.payload["day"] == day]
+    return item
+
+
+def test_a_target_holder_logs_in_by_9_00_every_working_day_kpi_11() -> None:
+    item = login_item()
+    assert (item.kind, item.aggregate_id) == (LOGIN, "p-1-2026-04-07")
+    assert item.due_at == dt.datetime(2026, 4, 7, 9, 0, tzinfo=SHANGHAI)
+    assert (
+        len(login_items("2026-04", "p-1", POLICY, SHANGHAI, DepartmentCalendar(rest_weekdays=frozenset({7}))))
+        == 26
+    )
+
+
+async def test_the_employee_acknowledges_both_accounts_and_the_day_is_not_missed_kpi_11() -> None:
+    k = Kpi(now=dt.datetime(2026, 4, 7, 8, 55, tzinfo=TZ))
+    await k.app.when(AcknowledgeDailyLogin(command_id="login-1", actor=PROMOTER))
+    [ack] = k.app.then(DailyLoginAcknowledged)
+    assert isinstance(ack, DailyLoginAcknowledged)
+    assert (ack.employee_id, ack.day, ack.late) == ("p-1", dt.date(2026, 4, 7), False)
+    await k.app.when(AcknowledgeDailyLogin(command_id="login-2", actor=PROMOTER))
+    assert k.app.then() == []
+    k.at(dt.datetime(2026, 4, 7, 9, 0, tzinfo=TZ))
+    await k.app.fire(deadline(login_item()), firer=RhythmFirer)
+    assert k.app.then() == []
+
+
+async def test_a_log_in_without_every_sales_account_is_refused_kpi_11() -> None:
+    k = Kpi(now=dt.datetime(2026, 4, 7, 8, 55, tzinfo=TZ))
+    with pytest.raises(RuleViolated, match="qq not named") as err:
+        await k.app.when(
+            AcknowledgeDailyLogin(command_id="login-1", actor=PROMOTER, accounts=("aliwangwang",))
+        )
+    assert err.value.rule == "KPI-11"
+
+
+async def test_no_log_in_by_9_00_is_recorded_missed_once_kpi_11() -> None:
+    k = Kpi(now=dt.datetime(2026, 4, 7, 9, 0, tzinfo=TZ))
+    await k.app.fire(deadline(login_item()), firer=RhythmFirer)
+    [missed] = k.app.then(DailyLoginMissed)
+    assert isinstance(missed, DailyLoginMissed)
+    assert missed.employee_id == "p-1"
+    await k.app.fire(deadline(login_item()), firer=RhythmFirer)
+    assert k.app.then() == []
+    k.at(dt.datetime(2026, 4, 7, 9, 40, tzinfo=TZ))
+    await k.app.when(AcknowledgeDailyLogin(command_id="login-late", actor=PROMOTER))
+    [late] = k.app.then(DailyLoginAcknowledged)
+    assert isinstance(late, DailyLoginAcknowledged)
+    assert late.late

@@ -12,13 +12,15 @@ from zoneinfo import ZoneInfo
 
 from jetstream_es.commands import CommandResult, cause_of
 from jetstream_es.service import ServiceRuntime
-from kpi.domain import appraisal, month_pay, plan, work
+from kpi.domain import appraisal, login, month_pay, plan, work
 from kpi.domain.appraisal import APPRAISAL, appraisal_id
+from kpi.domain.login import DAILY_LOGIN, login_id
 from kpi.domain.month_pay import MONTH_PAY, MonthFacts
 from kpi.domain.plan import MONTH_PLAN
 from kpi.domain.policy import KpiPolicy
 from kpi.domain.work import REPORT, TASK, TRAINING, report_id
 from shop_contracts.commands.kpi import (
+    AcknowledgeDailyLogin,
     AssignTask,
     CalculateMonthPay,
     CompleteAppraisal,
@@ -45,6 +47,7 @@ class KpiCommands:
         self.tasks = runtime.aggregates(TASK)
         self.trainings = runtime.aggregates(TRAINING)
         self.reports = runtime.aggregates(REPORT)
+        self.logins = runtime.aggregates(DAILY_LOGIN)
         self.policy = policy
         self.facts = facts
 
@@ -126,5 +129,16 @@ class KpiCommands:
             report_id(cmd.kind, cmd.period),
             cause_of(cmd),
             lambda s, now: work.submit(s, cmd, self.policy, self.tz, now),
+            must_exist=False,
+        )
+
+    async def acknowledge_login(self, cmd: AcknowledgeDailyLogin) -> CommandResult:
+        self.policy.command_roles().require(cmd.actor, "AcknowledgeDailyLogin")
+        day = self.today()
+        due = dt.datetime.combine(day, self.policy.login_by, tzinfo=self.tz)
+        return await self.logins.execute(
+            login_id(cmd.actor.id, day),
+            cause_of(cmd),
+            lambda s, now: login.acknowledge(s, cmd, self.policy, day, due, now),
             must_exist=False,
         )

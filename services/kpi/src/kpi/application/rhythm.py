@@ -1,4 +1,5 @@
-"""Fires the reporting rhythm's due items (KPI-8, C12) and the month's pay run on the 1st (KPI-5).
+"""Fires the reporting rhythm's due items (KPI-8, C12), the daily log-ins (KPI-11) and the month's
+pay run on the 1st (KPI-5).
 
 Each firing's cause keys on the deadline id, so a second firing appends nothing. A report already
 submitted gets neither reminder nor overdue. The pay run is a `CalculateMonthPay` by the system
@@ -16,8 +17,8 @@ from jetstream_es.commands import Cause
 from jetstream_es.deadlines import Deadline
 from jetstream_es.errors import RuleViolated
 from kpi.application.handlers import KpiCommands
-from kpi.domain import work
-from kpi.domain.rhythm import MONTH_PAY, OVERDUE, REMINDER
+from kpi.domain import login, work
+from kpi.domain.rhythm import LOGIN, MONTH_PAY, OVERDUE, REMINDER
 from shop_contracts.commands.kpi import CalculateMonthPay
 from shop_contracts.envelope import SYSTEM_ACTOR
 from shop_contracts.events.kpi import ReportKind
@@ -35,6 +36,19 @@ class RhythmFirer:
         cause = Cause(key=key, actor=SYSTEM_ACTOR, correlation_id=key, causation_id=key)
         if deadline.kind == MONTH_PAY:
             await self._pay(deadline)
+            return
+        if deadline.kind == LOGIN:
+            employee, day = (
+                str(deadline.payload["employee_id"]),
+                dt.date.fromisoformat(str(deadline.payload["day"])),
+            )
+            due_login = dt.datetime.fromisoformat(str(deadline.payload["due_at"]))
+            await self.commands.logins.execute(
+                deadline.aggregate_id,
+                cause,
+                lambda s, now: login.missed(s, employee, day, due_login, now),
+                must_exist=False,
+            )
             return
         if deadline.kind not in (REMINDER, OVERDUE):
             return

@@ -10,6 +10,7 @@ bootstrap.py from `KPI_POLICY__...`; docs/services/kpi.md lists them).
   split by position. The seeds name no rate: 1 % is the designer's default (rules.md §9 gap).
 - KPI-1, C7: the review cycle (half_year by default; monthly, quarterly, annual supported).
 - KPI-6, KPI-7: the ten appraisal dimensions and the artist's weights 20/30/20/30.
+- KPI-11: the daily log-in (by 09:00, a designer default) to the sales Aliwangwang and the work QQ.
 - KPI-9: the verbal-task limit (2 h). KPI-10: the training shape. KPI-8: report due times.
 """
 
@@ -182,6 +183,14 @@ class KpiPolicy(BaseModel):
     )
     training: TrainingPolicy = TrainingPolicy()
     reports: ReportPolicy = ReportPolicy()
+    login_by: dt.time = Field(
+        default=dt.time(9, 0),
+        description="KPI-11: staff log in to the sales accounts by this time of each working day "
+        "(designer default: the seeds give no time)",
+    )
+    login_accounts: tuple[str, ...] = Field(
+        default=("aliwangwang", "qq"), min_length=1, description="KPI-11: the accounts logged in to every day"
+    )
     month_pay_at: dt.time = Field(
         default=dt.time(1, 0),
         description="KPI-5: the previous month's pay is calculated on the 1st at this time",

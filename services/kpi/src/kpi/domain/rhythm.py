@@ -8,6 +8,7 @@ month-end report (due its last day), the compliance inspection of the month's qu
 due the quarter's last day; scheduled once however many of its months are planned), and the
 month's pay run on the 1st of the next month
 (`month_pay_at`). Each report item has a reminder `reminder_lead_min` before its due time.
+A target holder's daily log-in (KPI-11) is due at `login_by` of each working day.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from shop_contracts.events.kpi import ReportKind
 REMINDER: Final = "report_reminder"
 OVERDUE: Final = "report_overdue"
 MONTH_PAY: Final = "month_pay"
+LOGIN: Final = "daily_login"
 
 
 @dataclass(frozen=True)
@@ -70,4 +72,20 @@ def month_items(month: str, policy: KpiPolicy, tz: ZoneInfo, calendar: Departmen
     items = [item for kind, period in reports for item in report_items(kind, period, policy, tz)]
     pay_at = dt.datetime.combine(last + dt.timedelta(days=1), policy.month_pay_at, tzinfo=tz)
     items.append(DueItem(f"{MONTH_PAY}/{month}", MONTH_PAY, month, pay_at, {"month": month}))
+    return items
+
+
+def login_items(
+    month: str, employee_id: str, policy: KpiPolicy, tz: ZoneInfo, calendar: DepartmentCalendar
+) -> list[DueItem]:
+    """KPI-11: a target holder's daily log-in, due at `login_by` of each working day of the month."""
+    first, last = bounds(month)
+    items, day = [], first
+    while day <= last:
+        if calendar.is_working_day(day):
+            due = dt.datetime.combine(day, policy.login_by, tzinfo=tz)
+            login = f"{employee_id}-{day.isoformat()}"
+            payload = {"employee_id": employee_id, "day": day.isoformat(), "due_at": due.isoformat()}
+            items.append(DueItem(f"{LOGIN}/{login}", LOGIN, login, due, payload))
+        day += dt.timedelta(days=1)
     return items

@@ -36,5 +36,6 @@ COMMAND_ROLES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "AssignTask": ((*SUPERVISORS, "dept_manager", "ops_specialist"), "KPI-9"),
     "ScheduleTraining": ((*SUPERVISORS, "dept_manager"), "KPI-10"),
     "SubmitReport": (STAFF, "KPI-8"),
+    "AcknowledgeDailyLogin": (STAFF, "KPI-11"),
 }
 DEFAULT_ROLES: Final = CommandRoles.configured(COMMAND_ROLES, setting=SETTING)
