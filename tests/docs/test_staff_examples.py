@@ -24,6 +24,7 @@ MODULES = {
     "hr": ("hr", "hr_time", "hr_people"),
     "identity": ("identity",),
     "catalog": ("catalog",),
+    "kpi": ("kpi",),
 }
 RUNTIME_QUERIES = {"Health"}  # answered by every service's runtime, not a contract of its own
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
