@@ -26,7 +26,7 @@ from jetstream_es.testing.nats_server import free_port
 from shopdemo import flows
 from shopdemo.client import ShopClient
 from shopdemo.identity import Identity
-from shopdemo.staff import READER
+from shopdemo.staff import COMPANY_ACCOUNT, READER
 from shopdemo.system import RunningShop, start_shop
 
 CHROMIUM_ARGS = [
@@ -73,7 +73,12 @@ class RunningBackoffice:
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningShop]:
     var = tmp_path_factory.mktemp("shop")
     # its own back office is started below (with its output read), not by shop-run
-    running = start_shop(var, free_port(), free_port(), clock="system", env={"SHOP_BACKOFFICE_PORT": "none"})
+    env = {
+        "SHOP_BACKOFFICE_PORT": "none",
+        "ORDERS_COMPANY_ACCOUNTS": f'["{COMPANY_ACCOUNT}"]',  # the demo's payments land (ORD-12)
+        "SHOP_BUSINESS_TZ": "Asia/Shanghai",
+    }
+    running = start_shop(var, free_port(), free_port(), clock="system", env=env)
     try:
         yield running
     finally:

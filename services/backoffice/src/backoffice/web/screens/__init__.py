@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter
 
-from backoffice.web.screens import accounts, approvals, employee, manager, operators, service, warehouse
+from backoffice.web.screens import accounts, approvals, employee, hr, manager, operators, service, warehouse
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ SCREENS: list[Screen] = [
     Screen("manager", "/manager", manager.ROLES, "Department dashboard", manager.router),
     Screen("operators", "/operators", operators.ROLES, "Operations", operators.router),
     Screen("warehouse", "/warehouse", warehouse.ROLES, "Warehouse", warehouse.router),
+    Screen("hr", "/hr", hr.ROLES, "HR", hr.router),
     Screen("accounts", "/accounts", accounts.ROLES, "Staff accounts", accounts.router),
     Screen("employee", "/me", None, "My day", employee.router),
 ]

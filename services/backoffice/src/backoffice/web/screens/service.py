@@ -272,7 +272,7 @@ async def create(request: Request, person: SignedIn, kind: str) -> Response:
     return redirect("/service")
 
 
-@router.post("/{record}/{record_id}/{slug}", response_class=HTMLResponse)
+@router.post("/act/{record}/{record_id}/{slug}", response_class=HTMLResponse)
 async def record_action(
     request: Request, person: SignedIn, record: str, record_id: str, slug: str
 ) -> Response:
@@ -308,8 +308,15 @@ def _case_forms(
 
 
 async def _case_page(
-    request: Request, person: Person, case_id: str, *, errored: dict[str, Form] | None = None
+    request: Request,
+    person: Person,
+    case_id: str,
+    *,
+    errored: dict[str, Form] | None = None,
+    refused: ShopReply | None = None,
 ) -> Response:
+    """The case's record page; a refusal of an action not offered here (a forged post) is shown
+    above the record with the service's code, rule id and message."""
     reply = await bo(request).shop.query("aftersales", GetRefundCase(case_id=case_id), person.actor)
     if not reply.ok:
         return render(
@@ -325,10 +332,11 @@ async def _case_page(
         "reply": reply,
         "case": case,
         "history": {"ok": True, "result": {"events": case.get("history", [])}},
-        "actions": _case_forms(person, case, errored),
+        "actions": (actions := _case_forms(person, case, errored)),
+        "refused": refused if not any(x.slug in (errored or {}) for x, _f in actions) else None,
         "note_issued": "ReturnNoteIssued" in statuses,
     }
-    return render(request, "service/case.html", context, status_code=400 if errored else 200)
+    return render(request, "service/case.html", context, status_code=400 if errored or refused else 200)
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -381,7 +389,7 @@ async def case_action(request: Request, person: SignedIn, case_id: str, slug: st
         form = form_for(
             action.model, f"/service/cases/{case_id}/{slug}", values=posted, reply=reply, fixed=fixed
         )
-        return await _case_page(request, person, case_id, errored={slug: form})
+        return await _case_page(request, person, case_id, errored={slug: form}, refused=reply)
     return redirect(f"/service/cases/{case_id}")
 
 
