@@ -1,14 +1,17 @@
-"""A projection's tables on an in-memory SQLite, fed events as its durable consumer would feed
+"""A projection's tables on a SQLite database of its own, fed events as its durable consumer would feed
 them: for unit tests whose commands read a read model (orders' catalogue products, CAT-7;
 fulfilment's and after-sales' accessory lists, FUL-4, AS-7), without a nats-server."""
 
 from __future__ import annotations
 
+import tempfile
 from collections import defaultdict
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from jetstream_es.projection import ApplyContext, Projection, Tables
 from jetstream_es.testing.events import decoded_event
@@ -19,12 +22,15 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 class ReadModel:
-    """`projection`'s tables (generation `_g1`) on its own in-memory database; `apply` hands it one
+    """`projection`'s tables (generation `_g1`) on its own SQLite database; `apply` hands it one
     event of `source`'s aggregate `aggregate_id`, numbered after the ones applied before."""
 
     def __init__(self, projection: Projection) -> None:
         self.projection = projection
-        self.engine: AsyncEngine = create_async_engine("sqlite+aiosqlite:///:memory:")
+        # a file of its own, one connection per use (NullPool): nothing is left open when a test's
+        # event loop closes
+        path = Path(tempfile.mkdtemp(prefix="read-model-")) / f"{projection.name}.db"
+        self.engine: AsyncEngine = create_async_engine(f"sqlite+aiosqlite:///{path}", poolclass=NullPool)
         self.metadata = MetaData()
         self.tables: Tables = projection.define_tables(self.metadata, "_g1")
         self._created = False
