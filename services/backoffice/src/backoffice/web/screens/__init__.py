@@ -10,7 +10,18 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter
 
-from backoffice.web.screens import accounts, approvals, employee, hr, manager, operators, service, warehouse
+from backoffice.web.screens import (
+    accounts,
+    approvals,
+    clerk,
+    employee,
+    hr,
+    manager,
+    operators,
+    orders,
+    service,
+    warehouse,
+)
 
 
 @dataclass(frozen=True)
@@ -25,11 +36,13 @@ class Screen:
 SCREENS: list[Screen] = [
     # role homes: add yours here, before the employee home (issue 18 part 3)
     Screen("service", "/service", service.ROLES, "Customer service", service.router),
-    Screen("approvals", "/approvals", approvals.ROLES, "Approval inbox", approvals.router),
     Screen("manager", "/manager", manager.ROLES, "Department dashboard", manager.router),
+    Screen("approvals", "/approvals", approvals.ROLES, "Approval inbox", approvals.router),
     Screen("operators", "/operators", operators.ROLES, "Operations", operators.router),
     Screen("warehouse", "/warehouse", warehouse.ROLES, "Warehouse", warehouse.router),
     Screen("hr", "/hr", hr.ROLES, "HR", hr.router),
+    Screen("orders", "/orders", orders.ROLES, "Order back office", orders.router),
+    Screen("clerk", "/clerk", clerk.ROLES, "Order clerk", clerk.router),
     Screen("accounts", "/accounts", accounts.ROLES, "Staff accounts", accounts.router),
     Screen("employee", "/me", None, "My day", employee.router),
 ]
