@@ -1,8 +1,9 @@
 """The back office's own store (issue 18 part 2), through SQLAlchemy: SQLite under `var/` by
 default, PostgreSQL by URL in a cluster. It holds accounts (person id = HR employee id, login name,
 argon2id hash, failures, locked_until, disabled), one-time links and sessions (only the hash of
-their token), the sign-in audit and each person's own leave request ids. Nothing of the services'
-data: that is asked over NATS.
+their token), the sign-in audit, each person's own leave request ids and the employee ids the HR
+screen onboarded or opened (HR has no list query). Nothing of the services' data: that is asked
+over NATS.
 """
 
 from __future__ import annotations
@@ -82,6 +83,15 @@ own_leave = Table(
     Column("person_id", String(64), nullable=False, index=True),
     Column("submitted_at", UtcDateTime(), nullable=False),
 )
+
+known_employees = Table(
+    "known_employees",
+    metadata,
+    Column("employee_id", String(64), primary_key=True),
+    Column("seen_at", UtcDateTime(), nullable=False),
+    Column("by", String(64), nullable=False),
+)
+"""Employee ids the HR screen onboarded or opened (HR has no list query): its employee list."""
 
 
 @dataclass(frozen=True)
@@ -289,3 +299,24 @@ class Store:
                 )
             ).all()
         return [str(r.leave_id) for r in rows]
+
+    async def remember_employee(self, employee_id: str, now: datetime, by: str) -> None:
+        async with self.engine.begin() as conn:
+            known = (
+                await conn.execute(
+                    select(known_employees.c.employee_id).where(known_employees.c.employee_id == employee_id)
+                )
+            ).first()
+            if known is None:
+                await conn.execute(
+                    insert(known_employees).values(employee_id=employee_id, seen_at=now, by=by)
+                )
+
+    async def employees(self, limit: int = 500) -> list[str]:
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(known_employees.c.employee_id).order_by(known_employees.c.employee_id).limit(limit)
+                )
+            ).all()
+        return [str(r.employee_id) for r in rows]

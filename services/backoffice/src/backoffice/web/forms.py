@@ -93,11 +93,31 @@ def form_for(
     own `employee_id` on their home)."""
     values = values or {}
     fixed = fixed or {}
+    return Form(model, action, _inputs(model, values, reply, fixed, ""), reply, hidden=dict(fixed))
+
+
+def _nested(base: Any) -> bool:
+    return isinstance(base, type) and issubclass(base, BaseModel)
+
+
+def _inputs(
+    model: type[BaseModel],
+    values: dict[str, str],
+    reply: ShopReply | None,
+    fixed: dict[str, str],
+    prefix: str,
+) -> list[Input]:
+    """The inputs of `model`'s fields; a nested model's fields are inputs named `<field>.<sub>`
+    (e.g. `personal.name`), the path an `invalid` reply names."""
     inputs: list[Input] = []
-    for name, info in model.model_fields.items():
-        if name in BACK_OFFICE_FIELDS or name in fixed or info.exclude:
+    for field_name, info in model.model_fields.items():
+        name = prefix + field_name
+        if field_name in BACK_OFFICE_FIELDS or name in fixed or info.exclude:
             continue
         base, optional = _unwrap(info.annotation)
+        if _nested(base):
+            inputs += _inputs(base, values, reply, fixed, f"{name}.")
+            continue
         kind, options = _kind(base, info)
         default = (
             ""
@@ -117,7 +137,7 @@ def form_for(
                 error=(reply.fields.get(name, "") if reply else ""),
             )
         )
-    return Form(model, action, inputs, reply, hidden=dict(fixed))
+    return inputs
 
 
 def _convert(value: str, base: Any) -> Any:
@@ -126,6 +146,32 @@ def _convert(value: str, base: Any) -> Any:
     if base is float:
         return float(value)
     return value
+
+
+def _document(
+    model: type[BaseModel], posted: dict[str, str], fixed: dict[str, str], errors: dict[str, str], prefix: str
+) -> dict[str, Any]:
+    """The posted strings of `model`'s fields converted by type; a nested model's from `<field>.<sub>`."""
+    document: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        name = prefix + field_name
+        if field_name in BACK_OFFICE_FIELDS or info.exclude:
+            continue
+        base, _ = _unwrap(info.annotation)
+        if _nested(base):
+            document[field_name] = _document(base, posted, fixed, errors, f"{name}.")
+            continue
+        raw = fixed.get(name, posted.get(name, ""))
+        if base is bool:
+            document[field_name] = raw in ("on", "true", "1")
+            continue
+        if raw == "":
+            continue  # missing: the model says whether it may be
+        try:
+            document[field_name] = _convert(raw.strip(), base)
+        except ValueError:
+            errors[name] = f"not a {getattr(base, '__name__', 'value')}"
+    return document
 
 
 def parse_form(
@@ -138,20 +184,7 @@ def parse_form(
     """The command built from a posted form, or an `invalid` reply naming each bad field."""
     document: dict[str, Any] = {"actor": actor, "command_id": command_id}
     errors: dict[str, str] = {}
-    for name, info in model.model_fields.items():
-        if name in BACK_OFFICE_FIELDS or info.exclude:
-            continue
-        base, _ = _unwrap(info.annotation)
-        raw = (fixed or {}).get(name, posted.get(name, ""))
-        if base is bool:
-            document[name] = raw in ("on", "true", "1")
-            continue
-        if raw == "":
-            continue  # missing: the model says whether it may be
-        try:
-            document[name] = _convert(raw.strip(), base)
-        except ValueError:
-            errors[name] = f"not a {getattr(base, '__name__', 'value')}"
+    document |= _document(model, posted, fixed or {}, errors, "")
     if not errors:
         try:
             return model.model_validate(document)
