@@ -1,0 +1,61 @@
+"""The screenshot scenario (issue 18 part 4): each home as its role sees it, written to
+`BACKOFFICE_SCREENSHOTS` (`make screenshots`: docs/staff/screens/<area>.png), else to a temporary
+folder; every picture must come out. Other screens add their home here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from shopdemo.system import RunningShop
+
+from .conftest import SCREENSHOTS, RunningBackoffice
+from .test_service_screens import refund_requested, signed_in_as, staff
+from .test_signing_in import employee_signed_in, sign_in
+
+# the first test also waits for the shop and the back office to start (a loaded machine: minutes)
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def shot(page: Page, folder: Path, area: str) -> None:
+    page.wait_for_timeout(300)  # fonts and the live fragment settle
+    path = folder / f"{area}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000, f"{path} is nearly empty"
+
+
+def test_each_home_as_its_role_sees_it(
+    page: Page, backoffice: RunningBackoffice, admin: str, employee: str, folder: Path
+) -> None:
+    sign_in(page, backoffice.url, admin)
+    page.goto(f"{backoffice.url}/accounts")
+    shot(page, folder, "accounts")
+    page.get_by_test_id("signout").click()
+    employee_signed_in(page, backoffice, employee)
+    shot(page, folder, "employee")
+    assert os.listdir(folder)
+
+
+def test_customer_service_and_the_approval_inbox_as_their_roles_see_them(
+    page: Page, backoffice: RunningBackoffice, shop: RunningShop, admin: str, folder: Path
+) -> None:
+    """docs/staff/screens/service.png and approvals.png (AS-2, AS-15, HR-18)."""
+    staff(shop, {"e-3201": ("aftersales_cs",), "e-3202": ("dept_supervisor",)})
+    refund_requested(shop, "case-shot-1", "o-shot-1")
+    signed_in_as(page, backoffice, "e-3201")
+    page.goto(f"{backoffice.url}/service")
+    shot(page, folder, "service")
+    page.get_by_test_id("signout").click()
+    signed_in_as(page, backoffice, "e-3202")
+    page.goto(f"{backoffice.url}/approvals")
+    shot(page, folder, "approvals")
