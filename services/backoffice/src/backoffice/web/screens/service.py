@@ -303,6 +303,9 @@ def _case_forms(
                 f"/service/cases/{case['case_id']}/{action.slug}",
                 fixed={action.id_field: case["case_id"]},
             )
+            for field in form.inputs:  # the accessories found and missing, one per line (AS-7)
+                if field.name in LIST_FIELDS:
+                    field.kind = "textarea"
             out.append((action, form))
     return out
 

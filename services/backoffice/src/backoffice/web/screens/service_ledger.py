@@ -39,10 +39,11 @@ async def ledger(shop: Shop, query: RefundLedger, actor: Actor) -> dict[str, Any
         if not reply.ok:
             return reply
         result = reply.result or {}
-        refunds.extend(result.get("refunds", []))
+        page = result.get("refunds", [])
+        refunds.extend(page)
         days = result.get("days", [])
-        offset += PAGE
-        if offset >= int(result.get("total", 0)):
+        offset += len(page)  # the service may answer fewer than asked
+        if not page or offset >= int(result.get("total", 0)):
             return {"refunds": refunds, "days": days, "total": int(result.get("total", 0))}
 
 
