@@ -56,6 +56,8 @@ class Chart:
     labels: list[str] = field(default_factory=list)
     datasets: list[dict[str, Any]] = field(default_factory=list)
     refused: ShopReply | None = None
+    note: ShopReply | None = None  # some of the figures were refused (shown beside the chart)
+    unread: int = 0
 
     def data(self) -> dict[str, Any]:
         return {"kind": self.kind, "labels": self.labels, "datasets": self.datasets}
@@ -112,8 +114,14 @@ async def orders_by_state(request: Request, person: Person, day: dt.date) -> Cha
 
 async def shipping_day(request: Request, person: Person, day: dt.date) -> tuple[Chart, dict[str, Any]]:
     reply = await bo(request).shop.query("fulfilment", GetShippingDay(batch_date=day, limit=1), person.actor)
-    chart = Chart("shipping", "bar", [s.value for s in ShipmentStatus], refused=None if reply.ok else reply)
+    empty = reply.code == "not_found"  # no shipment queued for the day yet: an open day, nothing counted
+    chart = Chart(
+        "shipping", "bar", [s.value for s in ShipmentStatus], refused=None if reply.ok or empty else reply
+    )
     info: dict[str, Any] = {"steps": [s.value for s in ShippingDayStatus], "status": None}
+    if empty:
+        chart.datasets = [{"label": "shipments", "data": [0 for _ in ShipmentStatus]}]
+        info["status"] = ShippingDayStatus.OPEN.value
     if reply.ok:
         counts = reply.result.get("counts", {})
         chart.datasets = [
@@ -179,8 +187,15 @@ async def attendance(request: Request, person: Person, day: dt.date) -> Chart:
         )
     )
     readable = [r for r in replies if r.ok]
-    refused = next((r for r in replies if not r.ok), None) if not readable else None
-    chart = Chart("attendance", "bar", [r.result["employee_id"] for r in readable], refused=refused)
+    first_refusal = next((r for r in replies if not r.ok), None)
+    chart = Chart(
+        "attendance",
+        "bar",
+        [r.result["employee_id"] for r in readable],
+        refused=first_refusal if not readable else None,
+        note=first_refusal if readable else None,
+        unread=len(replies) - len(readable),
+    )
     chart.datasets = [
         {"label": "late", "data": [int(r.result["lateness"]["count"]) for r in readable]},
         {"label": "late minutes", "data": [int(r.result["lateness"]["minutes"]) for r in readable]},

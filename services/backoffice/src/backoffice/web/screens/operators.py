@@ -25,6 +25,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
@@ -42,6 +43,7 @@ from jetstream_es.service.admin import (
 )
 from shop_contracts.subjects import health_subject
 
+log = structlog.get_logger(__name__)
 ROLES = ("operator",)
 router = APIRouter(prefix="/operators")
 REPLAY_TIMEOUT_S = 3600.0
@@ -61,6 +63,7 @@ class Replay:
     seq: int = 0
     target: int = 0
     applied: int = 0
+    updates: int = 0
     done: bool = False
     reply: ShopReply | None = None
     task: asyncio.Task[None] | None = field(default=None, repr=False)
@@ -223,15 +226,23 @@ async def _run_replay(backoffice: Backoffice, person: Person, replay: Replay, ma
             state = json.loads(data)
             replay.seq, replay.target = int(state["seq"]), int(state["target"])
             replay.applied = int(state.get("applied", 0))
+            replay.updates += 1
             backoffice.live.publish(change)
 
-    assert made.progress_subject is not None
-    unsubscribe = await shop.listen(made.progress_subject, on_progress) if shop.listen else None
+    unsubscribe = None
     try:
+        if shop.listen is not None and made.progress_subject is not None:
+            unsubscribe = await shop.listen(made.progress_subject, on_progress)
         replay.reply = await shop.admin(replay.service, made, person.actor, seconds=REPLAY_TIMEOUT_S)
+    except Exception as exc:  # the page must learn the end, whatever it was
+        log.warning("replay_failed", replay=replay.id, error=repr(exc))
+        replay.reply = ShopReply.unavailable(
+            f"the replay of {replay.service}/{replay.projection} failed: {exc!r}"
+        )
     finally:
         if unsubscribe is not None:
-            await unsubscribe()
+            with contextlib.suppress(Exception):
+                await unsubscribe()
         replay.done = True
         backoffice.live.publish(Change("backoffice", "Replay", replay.id, "ReplayEnded"))
 
