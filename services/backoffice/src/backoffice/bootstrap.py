@@ -20,6 +20,7 @@ from typing import Any
 
 import structlog
 from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
 
 from backoffice.adapters.store import Store
 from backoffice.domain.accounts import link_expires, new_secret
@@ -131,6 +132,25 @@ async def first_start(backoffice: Backoffice, settings: BackofficeSettings, setu
     return f"{backoffice.public_url}/link/{token}"
 
 
+def health_routes(app: FastAPI, router: Any) -> None:
+    """`/healthz`: the process serves (liveness); `/readyz`: connected to NATS, so staff's pages
+    can ask the services (readiness; 503 otherwise). No session needed, nothing about the shop."""
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> PlainTextResponse:
+        try:
+            connected = bool(router.broker.connection.is_connected)
+        except Exception:  # not started yet (or stopping): no connection object
+            connected = False
+        if connected:
+            return PlainTextResponse("ready")
+        return PlainTextResponse("not connected to NATS", status_code=503)
+
+
 def build(
     settings: BackofficeSettings | None = None,
     runtime: RuntimeSettings | None = None,
@@ -199,6 +219,7 @@ def build(
         await store.engine.dispose()
 
     app = create_app(backoffice, lifespan)  # the router has no HTTP routes: its lifespan is ours
+    health_routes(app, router)
     app.add_middleware(CsrfGuard, store_of=lambda: store, refused=csrf_refused)
     return Built(app, backoffice, router, settings)
 
