@@ -78,37 +78,37 @@ def test_ful14_the_inventory_report_pdf_embeds_its_font_and_reads_as_typed() -> 
         assert "/FontFile2" in font["/FontDescriptor"].get_object(), font["/BaseFont"]
         assert "/ToUnicode" in font
     typed = text(content)
-    for needle in ("月度庫存報表", "2026-11", "SKU-TEA", "38", "運營總監", "店長", "倉庫保管員"):
+    for needle in ("月度库存报表", "2026-11", "SKU-TEA", "38", "运营总监", "店长", "仓库保管员"):
         assert needle in typed, needle
-    for needle in ("月度庫存報表", "SKU-TEA", "運營總監"):
+    for needle in ("月度库存报表", "SKU-TEA", "运营总监"):
         assert inked(content, needle) > 0.08, f"{needle!r} is not drawn"
 
 
 def test_ful14_times_print_in_shanghai_and_unreconciled_items_and_unclosed_days_are_named() -> None:
     printable = inventory_printable(REPORT, "Asia/Shanghai")
     fields = dict(printable.fields)
-    assert fields["編制時間"] == "2026-11-30 17:30"
+    assert fields["编制时间"] == "2026-11-30 17:30"
     assert fields["未日清的日子"] == "2026-11-30"
-    assert dict(printable.totals)["賬物不符"] == "SKU-MUG"
-    assert dict(printable.totals)["入庫合計"] == "40"
+    assert dict(printable.totals)["账物不符"] == "SKU-MUG"
+    assert dict(printable.totals)["入库合计"] == "40"
     rows = {row[0]: row for row in printable.rows}
     assert rows["SKU-MUG"][-1] == "不符"
     assert rows["SKU-TEA"][-1] == "相符"
-    assert [label for label, _ in printable.signatures] == ["倉庫保管員", "運營總監", "店長"]
+    assert [label for label, _ in printable.signatures] == ["仓库保管员", "运营总监", "店长"]
 
 
 def test_ful14_live_figures_print_as_not_compiled() -> None:
     printable = inventory_printable({"month": "2026-12", "compiled": False, "lines": []})
-    assert dict(printable.fields)["狀態"].startswith("未編制")
-    assert "未編制" in text(inventory_pdf({"month": "2026-12", "compiled": False, "lines": []}))
+    assert dict(printable.fields)["状态"].startswith("未编制")
+    assert "未编制" in text(inventory_pdf({"month": "2026-12", "compiled": False, "lines": []}))
 
 
 def test_ful12_a_short_line_is_a_quantity_mismatch_beside_the_note() -> None:
     posted = {
         "note_quantity": ["10"],
         "received_quantity": ["8"],
-        "note_name": ["龍井"],
-        "received_name": ["龍井"],
+        "note_name": ["龙井"],
+        "received_name": ["龙井"],
     }
     assert warehouse._mismatches(posted) == [{"field": "quantity", "on_note": "10", "found": "8"}]
 
@@ -117,14 +117,14 @@ def test_ful22_a_receipt_without_its_label_is_refused_at_the_labels_field_paths(
     posted = {
         "sku": ["SKU-TEA"],
         "lot_no": ["L-1"],
-        "supplier": ["上海茶葉"],
+        "supplier": ["上海茶叶"],
         "delivery_note_no": ["DN-1"],
-        "note_name": ["龍井"],
+        "note_name": ["龙井"],
         "note_quantity": ["10"],
-        "received_name": ["龍井"],
+        "received_name": ["龙井"],
         "received_quantity": ["10"],
         "inspection": ["passed"],
-        "label.name": ["龍井"],
+        "label.name": ["龙井"],
     }
     document = {"command_id": "c-1", "actor": KEEPER, **warehouse._receipt_document(posted)}
     refused = warehouse._validate(ReceiveInbound, document)
@@ -167,3 +167,128 @@ def test_sm_ship_each_state_offers_only_its_next_steps() -> None:
     assert offered[warehouse.S.ACCESSORIES_CHECKED] == ["dispatch", "refuse"]  # FUL-5
     assert offered[warehouse.S.DISPATCHED] == ["stamp"]  # FUL-6
     assert offered[warehouse.S.REFUSED] == []  # the clerk resumes it (FUL-5)
+
+
+SHIPMENT: dict[str, Any] = {
+    "shipment_id": "o-1",
+    "order_id": "o-1",
+    "status": "InPacket",
+    "batch_date": "2026-12-02",
+    "documents": {"outbound_note_no": "CK00000001", "waybill_no": "WB00000001"},
+    "carrier": None,
+    "stamped_at": "2026-12-02T07:00:00+00:00",
+    "details": {"missing": ["电源线"], "refusal": {"reason": "缺签字"}, "logistics_method": "SF"},
+}
+STOCK = ShopReply(
+    True,
+    {
+        "items": [
+            {
+                "sku": "SKU-TEA",
+                "on_hand": 8,
+                "reserved": 1,
+                "sellable": 7,
+                "quarantined": 0,
+                "waiting": 0,
+                "lots": [{"lot_no": "L-1", "on_hand": 8, "inspection": "passed"}],
+            }
+        ]
+    },
+)
+
+
+def page(template: str, **context: Any) -> str:
+    """A warehouse template rendered as the app renders it (Chinese catalogue, the base's globals)."""
+    from backoffice.web.app import templates
+    from backoffice.web.core import Person
+    from backoffice.web.i18n import load_catalogues
+
+    env = templates().env
+    env.globals["tz"] = "Asia/Shanghai"
+    person = Person("e-4101", ("warehouse_keeper",), "csrf-1", "h")
+    request = type("R", (), {"query_params": {"done": "check"}})()
+    full = {
+        "_": load_catalogues()["zh_CN"].gettext,
+        "lang": "zh_CN",
+        "languages": {},
+        "csrf": "csrf-1",
+        "menu": [],
+        "path": "/warehouse",
+        "person": person,
+        "request": request,
+        **context,
+    }
+    return env.get_template(template).render(full)
+
+
+def test_the_home_lists_work_due_by_state_and_the_stock_with_its_lots_fifo() -> None:
+    queues = {
+        s.value: {"reply": ShopReply(True), "total": 1, "shipments": [SHIPMENT]} for s in warehouse.QUEUES
+    }
+    html = page("warehouse/home.html", month="2026-12", queues=queues, stock=STOCK)
+    assert 'data-testid="queue-InPacket"' in html
+    assert "CK00000001" in html
+    assert "出庫單" in html  # the seeds' term
+    assert 'data-testid="stock-SKU-TEA"' in html
+    assert "L-1" in html
+    assert "sse:Shipment" in html
+
+
+def test_ful4_the_shipment_page_shows_the_checklist_and_the_missing_items_with_the_rule() -> None:
+    lines = [
+        {
+            "sku": "SKU-KET",
+            "name": "电热水壶",
+            "quantity": 1,
+            "accessories": [
+                {"name": "说明书", "present": True, "missing": False},
+                {"name": "电源线", "present": False, "missing": True},
+            ],
+            "unknown": False,
+        }
+    ]
+    html = page(
+        "warehouse/shipment.html",
+        shipment_id="o-1",
+        got=ShopReply(True, SHIPMENT),
+        shipment=SHIPMENT,
+        lines=lines,
+        offered=["check", "refuse"],
+        action="refuse",
+        reply=ShopReply(False, code="forbidden", message="RefuseOutbound needs dept_manager"),
+        posted={"reason": ["缺签字"]},
+    )
+    assert 'data-testid="missing"' in html
+    assert "FUL-4" in html
+    assert 'data-testid="present-说明书"' in html
+    assert 'data-testid="refused-forbidden"' in html
+    assert 'data-testid="dispatch"' not in html  # not offered in InPacket (SM-SHIP)
+
+
+def test_ful12_ful14_ful15_the_receipt_lot_report_and_stocktake_pages_render() -> None:
+    refused = ShopReply(False, code="invalid", message="x", fields={"label.model": "Field required"})
+    receipt = page("warehouse/receipt.html", posted={"sku": ["SKU-TEA"]}, reply=refused, mismatches=[])
+    assert 'data-testid="error-label.model"' in receipt
+    lot = {
+        "supplier": "s",
+        "delivery_note_no": "DN-1",
+        "on_hand": 8,
+        "inspection": "passed",
+        "received_at": "2026-12-02T01:00:00+00:00",
+        "mismatches": [{"field": "quantity", "on_note": "10", "found": "8"}],
+    }
+    shown = page("warehouse/lot.html", sku="SKU-TEA", lot_no="L-1", lot=lot)
+    assert 'data-testid="mismatches"' in shown
+    assert "数量" in shown
+    report = page("warehouse/inventory.html", month="2026-11", report=ShopReply(True, REPORT), reply=None)
+    assert "SKU-MUG" in report
+    assert "2026-11-30 17:30" in report  # compiled at, Beijing time
+    stocktake = page(
+        "warehouse/stocktake.html",
+        stock=STOCK,
+        posted={"counted.0": ["-1"]},
+        reply=ShopReply(False, code="invalid", fields={"lines.0.counted": "too small"}),
+        row_errors={"counted.0": "too small"},
+    )
+    assert 'data-testid="error-counted.0"' in stocktake
+    assert 'name="lot_no.0" value="L-1"' in stocktake
