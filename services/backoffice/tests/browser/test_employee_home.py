@@ -50,6 +50,10 @@ def test_a_bad_leave_field_is_shown_beside_it_and_a_good_request_is_listed_hr_18
     form.locator("button").click()
     expect(page).to_have_url(re.compile(r"/me#leave$"))
     expect(page.get_by_test_id("leave")).to_contain_text("已提交")
+    history = page.get_by_test_id("leave-history").first  # the record's history: who, when, what
+    history.locator("summary").click()
+    expect(history.get_by_test_id("history")).to_contain_text(employee)
+    expect(history.get_by_test_id("history")).to_contain_text("已提交")
 
 
 def test_the_language_switch_shows_english(page: Page, backoffice: RunningBackoffice, admin: str) -> None:

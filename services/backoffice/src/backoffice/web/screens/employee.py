@@ -72,9 +72,8 @@ async def _leave(request: Request, person: Person) -> list[dict[str, Any]]:
             "hr", History(aggregate_type="LeaveRequest", aggregate_id=leave_id), person.actor
         )
         events = (reply.result or {}).get("events", []) if reply.ok else []
-        out.append(
-            {"leave_id": leave_id, "state": events[-1]["event_type"] if events else "", "events": events}
-        )
+        state = events[-1]["event_type"] if events else ""
+        out.append({"leave_id": leave_id, "state": state, "history": reply})
     return out
 
 
