@@ -129,6 +129,22 @@ def test_an_expired_session_is_sent_to_sign_in(page: Page, backoffice: RunningBa
     expect(page).to_have_url(re.compile(r"/signin\?reason=expired"))
 
 
+def test_a_person_whose_roles_were_all_revoked_is_signed_out_idn_6(
+    page: Page, backoffice: RunningBackoffice, admin: str, employee: str
+) -> None:
+    """The session remembers a role the grants no longer give (revoked, e.g. on offboarding, IDN-5);
+    once its roles are older than 60 s the next request asks RolesOf, finds none, and signs out."""
+    employee_signed_in(page, backoffice, employee)
+    with sqlite3.connect(backoffice.db) as db:
+        db.execute(
+            "update sessions set roles = '[\"hr_dept\"]', roles_checked_at = datetime(roles_checked_at, '-2 minutes')"
+            " where person_id = ?",
+            (employee,),
+        )
+    page.goto(f"{backoffice.url}/me")
+    expect(page).to_have_url(re.compile(r"/signin\?reason=roles_revoked"))
+
+
 def test_a_post_without_the_csrf_token_is_refused_403(
     page: Page, backoffice: RunningBackoffice, admin: str
 ) -> None:
