@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import io
@@ -43,7 +44,7 @@ from shop_contracts.commands.fulfilment import (
     SubmitDailyShippingReport,
 )
 from shop_contracts.messages import Command
-from shop_contracts.queries.fulfilment import DocumentKind, GetShippingDay, RenderDocument
+from shop_contracts.queries.fulfilment import DocumentKind, GetShippingDay, RenderDocument, ShippingDayHistory
 
 CLERK: Final = "order_clerk"
 KEEPER: Final = "warehouse_keeper"
@@ -54,6 +55,9 @@ PAGE: Final = 200
 SHIPMENT_DOCUMENTS: Final = (DocumentKind.WAYBILL, DocumentKind.OUTBOUND_NOTE, DocumentKind.INVOICE)
 """Each shipment's three documents after the day's report, in the packet's order (FUL-3)."""
 CHUNK: Final = 64 * 1024
+SETTLE_TRIES: Final = 30
+SETTLE_PAUSE_S: Final = 0.1
+"""After an action the home waits up to 3 s for the day's read model to change its state."""
 
 
 class ClerkScreen(BaseSettings):
@@ -187,6 +191,30 @@ async def queues(request: Request, person: SignedIn, batch_date: dt.date) -> Res
     return render(request, "clerk/_queues.html", context)
 
 
+@router.get("/days/{batch_date}/history", response_class=HTMLResponse)
+async def day_history(request: Request, person: SignedIn, batch_date: dt.date) -> Response:
+    """The shipping day's events (who, when, what; SM-SHIP-BATCH) from ShippingDayHistory, page by page."""
+    if not person.holds(ROLES):
+        return _forbidden(request, person)
+    shop = bo(request).shop
+    events: list[dict[str, Any]] = []
+    reply = ShopReply(True, {"total": 0})
+    while True:
+        page = await shop.query(
+            "fulfilment",
+            ShippingDayHistory(batch_date=batch_date, limit=PAGE, offset=len(events)),
+            person.actor,
+        )
+        if not page.ok:
+            reply = page
+            break
+        events.extend(page.result["history"])
+        if not page.result["history"] or len(events) >= page.result["total"]:
+            reply = ShopReply(True, {"events": events})
+            break
+    return render(request, "components/history.html", {"person": person, "reply": reply})
+
+
 @router.post("/days/{batch_date}/{action}", response_class=HTMLResponse)
 async def act(request: Request, person: SignedIn, batch_date: dt.date, action: str) -> Response:
     """An action on the shipping day, sent with the person's token; fulfilment refuses whoever its
@@ -197,6 +225,7 @@ async def act(request: Request, person: SignedIn, batch_date: dt.date, action: s
     shop = bo(request).shop
     posted = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
     fixed = {"batch_date": batch_date.isoformat()}
+    before = (await shipping_day(request, person, batch_date)).result or {}
     command: Any
     if model is HandOverShippingPacket:
         day = await shipping_day(request, person, batch_date)
@@ -220,6 +249,11 @@ async def act(request: Request, person: SignedIn, batch_date: dt.date, action: s
     else:
         reply = await shop.command("fulfilment", command, person.actor)
     if reply.ok:
+        for _ in range(SETTLE_TRIES):  # read what was just written: the read model follows the events
+            await asyncio.sleep(SETTLE_PAUSE_S)
+            now = await shipping_day(request, person, batch_date)
+            if now.ok and now.result.get("status") != before.get("status"):
+                break
         return redirect(f"/clerk?day={batch_date.isoformat()}")
     return await _home(request, person, batch_date, (action, posted, reply))
 

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from itertools import pairwise
 from typing import Any, Final
 
@@ -69,6 +70,9 @@ BOARD_UPCOMING: Final = 100
 CORRECTABLE: Final = ("recipient", "phone", "address")
 """OrderChanges' fields the correction form offers (ORD-6); the binding ones are not offered (ORD-5)."""
 LINE_FIELDS: Final = ("line", "sku", "size")
+SETTLE_TRIES: Final = 30
+SETTLE_PAUSE_S: Final = 0.1
+"""After an action the order page waits up to 3 s for the read model to reach the version written."""
 
 router = APIRouter(prefix="/orders")
 
@@ -83,14 +87,14 @@ async def _board(request: Request, person: Person) -> dict[str, Any]:
     queues: dict[str, list[dict[str, Any]]] = {}
     refused: ShopReply | None = None
     for name, states in QUEUES:
-        rows: list[dict[str, Any]] = []
+        rows: dict[str, dict[str, Any]] = {}  # an order moving between states while read is listed once
         for state in states:
             reply = await shop.query("orders", ListOrders(status=state, limit=QUEUE_SIZE), person.actor)
             if reply.ok:
-                rows.extend(reply.result["orders"])
+                rows |= {o["order_id"]: o for o in reply.result["orders"]}
             else:
                 refused = reply
-        queues[name] = sorted(rows, key=lambda o: o.get("placed_at") or "")
+        queues[name] = sorted(rows.values(), key=lambda o: o.get("placed_at") or "")
     due: dict[str, list[dict[str, Any]]] = {}
     if board.ok:
         for item in (*board.result["overdue"], *board.result["upcoming"]):
@@ -219,9 +223,15 @@ async def _order_page(
     person: Person,
     order_id: str,
     failed: tuple[str, dict[str, str], ShopReply] | None = None,
+    after: int | None = None,
 ) -> Response:
     shop = bo(request).shop
     reply = await shop.query("orders", GetOrder(order_id=order_id), person.actor)
+    for _ in range(SETTLE_TRIES):  # read what was just written: the read model follows the events
+        if after is None or not reply.ok or int(reply.result.get("version") or 0) >= after:
+            break
+        await asyncio.sleep(SETTLE_PAUSE_S)
+        reply = await shop.query("orders", GetOrder(order_id=order_id), person.actor)
     board = await shop.query("orders", SlaBoard(upcoming=BOARD_UPCOMING), person.actor)
     due = (
         [i for i in (*board.result["overdue"], *board.result["upcoming"]) if i["order_id"] == order_id]
@@ -250,10 +260,22 @@ async def _order_page(
 
 
 @router.get("/order/{order_id}", response_class=HTMLResponse)
-async def order(request: Request, person: SignedIn, order_id: str) -> Response:
+async def order(request: Request, person: SignedIn, order_id: str, v: int | None = None) -> Response:
     if not person.holds(ROLES):
         return _forbidden(request, person)
-    return await _order_page(request, person, order_id)
+    return await _order_page(request, person, order_id, after=v)
+
+
+@router.get("/order/{order_id}/history", response_class=HTMLResponse)
+async def history(request: Request, person: SignedIn, order_id: str) -> Response:
+    """The order's events (who, when, what) as GetOrder answers them: its readers are the order's
+    staff (ORD-7), who need not be readers of the generic History query."""
+    if not person.holds(ROLES):
+        return _forbidden(request, person)
+    reply = await bo(request).shop.query("orders", GetOrder(order_id=order_id), person.actor)
+    if reply.ok:
+        reply = ShopReply(True, {"events": reply.result.get("history", [])})
+    return render(request, "components/history.html", {"person": person, "reply": reply})
 
 
 @router.post("/order/{order_id}/{action}", response_class=HTMLResponse)
@@ -278,5 +300,5 @@ async def act(request: Request, person: SignedIn, order_id: str, action: str) ->
         assert isinstance(command, Command)
         reply = await shop.command("orders", command, person.actor)
     if reply.ok:
-        return redirect(f"/orders/order/{order_id}")
+        return redirect(f"/orders/order/{order_id}" + (f"?v={reply.version}" if reply.version else ""))
     return await _order_page(request, person, order_id, (action, posted, reply))
