@@ -4,15 +4,19 @@ folder; every picture must come out. Other screens add their home here."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
+from shopdemo import flows
+from shopdemo.client import ShopClient
 from shopdemo.system import RunningShop
 
 from .conftest import SCREENSHOTS, RunningBackoffice
+from .test_hr_screens import on_shop
 from .test_service_screens import refund_requested, signed_in_as, staff
 from .test_signing_in import employee_signed_in, sign_in
 
@@ -59,3 +63,48 @@ def test_customer_service_and_the_approval_inbox_as_their_roles_see_them(
     signed_in_as(page, backoffice, "e-3202")
     page.goto(f"{backoffice.url}/approvals")
     shot(page, folder, "approvals")
+
+
+def test_hrs_home_as_hr_sees_it(
+    page: Page, backoffice: RunningBackoffice, shop: RunningShop, admin: str, folder: Path
+) -> None:
+    """docs/staff/screens/hr.png (HR-36, HR-38: the payroll month due and the employees)."""
+
+    async def work(client: ShopClient) -> None:
+        await flows.onboard(client, "e-3301", "人事03", dt.date(2026, 1, 5))
+        await client.identity.ensure("e-3301", ("hr_dept",))
+
+    on_shop(shop, work)
+    signed_in_as(page, backoffice, "e-3301")
+    page.goto(f"{backoffice.url}/hr")
+    shot(page, folder, "hr")
+
+
+def test_the_managers_dashboard_and_the_operators_screen_as_their_roles_see_them(
+    page: Page, backoffice: RunningBackoffice, shop: RunningShop, admin: str, folder: Path
+) -> None:
+    """docs/staff/screens/manager.png (today's orders by state, SM-ORD; ORD-16) and operators.png
+    (health and consumer lag, dead letters, replays)."""
+    from shopdemo import flows
+    from shopdemo.client import ShopClient
+
+    from .test_manager_and_operators import MANAGER, OPERATOR
+    from .test_service_screens import MUG, on_shop
+
+    staff(shop, {MANAGER: ("dept_manager",), OPERATOR: ("operator",)})
+
+    async def work(client: ShopClient) -> None:  # three orders today, one paid (SM-ORD)
+        await client.quiesce(["orders"])  # orders have learnt the listing (CAT-7)
+        for n in range(3):
+            await flows.place_order(client, f"o-shot-mgr-{n}", (MUG,))
+        await flows.pay(client, "o-shot-mgr-0", (MUG,))
+
+    on_shop(shop, work)
+    signed_in_as(page, backoffice, MANAGER)
+    page.goto(f"{backoffice.url}/manager")
+    page.wait_for_function("() => !!Chart.getChart(document.getElementById('canvas-orders'))")
+    shot(page, folder, "manager")
+    page.get_by_test_id("signout").click()
+    signed_in_as(page, backoffice, OPERATOR)
+    page.goto(f"{backoffice.url}/operators")
+    shot(page, folder, "operators")

@@ -3,7 +3,7 @@ leave, discipline and the payroll month, each action a form from the contracts' 
 
 - Employees: the list, a record page with its event history (Employee, DisciplineRecord), the
   onboarding form (OnboardEmployee, HR-38, HR-39; the personal data fields nested as
-  `personal.<field>`), offboarding (OffboardEmployee, DIS-7). HR has no employee list query: the
+  `personal.<field>`), the safety exam (RecordSafetyTrainingResult, DIS-13), offboarding (OffboardEmployee, DIS-7). HR has no employee list query: the
   list is the employees this screen onboarded or opened and the people with a back-office account.
 - The rota (PublishRota, AssignShift): the default pattern's rules shown beside the editor (HR-1
   duty pair, HR-2 administrative 08:30-12:00/13:00-18:00, HR-3 main shift to 22:00 and the rest day
@@ -57,6 +57,7 @@ from shop_contracts.commands.hr_people import (
     PaySalaries,
     RecordOffence,
     RecordPayrollAdjustment,
+    RecordSafetyTrainingResult,
 )
 from shop_contracts.commands.hr_time import PublishRota
 from shop_contracts.messages import Command
@@ -79,6 +80,7 @@ HR, ECOM, DIRECT, MANAGER, CASHIER, OFFICE = (
 ACTION_ROLES: dict[str, tuple[str, ...]] = {
     "OnboardEmployee": (HR,),  # HR-38
     "OffboardEmployee": (HR,),  # DIS-7
+    "RecordSafetyTrainingResult": (HR,),  # DIS-13
     "RecordOffence": (ECOM, DIRECT, MANAGER),  # DIS-10
     "DecideAppeal": (HR,),  # DIS-10
     "AssignShift": (ECOM, DIRECT),  # HR-7
@@ -281,6 +283,7 @@ def _employee_forms(
 ) -> dict[str, Form]:
     fixed = {"employee_id": employee_id}
     forms: dict[str, tuple[type[BaseModel], str, dict[str, str]]] = {
+        "safety": (RecordSafetyTrainingResult, f"/hr/employees/{employee_id}/safety", fixed),
         "offboard": (OffboardEmployee, f"/hr/employees/{employee_id}/offboard", fixed),
         "offence": (RecordOffence, f"/hr/employees/{employee_id}/offence", fixed),
         "appeal": (DecideAppeal, f"/hr/employees/{employee_id}/appeal", fixed),
@@ -305,6 +308,16 @@ async def employee_page(request: Request, person: SignedIn, employee_id: str) ->
     return await _employee_page(request, person, employee_id)
 
 
+@router.get("/employees/{employee_id}/record", response_class=HTMLResponse)
+async def employee_record(request: Request, person: SignedIn, employee_id: str) -> Response:
+    """The record fragment of the employee page (live: refreshed by the Employee events)."""
+    if not person.holds(ROLES):
+        return _forbidden(request, person)
+    record = await _query(request, person, Employee(employee_id=employee_id))
+    context = {"person": person, "employee_id": employee_id, "record": record}
+    return render(request, "hr/_record.html", context)
+
+
 async def _employee_page(
     request: Request,
     person: Person,
@@ -326,6 +339,7 @@ async def _employee_page(
         forms=_employee_forms(employee_id, failed, values, reply),
         failed=failed,
         reply=reply,
+        fresh=bool(request.query_params.get("done")),
     )
     return render(request, "hr/employee.html", context, status_code=_status(reply))
 
@@ -339,12 +353,20 @@ async def _employee_action(
     reply = await _parse_and_send(request, person, model, posted, {"employee_id": employee_id})
     if not reply.ok:
         return await _employee_page(request, person, employee_id, key, posted, reply)
+    if key == "shift":  # the shift as the day's board shows it
+        return redirect(f"/hr/attendance?day={posted.get('work_date', '')}")
     return redirect(f"/hr/employees/{employee_id}?done={key}")
 
 
 @router.post("/employees/{employee_id}/offboard", response_class=HTMLResponse)
 async def offboard(request: Request, person: SignedIn, employee_id: str) -> Response:
     return await _employee_action(request, person, employee_id, "offboard", OffboardEmployee)
+
+
+@router.post("/employees/{employee_id}/safety", response_class=HTMLResponse)
+async def safety_training(request: Request, person: SignedIn, employee_id: str) -> Response:
+    """RecordSafetyTrainingResult (DIS-13): no working shift before the safety exam is passed."""
+    return await _employee_action(request, person, employee_id, "safety", RecordSafetyTrainingResult)
 
 
 @router.post("/employees/{employee_id}/offence", response_class=HTMLResponse)
@@ -663,6 +685,7 @@ async def _payroll_page(
         failed=failed,
         reply=reply,
         values=values or {},
+        fresh=bool(request.query_params.get("fresh")),
     )
     return render(request, "hr/payroll.html", context, status_code=_status(reply))
 
@@ -711,7 +734,7 @@ async def calculate(request: Request, person: SignedIn, period: str) -> Response
         return await _payroll_page(
             request, person, _period(period, request), failed="calculate", reply=reply, values=posted
         )
-    return redirect(f"/hr/payroll?period={period}")
+    return redirect(f"/hr/payroll?period={period}&fresh=1")
 
 
 @router.post("/payroll/{period}/close", response_class=HTMLResponse)
@@ -722,7 +745,7 @@ async def close(request: Request, person: SignedIn, period: str) -> Response:
     reply = await _parse_and_send(request, person, ClosePayrollPeriod, {}, {"period": period})
     if not reply.ok:
         return await _payroll_page(request, person, _period(period, request), failed="close", reply=reply)
-    return redirect(f"/hr/payroll?period={period}")
+    return redirect(f"/hr/payroll?period={period}&fresh=1")
 
 
 @router.post("/payroll/{period}/pay", response_class=HTMLResponse)
@@ -736,7 +759,7 @@ async def pay(request: Request, person: SignedIn, period: str) -> Response:
         return await _payroll_page(
             request, person, _period(period, request), failed="pay", reply=reply, values=posted
         )
-    return redirect(f"/hr/payroll?period={period}")
+    return redirect(f"/hr/payroll?period={period}&fresh=1")
 
 
 @router.post("/payroll/{period}/adjust", response_class=HTMLResponse)
@@ -751,7 +774,7 @@ async def adjust(request: Request, person: SignedIn, period: str) -> Response:
         return await _payroll_page(
             request, person, _period(period, request), failed="adjust", reply=reply, values=posted
         )
-    return redirect(f"/hr/payroll?period={period}")
+    return redirect(f"/hr/payroll?period={period}&fresh=1")
 
 
 async def _slip(
