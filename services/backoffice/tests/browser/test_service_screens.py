@@ -32,6 +32,8 @@ from shopdemo.system import RunningShop
 from .conftest import RunningBackoffice
 from .test_signing_in import admin_link_for, set_password, sign_in
 
+# the shop and the back office start in the first test (a loaded machine: minutes)
+pytestmark = pytest.mark.timeout(300)
 T = TypeVar("T")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CS_AGENT, DEPT_SUPERVISOR, DIRECT, SENIOR = "e-3101", "e-3102", "e-3103", "e-3104"

@@ -120,6 +120,7 @@ def test_as7_the_inspection_form_lists_accessories_as_text_lines() -> None:
     kinds = {i.name: i.kind for i in form.inputs}
     assert kinds["accessories_present"] == kinds["missing_accessories"] == "textarea"
     assert kinds["goods_match"] == "checkbox"
+    assert {i.name: i.value for i in form.inputs}["missing_accessories"] == ""  # nothing prefilled
     assert "case_id" not in kinds  # the page's own case
 
 

@@ -306,6 +306,7 @@ def _case_forms(
             for field in form.inputs:  # the accessories found and missing, one per line (AS-7)
                 if field.name in LIST_FIELDS:
                     field.kind = "textarea"
+                    field.value = "" if field.value == "()" else field.value  # the empty default
             out.append((action, form))
     return out
 
