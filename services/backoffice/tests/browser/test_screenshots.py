@@ -85,9 +85,6 @@ def test_the_managers_dashboard_and_the_operators_screen_as_their_roles_see_them
 ) -> None:
     """docs/staff/screens/manager.png (today's orders by state, SM-ORD; ORD-16) and operators.png
     (health and consumer lag, dead letters, replays)."""
-    from shopdemo import flows
-    from shopdemo.client import ShopClient
-
     from .test_manager_and_operators import MANAGER, OPERATOR
     from .test_service_screens import MUG, on_shop
 
