@@ -101,7 +101,8 @@ async def test_orders_service_may_publish_what_it_needs(cluster: Cluster) -> Non
         ("hr", "orders.events.Order.o-1"),
         ("hr", "dlq.orders.orders-views"),  # another service's dead letters
         ("aftersales", "orders.commands.PlaceOrder"),  # services talk through events only
-        (CLIENT, "orders.admin.ReplayProjection"),  # admin endpoints are the operator's
+        ("shopctl", "orders.admin.ReplayProjection"),  # admin endpoints: the operator's (and the
+        # back office's operators' screen, ADMIN_CLIENTS, where the service checks the person's role)
         (CLIENT, "orders.events.Order.o-1"),
         (CLIENT, "$JS.API.STREAM.INFO.ORDERS"),
     ],
