@@ -68,6 +68,8 @@ async def test_shop_run_starts_every_service_and_ctrl_c_stops_all_of_it(tmp_path
             str(tmp_path),
             "--health-base",
             "none",
+            "--backoffice-port",
+            "auto",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -78,8 +80,15 @@ async def test_shop_run_starts_every_service_and_ctrl_c_stops_all_of_it(tmp_path
         lines = wait_for_line(proc, "ready:", 120)
         pids = [int(line.split("(pid ")[1].split(",")[0]) for line in lines if "(pid " in line]
         names = {spec.name for spec in installed_services()}
-        assert len(pids) == len(names)
+        assert len(pids) == len(names) + 1  # and the back office (issue 18)
         assert any("identity: generated keys issuer" in line for line in lines), lines
+        assert any(
+            "back office: first start: the administrator admin sets a password at" in line for line in lines
+        )
+        listening = next(line for line in lines if "back office: listening on " in line)
+        backoffice = listening.rsplit("listening on ", 1)[1].strip()
+        with urllib.request.urlopen(f"{backoffice}/signin", timeout=10) as page:  # noqa: ASYNC210 - once
+            assert page.status == 200
         nc = await nats.connect(f"nats://127.0.0.1:{port}", connect_timeout=2)
         for name in names:
             reply = json.loads((await nc.request(f"{name}.queries.Health", b"{}", timeout=5)).data)
