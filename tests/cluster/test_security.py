@@ -9,6 +9,7 @@ import contextlib
 import json
 import stat
 import subprocess
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -192,6 +193,48 @@ async def test_a_service_reaches_only_its_own_database(cluster: Cluster) -> None
             user="hr",
             password=passwords["orders"],
             database="hr",
+        )
+
+
+async def test_the_back_office_runs_as_its_own_user_with_its_store_in_its_own_database(
+    cluster: Cluster,
+) -> None:
+    """make cluster runs the staff's back office (issue 18): ready once connected to NATS, its
+    first start granted the first administrator through identity (IDN-7) and printed the link,
+    its accounts kept in the PostgreSQL database `backoffice`, closed to the services' roles."""
+    assert cluster.backoffice is not None
+    assert cluster.backoffice.running()
+    assert cluster.first_admin_link is not None
+    assert cluster.first_admin_link.startswith(f"{cluster.backoffice_url}/link/")
+
+    def get(path: str) -> tuple[int, str]:
+        with urllib.request.urlopen(f"{cluster.backoffice_url}{path}", timeout=10) as response:
+            return response.status, response.read().decode()
+
+    assert (await asyncio.to_thread(get, "/readyz"))[0] == 200
+    status, page = await asyncio.to_thread(get, "/signin")
+    assert status == 200
+    assert "<form" in page
+    passwords = json.loads((cluster.secrets / "postgres.json").read_text())
+    store = await asyncpg.connect(
+        host="127.0.0.1",
+        port=cluster.ports.postgres,
+        user="backoffice",
+        password=passwords["backoffice"],
+        database="backoffice",
+    )
+    try:
+        admins = await store.fetch("SELECT person_id FROM accounts")
+    finally:
+        await store.close()
+    assert [row["person_id"] for row in admins] == ["admin"]
+    with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
+        await asyncpg.connect(
+            host="127.0.0.1",
+            port=cluster.ports.postgres,
+            user="orders",
+            password=passwords["orders"],
+            database="backoffice",
         )
 
 

@@ -3,7 +3,10 @@
 Three `nats-server` processes form one JetStream cluster on loopback ports (routes authenticated,
 clients authenticated per user, `shopops.security`), the streams are provisioned with three
 replicas, a private PostgreSQL cluster holds one database (and one role) per service, and every
-installed service runs as its own process with its own NATS user and database. The same code
+installed service runs as its own process with its own NATS user and database; then the staff's
+back office (`python -m backoffice`, issue 18) as the NATS user `backoffice`, its store in its own
+PostgreSQL database, signing with the person issuer's key and granting the first administrator
+through shop-setup's (IDN-7); its URL and first-administrator link are printed. The same code
 drives the fault tests in `tests/cluster` (kill a service, stop a node, restart PostgreSQL).
 
 Everything lives under one directory (default `var/cluster`: `secrets/` with the generated
@@ -50,6 +53,12 @@ from shopops.security import OPERATOR, ROUTE, Credentials, generate_credentials
 
 NODES = 3
 CLUSTER_NAME = "shop"
+HEALTH_ORDER: tuple[str, ...] = ("orders", "fulfilment", "aftersales", "hr", "identity", "catalog", "kpi")
+"""Fixed health ports: the n-th service here listens on `health_base + n` (8580..8586, as in
+deploy/compose.yaml); a service not named gets the next ports, in the installed order."""
+BACKOFFICE = "backoffice"
+BACKOFFICE_PORT = 8000
+FIRST_START = "first start: the administrator"  # the back office's first-start line (its link)
 REPO = Path(__file__).resolve().parents[4]
 ENSURE_POSTGRES = REPO / "deploy" / "scripts" / "ensure-postgres.sh"
 
@@ -79,10 +88,14 @@ class Ports:
     postgres: int
     health_base: int
     health: tuple[int, ...] = ()  # one per service in order; overrides health_base when given
+    backoffice: int = 0  # the back office's HTTP port; 0: none started
 
     @classmethod
     def default(cls) -> Ports:
-        return cls((14222, 14223, 14224), (16222, 16223, 16224), (18222, 18223, 18224), 15432, 8580)
+        return cls(
+            (14222, 14223, 14224), (16222, 16223, 16224), (18222, 18223, 18224), 15432, 8580,
+            backoffice=BACKOFFICE_PORT,
+        )  # fmt: skip
 
     @classmethod
     def free(cls, services: int = 0) -> Ports:
@@ -95,17 +108,25 @@ class Ports:
             free_port(),
             0,
             tuple(free_port() for _ in range(services)),
+            backoffice=free_port(),
         )
 
-    def health_port(self, index: int) -> int | None:
+    def health_port(self, index: int, name: str | None = None) -> int | None:
+        """The health port of the `index`-th installed service (`name`: its fixed place in
+        `HEALTH_ORDER` when the ports are the fixed ones)."""
         if self.health:
             return self.health[index]
-        return self.health_base + index if self.health_base else None
+        if not self.health_base:
+            return None
+        if name in HEALTH_ORDER:
+            return self.health_base + HEALTH_ORDER.index(name)
+        return self.health_base + len(HEALTH_ORDER) + index
 
     def describe(self) -> str:
         return (
             f"clients {','.join(map(str, self.client))}, routes {','.join(map(str, self.route))}, "
             f"monitoring {','.join(map(str, self.monitor))}, PostgreSQL {self.postgres}"
+            + (f", back office {self.backoffice}" if self.backoffice else "")
         )
 
 
@@ -337,6 +358,9 @@ class Cluster:
         self.postgres = Postgres(self.root / "pg", self.ports.postgres, fsync=fsync)
         self.nodes: list[Proc] = []
         self.services: dict[str, Proc] = {}
+        self.backoffice: Proc | None = None
+        self.first_admin_link: str | None = None
+        self._backoffice_log_from = 0
         self.database_urls: dict[str, str] = {}
         self._credentials: Credentials | None = None
         self.extra_env = dict(extra_env or {})
@@ -475,13 +499,14 @@ class Cluster:
         passwords: dict[str, str] = {}
         if pg_passwords_path.exists():
             passwords = json.loads(pg_passwords_path.read_text())
-        for spec in self.specs:
-            passwords.setdefault(spec.name, secrets.token_urlsafe(24))
+        databases = [spec.name for spec in self.specs] + ([BACKOFFICE] if self.ports.backoffice else [])
+        for name in databases:
+            passwords.setdefault(name, secrets.token_urlsafe(24))
         fd = os.open(pg_passwords_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             json.dump(passwords, handle, indent=2, sort_keys=True)
-        for spec in self.specs:
-            self.database_urls[spec.name] = self.postgres.ensure_database(spec.name, passwords[spec.name])
+        for name in databases:
+            self.database_urls[name] = self.postgres.ensure_database(name, passwords[name])
 
     def service_env(self, spec: ServiceSpec, index: int) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SHOP_")}
@@ -496,7 +521,7 @@ class Cluster:
                 f"{spec.name.upper()}_DATABASE_URL": self.database_urls[spec.name],
             }
         )
-        health = self.ports.health_port(index)
+        health = self.ports.health_port(index, spec.name)
         if health is not None:
             env["SHOP_HEALTH_PORT"] = str(health)
         return env
@@ -514,6 +539,67 @@ class Cluster:
             self.services[name] = proc
         if not proc.running():
             proc.start()
+
+    @property
+    def backoffice_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.backoffice}"
+
+    def backoffice_env(self) -> dict[str, str]:
+        """The back office's environment: its NATS user, its PostgreSQL store, the identity
+        directory holding `keys/issuer.json` and `keys/shop-setup.json` (issue 18)."""
+        env = {k: v for k, v in os.environ.items() if not (k.startswith(("SHOP_", "BACKOFFICE_")))}
+        env.update(self.extra_env)
+        env.update(self.credentials.env(BACKOFFICE))
+        env.update(
+            {
+                "SHOP_NATS_URL": self.url,
+                "SHOP_VAR_DIR": str(self.root / "var"),
+                "SHOP_LOG_JSON": "true",
+                "BACKOFFICE_HOST": "127.0.0.1",
+                "BACKOFFICE_PORT": str(self.ports.backoffice),
+                "BACKOFFICE_DB_URL": self.database_urls[BACKOFFICE],
+                "BACKOFFICE_IDENTITY_DIR": str(self.identity_dir),
+            }
+        )
+        return env
+
+    def start_backoffice(self) -> None:
+        """Start the back office (after the services: its first start asks identity, IDN-7)."""
+        if self.backoffice is None:
+            self.backoffice = Proc(
+                BACKOFFICE, [sys.executable, "-m", BACKOFFICE], self.log_dir / "backoffice.log"
+            )
+        self.backoffice.env = self.backoffice_env()
+        if not self.backoffice.running():
+            log = self.backoffice.log_path
+            self._backoffice_log_from = log.stat().st_size if log.exists() else 0
+            self.backoffice.start()
+
+    async def wait_backoffice(self, within: float = 90.0) -> float:
+        """Until the back office's /readyz answers 200; remembers its first-start link, if any."""
+        assert self.backoffice is not None
+        started = time.monotonic()
+        deadline = started + within
+        while True:
+            if not self.backoffice.running():
+                raise RuntimeError(f"the back office exited; see {self.backoffice.log_path}")
+            try:
+                ready = await asyncio.to_thread(_http_ok, f"{self.backoffice_url}/readyz")
+            except OSError:
+                ready = False
+            if ready:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the back office was not ready within {within}s; see {self.backoffice.log_path}"
+                )
+            await asyncio.sleep(0.2)
+        with self.backoffice.log_path.open("rb") as log:
+            log.seek(self._backoffice_log_from)
+            output = log.read().decode(errors="replace")
+        links = [line.rsplit(" at ", 1)[-1].strip() for line in output.splitlines() if FIRST_START in line]
+        self.first_admin_link = links[-1] if links else None
+        return time.monotonic() - started
 
     def kill_service(self, name: str) -> None:
         self.services[name].kill()
@@ -552,8 +638,13 @@ class Cluster:
         for spec in self.specs:
             self.start_service(spec.name)
         await self.wait_ready()
+        if self.ports.backoffice:
+            self.start_backoffice()
+            await self.wait_backoffice()
 
     def down(self) -> None:
+        if self.backoffice is not None:
+            self.backoffice.stop()
         for proc in self.services.values():
             proc.signal(signal.SIGTERM)
         for proc in self.services.values():
@@ -575,6 +666,11 @@ class Cluster:
         return int(leader.removeprefix("n")) - 1
 
 
+def _http_ok(url: str) -> bool:
+    with urllib.request.urlopen(url, timeout=2.0) as response:
+        return bool(response.status == 200)
+
+
 async def _run(args: argparse.Namespace) -> int:
     ports = Ports.free(len(installed_services())) if args.ports == "auto" else Ports.default()
     cluster = Cluster(Path(args.root), ports)
@@ -586,7 +682,7 @@ async def _run(args: argparse.Namespace) -> int:
         await cluster.up()
         say(f"ready: {', '.join(cluster.services)} on {cluster.url}")
         say(f"ports: {ports.describe()}")
-        health = [ports.health_port(i) for i in range(len(cluster.specs))]
+        health = [ports.health_port(i, s.name) for i, s in enumerate(cluster.specs)]
         if any(port is not None for port in health):
             say(
                 "health: "
@@ -597,13 +693,25 @@ async def _run(args: argparse.Namespace) -> int:
             f"identity: keys in {cluster.identity_dir / 'keys'} "
             f"(shopctl: SHOP_IDENTITY_KEY={identity.key_path(cluster.identity_dir, identity.ISSUER)})"
         )
+        if cluster.backoffice is not None:
+            say(f"back office: {cluster.backoffice_url} (log {cluster.backoffice.log_path})")
+            if cluster.first_admin_link:
+                say(f"first administrator: set a password at {cluster.first_admin_link} (once, 24 h)")
+            else:
+                say(
+                    "first administrator: its account exists (the link was printed at the first "
+                    "start); an administrator makes new links on /accounts"
+                )
         if args.check:
             return 0
         restarts: dict[str, list[float]] = {}
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), 1.0)
-            for name, proc in cluster.services.items():
+            watched = dict(cluster.services)
+            if cluster.backoffice is not None:
+                watched[BACKOFFICE] = cluster.backoffice
+            for name, proc in watched.items():
                 if stop.is_set() or proc.running():
                     continue
                 now = time.monotonic()
@@ -630,7 +738,7 @@ def main(argv: list[str] | None = None) -> int:
         choices=["fixed", "auto"],
         default=(os.environ.get("SHOP_PORTS") or "fixed").strip().lower(),
         help="fixed: clients 14222-14224, routes 16222-16224, monitoring 18222-18224, PostgreSQL "
-        "15432, health 8580+; auto: free loopback ports (SHOP_PORTS)",
+        "15432, health 8580-8586, back office 8000; auto: free loopback ports (SHOP_PORTS)",
     )
     args = parser.parse_args(argv)
     return asyncio.run(_run(args))
