@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 HEARTBEAT_S = 15.0
@@ -72,7 +72,9 @@ class Live:
             with contextlib.suppress(asyncio.QueueFull):  # a slow page misses a refresh, nobody waits
                 queue.put_nowait(change)
 
-    async def stream(self, watches: list[Watch], heartbeat_s: float = HEARTBEAT_S) -> AsyncIterator[str]:
+    async def stream(
+        self, watches: list[Watch], heartbeat_s: float = HEARTBEAT_S
+    ) -> AsyncGenerator[str, None]:
         queue: asyncio.Queue[Change] = asyncio.Queue(self._size)
         self._queues.add(queue)
         try:

@@ -31,24 +31,16 @@ async def live(nats_server: NatsServer) -> AsyncIterator[Live]:
 async def test_an_event_append_still_gets_its_puback_and_reaches_a_watching_page(
     live: Live, nc: Client
 ) -> None:
-    received: list[str] = []
-
-    async def page() -> None:
-        async for chunk in live.stream([Watch.parse("hr.AttendanceDay.e-1_*")], heartbeat_s=5):
-            received.append(chunk)
-            if chunk.startswith("event: ClockedIn"):
-                return
-
-    watching = asyncio.create_task(page())
-    while live.listeners == 0:
-        await asyncio.sleep(0.01)
+    stream = live.stream([Watch.parse("hr.AttendanceDay.e-1_*")], heartbeat_s=5)
+    assert await anext(stream) == ": connected\n\n"  # the page listens from here on
     js = nc.jetstream()
     ack = await js.publish(
         "hr.events.AttendanceDay.e-1_2026-12-02", b"{}", headers={"Event-Type": "ClockedIn"}, timeout=5
     )
     assert ack.stream == "HR"
     assert ack.seq >= 1
-    await asyncio.wait_for(watching, 10)
+    received = [await asyncio.wait_for(anext(stream), 10), await asyncio.wait_for(anext(stream), 10)]
+    await stream.aclose()
     assert "event: AttendanceDay\ndata: hr.AttendanceDay.e-1_2026-12-02\n\n" in received
     assert "event: ClockedIn\ndata: hr.AttendanceDay.e-1_2026-12-02\n\n" in received
 
