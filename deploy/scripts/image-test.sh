@@ -3,10 +3,13 @@
 # 1. buildah and debootstrap (Debian packages; installed with apt-get when missing, as root);
 # 2. the Dockerfile's base image (deploy/scripts/image-base.sh: made with debootstrap when no
 #    registry can be reached, cached under .tools/image-base/);
-# 3. every target (provision, orders, fulfilment, aftersales, hr, identity) built with
-#    `--isolation chroot --format docker` (docker format keeps HEALTHCHECK), layers cached;
+# 3. every target (provision, orders, fulfilment, aftersales, hr, identity, catalog, kpi,
+#    backoffice) built with `--isolation chroot --format docker` (docker format keeps
+#    HEALTHCHECK), layers cached;
 # 4. deploy/scripts/image_check.py runs provisioning and every service from the built images
-#    against a local nats-server on loopback: Health, /healthz (the image's HEALTHCHECK), a command.
+#    against a local nats-server on loopback: Health, /healthz (the image's HEALTHCHECK), a command
+#    (the catalogue lists the SKU orders sell, CAT-7); then the back office: its first start's
+#    link, HEALTHCHECK, /readyz and the sign-in page.
 # Prints the seconds each step took. Needs root (buildah's storage; CI runs as root).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -38,7 +41,7 @@ context=$(mktemp -d)
 trap 'rm -rf "$context"' EXIT
 git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} sh -c 'test -e "{}" && printf "%s\0" "{}"' \
     | tar --null -T - -cf - | tar -C "$context" -xf -
-for target in provision orders fulfilment aftersales hr identity; do
+for target in provision orders fulfilment aftersales hr identity catalog kpi backoffice; do
     buildah bud --quiet --isolation chroot --format docker --layers --pull=never --force-rm \
         --ignorefile deploy/Dockerfile.dockerignore -f deploy/Dockerfile --target "$target" \
         -t "shop/$target" "$context" >"$context.$target.log" 2>&1 \

@@ -11,8 +11,14 @@ what runs is what compose and Kubernetes would start:
    HTTP (the image's own HEALTHCHECK command, run inside its container), and accepts one command
    of its own (`ok: true`) signed by the person issuer; the same command without an actor token
    is refused `forbidden` (`missing_token`): the image verifies tokens by default (issue 17),
-   against the trust file `shopops identity init` made, mounted where SHOP_IDENTITY_TRUST points;
-3. the images run as uid 10001 and the services' images keep their HEALTHCHECK (`--format docker`).
+   against the trust file `shopops identity init` made, mounted where SHOP_IDENTITY_TRUST points.
+   The catalogue's command is its whole listing flow (SM-LIST, CAT-1, CAT-6, CAT-8), each step by
+   its role, before orders places an order of the listed SKU (orders refuse unlisted ones, CAT-7);
+3. the back office's image (issue 18) starts once the services answer, with the person issuer's
+   and shop-setup's keys mounted where BACKOFFICE_IDENTITY_DIR points: its first start grants the
+   first administrator through the identity service (IDN-7) and prints the one-time link, its
+   HEALTHCHECK (/healthz on 8000) passes, `/readyz` answers 200 and the sign-in page is served;
+4. the images run as uid 10001 and keep their HEALTHCHECK (`--format docker`).
 
 Run with the workspace's Python (it needs nats-py and jetstream_es): `.venv/bin/python
 deploy/scripts/image_check.py`. Only the processes and containers made here are stopped/removed.
@@ -28,29 +34,55 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import nats
 
 from jetstream_es.identity import Issuer, SigningKey
-from jetstream_es.testing.catalogue import list_products, listed
 from jetstream_es.testing.nats_server import NatsServer, free_port
 from shop_contracts.envelope import Actor
 from shopops import identity
 
 TRUST_IN_IMAGE = "/etc/shop/identity/trust.json"  # the Dockerfile's SHOP_IDENTITY_TRUST
 
-SERVICES = ("orders", "fulfilment", "aftersales", "hr", "identity")
+SERVICES = ("orders", "fulfilment", "aftersales", "hr", "identity", "catalog", "kpi")
+BACKOFFICE = "backoffice"
+BACKOFFICE_PORT_IN_IMAGE = "8000"  # the image's BACKOFFICE_PORT and HEALTHCHECK
+# where the keys are mounted here: buildah run puts its own mounts under /run/secrets, so this
+# check points BACKOFFICE_IDENTITY_DIR elsewhere (compose and Kubernetes use the image's default)
+BACKOFFICE_IDENTITY_IN_CHECK = "/etc/shop/backoffice"
 UID = "10001"
 STAMP = f"img-{int(time.time())}"
-COMMANDS: dict[str, tuple[str, dict[str, Any]]] = {
+SKU = f"SKU-{STAMP}"
+IMAGE = {"ref": f"img/{SKU}/front.jpg", "kind": "image", "size_bytes": 120000}
+LISTING: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    # the catalogue's listing flow, each step by its role (SM-LIST, CAT-1, CAT-6, CAT-8)
+    ("SelectProduct", "dept_supervisor", {"name": "綠茶", "category": "accessories", "positioning": "主推"}),
+    ("RecordSellingPoints", "sales_staff", {"selling_points": ["清香"]}),
+    ("RecordPhotography", "dept_supervisor", {"images": [IMAGE], "with_staff": ["artist-1"]}),
+    ("RetouchImages", "technician", {"images": [IMAGE]}),
+    ("ReviewProductImages", "dept_manager", {"decision": "approve"}),
+    ("EditDetailPage", "web_artist", {"name": "綠茶", "specifications": {"material": "茶葉"}}),
+    ("ApproveLaunch", "dept_manager", {}),
+    ("SetPrice", "dept_supervisor", {"price": "19.90"}),
+    ("ListProduct", "dept_supervisor", {}),
+)
+# each service's command; the catalogue's are its listing flow, sent first: orders then sell the
+# listed SKU (CAT-7)
+COMMANDS: list[tuple[str, str, dict[str, Any]]] = [
+    ("catalog", name, {"actor": {"id": f"{role}-1", "roles": [role]}, "sku": SKU, **body})
+    for name, role, body in LISTING
+]
+OWN: dict[str, tuple[str, dict[str, Any]]] = {
     "orders": (
         "PlaceOrder",
         {
             "actor": {"id": "tmall", "roles": ["platform"]},
             "order_id": f"o-{STAMP}",
-            "lines": [{"sku": "SKU-1", "quantity": 2, "unit_price": "19.90"}],  # listed first (CAT-7)
+            "lines": [{"sku": SKU, "quantity": 2, "unit_price": "19.90"}],  # listed above (CAT-7)
             "buyer_id": "b-image",
             "shipping": {"recipient": "王小明", "phone": "13800000000", "address": "上海市浦東新區"},
             "channel": "tmall",
@@ -82,6 +114,16 @@ COMMANDS: dict[str, tuple[str, dict[str, Any]]] = {
             "employee_id": f"e-{STAMP}",  # the punch time is the service's clock (HR-10)
         },
     ),
+    "kpi": (
+        "RecordOperatingCost",  # KPI-13
+        {
+            "actor": {"id": "sup-1", "roles": ["dept_supervisor"]},
+            "month": datetime.now(UTC).strftime("%Y-%m"),
+            "cost_id": f"cost-{STAMP}",
+            "category": "packaging",
+            "amount": "120.00",
+        },
+    ),
     "identity": (
         "GrantRole",
         {
@@ -92,6 +134,7 @@ COMMANDS: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
 }
+COMMANDS += [(service, command, body) for service, (command, body) in OWN.items()]
 
 
 def say(message: str) -> None:
@@ -218,12 +261,12 @@ class Check:
         finally:
             await nc.close()
 
-    def healthcheck(self, name: str, port: int) -> None:
+    def healthcheck(self, name: str, port: int, in_image: str = "8080") -> None:
         """The image's own HEALTHCHECK command inside the service's container (its port moved from
-        the image's 8080 to the one this check gave the service)."""
+        the image's `in_image` to the one this check gave the service)."""
         container, config = self.service_containers[name]
         test = config["Healthcheck"]["Test"]
-        argv = [part.replace("8080", str(port)) for part in test[1:]]
+        argv = [part.replace(in_image, str(port)) for part in test[1:]]
         if test[0] == "CMD-SHELL":
             argv = ["sh", "-c", " ".join(argv)]
         done = subprocess.run(run_argv(container, {}, argv), capture_output=True, text=True, timeout=30)
@@ -235,13 +278,12 @@ class Check:
     async def commands(self, url: str) -> None:
         nc = await nats.connect(url, connect_timeout=2)
         try:
-            # orders sell only listed products (CAT-7): the catalogue's ProductListed, as its store
-            # publishes it; orders' read model applies it within moments (CAT-7 answers until then)
-            await list_products(nc, listed("SKU-1", "19.90"))
-            for name, (command, body) in COMMANDS.items():
+            # orders sell only listed products (CAT-7): the catalogue's listing flow comes first;
+            # orders' read model applies its ProductListed within moments (CAT-7 answers until then)
+            for name, command, body in COMMANDS:
                 subject = f"{name}.commands.{command}"
-                unsigned = json.dumps({"command_id": f"{STAMP}-{name}-unsigned", **body}).encode()
-                data = json.dumps({"command_id": f"{STAMP}-{name}", **body}).encode()
+                unsigned = json.dumps({"command_id": f"{STAMP}-{command}-unsigned", **body}).encode()
+                data = json.dumps({"command_id": f"{STAMP}-{command}", **body}).encode()
                 headers = self.issuer.headers(Actor(**body["actor"]), subject, data)
                 try:
                     refused = json.loads((await nc.request(subject, unsigned, timeout=10)).data)
@@ -268,6 +310,63 @@ class Check:
                     self.fail(f"shop/{name} {command} refused: {reply.get('error')}")
         finally:
             await nc.close()
+
+    def backoffice(self, url: str, port: int) -> None:
+        """The back office's image, started after the services (its first start asks identity to
+        grant the first administrator, IDN-7): first-start link, HEALTHCHECK, /readyz, sign-in."""
+        image = f"shop/{BACKOFFICE}"
+        config = image_config(image)
+        self.check_config(image, config, healthcheck=True)
+        container = self.container(image)
+        keys = self.work / "backoffice-keys"
+        keys.mkdir(mode=0o700)
+        for name in (identity.ISSUER, "shop-setup"):  # readable by the image's user only
+            copy = keys / f"{name}.json"
+            copy.write_bytes(identity.key_path(self.identity, name).read_bytes())
+            os.chmod(copy, 0o400)
+            os.chown(copy, int(UID), -1)
+        os.chown(keys, int(UID), -1)
+        env = {
+            "SHOP_NATS_URL": url,
+            "BACKOFFICE_HOST": "127.0.0.1",
+            "BACKOFFICE_PORT": str(port),
+            "BACKOFFICE_IDENTITY_DIR": BACKOFFICE_IDENTITY_IN_CHECK,
+        }
+        log_path = self.work / f"{BACKOFFICE}.log"
+        with log_path.open("wb") as log:
+            self.processes[BACKOFFICE] = proc = subprocess.Popen(
+                run_argv(
+                    container, env, command_of(config), (f"{keys}:{BACKOFFICE_IDENTITY_IN_CHECK}/keys:ro",)
+                ),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.service_containers[BACKOFFICE] = (container, config)
+        deadline = time.monotonic() + 120
+        while "listening on" not in log_path.read_text(errors="replace"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                self.fail(f"{image} did not start (exit {proc.poll()}): {log_path.read_text()[-2000:]}")
+                return
+            time.sleep(0.3)
+        text = log_path.read_text(errors="replace")
+        if f"first start: the administrator admin sets a password at http://127.0.0.1:{port}/link/" in text:
+            say(f"{image}: first start granted admin identity_admin and printed the one-time link")
+        else:
+            self.fail(f"{image} printed no first-administrator link: {text[-1000:]}")
+        self.healthcheck(BACKOFFICE, port, BACKOFFICE_PORT_IN_IMAGE)
+        for path, expected in (("/readyz", "ready"), ("/signin", "<form")):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+                    body = response.read().decode(errors="replace")
+                    status = response.status
+            except OSError as exc:
+                self.fail(f"{image} {path}: {exc}")
+                continue
+            if status == 200 and expected in body:
+                say(f"{image}: {path} answers 200")
+            else:
+                self.fail(f"{image} {path} answered {status}: {body[:300]}")
 
     def cleanup(self) -> None:
         for proc in self.processes.values():
@@ -301,6 +400,7 @@ async def main() -> int:
             for name in SERVICES:
                 check.healthcheck(name, ports[name])
             await check.commands(server.url)
+            check.backoffice(server.url, free_port())
     finally:
         check.cleanup()
         server.cleanup()
