@@ -79,13 +79,18 @@ def start_shop(
     clock: str = "simulation",
     env: dict[str, str] | None = None,
     url: str | None = None,
+    backoffice: str = "none",
 ) -> RunningShop:
     """Start `shop-run` on loopback with its data under `var`; returns once every service answers.
     `env` adds settings for the services (e.g. ORDERS_COMPANY_ACCOUNTS); with `url` the services
-    use that NATS server and no embedded one is started."""
+    use that NATS server and no embedded one is started. `backoffice`: its HTTP port, `auto` or
+    `none` (the default: a test or bench shop never takes the staff's port 8000 from another)."""
     server = ["--url", url] if url else ["--port", str(port), "--monitor-port", str(monitor_port)]
+    if env and "SHOP_BACKOFFICE_PORT" in env:
+        backoffice = env["SHOP_BACKOFFICE_PORT"]
+    office = ["--backoffice-port", backoffice]
     process = subprocess.Popen(
-        [str(SHOP_RUN), *server, "--var", str(var), "--clock", clock, "--health-base", "0"],
+        [str(SHOP_RUN), *server, "--var", str(var), "--clock", clock, "--health-base", "0", *office],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
