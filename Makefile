@@ -45,15 +45,16 @@ test: install chromium
 	$(UV) run --no-sync pytest --ignore=tests/cluster
 
 # the back office's browser tests drive Debian's chromium (Playwright's own download does not work
-# here); installed through apt when running as root and missing. Without it the browser tests fail.
+# here) with a CJK font for the screens' Chinese (else the screenshots show boxes); installed through
+# apt when running as root and missing. Without chromium the browser tests fail.
 chromium:
-	@if command -v chromium >/dev/null; then :; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y --no-install-recommends chromium; \
-	else echo "chromium is missing and this is not root: install Debian's chromium (the browser tests fail without it)"; fi
+	@if command -v chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y --no-install-recommends chromium fonts-noto-cjk; \
+	else echo "chromium or a CJK font is missing and this is not root: install Debian's chromium and fonts-noto-cjk (the browser tests fail without chromium)"; fi
 
 # docs/staff/screens/<area>.png: each role's home, from the browser tests' screenshot scenario
 screenshots: install chromium
-	BACKOFFICE_SCREENSHOTS=docs/staff/screens $(UV) run --no-sync pytest services/backoffice/tests/browser/test_screenshots.py -q -x
+	BACKOFFICE_SCREENSHOTS=docs/staff/screens $(UV) run --no-sync pytest services/backoffice/tests/browser/test_screenshots.py services/backoffice/tests/browser/test_warehouse_screens.py -q -x
 
 test-fast: install
 	$(UV) run --no-sync pytest -m "not integration"
