@@ -177,6 +177,14 @@ SHIPMENT: dict[str, Any] = {
     "documents": {"outbound_note_no": "CK00000001", "waybill_no": "WB00000001"},
     "carrier": None,
     "stamped_at": "2026-12-02T07:00:00+00:00",
+    "history": [
+        {
+            "version": 7,
+            "event_type": "ShipmentStamped",
+            "occurred_at": "2026-12-02T07:00:00+00:00",
+            "actor_id": "e-4101",
+        }
+    ],
     "details": {"missing": ["电源线"], "refusal": {"reason": "缺签字"}, "logistics_method": "SF"},
 }
 STOCK = ShopReply(
@@ -263,6 +271,8 @@ def test_ful4_the_shipment_page_shows_the_checklist_and_the_missing_items_with_t
     assert 'data-testid="present-说明书"' in html
     assert 'data-testid="refused-forbidden"' in html
     assert 'data-testid="dispatch"' not in html  # not offered in InPacket (SM-SHIP)
+    assert "已盖發貨專用章" in html  # the history GetShipment answers, who and when in Beijing time
+    assert "2026-12-02 15:00:00" in html
 
 
 def test_ful12_ful14_ful15_the_receipt_lot_report_and_stocktake_pages_render() -> None:

@@ -441,6 +441,11 @@ async def compile_inventory(request: Request, person: SignedIn) -> Response:
             "reply": reply,
         }
         return render(request, "warehouse/inventory.html", context, status_code=_status(reply))
+
+    async def compiled() -> bool:
+        return bool(_result(await _report(request, person, month)).get("compiled"))
+
+    await _settle(compiled)
     return redirect(f"/warehouse/inventory/{month}")
 
 
