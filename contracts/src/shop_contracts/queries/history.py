@@ -4,7 +4,8 @@ for the aggregates it appends to (issue 18: every record page shows who did what
 Events oldest first (newest last), `limit` per page from `after_version` on; `next_after` is the
 version to ask from for the next page (None: no more). The readers are the service's setting
 `<SERVICE>_QUERY_ROLES` (`{"History": [...]}`), by default `HISTORY_READERS`; whoever recorded the
-aggregate's first event (e.g. the employee who submitted a leave request) reads it too.
+aggregate's first event (e.g. the employee who submitted a leave request) reads it too (IDN-8,
+docs/services/identity.md: who may read whose records).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class History(Query):
     """The events of one aggregate (`aggregate_type`, `aggregate_id`) of the service asked."""
 
     read_roles = None  # the handler checks the reader: the setting's roles or the first event's actor
-    read_rule = None
+    read_rule = "IDN-8"
 
     aggregate_type: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9]{0,63}$")
     aggregate_id: str = Field(pattern=ID_PATTERN)

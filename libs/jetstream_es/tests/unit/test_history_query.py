@@ -67,10 +67,12 @@ async def test_whoever_recorded_the_first_event_reads_their_own_record() -> None
 
 
 async def test_anyone_else_is_forbidden_naming_the_readers() -> None:
+    """IDN-8: the service's history readers or whoever recorded the first event."""
     app = await app_with_counter()
     reply = await history(app, STRANGER)
     assert reply.error is not None
     assert reply.error.code == "forbidden"
+    assert reply.error.rule == "IDN-8"
     assert reply.error.details is not None
     assert reply.error.details[0]["reason"] == "read_role_required"
     assert "dept_manager" in reply.error.details[0]["roles"]

@@ -40,8 +40,9 @@ async def answer_history(runtime: ServiceRuntime, query: History) -> dict[str, A
     readers = history_readers(runtime)
     if not reader.has_any(*readers) and events[0].envelope.actor.id != reader.id:
         raise Forbidden(
-            f"the history of {query.aggregate_type} {query.aggregate_id} is read by {' or '.join(readers)} "
-            f"or whoever recorded it; {reader.id} is neither",
+            f"IDN-8: the history of {query.aggregate_type} {query.aggregate_id} is read by "
+            f"{' or '.join(readers)} or whoever recorded it; {reader.id} is neither",
+            "IDN-8",
             details=[{"reason": READ_ROLE_REQUIRED, "roles": list(readers)}],
         )
     page = [e for e in events if e.envelope.version > query.after_version][: query.limit]
