@@ -4,7 +4,10 @@ store on PostgreSQL and the two keys it signs with."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -63,3 +66,20 @@ def test_the_back_office_runs_as_its_own_user_on_its_own_database_with_both_keys
     assert identity.key_path(keys, identity.ISSUER).exists()
     assert identity.key_path(keys, "shop-setup").exists()
     assert cluster.backoffice_url == f"http://127.0.0.1:{cluster.ports.backoffice}"
+
+
+def test_a_taken_back_office_port_leaves_the_back_office_out_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Like `make run`: with 8000 taken the cluster runs without the back office and says so."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        cluster = Cluster(tmp_path / "c", dataclasses.replace(Ports.free(0), backoffice=port), specs=[])
+
+        started = asyncio.run(cluster.start_backoffice_when_free())
+
+    assert started is False
+    assert cluster.backoffice is None
+    assert f"port {port} is taken" in capsys.readouterr().out

@@ -638,9 +638,22 @@ class Cluster:
         for spec in self.specs:
             self.start_service(spec.name)
         await self.wait_ready()
-        if self.ports.backoffice:
-            self.start_backoffice()
-            await self.wait_backoffice()
+        await self.start_backoffice_when_free()
+
+    async def start_backoffice_when_free(self) -> bool:
+        """The back office, started and ready, unless its port is taken (as `make run`: the shop
+        then runs without it and says so); False when not started."""
+        if not self.ports.backoffice:
+            return False
+        if port_open(self.ports.backoffice):
+            say(
+                f"port {self.ports.backoffice} is taken: the cluster runs without the back office "
+                "(SHOP_PORTS=auto gives it a free port)"
+            )
+            return False
+        self.start_backoffice()
+        await self.wait_backoffice()
+        return True
 
     def down(self) -> None:
         if self.backoffice is not None:
