@@ -286,3 +286,19 @@ def test_the_cashiers_forged_onboarding_is_refused_by_hr_and_the_page_says_so_hr
     assert forged.status == 400
     page.set_content(forged.text())  # the page HR's refusal was rendered on
     expect(page.get_by_test_id("form-error")).to_contain_text("HR-38")
+
+
+def test_the_duty_rota_shows_who_covers_and_a_weekend_not_starting_on_saturday_is_named_duty_2(
+    page: Page, hr_shop: HrShop
+) -> None:
+    url = hr_shop.backoffice.url
+    signed_in_as(page, hr_shop.backoffice, HR_PERSON)
+    page.goto(f"{url}/hr/duty")
+    expect(page.get_by_test_id("on-duty-now")).to_contain_text("在线客服时间")
+    expect(page.get_by_test_id("duty-rota").locator("tbody tr")).to_have_count(7)
+    form = page.get_by_test_id("weekend-form")
+    friday = hr_shop.first + dt.timedelta(days=(4 - hr_shop.first.weekday()) % 7)
+    form.locator("[name=saturday]").fill(friday.isoformat())
+    form.locator("[name=saturday_staff]").fill(PLAIN)
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_test_id("error-saturday")).to_contain_text("not a Saturday")

@@ -19,7 +19,7 @@ from backoffice.web.forms import form_for, parse_form
 from backoffice.web.screens import hr
 from backoffice.web.screens.hr_print import explain_source, month_pdf, payslip_pdf
 from shop_contracts.commands.hr_people import CalculatePayroll, OnboardEmployee
-from shop_contracts.commands.hr_time import PublishRota
+from shop_contracts.commands.hr_time import PublishRota, PublishWeekendCsRota
 from shop_contracts.envelope import Actor
 
 SCALE = 2.0
@@ -232,3 +232,9 @@ def test_actions_follow_the_hr_services_default_role_table() -> None:
     supervisor = hr.Person("e-8", ("ecom_supervisor",), "csrf", "h")
     assert hr.may(supervisor, "PublishRota")
     assert not hr.may(supervisor, "OnboardEmployee")
+
+
+def test_duty_2_an_empty_list_field_starts_empty_not_as_a_python_tuple() -> None:
+    inputs = {i.name: i.value for i in form_for(PublishWeekendCsRota, "/hr/duty/weekend").inputs}
+    assert inputs["saturday_staff"] == ""
+    assert inputs["sunday_staff"] == ""

@@ -121,7 +121,7 @@ def _inputs(
         kind, options = _kind(base, info)
         default = (
             ""
-            if info.is_required() or info.default is None
+            if info.is_required() or info.default is None or info.default in ((), [])
             else str(getattr(info.default, "value", info.default))
         )
         inputs.append(

@@ -12,6 +12,10 @@ leave, discipline and the payroll month, each action a form from the contracts' 
 - The attendance board of a day (AttendanceDay per employee, HR-8..HR-16): shift, punches as the
   service stamped them (HR-10), HR's corrections (CorrectClockPunch), lateness, the evaluation
   (EvaluateAttendanceDay, SM-DAY) and absences the clock cannot see (RecordAbsence, HR-7, HR-12).
+- The duty rota (DutyRota, WhoIsOnDuty; DUTY-1..DUTY-4): the week's weekend customer-service
+  rota, the night's duty manager and the duty pair, who covers right now and why; publishing the
+  weekend rota (PublishWeekendCsRota, DUTY-2) and designating the duty manager
+  (DesignateDutyManager, DUTY-3) for the customer-service supervisor.
 - Leave routed to the reader's roles (LeaveRequests, HR-18, HR-22, HR-26) and filing (FileLeave,
   HR-18, C18); decisions are the approval inbox's.
 - Discipline and fines (DisciplineRecord, RecordOffence DIS-1..DIS-5, DIS-8, DecideAppeal DIS-10)
@@ -59,11 +63,11 @@ from shop_contracts.commands.hr_people import (
     RecordPayrollAdjustment,
     RecordSafetyTrainingResult,
 )
-from shop_contracts.commands.hr_time import PublishRota
+from shop_contracts.commands.hr_time import DesignateDutyManager, PublishRota, PublishWeekendCsRota
 from shop_contracts.messages import Command
 from shop_contracts.queries.hr import LEAVE_APPROVERS, AttendanceDay, LeaveRequests
 from shop_contracts.queries.hr_people import ActivityFund, DisciplineRecord, Employee, PayrollPeriod, Payslip
-from shop_contracts.queries.hr_time import Rota
+from shop_contracts.queries.hr_time import DutyRota, Rota, WhoIsOnDuty
 
 ROLES = ("hr_dept", "ecom_supervisor", "direct_supervisor", "cashier")
 """Who has the HR home: 人事部 and the roles of HR's commands (the rota's supervisors, the cashier
@@ -93,6 +97,8 @@ ACTION_ROLES: dict[str, tuple[str, ...]] = {
     "ClosePayrollPeriod": (HR,),  # HR-33
     "RecordPayrollAdjustment": (HR,),  # HR-36
     "PaySalaries": (CASHIER, HR),  # SM-PAY
+    "PublishWeekendCsRota": ("cs_supervisor", ECOM),  # DUTY-2
+    "DesignateDutyManager": ("cs_supervisor", ECOM),  # DUTY-3
 }
 """Which actions a person is shown: the HR service's default `HR_COMMAND_ROLES` (C9). The service
 decides: a post by anyone else is refused `forbidden` with the rule, and the page says so."""
@@ -490,6 +496,94 @@ async def rota_shift(request: Request, person: SignedIn) -> Response:
     if posted.get("employee_id"):
         await bo(request).store.remember_employee(posted["employee_id"], bo(request).clock.now(), person.id)
     return redirect(f"/hr/attendance?day={posted.get('work_date', '')}")
+
+
+# ------------------------------------------------------------------------------------- duty rota
+
+
+def _staff_list(value: str) -> list[str]:
+    return value.replace(",", " ").split()
+
+
+async def _duty_page(
+    request: Request,
+    person: Person,
+    week: dt.date,
+    failed: str = "",
+    reply: ShopReply | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    duty = await _query(request, person, DutyRota(week_start=week))
+    now = await _query(request, person, WhoIsOnDuty(at=bo(request).clock.now()))
+    saturday = week + dt.timedelta(days=5)
+    forms = {
+        "weekend": form_for(
+            PublishWeekendCsRota,
+            "/hr/duty/weekend",
+            values=values if failed == "weekend" else {"saturday": saturday.isoformat()},
+            reply=reply if failed == "weekend" else None,
+        ),
+        "manager": form_for(
+            DesignateDutyManager,
+            "/hr/duty/manager",
+            fixed={"designation_id": ""},
+            values=values if failed == "manager" else None,
+            reply=reply if failed == "manager" else None,
+        ),
+    }
+    context = _base(
+        person,
+        "duty",
+        week=week,
+        previous=week - dt.timedelta(days=7),
+        next=week + dt.timedelta(days=7),
+        duty=duty,
+        now=now,
+        forms=forms,
+        failed=failed,
+    )
+    return render(request, "hr/duty.html", context, status_code=_status(reply))
+
+
+@router.get("/duty", response_class=HTMLResponse)
+async def duty(request: Request, person: SignedIn, week: str | None = None) -> Response:
+    if not person.holds(ROLES):
+        return _forbidden(request, person)
+    return await _duty_page(request, person, _monday(_date(week, _today(request))))
+
+
+@router.post("/duty/weekend", response_class=HTMLResponse)
+async def weekend_rota(request: Request, person: SignedIn) -> Response:
+    """PublishWeekendCsRota (DUTY-2): the staff of each weekend day, separated by spaces."""
+    if not person.holds(ROLES):
+        return _forbidden(request, person)
+    posted = await _posted(request)
+    document = {
+        "actor": person.actor,
+        "command_id": bo(request).shop.new_command_id("duty"),
+        "saturday": posted.get("saturday", ""),
+        "saturday_staff": _staff_list(posted.get("saturday_staff", "")),
+        "sunday_staff": _staff_list(posted.get("sunday_staff", "")),
+    }
+    reply = await _send(request, person, _validated(PublishWeekendCsRota, document))
+    week = _monday(_date(posted.get("saturday"), _today(request)))
+    if not reply.ok:
+        return await _duty_page(request, person, week, "weekend", reply, posted)
+    return redirect(f"/hr/duty?week={week}")
+
+
+@router.post("/duty/manager", response_class=HTMLResponse)
+async def duty_manager(request: Request, person: SignedIn) -> Response:
+    """DesignateDutyManager (DUTY-3, AS-22): the 400 hotline forwarded to the manager at night."""
+    if not person.holds(ROLES):
+        return _forbidden(request, person)
+    posted = await _posted(request)
+    fixed = {"designation_id": bo(request).shop.new_command_id("duty-manager")}
+    reply = await _parse_and_send(request, person, DesignateDutyManager, posted, fixed)
+    week = _monday(_date(posted.get("start_date"), _today(request)))
+    if not reply.ok:
+        return await _duty_page(request, person, week, "manager", reply, posted)
+    return redirect(f"/hr/duty?week={week}")
 
 
 # ------------------------------------------------------------------------------------ attendance
