@@ -287,6 +287,29 @@ def test_the_monthly_inventory_report_is_compiled_and_printed_with_its_signature
         assert needle in text, needle
 
 
+def test_the_stocktake_needs_a_cause_for_a_shortage_and_records_the_counted_lots_ful_15(
+    page: Page, warehouse: Warehouse
+) -> None:
+    signed_in_as(page, warehouse.backoffice, KEEPER)
+    page.get_by_test_id("goto-stocktake").click()
+    row = page.get_by_test_id(f"count-{KETTLE.sku}-L-WH-KET-2")  # 8 on the book (the short receipt)
+    expect(row).to_contain_text("8")
+    form = page.get_by_test_id("stocktake-form")
+    form.locator("input[name=finance_witness]").fill("财务 李会计")
+    row.locator("input[name^='counted.']").fill("7")  # one short, no cause yet
+    page.get_by_test_id("record-stocktake").click()
+    expect(page.get_by_test_id("form-error")).to_contain_text("FUL-15")
+    expect(page.get_by_test_id("form-error")).to_contain_text("L-WH-KET-2")
+    row = page.get_by_test_id(f"count-{KETTLE.sku}-L-WH-KET-2")
+    expect(row.locator("input[name^='counted.']")).to_have_value("7")  # what was typed stays
+    row.locator("input[name^='cause.']").fill("验收后搬运时遗失一件")
+    row.locator("input[name^='responsible.']").fill(KEEPER)
+    row.locator("input[name^='remedy.']").fill("保管员赔偿并报运营总监")
+    page.get_by_test_id("record-stocktake").click()
+    expect(page.get_by_test_id("stocktake-recorded")).to_be_visible()
+    expect(page.get_by_test_id("history")).to_contain_text(KEEPER)
+
+
 def test_a_wrong_role_sees_no_warehouse_and_a_forbidden_refusal_is_said(
     page: Page, warehouse: Warehouse
 ) -> None:
