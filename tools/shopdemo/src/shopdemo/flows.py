@@ -20,6 +20,7 @@ from shopdemo.staff import (
     BACKOFFICE,
     BUYER,
     COMPANY_ACCOUNT,
+    CS_SUPERVISOR,
     DEPT_MANAGER,
     ECOM_SUPERVISOR,
     HR_DEPT,
@@ -95,9 +96,15 @@ def amount(lines: tuple[Line, ...]) -> Decimal:
 
 
 async def place_order(
-    client: ShopClient, order_id: str, lines: tuple[Line, ...], *, buyer_id: str = "buyer-1"
+    client: ShopClient,
+    order_id: str,
+    lines: tuple[Line, ...],
+    *,
+    buyer_id: str = "buyer-1",
+    sales_owner: str = SALES.id,
 ) -> None:
-    """The platform records a binding order (ORD-5)."""
+    """The platform records a binding order (ORD-5) for its sales owner (ORD-13), whose net sales
+    KPI counts against their target (ORD-16, KPI-2)."""
     await client.send(
         "orders",
         "PlaceOrder",
@@ -111,7 +118,7 @@ async def place_order(
                 "address": "上海市浦东新区世纪大道100号",
             },
             "channel": "tmall",
-            "sales_owner": SALES.id,
+            "sales_owner": sales_owner,
         },
         actor=PLATFORM,
     )
@@ -272,15 +279,26 @@ async def deliver(client: ShopClient, shipment_id: str) -> None:
 
 
 async def request_refund(
-    client: ShopClient, case_id: str, order_id: str, *, received: bool, reason: str, buyer: str = BUYER.id
+    client: ShopClient,
+    case_id: str,
+    order_id: str,
+    *,
+    received: bool,
+    reason: str,
+    buyer: str = BUYER.id,
+    amount: Decimal | None = None,
 ) -> None:
-    """The order's buyer asks for a refund with a reason (AS-1), saying whether the goods arrived."""
-    await client.send(
-        "aftersales",
-        "RequestRefund",
-        {"case_id": case_id, "order_id": order_id, "reason": reason, "goods_received": received},
-        actor=Actor(buyer, BUYER.roles),
-    )
+    """The order's buyer asks for a refund with a reason (AS-1), saying whether the goods arrived;
+    `amount` refunds the order in part (else what is left of it)."""
+    body: dict[str, Any] = {
+        "case_id": case_id,
+        "order_id": order_id,
+        "reason": reason,
+        "goods_received": received,
+    }
+    if amount is not None:
+        body["amount"] = str(amount)
+    await client.send("aftersales", "RequestRefund", body, actor=Actor(buyer, BUYER.roles))
 
 
 async def approve_refund(client: ShopClient, case_id: str) -> None:
@@ -370,6 +388,41 @@ async def assign_shift(
     )
 
 
+async def publish_weekend_rota(
+    client: ShopClient, saturday: dt.date, saturday_staff: tuple[str, ...], sunday_staff: tuple[str, ...]
+) -> None:
+    """The customer-service supervisor names who covers customer service on the Saturday and the
+    Sunday (DUTY-2); each must hold a customer-service role and not be on leave that day."""
+    await client.send(
+        "hr",
+        "PublishWeekendCsRota",
+        {
+            "saturday": saturday.isoformat(),
+            "saturday_staff": list(saturday_staff),
+            "sunday_staff": list(sunday_staff),
+        },
+        actor=CS_SUPERVISOR,
+    )
+
+
+async def designate_duty_manager(
+    client: ShopClient, designation_id: str, manager_id: str, start: dt.date, end: dt.date
+) -> None:
+    """The duty customer-service manager takes the 400 hotline outside 08:50-18:10 on the nights
+    from `start` to `end` (DUTY-3, AS-22)."""
+    await client.send(
+        "hr",
+        "DesignateDutyManager",
+        {
+            "designation_id": designation_id,
+            "manager_id": manager_id,
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat(),
+        },
+        actor=CS_SUPERVISOR,
+    )
+
+
 async def clock_in(client: ShopClient, clock: SimClock, employee_id: str, at: dt.datetime) -> None:
     """The attendance terminal's record decides (HR-10). The service stamps the punch with its own
     clock, so the driver moves the simulation clock to the arrival and sends no time."""
@@ -382,11 +435,42 @@ async def clock_out(client: ShopClient, clock: SimClock, employee_id: str, at: d
     await client.send("hr", "RecordClockOut", {"employee_id": employee_id}, actor=SYSTEM)
 
 
-async def calculate_payroll(client: ShopClient, period: str, employee_ids: tuple[str, ...]) -> None:
-    """HR calculates the month's payroll after it ended (HR-33..HR-41)."""
+async def calculate_payroll(
+    client: ShopClient, period: str, employee_ids: tuple[str, ...], *, from_kpi: frozenset[str] = frozenset()
+) -> None:
+    """HR calculates the month's payroll after it ended (HR-33..HR-41). The employees in
+    `from_kpi` have KPI's performance pay and commission (KPI-2..KPI-5), which HR does not type
+    (HR-41); the others' plan completion is typed (HR-40)."""
+    inputs = [
+        {"employee_id": e} if e in from_kpi else {"employee_id": e, "completion": "1"} for e in employee_ids
+    ]
+    await client.send("hr", "CalculatePayroll", {"period": period, "inputs": inputs}, actor=HR_DEPT)
+
+
+# --- KPI: next month's targets and the month's pay (KPI-2..KPI-5, KPI-11, ORD-16) ---
+
+
+async def set_monthly_target(
+    client: ShopClient, month: str, employee_id: str, position: str, target: Decimal
+) -> None:
+    """The department supervisor sets a promoter's or customer-service employee's net-sales target
+    for next month, before the 30th of this one (KPI-5)."""
     await client.send(
-        "hr",
-        "CalculatePayroll",
-        {"period": period, "inputs": [{"employee_id": e, "completion": "1"} for e in employee_ids]},
-        actor=HR_DEPT,
+        "kpi",
+        "SetMonthlyTarget",
+        {"month": month, "employee_id": employee_id, "position": position, "target": str(target)},
+        actor=SUPERVISOR,
     )
+
+
+async def acknowledge_daily_login(client: ShopClient, employee: Actor) -> None:
+    """The employee confirms the day's log-in to the sales Aliwangwang account and the work QQ
+    (KPI-11); after 09:00 it is recorded late."""
+    await client.send("kpi", "AcknowledgeDailyLogin", {"accounts": ["aliwangwang", "qq"]}, actor=employee)
+
+
+async def calculate_month_pay(client: ShopClient, month: str) -> dict[str, Any]:
+    """After the month ended the supervisor has KPI compute each target holder's performance pay
+    and commission from the month's net sales (KPI-2..KPI-5, ORD-16); HR's payroll takes them as
+    events. Recalculating with the same facts appends nothing."""
+    return await client.send("kpi", "CalculateMonthPay", {"month": month}, actor=SUPERVISOR)
