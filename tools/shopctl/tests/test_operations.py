@@ -201,7 +201,8 @@ async def test_clear_errors_for_a_wrong_url_an_unknown_service_or_projection(
     unknown = await shopctl("--url", nats_server.url, "send", "warehouse", "Anything", "--json", "{}")
     assert unknown.exit_code == 2
     assert (
-        "unknown service 'warehouse'; known: aftersales, fulfilment, hr, identity, orders" in unknown.output
+        "unknown service 'warehouse'; known: aftersales, catalog, fulfilment, hr, identity, kpi, orders"
+        in unknown.output
     )
     down = await shopctl("--url", nats_server.url, "--timeout", "1", "replay", "orders", "orders_views")
     assert down.exit_code == 2

@@ -186,7 +186,72 @@ def whoami() -> None:
     out.print(f"{actor.id} (roles: {', '.join(actor.roles) or 'none'})", highlight=False)
 
 
-# -- streams, events, lag -------------------------------------------------------------------
+# -- status, streams, events, lag ---------------------------------------------------------------
+
+
+async def service_status(nc: Client, names: list[str], seconds: float) -> list[dict[str, Any]]:
+    """Each service's Health answer (it needs no token): status, clock, projections and what they
+    still have pending; a service that does not answer is `down` with the reason."""
+    rows: list[dict[str, Any]] = []
+    for name in names:
+        try:
+            reply = await request(nc, health_subject(name), {}, seconds)
+        except ShopctlError as exc:
+            rows.append({"service": name, "status": "down", "error": exc.message})
+            continue
+        if not reply.get("ok"):
+            rows.append({"service": name, "status": "error", "error": reply_error(reply)})
+            continue
+        health = reply["result"]
+        projections = health.get("projections", [])
+        rows.append(
+            {
+                "service": name,
+                "status": health.get("status", "?"),
+                "now": health.get("now"),
+                "projections": len(projections),
+                "pending": sum(int(p.get("pending", 0)) for p in projections),
+            }
+        )
+    return rows
+
+
+@app.command()
+def status(
+    service: Annotated[str | None, typer.Argument(help="only this service")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Every service of the shop (orders, fulfilment, aftersales, hr, identity, catalog, kpi):
+    whether it answers, its clock, its projections and their pending events. Exit 1 when one is
+    not ok."""
+    if service is not None and service not in SERVICES:
+        raise_usage(f"unknown service {service!r}; known: {', '.join(SERVICES)}")
+    names = [service] if service else list(SERVICES)
+
+    async def go() -> list[dict[str, Any]]:
+        async with connected(_target) as nc:
+            return await service_status(nc, names, _target.timeout)
+
+    rows = run(go())
+    if as_json:
+        for row in rows:
+            json_line(row)
+    else:
+        table = Table(title=f"services on {_target.url}")
+        for col in ("service", "status", "now", "projections", "pending", "error"):
+            table.add_column(col, justify="right" if col in ("projections", "pending") else "left")
+        for r in rows:
+            table.add_row(
+                r["service"],
+                r["status"],
+                r.get("now") or "",
+                str(r.get("projections", "")),
+                str(r.get("pending", "")),
+                r.get("error", ""),
+            )
+        out.print(table)
+    if any(r["status"] != "ok" for r in rows):
+        raise typer.Exit(1)
 
 
 @app.command()
