@@ -120,6 +120,7 @@ def print_summary(report: DemoReport, sent: int, refused_total: int) -> None:
             ],
         )
     )
+    print_month_pay(report)
     console.print(
         _table(
             "Commands",
@@ -129,6 +130,59 @@ def print_summary(report: DemoReport, sent: int, refused_total: int) -> None:
     )
     for key, message in sorted(report.reasons.items()):
         console.print(f"  [dim]{key}: {message}[/dim]")
+
+
+def print_month_pay(report: DemoReport) -> None:
+    """Out-of-hours cover (DUTY-2, DUTY-3), the month's net sales (ORD-16) and each payslip's
+    performance pay and commission with the KPI event it came from (KPI-2..KPI-5, HR-41)."""
+    s = report.summary
+    cover = [
+        (
+            f"{c['at'][:16]} ({c['customer_service']['basis']})",
+            ", ".join(e.removeprefix(f"{report.run}-") for e in c["customer_service"]["on_duty"]) or "-",
+        )
+        for c in s.get("on_duty", [])
+    ]
+    if cover:
+        console.print(_table("Customer service out of hours (DUTY-2, DUTY-3)", cover))
+    sales = s["sales"]
+    console.print(
+        _table(
+            f"Sales {report.month} (ORD-16)",
+            [("orders", sales.get("orders")), ("refunds", sales.get("refunds")), ("net", sales.get("net"))],
+        )
+    )
+    performance = {f["employee_id"]: f for f in s["month_pay"].get("figures", []) if "target" in f}
+    table = Table(title=f"Month pay {report.month}: KPI's figures on the payslips", title_justify="left")
+    for column in ("who", "position", "target", "net", "done", "perf. pay", "commission"):
+        table.add_column(column, justify="left" if column in ("who", "position") else "right")
+    sources: list[str] = []
+    for slip in s["payslips"]:
+        who = slip["employee_id"].removeprefix(f"{report.run}-")
+        perf = performance.get(slip["employee_id"])
+        lines = {line["kind"]: line for line in slip["lines"]}
+        cells = []
+        for kind in ("performance_pay", "commission"):
+            line = lines.get(kind)
+            cells.append(f"{line['amount']} {line['rule']}" if line else "-")
+            if line:
+                sources.append(
+                    f"{who} {kind.replace('_', ' ')} {line['amount']}: {', '.join(line['sources'])}"
+                )
+        table.add_row(
+            who,
+            "cs" if perf and perf["position"] == "customer_service" else (perf["position"] if perf else "-"),
+            str(perf["target"]) if perf else "-",
+            str(perf["actual"]) if perf else "-",
+            f"{Decimal(str(perf['completion'])) * 100:.1f}%" if perf else "typed",
+            *cells,
+        )
+    console.print(table)
+    console.print(
+        "  [dim]each line's source (kpi:<event id> from KPI, command:<id> typed by HR, HR-41):[/dim]"
+    )
+    for line in sources:
+        console.print(f"  [dim]{line}[/dim]")
 
 
 DEMO_USER = "shop-demo"

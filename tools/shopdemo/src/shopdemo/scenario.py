@@ -1,12 +1,21 @@
-"""A simulated shop day, driven through the public commands only (issue 10, `make demo`).
+"""A simulated shop month, driven through the public commands only (issue 10, issue 19, `make demo`).
 
-The day, on the simulation clock: the catalogue lists the shop's products (SM-LIST, CAT-7), staff clock in (some late, one absent), orders arrive over the
-morning (some never paid, some out of stock, some corrected before confirmation, a few after the
-14:00 cut-off), the back office confirms them, the 14:00 batch prints and ships (FUL-1..FUL-7),
-after-sales handles a refund before shipping and complaints, staff clock out and the day is
-evaluated (SM-DAY). The next days bring deliveries and a return within 7 days (AS-4..AS-9); then
-the clock jumps to the next month and HR calculates the payroll (HR-33). Every random choice
-comes from one seeded generator, so a run is repeatable with `--seed`.
+Before the month (on the next working morning, before the 30th: KPI-5): goods are received, the
+catalogue lists the shop's products (SM-LIST, CAT-1, CAT-7), HR takes the staff on, the department
+supervisor sets next month's net-sales targets for the promotion and customer-service staff
+(KPI-5), the customer-service supervisor publishes the first weekend's customer-service rota
+(DUTY-2) and designates the week's duty manager for the nights (DUTY-3).
+
+The shop's day, on the first working morning of that month: staff clock in (some late, one
+absent) and acknowledge their daily log-in (KPI-11), orders arrive over the morning for their
+sales owners (some never paid, some out of stock, some corrected before confirmation, a few after
+the 14:00 cut-off), the back office confirms them, the 14:00 batch prints and ships
+(FUL-1..FUL-7), after-sales handles a refund before shipping and complaints, staff clock out and
+the day is evaluated (SM-DAY). The next days bring deliveries and a return within 7 days
+(AS-4..AS-9). At month end KPI computes each target holder's performance pay and commission from
+the month's sales net of refunds (KPI-2..KPI-5, ORD-16) and HR's payroll takes them, each payslip
+line naming its KPI event (HR-33, HR-40, HR-41). Every random choice comes from one seeded
+generator, so a run is repeatable with `--seed`.
 
 A refused command is counted and reported with its rule, never hidden: some refusals are part of
 the day (paying an unpaid order is not attempted; an out-of-stock shipment cannot be dispatched).
@@ -26,7 +35,7 @@ from zoneinfo import ZoneInfo
 from shopdemo import flows
 from shopdemo.client import Actor, Refused, ShopClient, SimClock
 from shopdemo.flows import Line
-from shopdemo.staff import AFTERSALES, BACKOFFICE, DIRECT_SUPERVISOR, HR_DEPT, KEEPER
+from shopdemo.staff import AFTERSALES, BACKOFFICE, DIRECT_SUPERVISOR, HR_DEPT, KEEPER, READER
 
 Step = Callable[[str], None]
 
@@ -65,6 +74,15 @@ CATALOGUE = (
 )
 """The shop's products, listed through the catalogue before the first order (CAT-7)."""
 
+TARGETS = {
+    "promoter": (Decimal("2500.00"), Decimal("8000.00")),
+    "customer_service": (Decimal("3000.00"), Decimal("4000.00"), Decimal("20000.00")),
+}
+"""Next month's net-sales targets (KPI-5) by position, given in turn to its people: some beat the
+plan (KPI-2's bonus), some fall under the 30 % floor (no pay for a promoter, no commission)."""
+ROLES = {"promoter": "promotion_specialist", "customer_service": "presales_cs"}
+"""The role each target holder acts in: customer service may cover the weekend rota (DUTY-2)."""
+
 
 @dataclass
 class DemoSettings:
@@ -87,19 +105,46 @@ class DemoReport:
     run: str
     orders: list[str] = field(default_factory=list)
     buyers: dict[str, str] = field(default_factory=dict)
+    paid: list[str] = field(default_factory=list)
     shipped: list[str] = field(default_factory=list)
     refused: Counter[str] = field(default_factory=Counter)
     reasons: dict[str, str] = field(default_factory=dict)
     employees: list[str] = field(default_factory=list)
+    positions: dict[str, str] = field(default_factory=dict)
+    setup_day: dt.date | None = None
     summary: dict[str, Any] = field(default_factory=dict)
 
 
 def _next_working_morning(after: dt.datetime | None, tz: ZoneInfo) -> dt.datetime:
     """08:00 on the next Monday-to-Friday day after `after` (today's date if the clock is unset)."""
     start = (after.astimezone(tz) if after else dt.datetime.now(tz)).date() + dt.timedelta(days=1)
+    return _working_morning(start, tz)
+
+
+def _working_morning(start: dt.date, tz: ZoneInfo) -> dt.datetime:
+    """08:00 on `start` or the first Monday-to-Friday day after it."""
     while start.weekday() >= 5:
         start += dt.timedelta(days=1)
     return dt.datetime(start.year, start.month, start.day, 8, 0, tzinfo=tz)
+
+
+def _first_of_next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+TARGET_CUTOFF_DAY = 30
+"""KPI-5: next month's targets are set before the 30th (KPI_POLICY__TARGET_CUTOFF_DAY's default;
+a shorter month's last day)."""
+
+
+def _setup_morning(after: dt.datetime | None, tz: ZoneInfo) -> dt.datetime:
+    """The next working morning on which next month's targets may still be set (KPI-5): before
+    the cut-off day, else the first working morning of the next month."""
+    morning = _next_working_morning(after, tz)
+    last_day = (_first_of_next_month(morning.date()) - dt.timedelta(days=1)).day
+    if morning.day >= min(TARGET_CUTOFF_DAY, last_day):
+        return _working_morning(_first_of_next_month(morning.date()), tz)
+    return morning
 
 
 class ShopDay:
@@ -138,13 +183,22 @@ class ShopDay:
             return False
         return True
 
+    @property
+    def holders(self) -> list[str]:
+        """Who holds a target: everyone on the rota but the one who will not come."""
+        return [e for e in self.report.employees if e in self.report.positions]
+
     async def run(self) -> DemoReport:
-        start = _next_working_morning(await self.clock.now(), self.tz)
+        setup = _setup_morning(await self.clock.now(), self.tz)
+        start = _working_morning(_first_of_next_month(setup.date()), self.tz)
         day = start.date()
         run = f"d{day:%Y%m%d}s{self.settings.seed}"
-        self.report = DemoReport(day=day, month=f"{day:%Y-%m}", run=run)
+        self.report = DemoReport(day=day, month=f"{day:%Y-%m}", run=run, setup_day=setup.date())
+        await self.clock.set(setup)
+        await self.stock_and_staff(setup.date(), run)
+        await self.targets_and_duty(day, run)
         await self.clock.set(start)
-        await self.stock_and_staff(day, run)
+        await self.rota(day)
         await self.morning(day, run)
         await self.batch(day)
         await self.evening(day)
@@ -153,8 +207,8 @@ class ShopDay:
         await self.summarise(day)
         return self.report
 
-    async def stock_and_staff(self, day: dt.date, run: str) -> None:
-        self.progress("goods received and staff on the rota")
+    async def stock_and_staff(self, today: dt.date, run: str) -> None:
+        self.progress("goods received, products listed, staff taken on")
         for product in CATALOGUE:
             await self.attempt(
                 "inbound",
@@ -173,15 +227,60 @@ class ShopDay:
                 ),
             )
         await self.client.quiesce()  # orders and fulfilment have learnt the listed products
-        joined = day.replace(day=1) - dt.timedelta(days=1)
         names = ("張偉", "王芳", "李娜", "劉洋", "陳靜", "楊磊", "趙敏", "黃強")
-        for index in range(self.settings.staff):
-            employee = f"{run}-emp{index + 1}"
+        employees = [f"{run}-emp{index + 1}" for index in range(self.settings.staff)]
+        holders = employees[:-1]  # the last one will not come on the day and holds no target
+        promoters = holders[: len(holders) // 2]
+        for employee in employees:
             self.report.employees.append(employee)
+            if employee in holders:
+                position = "promoter" if employee in promoters else "customer_service"
+                self.report.positions[employee] = position
+                await self.client.proven(Actor(employee, ("employee", ROLES[position])))
             await self.attempt(
-                "onboard", flows.onboard(self.client, employee, names[index % len(names)], joined)
+                "onboard",
+                flows.onboard(
+                    self.client, employee, names[(len(self.report.employees) - 1) % len(names)], today
+                ),
             )
+
+    async def targets_and_duty(self, day: dt.date, run: str) -> None:
+        """Before the 30th: next month's targets (KPI-5); the first weekend's customer-service rota
+        (DUTY-2) and the duty manager for the nights of the shop's first week (DUTY-3)."""
+        self.progress(f"targets for {self.report.month} (KPI-5), weekend rota and duty manager")
+        given: Counter[str] = Counter()
+        for employee in self.holders:
+            position = self.report.positions[employee]
+            target = TARGETS[position][given[position] % len(TARGETS[position])]
+            given[position] += 1
+            await self.attempt(
+                "target", flows.set_monthly_target(self.client, self.report.month, employee, position, target)
+            )
+        for employee in self.report.employees:
             await self.attempt("shift", flows.assign_shift(self.client, employee, day))
+        await self.client.quiesce(["hr"])  # HR has learnt who holds a customer-service role (DUTY-2)
+        service = [e for e in self.holders if self.report.positions[e] == "customer_service"]
+        if not service:
+            return
+        saturday = day + dt.timedelta(days=5 - day.weekday())
+        await self.attempt(
+            "weekend rota",
+            flows.publish_weekend_rota(self.client, saturday, (service[0],), (service[-1],)),
+        )
+        await self.attempt(
+            "duty manager",
+            flows.designate_duty_manager(
+                self.client, f"{run}-duty", service[0], day, saturday + dt.timedelta(days=1)
+            ),
+        )
+
+    async def rota(self, day: dt.date) -> None:
+        """Who covers customer service out of hours, as anyone may ask (DUTY-1..DUTY-3)."""
+        saturday = day + dt.timedelta(days=5 - day.weekday())
+        when = (self.at(saturday, 10), self.at(day, 20))
+        self.report.summary["on_duty"] = [
+            await self.client.query("hr", "WhoIsOnDuty", {"at": at.isoformat()}, actor=READER) for at in when
+        ]
 
     async def morning(self, day: dt.date, run: str) -> None:
         self.progress("staff clock in")
@@ -195,6 +294,9 @@ class ShopDay:
             arrivals.append((self.at(day, 8) + dt.timedelta(minutes=minute), employee))
         for arrival, employee in sorted(arrivals):  # the clock moves forward to each punch (HR-10)
             await self.attempt("clock in", flows.clock_in(self.client, self.clock, employee, arrival))
+            if position := self.report.positions.get(employee):  # KPI-11: late after 09:00
+                actor = Actor(employee, ("employee", ROLES[position]))
+                await self.attempt("log-in", flows.acknowledge_daily_login(self.client, actor))
         await self.clock.set(self.at(day, 9, 40))
 
         self.progress(f"{self.settings.orders} orders arrive")
@@ -245,7 +347,10 @@ class ShopDay:
         products = self.rng.sample(CATALOGUE, self.rng.randint(1, 2))
         lines = tuple(Line(p.sku, self.rng.randint(1, 2), p.price) for p in products)
         buyer = f"buyer-{self.rng.randint(1, 9)}"
-        if not await self.attempt("place", flows.place_order(self.client, order_id, lines, buyer_id=buyer)):
+        owner = self.rng.choice(self.holders) if self.holders else "sales-1"  # ORD-13, KPI-2
+        if not await self.attempt(
+            "place", flows.place_order(self.client, order_id, lines, buyer_id=buyer, sales_owner=owner)
+        ):
             return
         self.report.orders.append(order_id)
         self.report.buyers[order_id] = buyer
@@ -256,6 +361,7 @@ class ShopDay:
             return  # the buyer never pays: it stays Placed
         if not await self.attempt("pay", flows.pay(self.client, order_id, lines)):
             return
+        self.report.paid.append(order_id)
         if self.rng.random() < self.settings.correction_share:
             await self.attempt(
                 "correct",
@@ -277,7 +383,9 @@ class ShopDay:
         self.progress("the 14:00 shipping batch")
         await self.clock.set(self.at(day, 15, 1))
         await self.client.quiesce()
-        refunded = self.pick(self.report.orders, self.settings.refund_share)
+        refunded = self.pick(
+            self.report.paid, self.settings.refund_share
+        )  # an unpaid order has no money to refund
         for order_id in refunded:  # goods not received: the shipment is cancelled (AS-3)
             case = f"{order_id}-r"
             if await self.attempt(
@@ -375,12 +483,22 @@ class ShopDay:
         await self.client.quiesce()
 
     async def month_end(self, day: dt.date) -> None:
-        first_next = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        self.progress(f"month end: payroll for {self.report.month}")
+        first_next = _first_of_next_month(day)
+        self.progress(
+            f"month end: KPI's performance pay and commission, HR's payroll for {self.report.month}"
+        )
         await self.clock.set(self.at(first_next, 9))
         await self.client.quiesce()
+        await self.attempt("month pay", flows.calculate_month_pay(self.client, self.report.month))
+        await self.client.quiesce()  # HR's payroll has taken KPI's figures (hr-kpi-intake)
         await self.attempt(
-            "payroll", flows.calculate_payroll(self.client, self.report.month, tuple(self.report.employees))
+            "payroll",
+            flows.calculate_payroll(
+                self.client,
+                self.report.month,
+                tuple(self.report.employees),
+                from_kpi=frozenset(self.holders),
+            ),
         )
         await self.client.quiesce()
 
@@ -408,7 +526,13 @@ class ShopDay:
             for e in self.report.employees
         ]
         payroll = await q("hr", "PayrollPeriod", {"period": self.report.month}, actor=HR_DEPT)
-        self.report.summary = {
+        payslips = [
+            await q("hr", "Payslip", {"period": self.report.month, "employee_id": e}, actor=HR_DEPT)
+            for e in self.report.employees
+        ]
+        month_pay = await q("kpi", "MonthPay", {"month": self.report.month})
+        sales = await q("kpi", "SalesReport", {"month": self.report.month})
+        self.report.summary |= {
             "orders": dict(statuses),
             "shipping_day": {
                 "status": shipping["status"],
@@ -422,4 +546,7 @@ class ShopDay:
             "fines": str(sum((Decimal(ladder["fined"]) for ladder in ladders), Decimal(0))),
             "lateness": sum(int(m["lateness"]["count"]) for m in months),
             "payroll": payroll,
+            "payslips": [slip for slip in payslips if slip],
+            "month_pay": month_pay,
+            "sales": sales,
         }
