@@ -40,7 +40,7 @@ from .test_signing_in import set_password
 
 pytestmark = pytest.mark.timeout(480)  # a shop of its own starts, on the simulation clock
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-CLERK = "e-3401"
+CLERK = "e-3701"
 DAY = dt.datetime.now(SHANGHAI).date()
 """The back office's today (its own wall clock); the shop's simulation clock is set on this day."""
 ZH = load_catalogues()["zh_CN"].gettext

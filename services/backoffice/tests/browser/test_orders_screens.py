@@ -27,7 +27,9 @@ from shopdemo.system import RunningShop
 from .conftest import RunningBackoffice
 from .test_service_screens import MUG, on_shop, signed_in_as, staff
 
-ORDER_STAFF, AFTERSALES_CS = "e-3301", "e-3302"
+# the first test also waits for the shop and the back office to start (a loaded machine: minutes)
+pytestmark = pytest.mark.timeout(300)
+ORDER_STAFF, AFTERSALES_CS = "e-3601", "e-3602"
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +41,7 @@ def placed_and_paid(shop: RunningShop, order_id: str) -> None:
     """The platform places and pays the order (SM-ORD, ORD-12); sales record the remark (ORD-8)."""
 
     async def work(client: ShopClient) -> None:
+        await client.quiesce(["orders"])  # orders have learnt the listing (CAT-7)
         await flows.place_order(client, order_id, (MUG,))
         await flows.pay(client, order_id, (MUG,))
         await client.send(

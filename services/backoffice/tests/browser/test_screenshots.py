@@ -105,3 +105,23 @@ def test_the_managers_dashboard_and_the_operators_screen_as_their_roles_see_them
     signed_in_as(page, backoffice, OPERATOR)
     page.goto(f"{backoffice.url}/operators")
     shot(page, folder, "operators")
+
+
+def test_the_order_back_office_and_the_order_clerk_as_their_roles_see_them(
+    page: Page, backoffice: RunningBackoffice, shop: RunningShop, admin: str, folder: Path
+) -> None:
+    """docs/staff/screens/orders.png (the SLA board's countdowns and the queues, ORD-1, ORD-2, ORD-7)
+    and clerk.png (today's batch and the orders rolled past the cut-off, FUL-1, FUL-2)."""
+    from .test_orders_screens import ORDER_STAFF, placed_and_paid
+
+    clerk = "e-3702"
+    staff(shop, {ORDER_STAFF: ("backoffice_order_staff",), clerk: ("order_clerk",)})
+    placed_and_paid(shop, "o-shot-ord-1")
+    signed_in_as(page, backoffice, ORDER_STAFF)
+    page.goto(f"{backoffice.url}/orders")
+    page.get_by_test_id("countdown-o-shot-ord-1-contact").first.wait_for()
+    shot(page, folder, "orders")
+    page.get_by_test_id("signout").click()
+    signed_in_as(page, backoffice, clerk)
+    page.goto(f"{backoffice.url}/clerk")
+    shot(page, folder, "clerk")
