@@ -80,6 +80,9 @@ async def test_shop_run_starts_every_service_and_ctrl_c_stops_all_of_it(tmp_path
         lines = wait_for_line(proc, "ready:", 120)
         pids = [int(line.split("(pid ")[1].split(",")[0]) for line in lines if "(pid " in line]
         names = {spec.name for spec in installed_services()}
+        assert {"catalog", "kpi"} <= names, "the catalogue and KPI are installed services (issue 19)"
+        for name in ("catalog", "kpi"):
+            assert any(f"started {name} (pid" in line for line in lines), lines
         assert len(pids) == len(names) + 1  # and the back office (issue 18)
         assert any("identity: generated keys issuer" in line for line in lines), lines
         assert any(
@@ -94,7 +97,7 @@ async def test_shop_run_starts_every_service_and_ctrl_c_stops_all_of_it(tmp_path
             reply = json.loads((await nc.request(f"{name}.queries.Health", b"{}", timeout=5)).data)
             assert reply["result"]["status"] == "ok", reply
         streams = {s.config.name for s in await nc.jetstream().streams_info()}
-        assert {"ORDERS", "FULFILMENT", "AFTERSALES", "HR", "DLQ"} <= streams
+        assert {"ORDERS", "FULFILMENT", "AFTERSALES", "HR", "CATALOG", "KPI", "DLQ"} <= streams
         await tokens_are_on(nc, tmp_path / "identity")
         await nc.close()
         await asyncio.sleep(2)  # let every projection runner settle into an idle fetch
