@@ -231,6 +231,16 @@ def test_hrs_month_onboard_a_shift_calculate_and_the_payslip_as_pdf_hr_36_hr_38_
     for person in (HR_PERSON, PLAIN, CASHIER, NEW):
         assert any(person in text for text in pages), person
 
+    page.goto(f"{url}/hr/payroll?period={hr_shop.period}")  # close (HR-33), then pay (SM-PAY)
+    page.get_by_test_id("close-form").locator("button").click()
+    expect(page.get_by_test_id("payroll-status")).to_have_text("已结算")
+    page.get_by_test_id("pay-form").locator("[name=bank_ref]").fill("BANK-2026-11-01")
+    page.get_by_test_id("pay-form").locator("button[type=submit]").click()
+    # last month's salaries are paid on the 20th of this month, not before (HR-33, HR-36)
+    expect(page.get_by_test_id("pay-form").get_by_test_id("form-error")).to_contain_text("HR-33")
+    expect(page.get_by_test_id("payroll-status")).to_have_text("已结算")
+    expect(page.get_by_test_id("history").last).to_contain_text("工资期已结算")
+
 
 def test_a_person_without_an_hr_role_sees_no_hr_menu_and_a_forged_post_is_refused(
     page: Page, hr_shop: HrShop

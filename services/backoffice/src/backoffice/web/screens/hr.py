@@ -779,7 +779,7 @@ async def _payroll_page(
         failed=failed,
         reply=reply,
         values=values or {},
-        fresh=bool(request.query_params.get("fresh")),
+        fresh=request.query_params.get("fresh", ""),
     )
     return render(request, "hr/payroll.html", context, status_code=_status(reply))
 
@@ -828,7 +828,7 @@ async def calculate(request: Request, person: SignedIn, period: str) -> Response
         return await _payroll_page(
             request, person, _period(period, request), failed="calculate", reply=reply, values=posted
         )
-    return redirect(f"/hr/payroll?period={period}&fresh=1")
+    return redirect(f"/hr/payroll?period={period}&fresh=calculated")
 
 
 @router.post("/payroll/{period}/close", response_class=HTMLResponse)
@@ -839,7 +839,7 @@ async def close(request: Request, person: SignedIn, period: str) -> Response:
     reply = await _parse_and_send(request, person, ClosePayrollPeriod, {}, {"period": period})
     if not reply.ok:
         return await _payroll_page(request, person, _period(period, request), failed="close", reply=reply)
-    return redirect(f"/hr/payroll?period={period}&fresh=1")
+    return redirect(f"/hr/payroll?period={period}&fresh=closed")
 
 
 @router.post("/payroll/{period}/pay", response_class=HTMLResponse)
@@ -853,7 +853,7 @@ async def pay(request: Request, person: SignedIn, period: str) -> Response:
         return await _payroll_page(
             request, person, _period(period, request), failed="pay", reply=reply, values=posted
         )
-    return redirect(f"/hr/payroll?period={period}&fresh=1")
+    return redirect(f"/hr/payroll?period={period}&fresh=paid")
 
 
 @router.post("/payroll/{period}/adjust", response_class=HTMLResponse)
