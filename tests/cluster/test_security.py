@@ -97,7 +97,8 @@ async def test_orders_service_may_publish_what_it_needs(cluster: Cluster) -> Non
 @pytest.mark.parametrize(
     ("user", "subject"),
     [
-        ("orders", "$JS.API.DIRECT.GET.HR"),  # reading a stream it does not consume
+        # reading a stream it does not consume (orders reads HR's since its duty rota, DUTY-1)
+        ("orders", "$JS.API.DIRECT.GET.KPI"),
         ("orders", "$JS.API.STREAM.DELETE.ORDERS"),  # managing streams is the operator's
         ("hr", "orders.events.Order.o-1"),
         ("hr", "dlq.orders.orders-views"),  # another service's dead letters
