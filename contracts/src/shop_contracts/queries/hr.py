@@ -1,4 +1,4 @@
-"""Queries of the HR service, on `hr.queries.<QueryName>` (HR-6, HR-16, HR-22, HR-26; SM-ABS,
+"""Queries of the HR service, on `hr.queries.<QueryName>` (HR-6 with DepartmentAttendance, HR-16, HR-22, HR-26; SM-ABS,
 SM-LEAVE, SM-DAY)."""
 
 from __future__ import annotations
@@ -87,4 +87,19 @@ class AttendanceMonth(Query):
     read_rule = "HR-6"
 
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+    month: str = Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+
+
+DEPARTMENT_ATTENDANCE_READERS: Final = ("dept_manager", "dept_supervisor", HR_DEPT, "general_manager")
+"""Who reads the whole department's attendance month (HR-6, HR-7)."""
+
+
+class DepartmentAttendance(Query):
+    """Every employee's attendance month in one answer, by employee id: worked days, lateness count
+    and minutes (HR-8), early leave (HR-9), absences (HR-12) and full attendance (HR-6) — the
+    figures of AttendanceMonth without leave by type (no personal data)."""
+
+    read_roles = DEPARTMENT_ATTENDANCE_READERS
+    read_rule = "HR-6"
+
     month: str = Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")

@@ -1,7 +1,10 @@
-"""Queries of HR part 2, on `hr.queries.<QueryName>`: Employee (HR-38, DIS-7, DIS-13), DisciplineRecord
-(SM-DISC), ActivityFund (HR-37), Payslip and PayrollPeriod (SM-PAY, HR-33..HR-36)."""
+"""Queries of HR part 2, on `hr.queries.<QueryName>`: Employee and ListEmployees (HR-38, DIS-7,
+DIS-13), DisciplineRecord (SM-DISC), ActivityFund (HR-37), Payslip and PayrollPeriod (SM-PAY, HR-33..HR-36)."""
 
 from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
 
 from pydantic import Field
 
@@ -20,6 +23,39 @@ class Employee(Query):
     read_rule = "HR-38"
 
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
+
+
+EMPLOYEE_LIST_READERS: Final = (
+    HR_DEPT,
+    "dept_manager",
+    "dept_supervisor",
+    "general_manager",
+    "identity_admin",
+)
+"""Who lists the employees (HR-38): HR with their names, the department's management and the
+accounts' administrator (who picks the person an account is for) without them."""
+
+
+class EmployeeListStatus(StrEnum):
+    """ListEmployees' status filter: `active` is everyone not offboarded (onboarded, active,
+    resigning), `offboarded` those who have left (DIS-7, DIS-12)."""
+
+    ACTIVE = "active"
+    OFFBOARDED = "offboarded"
+
+
+class ListEmployees(Query):
+    """The employees, by id, a page at a time with the `total` of the filter: each one's post, join
+    date and status; the name only for HR, since it is personal data (HR-38) — other readers get
+    the non-personal fields and `personal: withheld`."""
+
+    read_roles = EMPLOYEE_LIST_READERS
+    read_rule = "HR-38"
+
+    status: EmployeeListStatus | None = Field(default=None, description="all employees if None")
+    post: str | None = Field(default=None, min_length=1, max_length=64, description="the post, exactly")
+    limit: int = Field(default=100, ge=1, le=500, description="employees per page")
+    offset: int = Field(default=0, ge=0)
 
 
 class DisciplineRecord(Query):

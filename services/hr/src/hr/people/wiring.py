@@ -1,7 +1,7 @@
 """Wires HR part 2 onto the runtime: employees, discipline and payroll commands (HR-33..HR-42,
 DIS-1..DIS-15; SM-DISC, SM-PAY), the people and payroll read models, the safety-gate reaction
 (DIS-13), the per-employee data keys (HR's key stream, decision 0006), and the Employee,
-DisciplineRecord, ActivityFund, Payslip and PayrollPeriod queries."""
+ListEmployees (names for HR only, HR-38), DisciplineRecord, ActivityFund, Payslip and PayrollPeriod queries."""
 
 from __future__ import annotations
 
@@ -42,7 +42,14 @@ from shop_contracts.commands.hr_people import (
     SuspendEmployee,
 )
 from shop_contracts.queries.hr import HR_DEPT, SUPERVISORS
-from shop_contracts.queries.hr_people import ActivityFund, DisciplineRecord, Employee, PayrollPeriod, Payslip
+from shop_contracts.queries.hr_people import (
+    ActivityFund,
+    DisciplineRecord,
+    Employee,
+    ListEmployees,
+    PayrollPeriod,
+    Payslip,
+)
 
 WITHHELD = "withheld"
 """What the employee's line reads instead of the personal part (HR-38: HR's and the employee's own)."""
@@ -103,6 +110,7 @@ class PeopleService:
         for projection in projections:
             rt.projection(projection)
         rt.query(Employee, self.employee)
+        rt.query(ListEmployees, self.list_employees)
         rt.query(DisciplineRecord, self.discipline_record)
         rt.query(ActivityFund, self.activity_fund)
         rt.query(Payslip, self.payslip)
@@ -127,6 +135,15 @@ class PeopleService:
         if view is None:
             raise NotFound(f"employee {query.employee_id} has not been onboarded")
         return view if whole else view | {"personal": WITHHELD}
+
+    async def list_employees(self, query: ListEmployees) -> dict[str, Any]:
+        """The query's readers (`read_roles`, HR_QUERY_ROLES) list the employees; only HR reads their
+        names, anyone else the non-personal fields with `personal: withheld` (HR-38)."""
+        names = current_actor().has_any(HR_DEPT)
+        answer = await people_views.list_employees(
+            self.runtime.engine, self.tables(self.people_views), self.keys, query, names=names
+        )
+        return answer if names else answer | {"personal": WITHHELD}
 
     async def discipline_record(self, query: DisciplineRecord) -> dict[str, Any]:
         return await people_views.discipline_record(

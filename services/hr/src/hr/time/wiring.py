@@ -10,7 +10,12 @@ import datetime as dt
 from typing import Any
 
 from hr.time.adapters import duty_views, queries
-from hr.time.adapters.attendance_views import AttendanceViews, attendance_day, attendance_month
+from hr.time.adapters.attendance_views import (
+    AttendanceViews,
+    attendance_day,
+    attendance_month,
+    department_attendance,
+)
 from hr.time.adapters.deadlines import AttendanceDeadlines
 from hr.time.adapters.duty_views import CustomerServiceStaff, DutyViews, HotlineDeadlines
 from hr.time.adapters.time_views import RotaViews, comp_time_balance, rota_days
@@ -59,7 +64,14 @@ from shop_contracts.commands.hr_time import (
     RecordOvertimeWorked,
 )
 from shop_contracts.duty import DutyBook
-from shop_contracts.queries.hr import HR_DEPT, AbsenceLadder, AttendanceDay, AttendanceMonth, LeaveRequests
+from shop_contracts.queries.hr import (
+    HR_DEPT,
+    AbsenceLadder,
+    AttendanceDay,
+    AttendanceMonth,
+    DepartmentAttendance,
+    LeaveRequests,
+)
 from shop_contracts.queries.hr_time import CompTimeBalance, DutyRota, Rota, WhoIsOnDuty
 
 NAME = "hr"
@@ -148,6 +160,7 @@ class TimeService:
         rt.query(AbsenceLadder, self.absence_ladder)
         rt.query(LeaveRequests, self.leave_requests)
         rt.query(AttendanceMonth, self.attendance_month)
+        rt.query(DepartmentAttendance, self.department_attendance)
         rt.query(AttendanceDay, self.attendance_day)
         rt.query(Rota, self.rota)
         rt.query(CompTimeBalance, self.comp_time_balance)
@@ -200,6 +213,11 @@ class TimeService:
         require_own_or(query.employee_id, (HR_DEPT,), what="the attendance month", rule="HR-6")
         tables = self.tables(self.attendance_views)
         return await attendance_month(self.runtime.engine, tables, query, self.full_attendance_days)
+
+    async def department_attendance(self, query: DepartmentAttendance) -> dict[str, Any]:
+        """The department's month (HR-6): its readers are the query's `read_roles` (HR_QUERY_ROLES)."""
+        tables = self.tables(self.attendance_views)
+        return await department_attendance(self.runtime.engine, tables, query, self.full_attendance_days)
 
     async def attendance_day(self, query: AttendanceDay) -> dict[str, Any]:
         """Read from the day itself: its punches and HR's corrections of them (HR-10)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import MetaData, Table
+from sqlalchemy import MetaData, Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hr.people.adapters.keys import EmployeeKeys
@@ -22,10 +22,17 @@ from jetstream_es.history import define_history_table, read_history, record_even
 from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from shop_contracts.aggregates import HR_DISCIPLINE_RECORD, HR_EMPLOYEE
 from shop_contracts.events.hr_people import SealedPersonalData
-from shop_contracts.queries.hr_people import DisciplineRecord, Employee
+from shop_contracts.queries.hr_people import DisciplineRecord, Employee, EmployeeListStatus, ListEmployees
 
 REGISTRY = EventRegistry([*employees.registry.models, *discipline.registry.models])
 ERASED = "erased"
+STATUS_AFTER = {
+    "SafetyTrainingPassed": "active",
+    "ResignationSubmitted": "resigning",
+    "EmployeeOffboarded": "left",
+}
+"""The status an employee's event leaves them in (onboarded until the safety exam, DIS-13)."""
+LISTED = ("EmployeeOnboarded", "EmployeePersonalDataErased", *STATUS_AFTER)
 
 
 class PeopleViews(Projection):
@@ -76,7 +83,7 @@ async def employee(
                 view["employee_file_completed"] = data["employee_file_completed"]
             case "SafetyTrainingPassed":
                 view |= {"safety_training": {"passed": True, "on": data["passed_on"], "score": data["score"]}}
-                view["status"] = "active"
+                view["status"] = STATUS_AFTER[entry["event_type"]]
             case "SafetyTrainingFailed":
                 view |= {"safety_training": {"passed": False, "on": data["taken_on"], "score": data["score"]}}
             case "RosteredBeforeSafetyTraining":
@@ -86,7 +93,7 @@ async def employee(
                     k: data[k]
                     for k in ("submitted_on", "effective_date", "required_from", "final_settlement_blocked")
                 } | {"rule": "DIS-7"}
-                view["status"] = "resigning"
+                view["status"] = STATUS_AFTER[entry["event_type"]]
             case "HandoverCompleted":
                 view["handover"] = {
                     k: data[k] for k in ("handed_to", "witnessed_by", "completed_on", "items")
@@ -95,13 +102,61 @@ async def employee(
                 view["offboarded"] = {
                     k: data[k] for k in ("effective_date", "reason", "final_settlement_blocked", "reference")
                 }
-                view["status"] = "left"
+                view["status"] = STATUS_AFTER[entry["event_type"]]
             case "EmployeePersonalDataErased":
                 view["personal_data_erased"] = {"by": data["requested_by"], "at": entry["occurred_at"]}
     erased = "personal_data_erased" in view  # erased stays erased, whatever key a restore brought
     personal = await keys.open(query.employee_id, sealed) if sealed is not None and not erased else None
     view["personal"] = personal if personal is not None else ERASED
     return view
+
+
+async def list_employees(
+    engine: AsyncEngine, tables: Tables, keys: EmployeeKeys, query: ListEmployees, *, names: bool
+) -> dict[str, Any]:
+    """The employees by id with post, join date and status, filtered and paged, from one read of
+    the employee histories; `names` opens the page's names with each employee's data key (HR only,
+    HR-38), otherwise no personal field is read or answered."""
+    history = tables["employees"]
+    wanted = select(history).where(history.c.event_type.in_(LISTED))
+    async with engine.connect() as conn:
+        rows = (await conn.execute(wanted.order_by(history.c.employee_id, history.c.version))).all()
+    found: dict[str, dict[str, Any]] = {}
+    sealed: dict[str, SealedPersonalData | None] = {}
+    for row in rows:
+        if row.event_type == "EmployeeOnboarded":
+            found[row.employee_id] = {
+                "employee_id": row.employee_id,
+                "post": row.data["post"],
+                "join_date": row.data["join_date"],
+                "status": "onboarded",
+            }
+            sealed[row.employee_id] = SealedPersonalData.model_validate(row.data["personal"])
+        elif row.employee_id in found and row.event_type == "EmployeePersonalDataErased":
+            sealed[row.employee_id] = None
+        elif row.employee_id in found:
+            found[row.employee_id]["status"] = STATUS_AFTER[row.event_type]
+    chosen = [
+        e
+        for e in found.values()
+        if (query.post is None or e["post"] == query.post)
+        and (
+            query.status is None or (e["status"] == "left") == (query.status == EmployeeListStatus.OFFBOARDED)
+        )
+    ]
+    page = chosen[query.offset : query.offset + query.limit]
+    if names:
+        for e in page:
+            box = sealed[e["employee_id"]]
+            personal = await keys.open(e["employee_id"], box) if box is not None else None
+            e["name"] = personal["name"] if personal is not None else ERASED
+    answer: dict[str, Any] = {
+        "employees": page,
+        "total": len(chosen),
+        "limit": query.limit,
+        "offset": query.offset,
+    }
+    return answer
 
 
 async def discipline_record(engine: AsyncEngine, tables: Tables, query: DisciplineRecord) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """The attendance read model, one row per employee and work date (SM-DAY), and the AttendanceMonth
-query over it: worked days, lateness (HR-8), early leave (HR-9, HR-13), absences (HR-12), leave
+and DepartmentAttendance (every employee's month in one read, without leave types) queries over it: worked days, lateness (HR-8), early leave (HR-9, HR-13), absences (HR-12), leave
 days by type, lateness made up as personal leave (HR-14), and full attendance at 26 worked days
 (HR-6). A worked day is a clocked (or errand, HR-11) day with no absence recorded. A rescinded
 absence (AbsenceRescinded) leaves the day: covered by leave it becomes a leave day of that type
@@ -12,10 +12,12 @@ itself: its punches and HR's corrections with who, when and why (HR-10).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, and_, select
+from sqlalchemy import Boolean, Column, Integer, MetaData, Row, String, Table, and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hr.time.domain.attendance import CLOCK_CORRECTION, MAKE_UP
@@ -33,7 +35,7 @@ from shop_contracts.events.hr_attendance import (
     MakeUpLeaveRecorded,
     ShiftAssigned,
 )
-from shop_contracts.queries.hr import AttendanceDay, AttendanceMonth
+from shop_contracts.queries.hr import AttendanceDay, AttendanceMonth, DepartmentAttendance
 
 WORKED = (DayOutcome.WORKED.value, DayOutcome.ERRAND.value)
 
@@ -141,20 +143,11 @@ class AttendanceViews(Projection):
         await conn.execute(days.update().where(key).values(**values))
 
 
-async def attendance_month(
-    engine: AsyncEngine, tables: Tables, query: AttendanceMonth, full_attendance_days: int
-) -> dict[str, Any]:
-    days = tables["days"]
-    where = and_(days.c.employee_id == query.employee_id, days.c.month == query.month)
-    async with engine.connect() as conn:
-        rows = (await conn.execute(select(days).where(where).order_by(days.c.work_date))).all()
+def _figures(rows: Sequence[Row[Any]], full_attendance_days: int) -> dict[str, Any]:
+    """The month's HR-6 figures of one employee's day rows (no leave types: those stay personal)."""
     worked = [r for r in rows if r.outcome in WORKED and r.absence_kind is None]
     late = [r for r in rows if r.lateness_minutes > 0]
-    made_up = [r for r in late if r.made_up]
-    leave = Counter(r.leave_type for r in rows if r.outcome == DayOutcome.LEAVE.value and r.leave_type)
     return {
-        "employee_id": query.employee_id,
-        "month": query.month,
         "worked_days": len(worked),
         "lateness": {"count": len(late), "minutes": sum(r.lateness_minutes for r in late)},
         "early_leave": {
@@ -166,15 +159,52 @@ async def attendance_month(
             for r in rows
             if r.absence_kind is not None
         ],
+        "evaluated_days": sum(1 for r in rows if r.outcome is not None),
+        "full_attendance_days": full_attendance_days,
+        "full_attendance": len(worked) >= full_attendance_days,
+    }
+
+
+async def attendance_month(
+    engine: AsyncEngine, tables: Tables, query: AttendanceMonth, full_attendance_days: int
+) -> dict[str, Any]:
+    days = tables["days"]
+    where = and_(days.c.employee_id == query.employee_id, days.c.month == query.month)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(days).where(where).order_by(days.c.work_date))).all()
+    late = [r for r in rows if r.lateness_minutes > 0]
+    made_up = [r for r in late if r.made_up]
+    leave = Counter(r.leave_type for r in rows if r.outcome == DayOutcome.LEAVE.value and r.leave_type)
+    figures = _figures(rows, full_attendance_days)
+    return {
+        "employee_id": query.employee_id,
+        "month": query.month,
+        **{k: figures[k] for k in ("worked_days", "lateness", "early_leave", "absences")},
         "leave_days": dict(sorted(leave.items())),
         "lateness_as_personal_leave": {
             "count": len(made_up),
             "minutes": sum(r.lateness_minutes for r in made_up),
         },
-        "evaluated_days": sum(1 for r in rows if r.outcome is not None),
-        "full_attendance_days": full_attendance_days,
-        "full_attendance": len(worked) >= full_attendance_days,
+        **{k: figures[k] for k in ("evaluated_days", "full_attendance_days", "full_attendance")},
     }
+
+
+async def department_attendance(
+    engine: AsyncEngine, tables: Tables, query: DepartmentAttendance, full_attendance_days: int
+) -> dict[str, Any]:
+    """Every employee's HR-6 figures of the month from one read of the day rows, by employee id."""
+    days = tables["days"]
+    async with engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                select(days).where(days.c.month == query.month).order_by(days.c.employee_id, days.c.work_date)
+            )
+        ).all()
+    employees = [
+        {"employee_id": employee_id, **_figures(list(group), full_attendance_days)}
+        for employee_id, group in itertools.groupby(rows, key=lambda r: str(r.employee_id))
+    ]
+    return {"month": query.month, "employees": employees, "total": len(employees)}
 
 
 def attendance_day(state: AttendanceDayState, query: AttendanceDay) -> dict[str, Any]:
