@@ -1,6 +1,7 @@
 """The attendance day over NATS (SM-DAY): a shift assigned by a supervisor, clock records, the
 end-of-day evaluation fired once by the deadline scheduler at the shift end plus the grace, its
-AbsenceRecorded counted on the ladder (HR-12 (b), HR-16), and the AttendanceMonth query (HR-6).
+AbsenceRecorded counted on the ladder (HR-12 (b), HR-16), and the AttendanceMonth and
+DepartmentAttendance queries (HR-6).
 Punches carry no time: the service's clock stamps them and a back-dated `at` is refused (HR-10)."""
 
 from __future__ import annotations
@@ -82,6 +83,14 @@ async def test_a_late_day_is_evaluated_once_by_its_deadline_and_fined_hr_12_hr_1
         assert month["lateness"] == {"count": 1, "minutes": 61}
         assert month["absences"] == [{"work_date": "2026-03-02", "kind": "late_over_1h", "days": "1"}]
         assert (month["worked_days"], month["full_attendance"]) == (0, False)
+        manager = {"id": "mgr-1", "roles": ["dept_manager"]}
+        department = await query(nc, "DepartmentAttendance", {"month": "2026-03"}, actor=manager)
+        [line] = department["employees"]
+        assert (line["employee_id"], line["lateness"], line["absences"]) == (
+            "emp-1",
+            month["lateness"],
+            month["absences"],
+        ), "the department's month shows AttendanceMonth's figures (HR-6)"
 
         fix = {
             "command_id": "fix-1",

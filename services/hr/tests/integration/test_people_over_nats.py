@@ -178,3 +178,25 @@ async def test_an_offence_is_fined_appealed_and_overturned_dis_3_dis_10(
     assert record["fined"] == "0.00"
     fund = await query(nc, "ActivityFund", {"employee_id": "emp-1"})
     assert [e["status"] for e in fund["entries"]] == ["reversed"]
+
+
+async def test_hr_lists_the_names_and_the_accounts_administrator_only_ids_and_posts_hr_38(
+    service: ServiceRuntime, nc: Client
+) -> None:
+    for employee in ("emp-1", "emp-2"):
+        assert (await command(nc, "OnboardEmployee", onboarding(employee)))["ok"]
+    await caught_up(service)
+    listed = await query(nc, "ListEmployees", {"status": "active", "limit": 1}, actor=HR)
+    assert listed["total"] == 2
+    assert [(e["employee_id"], e["name"]) for e in listed["employees"]] == [("emp-1", "王小明")]
+    admin = {"id": "adm-1", "roles": ["identity_admin"]}
+    withheld = await query(nc, "ListEmployees", {}, actor=admin)
+    assert withheld["personal"] == "withheld"
+    assert [e["employee_id"] for e in withheld["employees"]] == ["emp-1", "emp-2"]
+    assert "王小明" not in json.dumps(withheld)
+    refused = await request(nc, "hr.queries.ListEmployees", {}, actor=EMPLOYEE)
+    assert (refused["ok"], refused["error"]["code"], refused["error"]["rule"]) == (
+        False,
+        "forbidden",
+        "HR-38",
+    )
