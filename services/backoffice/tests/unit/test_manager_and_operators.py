@@ -1,7 +1,7 @@
 """The manager's dashboard figures and the operators' requests, with a fake shop (issue 18 part 3):
 orders by state from ListOrders' totals (SM-ORD), an empty shipping day shown open
-(SM-SHIP-BATCH), a refused figure never drawn as zero, attendance HR does not let the manager
-read counted and named (HR-6); an admin request's bad field named (DropDeadLetter's reason)."""
+(SM-SHIP-BATCH), a refused figure never drawn as zero, the department's attendance month from one
+DepartmentAttendance ask, its refusal shown (HR-6); an admin request's bad field named (DropDeadLetter's reason)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from backoffice.web.screens import manager
 from backoffice.web.screens.operators import Replay, _request_of
 from jetstream_es.service.admin import DropDeadLetter
 from shop_contracts.messages import Query
-from shop_contracts.queries.hr import AttendanceMonth
+from shop_contracts.queries.hr import DepartmentAttendance
 from shop_contracts.queries.orders import ListOrders, OrderStatus
 
 PERSON = Person("e-1", ("dept_manager",), "csrf", "hash")
@@ -79,23 +79,28 @@ def test_a_shipping_day_without_shipments_is_open_with_nothing_counted_sm_ship_b
     assert set(chart.datasets[0]["data"]) == {0}
 
 
-def test_attendance_hr_does_not_let_the_manager_read_is_counted_and_named_hr_6() -> None:
+def test_attendance_is_the_departments_month_asked_once_hr_6() -> None:
     def answer(service: str, query: Query) -> ShopReply:
-        assert isinstance(query, AttendanceMonth)
-        if query.employee_id == "e-1":  # their own month
-            return ShopReply(
-                True, {"employee_id": "e-1", "lateness": {"count": 2, "minutes": 17}, "absences": [{}]}
-            )
-        return ShopReply(False, code="forbidden", message="theirs and hr_dept's to read", rule="HR-6")
+        assert (service, query) == ("hr", DepartmentAttendance(month="2026-12"))
+        lines = [
+            {"employee_id": "e-1", "lateness": {"count": 2, "minutes": 17}, "absences": [{}]},
+            {"employee_id": "e-2", "lateness": {"count": 0, "minutes": 0}, "absences": []},
+        ]
+        return ShopReply(True, {"month": "2026-12", "employees": lines, "total": 2})
 
-    chart = asyncio.run(
-        manager.attendance(request_with(FakeShop(answer), ("e-1", "e-2", "admin")), PERSON, DAY)
-    )
-    assert chart.labels == ["e-1"]
-    assert [d["data"] for d in chart.datasets] == [[2], [17], [1]]
-    assert chart.note is not None
-    assert chart.note.rule == "HR-6"
-    assert chart.unread == 2
+    shop = FakeShop(answer)
+    chart = asyncio.run(manager.attendance(request_with(shop), PERSON, DAY))
+    assert len(shop.asked) == 1, "one ask for the whole department, not one per employee"
+    assert chart.labels == ["e-1", "e-2"]
+    assert [d["data"] for d in chart.datasets] == [[2, 0], [17, 0], [1, 0]]
+    assert chart.refused is None
+
+
+def test_a_refused_department_month_is_shown_as_the_refusal_hr_6() -> None:
+    refusal = ShopReply(False, code="forbidden", message="the department's management reads it", rule="HR-6")
+    chart = asyncio.run(manager.attendance(request_with(FakeShop(lambda s, q: refusal)), PERSON, DAY))
+    assert chart.refused == refusal
+    assert chart.labels == []
 
 
 def test_a_drop_without_its_reason_is_refused_naming_the_field() -> None:

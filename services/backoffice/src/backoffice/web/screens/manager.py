@@ -8,9 +8,8 @@ services' events arrive.
 - SLA breaches now by kind (orders `SlaBoard`: refresh ORD-1, contact ORD-2, hand-over ORD-3);
 - refunds issued per day of the month (after-sales `RefundLedger`, AS-9);
 - sales net of refunds per day of the month (orders `DailySales`, ORD-16);
-- lateness and absences of the month per employee with a back-office account (HR
-  `AttendanceMonth`, HR-6); HR answers only whom it lets read (HR-6: the employee, HR), and the
-  dashboard shows its refusal instead of a chart when it says no.
+- lateness and absences of the month per employee (HR `DepartmentAttendance`, HR-6: one ask for
+  the whole department, read by its management and HR); a refusal is shown instead of the chart.
 
 Each chart's figures are in the page as JSON (`data-chart`), drawn by the vendored Chart.js; a
 figure a service refuses or cannot give is shown as the service's message, never as zero.
@@ -31,7 +30,7 @@ from backoffice.shop import ShopReply
 from backoffice.web.core import Person, SignedIn, bo, render
 from shop_contracts.queries.aftersales import RefundLedger
 from shop_contracts.queries.fulfilment import GetShippingDay, ShipmentStatus, ShippingDayStatus
-from shop_contracts.queries.hr import AttendanceMonth
+from shop_contracts.queries.hr import DepartmentAttendance
 from shop_contracts.queries.orders import DailySales, ListOrders, OrderStatus, SlaBoard
 
 ROLES = ("dept_manager",)
@@ -175,41 +174,17 @@ async def money_of_month(request: Request, person: Person, day: dt.date) -> tupl
 
 
 async def attendance(request: Request, person: Person, day: dt.date) -> Chart:
-    """Lateness and absences of the month per employee with an account (HR-6)."""
-    backoffice = bo(request)
-    people = [a.person_id for a in await backoffice.store.list_accounts() if not a.disabled]
+    """Lateness and absences of the month per employee, HR's DepartmentAttendance in one ask (HR-6)."""
     month = f"{day.year:04d}-{day.month:02d}"
-    replies = await asyncio.gather(
-        *(
-            backoffice.shop.query("hr", AttendanceMonth(employee_id=p, month=month), person.actor)
-            for p in people
-            if _employee_id(p)
-        )
-    )
-    readable = [r for r in replies if r.ok]
-    first_refusal = next((r for r in replies if not r.ok), None)
-    chart = Chart(
-        "attendance",
-        "bar",
-        [r.result["employee_id"] for r in readable],
-        refused=first_refusal if not readable else None,
-        note=first_refusal if readable else None,
-        unread=len(replies) - len(readable),
-    )
+    reply = await bo(request).shop.query("hr", DepartmentAttendance(month=month), person.actor)
+    lines = reply.result.get("employees", []) if reply.ok else []
+    chart = Chart("attendance", "bar", [e["employee_id"] for e in lines], refused=None if reply.ok else reply)
     chart.datasets = [
-        {"label": "late", "data": [int(r.result["lateness"]["count"]) for r in readable]},
-        {"label": "late minutes", "data": [int(r.result["lateness"]["minutes"]) for r in readable]},
-        {"label": "absences", "data": [len(r.result["absences"]) for r in readable]},
+        {"label": "late", "data": [int(e["lateness"]["count"]) for e in lines]},
+        {"label": "late minutes", "data": [int(e["lateness"]["minutes"]) for e in lines]},
+        {"label": "absences", "data": [len(e["absences"]) for e in lines]},
     ]
     return chart
-
-
-def _employee_id(person_id: str) -> bool:
-    try:
-        AttendanceMonth(employee_id=person_id, month="2000-01")
-    except ValueError:
-        return False
-    return True
 
 
 async def figures(request: Request, person: Person, day: dt.date) -> dict[str, Any]:
