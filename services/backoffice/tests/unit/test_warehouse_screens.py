@@ -3,10 +3,12 @@ as PDF (FUL-14: embedded CJK font, local times in Asia/Shanghai, the signature l
 the operations director and the store manager; text extracted with PDFium and pypdf, the glyphs
 inked), the receipt's comparison with the delivery note (FUL-12), the stocktake's rows and the
 field paths of their refusals (FUL-15), and the shipment actions offered per state (SM-SHIP,
-FUL-4..FUL-6)."""
+FUL-4..FUL-6); the day's report filled and submitted (FUL-1, FUL-7), a recall's answers (SM-SHIP),
+a lot's inspection (FUL-22), a discrepancy outside a stocktake (FUL-15), the daily ledger (FUL-13)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -14,9 +16,16 @@ import pypdfium2 as pdfium
 from pypdf import PdfReader
 
 from backoffice.shop import ShopReply
+from backoffice.web.forms import parse_form
 from backoffice.web.screens import warehouse
 from backoffice.web.screens.warehouse_report import inventory_pdf, inventory_printable
-from shop_contracts.commands.stock import ReceiveInbound, RecordStocktake
+from shop_contracts.commands.stock import (
+    CloseDailyLedger,
+    ReceiveInbound,
+    RecordLotInspection,
+    RecordStocktake,
+    ReportStockDiscrepancy,
+)
 from shop_contracts.envelope import Actor
 
 SCALE = 2.0
@@ -302,3 +311,173 @@ def test_ful12_ful14_ful15_the_receipt_lot_report_and_stocktake_pages_render() -
     )
     assert 'data-testid="error-counted.0"' in stocktake
     assert 'name="lot_no.0" value="L-1"' in stocktake
+
+
+# --- the keeper's remaining steps: the day's report (FUL-1, FUL-7), recalls (SM-SHIP), a lot's
+# inspection (FUL-22), a discrepancy outside a stocktake (FUL-15), the daily ledger (FUL-13) ------
+
+
+def test_ful1_ful7_the_days_report_is_filled_after_the_hand_over_and_submitted_once_filled() -> None:
+    day = dt.date(2026, 12, 2)
+    assert list(warehouse.day_forms(day, "ReportGenerated")) == []  # the clerk's step first (FUL-1)
+    assert list(warehouse.day_forms(day, "HandedToWarehouse")) == ["fill"]
+    assert list(warehouse.day_forms(day, "Dispatching")) == ["fill"]
+    assert list(warehouse.day_forms(day, "ReportFilled")) == ["submit"]  # FUL-7
+    assert list(warehouse.day_forms(day, "Closed")) == []
+    submit = warehouse.day_forms(day, "ReportFilled")["submit"]
+    assert [i.name for i in submit.inputs] == ["to_manager"]  # the day comes from the page, never typed
+    assert submit.action == "/warehouse/days/2026-12-02/submit"
+
+
+def test_ful7_a_refused_submission_keeps_its_typing_and_names_the_field() -> None:
+    refused = ShopReply(False, code="invalid", message="x", fields={"to_manager": "too long"})
+    forms = warehouse.day_forms(
+        dt.date(2026, 12, 2), "ReportFilled", ("submit", {"to_manager": "王" * 200}, refused)
+    )
+    (to_manager,) = forms["submit"].inputs
+    assert to_manager.value == "王" * 200
+    assert to_manager.error == "too long"
+
+
+def test_sm_ship_an_open_recall_offers_only_the_keepers_two_answers() -> None:
+    held = {"status": "Dispatched", "details": {"recall": {"status": "open", "reason": "买家取消"}}}
+    assert warehouse.offered(held) == ["recalled", "decline"]
+    answered = {"status": "Dispatched", "details": {"recall": {"status": "declined"}}}
+    assert warehouse.offered(answered) == ["stamp"]  # a declined recall goes on to the stamp
+    queues = {
+        "AccessoriesChecked": {"shipments": [{"shipment_id": "o-1", **held}]},
+        "Dispatched": {"shipments": [{"shipment_id": "o-2", **answered}]},
+        "InPacket": {"shipments": [{"shipment_id": "o-3", **held}]},  # not recallable: cancelled at once
+    }
+    assert [s["shipment_id"] for s in warehouse.recalls(queues)] == ["o-1"]
+
+
+def test_ful22_ful15_the_inspection_outcome_and_the_discrepancy_kind_are_selects_of_the_contracts_values() -> (
+    None
+):
+    inspection = warehouse.command_form(RecordLotInspection, "/x", fixed={"sku": "SKU-TEA", "lot_no": "L-1"})
+    by_name = {i.name: i for i in inspection.inputs}
+    assert set(by_name) == {"inspection", "note"}
+    assert (by_name["inspection"].kind, by_name["inspection"].options) == ("select", ["passed", "failed"])
+    discrepancy = warehouse.command_form(
+        ReportStockDiscrepancy, "/x", fixed={"sku": "S", "lot_no": "L", "report_id": "r"}
+    )
+    kinds = {i.name: i for i in discrepancy.inputs}["kind"]
+    assert kinds.options == ["surplus", "shortage", "damage"]
+    assert [i.name for i in discrepancy.inputs] == ["kind", "quantity", "cause", "responsible", "remedy"]
+
+
+def test_ful15_a_discrepancy_without_its_cause_is_refused_at_that_field() -> None:
+    fixed = {"sku": "SKU-TEA", "lot_no": "L-1", "report_id": "sd-1"}
+    posted = {"kind": "shortage", "quantity": "1", "responsible": "e-4101", "remedy": "赔偿"}
+    refused = parse_form(ReportStockDiscrepancy, posted, KEEPER, "c-1", fixed)
+    assert isinstance(refused, ShopReply)
+    assert set(refused.fields) == {"cause"}
+    command = parse_form(ReportStockDiscrepancy, {**posted, "cause": "搬运遗失"}, KEEPER, "c-2", fixed)
+    assert isinstance(command, ReportStockDiscrepancy)
+    assert (command.sku, command.lot_no, command.quantity) == ("SKU-TEA", "L-1", 1)
+
+
+def test_ful22_the_lot_page_offers_the_inspection_only_while_the_lot_is_pending() -> None:
+    lot = {
+        "supplier": "s",
+        "delivery_note_no": "DN-1",
+        "on_hand": 8,
+        "inspection": "pending",
+        "received_at": "2026-12-02T01:00:00+00:00",
+        "mismatches": [],
+    }
+    forms = {
+        "inspection": warehouse.command_form(
+            RecordLotInspection, "/warehouse/lots/S/L-1/inspection", fixed={"sku": "S", "lot_no": "L-1"}
+        ),
+        "discrepancy": warehouse.command_form(
+            ReportStockDiscrepancy,
+            "/warehouse/lots/S/L-1/discrepancy",
+            reply=ShopReply(False, code="rule_violated", rule="FUL-15", message="a shortage needs its cause"),
+            fixed={"sku": "S", "lot_no": "L-1", "report_id": "r"},
+        ),
+    }
+    html = page("warehouse/lot.html", sku="S", lot_no="L-1", lot=lot, forms=forms)
+    assert 'data-testid="inspection-form"' in html
+    assert '<option value="failed"' in html
+    assert "待检" in html or "pending" in html
+    assert "FUL-15" in html
+    assert "a shortage needs its cause" in html
+    assert "sse:StockItem" in html  # live refresh
+    passed = page("warehouse/lot.html", sku="S", lot_no="L-1", lot={**lot, "inspection": "passed"}, forms={})
+    assert 'data-testid="inspection-form"' not in passed
+
+
+def test_ful1_ful7_the_day_page_shows_open_shipments_and_the_forms_its_state_offers() -> None:
+    day = {
+        "batch_date": "2026-12-02",
+        "status": "Dispatching",
+        "report_no": "RB20261202",
+        "handed_over_at": "2026-12-02T06:10:00+00:00",
+        "details": {},
+        "shipments": [
+            {"shipment_id": "o-1", "status": "Stamped", "documents": {"outbound_note_no": "CK1"}},
+            {"shipment_id": "o-2", "status": "InPacket", "documents": {"outbound_note_no": "CK2"}},
+        ],
+    }
+    refused = ShopReply(False, code="rule_violated", rule="FUL-1", message="still open: o-2 (InPacket)")
+    forms = warehouse.day_forms(dt.date(2026, 12, 2), "Dispatching", ("fill", {}, refused))
+    html = page(
+        "warehouse/day.html",
+        day="2026-12-02",
+        got=ShopReply(True, day),
+        shipping_day=day,
+        forms=forms,
+        reply=None,
+    )
+    assert 'data-testid="fill-form"' in html
+    assert 'data-testid="submit-form"' not in html
+    assert "FUL-1" in html
+    assert "still open: o-2" in html
+    assert 'data-testid="day-o-2" class="invalid"' in html
+    assert "2026-12-02 14:10:00" in html  # handed over, Beijing time
+    assert "sse:ShippingDay" in html
+    closed = {
+        **day,
+        "status": "Closed",
+        "submitted_at": "2026-12-02T09:00:00+00:00",
+        "details": {"submitted": {"by": "e-4101", "to_role": "dept_manager", "to_manager": "e-1"}},
+    }
+    shown = page(
+        "warehouse/day.html",
+        day="2026-12-02",
+        got=ShopReply(True, closed),
+        shipping_day=closed,
+        forms={},
+        reply=None,
+    )
+    assert 'data-testid="submitted"' in shown
+    assert "e-4101" in shown
+    none = page(
+        "warehouse/day.html",
+        day="2026-12-03",
+        got=ShopReply(False, code="not_found"),
+        shipping_day={},
+        forms={},
+        reply=None,
+    )
+    assert 'data-testid="no-day"' in none
+
+
+def test_ful13_the_ledger_form_takes_the_day_and_a_refusal_names_the_rule() -> None:
+    form = warehouse.command_form(
+        CloseDailyLedger,
+        "/warehouse/ledger",
+        values={"day": "2026-12-01"},
+        reply=ShopReply(
+            False, code="rule_violated", rule="FUL-13", message="the ledger of 2026-12-01 was closed already"
+        ),
+    )
+    assert [(i.name, i.kind, i.value) for i in form.inputs] == [("day", "date", "2026-12-01")]
+    html = page("warehouse/ledger.html", day="2026-12-01", form=form)
+    assert "FUL-13" in html
+    assert "closed already" in html
+    assert "/history/fulfilment/LedgerDay/2026-12-01" in html
+    report = page("warehouse/inventory.html", month="2026-11", report=ShopReply(True, REPORT), reply=None)
+    assert 'href="/warehouse/ledger?day=2026-11-30"' in report  # an unclosed day links to its closing

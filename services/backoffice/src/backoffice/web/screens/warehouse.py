@@ -16,6 +16,14 @@ delivery refused with RejectInbound, FUL-12, FUL-22), stock levels with their lo
 as PDF with its signature lines) and the quarterly stocktake with finance (RecordStocktake with
 the counted lots, FUL-15).
 
+The rest of the keeper's day: the day's shipping report filled in once every shipment is stamped,
+refused or cancelled (FillDailyShippingReport, FUL-1 step 5) and handed to the department manager,
+which closes the day (SubmitDailyShippingReport, FUL-7); a recall of a checked or dispatched
+shipment answered (ConfirmShipmentRecalled when the parcel is back, DeclineShipmentRecall when it
+already left; SM-SHIP); a lot received `pending` inspected (RecordLotInspection, FUL-22); a surplus,
+shortage or damage found outside a stocktake reported with its cause, who is responsible and the
+remedy (ReportStockDiscrepancy, FUL-15); the day's goods ledger closed (CloseDailyLedger, FUL-13 日清).
+
 Every action is shown only to `ROLES` and checked again on each POST; the services refuse a
 person without the role (`forbidden`) and the page says so.
 """
@@ -24,8 +32,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import typing
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -34,22 +43,36 @@ from pydantic import BaseModel, ValidationError
 
 from backoffice.shop import ShopReply
 from backoffice.web.core import Person, SignedIn, bo, redirect, render
+from backoffice.web.forms import Form, form_for, parse_form
 from backoffice.web.screens.warehouse_report import inventory_pdf
 from shop_contracts.commands.fulfilment import (
     CheckAccessories,
+    ConfirmShipmentRecalled,
+    DeclineShipmentRecall,
     DispatchShipment,
+    FillDailyShippingReport,
     RefuseOutbound,
     StampOutboundNote,
+    SubmitDailyShippingReport,
 )
 from shop_contracts.commands.stock import (
+    CloseDailyLedger,
     CompileMonthlyInventoryReport,
     ReceiveInbound,
+    RecordLotInspection,
     RecordStocktake,
     RejectInbound,
+    ReportStockDiscrepancy,
 )
 from shop_contracts.messages import Command
 from shop_contracts.queries.catalog import GetProduct
-from shop_contracts.queries.fulfilment import GetShipment, ListShipments, ShipmentStatus
+from shop_contracts.queries.fulfilment import (
+    GetShipment,
+    GetShippingDay,
+    ListShipments,
+    ShipmentStatus,
+    ShippingDayStatus,
+)
 from shop_contracts.queries.stock import MonthlyInventoryReport, StockLevels
 
 ROLES = ("warehouse_keeper",)
@@ -66,6 +89,27 @@ ACTIONS: dict[str, tuple[type[Command], tuple[ShipmentStatus, ...]]] = {
     "refuse": (RefuseOutbound, (S.IN_PACKET, S.ACCESSORIES_CHECKED)),
 }
 """Each action on a shipment page, and the states in which the page offers it (SM-SHIP)."""
+RECALL_ACTIONS: dict[str, type[Command]] = {
+    "recalled": ConfirmShipmentRecalled,
+    "decline": DeclineShipmentRecall,
+}
+"""SM-SHIP: while a recall is open the shipment is held (no check, dispatch or stamp); the page
+offers only the keeper's two answers: the parcel is back, or it already left with the courier."""
+RECALLABLE = (S.ACCESSORIES_CHECKED, S.DISPATCHED)
+"""SM-SHIP: the states in which a cancellation becomes a recall the keeper answers."""
+D = ShippingDayStatus
+DAY_ACTIONS: dict[str, tuple[type[Command], tuple[ShippingDayStatus, ...]]] = {
+    "fill": (FillDailyShippingReport, (D.HANDED_TO_WAREHOUSE, D.DISPATCHING)),
+    "submit": (SubmitDailyShippingReport, (D.REPORT_FILLED,)),
+}
+"""The keeper's steps on the day's report and the day's states offering them (SM-SHIP-BATCH): fill
+it in after the hand-over (FUL-1 step 5), hand the filled one to the department manager (FUL-7)."""
+DAY_DONE: dict[str, tuple[ShippingDayStatus, ...]] = {
+    "fill": (D.REPORT_FILLED, D.CLOSED),
+    "submit": (D.CLOSED,),
+}
+DAY_PAGE = 200
+"""Shipments per GetShippingDay page (the service answers at most 500 per reply)."""
 QUEUE_LIMIT = 100
 STOCK_LIMIT = 200
 SETTLE_S = 3.0
@@ -109,6 +153,16 @@ async def _queues(request: Request, person: Person) -> dict[str, Any]:
         reply = await shop.query("fulfilment", ListShipments(status=status, limit=QUEUE_LIMIT), person.actor)
         out[status.value] = {"reply": reply, **_result(reply)}
     return out
+
+
+def recalls(queues: dict[str, Any]) -> list[dict[str, Any]]:
+    """The checked or dispatched shipments whose recall waits for the keeper's answer (SM-SHIP)."""
+    return [
+        s
+        for status in RECALLABLE
+        for s in queues.get(status.value, {}).get("shipments") or []
+        if _recall(s).get("status") == "open"
+    ]
 
 
 async def _stock(request: Request, person: Person) -> ShopReply:
@@ -169,7 +223,8 @@ async def home(request: Request, person: SignedIn) -> Response:
         "person": person,
         "today": today,
         "month": f"{today.year:04d}-{today.month:02d}",
-        "queues": await _queues(request, person),
+        "queues": (due := await _queues(request, person)),
+        "recalls": recalls(due),
         "stock": await _stock(request, person),
     }
     return render(request, "warehouse/home.html", context)
@@ -179,7 +234,8 @@ async def home(request: Request, person: SignedIn) -> Response:
 async def queues(request: Request, person: SignedIn) -> Response:
     if not person.holds(ROLES):
         return _forbidden(request, person)
-    context = {"person": person, "queues": await _queues(request, person)}
+    due = await _queues(request, person)
+    context = {"person": person, "queues": due, "recalls": recalls(due)}
     return render(request, "warehouse/queues.html", context)
 
 
@@ -217,6 +273,20 @@ async def _accessories(request: Request, person: Person, shipment: dict[str, Any
     return out
 
 
+def _recall(shipment: dict[str, Any]) -> dict[str, Any]:
+    recall = (shipment.get("details") or {}).get("recall")
+    return recall if isinstance(recall, dict) else {}
+
+
+def offered(shipment: dict[str, Any]) -> list[str]:
+    """The actions the shipment page offers: the recall's two answers while a recall is open,
+    else ACTIONS by the shipment's state (SM-SHIP)."""
+    if _recall(shipment).get("status") == "open":
+        return list(RECALL_ACTIONS)
+    status = str(shipment.get("status", ""))
+    return [name for name, (_, states) in ACTIONS.items() if status in {s.value for s in states}]
+
+
 async def _shipment_page(
     request: Request,
     person: Person,
@@ -229,15 +299,14 @@ async def _shipment_page(
     shop = bo(request).shop
     got = await shop.query("fulfilment", GetShipment(shipment_id=shipment_id), person.actor)
     shipment = _result(got)
-    status = shipment.get("status", "")
-    offered = [name for name, (_, states) in ACTIONS.items() if status in {s.value for s in states}]
     context = {
         "person": person,
         "shipment_id": shipment_id,
         "got": got,
         "shipment": shipment,
         "lines": await _accessories(request, person, shipment) if got.ok else [],
-        "offered": offered,
+        "offered": offered(shipment),
+        "recall": _recall(shipment),
         "action": action,
         "reply": reply,
         "posted": posted or {},
@@ -258,10 +327,10 @@ async def shipment_action(request: Request, person: SignedIn, shipment_id: str, 
     """One of ACTIONS; the body's fields are the command's (`present` ticked, `carrier`, `reason`)."""
     if not person.holds(ROLES):
         return _forbidden(request, person)
-    if action not in ACTIONS:
+    if action not in ACTIONS and action not in RECALL_ACTIONS:
         return render(request, "forbidden.html", {"person": person}, status_code=404)
     posted = await _posted(request)
-    model = ACTIONS[action][0]
+    model = ACTIONS[action][0] if action in ACTIONS else RECALL_ACTIONS[action]
     shop = bo(request).shop
     document: dict[str, Any] = {
         "command_id": shop.new_command_id(f"wh-{action}"),
@@ -273,8 +342,10 @@ async def shipment_action(request: Request, person: SignedIn, shipment_id: str, 
         document["present"] = tuple(dict.fromkeys([*posted.get("present", []), *extra]))
     elif action == "dispatch" and _one(posted, "carrier"):
         document["carrier"] = _one(posted, "carrier")
-    elif action == "refuse":
+    elif action in ("refuse", "decline"):
         document["reason"] = _one(posted, "reason")
+    elif action == "recalled":
+        document["note"] = _one(posted, "note")
     reply = await _send(request, person, _validate(model, document))
     if not reply.ok:
         return await _shipment_page(request, person, shipment_id, action=action, reply=reply, posted=posted)
@@ -374,9 +445,7 @@ async def lot_page(request: Request, person: SignedIn, sku: str, lot_no: str) ->
     """One lot as received: the delivery note beside what was found, the recorded mismatches (FUL-12)."""
     if not person.holds(ROLES):
         return _forbidden(request, person)
-    lot = await _lot(request, person, sku, lot_no)
-    context = {"person": person, "sku": sku, "lot_no": lot_no, "lot": lot}
-    return render(request, "warehouse/lot.html", context, status_code=200 if lot else 404)
+    return await _lot_page(request, person, sku, lot_no)
 
 
 async def _lot(request: Request, person: Person, sku: str, lot_no: str) -> dict[str, Any] | None:
@@ -544,3 +613,225 @@ async def stocktake_page(request: Request, person: SignedIn, stocktake_id: str) 
     if not person.holds(ROLES):
         return _forbidden(request, person)
     return render(request, "warehouse/stocktake_done.html", {"person": person, "stocktake_id": stocktake_id})
+
+
+# --- forms from the contracts' command models -------------------------------------------------
+
+
+def command_form(
+    model: type[BaseModel],
+    action: str,
+    *,
+    values: dict[str, str] | None = None,
+    reply: ShopReply | None = None,
+    fixed: dict[str, str] | None = None,
+) -> Form:
+    """`form_for`, with a `Literal` field (an inspection's outcome, a discrepancy's kind) offered as
+    a select of its values."""
+    form = form_for(model, action, values=values, reply=reply, fixed=fixed)
+    for item in form.inputs:
+        info = model.model_fields.get(item.name)
+        if info is not None and typing.get_origin(info.annotation) is Literal:
+            item.kind, item.options = "select", [str(a) for a in typing.get_args(info.annotation)]
+    return form
+
+
+def _flat(posted: dict[str, list[str]]) -> dict[str, str]:
+    return {k: v[0] for k, v in posted.items() if v}
+
+
+Failed = tuple[str, dict[str, str], ShopReply]
+"""The action whose post was refused, what was typed, and the refusal (shown beside the fields)."""
+
+
+def _failed_form(
+    name: str,
+    model: type[BaseModel],
+    action: str,
+    fixed: dict[str, str],
+    failed: Failed | None,
+    values: dict[str, str] | None = None,
+) -> Form:
+    if failed is not None and failed[0] == name:
+        return command_form(model, action, values=failed[1], reply=failed[2], fixed=fixed)
+    return command_form(model, action, values=values, fixed=fixed)
+
+
+# --- a lot: its inspection (FUL-22) and a discrepancy outside a stocktake (FUL-15) ---------------
+
+LOT_ACTIONS: dict[str, type[Command]] = {
+    "inspection": RecordLotInspection,
+    "discrepancy": ReportStockDiscrepancy,
+}
+"""The forms of a lot's page: the inspection of a lot received `pending` (FUL-22), offered only
+while it is pending; a surplus, shortage or damage found outside a stocktake (FUL-15)."""
+
+
+def _lot_fixed(name: str, sku: str, lot_no: str, report_id: str = "") -> dict[str, str]:
+    fixed = {"sku": sku, "lot_no": lot_no}
+    return {**fixed, "report_id": report_id} if name == "discrepancy" else fixed
+
+
+async def _lot_page(
+    request: Request, person: Person, sku: str, lot_no: str, failed: Failed | None = None
+) -> Response:
+    lot = await _lot(request, person, sku, lot_no)
+    forms: dict[str, Form] = {}
+    if lot is not None:
+        for name, model in LOT_ACTIONS.items():
+            if name == "inspection" and lot.get("inspection") != "pending":
+                continue
+            action = f"/warehouse/lots/{sku}/{lot_no}/{name}"
+            forms[name] = _failed_form(name, model, action, _lot_fixed(name, sku, lot_no, "x"), failed)
+    context = {"person": person, "sku": sku, "lot_no": lot_no, "lot": lot, "forms": forms}
+    code = _status(failed[2]) if failed else (200 if lot else 404)
+    return render(request, "warehouse/lot.html", context, status_code=code)
+
+
+@router.post("/lots/{sku}/{lot_no}/{action}", response_class=HTMLResponse)
+async def lot_action(request: Request, person: SignedIn, sku: str, lot_no: str, action: str) -> Response:
+    """RecordLotInspection (FUL-22) or ReportStockDiscrepancy (FUL-15) on one lot."""
+    if not person.holds(ROLES):
+        return _forbidden(request, person)
+    if action not in LOT_ACTIONS:
+        return render(request, "forbidden.html", {"person": person}, status_code=404)
+    posted = _flat(await _posted(request))
+    shop = bo(request).shop
+    before = await _lot(request, person, sku, lot_no)
+    report_id = f"sd-{_today(request):%Y%m%d}-{shop.new_command_id('x')[-8:]}"
+    fixed = _lot_fixed(action, sku, lot_no, report_id)
+    command = parse_form(
+        LOT_ACTIONS[action], posted, person.actor, shop.new_command_id(f"wh-{action}"), fixed
+    )
+    reply = await _send(request, person, command)
+    if not reply.ok:
+        return await _lot_page(request, person, sku, lot_no, (action, posted, reply))
+
+    async def changed() -> bool:
+        return await _lot(request, person, sku, lot_no) != before
+
+    await _settle(changed)
+    done = f"{action}&report={report_id}" if action == "discrepancy" else action
+    return redirect(f"/warehouse/lots/{sku}/{lot_no}?done={done}")
+
+
+# --- the day's shipping report: filled and handed to the manager (FUL-1 step 5, FUL-7) ----------
+
+
+def _day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+async def _shipping_day(request: Request, person: Person, day: dt.date) -> ShopReply:
+    """The day with all its shipments, read page by page (a reply never carries a whole day)."""
+    shop = bo(request).shop
+    first = await shop.query("fulfilment", GetShippingDay(batch_date=day, limit=DAY_PAGE), person.actor)
+    if not first.ok:
+        return first
+    shipments = list(first.result["shipments"])
+    while len(shipments) < int(first.result["total"]):
+        more = await shop.query(
+            "fulfilment", GetShippingDay(batch_date=day, limit=DAY_PAGE, offset=len(shipments)), person.actor
+        )
+        if not more.ok or not more.result["shipments"]:
+            break
+        shipments.extend(more.result["shipments"])
+    return ShopReply(True, {**first.result, "shipments": shipments})
+
+
+def day_forms(day: dt.date, status: str, failed: Failed | None = None) -> dict[str, Form]:
+    """The day's report actions its state offers (DAY_ACTIONS, SM-SHIP-BATCH)."""
+    fixed = {"batch_date": day.isoformat()}
+    return {
+        name: _failed_form(name, model, f"/warehouse/days/{day.isoformat()}/{name}", fixed, failed)
+        for name, (model, states) in DAY_ACTIONS.items()
+        if status in {s.value for s in states}
+    }
+
+
+async def _day_page(request: Request, person: Person, day: dt.date, failed: Failed | None = None) -> Response:
+    got = await _shipping_day(request, person, day)
+    status = str(_result(got).get("status", ""))
+    forms = day_forms(day, status, failed)
+    context = {
+        "person": person,
+        "day": day.isoformat(),
+        "got": got,
+        "shipping_day": _result(got),
+        "forms": forms,
+        "reply": failed[2] if failed and failed[0] not in forms else None,
+    }
+    code = _status(failed[2]) if failed else (200 if got.ok or got.code == "not_found" else _status(got))
+    return render(request, "warehouse/day.html", context, status_code=code)
+
+
+@router.get("/days/{day}", response_class=HTMLResponse)
+async def day_page(request: Request, person: SignedIn, day: str) -> Response:
+    if not person.holds(ROLES):
+        return _forbidden(request, person)
+    batch_date = _day(day)
+    if batch_date is None:
+        return render(request, "forbidden.html", {"person": person}, status_code=404)
+    return await _day_page(request, person, batch_date)
+
+
+@router.post("/days/{day}/{action}", response_class=HTMLResponse)
+async def day_action(request: Request, person: SignedIn, day: str, action: str) -> Response:
+    """FillDailyShippingReport (FUL-1 step 5) or SubmitDailyShippingReport (FUL-7) for the day."""
+    if not person.holds(ROLES):
+        return _forbidden(request, person)
+    batch_date = _day(day)
+    if batch_date is None or action not in DAY_ACTIONS:
+        return render(request, "forbidden.html", {"person": person}, status_code=404)
+    posted = _flat(await _posted(request))
+    shop = bo(request).shop
+    fixed = {"batch_date": batch_date.isoformat()}
+    model = DAY_ACTIONS[action][0]
+    reply = await _send(
+        request, person, parse_form(model, posted, person.actor, shop.new_command_id(f"wh-{action}"), fixed)
+    )
+    if not reply.ok:
+        return await _day_page(request, person, batch_date, (action, posted, reply))
+
+    async def moved_on() -> bool:
+        got = await shop.query("fulfilment", GetShippingDay(batch_date=batch_date, limit=1), person.actor)
+        return str(_result(got).get("status")) in {s.value for s in DAY_DONE[action]}
+
+    await _settle(moved_on)
+    return redirect(f"/warehouse/days/{batch_date.isoformat()}?done={action}")
+
+
+# --- the day's goods ledger closed (FUL-13 日清) -------------------------------------------------
+
+
+def _ledger_context(person: Person, day: str, form: Form) -> dict[str, Any]:
+    return {"person": person, "day": day, "form": form}
+
+
+@router.get("/ledger", response_class=HTMLResponse)
+async def ledger_form(request: Request, person: SignedIn) -> Response:
+    """CloseDailyLedger's form for `?day=` (default today) and that day's ledger history."""
+    if not person.holds(ROLES):
+        return _forbidden(request, person)
+    chosen = _day(request.query_params.get("day", "")) or _today(request)
+    form = command_form(CloseDailyLedger, "/warehouse/ledger", values={"day": chosen.isoformat()})
+    return render(request, "warehouse/ledger.html", _ledger_context(person, chosen.isoformat(), form))
+
+
+@router.post("/ledger", response_class=HTMLResponse)
+async def close_ledger(request: Request, person: SignedIn) -> Response:
+    if not person.holds(ROLES):
+        return _forbidden(request, person)
+    posted = _flat(await _posted(request))
+    shop = bo(request).shop
+    command = parse_form(CloseDailyLedger, posted, person.actor, shop.new_command_id("wh-ledger"))
+    reply = await _send(request, person, command)
+    if not reply.ok:
+        form = command_form(CloseDailyLedger, "/warehouse/ledger", values=posted, reply=reply)
+        day = posted.get("day", "") if _day(posted.get("day", "")) else ""
+        context = _ledger_context(person, day, form)
+        return render(request, "warehouse/ledger.html", context, status_code=_status(reply))
+    return redirect(f"/warehouse/ledger?day={posted['day']}&done=closed")
