@@ -62,7 +62,7 @@ test-fast: install
 lint: install
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
-	$(UV) run --no-sync mypy contracts/src libs/jetstream_es/src libs/shop_print/src services/orders/src services/fulfilment/src services/aftersales/src services/hr/src services/identity/src services/catalog/src services/kpi/src services/backoffice/src tools/shopctl/src tools/shopdemo/src tools/shopops/src
+	$(UV) run --no-sync mypy contracts/src libs/jetstream_es/src libs/shop_print/src libs/shop_views/src services/orders/src services/fulfilment/src services/aftersales/src services/hr/src services/identity/src services/catalog/src services/kpi/src services/backoffice/src tools/shopctl/src tools/shopdemo/src tools/shopops/src
 	$(UV) run --no-sync lint-imports
 
 format: install

@@ -1,7 +1,8 @@
 """The duty read models (DUTY-1..DUTY-4, AS-22, C3): the duty events by the dates they cover (read
 by `WhoIsOnDuty` and `DutyRota` through `shop_contracts.duty.DutyBook`), who holds a
 customer-service role (learnt from identity's role events, DUTY-2) and the hotline-forwarding
-deadlines at the edges of online hours (DUTY-3). Due times and ids derive from the events, so a
+deadlines at the edges of online hours (DUTY-3). The duty events' read model is HR's instance of
+`shop_views.duty.DutyRota`. Due times and ids derive from the events, so a
 rebuild schedules the same deadlines and a second firing appends nothing.
 """
 
@@ -11,7 +12,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, and_, delete, select
+from sqlalchemy import Column, MetaData, String, Table, and_, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hr.time.domain import duty
@@ -22,81 +23,28 @@ from jetstream_es.projection import ApplyContext, Decoded, Projection, Tables
 from jetstream_es.sql import upsert
 from shop_contracts.aggregates import HR_DUTY_ROTA, IDENTITY_ROLE_HOLDER
 from shop_contracts.duty import DutyBook
-from shop_contracts.events.hr_duty import (
-    DutyManagerDesignated,
-    DutyPairAssigned,
-    HotlineForwardingActivated,
-    HotlineForwardingDeactivated,
-    WeekendCsRotaPublished,
-)
+from shop_contracts.events.hr_duty import DutyManagerDesignated
 from shop_contracts.events.identity import RoleGranted, RoleRevoked
-from shop_contracts.messages import EventData
 from shop_contracts.queries.hr_time import DutyRota, WhoIsOnDuty
+from shop_views import duty as shared_duty
 
 HOTLINE_ON = "hotline_on"
 HOTLINE_OFF = "hotline_off"
 
 
-def covered_dates(data: EventData) -> tuple[dt.date, dt.date] | None:
-    """The first and last date a duty event speaks about."""
-    match data:
-        case WeekendCsRotaPublished():
-            return data.saturday, data.saturday + dt.timedelta(days=1)
-        case DutyManagerDesignated():
-            return data.start_date, data.end_date
-        case DutyPairAssigned() | HotlineForwardingActivated() | HotlineForwardingDeactivated():
-            return data.work_date, data.work_date
-    return None
-
-
-class DutyViews(Projection):
-    """Every duty event with the dates it covers, in stream order."""
+class DutyViews(shared_duty.DutyRota):
+    """Every duty event of HR's own stream with the dates it covers (unknown types go to the DLQ)."""
 
     name = "hr_duty_views"
-    sources = (HR_DUTY_ROTA,)
-    handles = duty.registry.event_types
-
-    def __init__(self) -> None:
-        super().__init__(duty.registry)
-
-    def define_tables(self, metadata: MetaData, suffix: str) -> dict[str, Table]:
-        events = Table(
-            f"duty_events{suffix}",
-            metadata,
-            Column("seq", Integer, primary_key=True),
-            Column("event_type", String(64), nullable=False),
-            Column("first_date", String(10), nullable=False, index=True),
-            Column("last_date", String(10), nullable=False, index=True),
-            Column("data", JSON, nullable=False),
-        )
-        return {"events": events}
-
-    async def apply(self, conn: AsyncConnection, tables: Tables, item: Decoded, ctx: ApplyContext) -> None:
-        dates = covered_dates(item.data)
-        if dates is None:
-            return
-        values = {
-            "event_type": item.data.event_type,
-            "first_date": dates[0].isoformat(),
-            "last_date": dates[1].isoformat(),
-            "data": item.data.model_dump(mode="json"),
-        }
-        stmt = upsert(conn, tables["events"]).values(seq=item.event.stream_seq, **values)
-        await conn.execute(stmt.on_conflict_do_nothing())
+    registry_of = duty.registry
+    skip_unknown_types = False
 
 
 async def load_book(
     engine: AsyncEngine, tables: Tables, start: dt.date, end: dt.date, policy: DutyPolicy, tz: str
 ) -> DutyBook:
     """The duty events covering any date of `start`..`end`, in stream order."""
-    events = tables["events"]
-    where = and_(events.c.first_date <= end.isoformat(), events.c.last_date >= start.isoformat())
-    async with engine.connect() as conn:
-        rows = (await conn.execute(select(events).where(where).order_by(events.c.seq))).all()
-    book = DutyBook(policy.online(), tz)
-    for row in rows:
-        book.add(duty.registry.model(row.event_type).model_validate(dict(row.data)))
-    return book
+    return await shared_duty.load_book(engine, tables, start, end, policy.online(), tz, duty.registry)
 
 
 class CustomerServiceStaff(Projection):
