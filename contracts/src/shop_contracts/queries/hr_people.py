@@ -25,15 +25,10 @@ class Employee(Query):
     employee_id: str = Field(pattern=EMPLOYEE_ID_PATTERN)
 
 
-EMPLOYEE_LIST_READERS: Final = (
-    HR_DEPT,
-    "dept_manager",
-    "dept_supervisor",
-    "general_manager",
-    "identity_admin",
-)
-"""Who lists the employees (HR-38): HR with their names, the department's management and the
-accounts' administrator (who picks the person an account is for) without them."""
+EMPLOYEE_LIST_READERS: Final = (*SUPERVISORS, "dept_supervisor", "general_manager", "identity_admin")
+"""Who lists the employees (HR-38): HR with their names; the employees' line (who read Employee
+without its personal part), the department's management and the accounts' administrator (who
+picks the person an account is for) without them."""
 
 
 class EmployeeListStatus(StrEnum):
@@ -45,8 +40,8 @@ class EmployeeListStatus(StrEnum):
 
 
 class ListEmployees(Query):
-    """The employees, by id, a page at a time with the `total` of the filter: each one's post, join
-    date and status; the name only for HR, since it is personal data (HR-38) — other readers get
+    """The employees, by id, a page at a time with the `total` of the filter: each one's post, grade,
+    join date and status; the name only for HR, since it is personal data (HR-38) — other readers get
     the non-personal fields and `personal: withheld`."""
 
     read_roles = EMPLOYEE_LIST_READERS

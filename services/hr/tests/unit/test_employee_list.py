@@ -77,7 +77,9 @@ async def test_hr_lists_every_employee_with_the_name_post_join_date_and_status_h
 async def test_without_names_no_personal_field_is_answered_hr_38(people: People) -> None:
     await three_employees(people)
     result = await listing(people, names=False)
-    assert [set(e) for e in result["employees"]] == [{"employee_id", "post", "join_date", "status"}] * 3
+    assert [set(e) for e in result["employees"]] == [
+        {"employee_id", "post", "grade", "join_date", "status"}
+    ] * 3
     assert "王小明" not in str(result)
 
 
@@ -145,12 +147,21 @@ async def test_an_employee_or_a_cashier_may_not_list_the_staff_hr_38_hr_6(
     [
         (
             q.ListEmployees,
-            {"hr_dept", "dept_manager", "dept_supervisor", "general_manager", "identity_admin"},
+            {
+                "hr_dept",
+                "ecom_supervisor",
+                "direct_supervisor",
+                "senior_leader",
+                "dept_manager",
+                "dept_supervisor",
+                "general_manager",
+                "identity_admin",
+            },
         ),
         (DepartmentAttendance, {"dept_manager", "dept_supervisor", "hr_dept", "general_manager"}),
     ],
 )
-def test_the_declared_readers_are_hr_and_the_departments_management_hr_38_hr_6(
+def test_the_declared_readers_are_hr_the_line_and_the_departments_management_hr_38_hr_6(
     query: Any, readers: set[str]
 ) -> None:
     assert set(query.read_roles) == readers

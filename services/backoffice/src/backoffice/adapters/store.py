@@ -84,15 +84,6 @@ own_leave = Table(
     Column("submitted_at", UtcDateTime(), nullable=False),
 )
 
-known_employees = Table(
-    "known_employees",
-    metadata,
-    Column("employee_id", String(64), primary_key=True),
-    Column("seen_at", UtcDateTime(), nullable=False),
-    Column("by", String(64), nullable=False),
-)
-"""Employee ids the HR screen onboarded or opened (HR has no list query): its employee list."""
-
 
 @dataclass(frozen=True)
 class Account:
@@ -299,24 +290,3 @@ class Store:
                 )
             ).all()
         return [str(r.leave_id) for r in rows]
-
-    async def remember_employee(self, employee_id: str, now: datetime, by: str) -> None:
-        async with self.engine.begin() as conn:
-            known = (
-                await conn.execute(
-                    select(known_employees.c.employee_id).where(known_employees.c.employee_id == employee_id)
-                )
-            ).first()
-            if known is None:
-                await conn.execute(
-                    insert(known_employees).values(employee_id=employee_id, seen_at=now, by=by)
-                )
-
-    async def employees(self, limit: int = 500) -> list[str]:
-        async with self.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(known_employees.c.employee_id).order_by(known_employees.c.employee_id).limit(limit)
-                )
-            ).all()
-        return [str(r.employee_id) for r in rows]

@@ -3,8 +3,8 @@ leave, discipline and the payroll month, each action a form from the contracts' 
 
 - Employees: the list, a record page with its event history (Employee, DisciplineRecord), the
   onboarding form (OnboardEmployee, HR-38, HR-39; the personal data fields nested as
-  `personal.<field>`), the safety exam (RecordSafetyTrainingResult, DIS-13), offboarding (OffboardEmployee, DIS-7). HR has no employee list query: the
-  list is the employees this screen onboarded or opened and the people with a back-office account.
+  `personal.<field>`), the safety exam (RecordSafetyTrainingResult, DIS-13), offboarding (OffboardEmployee, DIS-7). The list is HR's ListEmployees (HR-38): names for
+  HR only, the post, join date and status for the line.
 - The rota (PublishRota, AssignShift): the default pattern's rules shown beside the editor (HR-1
   duty pair, HR-2 administrative 08:30-12:00/13:00-18:00, HR-3 main shift to 22:00 and the rest day
   after it, HR-4 assistant shift, HR-5 other patterns as data); a refusal citing HR-1..HR-5 is shown
@@ -66,7 +66,15 @@ from shop_contracts.commands.hr_people import (
 from shop_contracts.commands.hr_time import DesignateDutyManager, PublishRota, PublishWeekendCsRota
 from shop_contracts.messages import Command
 from shop_contracts.queries.hr import LEAVE_APPROVERS, AttendanceDay, LeaveRequests
-from shop_contracts.queries.hr_people import ActivityFund, DisciplineRecord, Employee, PayrollPeriod, Payslip
+from shop_contracts.queries.hr_people import (
+    ActivityFund,
+    DisciplineRecord,
+    Employee,
+    EmployeeListStatus,
+    ListEmployees,
+    PayrollPeriod,
+    Payslip,
+)
 from shop_contracts.queries.hr_time import DutyRota, Rota, WhoIsOnDuty
 
 ROLES = ("hr_dept", "ecom_supervisor", "direct_supervisor", "cashier")
@@ -153,11 +161,28 @@ async def _posted(request: Request) -> dict[str, str]:
     return {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
 
 
-async def _employees(request: Request) -> list[str]:
-    backoffice = bo(request)
-    known = set(await backoffice.store.employees())
-    known |= {a.person_id for a in await backoffice.store.list_accounts()}
-    return sorted(known)
+LIST_PAGE = 500
+"""Employees per ListEmployees page; the screens read every page (the shop has dozens)."""
+
+
+async def _listed(
+    request: Request, person: Person, status: EmployeeListStatus | None = None
+) -> list[dict[str, Any]]:
+    """HR's employees (ListEmployees, HR-38: names for HR only), every page; none when HR refuses
+    the reader the list."""
+    employees: list[dict[str, Any]] = []
+    while True:
+        page = ListEmployees(status=status, limit=LIST_PAGE, offset=len(employees))
+        reply = await _query(request, person, page)
+        if not reply.ok or not reply.result:
+            return employees
+        employees += reply.result["employees"]
+        if not reply.result["employees"] or len(employees) >= int(reply.result["total"]):
+            return employees
+
+
+async def _employees(request: Request, person: Person, status: EmployeeListStatus | None = None) -> list[str]:
+    return [e["employee_id"] for e in await _listed(request, person, status)]
 
 
 async def _query(request: Request, person: Person, query: Any) -> ShopReply:
@@ -232,12 +257,7 @@ async def home(request: Request, person: SignedIn) -> Response:
 
 
 async def _employee_rows(request: Request, person: Person) -> list[dict[str, Any]]:
-    rows = []
-    for employee_id in await _employees(request):
-        reply = await _query(request, person, Employee(employee_id=employee_id))
-        if reply.ok and reply.result:
-            rows.append(reply.result)
-    return rows
+    return await _listed(request, person)
 
 
 async def _leave_waiting(request: Request, person: Person) -> ShopReply | None:
@@ -273,7 +293,6 @@ async def onboard(request: Request, person: SignedIn) -> Response:
         form = _onboard_form(posted, reply)
         return render(request, "hr/onboard.html", _base(person, "employees", form=form), status_code=400)
     employee_id = posted.get("employee_id", "")
-    await bo(request).store.remember_employee(employee_id, bo(request).clock.now(), person.id)
     return redirect(f"/hr/employees/{employee_id}")
 
 
@@ -333,8 +352,6 @@ async def _employee_page(
     reply: ShopReply | None = None,
 ) -> Response:
     record = await _query(request, person, Employee(employee_id=employee_id))
-    if record.ok and record.result:
-        await bo(request).store.remember_employee(employee_id, bo(request).clock.now(), person.id)
     discipline = await _query(request, person, DisciplineRecord(employee_id=employee_id))
     context = _base(
         person,
@@ -493,8 +510,6 @@ async def rota_shift(request: Request, person: SignedIn) -> Response:
     if not reply.ok:
         form = form_for(AssignShift, "/hr/rota/shift", values=posted, reply=reply)
         return await _rota_page(request, person, start, shift_form=form)
-    if posted.get("employee_id"):
-        await bo(request).store.remember_employee(posted["employee_id"], bo(request).clock.now(), person.id)
     return redirect(f"/hr/attendance?day={posted.get('work_date', '')}")
 
 
@@ -598,7 +613,7 @@ async def _attendance_page(
     values: dict[str, str] | None = None,
 ) -> Response:
     rows = []
-    for employee_id in await _employees(request):
+    for employee_id in await _employees(request, person, EmployeeListStatus.ACTIVE):
         found = await _query(request, person, AttendanceDay(employee_id=employee_id, work_date=day))
         rows.append({"employee_id": employee_id, "reply": found, "day": found.result or {}})
     fixed = {"work_date": day.isoformat()}
@@ -719,7 +734,7 @@ async def discipline(request: Request, person: SignedIn) -> Response:
     if not person.holds(ROLES):
         return _forbidden(request, person)
     records = []
-    for employee_id in await _employees(request):
+    for employee_id in await _employees(request, person):
         found = await _query(request, person, DisciplineRecord(employee_id=employee_id))
         if found.ok and found.result and found.result.get("cases"):
             records.append(found.result)
@@ -749,7 +764,7 @@ async def _payroll_page(
     found = await _query(request, person, PayrollPeriod(period=period))
     slips = (found.result or {}).get("payslips", []) if found.ok else []
     in_period = {s["employee_id"] for s in slips}
-    employees = sorted(in_period | set(await _employees(request)))
+    employees = sorted(in_period | set(await _employees(request, person)))
     fixed = {"period": period}
     forms = {
         "pay": form_for(

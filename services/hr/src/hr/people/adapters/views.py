@@ -114,7 +114,7 @@ async def employee(
 async def list_employees(
     engine: AsyncEngine, tables: Tables, keys: EmployeeKeys, query: ListEmployees, *, names: bool
 ) -> dict[str, Any]:
-    """The employees by id with post, join date and status, filtered and paged, from one read of
+    """The employees by id with post, grade (of joining, as Employee shows it), join date and status, filtered and paged, from one read of
     the employee histories; `names` opens the page's names with each employee's data key (HR only,
     HR-38), otherwise no personal field is read or answered."""
     history = tables["employees"]
@@ -128,6 +128,7 @@ async def list_employees(
             found[row.employee_id] = {
                 "employee_id": row.employee_id,
                 "post": row.data["post"],
+                "grade": row.data["grade"],
                 "join_date": row.data["join_date"],
                 "status": "onboarded",
             }
