@@ -1,5 +1,6 @@
 """Signing in to the back office in a real Chromium against the real shop (issue 18 parts 2 and 4):
-the first administrator's one-time link, an account for an HR employee, a wrong password, the
+the first administrator's one-time link, an account for an HR employee picked from HR's
+ListEmployees (HR-38), a wrong password, the
 lockout, an expired session, a CSRF-less post, sign-out, and an employee's clock-in stamped by the
 HR service (HR-10)."""
 
@@ -39,7 +40,7 @@ def admin_link_for(page: Page, url: str, person: str) -> str:
     if person in page.get_by_test_id("accounts").inner_text():
         page.locator("tr", has_text=person).locator("button").click()
     else:
-        page.fill("[data-testid=open-account] input[name=person_id]", person)
+        page.get_by_test_id("pick-employee").select_option(person)  # HR's ListEmployees (HR-38)
         page.click("[data-testid=open-account] button")
     return page.get_by_test_id("one-time-link").locator("code").inner_text()
 
@@ -62,7 +63,13 @@ def test_an_account_for_someone_hr_does_not_know_is_refused_hr_38(
 ) -> None:
     sign_in(page, backoffice.url, "admin")
     page.goto(f"{backoffice.url}/accounts")
-    page.fill("[data-testid=open-account] input[name=person_id]", "nobody-at-all")
+    picker = page.get_by_test_id("pick-employee")
+    expect(picker).to_be_visible()  # HR lists its employees to the administrator (HR-38)
+    expect(picker.locator("option", has_text="nobody-at-all")).to_have_count(0)
+    # a forged choice of someone HR does not list: the back office still asks HR's record
+    picker.evaluate(
+        "s => { s.add(new Option('nobody-at-all', 'nobody-at-all')); s.value = 'nobody-at-all'; }"
+    )
     page.click("[data-testid=open-account] button")
     expect(page.get_by_test_id("error-person_id")).to_contain_text("HR-38")
 
