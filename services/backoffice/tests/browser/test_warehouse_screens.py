@@ -9,7 +9,10 @@ delivery whose count is short of its note and sees the mismatch (FUL-12); compil
 inventory report and prints it as PDF (FUL-14). Wrong roles: the order clerk sees no warehouse
 screen and a post of the stamp is refused; a refusal of an outbound the shop's role table
 (`FULFILMENT_COMMAND_ROLES`) gives to someone else is refused by fulfilment (`forbidden`) and the
-page says so.
+page says so. Last, the day's report: filling it while a shipment is still in the packet is refused
+(SM-SHIP-BATCH); once that one is stamped too the keeper fills it in (FUL-1 step 5) and hands it to
+the department manager, which closes the day (FUL-7); a lot received `pending` is inspected
+(FUL-22) and a damage found outside a stocktake is refused without its cause, then recorded (FUL-15).
 """
 
 from __future__ import annotations
@@ -337,3 +340,92 @@ def test_a_wrong_role_sees_no_warehouse_and_a_forbidden_refusal_is_said(
     page.get_by_test_id("refuse").click()
     expect(page.get_by_test_id("refused-forbidden")).to_be_visible()  # fulfilment's roles table (C9)
     expect(page.get_by_test_id("status")).to_have_attribute("data-status", "InPacket")
+
+
+def test_the_keeper_fills_the_days_report_once_all_is_stamped_and_hands_it_to_the_manager_ful_1_7(
+    page: Page, warehouse: Warehouse
+) -> None:
+    """Runs after the wrong-role test: REFUSE is still InPacket, so filling is refused first."""
+    url = warehouse.backoffice.url
+    day = warehouse.cutoff.date().isoformat()
+    signed_in_as(page, warehouse.backoffice, KEEPER)
+    page.get_by_test_id("goto-day").click()
+    expect(page).to_have_url(re.compile(rf"/warehouse/days/{day}$"))
+    expect(page.get_by_test_id("day-status")).to_have_attribute("data-status", "Dispatching")
+    expect(page.get_by_test_id("submit-form")).to_have_count(0)  # not filled yet (FUL-7)
+    page.get_by_test_id("fill-form").get_by_role("button").click()  # REFUSE is still in the packet
+    expect(page.get_by_test_id("form-error")).to_contain_text("SM-SHIP-BATCH")
+    expect(page.get_by_test_id("form-error")).to_contain_text(REFUSE)
+
+    page.get_by_test_id(f"day-{REFUSE}").get_by_role("link", name=REFUSE).click()
+    for part in PARTS:
+        page.get_by_test_id(f"present-{part}").check()
+    page.get_by_test_id("check").click()
+    expect(page.get_by_test_id("status")).to_have_attribute("data-status", "AccessoriesChecked")
+    page.get_by_test_id("dispatch").click()
+    expect(page.get_by_test_id("status")).to_have_attribute("data-status", "Dispatched")
+    page.get_by_test_id("stamp").click()
+    expect(page.get_by_test_id("status")).to_have_attribute("data-status", "Stamped")
+
+    page.get_by_test_id("goto-day").click()
+    page.get_by_test_id("fill-form").get_by_role("button").click()
+    expect(page.get_by_test_id("day-status")).to_have_attribute("data-status", "ReportFilled")
+    expect(page.get_by_test_id("filled")).to_contain_text(KEEPER)
+    expect(page.get_by_test_id("fill-form")).to_have_count(0)
+    page.get_by_test_id("submit-form").locator("input[name=to_manager]").fill("部门经理 王")
+    page.get_by_test_id("submit-form").get_by_role("button").click()
+    expect(page.get_by_test_id("day-status")).to_have_attribute("data-status", "Closed")
+    expect(page.get_by_test_id("submitted")).to_contain_text("部门经理 王")
+    expect(page.get_by_test_id("submit-form")).to_have_count(0)  # the day is closed (FUL-7)
+    page.goto(f"{url}/warehouse")
+    expect(page.get_by_test_id("queue-InPacket")).not_to_contain_text(REFUSE)
+
+
+def test_a_lot_received_pending_is_inspected_and_a_discrepancy_needs_its_cause_ful_22_15(
+    page: Page, warehouse: Warehouse
+) -> None:
+    signed_in_as(page, warehouse.backoffice, KEEPER)
+    page.get_by_test_id("goto-receipt").click()
+    form = page.get_by_test_id("receipt-form")
+    values = {
+        "sku": KETTLE.sku,
+        "lot_no": "L-WH-KET-3",
+        "supplier": "宁波家电有限公司",
+        "delivery_note_no": "DN-WH-3",
+        "note_name": "电热水壶",
+        "note_quantity": "5",
+        "received_name": "电热水壶",
+        "received_quantity": "5",
+        "label.name": "电热水壶",
+        "label.specification": "1.7L",
+        "label.model": "K-17",
+        "label.production_date": "2026-10-01",
+        "label.shelf_life_days": "3650",
+        "label.safety_warning": "使用前请阅读说明书",
+    }
+    for name, value in values.items():
+        form.locator(f"input[name='{name}']").fill(value)
+    form.locator("select[name=inspection]").select_option("pending")
+    page.get_by_test_id("receive").click()
+    expect(page).to_have_url(re.compile(r"/warehouse/lots/SKU-WH-KETTLE/L-WH-KET-3$"))
+    expect(page.get_by_test_id("inspection")).to_have_attribute("data-inspection", "pending")
+    inspection = page.get_by_test_id("inspection-form")
+    inspection.locator("select[name=inspection]").select_option("passed")
+    inspection.locator("textarea[name=note], input[name=note]").fill("外观、通电检验合格")
+    inspection.get_by_role("button").click()
+    expect(page.get_by_test_id("inspection")).to_have_attribute("data-inspection", "passed")
+    expect(page.get_by_test_id("inspection-form")).to_have_count(0)  # only while pending (FUL-22)
+
+    discrepancy = page.get_by_test_id("discrepancy-form")
+    discrepancy.locator("select[name=kind]").select_option("damage")
+    discrepancy.locator("input[name=quantity]").fill("1")
+    discrepancy.locator("input[name=responsible]").fill(KEEPER)
+    discrepancy.locator("textarea[name=remedy], input[name=remedy]").fill("报运营总监，退回供应商")
+    discrepancy.get_by_role("button").click()  # no cause (FUL-15)
+    expect(page.get_by_test_id("error-cause")).to_be_visible()
+    discrepancy = page.get_by_test_id("discrepancy-form")
+    expect(discrepancy.locator("input[name=quantity]")).to_have_value("1")  # what was typed stays
+    discrepancy.locator("textarea[name=cause], input[name=cause]").fill("搬运时跌落，外壳破裂")
+    discrepancy.get_by_role("button").click()
+    expect(page.get_by_test_id("done")).to_be_visible()
+    expect(page.get_by_test_id("damaged")).to_have_text("1")
