@@ -481,3 +481,52 @@ def test_ful13_the_ledger_form_takes_the_day_and_a_refusal_names_the_rule() -> N
     assert "/history/fulfilment/LedgerDay/2026-12-01" in html
     report = page("warehouse/inventory.html", month="2026-11", report=ShopReply(True, REPORT), reply=None)
     assert 'href="/warehouse/ledger?day=2026-11-30"' in report  # an unclosed day links to its closing
+
+
+def test_sm_ship_the_shipment_page_of_an_open_recall_shows_its_reason_and_only_the_two_answers() -> None:
+    held = {
+        **SHIPMENT,
+        "status": "Dispatched",
+        "details": {"recall": {"status": "open", "reason": "买家取消订单", "case_id": "c-9"}},
+    }
+    html = page(
+        "warehouse/shipment.html",
+        shipment_id="o-1",
+        got=ShopReply(True, held),
+        shipment=held,
+        lines=[],
+        offered=warehouse.offered(held),
+        recall=held["details"]["recall"],
+        action="decline",
+        reply=ShopReply(False, code="invalid", message="x", fields={"reason": "Field required"}),
+        posted={},
+    )
+    assert 'data-recall="open"' in html
+    assert "买家取消订单" in html
+    assert 'data-testid="recalled"' in html
+    assert 'data-testid="decline"' in html
+    assert 'data-testid="error-reason"' in html  # beside the decline's reason
+    assert 'data-testid="stamp"' not in html  # held until answered (SM-SHIP)
+
+
+def test_ful1_the_filled_report_shows_who_filled_it_and_its_counts() -> None:
+    day = {
+        "batch_date": "2026-12-02",
+        "status": "ReportFilled",
+        "report_no": "RB1",
+        "filled_at": "2026-12-02T08:00:00+00:00",
+        "details": {"filled": {"by": "e-4101", "shipped": 2, "refused": 1, "cancelled": 0}},
+        "shipments": [],
+    }
+    forms = warehouse.day_forms(dt.date(2026, 12, 2), "ReportFilled")
+    html = page(
+        "warehouse/day.html",
+        day="2026-12-02",
+        got=ShopReply(True, day),
+        shipping_day=day,
+        forms=forms,
+        reply=None,
+    )
+    assert 'data-testid="submit-form"' in html
+    assert "e-4101" in html
+    assert "2026-12-02 16:00:00" in html
