@@ -12,7 +12,8 @@ screen and a post of the stamp is refused; a refusal of an outbound the shop's r
 page says so. Last, the day's report: filling it while a shipment is still in the packet is refused
 (SM-SHIP-BATCH); once that one is stamped too the keeper fills it in (FUL-1 step 5) and hands it to
 the department manager, which closes the day (FUL-7); a lot received `pending` is inspected
-(FUL-22) and a damage found outside a stocktake is refused without its cause, then recorded (FUL-15).
+(FUL-22) and a damage found outside a stocktake is refused without its cause, then recorded (FUL-15);
+the day's goods ledger is closed, and a second closing is refused (FUL-13).
 """
 
 from __future__ import annotations
@@ -429,3 +430,17 @@ def test_a_lot_received_pending_is_inspected_and_a_discrepancy_needs_its_cause_f
     discrepancy.get_by_role("button").click()
     expect(page.get_by_test_id("done")).to_be_visible()
     expect(page.get_by_test_id("damaged")).to_have_text("1")
+
+
+def test_the_days_ledger_is_closed_once_ful_13(page: Page, warehouse: Warehouse) -> None:
+    day = warehouse.cutoff.date().isoformat()
+    signed_in_as(page, warehouse.backoffice, KEEPER)
+    page.get_by_test_id("goto-ledger").click()
+    form = page.get_by_test_id("ledger-form")
+    expect(form.locator("input[name=day]")).to_have_value(day)  # today by default
+    form.get_by_role("button").click()
+    expect(page.get_by_test_id("done")).to_be_visible()
+    expect(page.get_by_test_id("history")).to_contain_text(KEEPER)  # who closed it, when
+    page.get_by_test_id("ledger-form").get_by_role("button").click()  # a second time
+    expect(page.get_by_test_id("form-error")).to_contain_text("FUL-13")
+    expect(page.get_by_test_id("form-error")).to_contain_text("closed already")
