@@ -16,11 +16,11 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from jetstream_es.testing.nats_server import free_port
+from shop_print.proof import inked, pdf_text
 from shopdemo import flows
 from shopdemo.client import ShopClient, SimClock
 from shopdemo.flows import Line
@@ -136,37 +136,6 @@ def parcel_back(shop: RunningShop) -> None:
         await client.quiesce(["aftersales"])
 
     on_shop(shop, work)
-
-
-def pdf_text(content: bytes) -> str:
-    assert content.startswith(b"%PDF-")
-    doc = pdfium.PdfDocument(content)
-    return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
-
-
-def inked(content: bytes, needle: str, scale: float = 2.0) -> float:
-    """The share of dark pixels in the boxes of `needle`'s characters on the first page."""
-    page = pdfium.PdfDocument(content)[0]
-    textpage = page.get_textpage()
-    found = textpage.search(needle).get_next()
-    assert found is not None, needle
-    image = page.render(scale=scale).to_pil().convert("L")
-    height = page.get_height()
-    dark = total = 0
-    for index in range(found[0], found[0] + found[1]):
-        left, bottom, right, top = textpage.get_charbox(index)
-        box = (
-            int(left * scale),
-            int((height - top) * scale),
-            int(right * scale),
-            int((height - bottom) * scale),
-        )
-        if box[2] <= box[0] or box[3] <= box[1]:
-            continue
-        histogram = image.crop(box).histogram()
-        dark += sum(histogram[:160])
-        total += sum(histogram)
-    return dark / total if total else 0.0
 
 
 def test_a_quality_return_gets_its_return_note_issued_inspected_and_printed_as_6_as_7(

@@ -10,7 +10,6 @@ import datetime as dt
 import io
 from typing import Any
 
-import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
@@ -21,8 +20,8 @@ from backoffice.web.screens.hr_print import explain_source, month_pdf, payslip_p
 from shop_contracts.commands.hr_people import CalculatePayroll, OnboardEmployee
 from shop_contracts.commands.hr_time import PublishRota, PublishWeekendCsRota
 from shop_contracts.envelope import Actor
+from shop_print.proof import inked, page_texts
 
-SCALE = 2.0
 HR_PERSON = Actor(id="e-7001", roles=("hr_dept",))
 PRINTED = dt.datetime(2026, 12, 2, 1, 30, tzinfo=dt.UTC)  # 09:30 in Shanghai
 SLIP: dict[str, Any] = {
@@ -59,39 +58,6 @@ SLIP: dict[str, Any] = {
 EMPLOYEE = {"employee_id": "e-7002", "personal": {"name": "李小红"}}
 
 
-def text(content: bytes) -> list[str]:
-    assert content.startswith(b"%PDF-")
-    doc = pdfium.PdfDocument(content)
-    return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
-
-
-def inked(content: bytes, page_no: int, needle: str) -> float:
-    """The share of dark pixels in the boxes of `needle`'s characters on the page."""
-    page = pdfium.PdfDocument(content)[page_no]
-    textpage = page.get_textpage()
-    found = textpage.search(needle).get_next()
-    if found is None:
-        return 0.0
-    start, count = found
-    image = page.render(scale=SCALE).to_pil().convert("L")
-    height = page.get_height()
-    dark = total = 0
-    for index in range(start, start + count):
-        left, bottom, right, top = textpage.get_charbox(index)
-        box = (
-            int(left * SCALE),
-            int((height - top) * SCALE),
-            int(right * SCALE),
-            int((height - bottom) * SCALE),
-        )
-        if box[2] <= box[0] or box[3] <= box[1]:
-            continue
-        histogram = image.crop(box).histogram()
-        dark += sum(histogram[:160])
-        total += sum(histogram)
-    return dark / total if total else 0.0
-
-
 def one() -> bytes:
     return payslip_pdf(SLIP, EMPLOYEE, printed_at=PRINTED, tz="Asia/Shanghai", printed_by="e-7001")
 
@@ -103,28 +69,28 @@ def test_hr_36_the_payslip_pdf_embeds_its_font_and_reads_as_typed() -> None:
         font = ref.get_object()
         assert "/FontFile2" in font["/FontDescriptor"].get_object(), font["/BaseFont"]
         assert "/ToUnicode" in font
-    typed = "\n".join(text(content))
+    typed = "\n".join(page_texts(content))
     for needle in ("工資單 Payslip", "2026-11", "e-7002", "李小红", "4,750.00", "-50.00", "2026-12-20"):
         assert needle in typed, needle
     for needle in ("工資單", "李小红", "績效工資"):
-        assert inked(content, 0, needle) > 0.08, f"{needle!r} is not drawn"
+        assert inked(content, needle, 0) > 0.08, f"{needle!r} is not drawn"
 
 
 def test_hr_36_the_payslip_prints_in_shanghai_time_not_utc() -> None:
-    typed = "\n".join(text(one()))
+    typed = "\n".join(page_texts(one()))
     assert "2026-12-02 09:30 (Asia/Shanghai)" in typed
     assert "01:30" not in typed
 
 
 def test_hr_36_the_payslip_has_hr_and_employee_signature_lines() -> None:
-    typed = "\n".join(text(one()))
+    typed = "\n".join(page_texts(one()))
     assert "人事部 HR:" in typed
     assert "員工 Employee:" in typed
     assert typed.count("簽名 Signature") == 2
 
 
 def test_kpi_2_hr_41_each_line_prints_its_rule_and_source_as_the_service_explains_it() -> None:
-    typed = "\n".join(text(one()))
+    typed = "\n".join(page_texts(one()))
     assert "KPI-2" in typed
     assert "KPI service event kp-9" in typed
     assert "HR event ev-1" in typed
@@ -140,14 +106,14 @@ def test_hr_36_a_months_payslips_print_as_one_pdf_each_from_its_own_page() -> No
         tz="Asia/Shanghai",
         printed_by="e-7001",
     )
-    pages = text(content)
+    pages = page_texts(content)
     assert len(pages) == 2
     assert "e-7002" in pages[0]
     assert "4,750.00" in pages[0]
     assert "e-7003" in pages[1]
     assert "3,100.00" in pages[1]
     assert "e-7002" not in pages[1]
-    assert inked(content, 1, "工資單") > 0.08
+    assert inked(content, "工資單", 1) > 0.08
 
 
 def test_hr_36_a_month_without_payslips_is_refused_naming_the_rule() -> None:

@@ -12,7 +12,6 @@ import datetime as dt
 import io
 from typing import Any
 
-import pypdfium2 as pdfium
 from pypdf import PdfReader
 
 from backoffice.shop import ShopReply
@@ -27,8 +26,8 @@ from shop_contracts.commands.stock import (
     ReportStockDiscrepancy,
 )
 from shop_contracts.envelope import Actor
+from shop_print.proof import inked, pdf_text
 
-SCALE = 2.0
 KEEPER = Actor(id="e-4101", roles=("warehouse_keeper",))
 REPORT: dict[str, Any] = {
     "compiled": True,
@@ -46,39 +45,6 @@ REPORT: dict[str, Any] = {
 }
 
 
-def text(content: bytes) -> str:
-    assert content.startswith(b"%PDF-")
-    doc = pdfium.PdfDocument(content)
-    return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
-
-
-def inked(content: bytes, needle: str) -> float:
-    """The share of dark pixels in the boxes of `needle`'s characters on the first page."""
-    page = pdfium.PdfDocument(content)[0]
-    textpage = page.get_textpage()
-    found = textpage.search(needle).get_next()
-    if found is None:
-        return 0.0
-    start, count = found
-    image = page.render(scale=SCALE).to_pil().convert("L")
-    height = page.get_height()
-    dark = total = 0
-    for index in range(start, start + count):
-        left, bottom, right, top = textpage.get_charbox(index)
-        box = (
-            int(left * SCALE),
-            int((height - top) * SCALE),
-            int(right * SCALE),
-            int((height - bottom) * SCALE),
-        )
-        if box[2] <= box[0] or box[3] <= box[1]:
-            continue
-        histogram = image.crop(box).histogram()
-        dark += sum(histogram[:160])
-        total += sum(histogram)
-    return dark / total if total else 0.0
-
-
 def test_ful14_the_inventory_report_pdf_embeds_its_font_and_reads_as_typed() -> None:
     content = inventory_pdf(REPORT)
     fonts = PdfReader(io.BytesIO(content)).pages[0]["/Resources"]["/Font"]
@@ -86,7 +52,7 @@ def test_ful14_the_inventory_report_pdf_embeds_its_font_and_reads_as_typed() -> 
         font = ref.get_object()
         assert "/FontFile2" in font["/FontDescriptor"].get_object(), font["/BaseFont"]
         assert "/ToUnicode" in font
-    typed = text(content)
+    typed = pdf_text(content)
     for needle in ("月度库存报表", "2026-11", "SKU-TEA", "38", "运营总监", "店长", "仓库保管员"):
         assert needle in typed, needle
     for needle in ("月度库存报表", "SKU-TEA", "运营总监"):
@@ -109,7 +75,7 @@ def test_ful14_times_print_in_shanghai_and_unreconciled_items_and_unclosed_days_
 def test_ful14_live_figures_print_as_not_compiled() -> None:
     printable = inventory_printable({"month": "2026-12", "compiled": False, "lines": []})
     assert dict(printable.fields)["状态"].startswith("未编制")
-    assert "未编制" in text(inventory_pdf({"month": "2026-12", "compiled": False, "lines": []}))
+    assert "未编制" in pdf_text(inventory_pdf({"month": "2026-12", "compiled": False, "lines": []}))
 
 
 def test_ful12_a_short_line_is_a_quantity_mismatch_beside_the_note() -> None:

@@ -14,7 +14,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-import pypdfium2 as pdfium
 import pytest
 from pydantic import ValidationError
 from pypdf import PdfReader
@@ -27,9 +26,9 @@ from fulfilment.shipping.domain.products import CatalogueProduct
 from shop_contracts.events.orders import OrderLine, OrderPlaced, ShippingAddress
 from shop_contracts.queries.fulfilment import DocumentKind
 from shop_print import pdf
+from shop_print.proof import inked, page_texts
 
 AT = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
-SCALE = 2.0
 SETUP = DocumentSetup(
     seller_name="示範網店有限公司",
     seller_tax_id="91310000MA1FL0XX0X",
@@ -90,48 +89,16 @@ def document(kind: DocumentKind, status: str = "Stamped", **overrides: Any) -> b
     return pdf.render(documents.shipment_document(kind, shipment(status, **overrides), SETUP))
 
 
-def pages(content: bytes) -> list[str]:
-    """Each page's text as PDFium extracts it."""
-    assert content.startswith(b"%PDF-")
-    doc = pdfium.PdfDocument(content)
-    return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+pages = page_texts
 
 
 def text(content: bytes) -> str:
     return "\n".join(pages(content))
 
 
-def inked(content: bytes, page_no: int, needle: str) -> float:
-    """The share of dark pixels in the boxes of the characters of `needle` on the rendered page
-    (0 when the needle is not on the page's text layer)."""
-    page = pdfium.PdfDocument(content)[page_no]
-    textpage = page.get_textpage()
-    found = textpage.search(needle).get_next()
-    if found is None:
-        return 0.0
-    start, count = found
-    image = page.render(scale=SCALE).to_pil().convert("L")
-    height = page.get_height()
-    dark = total = 0
-    for index in range(start, start + count):
-        left, bottom, right, top = textpage.get_charbox(index)
-        box = (
-            int(left * SCALE),
-            int((height - top) * SCALE),
-            int(right * SCALE),
-            int((height - bottom) * SCALE),
-        )
-        if box[2] <= box[0] or box[3] <= box[1]:
-            continue  # a space
-        histogram = image.crop(box).histogram()  # grey levels 0 (black) .. 255 (white)
-        dark += sum(histogram[:160])
-        total += sum(histogram)
-    return dark / total if total else 0.0
-
-
 def assert_legible(content: bytes, page_no: int, *needles: str) -> None:
     for needle in needles:
-        assert inked(content, page_no, needle) > 0.08, f"{needle!r} is not drawn on page {page_no + 1}"
+        assert inked(content, needle, page_no) > 0.08, f"{needle!r} is not drawn on page {page_no + 1}"
 
 
 def test_ful1_every_document_embeds_the_font_it_is_set_in() -> None:
