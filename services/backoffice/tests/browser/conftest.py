@@ -1,7 +1,11 @@
 """A real shop for the browser tests (issue 18 part 4): `shop-run` (embedded nats-server and every
 service as real processes) on free loopback ports, the back office started as `python -m
 backoffice` against it, and Debian's Chromium driven by Playwright (`executable_path`; Playwright's
-own browser download does not work on these machines). A missing chromium fails the tests."""
+own browser download does not work on these machines). A missing chromium fails the tests.
+
+Each test module gets its own shop and back office (module-scoped fixtures): a module's records
+(refund cases, leave requests waiting in an inbox) never show up in another module's queues, so a
+module passes alone and in the whole suite alike. The browser itself is shared by the session."""
 
 from __future__ import annotations
 
@@ -69,7 +73,7 @@ class RunningBackoffice:
         raise TimeoutError(f"{needle!r} not printed within {seconds}s: {self.lines[-30:]}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningShop]:
     var = tmp_path_factory.mktemp("shop")
     # its own back office is started below (with its output read), not by shop-run
@@ -100,7 +104,7 @@ async def _onboard(shop: RunningShop, employee: str) -> None:
         await nc.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def employee(shop: RunningShop) -> str:
     """An HR employee (HR-38) whom the administrator gives an account."""
     # in a thread of its own: Playwright's sync API keeps an event loop running in this one
@@ -145,7 +149,7 @@ def stop_backoffice(running: RunningBackoffice) -> None:
             running.process.wait(5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def backoffice(shop: RunningShop, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBackoffice]:
     running = start_backoffice(shop, tmp_path_factory.mktemp("backoffice"))
     try:
@@ -155,14 +159,14 @@ def backoffice(shop: RunningShop, tmp_path_factory: pytest.TempPathFactory) -> I
         print("\n".join(running.lines[-80:]))  # shown when a test failed
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def first_link(backoffice: RunningBackoffice) -> str:
     found = LINK.search(backoffice.wait_for("sets a password at"))
     assert found, backoffice.lines
     return found.group(1)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def admin(browser: Browser, first_link: str) -> str:
     """The first administrator, with the password set through the first start's link."""
     context = browser.new_context()

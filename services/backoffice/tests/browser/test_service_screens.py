@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -92,6 +93,18 @@ def staff(shop: RunningShop, people: dict[str, tuple[str, ...]]) -> None:
         )
 
     on_shop(shop, work)
+
+
+def shows_in_time(page: Page, status: str, within_s: float = 60.0) -> None:
+    """The case page shows `status`: the case's read model may apply the refund a moment after the
+    page was drawn (eventually consistent, and slow on a loaded machine), so the page is reloaded
+    until it does, for at most `within_s`."""
+    deadline = time.monotonic() + within_s
+    while status not in page.get_by_test_id("case-status").inner_text():
+        if time.monotonic() > deadline:
+            expect(page.get_by_test_id("case-status")).to_contain_text(status)
+        page.wait_for_timeout(1000)
+        page.reload()
 
 
 def signed_in_as(page: Page, backoffice: RunningBackoffice, person: str) -> None:
@@ -179,7 +192,7 @@ def test_a_refund_is_approved_by_the_supervisor_in_the_inbox_released_and_in_the
     expect(page.get_by_test_id("history")).to_contain_text(DEPT_SUPERVISOR)
     page.fill("[data-testid=action-issue-refund] input[name=platform_ref]", "TB-case-bo-1")
     page.click("[data-testid=action-issue-refund] button")
-    expect(page.get_by_test_id("case-status")).to_contain_text("已退款")
+    shows_in_time(page, "已退款")
 
     today = dt.datetime.now(SHANGHAI).date()
     with page.expect_download() as download:
